@@ -1,0 +1,523 @@
+//! The only place that names rumqttc: it builds a 3.1.1 or 5.0 client from a
+//! profile and maps both clients' packets and errors into one vocabulary.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use rumqttc::v5::mqttbytes::v5 as v5p;
+
+use crate::core::engine::failure::ConnectionFailure;
+use crate::core::mqtt::{IncomingMessage, MessageProperties, ProtocolVersion, Qos};
+use crate::core::profile::{ConnectionProfile, TransportKind};
+
+/// Requests rumqttc may queue before `try_*` calls report "queue full".
+pub const REQUEST_QUEUE_CAPACITY: usize = 10_000;
+
+/// The broker's answer to one subscription in a SUBACK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscribeOutcome {
+    /// Accepted with this (possibly lower) QoS.
+    Granted(Qos),
+    /// Refused, with the reason code's name.
+    Refused(String),
+}
+
+/// A network event in version-neutral form.
+#[derive(Debug)]
+pub enum NetEvent {
+    /// CONNACK success.
+    Connected {
+        /// The broker resumed a stored session.
+        session_present: bool,
+        /// MQTT 5: the id the broker assigned when ours was empty.
+        assigned_client_id: Option<String>,
+    },
+    /// A PUBLISH from the broker.
+    Message(IncomingMessage),
+    /// PUBACK (QoS 1 done) or a PUBREC/PUBACK refusal.
+    PublishAcked {
+        /// Packet id.
+        pkid: u16,
+        /// `Some(reason)` when the broker refused the publish (MQTT 5).
+        refused: Option<String>,
+        /// True for PUBCOMP (QoS 2 done), false for PUBACK.
+        complete: bool,
+    },
+    /// PUBREC accepted: QoS 2 half way.
+    PublishReceived {
+        /// Packet id.
+        pkid: u16,
+        /// `Some(reason)` when the broker refused the publish (MQTT 5).
+        refused: Option<String>,
+    },
+    /// SUBACK.
+    SubscribeAcked {
+        /// Packet id.
+        pkid: u16,
+        /// One outcome per filter in the SUBSCRIBE.
+        outcomes: Vec<SubscribeOutcome>,
+    },
+    /// UNSUBACK.
+    UnsubscribeAcked {
+        /// Packet id.
+        pkid: u16,
+    },
+    /// A PUBLISH we queued went on the wire with this packet id (0 for QoS 0).
+    PublishWritten(u16),
+    /// A SUBSCRIBE went on the wire.
+    SubscribeWritten(u16),
+    /// An UNSUBSCRIBE went on the wire.
+    UnsubscribeWritten(u16),
+    /// Our DISCONNECT went on the wire.
+    DisconnectWritten,
+    /// MQTT 5 DISCONNECT from the broker.
+    ServerDisconnect(String),
+    /// Anything else (pings, our own acks).
+    Other,
+}
+
+/// The sending half of either client.
+#[derive(Clone)]
+pub enum MqttClient {
+    /// MQTT 3.1.1.
+    V311(rumqttc::AsyncClient),
+    /// MQTT 5.
+    V5(rumqttc::v5::AsyncClient),
+}
+
+/// The event loop of either client.
+pub enum MqttLoop {
+    /// MQTT 3.1.1.
+    V311(Box<rumqttc::EventLoop>),
+    /// MQTT 5.
+    V5(Box<rumqttc::v5::EventLoop>),
+}
+
+/// Why a request could not be queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RequestError(String);
+
+fn qos_v3(qos: Qos) -> rumqttc::QoS {
+    match qos {
+        Qos::AtMostOnce => rumqttc::QoS::AtMostOnce,
+        Qos::AtLeastOnce => rumqttc::QoS::AtLeastOnce,
+        Qos::ExactlyOnce => rumqttc::QoS::ExactlyOnce,
+    }
+}
+
+fn qos_v5(qos: Qos) -> rumqttc::v5::mqttbytes::QoS {
+    match qos {
+        Qos::AtMostOnce => rumqttc::v5::mqttbytes::QoS::AtMostOnce,
+        Qos::AtLeastOnce => rumqttc::v5::mqttbytes::QoS::AtLeastOnce,
+        Qos::ExactlyOnce => rumqttc::v5::mqttbytes::QoS::ExactlyOnce,
+    }
+}
+
+fn from_qos_v3(qos: rumqttc::QoS) -> Qos {
+    match qos {
+        rumqttc::QoS::AtMostOnce => Qos::AtMostOnce,
+        rumqttc::QoS::AtLeastOnce => Qos::AtLeastOnce,
+        rumqttc::QoS::ExactlyOnce => Qos::ExactlyOnce,
+    }
+}
+
+fn from_qos_v5(qos: rumqttc::v5::mqttbytes::QoS) -> Qos {
+    match qos {
+        rumqttc::v5::mqttbytes::QoS::AtMostOnce => Qos::AtMostOnce,
+        rumqttc::v5::mqttbytes::QoS::AtLeastOnce => Qos::AtLeastOnce,
+        rumqttc::v5::mqttbytes::QoS::ExactlyOnce => Qos::ExactlyOnce,
+    }
+}
+
+impl MqttClient {
+    /// Queues a PUBLISH without waiting.
+    pub fn try_publish(&self, topic: &str, qos: Qos, retain: bool, payload: Bytes) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => client.try_publish(topic, qos_v3(qos), retain, payload),
+            Self::V5(client) => {
+                return client
+                    .try_publish(topic, qos_v5(qos), retain, payload)
+                    .map_err(|error| RequestError(error.to_string()));
+            }
+        }
+        .map_err(|error| RequestError(error.to_string()))
+    }
+
+    /// Queues a SUBSCRIBE for one filter without waiting.
+    pub fn try_subscribe(&self, filter: &str, qos: Qos) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => {
+                client.try_subscribe(filter, qos_v3(qos)).map_err(|error| RequestError(error.to_string()))
+            }
+            Self::V5(client) => {
+                client.try_subscribe(filter, qos_v5(qos)).map_err(|error| RequestError(error.to_string()))
+            }
+        }
+    }
+
+    /// Queues an UNSUBSCRIBE without waiting.
+    pub fn try_unsubscribe(&self, filter: &str) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => client.try_unsubscribe(filter).map_err(|error| RequestError(error.to_string())),
+            Self::V5(client) => client.try_unsubscribe(filter).map_err(|error| RequestError(error.to_string())),
+        }
+    }
+
+    /// Queues a DISCONNECT without waiting.
+    pub fn try_disconnect(&self) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => client.try_disconnect().map_err(|error| RequestError(error.to_string())),
+            Self::V5(client) => client.try_disconnect().map_err(|error| RequestError(error.to_string())),
+        }
+    }
+}
+
+/// Builds a client and its event loop from a validated profile.
+pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(MqttClient, MqttLoop), ConnectionFailure> {
+    profile.validate().map_err(|error| ConnectionFailure::InvalidSettings(error.to_string()))?;
+    let transport = match profile.transport {
+        TransportKind::Tcp => None,
+        TransportKind::Tls => Some(tls_transport(profile)?),
+    };
+    match profile.protocol {
+        ProtocolVersion::V311 => {
+            let mut options = rumqttc::MqttOptions::new(client_id, profile.host.trim(), profile.port);
+            options
+                .set_keep_alive(profile.keep_alive())
+                .set_clean_session(profile.clean_start)
+                .set_max_packet_size(profile.max_packet_size as usize, profile.max_packet_size as usize)
+                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY);
+            if !profile.username.is_empty() || !profile.password.is_empty() {
+                options.set_credentials(profile.username.clone(), profile.password.clone());
+            }
+            if let Some(transport) = transport {
+                options.set_transport(transport);
+            }
+            let (client, mut event_loop) = rumqttc::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
+            let mut network = rumqttc::NetworkOptions::new();
+            network.set_connection_timeout(u64::from(profile.connect_timeout_secs));
+            event_loop.set_network_options(network);
+            Ok((MqttClient::V311(client), MqttLoop::V311(Box::new(event_loop))))
+        }
+        ProtocolVersion::V5 => {
+            let mut options = rumqttc::v5::MqttOptions::new(client_id, profile.host.trim(), profile.port);
+            options
+                .set_keep_alive(profile.keep_alive())
+                .set_clean_start(profile.clean_start)
+                .set_max_packet_size(Some(profile.max_packet_size))
+                .set_connection_timeout(u64::from(profile.connect_timeout_secs))
+                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY);
+            if !profile.username.is_empty() || !profile.password.is_empty() {
+                options.set_credentials(profile.username.clone(), profile.password.clone());
+            }
+            if let Some(transport) = transport {
+                options.set_transport(transport);
+            }
+            let (client, event_loop) = rumqttc::v5::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
+            Ok((MqttClient::V5(client), MqttLoop::V5(Box::new(event_loop))))
+        }
+    }
+}
+
+/// TLS with rustls on the `ring` provider: trust the profile's CA file, or
+/// the operating system's roots when none is given.
+fn tls_transport(profile: &ConnectionProfile) -> Result<rumqttc::Transport, ConnectionFailure> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+
+    let mut roots = rustls::RootCertStore::empty();
+    match &profile.ca_file {
+        Some(path) => {
+            let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+                .map_err(|error| ConnectionFailure::Tls(format!("cannot read CA file {}: {error}", path.display())))?
+                .collect::<Result<_, _>>()
+                .map_err(|error| ConnectionFailure::Tls(format!("bad PEM in CA file {}: {error}", path.display())))?;
+            if certificates.is_empty() {
+                return Err(ConnectionFailure::Tls(format!("no certificates in CA file {}", path.display())));
+            }
+            for certificate in certificates {
+                roots
+                    .add(certificate)
+                    .map_err(|error| ConnectionFailure::Tls(format!("unusable CA certificate: {error}")))?;
+            }
+        }
+        None => {
+            let loaded = rustls_native_certs::load_native_certs();
+            for certificate in loaded.certs {
+                // A single unparsable system certificate must not block TLS.
+                let _ = roots.add(certificate);
+            }
+            if roots.is_empty() {
+                return Err(ConnectionFailure::Tls(
+                    "no trusted root certificates found on this system; choose a CA file".into(),
+                ));
+            }
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| ConnectionFailure::Tls(error.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(rumqttc::Transport::Tls(rumqttc::TlsConfiguration::Rustls(Arc::new(config))))
+}
+
+impl MqttLoop {
+    /// Drives the connection one step. Calling it again after an error
+    /// reconnects at once (rumqttc has no back-off; the caller adds it).
+    pub async fn poll(&mut self, host: &str, port: u16, timeout_secs: u16) -> Result<NetEvent, ConnectionFailure> {
+        match self {
+            Self::V311(event_loop) => match event_loop.poll().await {
+                Ok(event) => Ok(map_v3_event(event)),
+                Err(error) => Err(map_v3_error(error, host, port, timeout_secs)),
+            },
+            Self::V5(event_loop) => match event_loop.poll().await {
+                Ok(event) => Ok(map_v5_event(event)),
+                Err(error) => Err(map_v5_error(error, host, port, timeout_secs)),
+            },
+        }
+    }
+}
+
+fn map_outgoing(outgoing: rumqttc::Outgoing) -> NetEvent {
+    match outgoing {
+        rumqttc::Outgoing::Publish(pkid) => NetEvent::PublishWritten(pkid),
+        rumqttc::Outgoing::Subscribe(pkid) => NetEvent::SubscribeWritten(pkid),
+        rumqttc::Outgoing::Unsubscribe(pkid) => NetEvent::UnsubscribeWritten(pkid),
+        rumqttc::Outgoing::Disconnect => NetEvent::DisconnectWritten,
+        _ => NetEvent::Other,
+    }
+}
+
+fn map_v3_event(event: rumqttc::Event) -> NetEvent {
+    use rumqttc::Packet;
+    match event {
+        rumqttc::Event::Outgoing(outgoing) => map_outgoing(outgoing),
+        rumqttc::Event::Incoming(packet) => match packet {
+            Packet::ConnAck(ack) => NetEvent::Connected { session_present: ack.session_present, assigned_client_id: None },
+            Packet::Publish(publish) => NetEvent::Message(IncomingMessage {
+                topic: publish.topic,
+                payload: publish.payload,
+                qos: from_qos_v3(publish.qos),
+                retain: publish.retain,
+                duplicate: publish.dup,
+                properties: None,
+            }),
+            Packet::PubAck(ack) => NetEvent::PublishAcked { pkid: ack.pkid, refused: None, complete: false },
+            Packet::PubRec(rec) => NetEvent::PublishReceived { pkid: rec.pkid, refused: None },
+            Packet::PubComp(comp) => NetEvent::PublishAcked { pkid: comp.pkid, refused: None, complete: true },
+            Packet::SubAck(ack) => NetEvent::SubscribeAcked {
+                pkid: ack.pkid,
+                outcomes: ack
+                    .return_codes
+                    .into_iter()
+                    .map(|code| match code {
+                        rumqttc::SubscribeReasonCode::Success(qos) => SubscribeOutcome::Granted(from_qos_v3(qos)),
+                        rumqttc::SubscribeReasonCode::Failure => SubscribeOutcome::Refused("failure (0x80)".into()),
+                    })
+                    .collect(),
+            },
+            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
+            _ => NetEvent::Other,
+        },
+    }
+}
+
+fn map_v5_event(event: rumqttc::v5::Event) -> NetEvent {
+    use v5p::Packet;
+    match event {
+        rumqttc::v5::Event::Outgoing(outgoing) => map_outgoing(outgoing),
+        rumqttc::v5::Event::Incoming(packet) => match packet {
+            Packet::ConnAck(ack) => NetEvent::Connected {
+                session_present: ack.session_present,
+                assigned_client_id: ack.properties.and_then(|properties| properties.assigned_client_identifier),
+            },
+            Packet::Publish(publish) => NetEvent::Message(IncomingMessage {
+                topic: String::from_utf8_lossy(&publish.topic).into_owned(),
+                payload: publish.payload,
+                qos: from_qos_v5(publish.qos),
+                retain: publish.retain,
+                duplicate: publish.dup,
+                properties: publish.properties.and_then(map_v5_properties),
+            }),
+            Packet::PubAck(ack) => NetEvent::PublishAcked {
+                pkid: ack.pkid,
+                refused: puback_refusal(ack.reason),
+                complete: false,
+            },
+            Packet::PubRec(rec) => NetEvent::PublishReceived {
+                pkid: rec.pkid,
+                refused: match rec.reason {
+                    v5p::PubRecReason::Success | v5p::PubRecReason::NoMatchingSubscribers => None,
+                    other => Some(format!("{other:?}")),
+                },
+            },
+            Packet::PubComp(comp) => NetEvent::PublishAcked {
+                pkid: comp.pkid,
+                refused: match comp.reason {
+                    v5p::PubCompReason::Success => None,
+                    other => Some(format!("{other:?}")),
+                },
+                complete: true,
+            },
+            Packet::SubAck(ack) => NetEvent::SubscribeAcked {
+                pkid: ack.pkid,
+                outcomes: ack
+                    .return_codes
+                    .into_iter()
+                    .map(|code| match code {
+                        v5p::SubscribeReasonCode::Success(qos) => SubscribeOutcome::Granted(from_qos_v5(qos)),
+                        other => SubscribeOutcome::Refused(format!("{other:?}")),
+                    })
+                    .collect(),
+            },
+            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
+            Packet::Disconnect(disconnect) => {
+                let reason = disconnect
+                    .properties
+                    .and_then(|properties| properties.reason_string)
+                    .map_or_else(|| format!("{:?}", disconnect.reason_code), |text| format!("{:?}: {text}", disconnect.reason_code));
+                NetEvent::ServerDisconnect(reason)
+            }
+            _ => NetEvent::Other,
+        },
+    }
+}
+
+fn puback_refusal(reason: v5p::PubAckReason) -> Option<String> {
+    match reason {
+        v5p::PubAckReason::Success | v5p::PubAckReason::NoMatchingSubscribers => None,
+        other => Some(format!("{other:?}")),
+    }
+}
+
+fn map_v5_properties(properties: v5p::PublishProperties) -> Option<Box<MessageProperties>> {
+    let mapped = MessageProperties {
+        payload_format_indicator: properties.payload_format_indicator,
+        message_expiry_interval: properties.message_expiry_interval,
+        content_type: properties.content_type,
+        response_topic: properties.response_topic,
+        correlation_data: properties.correlation_data.map(|data| data.to_vec()),
+        user_properties: properties.user_properties,
+        subscription_identifiers: properties.subscription_identifiers,
+    };
+    (!mapped.is_empty()).then(|| Box::new(mapped))
+}
+
+fn map_io_error(error: &io::Error, host: &str, port: u16) -> ConnectionFailure {
+    let text = error.to_string();
+    match error.kind() {
+        io::ErrorKind::ConnectionRefused => ConnectionFailure::Refused(format!("{host}:{port}")),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe => {
+            ConnectionFailure::Lost(text)
+        }
+        io::ErrorKind::TimedOut => ConnectionFailure::Lost(text),
+        _ if is_dns_error(&text) => ConnectionFailure::Dns(host.to_owned()),
+        _ if text.contains("InvalidCertificate") || text.contains("certificate") => ConnectionFailure::Tls(text),
+        _ => ConnectionFailure::Network(text),
+    }
+}
+
+fn is_dns_error(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("failed to lookup address")
+        || lower.contains("name or service not known")
+        || lower.contains("no such host")
+        || lower.contains("nodename nor servname")
+        || lower.contains("temporary failure in name resolution")
+        || lower.contains("no address associated")
+}
+
+fn map_v3_error(error: rumqttc::ConnectionError, host: &str, port: u16, timeout_secs: u16) -> ConnectionFailure {
+    use rumqttc::{ConnectReturnCode, ConnectionError, StateError};
+    match error {
+        ConnectionError::Io(error) => map_io_error(&error, host, port),
+        ConnectionError::NetworkTimeout | ConnectionError::FlushTimeout => ConnectionFailure::Timeout(timeout_secs),
+        ConnectionError::Tls(error) => ConnectionFailure::Tls(error.to_string()),
+        ConnectionError::ConnectionRefused(code) => match code {
+            ConnectReturnCode::BadUserNamePassword => ConnectionFailure::BadCredentials,
+            ConnectReturnCode::NotAuthorized => ConnectionFailure::NotAuthorized,
+            other => ConnectionFailure::Rejected(format!("{other:?}")),
+        },
+        ConnectionError::MqttState(StateError::Io(error)) => map_io_error(&error, host, port),
+        ConnectionError::MqttState(StateError::AwaitPingResp) => {
+            ConnectionFailure::Lost("the broker did not answer a keep-alive ping".into())
+        }
+        ConnectionError::MqttState(StateError::ConnectionAborted) => {
+            ConnectionFailure::Lost("the broker closed the connection".into())
+        }
+        ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
+        ConnectionError::NotConnAck(packet) => {
+            ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
+        }
+        ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
+    }
+}
+
+fn map_v5_error(error: rumqttc::v5::ConnectionError, host: &str, port: u16, timeout_secs: u16) -> ConnectionFailure {
+    use rumqttc::v5::mqttbytes::v5::ConnectReturnCode;
+    use rumqttc::v5::{ConnectionError, StateError};
+    match error {
+        ConnectionError::Io(error) => map_io_error(&error, host, port),
+        ConnectionError::Timeout(_) => ConnectionFailure::Timeout(timeout_secs),
+        ConnectionError::Tls(error) => ConnectionFailure::Tls(error.to_string()),
+        ConnectionError::ConnectionRefused(code) => match code {
+            ConnectReturnCode::BadUserNamePassword => ConnectionFailure::BadCredentials,
+            ConnectReturnCode::NotAuthorized => ConnectionFailure::NotAuthorized,
+            other => ConnectionFailure::Rejected(format!("{other:?}")),
+        },
+        ConnectionError::MqttState(StateError::Io(error)) => map_io_error(&error, host, port),
+        ConnectionError::MqttState(StateError::AwaitPingResp) => {
+            ConnectionFailure::Lost("the broker did not answer a keep-alive ping".into())
+        }
+        ConnectionError::MqttState(StateError::ConnectionAborted) => {
+            ConnectionFailure::Lost("the broker closed the connection".into())
+        }
+        ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
+        ConnectionError::NotConnAck(packet) => {
+            ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
+        }
+        ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
+    }
+}
+
+/// Back-off before reconnect attempt `attempt` (1-based): 0.5 s doubling to 30 s.
+pub fn backoff_delay(attempt: u32) -> Duration {
+    const FIRST_MS: u64 = 500;
+    const CAP_MS: u64 = 30_000;
+    let exponent = attempt.saturating_sub(1).min(16);
+    Duration::from_millis(FIRST_MS.saturating_mul(1 << exponent).min(CAP_MS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let delays: Vec<u64> = (1..=9).map(|attempt| backoff_delay(attempt).as_millis() as u64).collect();
+        assert_eq!(delays, vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+        assert_eq!(backoff_delay(0).as_millis(), 500);
+        assert_eq!(backoff_delay(u32::MAX).as_millis(), 30_000);
+    }
+
+    #[test]
+    fn io_errors_map_to_specific_failures() {
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        assert_eq!(map_io_error(&refused, "h", 1), ConnectionFailure::Refused("h:1".into()));
+        let dns = io::Error::other("failed to lookup address information: Name or service not known");
+        assert_eq!(map_io_error(&dns, "nowhere.invalid", 1), ConnectionFailure::Dns("nowhere.invalid".into()));
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert!(matches!(map_io_error(&reset, "h", 1), ConnectionFailure::Lost(_)));
+    }
+
+    #[test]
+    fn invalid_profiles_never_reach_rumqttc() {
+        let profile = ConnectionProfile { keep_alive_secs: 2, ..ConnectionProfile::default() };
+        assert!(matches!(build_client(&profile, "id"), Err(ConnectionFailure::InvalidSettings(_))));
+    }
+}

@@ -1,0 +1,53 @@
+//! Why a connection attempt failed or a live connection dropped, specific
+//! enough for the UI to tell "refused" from "bad credentials" from "TLS".
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A connection failure, as the user should read it.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+pub enum ConnectionFailure {
+    /// Nothing listens on that port (TCP RST).
+    #[error("connection refused: nothing is listening at {0}")]
+    Refused(String),
+    /// The host name could not be resolved.
+    #[error("DNS: cannot resolve host '{0}'")]
+    Dns(String),
+    /// TCP connect or CONNACK did not arrive in time.
+    #[error("timed out after {0} s waiting for the broker")]
+    Timeout(u16),
+    /// CONNACK: bad user name or password.
+    #[error("bad user name or password")]
+    BadCredentials,
+    /// CONNACK: not authorised.
+    #[error("not authorised by the broker")]
+    NotAuthorized,
+    /// CONNACK with another refusal code.
+    #[error("broker refused the connection: {0}")]
+    Rejected(String),
+    /// TLS handshake or certificate problem.
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// The broker closed the connection or stopped answering.
+    #[error("connection lost: {0}")]
+    Lost(String),
+    /// The broker sent DISCONNECT (MQTT 5) with a reason.
+    #[error("broker disconnected us: {0}")]
+    ServerDisconnect(String),
+    /// The profile cannot be used (shown before any attempt).
+    #[error("invalid connection settings: {0}")]
+    InvalidSettings(String),
+    /// Any other network error.
+    #[error("network error: {0}")]
+    Network(String),
+}
+
+impl ConnectionFailure {
+    /// Failures that retrying cannot fix without the user changing something.
+    pub fn is_permanent(&self) -> bool {
+        matches!(
+            self,
+            Self::BadCredentials | Self::NotAuthorized | Self::Rejected(_) | Self::InvalidSettings(_)
+        )
+    }
+}

@@ -1,0 +1,12 @@
+//! The UI-free core: engine, broker, profiles, payloads, topics, message
+//! store. Nothing here names egui or eframe, so all of it is tested without
+//! a window.
+
+pub mod broker;
+pub mod engine;
+pub mod mqtt;
+pub mod payload;
+pub mod profile;
+pub mod store;
+pub mod topic;
+pub mod workspace;

@@ -1,0 +1,652 @@
+//! The application model: one connection's state, its subscriptions, the
+//! composer, the message log and counters. It turns user intentions into
+//! engine [`Command`]s and engine [`Event`]s into state. No egui here: the
+//! UI renders this and calls its methods, and tests drive it directly.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+use crate::core::broker::BrokerConfig;
+use crate::core::engine::{
+    BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, PublishRequest,
+    SubscribeOutcome, SubscriptionSpec,
+};
+use crate::core::mqtt::{ConnectionId, Direction, Qos, SubscriptionId};
+use crate::core::payload::{PayloadError, PayloadFormat, encode_payload};
+use crate::core::profile::{ConnectionProfile, ProfileError};
+use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
+use crate::core::topic::{TopicError, topic_matches, validate_topic_filter, validate_topic_name};
+
+/// Number of distinct subscription colours the theme provides.
+pub const SUBSCRIPTION_PALETTE_SIZE: usize = 10;
+
+/// What the broker said about a subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriptionStatus {
+    /// Waiting for a connection or a SUBACK.
+    Pending,
+    /// SUBACK granted this QoS (may be lower than requested).
+    Granted(Qos),
+    /// SUBACK refused it, with the reason code.
+    Refused(String),
+    /// The broker's resumed session still holds it.
+    Resumed,
+    /// It could not be sent.
+    Failed(String),
+    /// UNSUBSCRIBE sent, waiting for UNSUBACK.
+    Removing,
+}
+
+/// One row of the subscriptions panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    /// Stable id.
+    pub id: SubscriptionId,
+    /// The filter.
+    pub filter: String,
+    /// Requested QoS.
+    pub qos: Qos,
+    /// Index into the theme's subscription palette.
+    pub colour: usize,
+    /// SUBACK outcome.
+    pub status: SubscriptionStatus,
+}
+
+/// The publish composer's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishDraft {
+    /// Topic to publish to.
+    pub topic: String,
+    /// Payload as typed.
+    pub payload: String,
+    /// How the payload text is encoded.
+    pub format: PayloadFormat,
+    /// QoS.
+    pub qos: Qos,
+    /// Retain flag.
+    pub retain: bool,
+}
+
+impl Default for PublishDraft {
+    fn default() -> Self {
+        Self {
+            topic: "mqttdesk/demo".into(),
+            payload: "{\n  \"temperature\": 21.5,\n  \"unit\": \"C\"\n}".into(),
+            format: PayloadFormat::Json,
+            qos: Qos::AtMostOnce,
+            retain: false,
+        }
+    }
+}
+
+/// Why a publish was not sent.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PublishError {
+    /// The topic is not a valid topic name.
+    #[error("topic: {0}")]
+    Topic(#[from] TopicError),
+    /// The payload does not match its format.
+    #[error("payload: {0}")]
+    Payload(#[from] PayloadError),
+    /// There is no live connection.
+    #[error("not connected")]
+    NotConnected,
+}
+
+/// Why a subscription was not added.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SubscribeError {
+    /// The filter is invalid.
+    #[error("{0}")]
+    Filter(#[from] TopicError),
+    /// The same filter is already subscribed.
+    #[error("already subscribed to '{0}'")]
+    Duplicate(String),
+}
+
+/// The last publish and how far it got, for the composer's status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// The request id.
+    pub request: u64,
+    /// Topic it went to.
+    pub topic: String,
+    /// QoS it was sent with.
+    pub qos: Qos,
+    /// Latest outcome (None while still queued).
+    pub outcome: Option<DeliveryOutcome>,
+    /// When it was queued.
+    pub queued_at: Instant,
+    /// How long the final acknowledgement took.
+    pub round_trip: Option<std::time::Duration>,
+}
+
+/// A warning or error to show the user beside where it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub text: String,
+}
+
+/// The whole application model.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The connection settings being edited / used.
+    pub profile: ConnectionProfile,
+    /// Known profiles to pick from.
+    pub profiles: Vec<ConnectionProfile>,
+    /// Index in `profiles` of the profile that tracks the embedded broker.
+    pub embedded_profile_name: String,
+    /// The current connection id, if a connect was issued.
+    pub connection: Option<ConnectionId>,
+    /// Its state.
+    pub state: ConnectionState,
+    /// Subscriptions, in the order added.
+    pub subscriptions: Vec<Subscription>,
+    /// The composer.
+    pub draft: PublishDraft,
+    /// The message log.
+    pub store: MessageStore,
+    /// Incoming messages per second.
+    pub rate_in: RateMeter,
+    /// Outgoing messages per second.
+    pub rate_out: RateMeter,
+    /// The embedded broker's state.
+    pub broker: BrokerState,
+    /// The last publish's progress.
+    pub last_delivery: Option<DeliveryReport>,
+    /// Recent warnings and errors, newest last.
+    pub notices: Vec<Notice>,
+    /// Connect to the embedded broker as soon as it is running.
+    pub auto_connect_embedded: bool,
+    next_connection: ConnectionId,
+    next_subscription: SubscriptionId,
+    next_request: u64,
+    pending_publishes: HashMap<u64, (String, Qos, Instant)>,
+    clock_origin: Instant,
+}
+
+/// Most notices kept.
+const MAX_NOTICES: usize = 200;
+
+impl Workspace {
+    /// A workspace with the given profiles; the first is selected.
+    pub fn new(profiles: Vec<ConnectionProfile>, limits: StoreLimits) -> Self {
+        let profile = profiles.first().cloned().unwrap_or_default();
+        Self {
+            embedded_profile_name: profile.name.clone(),
+            profile,
+            profiles,
+            connection: None,
+            state: ConnectionState::Disconnected,
+            subscriptions: Vec::new(),
+            draft: PublishDraft::default(),
+            store: MessageStore::new(limits),
+            rate_in: RateMeter::default(),
+            rate_out: RateMeter::default(),
+            broker: BrokerState::Stopped,
+            last_delivery: None,
+            notices: Vec::new(),
+            auto_connect_embedded: false,
+            next_connection: 1,
+            next_subscription: 1,
+            next_request: 1,
+            pending_publishes: HashMap::new(),
+            clock_origin: Instant::now(),
+        }
+    }
+
+    /// Milliseconds since the workspace was created (for rate meters).
+    pub fn now_ms(&self) -> u64 {
+        self.clock_origin.elapsed().as_millis() as u64
+    }
+
+    /// The command that starts the embedded broker, remembering to connect
+    /// to it once it runs.
+    pub fn start_embedded_broker(&mut self, config: BrokerConfig, connect_when_ready: bool) -> Command {
+        self.auto_connect_embedded = connect_when_ready;
+        self.broker = BrokerState::Starting;
+        Command::StartBroker(config)
+    }
+
+    /// True while a connection exists in any state but Disconnected/Failed.
+    pub fn is_active(&self) -> bool {
+        self.connection.is_some()
+            && !matches!(self.state, ConnectionState::Disconnected | ConnectionState::Failed(_))
+    }
+
+    /// Selects a profile by name into the editor.
+    pub fn select_profile(&mut self, name: &str) {
+        if let Some(profile) = self.profiles.iter().find(|profile| profile.name == name) {
+            self.profile = profile.clone();
+        }
+    }
+
+    /// Connects with the edited profile (replacing any current connection).
+    pub fn connect(&mut self) -> Result<Vec<Command>, ProfileError> {
+        self.profile.validate()?;
+        let mut commands = Vec::new();
+        if let Some(old) = self.connection.take() {
+            commands.push(Command::Disconnect { connection: old });
+        }
+        let id = self.next_connection;
+        self.next_connection += 1;
+        self.connection = Some(id);
+        self.state = ConnectionState::Connecting { attempt: 1 };
+        for subscription in &mut self.subscriptions {
+            subscription.status = SubscriptionStatus::Pending;
+        }
+        commands.push(Command::Connect {
+            connection: id,
+            profile: Box::new(self.profile.clone()),
+            subscriptions: self.subscription_specs(),
+        });
+        Ok(commands)
+    }
+
+    /// Disconnects the current connection, if any.
+    pub fn disconnect(&mut self) -> Option<Command> {
+        let connection = self.connection?;
+        Some(Command::Disconnect { connection })
+    }
+
+    fn subscription_specs(&self) -> Vec<SubscriptionSpec> {
+        self.subscriptions
+            .iter()
+            .filter(|s| s.status != SubscriptionStatus::Removing)
+            .map(|s| SubscriptionSpec { id: s.id, filter: s.filter.clone(), qos: s.qos })
+            .collect()
+    }
+
+    /// Adds a subscription; returns the command to send if connected.
+    pub fn subscribe(&mut self, filter: &str, qos: Qos) -> Result<Option<Command>, SubscribeError> {
+        let filter = filter.trim();
+        validate_topic_filter(filter)?;
+        if self.subscriptions.iter().any(|s| s.filter == filter) {
+            return Err(SubscribeError::Duplicate(filter.to_owned()));
+        }
+        let id = self.next_subscription;
+        self.next_subscription += 1;
+        let used: Vec<usize> = self.subscriptions.iter().map(|s| s.colour).collect();
+        let colour = (0..SUBSCRIPTION_PALETTE_SIZE)
+            .find(|colour| !used.contains(colour))
+            .unwrap_or(id as usize % SUBSCRIPTION_PALETTE_SIZE);
+        self.subscriptions.push(Subscription {
+            id,
+            filter: filter.to_owned(),
+            qos,
+            colour,
+            status: SubscriptionStatus::Pending,
+        });
+        Ok(self.live_connection().map(|connection| Command::Subscribe {
+            connection,
+            subscription: SubscriptionSpec { id, filter: filter.to_owned(), qos },
+        }))
+    }
+
+    /// Removes a subscription; returns the command to send if connected.
+    pub fn unsubscribe(&mut self, id: SubscriptionId) -> Option<Command> {
+        let index = self.subscriptions.iter().position(|s| s.id == id)?;
+        match self.live_connection() {
+            Some(connection) => {
+                self.subscriptions[index].status = SubscriptionStatus::Removing;
+                Some(Command::Unsubscribe { connection, subscription: id })
+            }
+            None => {
+                self.subscriptions.remove(index);
+                self.retag_log();
+                None
+            }
+        }
+    }
+
+    fn live_connection(&self) -> Option<ConnectionId> {
+        self.connection.filter(|_| self.is_active())
+    }
+
+    /// Validates the composer and returns the publish command.
+    pub fn publish(&mut self) -> Result<Command, PublishError> {
+        let topic = self.draft.topic.clone();
+        validate_topic_name(&topic)?;
+        let payload = encode_payload(&self.draft.payload, self.draft.format)?;
+        let connection = match (&self.state, self.connection) {
+            (ConnectionState::Connected { .. }, Some(connection)) => connection,
+            _ => return Err(PublishError::NotConnected),
+        };
+        let id = self.next_request;
+        self.next_request += 1;
+        let qos = self.draft.qos;
+        let now = Instant::now();
+        self.pending_publishes.insert(id, (topic.clone(), qos, now));
+        self.last_delivery =
+            Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, queued_at: now, round_trip: None });
+        Ok(Command::Publish {
+            connection,
+            request: PublishRequest { id, topic, payload: Bytes::from(payload), qos, retain: self.draft.retain },
+        })
+    }
+
+    /// The subscription whose filter matches a topic first, for its colour.
+    pub fn subscription_for(&self, topic: &str) -> Option<SubscriptionId> {
+        self.subscriptions
+            .iter()
+            .filter(|s| s.status != SubscriptionStatus::Removing)
+            .find(|s| topic_matches(&s.filter, topic))
+            .map(|s| s.id)
+    }
+
+    /// A subscription by id.
+    pub fn subscription(&self, id: SubscriptionId) -> Option<&Subscription> {
+        self.subscriptions.iter().find(|s| s.id == id)
+    }
+
+    fn retag_log(&mut self) {
+        let subscriptions: Vec<(SubscriptionId, String)> =
+            self.subscriptions.iter().map(|s| (s.id, s.filter.clone())).collect();
+        self.store.retag(|message| {
+            if message.direction == Direction::Outgoing {
+                return None;
+            }
+            subscriptions.iter().find(|(_, filter)| topic_matches(filter, &message.topic)).map(|(id, _)| *id)
+        });
+    }
+
+    /// Records a warning or error for the notices list.
+    pub fn notice(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        tracing::warn!("{text}");
+        self.notices.push(Notice { at: Utc::now(), text });
+        if self.notices.len() > MAX_NOTICES {
+            self.notices.remove(0);
+        }
+    }
+
+    /// Applies one engine event; returns follow-up commands (e.g. the
+    /// automatic connect once the embedded broker runs).
+    pub fn apply(&mut self, event: Event) -> Vec<Command> {
+        match event.kind {
+            EventKind::Broker(state) => self.apply_broker(state),
+            EventKind::Connection { connection, event } => {
+                self.apply_connection(connection, event);
+                Vec::new()
+            }
+        }
+    }
+
+    fn apply_broker(&mut self, state: BrokerState) -> Vec<Command> {
+        let mut commands = Vec::new();
+        match &state {
+            BrokerState::Running { addr, fell_back_from } => {
+                if let Some(port) = fell_back_from {
+                    self.notice(format!(
+                        "port {port} is taken; the embedded broker listens on {} instead",
+                        addr.port()
+                    ));
+                }
+                self.point_embedded_profile_at(*addr);
+                if std::mem::take(&mut self.auto_connect_embedded) {
+                    self.select_profile(&self.embedded_profile_name.clone());
+                    match self.connect() {
+                        Ok(connect) => commands.extend(connect),
+                        Err(error) => self.notice(format!("cannot connect to the embedded broker: {error}")),
+                    }
+                }
+            }
+            BrokerState::Failed(reason) => self.notice(format!("embedded broker: {reason}")),
+            BrokerState::Stopped | BrokerState::Starting => {}
+        }
+        self.broker = state;
+        commands
+    }
+
+    fn point_embedded_profile_at(&mut self, addr: SocketAddr) {
+        let name = self.embedded_profile_name.clone();
+        for profile in self.profiles.iter_mut().chain(std::iter::once(&mut self.profile)) {
+            if profile.name == name {
+                profile.host = addr.ip().to_string();
+                profile.port = addr.port();
+            }
+        }
+    }
+
+    fn apply_connection(&mut self, connection: ConnectionId, event: ConnectionEvent) {
+        let current = self.connection == Some(connection);
+        match event {
+            ConnectionEvent::Messages(batch) => self.ingest(connection, batch),
+            ConnectionEvent::State(state) => {
+                if !current {
+                    return;
+                }
+                match &state {
+                    ConnectionState::Failed(failure) => self.notice(format!("connection failed: {failure}")),
+                    ConnectionState::Reconnecting { error, .. } => {
+                        for subscription in &mut self.subscriptions {
+                            if subscription.status != SubscriptionStatus::Removing {
+                                subscription.status = SubscriptionStatus::Pending;
+                            }
+                        }
+                        self.notice(format!("connection lost: {error}"));
+                    }
+                    ConnectionState::Disconnected => {
+                        self.subscriptions.retain(|s| s.status != SubscriptionStatus::Removing);
+                        for subscription in &mut self.subscriptions {
+                            subscription.status = SubscriptionStatus::Pending;
+                        }
+                    }
+                    _ => {}
+                }
+                self.state = state;
+            }
+            ConnectionEvent::Subscribed { subscription, outcome } => {
+                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription) {
+                    if entry.status != SubscriptionStatus::Removing {
+                        entry.status = match outcome {
+                            SubscribeOutcome::Granted(qos) => SubscriptionStatus::Granted(qos),
+                            SubscribeOutcome::Refused(reason) => SubscriptionStatus::Refused(reason),
+                        };
+                    }
+                }
+            }
+            ConnectionEvent::SubscriptionResumed { subscription } => {
+                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription) {
+                    entry.status = SubscriptionStatus::Resumed;
+                }
+            }
+            ConnectionEvent::SubscriptionFailed { subscription, reason } => {
+                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription) {
+                    entry.status = SubscriptionStatus::Failed(reason);
+                }
+            }
+            ConnectionEvent::Unsubscribed { subscription } => {
+                self.subscriptions.retain(|s| s.id != subscription);
+                self.retag_log();
+            }
+            ConnectionEvent::PublishSent { message, .. } => {
+                let now = Utc::now();
+                let stored = StoredMessage {
+                    seq: 0,
+                    connection,
+                    time: now,
+                    direction: Direction::Outgoing,
+                    topic: Arc::from(message.topic.as_str()),
+                    payload: message.payload,
+                    qos: message.qos,
+                    retain: message.retain,
+                    subscription: None,
+                    properties: None,
+                };
+                self.store.push(stored);
+                let now_ms = self.now_ms();
+                self.rate_out.record(now_ms, 1);
+            }
+            ConnectionEvent::Delivery { request, outcome } => {
+                let finished = !matches!(outcome, DeliveryOutcome::Received);
+                if finished {
+                    self.pending_publishes.remove(&request);
+                }
+                if let Some(report) = self.last_delivery.as_mut().filter(|report| report.request == request) {
+                    if finished {
+                        report.round_trip = Some(report.queued_at.elapsed());
+                    }
+                    report.outcome = Some(outcome.clone());
+                }
+                if let DeliveryOutcome::Failed(reason) | DeliveryOutcome::Refused(reason) = &outcome {
+                    self.notice(format!("publish #{request} failed: {reason}"));
+                }
+            }
+        }
+    }
+
+    fn ingest(&mut self, connection: ConnectionId, batch: Vec<(DateTime<Utc>, crate::core::mqtt::IncomingMessage)>) {
+        let count = batch.len() as u64;
+        let mut last_topic: Option<(Arc<str>, Option<SubscriptionId>)> = None;
+        for (time, message) in batch {
+            // Consecutive messages often share a topic: reuse its allocation and match.
+            let (topic, subscription) = match &last_topic {
+                Some((topic, subscription)) if **topic == *message.topic => (topic.clone(), *subscription),
+                _ => {
+                    let topic: Arc<str> = Arc::from(message.topic.as_str());
+                    let subscription = self.subscription_for(&topic);
+                    last_topic = Some((topic.clone(), subscription));
+                    (topic, subscription)
+                }
+            };
+            self.store.push(StoredMessage {
+                seq: 0,
+                connection,
+                time,
+                direction: Direction::Incoming,
+                topic,
+                payload: message.payload,
+                qos: message.qos,
+                retain: message.retain,
+                subscription,
+                properties: message.properties,
+            });
+        }
+        let now_ms = self.now_ms();
+        self.rate_in.record(now_ms, count);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::engine::ConnectionFailure;
+    use crate::core::mqtt::IncomingMessage;
+
+    fn event(kind: EventKind) -> Event {
+        Event { at: Utc::now(), kind }
+    }
+
+    fn connected(workspace: &mut Workspace) -> ConnectionId {
+        let commands = workspace.connect().expect("valid profile");
+        assert!(matches!(commands.last(), Some(Command::Connect { .. })));
+        let id = workspace.connection.expect("id");
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::State(ConnectionState::Connected { session_present: false, client_id: "c".into() }),
+        }));
+        id
+    }
+
+    #[test]
+    fn broker_running_points_the_embedded_profile_and_connects() {
+        let mut workspace = Workspace::new(crate::core::profile::shipped_profiles(), StoreLimits::default());
+        let _ = workspace.start_embedded_broker(BrokerConfig::default(), true);
+        let addr: SocketAddr = "127.0.0.1:41883".parse().expect("addr");
+        let commands = workspace.apply(event(EventKind::Broker(BrokerState::Running { addr, fell_back_from: Some(1883) })));
+        match commands.as_slice() {
+            [Command::Connect { profile, .. }] => assert_eq!(profile.port, 41883),
+            other => panic!("expected one connect, got {other:?}"),
+        }
+        assert_eq!(workspace.notices.len(), 1);
+        assert!(workspace.notices[0].text.contains("41883"));
+    }
+
+    #[test]
+    fn subscriptions_validate_get_colours_and_suback_status() {
+        let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+        assert!(matches!(workspace.subscribe("a/#/b", Qos::AtMostOnce), Err(SubscribeError::Filter(_))));
+        assert!(matches!(workspace.subscribe("a/#", Qos::AtLeastOnce), Ok(None)));
+        assert!(matches!(workspace.subscribe("a/#", Qos::AtMostOnce), Err(SubscribeError::Duplicate(_))));
+        let id = connected(&mut workspace);
+        let command = workspace.subscribe("b/+", Qos::ExactlyOnce).expect("valid");
+        assert!(matches!(command, Some(Command::Subscribe { .. })));
+        assert_ne!(workspace.subscriptions[0].colour, workspace.subscriptions[1].colour);
+        let second = workspace.subscriptions[1].id;
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::Subscribed { subscription: second, outcome: SubscribeOutcome::Granted(Qos::AtLeastOnce) },
+        }));
+        assert_eq!(workspace.subscriptions[1].status, SubscriptionStatus::Granted(Qos::AtLeastOnce));
+        assert!(matches!(workspace.unsubscribe(second), Some(Command::Unsubscribe { .. })));
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::Unsubscribed { subscription: second },
+        }));
+        assert_eq!(workspace.subscriptions.len(), 1);
+    }
+
+    #[test]
+    fn publish_validates_topic_payload_and_connection() {
+        let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+        assert!(matches!(workspace.publish(), Err(PublishError::NotConnected)));
+        let _ = connected(&mut workspace);
+        workspace.draft.topic = "a/+".into();
+        assert!(matches!(workspace.publish(), Err(PublishError::Topic(TopicError::WildcardInName('+')))));
+        workspace.draft.topic = "a/b".into();
+        workspace.draft.payload = "{oops".into();
+        assert!(matches!(workspace.publish(), Err(PublishError::Payload(PayloadError::Json { .. }))));
+        workspace.draft.format = PayloadFormat::Text;
+        let command = workspace.publish().expect("valid");
+        let Command::Publish { request, .. } = command else { panic!("not a publish") };
+        assert_eq!(&request.payload[..], b"{oops");
+    }
+
+    #[test]
+    fn messages_are_tagged_with_the_matching_subscription() {
+        let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+        let id = connected(&mut workspace);
+        let _ = workspace.subscribe("sensors/+/temp", Qos::AtMostOnce);
+        let message = |topic: &str| {
+            (Utc::now(), IncomingMessage {
+                topic: topic.into(),
+                payload: Bytes::from_static(b"1"),
+                qos: Qos::AtMostOnce,
+                retain: false,
+                duplicate: false,
+                properties: None,
+            })
+        };
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::Messages(vec![message("sensors/a/temp"), message("other")]),
+        }));
+        assert_eq!(workspace.store.len(), 2);
+        assert_eq!(workspace.store.at(0).and_then(|m| m.subscription), Some(workspace.subscriptions[0].id));
+        assert_eq!(workspace.store.at(1).and_then(|m| m.subscription), None);
+        assert_eq!(workspace.store.counters().received, 2);
+    }
+
+    #[test]
+    fn failures_become_notices_and_states() {
+        let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+        let id = connected(&mut workspace);
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::State(ConnectionState::Failed(ConnectionFailure::BadCredentials)),
+        }));
+        assert_eq!(workspace.state, ConnectionState::Failed(ConnectionFailure::BadCredentials));
+        assert!(workspace.notices.iter().any(|notice| notice.text.contains("bad user name")));
+        assert!(!workspace.is_active());
+    }
+}

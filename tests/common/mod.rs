@@ -1,0 +1,259 @@
+//! Shared helpers for integration tests: real brokers on 127.0.0.1 and an
+//! engine driver that waits on predicates instead of sleeping.
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command as Process, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mqttdesk::core::engine::{
+    Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Engine, Event, EventKind, PublishRequest,
+    SubscribeOutcome, SubscriptionSpec,
+};
+use mqttdesk::core::mqtt::{ConnectionId, IncomingMessage, ProtocolVersion, Qos};
+use mqttdesk::core::profile::ConnectionProfile;
+
+/// Upper bound for any single wait in a test.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// Polls `predicate` every 10 ms until it holds or `timeout` passes.
+pub fn wait_until(timeout: Duration, mut predicate: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if predicate() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (bound and released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|addr| addr.port()).expect("free port")
+}
+
+/// Debian's mosquitto on a private config and port; killed on drop.
+pub struct Mosquitto {
+    child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    dir: PathBuf,
+}
+
+impl Mosquitto {
+    /// Starts mosquitto with anonymous access on a free port.
+    pub fn start() -> Self {
+        Self::start_on(free_port(), "allow_anonymous true\n")
+    }
+
+    /// Starts mosquitto on `port` with extra config lines.
+    pub fn start_on(port: u16, extra_config: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("mqttdesk-mosquitto-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let config = dir.join("mosquitto.conf");
+        std::fs::write(&config, format!("listener {port} 127.0.0.1\npersistence false\n{extra_config}"))
+            .expect("write config");
+        let child = Process::new(mosquitto_binary())
+            .arg("-c")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto must be installed (apt-get install mosquitto)");
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        assert!(
+            wait_until(WAIT, || std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()),
+            "mosquitto did not start on port {port}"
+        );
+        Self { child, port, dir }
+    }
+
+    /// The directory holding its config (for password files).
+    pub fn dir(&self) -> &PathBuf {
+        &self.dir
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn mosquitto_binary() -> &'static str {
+    if std::path::Path::new("/usr/sbin/mosquitto").exists() { "/usr/sbin/mosquitto" } else { "mosquitto" }
+}
+
+/// An engine plus every event it has produced so far.
+pub struct Driver {
+    pub engine: Engine,
+    pub events: Vec<Event>,
+    next_request: u64,
+}
+
+impl Default for Driver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Driver {
+    /// Starts an engine with a no-op waker.
+    pub fn new() -> Self {
+        let engine = Engine::start(Arc::new(|| {})).expect("engine starts");
+        Self { engine, events: Vec::new(), next_request: 1 }
+    }
+
+    /// Sends a command, failing the test if the engine refuses it.
+    pub fn send(&self, command: Command) {
+        self.engine.send(command).expect("engine accepts command");
+    }
+
+    /// Moves waiting events into `events`.
+    pub fn drain(&mut self) {
+        while let Some(event) = self.engine.try_recv() {
+            self.events.push(event);
+        }
+    }
+
+    /// Waits until `predicate` holds over the collected events.
+    pub fn wait_for(&mut self, what: &str, mut predicate: impl FnMut(&[Event]) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.drain();
+            if predicate(&self.events) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                panic!("timed out waiting for {what}; events: {:#?}", self.events.iter().map(|e| &e.kind).collect::<Vec<_>>());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Connects and waits for CONNACK.
+    pub fn connect(&mut self, connection: ConnectionId, profile: ConnectionProfile, subscriptions: Vec<SubscriptionSpec>) {
+        self.send(Command::Connect { connection, profile: Box::new(profile), subscriptions });
+        self.wait_for("connected", |events| connected_count(events, connection) >= 1);
+    }
+
+    /// Subscribes and waits for the SUBACK; returns the outcome.
+    pub fn subscribe(&mut self, connection: ConnectionId, id: u64, filter: &str, qos: Qos) -> SubscribeOutcome {
+        self.send(Command::Subscribe { connection, subscription: SubscriptionSpec { id, filter: filter.into(), qos } });
+        let mut outcome = None;
+        self.wait_for("SUBACK", |events| {
+            outcome = suback_outcomes(events, connection, id).pop();
+            outcome.is_some()
+        });
+        outcome.expect("outcome")
+    }
+
+    /// Publishes; returns the request id.
+    pub fn publish(&mut self, connection: ConnectionId, topic: &str, payload: &[u8], qos: Qos, retain: bool) -> u64 {
+        let id = self.next_request;
+        self.next_request += 1;
+        self.send(Command::Publish {
+            connection,
+            request: PublishRequest { id, topic: topic.into(), payload: payload.to_vec().into(), qos, retain },
+        });
+        id
+    }
+
+    /// Waits for the final delivery outcome of a request.
+    pub fn delivery(&mut self, connection: ConnectionId, request: u64) -> DeliveryOutcome {
+        let mut found = None;
+        self.wait_for("delivery outcome", |events| {
+            found = events.iter().rev().find_map(|event| match &event.kind {
+                EventKind::Connection { connection: c, event: ConnectionEvent::Delivery { request: r, outcome } }
+                    if *c == connection && *r == request && *outcome != DeliveryOutcome::Received =>
+                {
+                    Some(outcome.clone())
+                }
+                _ => None,
+            });
+            found.is_some()
+        });
+        found.expect("outcome")
+    }
+
+    /// Every message received on a connection so far.
+    pub fn messages(&self, connection: ConnectionId) -> Vec<IncomingMessage> {
+        messages(&self.events, connection)
+    }
+
+    /// Waits until `count` messages arrived on a connection; returns them all.
+    pub fn wait_messages(&mut self, connection: ConnectionId, count: usize) -> Vec<IncomingMessage> {
+        self.wait_for(&format!("{count} messages"), |events| messages(events, connection).len() >= count);
+        self.messages(connection)
+    }
+
+    /// The latest state of a connection.
+    pub fn state(&self, connection: ConnectionId) -> Option<ConnectionState> {
+        self.events.iter().rev().find_map(|event| match &event.kind {
+            EventKind::Connection { connection: c, event: ConnectionEvent::State(state) } if *c == connection => {
+                Some(state.clone())
+            }
+            _ => None,
+        })
+    }
+}
+
+/// How many times a connection reached Connected.
+pub fn connected_count(events: &[Event], connection: ConnectionId) -> usize {
+    events
+        .iter()
+        .filter(|event| {
+            matches!(&event.kind, EventKind::Connection { connection: c, event: ConnectionEvent::State(ConnectionState::Connected { .. }) } if *c == connection)
+        })
+        .count()
+}
+
+/// SUBACK outcomes for one subscription, in order.
+pub fn suback_outcomes(events: &[Event], connection: ConnectionId, id: u64) -> Vec<SubscribeOutcome> {
+    events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::Connection { connection: c, event: ConnectionEvent::Subscribed { subscription, outcome } }
+                if *c == connection && *subscription == id =>
+            {
+                Some(outcome.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Messages received on a connection, in order.
+pub fn messages(events: &[Event], connection: ConnectionId) -> Vec<IncomingMessage> {
+    events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::Connection { connection: c, event: ConnectionEvent::Messages(batch) } if *c == connection => {
+                Some(batch.iter().map(|(_, message)| message.clone()))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// A profile for a broker on 127.0.0.1.
+pub fn local_profile(port: u16, protocol: ProtocolVersion, client_id: &str) -> ConnectionProfile {
+    ConnectionProfile {
+        name: format!("test {client_id}"),
+        host: "127.0.0.1".into(),
+        port,
+        client_id: client_id.into(),
+        protocol,
+        keep_alive_secs: 30,
+        connect_timeout_secs: 5,
+        ..ConnectionProfile::default()
+    }
+}
