@@ -1,1 +1,116 @@
-fn main() {}
+//! mqttdesk's binary: parse arguments, set up logging, run the window.
+
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use mqttdesk::core::broker::{BrokerConfig, STANDARD_MQTT_PORT};
+use mqttdesk::core::mqtt::ProtocolVersion;
+use mqttdesk::core::profile::ConnectionProfile;
+use mqttdesk::core::store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES, StoreLimits};
+use mqttdesk::ui::{AppOptions, MqttDeskApp};
+
+/// A fast native MQTT test client with an embedded broker.
+///
+/// With no arguments, mqttdesk starts its embedded broker on
+/// 127.0.0.1:1883 (or a free port if that is taken) and connects to it.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Do not start the embedded broker.
+    #[arg(long)]
+    no_broker: bool,
+    /// Port for the embedded broker (0 picks a free one).
+    #[arg(long, default_value_t = STANDARD_MQTT_PORT)]
+    broker_port: u16,
+    /// Address the embedded broker binds; anything but loopback exposes it to your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    broker_bind: IpAddr,
+    /// Connect to this broker (HOST or HOST:PORT) instead of the embedded one.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    connect: Option<String>,
+    /// Protocol version for --connect.
+    #[arg(long, value_parser = ["3.1.1", "5"], default_value = "5")]
+    mqtt_version: String,
+    /// Most messages the log keeps before evicting the oldest.
+    #[arg(long, default_value_t = DEFAULT_MAX_MESSAGES)]
+    max_messages: usize,
+    /// Most memory (MiB) the log's messages may use before evicting the oldest.
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES / (1024 * 1024))]
+    max_memory_mib: usize,
+}
+
+fn parse_target(target: &str, protocol: ProtocolVersion) -> Result<ConnectionProfile, String> {
+    let (host, port) = match target.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && !host.ends_with(':') => {
+            let port = port.parse::<u16>().map_err(|_| format!("--connect: '{port}' is not a port number"))?;
+            (host.trim_start_matches('[').trim_end_matches(']').to_owned(), port)
+        }
+        _ => (target.to_owned(), STANDARD_MQTT_PORT),
+    };
+    let profile = ConnectionProfile { name: format!("{host}:{port}"), host, port, protocol, ..ConnectionProfile::default() };
+    profile.validate().map_err(|error| format!("--connect {target}: {error}"))?;
+    Ok(profile)
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,mqttdesk=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let protocol = if args.mqtt_version == "3.1.1" { ProtocolVersion::V311 } else { ProtocolVersion::V5 };
+    let initial_profile = match args.connect.as_deref().map(|target| parse_target(target, protocol)).transpose() {
+        Ok(profile) => profile,
+        Err(message) => {
+            eprintln!("mqttdesk: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if !args.broker_bind.is_loopback() && !args.no_broker {
+        eprintln!("mqttdesk: warning: the embedded broker listens on {} and is reachable from your network", args.broker_bind);
+    }
+    let options = AppOptions {
+        start_embedded_broker: !args.no_broker,
+        broker: BrokerConfig { bind: args.broker_bind, port: args.broker_port, ..BrokerConfig::default() },
+        limits: StoreLimits { max_messages: args.max_messages.max(1), max_bytes: args.max_memory_mib.max(1) * 1024 * 1024 },
+        connect_on_start: initial_profile.is_some(),
+        initial_profile,
+        ..AppOptions::default()
+    };
+    let native_options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("mqttdesk")
+            .with_app_id("mqttdesk")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([900.0, 560.0]),
+        ..eframe::NativeOptions::default()
+    };
+    match eframe::run_native("mqttdesk", native_options, Box::new(|cc| Ok(Box::new(MqttDeskApp::new(cc, options))))) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("mqttdesk: cannot open the window: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_targets_parse_with_and_without_port() {
+        let profile = parse_target("broker.local:8883", ProtocolVersion::V311).expect("valid");
+        assert_eq!((profile.host.as_str(), profile.port), ("broker.local", 8883));
+        let profile = parse_target("10.0.0.2", ProtocolVersion::V5).expect("valid");
+        assert_eq!(profile.port, 1883);
+        let profile = parse_target("[::1]:1884", ProtocolVersion::V5).expect("valid");
+        assert_eq!((profile.host.as_str(), profile.port), ("::1", 1884));
+        assert!(parse_target("host:notaport", ProtocolVersion::V5).unwrap_err().contains("not a port"));
+    }
+}

@@ -374,8 +374,8 @@ impl Workspace {
     pub fn apply(&mut self, event: Event) -> Vec<Command> {
         match event.kind {
             EventKind::Broker(state) => self.apply_broker(state),
-            EventKind::Connection { connection, event } => {
-                self.apply_connection(connection, event);
+            EventKind::Connection { connection, event: connection_event } => {
+                self.apply_connection(connection, event.at, connection_event);
                 Vec::new()
             }
         }
@@ -417,7 +417,7 @@ impl Workspace {
         }
     }
 
-    fn apply_connection(&mut self, connection: ConnectionId, event: ConnectionEvent) {
+    fn apply_connection(&mut self, connection: ConnectionId, at: DateTime<Utc>, event: ConnectionEvent) {
         let current = self.connection == Some(connection);
         match event {
             ConnectionEvent::Messages(batch) => self.ingest(connection, batch),
@@ -470,11 +470,10 @@ impl Workspace {
                 self.retag_log();
             }
             ConnectionEvent::PublishSent { message, .. } => {
-                let now = Utc::now();
                 let stored = StoredMessage {
                     seq: 0,
                     connection,
-                    time: now,
+                    time: at,
                     direction: Direction::Outgoing,
                     topic: Arc::from(message.topic.as_str()),
                     payload: message.payload,

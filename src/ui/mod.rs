@@ -1,1 +1,14 @@
-//! UI
+//! The thin egui layer: panels render the workspace and emit actions; the
+//! app applies them once per frame. No protocol logic lives here.
+
+pub mod app;
+mod composer;
+mod connection;
+mod inspector;
+mod log;
+mod status_bar;
+mod subscriptions;
+mod theme;
+mod widgets;
+
+pub use app::{AppOptions, MqttDeskApp, UiAction};

@@ -435,3 +435,65 @@ async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command:
     };
     sink.connection(connection, event).await;
 }
+
+impl ConnectionState {
+    /// One line for the status bar, e.g. "reconnecting in 4 s (attempt 3): connection refused …".
+    pub fn summary(&self, now: Instant) -> String {
+        match self {
+            Self::Disconnected => "disconnected".into(),
+            Self::Connecting { attempt: 1 } => "connecting…".into(),
+            Self::Connecting { attempt } => format!("connecting… (attempt {attempt})"),
+            Self::Connected { client_id, session_present } => {
+                let session = if *session_present { ", session resumed" } else { "" };
+                format!("connected as {client_id}{session}")
+            }
+            Self::Reconnecting { attempt, retry_at, error } => {
+                let seconds = retry_at.saturating_duration_since(now).as_secs_f32().ceil() as u64;
+                format!("reconnecting in {seconds} s (attempt {attempt}): {error}")
+            }
+            Self::Failed(error) => format!("failed: {error}"),
+        }
+    }
+}
+
+impl ConnectionState {
+    /// A few words for tight places; failures keep their reason.
+    pub fn short(&self, now: Instant) -> String {
+        match self {
+            Self::Connected { .. } => "connected".into(),
+            Self::Reconnecting { retry_at, .. } => {
+                let seconds = retry_at.saturating_duration_since(now).as_secs_f32().ceil() as u64;
+                format!("reconnecting in {seconds} s")
+            }
+            other => other.summary(now),
+        }
+    }
+}
+
+impl BrokerState {
+    /// One line for the status bar.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Stopped => "embedded broker stopped".into(),
+            Self::Starting => "embedded broker starting…".into(),
+            Self::Running { addr, fell_back_from: None } => format!("embedded broker on {addr}"),
+            Self::Running { addr, fell_back_from: Some(port) } => {
+                format!("embedded broker on {addr} (port {port} was taken)")
+            }
+            Self::Failed(reason) => format!("embedded broker failed: {reason}"),
+        }
+    }
+}
+
+impl std::fmt::Display for DeliveryOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Written => f.write_str("sent (QoS 0, no acknowledgement)"),
+            Self::Acknowledged => f.write_str("PUBACK received"),
+            Self::Received => f.write_str("PUBREC received, waiting for PUBCOMP"),
+            Self::Completed => f.write_str("PUBCOMP received"),
+            Self::Refused(reason) => write!(f, "refused by broker: {reason}"),
+            Self::Failed(reason) => write!(f, "failed: {reason}"),
+        }
+    }
+}

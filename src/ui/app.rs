@@ -1,0 +1,394 @@
+//! The eframe application shell: owns the engine handle, the workspace
+//! model and the UI-only state; drains engine events in `logic` under a
+//! time budget; lays out the panels in `ui` and applies their actions once
+//! per frame.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::core::broker::BrokerConfig;
+use crate::core::engine::{Command, ConnectionState, Engine, SendError};
+use crate::core::mqtt::{Qos, SubscriptionId};
+use crate::core::profile::{self, ConnectionProfile};
+use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
+use crate::core::workspace::Workspace;
+use crate::ui::{composer, connection, inspector, log, status_bar, subscriptions, theme};
+
+/// Longest `logic` may spend applying engine events in one frame.
+pub const EVENT_BUDGET: Duration = Duration::from_millis(6);
+/// Most messages a filter rescan looks at per frame.
+pub const FILTER_SCAN_PER_FRAME: usize = 200_000;
+
+/// How the app starts.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// Start the embedded broker and connect to it on launch.
+    pub start_embedded_broker: bool,
+    /// Where the embedded broker listens.
+    pub broker: BrokerConfig,
+    /// Where profiles are saved; `None` disables saving.
+    pub profile_dir: Option<PathBuf>,
+    /// Store caps.
+    pub limits: StoreLimits,
+    /// Profile to select (by name) instead of the embedded broker's.
+    pub initial_profile: Option<ConnectionProfile>,
+    /// Connect the initial profile at start (when not using the embedded broker).
+    pub connect_on_start: bool,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            start_embedded_broker: true,
+            broker: BrokerConfig::default(),
+            profile_dir: profile::default_profile_dir(),
+            limits: StoreLimits::default(),
+            initial_profile: None,
+            connect_on_start: false,
+        }
+    }
+}
+
+/// Which view of the selected message the inspector shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InspectorTab {
+    /// Raw text (lossy UTF-8), line-virtualised.
+    #[default]
+    Raw,
+    /// Pretty-printed JSON.
+    PrettyJson,
+    /// Collapsible JSON tree.
+    JsonTree,
+    /// Hex dump, line-virtualised.
+    Hex,
+}
+
+/// What a panel asks the app to do; applied after drawing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiAction {
+    /// Connect with the edited profile.
+    Connect,
+    /// Disconnect the current connection.
+    Disconnect,
+    /// Load a profile into the editor.
+    SelectProfile(String),
+    /// Save the edited profile as RON.
+    SaveProfile,
+    /// Subscribe with the form's filter and QoS.
+    Subscribe,
+    /// Remove a subscription.
+    Unsubscribe(SubscriptionId),
+    /// Show only one subscription's messages (None: all).
+    FilterBySubscription(Option<SubscriptionId>),
+    /// Publish the composer's message.
+    Publish,
+    /// Empty the log.
+    ClearLog,
+    /// Select a log row (by sequence number).
+    SelectMessage(Option<u64>),
+    /// Start the embedded broker.
+    StartBroker,
+    /// Stop the embedded broker.
+    StopBroker,
+}
+
+/// UI-only state: form fields, selection, view options.
+#[derive(Debug, Default)]
+pub struct UiState {
+    /// The log's filtered rows.
+    pub log_view: FilteredView,
+    /// Search box text.
+    pub search: String,
+    /// Subscription the log is filtered to.
+    pub selected_subscription: Option<SubscriptionId>,
+    /// Selected log message.
+    pub selected_message: Option<u64>,
+    /// Keep the newest row in view.
+    pub follow: bool,
+    /// Filter rescan progress, shown while incomplete.
+    pub view_progress: Option<ViewProgress>,
+    /// New subscription form: filter.
+    pub new_filter: String,
+    /// New subscription form: QoS.
+    pub new_qos: Qos,
+    /// New subscription form: error.
+    pub subscribe_error: Option<String>,
+    /// Composer error (topic / payload / connection).
+    pub publish_error: Option<String>,
+    /// Connection form error.
+    pub connection_error: Option<String>,
+    /// Profile save result.
+    pub profile_message: Option<String>,
+    /// Inspector view.
+    pub inspector_tab: InspectorTab,
+    /// Cached analysis of the selected message.
+    pub inspector_cache: Option<inspector::InspectorCache>,
+    /// Show the notices window.
+    pub show_notices: bool,
+}
+
+/// The mqttdesk application.
+pub struct MqttDeskApp {
+    /// The model.
+    pub workspace: Workspace,
+    /// UI-only state.
+    pub ui: UiState,
+    engine: Option<Engine>,
+    options: AppOptions,
+    actions: Vec<UiAction>,
+}
+
+impl MqttDeskApp {
+    /// Builds the app for eframe (or kittest's `build_eframe`).
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let ctx = cc.egui_ctx.clone();
+        Self::with_repaint(Arc::new(move || ctx.request_repaint_after(Duration::from_millis(10))), options)
+    }
+
+    /// Builds the app with an explicit waker (used by tests and benchmarks).
+    pub fn with_repaint(waker: Arc<dyn Fn() + Send + Sync>, options: AppOptions) -> Self {
+        let mut profiles = profile::shipped_profiles();
+        let mut load_errors = Vec::new();
+        if let Some(dir) = &options.profile_dir {
+            let (saved, errors) = profile::load_profiles(dir);
+            load_errors = errors;
+            for saved_profile in saved {
+                match profiles.iter_mut().find(|p| p.name == saved_profile.name) {
+                    Some(existing) => *existing = saved_profile,
+                    None => profiles.push(saved_profile),
+                }
+            }
+        }
+        let mut workspace = Workspace::new(profiles, options.limits);
+        for error in load_errors {
+            workspace.notice(format!("profile not loaded: {error}"));
+        }
+        if let Some(initial) = &options.initial_profile {
+            workspace.profile = initial.clone();
+        }
+        let engine = match Engine::start(waker) {
+            Ok(engine) => Some(engine),
+            Err(error) => {
+                workspace.notice(error.to_string());
+                None
+            }
+        };
+        let mut app = Self {
+            workspace,
+            ui: UiState { follow: true, new_filter: "#".into(), ..UiState::default() },
+            engine,
+            options,
+            actions: Vec::new(),
+        };
+        if app.options.start_embedded_broker {
+            let connect = app.options.initial_profile.is_none();
+            let command = app.workspace.start_embedded_broker(app.options.broker.clone(), connect);
+            app.send(command);
+        }
+        if app.options.connect_on_start && app.options.initial_profile.is_some() {
+            app.apply_action(UiAction::Connect);
+        }
+        if app.workspace.subscriptions.is_empty() {
+            // A useful start: see everything on the broker.
+            let _ = app.workspace.subscribe("#", Qos::AtMostOnce);
+        }
+        app
+    }
+
+    /// Sends a command to the engine; a refusal becomes a visible notice.
+    fn send(&mut self, command: Command) {
+        let result = match &self.engine {
+            Some(engine) => engine.send(command),
+            None => Err(SendError::Stopped),
+        };
+        if let Err(error) = result {
+            self.workspace.notice(error.to_string());
+        }
+    }
+
+    /// Applies pending engine events for at most `budget`; returns true if
+    /// more are waiting.
+    pub fn drain_events(&mut self, budget: Duration) -> bool {
+        let started = Instant::now();
+        let Some(engine) = self.engine.as_mut() else {
+            return false;
+        };
+        let mut follow_up = Vec::new();
+        let mut more = false;
+        while let Some(event) = engine.try_recv() {
+            follow_up.extend(self.workspace.apply(event));
+            if started.elapsed() >= budget {
+                more = true;
+                break;
+            }
+        }
+        for command in follow_up {
+            self.send(command);
+        }
+        self.refresh_log_view();
+        more
+    }
+
+    fn refresh_log_view(&mut self) {
+        let topic_filter = self
+            .ui
+            .selected_subscription
+            .and_then(|id| self.workspace.subscription(id))
+            .map(|subscription| subscription.filter.clone());
+        if self.ui.selected_subscription.is_some() && topic_filter.is_none() {
+            self.ui.selected_subscription = None;
+        }
+        self.ui.log_view.set_filter(LogFilter { search: self.ui.search.clone(), topic_filter, connection: None });
+        let progress = self.ui.log_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
+        self.ui.view_progress = (progress != ViewProgress::Complete).then_some(progress);
+    }
+
+    /// Applies one UI action (panels queue these; tests may call it).
+    pub fn apply_action(&mut self, action: UiAction) {
+        match action {
+            UiAction::Connect => match self.workspace.connect() {
+                Ok(commands) => {
+                    self.ui.connection_error = None;
+                    for command in commands {
+                        self.send(command);
+                    }
+                }
+                Err(error) => self.ui.connection_error = Some(error.to_string()),
+            },
+            UiAction::Disconnect => {
+                if let Some(command) = self.workspace.disconnect() {
+                    self.send(command);
+                }
+            }
+            UiAction::SelectProfile(name) => {
+                self.workspace.select_profile(&name);
+                self.ui.connection_error = None;
+            }
+            UiAction::SaveProfile => {
+                self.ui.profile_message = Some(match &self.options.profile_dir {
+                    Some(dir) => match profile::save_profile(dir, &self.workspace.profile) {
+                        Ok(path) => {
+                            let saved = self.workspace.profile.clone();
+                            match self.workspace.profiles.iter_mut().find(|p| p.name == saved.name) {
+                                Some(existing) => *existing = saved,
+                                None => self.workspace.profiles.push(saved),
+                            }
+                            format!("saved to {}", path.display())
+                        }
+                        Err(error) => format!("not saved: {error}"),
+                    },
+                    None => "not saved: this platform has no configuration folder".into(),
+                });
+            }
+            UiAction::Subscribe => {
+                let filter = self.ui.new_filter.clone();
+                match self.workspace.subscribe(&filter, self.ui.new_qos) {
+                    Ok(command) => {
+                        self.ui.subscribe_error = None;
+                        self.ui.new_filter.clear();
+                        if let Some(command) = command {
+                            self.send(command);
+                        }
+                    }
+                    Err(error) => self.ui.subscribe_error = Some(error.to_string()),
+                }
+            }
+            UiAction::Unsubscribe(id) => {
+                if self.ui.selected_subscription == Some(id) {
+                    self.ui.selected_subscription = None;
+                }
+                if let Some(command) = self.workspace.unsubscribe(id) {
+                    self.send(command);
+                }
+            }
+            UiAction::FilterBySubscription(id) => self.ui.selected_subscription = id,
+            UiAction::Publish => match self.workspace.publish() {
+                Ok(command) => {
+                    self.ui.publish_error = None;
+                    self.send(command);
+                }
+                Err(error) => self.ui.publish_error = Some(error.to_string()),
+            },
+            UiAction::ClearLog => {
+                self.workspace.store.clear();
+                self.ui.selected_message = None;
+                self.ui.inspector_cache = None;
+            }
+            UiAction::SelectMessage(seq) => {
+                self.ui.selected_message = seq;
+                self.ui.follow = self.ui.follow && seq.is_none();
+            }
+            UiAction::StartBroker => {
+                let command = self.workspace.start_embedded_broker(self.options.broker.clone(), false);
+                self.send(command);
+            }
+            UiAction::StopBroker => self.send(Command::StopBroker),
+        }
+        self.refresh_log_view();
+    }
+
+    /// Number of rows the log currently shows (for tests).
+    pub fn visible_log_rows(&self) -> usize {
+        self.ui.log_view.len(&self.workspace.store)
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        let publish = ctx.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
+        if publish {
+            self.actions.push(UiAction::Publish);
+        }
+    }
+}
+
+impl eframe::App for MqttDeskApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if self.drain_events(EVENT_BUDGET) {
+            ctx.request_repaint();
+        }
+        if self.ui.view_progress.is_some() {
+            ctx.request_repaint();
+        }
+        match self.workspace.state {
+            // The countdown and rates change without events.
+            ConnectionState::Reconnecting { .. } => ctx.request_repaint_after(Duration::from_millis(250)),
+            _ => {
+                let now = self.workspace.now_ms();
+                if self.workspace.rate_in.per_second(now) > 0 || self.workspace.rate_out.per_second(now) > 0 {
+                    ctx.request_repaint_after(Duration::from_millis(250));
+                }
+            }
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.handle_shortcuts(ui.ctx());
+        let mut actions = std::mem::take(&mut self.actions);
+        egui::Panel::top("connection").show(ui, |ui| {
+            connection::connection_ui(ui, &mut self.workspace, &self.ui, &mut actions);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_bar::status_bar_ui(ui, &mut self.workspace, &mut self.ui, self.engine.as_ref(), &mut actions);
+        });
+        egui::Panel::bottom("composer").resizable(true).default_size(210.0).show(ui, |ui| {
+            composer::composer_ui(ui, &mut self.workspace, &mut self.ui, &mut actions);
+        });
+        egui::Panel::left("subscriptions")
+            .resizable(true)
+            .default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH)
+            .show(ui, |ui| {
+                subscriptions::subscriptions_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+            });
+        if self.ui.selected_message.is_some() {
+            egui::Panel::right("inspector").resizable(true).default_size(theme::INSPECTOR_PANEL_WIDTH).show(ui, |ui| {
+                inspector::inspector_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+            });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            log::log_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+        });
+        for action in actions {
+            self.apply_action(action);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The publish composer: topic, payload editor with format validation,
+//! QoS, retain, Publish (and Ctrl/Cmd+Enter), and the delivery result.
+
+use crate::core::engine::DeliveryOutcome;
+use crate::core::mqtt::Qos;
+use crate::core::payload::{PayloadFormat, encode_payload, human_size, render_in_format};
+use crate::core::topic::validate_topic_name;
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+
+/// Payloads up to this size are validated on every frame while typing.
+const LIVE_VALIDATION_LIMIT: usize = 256 * 1024;
+
+/// Draws the composer.
+pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    ui.add_space(4.0);
+    let draft = &mut workspace.draft;
+    ui.horizontal(|ui| {
+        ui.strong("New message");
+        let topic_label = ui.label("Topic");
+        let topic = ui
+            .add(egui::TextEdit::singleline(&mut draft.topic).desired_width(260.0).hint_text("a/topic (no wildcards)"))
+            .labelled_by(topic_label.id);
+        if topic.changed() {
+            state.publish_error = None;
+        }
+        let format_label = ui.label("Format");
+        let previous_format = draft.format;
+        egui::ComboBox::from_id_salt("payload-format")
+            .selected_text(draft.format.label())
+            .width(70.0)
+            .show_ui(ui, |ui| {
+                for format in PayloadFormat::ALL {
+                    ui.selectable_value(&mut draft.format, format, format.label());
+                }
+            })
+            .response
+            .labelled_by(format_label.id);
+        if draft.format != previous_format {
+            convert_payload(&mut draft.payload, previous_format, draft.format);
+        }
+        ui.label("QoS");
+        for qos in Qos::ALL {
+            ui.radio_value(&mut draft.qos, qos, qos.level().to_string());
+        }
+        ui.checkbox(&mut draft.retain, "Retain");
+        let publish = ui
+            .add(egui::Button::new("Publish").fill(theme::OK.gamma_multiply(0.5)))
+            .on_hover_text("Publish (Ctrl+Enter / Cmd+Enter)");
+        if publish.clicked() {
+            actions.push(UiAction::Publish);
+        }
+    });
+    let live_error = live_validation(&draft.topic, &draft.payload, draft.format);
+    ui.horizontal(|ui| match (&live_error, &state.publish_error) {
+        (Some(error), _) | (None, Some(error)) => {
+            ui.colored_label(theme::ERROR, error);
+        }
+        (None, None) => delivery_ui(ui, workspace),
+    });
+    let draft = &mut workspace.draft;
+    let payload_label = ui
+        .horizontal(|ui| {
+            let label = ui.label("Payload");
+            ui.weak(human_size(draft.payload.len()));
+            label
+        })
+        .inner;
+    egui::ScrollArea::vertical().id_salt("payload-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        let payload = ui
+            .add(
+                egui::TextEdit::multiline(&mut draft.payload)
+                    .code_editor()
+                    .desired_width(f32::INFINITY)
+                    .desired_rows(6)
+                    .hint_text("Message payload"),
+            )
+            .labelled_by(payload_label.id);
+        if payload.changed() {
+            state.publish_error = None;
+        }
+    });
+}
+
+/// Re-renders the payload text when the format changes, if it converts.
+fn convert_payload(payload: &mut String, from: PayloadFormat, to: PayloadFormat) {
+    let textual = |format| matches!(format, PayloadFormat::Text | PayloadFormat::Json);
+    if textual(from) && textual(to) {
+        return;
+    }
+    if let Ok(bytes) = encode_payload(payload, from) {
+        *payload = render_in_format(&bytes, to);
+    }
+}
+
+fn live_validation(topic: &str, payload: &str, format: PayloadFormat) -> Option<String> {
+    if let Err(error) = validate_topic_name(topic) {
+        return Some(format!("Topic: {error}"));
+    }
+    if payload.len() <= LIVE_VALIDATION_LIMIT {
+        if let Err(error) = encode_payload(payload, format) {
+            return Some(format!("Payload: {error}"));
+        }
+    }
+    None
+}
+
+fn delivery_ui(ui: &mut egui::Ui, workspace: &Workspace) {
+    let Some(report) = &workspace.last_delivery else {
+        ui.weak("Ready. QoS 1 and 2 publishes report the broker's acknowledgement here.");
+        return;
+    };
+    let (colour, text) = match &report.outcome {
+        None => (theme::BUSY, format!("#{} to {}: queued…", report.request, report.topic)),
+        Some(outcome) => {
+            let colour = match outcome {
+                DeliveryOutcome::Refused(_) | DeliveryOutcome::Failed(_) => theme::ERROR,
+                DeliveryOutcome::Received => theme::BUSY,
+                _ => theme::OK,
+            };
+            let timing = report
+                .round_trip
+                .map(|elapsed| format!(" in {:.1} ms", elapsed.as_secs_f64() * 1000.0))
+                .unwrap_or_default();
+            (colour, format!("#{} to {} ({}): {outcome}{timing}", report.request, report.topic, report.qos))
+        }
+    };
+    ui.colored_label(colour, text);
+}

@@ -1,0 +1,102 @@
+//! The connection bar: pick or type a connection, connect / disconnect,
+//! and always see the connection's state.
+
+use std::time::Instant;
+
+use crate::core::engine::ConnectionState;
+use crate::core::mqtt::ProtocolVersion;
+use crate::core::profile::{TransportKind, generate_client_id};
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+use crate::ui::widgets::labelled_text;
+
+/// Draws the connection bar.
+pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiState, actions: &mut Vec<UiAction>) {
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Profile");
+        egui::ComboBox::from_id_salt("profile-picker")
+            .selected_text(workspace.profile.name.clone())
+            .width(170.0)
+            .show_ui(ui, |ui| {
+                for profile in &workspace.profiles {
+                    if ui.selectable_label(profile.name == workspace.profile.name, &profile.name).clicked() {
+                        actions.push(UiAction::SelectProfile(profile.name.clone()));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        labelled_text(ui, "Name", &mut workspace.profile.name, 120.0);
+        labelled_text(ui, "Host", &mut workspace.profile.host, 150.0);
+        let port_label = ui.label("Port");
+        ui.add(egui::DragValue::new(&mut workspace.profile.port).range(1..=65_535)).labelled_by(port_label.id);
+        let version_label = ui.label("Version");
+        egui::ComboBox::from_id_salt("protocol-version")
+            .selected_text(workspace.profile.protocol.to_string())
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut workspace.profile.protocol, ProtocolVersion::V311, "MQTT 3.1.1");
+                ui.selectable_value(&mut workspace.profile.protocol, ProtocolVersion::V5, "MQTT 5.0");
+            })
+            .response
+            .labelled_by(version_label.id);
+        let transport_label = ui.label("Transport");
+        egui::ComboBox::from_id_salt("transport")
+            .selected_text(match workspace.profile.transport {
+                TransportKind::Tcp => "TCP",
+                TransportKind::Tls => "TLS",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut workspace.profile.transport, TransportKind::Tcp, "TCP");
+                ui.selectable_value(&mut workspace.profile.transport, TransportKind::Tls, "TLS");
+            })
+            .response
+            .labelled_by(transport_label.id);
+    });
+    ui.horizontal_wrapped(|ui| {
+        labelled_text(ui, "Client ID", &mut workspace.profile.client_id, 160.0)
+            .on_hover_text("Leave empty to generate one on connect");
+        if ui.button("Generate").on_hover_text("Generate a random client id").clicked() {
+            workspace.profile.client_id = generate_client_id();
+        }
+        labelled_text(ui, "Username", &mut workspace.profile.username, 110.0);
+        let password_label = ui.label("Password");
+        ui.add(egui::TextEdit::singleline(&mut workspace.profile.password).password(true).desired_width(110.0))
+            .labelled_by(password_label.id)
+            .on_hover_text("Never written to the profile file");
+        let keep_alive_label = ui.label("Keep-alive (s)");
+        ui.add(egui::DragValue::new(&mut workspace.profile.keep_alive_secs).range(0..=65_535))
+            .labelled_by(keep_alive_label.id);
+        ui.checkbox(&mut workspace.profile.clean_start, "Clean start");
+        if ui.button("Save profile").on_hover_text("Save these settings as a RON profile").clicked() {
+            actions.push(UiAction::SaveProfile);
+        }
+        ui.separator();
+        let active = workspace.is_active();
+        if active {
+            if ui.button("Disconnect").clicked() {
+                actions.push(UiAction::Disconnect);
+            }
+        } else if ui.add(egui::Button::new("Connect").fill(theme::OK.gamma_multiply(0.5))).clicked() {
+            actions.push(UiAction::Connect);
+        }
+        let colour = theme::state_colour(&workspace.state);
+        theme::status_dot_ui(ui, colour);
+        ui.label(egui::RichText::new(workspace.state.short(Instant::now())).color(colour));
+    });
+    if let Some(error) = &state.connection_error {
+        ui.colored_label(theme::ERROR, format!("Cannot connect: {error}"));
+    }
+    if let Some(message) = &state.profile_message {
+        ui.small(message);
+    }
+    ui.add_space(2.0);
+}
+
+/// A coloured dot and the one-line state summary.
+pub fn state_chip_ui(ui: &mut egui::Ui, state: &ConnectionState) {
+    let colour = theme::state_colour(state);
+    theme::status_dot_ui(ui, colour);
+    ui.label(egui::RichText::new(state.summary(Instant::now())).color(colour));
+}

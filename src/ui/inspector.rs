@@ -1,0 +1,229 @@
+//! The inspector for the selected message: raw text, pretty JSON, a
+//! collapsible JSON tree and a hex dump. Raw, pretty and hex views are
+//! virtualised by line, so a 20 MB payload shows in full without freezing.
+
+use chrono::Local;
+
+use crate::core::mqtt::Direction;
+use crate::core::payload::{HEX_BYTES_PER_LINE, hex_dump_line, hex_dump_line_count, human_size};
+use crate::core::store::StoredMessage;
+use crate::core::workspace::Workspace;
+use crate::ui::app::{InspectorTab, UiAction, UiState};
+use crate::ui::theme;
+use crate::ui::widgets::icon_button;
+
+/// Longest piece of a line shown as one row (longer lines wrap into rows).
+const MAX_ROW_BYTES: usize = 1024;
+/// Largest payload parsed for the JSON views.
+const JSON_VIEW_LIMIT: usize = 16 * 1024 * 1024;
+
+/// What the inspector computed once for the selected message.
+#[derive(Debug)]
+pub struct InspectorCache {
+    seq: u64,
+    text: Option<RowText>,
+    pretty: Option<RowText>,
+    json: Option<serde_json::Value>,
+    json_note: Option<String>,
+}
+
+/// A text split into display rows (byte ranges), computed once.
+#[derive(Debug)]
+struct RowText {
+    text: String,
+    rows: Vec<(usize, usize)>,
+}
+
+impl RowText {
+    fn new(text: String) -> Self {
+        let mut rows = Vec::new();
+        let mut line_start = 0;
+        for line in text.split('\n') {
+            let mut start = 0;
+            loop {
+                let mut end = (start + MAX_ROW_BYTES).min(line.len());
+                while !line.is_char_boundary(end) {
+                    end -= 1;
+                }
+                rows.push((line_start + start, line_start + end));
+                if end >= line.len() {
+                    break;
+                }
+                start = end;
+            }
+            line_start += line.len() + 1;
+        }
+        Self { text, rows }
+    }
+
+    fn row(&self, index: usize) -> &str {
+        self.rows.get(index).and_then(|(start, end)| self.text.get(*start..*end)).unwrap_or_default()
+    }
+}
+
+impl InspectorCache {
+    fn build(message: &StoredMessage) -> Self {
+        let payload = &message.payload;
+        let text = std::str::from_utf8(payload).ok().map(|text| RowText::new(text.to_owned()));
+        let (json, json_note) = if payload.len() > JSON_VIEW_LIMIT {
+            (None, Some(format!("{} is too large for the JSON views; Raw and Hex show all of it.", human_size(payload.len()))))
+        } else {
+            match serde_json::from_slice::<serde_json::Value>(payload) {
+                Ok(value) => (Some(value), None),
+                Err(error) => (None, Some(format!("Not JSON: {error}"))),
+            }
+        };
+        let pretty = json.as_ref().and_then(|value| serde_json::to_string_pretty(value).ok()).map(RowText::new);
+        Self { seq: message.seq, text, pretty, json, json_note }
+    }
+}
+
+/// Draws the inspector for the selected message.
+pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    let Some(message) = state.selected_message.and_then(|seq| workspace.store.get(seq)) else {
+        ui.weak("The selected message is no longer in the log (it was evicted or cleared).");
+        if ui.button("Close").clicked() {
+            actions.push(UiAction::SelectMessage(None));
+        }
+        return;
+    };
+    if state.inspector_cache.as_ref().is_none_or(|cache| cache.seq != message.seq) {
+        state.inspector_cache = Some(InspectorCache::build(message));
+    }
+    let Some(cache) = state.inspector_cache.as_ref() else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.heading("Message");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if icon_button(ui, "🗙", "Close the inspector").clicked() {
+                actions.push(UiAction::SelectMessage(None));
+            }
+        });
+    });
+    header_ui(ui, workspace, message);
+    ui.horizontal(|ui| {
+        if ui.button("Copy topic").clicked() {
+            ui.ctx().copy_text(message.topic.to_string());
+        }
+        if ui.button("Copy payload").on_hover_text("Copy the payload as text (lossy for binary)").clicked() {
+            ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+        }
+    });
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Raw, "Raw");
+        ui.selectable_value(&mut state.inspector_tab, InspectorTab::PrettyJson, "Pretty JSON");
+        ui.selectable_value(&mut state.inspector_tab, InspectorTab::JsonTree, "JSON tree");
+        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Hex, "Hex");
+    });
+    ui.separator();
+    let tab = match (state.inspector_tab, &cache.text) {
+        // Binary payloads open in hex: raw text of them is noise.
+        (InspectorTab::Raw, None) => InspectorTab::Hex,
+        (tab, _) => tab,
+    };
+    match tab {
+        InspectorTab::Raw => {
+            if let Some(text) = &cache.text {
+                rows_ui(ui, "raw", text.rows.len(), |index| text.row(index).to_owned());
+            }
+        }
+        InspectorTab::PrettyJson => match &cache.pretty {
+            Some(pretty) => rows_ui(ui, "pretty", pretty.rows.len(), |index| pretty.row(index).to_owned()),
+            None => {
+                ui.weak(cache.json_note.clone().unwrap_or_default());
+            }
+        },
+        InspectorTab::JsonTree => match &cache.json {
+            Some(value) => {
+                egui::ScrollArea::both().id_salt("json-tree").auto_shrink([false, false]).show(ui, |ui| {
+                    egui_json_tree::JsonTree::new(("json-tree", message.seq), value)
+                        .default_expand(egui_json_tree::DefaultExpand::ToLevel(2))
+                        .show(ui);
+                });
+            }
+            None => {
+                ui.weak(cache.json_note.clone().unwrap_or_default());
+            }
+        },
+        InspectorTab::Hex => {
+            if cache.text.is_none() && state.inspector_tab == InspectorTab::Raw {
+                ui.weak("Binary payload (not UTF-8): shown as hex.");
+            }
+            let payload = &message.payload;
+            rows_ui(ui, "hex", hex_dump_line_count(payload.len()), |index| hex_dump_line(payload, index));
+            ui.weak(format!("{} bytes, {HEX_BYTES_PER_LINE} per line", payload.len()));
+        }
+    }
+}
+
+fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage) {
+    egui::Grid::new("message-header").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
+        ui.weak("Topic");
+        ui.add(egui::Label::new(egui::RichText::new(&*message.topic).monospace()).wrap());
+        ui.end_row();
+        ui.weak("Time");
+        ui.label(message.time.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S%.3f").to_string());
+        ui.end_row();
+        ui.weak("Direction");
+        ui.label(match message.direction {
+            Direction::Incoming => "received",
+            Direction::Outgoing => "published",
+        });
+        ui.end_row();
+        ui.weak("QoS / retain");
+        ui.label(format!("{} / {}", message.qos.level(), if message.retain { "retained" } else { "not retained" }));
+        ui.end_row();
+        ui.weak("Size");
+        ui.label(format!("{} ({} bytes)", human_size(message.payload.len()), message.payload.len()));
+        ui.end_row();
+        if let Some(subscription) = message.subscription.and_then(|id| workspace.subscription(id)) {
+            ui.weak("Subscription");
+            ui.colored_label(theme::subscription_colour(subscription.colour), &subscription.filter);
+            ui.end_row();
+        }
+        if let Some(properties) = &message.properties {
+            if let Some(content_type) = &properties.content_type {
+                ui.weak("Content type");
+                ui.label(content_type);
+                ui.end_row();
+            }
+            if let Some(topic) = &properties.response_topic {
+                ui.weak("Response topic");
+                ui.label(topic);
+                ui.end_row();
+            }
+            if let Some(data) = &properties.correlation_data {
+                ui.weak("Correlation data");
+                ui.label(String::from_utf8_lossy(data));
+                ui.end_row();
+            }
+            if let Some(expiry) = properties.message_expiry_interval {
+                ui.weak("Expiry");
+                ui.label(format!("{expiry} s"));
+                ui.end_row();
+            }
+            for (key, value) in &properties.user_properties {
+                ui.weak("User property");
+                ui.label(format!("{key} = {value}"));
+                ui.end_row();
+            }
+            if !properties.subscription_identifiers.is_empty() {
+                ui.weak("Subscription ids");
+                ui.label(format!("{:?}", properties.subscription_identifiers));
+                ui.end_row();
+            }
+        }
+    });
+}
+
+/// A virtualised list of monospace rows: only the visible ones are built.
+fn rows_ui(ui: &mut egui::Ui, id: &str, count: usize, row: impl Fn(usize) -> String) {
+    let height = ui.text_style_height(&egui::TextStyle::Monospace);
+    egui::ScrollArea::both().id_salt(id).auto_shrink([false, false]).show_rows(ui, height, count, |ui, range| {
+        for index in range {
+            ui.add(egui::Label::new(egui::RichText::new(row(index)).monospace()).extend());
+        }
+    });
+}

@@ -1,0 +1,150 @@
+//! The message log: a virtualised table (only visible rows are built), with
+//! search, subscription filter, follow-newest and clear.
+
+use chrono::Local;
+use egui_extras::{Column, TableBuilder};
+
+use crate::core::mqtt::Direction;
+use crate::core::payload::{human_size, preview};
+use crate::core::store::ViewProgress;
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+use crate::ui::widgets::icon_button;
+
+/// Characters of payload shown in a row.
+const PREVIEW_CHARS: usize = 160;
+
+/// Draws the log.
+pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    let store = &workspace.store;
+    ui.horizontal(|ui| {
+        ui.strong("Messages");
+        let search_label = ui.label("Search");
+        ui.add(
+            egui::TextEdit::singleline(&mut state.search)
+                .hint_text("topic or payload text")
+                .desired_width(220.0),
+        )
+        .labelled_by(search_label.id);
+        if !state.search.is_empty() && icon_button(ui, "🗙", "Clear search").clicked() {
+            state.search.clear();
+        }
+        if let Some(subscription) = state.selected_subscription.and_then(|id| workspace.subscription(id)) {
+            ui.label(
+                egui::RichText::new(format!("filter: {}", subscription.filter))
+                    .color(theme::subscription_colour(subscription.colour)),
+            );
+            if ui.small_button("Show all").clicked() {
+                actions.push(UiAction::FilterBySubscription(None));
+            }
+        }
+        ui.checkbox(&mut state.follow, "Follow newest")
+            .on_hover_text("Keep the newest message in view while scrolled to the bottom; scroll up to stop");
+        if ui.button("Clear").on_hover_text("Remove every message from the log").clicked() {
+            actions.push(UiAction::ClearLog);
+        }
+        let shown = state.log_view.len(store);
+        let counter = if shown == store.len() {
+            format!("{shown} messages")
+        } else {
+            format!("{shown} of {} messages", store.len())
+        };
+        ui.weak(counter);
+        if let Some(ViewProgress::Scanning { scanned, total }) = state.view_progress {
+            ui.spinner();
+            ui.weak(format!("filtering {scanned}/{total}"));
+        }
+    });
+    ui.separator();
+
+    let rows = state.log_view.len(store);
+    if rows == 0 {
+        ui.centered_and_justified(|ui| {
+            ui.weak(if store.is_empty() {
+                "No messages yet. Subscribe on the left and publish below; messages appear here."
+            } else {
+                "No message matches the search or filter."
+            });
+        });
+        return;
+    }
+    let selected = state.selected_message;
+    // Cells must not capture clicks for text selection: a click selects the row.
+    ui.style_mut().interaction.selectable_labels = false;
+    let table = TableBuilder::new(ui)
+        .id_salt("message-log")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .stick_to_bottom(state.follow)
+        .auto_shrink([false, false])
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 112.0))
+        .column(Column::exact(34.0))
+        .column(Column::initial(220.0).at_least(80.0).clip(true).resizable(true))
+        .column(Column::exact(40.0))
+        .column(Column::exact(24.0))
+        .column(Column::exact(70.0))
+        .column(Column::remainder().clip(true));
+    table
+        .header(20.0, |mut header| {
+            for title in ["Time", "Dir", "Topic", "QoS", "R", "Size", "Payload"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(theme::LOG_ROW_HEIGHT, rows, |mut row| {
+                let Some(message) = state.log_view.row(store, row.index()) else {
+                    return;
+                };
+                row.set_selected(selected == Some(message.seq));
+                let colour = match (message.direction, message.subscription) {
+                    (Direction::Outgoing, _) => theme::OUTGOING,
+                    (Direction::Incoming, Some(id)) => workspace
+                        .subscription(id)
+                        .map_or(theme::MUTED, |subscription| theme::subscription_colour(subscription.colour)),
+                    (Direction::Incoming, None) => theme::MUTED,
+                };
+                row.col(|ui| {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(theme::COLOUR_STRIP_WIDTH, theme::LOG_ROW_HEIGHT - 4.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 1.0, colour);
+                    ui.monospace(message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string());
+                });
+                row.col(|ui| {
+                    match message.direction {
+                        Direction::Incoming => ui.label("in"),
+                        Direction::Outgoing => ui.colored_label(theme::OUTGOING, "out"),
+                    };
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(egui::RichText::new(&*message.topic).color(colour)).truncate());
+                });
+                row.col(|ui| {
+                    ui.label(message.qos.level().to_string());
+                });
+                row.col(|ui| {
+                    if message.retain {
+                        ui.label("R").on_hover_text("retained");
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(human_size(message.payload.len()));
+                });
+                row.col(|ui| {
+                    let shown = preview(&message.payload, PREVIEW_CHARS);
+                    let mut text = egui::RichText::new(if shown.truncated { format!("{}…", shown.text) } else { shown.text }).monospace();
+                    if shown.binary {
+                        text = text.weak();
+                    }
+                    ui.add(egui::Label::new(text).truncate());
+                });
+                if row.response().clicked() {
+                    let already = selected == Some(message.seq);
+                    actions.push(UiAction::SelectMessage((!already).then_some(message.seq)));
+                }
+            });
+        });
+}

@@ -1,0 +1,104 @@
+//! The subscriptions panel: add filters (validated inline), see each one's
+//! colour and SUBACK result, unsubscribe, and filter the log by clicking.
+
+use crate::core::mqtt::Qos;
+use crate::core::topic::validate_topic_filter;
+use crate::core::workspace::{SubscriptionStatus, Workspace};
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+use crate::ui::widgets::icon_button;
+
+/// Draws the subscriptions panel.
+pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    ui.add_space(4.0);
+    ui.heading("Subscriptions");
+    ui.add_space(4.0);
+    let filter_label = ui.label("Topic filter");
+    let response = ui
+        .add(
+            egui::TextEdit::singleline(&mut state.new_filter)
+                .hint_text("e.g. sensors/+/temperature or #")
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(filter_label.id);
+    if response.changed() {
+        state.subscribe_error = None;
+    }
+    let submitted = response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+    // Live validation: the reason shows while typing, before anything is sent.
+    let live_error = if state.new_filter.is_empty() {
+        None
+    } else {
+        validate_topic_filter(state.new_filter.trim()).err().map(|error| error.to_string())
+    };
+    ui.horizontal(|ui| {
+        let qos_label = ui.label("QoS");
+        egui::ComboBox::from_id_salt("subscribe-qos")
+            .selected_text(state.new_qos.level().to_string())
+            .width(40.0)
+            .show_ui(ui, |ui| {
+                for qos in Qos::ALL {
+                    ui.selectable_value(&mut state.new_qos, qos, qos.level().to_string());
+                }
+            })
+            .response
+            .labelled_by(qos_label.id);
+        if ui.button("Subscribe").clicked() || submitted {
+            actions.push(UiAction::Subscribe);
+        }
+    });
+    if let Some(error) = live_error.as_ref().or(state.subscribe_error.as_ref()) {
+        ui.colored_label(theme::ERROR, format!("Invalid filter: {error}"));
+    }
+    ui.separator();
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        if ui.selectable_label(state.selected_subscription.is_none(), "All messages").clicked() {
+            actions.push(UiAction::FilterBySubscription(None));
+        }
+        if workspace.subscriptions.is_empty() {
+            ui.weak("No subscriptions yet. Add a filter above; '#' shows everything.");
+        }
+        for subscription in &workspace.subscriptions {
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 18.0), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, theme::subscription_colour(subscription.colour));
+                let selected = state.selected_subscription == Some(subscription.id);
+                let clicked = ui
+                    .selectable_label(selected, egui::RichText::new(&subscription.filter).monospace())
+                    .on_hover_text("Show only messages matching this filter")
+                    .clicked();
+                if clicked {
+                    actions.push(UiAction::FilterBySubscription((!selected).then_some(subscription.id)));
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let unsubscribe =
+                        icon_button(ui, "🗙", &format!("Unsubscribe from {}", subscription.filter));
+                    if unsubscribe.clicked() {
+                        actions.push(UiAction::Unsubscribe(subscription.id));
+                    }
+                });
+            });
+            let (text, colour) = status_text(&subscription.status, subscription.qos);
+            ui.indent(subscription.id, |ui| {
+                ui.small(egui::RichText::new(text).color(colour));
+            });
+        }
+    });
+}
+
+fn status_text(status: &SubscriptionStatus, requested: Qos) -> (String, egui::Color32) {
+    match status {
+        SubscriptionStatus::Pending => (format!("QoS {} requested, waiting for SUBACK", requested.level()), theme::BUSY),
+        SubscriptionStatus::Granted(granted) if *granted == requested => {
+            (format!("SUBACK: granted QoS {}", granted.level()), theme::OK)
+        }
+        SubscriptionStatus::Granted(granted) => (
+            format!("SUBACK: granted QoS {} (requested {})", granted.level(), requested.level()),
+            theme::BUSY,
+        ),
+        SubscriptionStatus::Refused(reason) => (format!("SUBACK: refused ({reason})"), theme::ERROR),
+        SubscriptionStatus::Resumed => ("kept by the resumed session".into(), theme::OK),
+        SubscriptionStatus::Failed(reason) => (format!("not subscribed: {reason}"), theme::ERROR),
+        SubscriptionStatus::Removing => ("unsubscribing…".into(), theme::MUTED),
+    }
+}

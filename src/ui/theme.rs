@@ -1,0 +1,71 @@
+//! The one home for colours and spacing.
+
+use egui::Color32;
+
+use crate::core::engine::{BrokerState, ConnectionState};
+use crate::core::workspace::SUBSCRIPTION_PALETTE_SIZE;
+
+/// Subscription colours: distinct on dark and light backgrounds.
+const SUBSCRIPTION_PALETTE: [Color32; SUBSCRIPTION_PALETTE_SIZE] = [
+    Color32::from_rgb(0x4e, 0x9a, 0xf1),
+    Color32::from_rgb(0xf2, 0x8e, 0x2b),
+    Color32::from_rgb(0x59, 0xa1, 0x4f),
+    Color32::from_rgb(0xe1, 0x57, 0x59),
+    Color32::from_rgb(0xb0, 0x7a, 0xa1),
+    Color32::from_rgb(0x76, 0xb7, 0xb2),
+    Color32::from_rgb(0xed, 0xc9, 0x48),
+    Color32::from_rgb(0xff, 0x9d, 0xa7),
+    Color32::from_rgb(0x9c, 0x75, 0x5f),
+    Color32::from_rgb(0xba, 0xb0, 0xac),
+];
+
+/// Colour of a subscription by its palette index.
+pub fn subscription_colour(index: usize) -> Color32 {
+    SUBSCRIPTION_PALETTE[index % SUBSCRIPTION_PALETTE.len()]
+}
+
+/// Good / in progress / bad.
+pub const OK: Color32 = Color32::from_rgb(0x3f, 0xb9, 0x50);
+/// Something is happening or waiting.
+pub const BUSY: Color32 = Color32::from_rgb(0xe3, 0xa0, 0x08);
+/// Something failed.
+pub const ERROR: Color32 = Color32::from_rgb(0xf0, 0x50, 0x50);
+/// Neutral, inactive.
+pub const MUTED: Color32 = Color32::from_rgb(0x90, 0x90, 0x90);
+/// Outgoing messages in the log.
+pub const OUTGOING: Color32 = Color32::from_rgb(0x8a, 0x7c, 0xf0);
+
+/// Width of the colour strip at the start of a log row.
+pub const COLOUR_STRIP_WIDTH: f32 = 4.0;
+/// Height of one log row.
+pub const LOG_ROW_HEIGHT: f32 = 20.0;
+/// Side panel default widths.
+pub const SUBSCRIPTIONS_PANEL_WIDTH: f32 = 280.0;
+/// Inspector default width.
+pub const INSPECTOR_PANEL_WIDTH: f32 = 420.0;
+
+/// The colour that represents a connection state.
+pub fn state_colour(state: &ConnectionState) -> Color32 {
+    match state {
+        ConnectionState::Connected { .. } => OK,
+        ConnectionState::Connecting { .. } | ConnectionState::Reconnecting { .. } => BUSY,
+        ConnectionState::Failed(_) => ERROR,
+        ConnectionState::Disconnected => MUTED,
+    }
+}
+
+/// The colour that represents the broker state.
+pub fn broker_colour(state: &BrokerState) -> Color32 {
+    match state {
+        BrokerState::Running { .. } => OK,
+        BrokerState::Starting => BUSY,
+        BrokerState::Failed(_) => ERROR,
+        BrokerState::Stopped => MUTED,
+    }
+}
+
+/// A small filled circle in a state colour (drawn, so no font glyph is needed).
+pub fn status_dot_ui(ui: &mut egui::Ui, colour: Color32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), 4.5, colour);
+}

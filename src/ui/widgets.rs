@@ -1,0 +1,16 @@
+//! Small widgets shared by panels.
+
+/// A label followed by a single-line text field that is accessibly named
+/// after the label (so tests and screen readers can find it).
+pub fn labelled_text(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(egui::TextEdit::singleline(text).desired_width(width)).labelled_by(label.id)
+}
+
+/// A small icon-only button whose accessible name (and hover text) says
+/// what it does, so screen readers and tests can find it.
+pub fn icon_button(ui: &mut egui::Ui, icon: &str, name: &str) -> egui::Response {
+    let response = ui.small_button(icon).on_hover_text(name);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name));
+    response
+}

@@ -1,0 +1,187 @@
+//! The real app, headless, driven through its accessibility tree with
+//! egui_kittest: find widgets by label, click, type, and assert on state.
+
+use std::time::Duration;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mqttdesk::core::broker::BrokerConfig;
+use mqttdesk::core::engine::ConnectionState;
+use mqttdesk::core::mqtt::{Direction, Qos};
+use mqttdesk::core::workspace::SubscriptionStatus;
+use mqttdesk::ui::{AppOptions, MqttDeskApp};
+
+fn harness() -> Harness<'static, MqttDeskApp> {
+    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|cc| {
+        MqttDeskApp::new(
+            cc,
+            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: None, ..AppOptions::default() },
+        )
+    })
+}
+
+/// Steps frames until `predicate` holds; background work (engine, broker)
+/// runs on other threads, so each step also gives it a moment.
+fn step_until(harness: &mut Harness<'_, MqttDeskApp>, what: &str, predicate: impl Fn(&MqttDeskApp) -> bool) {
+    for _ in 0..1500 {
+        harness.step();
+        if predicate(harness.state()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting for {what}; notices: {:?}", harness.state().workspace.notices);
+}
+
+fn connected(harness: &mut Harness<'_, MqttDeskApp>) {
+    step_until(harness, "connected to the embedded broker with '#' granted", |app| {
+        matches!(app.workspace.state, ConnectionState::Connected { .. })
+            && app.workspace.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+    });
+}
+
+fn replace_text(harness: &mut Harness<'_, MqttDeskApp>, label: &str, text: &str) {
+    replace_text_in(harness, Role::TextInput, label, text);
+}
+
+fn replace_text_in(harness: &mut Harness<'_, MqttDeskApp>, role: Role, label: &str, text: &str) {
+    harness.get_by_role_and_label(role, label).click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    harness.get_by_role_and_label(role, label).type_text(text);
+    harness.step();
+}
+
+#[test]
+fn starts_the_embedded_broker_and_connects_without_arguments() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let app = harness.state();
+    assert!(matches!(app.workspace.broker, mqttdesk::core::engine::BrokerState::Running { .. }));
+    assert_eq!(app.workspace.subscriptions.len(), 1);
+    assert_eq!(app.workspace.subscriptions[0].filter, "#");
+}
+
+#[test]
+fn typed_message_is_published_and_appears_in_the_log() {
+    let mut harness = harness();
+    connected(&mut harness);
+    replace_text(&mut harness, "Topic", "kittest/hello");
+    replace_text_in(&mut harness, Role::MultilineTextInput, "Payload", "{\"greeting\": \"hello from kittest\"}");
+    assert_eq!(harness.state().workspace.draft.topic, "kittest/hello");
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "the message in and out of the log", |app| {
+        let store = &app.workspace.store;
+        (0..store.len()).filter_map(|i| store.at(i)).filter(|m| &*m.topic == "kittest/hello").count() == 2
+    });
+    harness.step();
+    let store = &harness.state().workspace.store;
+    let directions: Vec<Direction> = (0..store.len()).filter_map(|i| store.at(i)).map(|m| m.direction).collect();
+    assert!(directions.contains(&Direction::Incoming) && directions.contains(&Direction::Outgoing));
+    assert_eq!(
+        store.at(0).map(|m| m.payload.to_vec()),
+        Some(b"{\"greeting\": \"hello from kittest\"}".to_vec())
+    );
+    // Both rows are drawn: the topic label appears in the table twice.
+    assert_eq!(harness.get_all_by_label("kittest/hello").count(), 2);
+}
+
+#[test]
+fn ctrl_enter_publishes_and_the_delivery_result_is_shown() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_label("1").click();
+    harness.step();
+    assert_eq!(harness.state().workspace.draft.qos, Qos::AtLeastOnce);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    step_until(&mut harness, "PUBACK shown", |app| {
+        app.workspace.last_delivery.as_ref().and_then(|report| report.outcome.clone())
+            == Some(mqttdesk::core::engine::DeliveryOutcome::Acknowledged)
+    });
+    harness.step();
+    assert!(harness.query_by_label_contains("PUBACK received").is_some());
+}
+
+#[test]
+fn subscription_added_through_the_form_gets_its_suback() {
+    let mut harness = harness();
+    connected(&mut harness);
+    replace_text(&mut harness, "Topic filter", "sensors/+/temperature");
+    harness.get_by_label("Subscribe").click();
+    step_until(&mut harness, "SUBACK for the new subscription", |app| {
+        app.workspace
+            .subscriptions
+            .iter()
+            .any(|s| s.filter == "sensors/+/temperature" && s.status == SubscriptionStatus::Granted(Qos::AtMostOnce))
+    });
+    harness.step();
+    // Both '#' and the new filter show their SUBACK result.
+    assert_eq!(harness.get_all_by_label("SUBACK: granted QoS 0").count(), 2);
+}
+
+#[test]
+fn invalid_filter_shows_its_reason_and_is_not_subscribed() {
+    let mut harness = harness();
+    connected(&mut harness);
+    replace_text(&mut harness, "Topic filter", "a/#/b");
+    harness.step();
+    assert!(harness.query_by_label_contains("Invalid filter: '#' must be the last character").is_some());
+    harness.get_by_label("Subscribe").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().workspace.subscriptions.len(), 1);
+    replace_text(&mut harness, "Topic filter", "a+");
+    harness.step();
+    assert!(harness.query_by_label_contains("'+' must occupy a whole level").is_some());
+}
+
+#[test]
+fn clicking_a_subscription_filters_the_log_and_unsubscribe_removes_it() {
+    let mut harness = harness();
+    connected(&mut harness);
+    replace_text(&mut harness, "Topic filter", "only/this");
+    harness.get_by_label("Subscribe").click();
+    step_until(&mut harness, "second SUBACK", |app| {
+        app.workspace.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+            && app.workspace.subscriptions.len() == 2
+    });
+    replace_text(&mut harness, "Topic", "only/this");
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "first publish logged", |app| app.workspace.store.len() >= 2);
+    replace_text(&mut harness, "Topic", "something/else");
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "second publish logged", |app| app.workspace.store.len() >= 4);
+    harness.get_by_role_and_label(Role::Button, "only/this").click();
+    harness.step();
+    harness.step();
+    let app = harness.state();
+    assert!(app.ui.selected_subscription.is_some());
+    // Outgoing + incoming on only/this; nothing from something/else.
+    assert_eq!(app.visible_log_rows(), 2);
+    harness.get_by_label("Unsubscribe from only/this").click();
+    step_until(&mut harness, "UNSUBACK", |app| app.workspace.subscriptions.len() == 1);
+    assert!(harness.state().ui.selected_subscription.is_none());
+}
+
+#[test]
+fn selecting_a_row_opens_the_inspector_with_json_views() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "message received", |app| app.workspace.store.counters().received >= 1);
+    harness.step();
+    harness.get_all_by_label("mqttdesk/demo").next().expect("a row").click();
+    harness.step();
+    harness.step();
+    assert!(harness.state().ui.selected_message.is_some());
+    harness.get_by_label("JSON tree").click();
+    harness.step();
+    harness.step();
+    // egui_json_tree renders each value as its own node.
+    assert!(harness.query_by_label("21.5").is_some());
+    harness.get_by_label("Hex").click();
+    harness.step();
+    assert!(harness.query_by_label_contains("00000000").is_some());
+}
