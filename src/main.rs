@@ -48,7 +48,8 @@ fn parse_target(target: &str, protocol: ProtocolVersion) -> Result<ConnectionPro
         }
         _ => (target.to_owned(), STANDARD_MQTT_PORT),
     };
-    let profile = ConnectionProfile { name: format!("{host}:{port}"), host, port, protocol, ..ConnectionProfile::default() };
+    let profile =
+        ConnectionProfile { name: format!("{host}:{port}"), host, port, protocol, ..ConnectionProfile::default() };
     profile.validate().map_err(|error| format!("--connect {target}: {error}"))?;
     Ok(profile)
 }
@@ -72,12 +73,18 @@ fn main() -> ExitCode {
         }
     };
     if !args.broker_bind.is_loopback() && !args.no_broker {
-        eprintln!("mqttdesk: warning: the embedded broker listens on {} and is reachable from your network", args.broker_bind);
+        eprintln!(
+            "mqttdesk: warning: the embedded broker listens on {} and is reachable from your network",
+            args.broker_bind
+        );
     }
     let options = AppOptions {
         start_embedded_broker: !args.no_broker,
         broker: BrokerConfig { bind: args.broker_bind, port: args.broker_port, ..BrokerConfig::default() },
-        limits: StoreLimits { max_messages: args.max_messages.max(1), max_bytes: args.max_memory_mib.max(1) * 1024 * 1024 },
+        limits: StoreLimits {
+            max_messages: args.max_messages.max(1),
+            max_bytes: args.max_memory_mib.max(1) * 1024 * 1024,
+        },
         connect_on_start: initial_profile.is_some(),
         initial_profile,
         ..AppOptions::default()

@@ -1,5 +1,6 @@
 //! The engine against real brokers on 127.0.0.1: the embedded one and
 //! Debian's mosquitto. Every behaviour is checked on both.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
 mod common;
 
@@ -182,7 +183,13 @@ fn reconnects_and_resubscribes_after_mosquitto_restarts() {
     drop(first);
     driver.wait_for("reconnecting state", |events| {
         events.iter().any(|event| {
-            matches!(&event.kind, EventKind::Connection { event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }), .. })
+            matches!(
+                &event.kind,
+                EventKind::Connection {
+                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
+                    ..
+                }
+            )
         })
     });
     let _second = Mosquitto::start_on(port, "allow_anonymous true\n");
@@ -205,7 +212,13 @@ fn reconnects_after_the_embedded_broker_restarts() {
     broker.stop();
     driver.wait_for("reconnecting state", |events| {
         events.iter().any(|event| {
-            matches!(&event.kind, EventKind::Connection { event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }), .. })
+            matches!(
+                &event.kind,
+                EventKind::Connection {
+                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
+                    ..
+                }
+            )
         })
     });
     let _restarted =
@@ -229,13 +242,29 @@ fn refused_port_backs_off_with_a_specific_reason() {
     });
     driver.wait_for("reconnecting after refusal", |events| {
         events.iter().any(|event| {
-            matches!(&event.kind, EventKind::Connection { event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { error: ConnectionFailure::Refused(_), attempt: 2, .. }), .. })
+            matches!(
+                &event.kind,
+                EventKind::Connection {
+                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting {
+                        error: ConnectionFailure::Refused(_),
+                        attempt: 2,
+                        ..
+                    }),
+                    ..
+                }
+            )
         })
     });
     driver.send(Command::Disconnect { connection: 1 });
     driver.wait_for("disconnected", |events| {
         events.iter().any(|event| {
-            matches!(&event.kind, EventKind::Connection { event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Disconnected), .. })
+            matches!(
+                &event.kind,
+                EventKind::Connection {
+                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Disconnected),
+                    ..
+                }
+            )
         })
     });
 }
@@ -250,10 +279,8 @@ fn bad_credentials_fail_without_retrying() {
     std::fs::write(&password_file, "alice:wonderland\n").expect("password file");
     let status = std::process::Command::new("mosquitto_passwd").arg("-U").arg(&password_file).status();
     assert!(status.is_ok_and(|s| s.success()), "mosquitto_passwd must be installed");
-    let _broker = Mosquitto::start_on(
-        port,
-        &format!("allow_anonymous false\npassword_file {}\n", password_file.display()),
-    );
+    let _broker =
+        Mosquitto::start_on(port, &format!("allow_anonymous false\npassword_file {}\n", password_file.display()));
     for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
         let mut driver = Driver::new();
         let mut profile = local_profile(port, protocol, "intruder");
@@ -271,7 +298,10 @@ fn bad_credentials_fail_without_retrying() {
         );
         let failure = driver.state(1);
         assert!(
-            matches!(failure, Some(ConnectionState::Failed(ConnectionFailure::BadCredentials | ConnectionFailure::NotAuthorized))),
+            matches!(
+                failure,
+                Some(ConnectionState::Failed(ConnectionFailure::BadCredentials | ConnectionFailure::NotAuthorized))
+            ),
             "{protocol}: {failure:?}"
         );
         profile.password = "wonderland".into();
@@ -297,7 +327,13 @@ fn engine_starts_and_stops_the_embedded_broker() {
     driver.wait_for("broker stopped and client reconnecting", |events| {
         events.iter().any(|e| matches!(e.kind, EventKind::Broker(BrokerState::Stopped)))
             && events.iter().any(|event| {
-                matches!(&event.kind, EventKind::Connection { event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }), .. })
+                matches!(
+                    &event.kind,
+                    EventKind::Connection {
+                        event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
+                        ..
+                    }
+                )
             })
     });
 }
@@ -309,7 +345,8 @@ fn embedded_broker_falls_back_to_a_free_port_when_taken() {
     let second = EmbeddedBroker::start(BrokerConfig { port: taken, ..BrokerConfig::default() }).expect("second");
     assert_ne!(second.local_addr().port(), taken);
     assert_eq!(second.fell_back_from(), Some(taken));
-    let strict = EmbeddedBroker::start(BrokerConfig { port: taken, fall_back_to_free_port: false, ..BrokerConfig::default() });
+    let strict =
+        EmbeddedBroker::start(BrokerConfig { port: taken, fall_back_to_free_port: false, ..BrokerConfig::default() });
     let error = strict.expect_err("port is taken");
     assert!(error.to_string().contains(&taken.to_string()), "{error}");
 }

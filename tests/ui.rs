@@ -1,5 +1,6 @@
 //! The real app, headless, driven through its accessibility tree with
 //! egui_kittest: find widgets by label, click, type, and assert on state.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
 use std::time::Duration;
 
@@ -80,10 +81,7 @@ fn typed_message_is_published_and_appears_in_the_log() {
     let store = &harness.state().workspace.store;
     let directions: Vec<Direction> = (0..store.len()).filter_map(|i| store.at(i)).map(|m| m.direction).collect();
     assert!(directions.contains(&Direction::Incoming) && directions.contains(&Direction::Outgoing));
-    assert_eq!(
-        store.at(0).map(|m| m.payload.to_vec()),
-        Some(b"{\"greeting\": \"hello from kittest\"}".to_vec())
-    );
+    assert_eq!(store.at(0).map(|m| m.payload.to_vec()), Some(b"{\"greeting\": \"hello from kittest\"}".to_vec()));
     // Both rows are drawn: the topic label appears in the table twice.
     assert_eq!(harness.get_all_by_label("kittest/hello").count(), 2);
 }

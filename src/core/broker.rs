@@ -102,9 +102,7 @@ impl EmbeddedBroker {
             .spawn(move || run_broker_thread(config, ready_tx, stop_rx))
             .map_err(|error| BrokerError::Startup(format!("cannot spawn broker thread: {error}")))?;
         match ready_rx.recv_timeout(READY_TIMEOUT) {
-            Ok(Ok(local_addr)) => {
-                Ok(Self { local_addr, requested_port, stop: Some(stop_tx), thread: Some(thread) })
-            }
+            Ok(Ok(local_addr)) => Ok(Self { local_addr, requested_port, stop: Some(stop_tx), thread: Some(thread) }),
             Ok(Err(error)) => {
                 let _ = thread.join();
                 Err(error)
@@ -186,17 +184,14 @@ fn run_broker_thread(
 }
 
 async fn build_server(config: &BrokerConfig) -> Result<(rmqtt::server::MqttServer, SocketAddr), BrokerError> {
-    let scx = rmqtt::context::ServerContext::new()
-        .plugins_config_map_add("rmqtt-retainer", RETAINER_CONFIG)
-        .build()
-        .await;
+    let scx =
+        rmqtt::context::ServerContext::new().plugins_config_map_add("rmqtt-retainer", RETAINER_CONFIG).build().await;
     rmqtt_retainer::register(&scx, true, false)
         .await
         .map_err(|error| BrokerError::Startup(format!("retained-message store: {error}")))?;
     let listener = bind_listener(config)?;
-    let addr = listener
-        .local_addr()
-        .map_err(|error| BrokerError::Startup(format!("cannot read bound address: {error}")))?;
+    let addr =
+        listener.local_addr().map_err(|error| BrokerError::Startup(format!("cannot read bound address: {error}")))?;
     let listener = listener.tcp().map_err(|error| BrokerError::Startup(error.to_string()))?;
     let server = rmqtt::server::MqttServer::new(scx).listener_by_id(listener, 1).build();
     Ok((server, addr))

@@ -87,13 +87,11 @@ pub fn encode_payload(input: &str, format: PayloadFormat) -> Result<Vec<u8>, Pay
 
 /// Checks that the text is one JSON value, reporting the error position.
 pub fn validate_json(input: &str) -> Result<(), PayloadError> {
-    serde_json::from_str::<serde::de::IgnoredAny>(input)
-        .map(|_| ())
-        .map_err(|error| PayloadError::Json {
-            line: error.line(),
-            column: error.column(),
-            message: strip_position_suffix(&error.to_string()),
-        })
+    serde_json::from_str::<serde::de::IgnoredAny>(input).map(|_| ()).map_err(|error| PayloadError::Json {
+        line: error.line(),
+        column: error.column(),
+        message: strip_position_suffix(&error.to_string()),
+    })
 }
 
 fn strip_position_suffix(message: &str) -> String {
@@ -120,9 +118,7 @@ fn decode_hex(input: &str) -> Result<Vec<u8>, PayloadError> {
             index += 1;
             continue;
         }
-        let value = character
-            .to_digit(16)
-            .ok_or(PayloadError::HexCharacter { character, position: index + 1 })?;
+        let value = character.to_digit(16).ok_or(PayloadError::HexCharacter { character, position: index + 1 })?;
         digits.push(value as u8);
         index += 1;
     }
@@ -180,9 +176,8 @@ pub fn preview(payload: &[u8], max_chars: usize) -> Preview {
     match text_prefix {
         Some(text) if !looks_binary(text) => {
             let mut out = String::with_capacity(max_chars.min(text.len()));
-            let mut count = 0;
             let mut truncated = false;
-            for character in text.chars() {
+            for (count, character) in text.chars().enumerate() {
                 if count == max_chars {
                     truncated = true;
                     break;
@@ -191,18 +186,13 @@ pub fn preview(payload: &[u8], max_chars: usize) -> Preview {
                     '\n' | '\r' | '\t' => ' ',
                     other => other,
                 });
-                count += 1;
             }
             let consumed = out.len();
             Preview { text: out, truncated: truncated || consumed < payload.len(), binary: false }
         }
         _ => {
             let byte_count = (max_chars / 3).max(1).min(payload.len());
-            let text = payload[..byte_count]
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let text = payload[..byte_count].iter().map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(" ");
             Preview { text, truncated: byte_count < payload.len(), binary: true }
         }
     }
@@ -243,9 +233,7 @@ pub fn hex_dump_line(payload: &[u8], line: usize) -> String {
     }
     out.push(' ');
     out.push('|');
-    out.extend(chunk.iter().map(|byte| {
-        if byte.is_ascii_graphic() || *byte == b' ' { char::from(*byte) } else { '.' }
-    }));
+    out.extend(chunk.iter().map(|byte| if byte.is_ascii_graphic() || *byte == b' ' { char::from(*byte) } else { '.' }));
     out.push('|');
     out
 }
@@ -353,10 +341,7 @@ mod tests {
             hex_dump_line(&payload, 0),
             "00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|"
         );
-        assert_eq!(
-            hex_dump_line(&payload, 1),
-            "00000010  10 11 12 13 41 42                                 |....AB|"
-        );
+        assert_eq!(hex_dump_line(&payload, 1), "00000010  10 11 12 13 41 42                                 |....AB|");
         assert_eq!(hex_dump_line(&payload, 5), format!("00000050{}||", " ".repeat(52)));
     }
 

@@ -150,16 +150,17 @@ impl ConnectionProfile {
 
     /// `host:port` for display.
     pub fn address(&self) -> String {
-        if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 
     /// A file name derived from the profile name (letters, digits, '-', '_').
     pub fn file_stem(&self) -> String {
-        let stem: String = self
-            .name
-            .chars()
-            .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-            .collect();
+        let stem: String =
+            self.name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
         let stem = stem.trim_matches('-').to_owned();
         if stem.is_empty() { "profile".into() } else { stem }
     }
@@ -167,9 +168,8 @@ impl ConnectionProfile {
 
 /// A client id that is unique enough for a test client: `mqttdesk-` + 8 hex digits.
 pub fn generate_client_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
     let mixed = (nanos as u64 ^ u64::from(std::process::id()).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     format!("mqttdesk-{:08x}", (mixed >> 32) as u32)
 }
@@ -251,7 +251,7 @@ pub fn load_profiles(dir: &Path) -> (Vec<ConnectionProfile>, Vec<ProfileFileErro
             Err(error) => errors.push(io_error("read", &path, &error)),
         }
     }
-    profiles.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    profiles.sort_by_key(|profile| profile.name.to_lowercase());
     (profiles, errors)
 }
 
@@ -291,8 +291,7 @@ mod tests {
         for (profile, expected) in cases {
             assert_eq!(profile.validate(), Err(expected));
         }
-        let v311_no_keepalive =
-            ConnectionProfile { protocol: ProtocolVersion::V311, keep_alive_secs: 0, ..good };
+        let v311_no_keepalive = ConnectionProfile { protocol: ProtocolVersion::V311, keep_alive_secs: 0, ..good };
         assert_eq!(v311_no_keepalive.validate(), Ok(()));
     }
 

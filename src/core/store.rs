@@ -221,16 +221,17 @@ impl LogFilter {
         if self.connection.is_some_and(|connection| connection != message.connection) {
             return false;
         }
-        if let Some(filter) = &self.topic_filter {
-            if !topic_matches(filter, &message.topic) {
-                return false;
-            }
+        if let Some(filter) = &self.topic_filter
+            && !topic_matches(filter, &message.topic)
+        {
+            return false;
         }
         if self.search.is_empty() {
             return true;
         }
         let needle = self.search.to_lowercase();
-        message.topic.to_lowercase().contains(&needle) || contains_ignore_ascii_case(&message.payload, needle.as_bytes())
+        message.topic.to_lowercase().contains(&needle)
+            || contains_ignore_ascii_case(&message.payload, needle.as_bytes())
     }
 }
 
@@ -242,9 +243,9 @@ fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
         return false;
     }
     let first = needle[0].to_ascii_lowercase();
-    haystack.windows(needle.len()).any(|window| {
-        window[0].to_ascii_lowercase() == first && window.eq_ignore_ascii_case(needle)
-    })
+    haystack
+        .windows(needle.len())
+        .any(|window| window[0].to_ascii_lowercase() == first && window.eq_ignore_ascii_case(needle))
 }
 
 /// The rows a filtered log shows, maintained incrementally: each refresh
@@ -306,10 +307,10 @@ impl FilteredView {
         let start = self.scanned_up_to.max(first);
         let end = store.next_seq().min(start.saturating_add(max_scan as u64));
         for seq in start..end {
-            if let Some(message) = store.get(seq) {
-                if self.filter.accepts(message) {
-                    self.matching.push_back(seq);
-                }
+            if let Some(message) = store.get(seq)
+                && self.filter.accepts(message)
+            {
+                self.matching.push_back(seq);
             }
         }
         self.scanned_up_to = end;
@@ -332,11 +333,7 @@ impl FilteredView {
 
     /// The message shown in row `row` (0 = oldest).
     pub fn row<'a>(&self, store: &'a MessageStore, row: usize) -> Option<&'a StoredMessage> {
-        if self.filter.is_empty() {
-            store.at(row)
-        } else {
-            self.matching.get(row).and_then(|seq| store.get(*seq))
-        }
+        if self.filter.is_empty() { store.at(row) } else { self.matching.get(row).and_then(|seq| store.get(*seq)) }
     }
 
     /// The row showing the message with this sequence number, if any.

@@ -112,10 +112,7 @@ pub fn topic_matches(filter: &str, topic: &str) -> bool {
 
 /// The filter a shared subscription applies, e.g. `a/+` for `$share/g/a/+`.
 pub fn shared_subscription_inner(filter: &str) -> &str {
-    filter
-        .strip_prefix("$share/")
-        .and_then(|rest| rest.split_once('/'))
-        .map_or(filter, |(_, inner)| inner)
+    filter.strip_prefix("$share/").and_then(|rest| rest.split_once('/')).map_or(filter, |(_, inner)| inner)
 }
 
 /// True when the filter contains `+` or `#`.
@@ -154,14 +151,8 @@ mod tests {
         assert_eq!(validate_topic_filter("a/#/b"), Err(TopicError::MisplacedMultiLevel));
         assert_eq!(validate_topic_filter("sport/tennis#"), Err(TopicError::MisplacedMultiLevel));
         assert_eq!(validate_topic_filter("a/b#"), Err(TopicError::MisplacedMultiLevel));
-        assert_eq!(
-            validate_topic_filter("a+"),
-            Err(TopicError::MisplacedSingleLevel("a+".into()))
-        );
-        assert_eq!(
-            validate_topic_filter("sport+"),
-            Err(TopicError::MisplacedSingleLevel("sport+".into()))
-        );
+        assert_eq!(validate_topic_filter("a+"), Err(TopicError::MisplacedSingleLevel("a+".into())));
+        assert_eq!(validate_topic_filter("sport+"), Err(TopicError::MisplacedSingleLevel("sport+".into())));
         assert_eq!(validate_topic_filter(""), Err(TopicError::Empty));
         assert_eq!(validate_topic_filter("a\0b"), Err(TopicError::ContainsNul));
         assert_eq!(validate_topic_filter("$share/g"), Err(TopicError::MalformedShared));

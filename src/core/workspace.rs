@@ -219,8 +219,7 @@ impl Workspace {
 
     /// True while a connection exists in any state but Disconnected/Failed.
     pub fn is_active(&self) -> bool {
-        self.connection.is_some()
-            && !matches!(self.state, ConnectionState::Disconnected | ConnectionState::Failed(_))
+        self.connection.is_some() && !matches!(self.state, ConnectionState::Disconnected | ConnectionState::Failed(_))
     }
 
     /// Selects a profile by name into the editor.
@@ -326,8 +325,14 @@ impl Workspace {
         let qos = self.draft.qos;
         let now = Instant::now();
         self.pending_publishes.insert(id, (topic.clone(), qos, now));
-        self.last_delivery =
-            Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, queued_at: now, round_trip: None });
+        self.last_delivery = Some(DeliveryReport {
+            request: id,
+            topic: topic.clone(),
+            qos,
+            outcome: None,
+            queued_at: now,
+            round_trip: None,
+        });
         Ok(Command::Publish {
             connection,
             request: PublishRequest { id, topic, payload: Bytes::from(payload), qos, retain: self.draft.retain },
@@ -446,13 +451,13 @@ impl Workspace {
                 self.state = state;
             }
             ConnectionEvent::Subscribed { subscription, outcome } => {
-                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription) {
-                    if entry.status != SubscriptionStatus::Removing {
-                        entry.status = match outcome {
-                            SubscribeOutcome::Granted(qos) => SubscriptionStatus::Granted(qos),
-                            SubscribeOutcome::Refused(reason) => SubscriptionStatus::Refused(reason),
-                        };
-                    }
+                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription)
+                    && entry.status != SubscriptionStatus::Removing
+                {
+                    entry.status = match outcome {
+                        SubscribeOutcome::Granted(qos) => SubscriptionStatus::Granted(qos),
+                        SubscribeOutcome::Refused(reason) => SubscriptionStatus::Refused(reason),
+                    };
                 }
             }
             ConnectionEvent::SubscriptionResumed { subscription } => {
@@ -562,7 +567,8 @@ mod tests {
         let mut workspace = Workspace::new(crate::core::profile::shipped_profiles(), StoreLimits::default());
         let _ = workspace.start_embedded_broker(BrokerConfig::default(), true);
         let addr: SocketAddr = "127.0.0.1:41883".parse().expect("addr");
-        let commands = workspace.apply(event(EventKind::Broker(BrokerState::Running { addr, fell_back_from: Some(1883) })));
+        let commands =
+            workspace.apply(event(EventKind::Broker(BrokerState::Running { addr, fell_back_from: Some(1883) })));
         match commands.as_slice() {
             [Command::Connect { profile, .. }] => assert_eq!(profile.port, 41883),
             other => panic!("expected one connect, got {other:?}"),
@@ -584,7 +590,10 @@ mod tests {
         let second = workspace.subscriptions[1].id;
         workspace.apply(event(EventKind::Connection {
             connection: id,
-            event: ConnectionEvent::Subscribed { subscription: second, outcome: SubscribeOutcome::Granted(Qos::AtLeastOnce) },
+            event: ConnectionEvent::Subscribed {
+                subscription: second,
+                outcome: SubscribeOutcome::Granted(Qos::AtLeastOnce),
+            },
         }));
         assert_eq!(workspace.subscriptions[1].status, SubscriptionStatus::Granted(Qos::AtLeastOnce));
         assert!(matches!(workspace.unsubscribe(second), Some(Command::Unsubscribe { .. })));
@@ -617,14 +626,17 @@ mod tests {
         let id = connected(&mut workspace);
         let _ = workspace.subscribe("sensors/+/temp", Qos::AtMostOnce);
         let message = |topic: &str| {
-            (Utc::now(), IncomingMessage {
-                topic: topic.into(),
-                payload: Bytes::from_static(b"1"),
-                qos: Qos::AtMostOnce,
-                retain: false,
-                duplicate: false,
-                properties: None,
-            })
+            (
+                Utc::now(),
+                IncomingMessage {
+                    topic: topic.into(),
+                    payload: Bytes::from_static(b"1"),
+                    qos: Qos::AtMostOnce,
+                    retain: false,
+                    duplicate: false,
+                    properties: None,
+                },
+            )
         };
         workspace.apply(event(EventKind::Connection {
             connection: id,

@@ -373,12 +373,12 @@ impl eframe::App for MqttDeskApp {
         egui::Panel::bottom("composer").resizable(true).default_size(210.0).show(ui, |ui| {
             composer::composer_ui(ui, &mut self.workspace, &mut self.ui, &mut actions);
         });
-        egui::Panel::left("subscriptions")
-            .resizable(true)
-            .default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH)
-            .show(ui, |ui| {
+        egui::Panel::left("subscriptions").resizable(true).default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH).show(
+            ui,
+            |ui| {
                 subscriptions::subscriptions_ui(ui, &self.workspace, &mut self.ui, &mut actions);
-            });
+            },
+        );
         if self.ui.selected_message.is_some() {
             egui::Panel::right("inspector").resizable(true).default_size(theme::INSPECTOR_PANEL_WIDTH).show(ui, |ui| {
                 inspector::inspector_ui(ui, &self.workspace, &mut self.ui, &mut actions);

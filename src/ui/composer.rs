@@ -98,10 +98,10 @@ fn live_validation(topic: &str, payload: &str, format: PayloadFormat) -> Option<
     if let Err(error) = validate_topic_name(topic) {
         return Some(format!("Topic: {error}"));
     }
-    if payload.len() <= LIVE_VALIDATION_LIMIT {
-        if let Err(error) = encode_payload(payload, format) {
-            return Some(format!("Payload: {error}"));
-        }
+    if payload.len() <= LIVE_VALIDATION_LIMIT
+        && let Err(error) = encode_payload(payload, format)
+    {
+        return Some(format!("Payload: {error}"));
     }
     None
 }

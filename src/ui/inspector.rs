@@ -66,7 +66,13 @@ impl InspectorCache {
         let payload = &message.payload;
         let text = std::str::from_utf8(payload).ok().map(|text| RowText::new(text.to_owned()));
         let (json, json_note) = if payload.len() > JSON_VIEW_LIMIT {
-            (None, Some(format!("{} is too large for the JSON views; Raw and Hex show all of it.", human_size(payload.len()))))
+            (
+                None,
+                Some(format!(
+                    "{} is too large for the JSON views; Raw and Hex show all of it.",
+                    human_size(payload.len())
+                )),
+            )
         } else {
             match serde_json::from_slice::<serde_json::Value>(payload) {
                 Ok(value) => (Some(value), None),

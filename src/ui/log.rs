@@ -21,12 +21,8 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
     ui.horizontal(|ui| {
         ui.strong("Messages");
         let search_label = ui.label("Search");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.search)
-                .hint_text("topic or payload text")
-                .desired_width(220.0),
-        )
-        .labelled_by(search_label.id);
+        ui.add(egui::TextEdit::singleline(&mut state.search).hint_text("topic or payload text").desired_width(220.0))
+            .labelled_by(search_label.id);
         if !state.search.is_empty() && icon_button(ui, "🗙", "Clear search").clicked() {
             state.search.clear();
         }
@@ -108,8 +104,10 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                     (Direction::Incoming, None) => theme::MUTED,
                 };
                 row.col(|ui| {
-                    let (rect, _) =
-                        ui.allocate_exact_size(egui::vec2(theme::COLOUR_STRIP_WIDTH, theme::LOG_ROW_HEIGHT - 4.0), egui::Sense::hover());
+                    let (rect, _) = ui.allocate_exact_size(
+                        egui::vec2(theme::COLOUR_STRIP_WIDTH, theme::LOG_ROW_HEIGHT - 4.0),
+                        egui::Sense::hover(),
+                    );
                     ui.painter().rect_filled(rect, 1.0, colour);
                     ui.monospace(message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string());
                 });
@@ -135,7 +133,9 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                 });
                 row.col(|ui| {
                     let shown = preview(&message.payload, PREVIEW_CHARS);
-                    let mut text = egui::RichText::new(if shown.truncated { format!("{}…", shown.text) } else { shown.text }).monospace();
+                    let mut text =
+                        egui::RichText::new(if shown.truncated { format!("{}…", shown.text) } else { shown.text })
+                            .monospace();
                     if shown.binary {
                         text = text.weak();
                     }

@@ -45,12 +45,13 @@ pub fn status_bar_ui(
             .on_hover_text("Messages received / published since start");
         ui.label(format!("{rate_in} msg/s in, {rate_out} out"));
         ui.separator();
-        ui.label(format!("stored {} ({})", workspace.store.len(), human_size(workspace.store.bytes())))
-            .on_hover_text(format!(
+        ui.label(format!("stored {} ({})", workspace.store.len(), human_size(workspace.store.bytes()))).on_hover_text(
+            format!(
                 "The log keeps at most {} messages and {}; older ones are evicted.",
                 workspace.store.limits().max_messages,
                 human_size(workspace.store.limits().max_bytes)
-            ));
+            ),
+        );
         let evicted = egui::RichText::new(format!("evicted {}", counters.evicted));
         ui.label(if counters.evicted > 0 { evicted.color(theme::BUSY) } else { evicted })
             .on_hover_text("Messages dropped from the log because a cap was reached");
@@ -63,7 +64,11 @@ pub fn status_bar_ui(
         if !workspace.notices.is_empty() {
             ui.separator();
             let text = format!("⚠ {} notices", workspace.notices.len());
-            if ui.button(egui::RichText::new(text).color(theme::BUSY)).on_hover_text("Show warnings and errors").clicked() {
+            if ui
+                .button(egui::RichText::new(text).color(theme::BUSY))
+                .on_hover_text("Show warnings and errors")
+                .clicked()
+            {
                 state.show_notices = !state.show_notices;
             }
         }

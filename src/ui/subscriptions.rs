@@ -71,8 +71,7 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
                     actions.push(UiAction::FilterBySubscription((!selected).then_some(subscription.id)));
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let unsubscribe =
-                        icon_button(ui, "🗙", &format!("Unsubscribe from {}", subscription.filter));
+                    let unsubscribe = icon_button(ui, "🗙", &format!("Unsubscribe from {}", subscription.filter));
                     if unsubscribe.clicked() {
                         actions.push(UiAction::Unsubscribe(subscription.id));
                     }
@@ -88,14 +87,15 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
 
 fn status_text(status: &SubscriptionStatus, requested: Qos) -> (String, egui::Color32) {
     match status {
-        SubscriptionStatus::Pending => (format!("QoS {} requested, waiting for SUBACK", requested.level()), theme::BUSY),
+        SubscriptionStatus::Pending => {
+            (format!("QoS {} requested, waiting for SUBACK", requested.level()), theme::BUSY)
+        }
         SubscriptionStatus::Granted(granted) if *granted == requested => {
             (format!("SUBACK: granted QoS {}", granted.level()), theme::OK)
         }
-        SubscriptionStatus::Granted(granted) => (
-            format!("SUBACK: granted QoS {} (requested {})", granted.level(), requested.level()),
-            theme::BUSY,
-        ),
+        SubscriptionStatus::Granted(granted) => {
+            (format!("SUBACK: granted QoS {} (requested {})", granted.level(), requested.level()), theme::BUSY)
+        }
         SubscriptionStatus::Refused(reason) => (format!("SUBACK: refused ({reason})"), theme::ERROR),
         SubscriptionStatus::Resumed => ("kept by the resumed session".into(), theme::OK),
         SubscriptionStatus::Failed(reason) => (format!("not subscribed: {reason}"), theme::ERROR),

@@ -11,6 +11,6 @@ pub fn labelled_text(ui: &mut egui::Ui, label: &str, text: &mut String, width: f
 /// what it does, so screen readers and tests can find it.
 pub fn icon_button(ui: &mut egui::Ui, icon: &str, name: &str) -> egui::Response {
     let response = ui.small_button(icon).on_hover_text(name);
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
     response
 }

@@ -1,6 +1,6 @@
 //! Shared helpers for integration tests: real brokers on 127.0.0.1 and an
 //! engine driver that waits on predicates instead of sleeping.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -34,7 +34,10 @@ pub fn wait_until(timeout: Duration, mut predicate: impl FnMut() -> bool) -> boo
 
 /// A free TCP port on 127.0.0.1 (bound and released).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).map(|addr| addr.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("free port")
 }
 
 /// Debian's mosquitto on a private config and port; killed on drop.
@@ -132,14 +135,22 @@ impl Driver {
                 return;
             }
             if Instant::now() >= deadline {
-                panic!("timed out waiting for {what}; events: {:#?}", self.events.iter().map(|e| &e.kind).collect::<Vec<_>>());
+                panic!(
+                    "timed out waiting for {what}; events: {:#?}",
+                    self.events.iter().map(|e| &e.kind).collect::<Vec<_>>()
+                );
             }
             std::thread::sleep(Duration::from_millis(10));
         }
     }
 
     /// Connects and waits for CONNACK.
-    pub fn connect(&mut self, connection: ConnectionId, profile: ConnectionProfile, subscriptions: Vec<SubscriptionSpec>) {
+    pub fn connect(
+        &mut self,
+        connection: ConnectionId,
+        profile: ConnectionProfile,
+        subscriptions: Vec<SubscriptionSpec>,
+    ) {
         self.send(Command::Connect { connection, profile: Box::new(profile), subscriptions });
         self.wait_for("connected", |events| connected_count(events, connection) >= 1);
     }

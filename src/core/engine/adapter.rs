@@ -298,7 +298,9 @@ fn map_v3_event(event: rumqttc::Event) -> NetEvent {
     match event {
         rumqttc::Event::Outgoing(outgoing) => map_outgoing(outgoing),
         rumqttc::Event::Incoming(packet) => match packet {
-            Packet::ConnAck(ack) => NetEvent::Connected { session_present: ack.session_present, assigned_client_id: None },
+            Packet::ConnAck(ack) => {
+                NetEvent::Connected { session_present: ack.session_present, assigned_client_id: None }
+            }
             Packet::Publish(publish) => NetEvent::Message(IncomingMessage {
                 topic: publish.topic,
                 payload: publish.payload,
@@ -344,11 +346,9 @@ fn map_v5_event(event: rumqttc::v5::Event) -> NetEvent {
                 duplicate: publish.dup,
                 properties: publish.properties.and_then(map_v5_properties),
             }),
-            Packet::PubAck(ack) => NetEvent::PublishAcked {
-                pkid: ack.pkid,
-                refused: puback_refusal(ack.reason),
-                complete: false,
-            },
+            Packet::PubAck(ack) => {
+                NetEvent::PublishAcked { pkid: ack.pkid, refused: puback_refusal(ack.reason), complete: false }
+            }
             Packet::PubRec(rec) => NetEvent::PublishReceived {
                 pkid: rec.pkid,
                 refused: match rec.reason {
@@ -377,10 +377,10 @@ fn map_v5_event(event: rumqttc::v5::Event) -> NetEvent {
             },
             Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
             Packet::Disconnect(disconnect) => {
-                let reason = disconnect
-                    .properties
-                    .and_then(|properties| properties.reason_string)
-                    .map_or_else(|| format!("{:?}", disconnect.reason_code), |text| format!("{:?}: {text}", disconnect.reason_code));
+                let reason = disconnect.properties.and_then(|properties| properties.reason_string).map_or_else(
+                    || format!("{:?}", disconnect.reason_code),
+                    |text| format!("{:?}: {text}", disconnect.reason_code),
+                );
                 NetEvent::ServerDisconnect(reason)
             }
             _ => NetEvent::Other,
@@ -412,9 +412,10 @@ fn map_io_error(error: &io::Error, host: &str, port: u16) -> ConnectionFailure {
     let text = error.to_string();
     match error.kind() {
         io::ErrorKind::ConnectionRefused => ConnectionFailure::Refused(format!("{host}:{port}")),
-        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe => {
-            ConnectionFailure::Lost(text)
-        }
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::UnexpectedEof
+        | io::ErrorKind::BrokenPipe => ConnectionFailure::Lost(text),
         io::ErrorKind::TimedOut => ConnectionFailure::Lost(text),
         _ if is_dns_error(&text) => ConnectionFailure::Dns(host.to_owned()),
         _ if text.contains("InvalidCertificate") || text.contains("certificate") => ConnectionFailure::Tls(text),

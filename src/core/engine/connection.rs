@@ -85,14 +85,8 @@ pub(crate) async fn run(
     let (net_tx, mut net_rx) = mpsc::channel(NET_QUEUE_CAPACITY);
     let (resume_tx, resume_rx) = mpsc::channel::<()>(1);
     let host = profile.host.trim().to_owned();
-    let poll_task = tokio::spawn(drive_event_loop(
-        event_loop,
-        host,
-        profile.port,
-        profile.connect_timeout_secs,
-        net_tx,
-        resume_rx,
-    ));
+    let poll_task =
+        tokio::spawn(drive_event_loop(event_loop, host, profile.port, profile.connect_timeout_secs, net_tx, resume_rx));
     let mut control = Control {
         id,
         profile,
@@ -280,8 +274,11 @@ impl Control {
         match self.client.try_subscribe(&subscription.spec.filter, subscription.spec.qos) {
             Ok(()) => self.correlation.queued_subscribes.push_back(id),
             Err(error) => {
-                self.emit(ConnectionEvent::SubscriptionFailed { subscription: id, reason: format!("not sent: {error}") })
-                    .await;
+                self.emit(ConnectionEvent::SubscriptionFailed {
+                    subscription: id,
+                    reason: format!("not sent: {error}"),
+                })
+                .await;
             }
         }
     }
@@ -365,10 +362,8 @@ impl Control {
                 let Some(id) = self.correlation.inflight_subscribes.remove(&pkid) else {
                     return;
                 };
-                let outcome = outcomes
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(|| SubscribeOutcome::Refused("empty SUBACK".into()));
+                let outcome =
+                    outcomes.into_iter().next().unwrap_or_else(|| SubscribeOutcome::Refused("empty SUBACK".into()));
                 if let Some(subscription) = self.subscriptions.iter_mut().find(|s| s.spec.id == id) {
                     subscription.confirmed = matches!(outcome, SubscribeOutcome::Granted(_));
                 }

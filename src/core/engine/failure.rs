@@ -45,9 +45,6 @@ pub enum ConnectionFailure {
 impl ConnectionFailure {
     /// Failures that retrying cannot fix without the user changing something.
     pub fn is_permanent(&self) -> bool {
-        matches!(
-            self,
-            Self::BadCredentials | Self::NotAuthorized | Self::Rejected(_) | Self::InvalidSettings(_)
-        )
+        matches!(self, Self::BadCredentials | Self::NotAuthorized | Self::Rejected(_) | Self::InvalidSettings(_))
     }
 }

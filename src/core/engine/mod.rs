@@ -422,10 +422,9 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
 
 async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command: Command) {
     let event = match command {
-        Command::Publish { request, .. } => ConnectionEvent::Delivery {
-            request: request.id,
-            outcome: DeliveryOutcome::Failed("not connected".into()),
-        },
+        Command::Publish { request, .. } => {
+            ConnectionEvent::Delivery { request: request.id, outcome: DeliveryOutcome::Failed("not connected".into()) }
+        }
         Command::Subscribe { subscription, .. } => ConnectionEvent::SubscriptionFailed {
             subscription: subscription.id,
             reason: "not connected; it will be sent on connect".into(),
