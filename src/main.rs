@@ -89,8 +89,13 @@ fn main() -> ExitCode {
         initial_profile,
         ..AppOptions::default()
     };
+    let mut viewport = egui::ViewportBuilder::default();
+    match eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon-256.png")) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(error) => tracing::warn!("window icon not set: {error}"),
+    }
     let native_options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
+        viewport: viewport
             .with_title("mqttdesk")
             .with_app_id("mqttdesk")
             .with_inner_size([1280.0, 800.0])

@@ -339,13 +339,21 @@ impl Workspace {
         })
     }
 
-    /// The subscription whose filter matches a topic first, for its colour.
+    /// The most specific subscription matching a topic (most literal
+    /// levels; the earliest added on a tie), which gives a row its colour:
+    /// `sensors/+/temp` wins over `#` for `sensors/a/temp`.
     pub fn subscription_for(&self, topic: &str) -> Option<SubscriptionId> {
-        self.subscriptions
-            .iter()
-            .filter(|s| s.status != SubscriptionStatus::Removing)
-            .find(|s| topic_matches(&s.filter, topic))
-            .map(|s| s.id)
+        let mut best: Option<(usize, SubscriptionId)> = None;
+        for subscription in self.subscriptions.iter().filter(|s| s.status != SubscriptionStatus::Removing) {
+            if !topic_matches(&subscription.filter, topic) {
+                continue;
+            }
+            let literal_levels = subscription.filter.split('/').filter(|level| *level != "+" && *level != "#").count();
+            if best.is_none_or(|(score, _)| literal_levels > score) {
+                best = Some((literal_levels, subscription.id));
+            }
+        }
+        best.map(|(_, id)| id)
     }
 
     /// A subscription by id.
@@ -354,14 +362,12 @@ impl Workspace {
     }
 
     fn retag_log(&mut self) {
-        let subscriptions: Vec<(SubscriptionId, String)> =
-            self.subscriptions.iter().map(|s| (s.id, s.filter.clone())).collect();
-        self.store.retag(|message| {
-            if message.direction == Direction::Outgoing {
-                return None;
-            }
-            subscriptions.iter().find(|(_, filter)| topic_matches(filter, &message.topic)).map(|(id, _)| *id)
+        let mut store = std::mem::take(&mut self.store);
+        store.retag(|message| match message.direction {
+            Direction::Outgoing => None,
+            Direction::Incoming => self.subscription_for(&message.topic),
         });
+        self.store = store;
     }
 
     /// Records a warning or error for the notices list.
@@ -624,6 +630,7 @@ mod tests {
     fn messages_are_tagged_with_the_matching_subscription() {
         let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
         let id = connected(&mut workspace);
+        let _ = workspace.subscribe("#", Qos::AtMostOnce);
         let _ = workspace.subscribe("sensors/+/temp", Qos::AtMostOnce);
         let message = |topic: &str| {
             (
@@ -643,7 +650,15 @@ mod tests {
             event: ConnectionEvent::Messages(vec![message("sensors/a/temp"), message("other")]),
         }));
         assert_eq!(workspace.store.len(), 2);
-        assert_eq!(workspace.store.at(0).and_then(|m| m.subscription), Some(workspace.subscriptions[0].id));
+        // The specific filter wins over '#'; other topics fall back to '#'.
+        assert_eq!(workspace.store.at(0).and_then(|m| m.subscription), Some(workspace.subscriptions[1].id));
+        assert_eq!(workspace.store.at(1).and_then(|m| m.subscription), Some(workspace.subscriptions[0].id));
+        let hash = workspace.subscriptions[0].id;
+        let _ = workspace.unsubscribe(hash);
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::Unsubscribed { subscription: hash },
+        }));
         assert_eq!(workspace.store.at(1).and_then(|m| m.subscription), None);
         assert_eq!(workspace.store.counters().received, 2);
     }

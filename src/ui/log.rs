@@ -77,7 +77,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 112.0))
         .column(Column::exact(34.0))
-        .column(Column::initial(220.0).at_least(80.0).clip(true).resizable(true))
+        .column(Column::initial(190.0).at_least(80.0).clip(true).resizable(true))
         .column(Column::exact(40.0))
         .column(Column::exact(24.0))
         .column(Column::exact(70.0))

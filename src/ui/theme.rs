@@ -42,7 +42,7 @@ pub const LOG_ROW_HEIGHT: f32 = 20.0;
 /// Side panel default widths.
 pub const SUBSCRIPTIONS_PANEL_WIDTH: f32 = 280.0;
 /// Inspector default width.
-pub const INSPECTOR_PANEL_WIDTH: f32 = 420.0;
+pub const INSPECTOR_PANEL_WIDTH: f32 = 380.0;
 
 /// The colour that represents a connection state.
 pub fn state_colour(state: &ConnectionState) -> Color32 {
