@@ -73,7 +73,14 @@ impl Mosquitto {
             wait_until(WAIT, || std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()),
             "mosquitto did not start on port {port}"
         );
-        Self { child, port, dir }
+        let mut mosquitto = Self { child, port, dir };
+        // It opens its socket before loading TLS files; make sure it stayed up.
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            matches!(mosquitto.child.try_wait(), Ok(None)),
+            "mosquitto exited right after starting on port {port}; check its config"
+        );
+        mosquitto
     }
 
     /// The directory holding its config (for password files).

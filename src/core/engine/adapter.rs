@@ -517,6 +517,62 @@ mod tests {
     }
 
     #[test]
+    fn suback_failures_keep_their_reason_code() {
+        let v3 = map_v3_event(rumqttc::Event::Incoming(rumqttc::Packet::SubAck(rumqttc::SubAck {
+            pkid: 7,
+            return_codes: vec![
+                rumqttc::SubscribeReasonCode::Success(rumqttc::QoS::AtLeastOnce),
+                rumqttc::SubscribeReasonCode::Failure,
+            ],
+        })));
+        match v3 {
+            NetEvent::SubscribeAcked { pkid: 7, outcomes } => assert_eq!(
+                outcomes,
+                vec![SubscribeOutcome::Granted(Qos::AtLeastOnce), SubscribeOutcome::Refused("failure (0x80)".into())]
+            ),
+            other => panic!("unexpected {other:?}"),
+        }
+        let v5 = map_v5_event(rumqttc::v5::Event::Incoming(v5p::Packet::SubAck(v5p::SubAck {
+            pkid: 8,
+            return_codes: vec![v5p::SubscribeReasonCode::NotAuthorized],
+            properties: None,
+        })));
+        match v5 {
+            NetEvent::SubscribeAcked { pkid: 8, outcomes } => {
+                assert_eq!(outcomes, vec![SubscribeOutcome::Refused("NotAuthorized".into())]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn connack_refusals_map_to_specific_failures() {
+        use rumqttc::ConnectReturnCode;
+        let bad = map_v3_error(
+            rumqttc::ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),
+            "h",
+            1,
+            5,
+        );
+        assert_eq!(bad, ConnectionFailure::BadCredentials);
+        let denied =
+            map_v3_error(rumqttc::ConnectionError::ConnectionRefused(ConnectReturnCode::NotAuthorized), "h", 1, 5);
+        assert_eq!(denied, ConnectionFailure::NotAuthorized);
+        let v5_bad = map_v5_error(
+            rumqttc::v5::ConnectionError::ConnectionRefused(v5p::ConnectReturnCode::BadUserNamePassword),
+            "h",
+            1,
+            5,
+        );
+        assert_eq!(v5_bad, ConnectionFailure::BadCredentials);
+        let banned =
+            map_v5_error(rumqttc::v5::ConnectionError::ConnectionRefused(v5p::ConnectReturnCode::Banned), "h", 1, 5);
+        assert_eq!(banned, ConnectionFailure::Rejected("Banned".into()));
+        assert!(banned.is_permanent());
+        assert_eq!(map_v3_error(rumqttc::ConnectionError::NetworkTimeout, "h", 1, 7), ConnectionFailure::Timeout(7));
+    }
+
+    #[test]
     fn invalid_profiles_never_reach_rumqttc() {
         let profile = ConnectionProfile { keep_alive_secs: 2, ..ConnectionProfile::default() };
         assert!(matches!(build_client(&profile, "id"), Err(ConnectionFailure::InvalidSettings(_))));
