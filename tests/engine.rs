@@ -352,11 +352,14 @@ fn silent_server_times_out_with_the_configured_timeout() {
     // Accepts TCP but never answers CONNECT.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let holder = std::thread::spawn(move || {
-        let held: Vec<_> = listener.incoming().take(2).collect();
-        std::thread::sleep(std::time::Duration::from_secs(5));
-        drop(held);
-    });
+    let holder = std::thread::Builder::new()
+        .name("silent-server".into())
+        .spawn(move || {
+            let held: Vec<_> = listener.incoming().take(2).collect();
+            std::thread::sleep(std::time::Duration::from_secs(5));
+            drop(held);
+        })
+        .expect("thread");
     let mut driver = Driver::new();
     let mut profile = local_profile(port, ProtocolVersion::V311, "patient");
     profile.connect_timeout_secs = 1;
