@@ -33,7 +33,15 @@ fn main() {
         let config = dir.join("mosquitto.conf");
         std::fs::write(&config, format!("listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n"))
             .expect("config");
-        mosquitto = Some(Process::new("mosquitto").arg("-c").arg(&config).spawn().expect("mosquitto installed"));
+        mosquitto = Some(
+            Process::new("mosquitto")
+                .arg("-c")
+                .arg(&config)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("mosquitto installed"),
+        );
         std::thread::sleep(Duration::from_millis(500));
         port
     } else {

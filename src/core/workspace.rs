@@ -3,7 +3,6 @@
 //! engine [`Command`]s and engine [`Event`]s into state. No egui here: the
 //! UI renders this and calls its methods, and tests drive it directly.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -121,9 +120,7 @@ pub struct DeliveryReport {
     pub qos: Qos,
     /// Latest outcome (None while still queued).
     pub outcome: Option<DeliveryOutcome>,
-    /// When it was queued.
-    pub queued_at: Instant,
-    /// How long the final acknowledgement took.
+    /// PUBLISH written → latest acknowledgement, measured in the engine.
     pub round_trip: Option<std::time::Duration>,
 }
 
@@ -170,7 +167,6 @@ pub struct Workspace {
     next_connection: ConnectionId,
     next_subscription: SubscriptionId,
     next_request: u64,
-    pending_publishes: HashMap<u64, (String, Qos, Instant)>,
     clock_origin: Instant,
 }
 
@@ -199,7 +195,6 @@ impl Workspace {
             next_connection: 1,
             next_subscription: 1,
             next_request: 1,
-            pending_publishes: HashMap::new(),
             clock_origin: Instant::now(),
         }
     }
@@ -323,16 +318,8 @@ impl Workspace {
         let id = self.next_request;
         self.next_request += 1;
         let qos = self.draft.qos;
-        let now = Instant::now();
-        self.pending_publishes.insert(id, (topic.clone(), qos, now));
-        self.last_delivery = Some(DeliveryReport {
-            request: id,
-            topic: topic.clone(),
-            qos,
-            outcome: None,
-            queued_at: now,
-            round_trip: None,
-        });
+        self.last_delivery =
+            Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
         Ok(Command::Publish {
             connection,
             request: PublishRequest { id, topic, payload: Bytes::from(payload), qos, retain: self.draft.retain },
@@ -497,15 +484,9 @@ impl Workspace {
                 let now_ms = self.now_ms();
                 self.rate_out.record(now_ms, 1);
             }
-            ConnectionEvent::Delivery { request, outcome } => {
-                let finished = !matches!(outcome, DeliveryOutcome::Received);
-                if finished {
-                    self.pending_publishes.remove(&request);
-                }
+            ConnectionEvent::Delivery { request, outcome, round_trip } => {
                 if let Some(report) = self.last_delivery.as_mut().filter(|report| report.request == request) {
-                    if finished {
-                        report.round_trip = Some(report.queued_at.elapsed());
-                    }
+                    report.round_trip = round_trip;
                     report.outcome = Some(outcome.clone());
                 }
                 if let DeliveryOutcome::Failed(reason) | DeliveryOutcome::Refused(reason) = &outcome {

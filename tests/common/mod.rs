@@ -189,9 +189,10 @@ impl Driver {
         let mut found = None;
         self.wait_for("delivery outcome", |events| {
             found = events.iter().rev().find_map(|event| match &event.kind {
-                EventKind::Connection { connection: c, event: ConnectionEvent::Delivery { request: r, outcome } }
-                    if *c == connection && *r == request && *outcome != DeliveryOutcome::Received =>
-                {
+                EventKind::Connection {
+                    connection: c,
+                    event: ConnectionEvent::Delivery { request: r, outcome, .. },
+                } if *c == connection && *r == request && *outcome != DeliveryOutcome::Received => {
                     Some(outcome.clone())
                 }
                 _ => None,

@@ -39,7 +39,7 @@ struct Correlation {
     /// Publishes queued in rumqttc, in order, not yet on the wire.
     queued_publishes: VecDeque<PublishRequest>,
     /// Publishes on the wire awaiting PUBACK/PUBCOMP, by packet id.
-    inflight_publishes: HashMap<u16, (u64, Qos)>,
+    inflight_publishes: HashMap<u16, (u64, Qos, Instant)>,
     /// Subscriptions queued, in order.
     queued_subscribes: VecDeque<SubscriptionId>,
     /// Subscriptions on the wire, by packet id.
@@ -251,6 +251,7 @@ impl Control {
             self.emit(ConnectionEvent::Delivery {
                 request: request.id,
                 outcome: DeliveryOutcome::Failed("not connected".into()),
+                round_trip: None,
             })
             .await;
             return;
@@ -261,6 +262,7 @@ impl Control {
                 self.emit(ConnectionEvent::Delivery {
                     request: request.id,
                     outcome: DeliveryOutcome::Failed(format!("not queued: {error}")),
+                    round_trip: None,
                 })
                 .await;
             }
@@ -323,14 +325,18 @@ impl Control {
                 self.flush().await;
                 self.emit(ConnectionEvent::PublishSent { request: request_id, message: request }).await;
                 if pkid == 0 || qos == Qos::AtMostOnce {
-                    self.emit(ConnectionEvent::Delivery { request: request_id, outcome: DeliveryOutcome::Written })
-                        .await;
+                    self.emit(ConnectionEvent::Delivery {
+                        request: request_id,
+                        outcome: DeliveryOutcome::Written,
+                        round_trip: None,
+                    })
+                    .await;
                 } else {
-                    self.correlation.inflight_publishes.insert(pkid, (request_id, qos));
+                    self.correlation.inflight_publishes.insert(pkid, (request_id, qos, Instant::now()));
                 }
             }
             NetEvent::PublishReceived { pkid, refused } => {
-                let Some((request, _)) = self.correlation.inflight_publishes.get(&pkid).copied() else {
+                let Some((request, _, written)) = self.correlation.inflight_publishes.get(&pkid).copied() else {
                     return;
                 };
                 let outcome = match refused {
@@ -340,10 +346,10 @@ impl Control {
                     }
                     None => DeliveryOutcome::Received,
                 };
-                self.emit(ConnectionEvent::Delivery { request, outcome }).await;
+                self.emit(ConnectionEvent::Delivery { request, outcome, round_trip: Some(written.elapsed()) }).await;
             }
             NetEvent::PublishAcked { pkid, refused, complete } => {
-                let Some((request, _)) = self.correlation.inflight_publishes.remove(&pkid) else {
+                let Some((request, _, written)) = self.correlation.inflight_publishes.remove(&pkid) else {
                     return;
                 };
                 let outcome = match (refused, complete) {
@@ -351,7 +357,7 @@ impl Control {
                     (None, true) => DeliveryOutcome::Completed,
                     (None, false) => DeliveryOutcome::Acknowledged,
                 };
-                self.emit(ConnectionEvent::Delivery { request, outcome }).await;
+                self.emit(ConnectionEvent::Delivery { request, outcome, round_trip: Some(written.elapsed()) }).await;
             }
             NetEvent::SubscribeWritten(pkid) => {
                 if let Some(id) = self.correlation.queued_subscribes.pop_front() {
@@ -401,11 +407,13 @@ impl Control {
             self.emit(ConnectionEvent::Delivery {
                 request: request.id,
                 outcome: DeliveryOutcome::Failed(format!("not sent: {failure}")),
+                round_trip: None,
             })
             .await;
         }
-        for (request, _) in correlation.inflight_publishes.into_values() {
-            self.emit(ConnectionEvent::Delivery { request, outcome: DeliveryOutcome::Failed(reason.clone()) }).await;
+        for (request, _, _) in correlation.inflight_publishes.into_values() {
+            let outcome = DeliveryOutcome::Failed(reason.clone());
+            self.emit(ConnectionEvent::Delivery { request, outcome, round_trip: None }).await;
         }
         for id in correlation.queued_unsubscribes.into_iter().chain(correlation.inflight_unsubscribes.into_values()) {
             // The subscription is gone from our list; the broker drops it with the session.

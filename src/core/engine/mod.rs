@@ -201,6 +201,9 @@ pub enum ConnectionEvent {
         request: u64,
         /// How far it got.
         outcome: DeliveryOutcome,
+        /// For acknowledgements: time from writing the PUBLISH to this answer,
+        /// measured in the engine (no UI latency included).
+        round_trip: Option<Duration>,
     },
 }
 
@@ -356,7 +359,12 @@ impl Drop for Engine {
 
 struct ConnectionHandle {
     commands: mpsc::Sender<Command>,
+    task: tokio::task::JoinHandle<()>,
 }
+
+/// How long shutdown waits for connections to send DISCONNECT (so brokers
+/// do not publish their last wills for a clean exit).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
     let mut connections: HashMap<ConnectionId, ConnectionHandle> = HashMap::new();
@@ -369,8 +377,8 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
                     let _ = old.commands.try_send(Command::Disconnect { connection });
                 }
                 let (tx, rx) = mpsc::channel(COMMAND_QUEUE_CAPACITY);
-                tokio::spawn(connection::run(connection, *profile, subscriptions, rx, sink.clone()));
-                connections.insert(connection, ConnectionHandle { commands: tx });
+                let task = tokio::spawn(connection::run(connection, *profile, subscriptions, rx, sink.clone()));
+                connections.insert(connection, ConnectionHandle { commands: tx, task });
             }
             Command::Disconnect { connection }
             | Command::Subscribe { connection, .. }
@@ -412,9 +420,17 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
             }
         }
     }
-    for handle in connections.values() {
-        let _ = handle.commands.try_send(Command::Disconnect { connection: 0 });
+    let mut tasks = Vec::new();
+    for (connection, handle) in connections {
+        let _ = handle.commands.try_send(Command::Disconnect { connection });
+        tasks.push(handle.task);
     }
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        for task in tasks {
+            let _ = task.await;
+        }
+    })
+    .await;
     if let Some(old) = broker.take() {
         let _ = tokio::task::spawn_blocking(move || old.stop()).await;
     }
@@ -422,9 +438,11 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
 
 async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command: Command) {
     let event = match command {
-        Command::Publish { request, .. } => {
-            ConnectionEvent::Delivery { request: request.id, outcome: DeliveryOutcome::Failed("not connected".into()) }
-        }
+        Command::Publish { request, .. } => ConnectionEvent::Delivery {
+            request: request.id,
+            outcome: DeliveryOutcome::Failed("not connected".into()),
+            round_trip: None,
+        },
         Command::Subscribe { subscription, .. } => ConnectionEvent::SubscriptionFailed {
             subscription: subscription.id,
             reason: "not connected; it will be sent on connect".into(),
