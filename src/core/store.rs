@@ -218,6 +218,12 @@ impl LogFilter {
 
     /// True when `message` passes the filter.
     pub fn accepts(&self, message: &StoredMessage) -> bool {
+        self.accepts_with(message, &self.search.to_lowercase())
+    }
+
+    /// `accepts` with the search text already lower-cased, so a scan over
+    /// many messages allocates nothing per message.
+    fn accepts_with(&self, message: &StoredMessage, needle: &str) -> bool {
         if self.connection.is_some_and(|connection| connection != message.connection) {
             return false;
         }
@@ -226,13 +232,17 @@ impl LogFilter {
         {
             return false;
         }
-        if self.search.is_empty() {
+        if needle.is_empty() {
             return true;
         }
-        let needle = self.search.to_lowercase();
-        message.topic.to_lowercase().contains(&needle)
-            || contains_ignore_ascii_case(&message.payload, needle.as_bytes())
+        contains_ignore_case(message.topic.as_bytes(), needle) || contains_ignore_case(&message.payload, needle)
     }
+}
+
+/// Case-insensitive for ASCII letters; other characters (already
+/// lower-cased in the needle) must match exactly.
+fn contains_ignore_case(haystack: &[u8], lower_needle: &str) -> bool {
+    contains_ignore_ascii_case(haystack, lower_needle.as_bytes())
 }
 
 fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
@@ -254,6 +264,7 @@ fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct FilteredView {
     filter: LogFilter,
+    lower_search: String,
     matching: VecDeque<u64>,
     scanned_up_to: u64,
     cleared_generation: u64,
@@ -282,6 +293,7 @@ impl FilteredView {
     /// Replaces the filter; the next refreshes rebuild the rows.
     pub fn set_filter(&mut self, filter: LogFilter) {
         if filter != self.filter {
+            self.lower_search = filter.search.to_lowercase();
             self.filter = filter;
             self.matching.clear();
             self.scanned_up_to = 0;
@@ -308,7 +320,7 @@ impl FilteredView {
         let end = store.next_seq().min(start.saturating_add(max_scan as u64));
         for seq in start..end {
             if let Some(message) = store.get(seq)
-                && self.filter.accepts(message)
+                && self.filter.accepts_with(message, &self.lower_search)
             {
                 self.matching.push_back(seq);
             }
@@ -470,6 +482,9 @@ mod tests {
         assert!(filter.accepts(&message("home/temp", b"")));
         assert!(filter.accepts(&message("x", b"{\"Temp\": 3}")));
         assert!(!filter.accepts(&message("x", b"humidity")));
+        let unicode = LogFilter { search: "温度".into(), ..LogFilter::default() };
+        assert!(unicode.accepts(&message("家/温度", b"")));
+        assert!(unicode.accepts(&message("x", "{\"温度\": 3}".as_bytes())));
         let by_connection = LogFilter { connection: Some(2), ..LogFilter::default() };
         assert!(!by_connection.accepts(&message("x", b"")));
     }

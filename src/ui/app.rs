@@ -18,7 +18,7 @@ use crate::ui::{composer, connection, inspector, log, status_bar, subscriptions,
 /// Longest `logic` may spend applying engine events in one frame.
 pub const EVENT_BUDGET: Duration = Duration::from_millis(6);
 /// Most messages a filter rescan looks at per frame.
-pub const FILTER_SCAN_PER_FRAME: usize = 200_000;
+pub const FILTER_SCAN_PER_FRAME: usize = 50_000;
 
 /// How the app starts.
 #[derive(Debug, Clone)]

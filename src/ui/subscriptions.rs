@@ -1,6 +1,7 @@
 //! The subscriptions panel: add filters (validated inline), see each one's
 //! colour and SUBACK result, unsubscribe, and filter the log by clicking.
 
+use crate::core::engine::ConnectionState;
 use crate::core::mqtt::Qos;
 use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::{SubscriptionStatus, Workspace};
@@ -77,7 +78,8 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
                     }
                 });
             });
-            let (text, colour) = status_text(&subscription.status, subscription.qos);
+            let connected = matches!(workspace.state, ConnectionState::Connected { .. });
+            let (text, colour) = status_text(&subscription.status, subscription.qos, connected);
             ui.indent(subscription.id, |ui| {
                 ui.small(egui::RichText::new(text).color(colour));
             });
@@ -85,11 +87,12 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
     });
 }
 
-fn status_text(status: &SubscriptionStatus, requested: Qos) -> (String, egui::Color32) {
+fn status_text(status: &SubscriptionStatus, requested: Qos, connected: bool) -> (String, egui::Color32) {
     match status {
-        SubscriptionStatus::Pending => {
+        SubscriptionStatus::Pending if connected => {
             (format!("QoS {} requested, waiting for SUBACK", requested.level()), theme::BUSY)
         }
+        SubscriptionStatus::Pending => (format!("QoS {}, subscribes once connected", requested.level()), theme::MUTED),
         SubscriptionStatus::Granted(granted) if *granted == requested => {
             (format!("SUBACK: granted QoS {}", granted.level()), theme::OK)
         }
