@@ -14,8 +14,9 @@ use crate::ui::widgets::icon_button;
 
 /// Longest piece of a line shown as one row (longer lines wrap into rows).
 const MAX_ROW_BYTES: usize = 1024;
-/// Largest payload parsed for the JSON views.
-const JSON_VIEW_LIMIT: usize = 16 * 1024 * 1024;
+/// Largest payload parsed for the JSON views (parsing is done once, on
+/// selection, on the UI thread: keep it well under a frame's worth of hitch).
+const JSON_VIEW_LIMIT: usize = 4 * 1024 * 1024;
 
 /// What the inspector computed once for the selected message.
 #[derive(Debug)]
@@ -27,15 +28,18 @@ pub struct InspectorCache {
     json_note: Option<String>,
 }
 
-/// A text split into display rows (byte ranges), computed once.
+/// UTF-8 text split into display rows (byte ranges), computed once. It
+/// shares the payload's bytes instead of copying them.
 #[derive(Debug)]
 struct RowText {
-    text: String,
+    bytes: bytes::Bytes,
     rows: Vec<(usize, usize)>,
 }
 
 impl RowText {
-    fn new(text: String) -> Self {
+    /// `None` when the bytes are not UTF-8.
+    fn new(bytes: bytes::Bytes) -> Option<Self> {
+        let text = std::str::from_utf8(&bytes).ok()?;
         let mut rows = Vec::new();
         let mut line_start = 0;
         for line in text.split('\n') {
@@ -53,18 +57,23 @@ impl RowText {
             }
             line_start += line.len() + 1;
         }
-        Self { text, rows }
+        Some(Self { bytes, rows })
     }
 
     fn row(&self, index: usize) -> &str {
-        self.rows.get(index).and_then(|(start, end)| self.text.get(*start..*end)).unwrap_or_default()
+        // Rows end on character boundaries of text validated in `new`.
+        self.rows
+            .get(index)
+            .and_then(|(start, end)| self.bytes.get(*start..*end))
+            .and_then(|row| std::str::from_utf8(row).ok())
+            .unwrap_or_default()
     }
 }
 
 impl InspectorCache {
     fn build(message: &StoredMessage) -> Self {
         let payload = &message.payload;
-        let text = std::str::from_utf8(payload).ok().map(|text| RowText::new(text.to_owned()));
+        let text = RowText::new(payload.clone());
         let (json, json_note) = if payload.len() > JSON_VIEW_LIMIT {
             (
                 None,
@@ -79,7 +88,10 @@ impl InspectorCache {
                 Err(error) => (None, Some(format!("Not JSON: {error}"))),
             }
         };
-        let pretty = json.as_ref().and_then(|value| serde_json::to_string_pretty(value).ok()).map(RowText::new);
+        let pretty = json
+            .as_ref()
+            .and_then(|value| serde_json::to_string_pretty(value).ok())
+            .and_then(|pretty| RowText::new(pretty.into()));
         Self { seq: message.seq, text, pretty, json, json_note }
     }
 }
@@ -232,4 +244,21 @@ fn rows_ui(ui: &mut egui::Ui, id: &str, count: usize, row: impl Fn(usize) -> Str
             ui.add(egui::Label::new(egui::RichText::new(row(index)).monospace()).extend());
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_split_lines_and_cut_long_ones_on_character_boundaries() {
+        let short = RowText::new(bytes::Bytes::from_static(b"a\nbb\n")).expect("utf-8");
+        assert_eq!((0..short.rows.len()).map(|i| short.row(i)).collect::<Vec<_>>(), vec!["a", "bb", ""]);
+        let line = "温".repeat(1000);
+        let long = RowText::new(bytes::Bytes::from(line.clone())).expect("utf-8");
+        let pieces: Vec<&str> = (0..long.rows.len()).map(|i| long.row(i)).collect();
+        assert!(pieces.iter().all(|piece| piece.len() <= MAX_ROW_BYTES && !piece.is_empty()));
+        assert_eq!(pieces.concat(), line);
+        assert!(RowText::new(bytes::Bytes::from_static(&[0xff, 0xfe])).is_none());
+    }
 }
