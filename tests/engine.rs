@@ -177,7 +177,8 @@ fn reconnects_and_resubscribes_after_mosquitto_restarts() {
     let port = common::free_port();
     let first = Mosquitto::start_on(port, "allow_anonymous true\n");
     let mut driver = Driver::new();
-    let subscription = SubscriptionSpec { id: 7, filter: "restart/#".into(), qos: Qos::AtLeastOnce };
+    let subscription =
+        SubscriptionSpec { id: 7, filter: "restart/#".into(), qos: Qos::AtLeastOnce, ..SubscriptionSpec::default() };
     driver.connect(1, local_profile(port, ProtocolVersion::V311, "restarter"), vec![subscription]);
     driver.wait_for("initial SUBACK", |events| !common::suback_outcomes(events, 1, 7).is_empty());
     drop(first);
@@ -206,7 +207,8 @@ fn reconnects_after_the_embedded_broker_restarts() {
     let broker = EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("start");
     let port = broker.local_addr().port();
     let mut driver = Driver::new();
-    let subscription = SubscriptionSpec { id: 3, filter: "again/+".into(), qos: Qos::AtLeastOnce };
+    let subscription =
+        SubscriptionSpec { id: 3, filter: "again/+".into(), qos: Qos::AtLeastOnce, ..SubscriptionSpec::default() };
     driver.connect(1, local_profile(port, ProtocolVersion::V5, "phoenix"), vec![subscription]);
     driver.wait_for("initial SUBACK", |events| !common::suback_outcomes(events, 1, 3).is_empty());
     broker.stop();
@@ -439,76 +441,12 @@ fn keep_alive_zero_is_accepted_by_both_brokers() {
     }
 }
 
-/// A throwaway CA and a server certificate for 127.0.0.1, made with openssl.
-fn make_test_certificates(dir: &std::path::Path) {
-    let run = |args: &[&str]| {
-        let output =
-            std::process::Command::new("openssl").args(args).current_dir(dir).output().expect("openssl installed");
-        assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=mqttdesk test CA",
-    ]);
-    run(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=127.0.0.1",
-    ]);
-    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").expect("ext");
-    run(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.crt",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-    ]);
-    // mosquitto drops root privileges before reading the key; this throwaway
-    // key may be world-readable.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        for file in ["server.key", "server.crt", "ca.crt"] {
-            std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o644)).expect("chmod");
-        }
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod dir");
-    }
-}
-
 #[test]
 fn tls_connects_with_the_profile_ca_and_names_the_certificate_problem_otherwise() {
     let port = common::free_port();
     let dir = std::env::temp_dir().join(format!("mqttdesk-tls-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    make_test_certificates(&dir);
+    common::make_test_certificates(&dir);
     let _broker = Mosquitto::start_on(
         port,
         &format!(
@@ -541,7 +479,7 @@ fn tls_connects_with_the_profile_ca_and_names_the_certificate_problem_otherwise(
             other => panic!("{protocol}: expected a TLS failure, got {other:?}"),
         }
         // With the CA file it connects and messages flow.
-        profile.ca_file = Some(dir.join("ca.crt"));
+        profile.tls.ca_file = Some(dir.join("ca.crt"));
         driver.connect(2, profile, Vec::new());
         driver.subscribe(2, 1, "secure/#", Qos::AtLeastOnce);
         let request = driver.publish(2, "secure/hello", b"over TLS", Qos::AtLeastOnce, false);

@@ -125,3 +125,25 @@ pub struct IncomingMessage {
     /// MQTT 5 properties, if any.
     pub properties: Option<Box<MessageProperties>>,
 }
+/// MQTT 5 retain handling of a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RetainHandling {
+    /// Send retained messages on every subscribe (0).
+    #[default]
+    SendOnSubscribe,
+    /// Send them only if the subscription is new (1).
+    SendIfNewSubscription,
+    /// Never send retained messages on subscribe (2).
+    DoNotSend,
+}
+
+/// MQTT 5 subscription options (3.1.1 connections ignore them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SubscribeOptions {
+    /// Do not receive our own publishes on this subscription.
+    pub no_local: bool,
+    /// Keep the retain flag as published instead of clearing it.
+    pub retain_as_published: bool,
+    /// When the broker sends retained messages for this subscription.
+    pub retain_handling: RetainHandling,
+}

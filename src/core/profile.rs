@@ -11,10 +11,15 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::core::mqtt::ProtocolVersion;
+pub use crate::core::mqtt::RetainHandling;
+use crate::core::mqtt::{ProtocolVersion, Qos, SubscribeOptions};
+use crate::core::payload::{PayloadError, PayloadFormat, encode_payload};
+use crate::core::topic::{TopicError, validate_topic_filter, validate_topic_name};
 
 /// The RON format version written into every profile file.
-pub const PROFILE_FORMAT_VERSION: u32 = 1;
+/// 1: the first format (flat, `ca_file` at the top). 2: nested TLS, will,
+/// MQTT 5, proxy, password source and saved subscriptions.
+pub const PROFILE_FORMAT_VERSION: u32 = 2;
 
 /// Largest packet we accept or send by default: the MQTT maximum (256 MiB).
 /// rumqttc's own default (10 KiB) would drop any larger message.
@@ -26,9 +31,202 @@ pub enum TransportKind {
     /// Plain TCP (usually port 1883).
     #[default]
     Tcp,
-    /// TLS over TCP (usually port 8883), verified against the system roots
-    /// or the profile's CA file.
+    /// TLS over TCP (usually port 8883).
     Tls,
+    /// MQTT over WebSocket (`ws://host:port/path`, usually 8080 or 8083).
+    WebSocket,
+    /// MQTT over WebSocket over TLS (`wss://`, usually 8081 or 8084).
+    WebSocketTls,
+}
+
+impl TransportKind {
+    /// All transports, in the order the UI offers them.
+    pub const ALL: [TransportKind; 4] = [Self::Tcp, Self::Tls, Self::WebSocket, Self::WebSocketTls];
+
+    /// A short label for menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Tls => "TLS",
+            Self::WebSocket => "WebSocket",
+            Self::WebSocketTls => "WebSocket + TLS",
+        }
+    }
+
+    /// True for the transports that negotiate TLS.
+    pub fn uses_tls(self) -> bool {
+        matches!(self, Self::Tls | Self::WebSocketTls)
+    }
+
+    /// True for the WebSocket transports.
+    pub fn uses_websocket(self) -> bool {
+        matches!(self, Self::WebSocket | Self::WebSocketTls)
+    }
+}
+
+/// TLS settings (used by the TLS and WebSocket + TLS transports).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TlsOptions {
+    /// PEM file with the CA certificates to trust; the system roots when empty.
+    pub ca_file: Option<PathBuf>,
+    /// PEM client certificate (chain) for mutual TLS.
+    pub client_certificate_file: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    pub client_key_file: Option<PathBuf>,
+    /// ALPN protocols to offer, e.g. `["mqtt"]` (AWS IoT on port 443 wants `x-amzn-mqtt-ca`).
+    pub alpn_protocols: Vec<String>,
+    /// Skip certificate and host name verification. Anyone on the path can
+    /// read and change the traffic; the connection shows a warning badge.
+    pub dangerously_accept_invalid_certificates: bool,
+}
+
+/// Where the password comes from. Only `InProfile` writes it into the file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PasswordSource {
+    /// Typed in the app and kept for this session only (never written).
+    #[default]
+    NotSaved,
+    /// Read from an environment variable when connecting.
+    Environment(String),
+    /// Read from a file when connecting (trailing newline removed).
+    File(PathBuf),
+    /// Stored in the profile file in plain text, by the user's explicit choice.
+    InProfile(String),
+}
+
+/// An HTTP CONNECT proxy between the client and the broker.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProxyOptions {
+    /// Proxy host.
+    pub host: String,
+    /// Proxy port.
+    pub port: u16,
+    /// User name for Basic authentication (empty: none).
+    pub username: String,
+    /// Proxy password; never written to the profile file.
+    #[serde(skip)]
+    pub password: String,
+}
+
+/// The message the broker publishes for us if we vanish without DISCONNECT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LastWill {
+    /// Topic name (no wildcards).
+    pub topic: String,
+    /// Payload as typed.
+    pub payload: String,
+    /// How `payload` is encoded into bytes.
+    pub payload_format: PayloadFormat,
+    /// QoS.
+    pub qos: Qos,
+    /// Retain flag.
+    pub retain: bool,
+    /// MQTT 5: seconds the broker waits before publishing the will.
+    pub delay_interval_secs: Option<u32>,
+    /// MQTT 5: message expiry of the will, in seconds.
+    pub message_expiry_secs: Option<u32>,
+    /// MQTT 5: content type.
+    pub content_type: Option<String>,
+    /// MQTT 5: response topic.
+    pub response_topic: Option<String>,
+    /// MQTT 5: correlation data (UTF-8 text).
+    pub correlation_data: Option<String>,
+    /// MQTT 5: user properties.
+    pub user_properties: Vec<(String, String)>,
+}
+
+impl Default for LastWill {
+    fn default() -> Self {
+        Self {
+            topic: String::new(),
+            payload: String::new(),
+            payload_format: PayloadFormat::Text,
+            qos: Qos::AtMostOnce,
+            retain: false,
+            delay_interval_secs: None,
+            message_expiry_secs: None,
+            content_type: None,
+            response_topic: None,
+            correlation_data: None,
+            user_properties: Vec::new(),
+        }
+    }
+}
+
+/// MQTT 5 CONNECT properties (ignored for 3.1.1 connections).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Mqtt5Options {
+    /// Seconds the broker keeps the session after disconnect (0 or none: ends with the connection).
+    pub session_expiry_secs: Option<u32>,
+    /// Most QoS 1/2 publishes the broker may have in flight towards us.
+    pub receive_maximum: Option<u16>,
+    /// Most topic aliases the broker may use towards us (mqttdesk resolves them).
+    pub topic_alias_maximum: Option<u16>,
+    /// Ask the broker for response information.
+    pub request_response_information: bool,
+    /// Let the broker send reason strings and user properties on failures.
+    pub request_problem_information: bool,
+    /// CONNECT user properties.
+    pub user_properties: Vec<(String, String)>,
+}
+
+impl Default for Mqtt5Options {
+    fn default() -> Self {
+        Self {
+            session_expiry_secs: None,
+            receive_maximum: None,
+            topic_alias_maximum: None,
+            request_response_information: false,
+            request_problem_information: true,
+            user_properties: Vec::new(),
+        }
+    }
+}
+
+/// A subscription saved with the profile and restored on connect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedSubscription {
+    /// Topic filter.
+    pub filter: String,
+    /// Maximum QoS.
+    pub qos: Qos,
+    /// Palette index of its colour; assigned automatically when absent.
+    pub colour: Option<usize>,
+    /// MQTT 5: do not receive our own publishes.
+    pub no_local: bool,
+    /// MQTT 5: keep the retain flag as published.
+    pub retain_as_published: bool,
+    /// MQTT 5: when retained messages are sent.
+    pub retain_handling: RetainHandling,
+}
+
+impl SavedSubscription {
+    /// The MQTT 5 options of this subscription.
+    pub fn options(&self) -> SubscribeOptions {
+        SubscribeOptions {
+            no_local: self.no_local,
+            retain_as_published: self.retain_as_published,
+            retain_handling: self.retain_handling,
+        }
+    }
+}
+
+impl Default for SavedSubscription {
+    fn default() -> Self {
+        Self {
+            filter: "#".into(),
+            qos: Qos::AtMostOnce,
+            colour: None,
+            no_local: false,
+            retain_as_published: false,
+            retain_handling: RetainHandling::SendOnSubscribe,
+        }
+    }
 }
 
 /// Everything needed to open one connection.
@@ -41,19 +239,32 @@ pub struct ConnectionProfile {
     pub name: String,
     /// Broker host name or IP address.
     pub host: String,
-    /// Broker TCP port.
+    /// Broker port.
     pub port: u16,
-    /// Client identifier; empty lets the broker assign one (clean start only).
+    /// Client identifier; empty lets mqttdesk generate one.
     pub client_id: String,
+    /// Append `-` and 6 random hex digits to the client id on every connect,
+    /// so two copies of one profile do not kick each other off.
+    pub random_client_id_suffix: bool,
     /// 3.1.1 or 5.0.
     pub protocol: ProtocolVersion,
-    /// Plain TCP or TLS.
+    /// TCP, TLS, WebSocket or WebSocket + TLS.
     pub transport: TransportKind,
-    /// PEM file with the CA certificates to trust (TLS only); system roots when empty.
-    pub ca_file: Option<PathBuf>,
+    /// URL path of the WebSocket endpoint.
+    pub websocket_path: String,
+    /// TLS settings.
+    pub tls: TlsOptions,
+    /// Version 1 files kept the CA file here; moved into `tls.ca_file` on load.
+    #[serde(rename = "ca_file", skip_serializing)]
+    pub legacy_ca_file: Option<PathBuf>,
+    /// Optional HTTP CONNECT proxy.
+    pub proxy: Option<ProxyOptions>,
     /// User name, if the broker wants one.
     pub username: String,
-    /// Password; never written to the profile file.
+    /// Where the password comes from.
+    pub password_source: PasswordSource,
+    /// The password for this session (typed, or resolved from the source);
+    /// never written to the profile file.
     #[serde(skip)]
     pub password: String,
     /// Keep-alive interval in seconds; 0 disables keep-alive.
@@ -66,6 +277,16 @@ pub struct ConnectionProfile {
     pub max_packet_size: u32,
     /// Whether the engine reconnects (with back-off) after a failure.
     pub reconnect: bool,
+    /// Give up after this many failed attempts in a row (0: never).
+    pub reconnect_max_attempts: u32,
+    /// Longest wait between attempts, in seconds.
+    pub reconnect_backoff_cap_secs: u32,
+    /// Last will, if any.
+    pub last_will: Option<LastWill>,
+    /// MQTT 5 CONNECT properties.
+    pub mqtt5: Mqtt5Options,
+    /// Subscriptions restored on connect.
+    pub subscriptions: Vec<SavedSubscription>,
 }
 
 impl Default for ConnectionProfile {
@@ -76,16 +297,26 @@ impl Default for ConnectionProfile {
             host: "127.0.0.1".into(),
             port: 1883,
             client_id: String::new(),
+            random_client_id_suffix: false,
             protocol: ProtocolVersion::V5,
             transport: TransportKind::Tcp,
-            ca_file: None,
+            websocket_path: "/mqtt".into(),
+            tls: TlsOptions::default(),
+            legacy_ca_file: None,
+            proxy: None,
             username: String::new(),
+            password_source: PasswordSource::NotSaved,
             password: String::new(),
             keep_alive_secs: 60,
             clean_start: true,
             connect_timeout_secs: 10,
             max_packet_size: DEFAULT_MAX_PACKET_SIZE,
             reconnect: true,
+            reconnect_max_attempts: 0,
+            reconnect_backoff_cap_secs: 30,
+            last_will: None,
+            mqtt5: Mqtt5Options::default(),
+            subscriptions: Vec::new(),
         }
     }
 }
@@ -114,10 +345,45 @@ pub enum ProfileError {
     /// Too small to carry any real packet.
     #[error("maximum packet size must be at least 128 bytes")]
     MaxPacketTooSmall,
+    /// The WebSocket path is part of a URL.
+    #[error("WebSocket path must start with '/' (e.g. /mqtt)")]
+    BadWebSocketPath,
+    /// A certificate or key file that does not exist.
+    #[error("{what} not found: {path}")]
+    MissingFile {
+        /// Which setting ("CA file", ...).
+        what: &'static str,
+        /// The path given.
+        path: String,
+    },
+    /// mTLS needs both halves.
+    #[error("a client certificate needs its private key file, and a key needs its certificate")]
+    IncompleteClientCertificate,
+    /// The will topic is published to, so no wildcards.
+    #[error("last will topic: {0}")]
+    WillTopic(TopicError),
+    /// The will payload does not match its format.
+    #[error("last will payload: {0}")]
+    WillPayload(PayloadError),
+    /// The proxy needs a host and port.
+    #[error("proxy host and port are required")]
+    IncompleteProxy,
+    /// A saved subscription's filter is invalid.
+    #[error("saved subscription '{filter}': {error}")]
+    SavedSubscription {
+        /// The filter.
+        filter: String,
+        /// Why it is invalid.
+        error: TopicError,
+    },
+    /// A back-off cap of 0 would hammer the broker.
+    #[error("reconnect back-off cap must be at least 1 s")]
+    ZeroBackoffCap,
 }
 
 impl ConnectionProfile {
-    /// Checks the fields rumqttc would otherwise panic on or the broker refuse.
+    /// Checks every field rumqttc would otherwise panic on, the broker
+    /// refuse, or the connect fail on, naming the field.
     pub fn validate(&self) -> Result<(), ProfileError> {
         if self.host.trim().is_empty() {
             return Err(ProfileError::EmptyHost);
@@ -140,7 +406,57 @@ impl ConnectionProfile {
         if self.max_packet_size < 128 {
             return Err(ProfileError::MaxPacketTooSmall);
         }
+        if self.reconnect_backoff_cap_secs == 0 {
+            return Err(ProfileError::ZeroBackoffCap);
+        }
+        if self.transport.uses_websocket() && !self.websocket_path.starts_with('/') {
+            return Err(ProfileError::BadWebSocketPath);
+        }
+        if self.transport.uses_tls() {
+            let files = [
+                ("CA file", &self.tls.ca_file),
+                ("client certificate file", &self.tls.client_certificate_file),
+                ("client key file", &self.tls.client_key_file),
+            ];
+            for (what, file) in files {
+                if let Some(path) = file
+                    && !path.is_file()
+                {
+                    return Err(ProfileError::MissingFile { what, path: path.display().to_string() });
+                }
+            }
+            if self.tls.client_certificate_file.is_some() != self.tls.client_key_file.is_some() {
+                return Err(ProfileError::IncompleteClientCertificate);
+            }
+        }
+        if let Some(will) = &self.last_will {
+            validate_topic_name(&will.topic).map_err(ProfileError::WillTopic)?;
+            encode_payload(&will.payload, will.payload_format).map_err(ProfileError::WillPayload)?;
+        }
+        if let Some(proxy) = &self.proxy
+            && (proxy.host.trim().is_empty() || proxy.port == 0)
+        {
+            return Err(ProfileError::IncompleteProxy);
+        }
+        for subscription in &self.subscriptions {
+            validate_topic_filter(&subscription.filter)
+                .map_err(|error| ProfileError::SavedSubscription { filter: subscription.filter.clone(), error })?;
+        }
         Ok(())
+    }
+
+    /// Brings a profile read from an older file up to the current format.
+    pub fn migrate(mut self) -> Self {
+        if let Some(ca_file) = self.legacy_ca_file.take()
+            && self.tls.ca_file.is_none()
+        {
+            self.tls.ca_file = Some(ca_file);
+        }
+        if let PasswordSource::InProfile(password) = &self.password_source {
+            self.password = password.clone();
+        }
+        self.version = PROFILE_FORMAT_VERSION;
+        self
     }
 
     /// Keep-alive as a duration.
@@ -157,6 +473,12 @@ impl ConnectionProfile {
         }
     }
 
+    /// The WebSocket URL for the WebSocket transports.
+    pub fn websocket_url(&self) -> String {
+        let scheme = if self.transport == TransportKind::WebSocketTls { "wss" } else { "ws" };
+        format!("{scheme}://{}{}", self.address(), self.websocket_path)
+    }
+
     /// A file name derived from the profile name (letters, digits, '-', '_').
     pub fn file_stem(&self) -> String {
         let stem: String =
@@ -164,6 +486,39 @@ impl ConnectionProfile {
         let stem = stem.trim_matches('-').to_owned();
         if stem.is_empty() { "profile".into() } else { stem }
     }
+
+    /// The password to connect with: the session's typed one, or the one
+    /// its source provides. Errors name the variable or file.
+    pub fn resolve_password(&self) -> Result<String, SecretError> {
+        match &self.password_source {
+            PasswordSource::NotSaved => Ok(self.password.clone()),
+            PasswordSource::InProfile(password) => Ok(password.clone()),
+            PasswordSource::Environment(variable) => {
+                std::env::var(variable).map_err(|_| SecretError::MissingVariable(variable.clone()))
+            }
+            PasswordSource::File(path) => {
+                std::fs::read_to_string(path).map(|text| text.trim_end_matches(['\r', '\n']).to_owned()).map_err(
+                    |error| SecretError::Unreadable { path: path.display().to_string(), message: error.to_string() },
+                )
+            }
+        }
+    }
+}
+
+/// Why a password could not be obtained from its source.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SecretError {
+    /// The environment variable is not set (or not UTF-8).
+    #[error("password: environment variable {0} is not set")]
+    MissingVariable(String),
+    /// The password file cannot be read.
+    #[error("password: cannot read {path}: {message}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// The OS error.
+        message: String,
+    },
 }
 
 /// A client id that is unique enough for a test client: `mqttdesk-` + 8 hex digits.
@@ -188,11 +543,15 @@ pub enum ProfileFileError {
         message: String,
     },
     /// The file is not a valid profile.
-    #[error("{path} is not a valid profile: {message}")]
+    #[error("{path}:{line}:{column}: {message}")]
     Parse {
         /// The file concerned.
         path: String,
-        /// What RON found wrong, with its position.
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What RON found wrong.
         message: String,
     },
 }
@@ -203,14 +562,22 @@ fn io_error(action: &'static str, path: &Path, error: &std::io::Error) -> Profil
 
 /// Parses a profile from RON text; `origin` names it in errors.
 pub fn parse_profile(text: &str, origin: &str) -> Result<ConnectionProfile, ProfileFileError> {
-    ron::from_str(text).map_err(|error| ProfileFileError::Parse { path: origin.to_owned(), message: error.to_string() })
+    ron::from_str::<ConnectionProfile>(text).map(ConnectionProfile::migrate).map_err(|error| ProfileFileError::Parse {
+        path: origin.to_owned(),
+        line: error.span.start.line,
+        column: error.span.start.col,
+        message: error.code.to_string(),
+    })
 }
 
 /// Renders a profile as pretty RON (without the password).
 pub fn profile_to_ron(profile: &ConnectionProfile) -> Result<String, ProfileFileError> {
     let config = ron::ser::PrettyConfig::new().struct_names(true);
-    ron::ser::to_string_pretty(profile, config)
-        .map_err(|error| ProfileFileError::Parse { path: profile.name.clone(), message: error.to_string() })
+    ron::ser::to_string_pretty(profile, config).map_err(|error| ProfileFileError::Io {
+        action: "serialise",
+        path: profile.name.clone(),
+        message: error.to_string(),
+    })
 }
 
 /// Writes a profile into `dir` as `<name>.ron`, atomically (temp file,
@@ -255,15 +622,24 @@ pub fn load_profiles(dir: &Path) -> (Vec<ConnectionProfile>, Vec<ProfileFileErro
     (profiles, errors)
 }
 
-/// The profiles shipped in the repository's `profiles/` folder, built in.
+/// The profiles shipped in the repository's `profiles/` folder, built into
+/// the binary so they appear on first run.
+pub const SHIPPED_PROFILE_FILES: [(&str, &str); 10] = [
+    ("profiles/embedded-broker.ron", include_str!("../../profiles/embedded-broker.ron")),
+    ("profiles/local-mosquitto.ron", include_str!("../../profiles/local-mosquitto.ron")),
+    ("profiles/test-mosquitto-org-tcp.ron", include_str!("../../profiles/test-mosquitto-org-tcp.ron")),
+    ("profiles/test-mosquitto-org-tls.ron", include_str!("../../profiles/test-mosquitto-org-tls.ron")),
+    ("profiles/test-mosquitto-org-ws.ron", include_str!("../../profiles/test-mosquitto-org-ws.ron")),
+    ("profiles/test-mosquitto-org-wss.ron", include_str!("../../profiles/test-mosquitto-org-wss.ron")),
+    ("profiles/broker-emqx-io.ron", include_str!("../../profiles/broker-emqx-io.ron")),
+    ("profiles/broker-hivemq-com.ron", include_str!("../../profiles/broker-hivemq-com.ron")),
+    ("profiles/mqtt-eclipseprojects-io.ron", include_str!("../../profiles/mqtt-eclipseprojects-io.ron")),
+    ("profiles/mtls-template.ron", include_str!("../../profiles/mtls-template.ron")),
+];
+
+/// The shipped profiles, parsed (the embedded broker's first).
 pub fn shipped_profiles() -> Vec<ConnectionProfile> {
-    [
-        ("profiles/embedded-broker.ron", include_str!("../../profiles/embedded-broker.ron")),
-        ("profiles/local-mosquitto.ron", include_str!("../../profiles/local-mosquitto.ron")),
-    ]
-    .into_iter()
-    .filter_map(|(origin, text)| parse_profile(text, origin).ok())
-    .collect()
+    SHIPPED_PROFILE_FILES.into_iter().filter_map(|(origin, text)| parse_profile(text, origin).ok()).collect()
 }
 
 /// The platform folder for profiles (XDG config on Linux, Application
@@ -324,9 +700,15 @@ mod tests {
     }
 
     #[test]
-    fn shipped_profiles_parse() {
-        let names: Vec<String> = shipped_profiles().into_iter().map(|p| p.name).collect();
-        assert_eq!(names, vec!["Embedded broker".to_owned(), "Local mosquitto".to_owned()]);
+    fn every_shipped_profile_parses() {
+        for (origin, text) in SHIPPED_PROFILE_FILES {
+            let profile = parse_profile(text, origin).unwrap_or_else(|error| panic!("{error}"));
+            assert_eq!(profile.version, PROFILE_FORMAT_VERSION, "{origin}");
+        }
+        let profiles = shipped_profiles();
+        assert_eq!(profiles.len(), SHIPPED_PROFILE_FILES.len());
+        assert_eq!(profiles[0].name, "Embedded broker");
+        assert_eq!(profiles[0].subscriptions.len(), 1);
         assert!(generate_client_id().starts_with("mqttdesk-"));
     }
 }

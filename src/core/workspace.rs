@@ -16,9 +16,9 @@ use crate::core::engine::{
     BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, PublishRequest,
     SubscribeOutcome, SubscriptionSpec,
 };
-use crate::core::mqtt::{ConnectionId, Direction, Qos, SubscriptionId};
+use crate::core::mqtt::{ConnectionId, Direction, Qos, SubscribeOptions, SubscriptionId};
 use crate::core::payload::{PayloadError, PayloadFormat, encode_payload};
-use crate::core::profile::{ConnectionProfile, ProfileError};
+use crate::core::profile::{ConnectionProfile, ProfileError, SavedSubscription};
 use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
 use crate::core::topic::{TopicError, topic_matches, validate_topic_filter, validate_topic_name};
 
@@ -53,6 +53,8 @@ pub struct Subscription {
     pub qos: Qos,
     /// Index into the theme's subscription palette.
     pub colour: usize,
+    /// MQTT 5 subscription options.
+    pub options: SubscribeOptions,
     /// SUBACK outcome.
     pub status: SubscriptionStatus,
 }
@@ -177,7 +179,8 @@ impl Workspace {
     /// A workspace with the given profiles; the first is selected.
     pub fn new(profiles: Vec<ConnectionProfile>, limits: StoreLimits) -> Self {
         let profile = profiles.first().cloned().unwrap_or_default();
-        Self {
+        let saved = profile.subscriptions.clone();
+        let mut workspace = Self {
             embedded_profile_name: profile.name.clone(),
             profile,
             profiles,
@@ -196,7 +199,9 @@ impl Workspace {
             next_subscription: 1,
             next_request: 1,
             clock_origin: Instant::now(),
-        }
+        };
+        workspace.load_saved_subscriptions(&saved);
+        workspace
     }
 
     /// Milliseconds since the workspace was created (for rate meters).
@@ -218,10 +223,57 @@ impl Workspace {
     }
 
     /// Selects a profile by name into the editor.
+    /// While disconnected, the profile's saved subscriptions replace the
+    /// current list; while connected, the list is left alone.
     pub fn select_profile(&mut self, name: &str) {
-        if let Some(profile) = self.profiles.iter().find(|profile| profile.name == name) {
-            self.profile = profile.clone();
+        if let Some(profile) = self.profiles.iter().find(|profile| profile.name == name).cloned() {
+            if !self.is_active() {
+                self.load_saved_subscriptions(&profile.subscriptions);
+            }
+            self.profile = profile;
         }
+    }
+
+    fn load_saved_subscriptions(&mut self, saved: &[SavedSubscription]) {
+        self.subscriptions.clear();
+        for subscription in saved {
+            let id = self.next_subscription;
+            self.next_subscription += 1;
+            let colour = subscription.colour.map_or_else(|| self.free_colour(id), |c| c % SUBSCRIPTION_PALETTE_SIZE);
+            self.subscriptions.push(Subscription {
+                id,
+                filter: subscription.filter.clone(),
+                qos: subscription.qos,
+                colour,
+                options: subscription.options(),
+                status: SubscriptionStatus::Pending,
+            });
+        }
+        self.retag_log();
+    }
+
+    fn free_colour(&self, id: SubscriptionId) -> usize {
+        let used: Vec<usize> = self.subscriptions.iter().map(|s| s.colour).collect();
+        (0..SUBSCRIPTION_PALETTE_SIZE)
+            .find(|colour| !used.contains(colour))
+            .unwrap_or(id as usize % SUBSCRIPTION_PALETTE_SIZE)
+    }
+
+    /// Writes the current subscriptions into the edited profile (before saving it).
+    pub fn capture_subscriptions(&mut self) {
+        self.profile.subscriptions = self
+            .subscriptions
+            .iter()
+            .filter(|s| s.status != SubscriptionStatus::Removing)
+            .map(|s| SavedSubscription {
+                filter: s.filter.clone(),
+                qos: s.qos,
+                colour: Some(s.colour),
+                no_local: s.options.no_local,
+                retain_as_published: s.options.retain_as_published,
+                retain_handling: s.options.retain_handling,
+            })
+            .collect();
     }
 
     /// Connects with the edited profile (replacing any current connection).
@@ -256,7 +308,7 @@ impl Workspace {
         self.subscriptions
             .iter()
             .filter(|s| s.status != SubscriptionStatus::Removing)
-            .map(|s| SubscriptionSpec { id: s.id, filter: s.filter.clone(), qos: s.qos })
+            .map(|s| SubscriptionSpec { id: s.id, filter: s.filter.clone(), qos: s.qos, options: s.options })
             .collect()
     }
 
@@ -269,20 +321,18 @@ impl Workspace {
         }
         let id = self.next_subscription;
         self.next_subscription += 1;
-        let used: Vec<usize> = self.subscriptions.iter().map(|s| s.colour).collect();
-        let colour = (0..SUBSCRIPTION_PALETTE_SIZE)
-            .find(|colour| !used.contains(colour))
-            .unwrap_or(id as usize % SUBSCRIPTION_PALETTE_SIZE);
+        let colour = self.free_colour(id);
         self.subscriptions.push(Subscription {
             id,
             filter: filter.to_owned(),
             qos,
             colour,
+            options: SubscribeOptions::default(),
             status: SubscriptionStatus::Pending,
         });
         Ok(self.live_connection().map(|connection| Command::Subscribe {
             connection,
-            subscription: SubscriptionSpec { id, filter: filter.to_owned(), qos },
+            subscription: SubscriptionSpec { id, filter: filter.to_owned(), qos, options: SubscribeOptions::default() },
         }))
     }
 
@@ -642,6 +692,39 @@ mod tests {
         }));
         assert_eq!(workspace.store.at(1).and_then(|m| m.subscription), None);
         assert_eq!(workspace.store.counters().received, 2);
+    }
+
+    #[test]
+    fn profiles_bring_their_subscriptions_and_saving_captures_them() {
+        let saved = ConnectionProfile {
+            name: "with subs".into(),
+            subscriptions: vec![
+                SavedSubscription {
+                    filter: "a/#".into(),
+                    qos: Qos::AtLeastOnce,
+                    colour: Some(4),
+                    ..SavedSubscription::default()
+                },
+                SavedSubscription { filter: "b/+".into(), no_local: true, ..SavedSubscription::default() },
+            ],
+            ..ConnectionProfile::default()
+        };
+        let plain = ConnectionProfile { name: "plain".into(), ..ConnectionProfile::default() };
+        let mut workspace = Workspace::new(vec![plain, saved], StoreLimits::default());
+        assert!(workspace.subscriptions.is_empty());
+        workspace.select_profile("with subs");
+        let filters: Vec<&str> = workspace.subscriptions.iter().map(|s| s.filter.as_str()).collect();
+        assert_eq!(filters, vec!["a/#", "b/+"]);
+        assert_eq!(workspace.subscriptions[0].colour, 4);
+        assert!(workspace.subscriptions[1].options.no_local);
+        assert!(matches!(workspace.subscribe("c", Qos::ExactlyOnce), Ok(None)));
+        workspace.capture_subscriptions();
+        assert_eq!(workspace.profile.subscriptions.len(), 3);
+        assert_eq!(workspace.profile.subscriptions[2].qos, Qos::ExactlyOnce);
+        // While connected, picking another profile keeps the live subscriptions.
+        let _ = connected(&mut workspace);
+        workspace.select_profile("plain");
+        assert_eq!(workspace.subscriptions.len(), 3);
     }
 
     #[test]

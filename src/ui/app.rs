@@ -266,6 +266,7 @@ impl MqttDeskApp {
                 self.ui.connection_error = None;
             }
             UiAction::SaveProfile => {
+                self.workspace.capture_subscriptions();
                 self.ui.profile_message = Some(match &self.options.profile_dir {
                     Some(dir) => match profile::save_profile(dir, &self.workspace.profile) {
                         Ok(path) => {

@@ -43,13 +43,11 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
             .labelled_by(version_label.id);
         let transport_label = ui.label("Transport");
         egui::ComboBox::from_id_salt("transport")
-            .selected_text(match workspace.profile.transport {
-                TransportKind::Tcp => "TCP",
-                TransportKind::Tls => "TLS",
-            })
+            .selected_text(workspace.profile.transport.label())
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut workspace.profile.transport, TransportKind::Tcp, "TCP");
-                ui.selectable_value(&mut workspace.profile.transport, TransportKind::Tls, "TLS");
+                for transport in TransportKind::ALL {
+                    ui.selectable_value(&mut workspace.profile.transport, transport, transport.label());
+                }
             })
             .response
             .labelled_by(transport_label.id);

@@ -164,7 +164,10 @@ impl Driver {
 
     /// Subscribes and waits for the SUBACK; returns the outcome.
     pub fn subscribe(&mut self, connection: ConnectionId, id: u64, filter: &str, qos: Qos) -> SubscribeOutcome {
-        self.send(Command::Subscribe { connection, subscription: SubscriptionSpec { id, filter: filter.into(), qos } });
+        self.send(Command::Subscribe {
+            connection,
+            subscription: SubscriptionSpec { id, filter: filter.into(), qos, ..SubscriptionSpec::default() },
+        });
         let mut outcome = None;
         self.wait_for("SUBACK", |events| {
             outcome = suback_outcomes(events, connection, id).pop();
@@ -274,5 +277,165 @@ pub fn local_profile(port: u16, protocol: ProtocolVersion, client_id: &str) -> C
         keep_alive_secs: 30,
         connect_timeout_secs: 5,
         ..ConnectionProfile::default()
+    }
+}
+
+/// A throwaway CA and a server certificate for 127.0.0.1, made with openssl.
+pub fn make_test_certificates(dir: &std::path::Path) {
+    let run = |args: &[&str]| {
+        let output =
+            std::process::Command::new("openssl").args(args).current_dir(dir).output().expect("openssl installed");
+        assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=mqttdesk test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").expect("ext");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    // A client certificate signed by the same CA (for mutual TLS) and an
+    // unrelated CA (for "wrong CA" failures).
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "client.key",
+        "-out",
+        "client.csr",
+        "-subj",
+        "/CN=mqttdesk-client",
+    ]);
+    std::fs::write(dir.join("client.ext"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").expect("ext");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "client.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "client.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "client.ext",
+    ]);
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "other-ca.key",
+        "-out",
+        "other-ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=some other CA",
+    ]);
+    // mosquitto drops root privileges before reading the key; this throwaway
+    // key may be world-readable.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        for file in ["server.key", "server.crt", "ca.crt"] {
+            std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod dir");
+    }
+}
+
+/// A TCP relay between a client and a broker that the test can cut, to
+/// make a connection vanish without DISCONNECT (as a crash or a pulled cable would).
+pub struct Relay {
+    /// The port clients connect to.
+    pub port: u16,
+    sockets: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Relay {
+    /// Relays every connection on a new local port to `127.0.0.1:target`.
+    pub fn start(target: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind relay");
+        let port = listener.local_addr().expect("addr").port();
+        let sockets = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let registry = sockets.clone();
+        std::thread::Builder::new()
+            .name("relay-accept".into())
+            .spawn(move || {
+                for client in listener.incoming().flatten() {
+                    let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", target)) else { continue };
+                    let pairs = [(client.try_clone(), server.try_clone()), (server.try_clone(), client.try_clone())];
+                    if let Ok(mut list) = registry.lock() {
+                        list.push(client);
+                        list.push(server);
+                    }
+                    for (from, to) in pairs {
+                        if let (Ok(mut from), Ok(mut to)) = (from, to) {
+                            let _ = std::thread::Builder::new().name("relay-pump".into()).spawn(move || {
+                                let _ = std::io::copy(&mut from, &mut to);
+                                let _ = to.shutdown(std::net::Shutdown::Both);
+                            });
+                        }
+                    }
+                }
+            })
+            .expect("relay thread");
+        Self { port, sockets }
+    }
+
+    /// Closes every relayed connection at once.
+    pub fn cut(&self) {
+        if let Ok(list) = self.sockets.lock() {
+            for socket in list.iter() {
+                let _ = socket.shutdown(std::net::Shutdown::Both);
+            }
+        }
     }
 }

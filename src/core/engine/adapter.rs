@@ -1,16 +1,19 @@
 //! The only place that names rumqttc: it builds a 3.1.1 or 5.0 client from a
 //! profile and maps both clients' packets and errors into one vocabulary.
 
+use std::collections::HashMap;
 use std::io;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5 as v5p;
 
 use crate::core::engine::failure::ConnectionFailure;
-use crate::core::mqtt::{IncomingMessage, MessageProperties, ProtocolVersion, Qos};
-use crate::core::profile::{ConnectionProfile, TransportKind};
+use crate::core::engine::tls;
+use crate::core::mqtt::RetainHandling;
+use crate::core::mqtt::{IncomingMessage, MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
+use crate::core::payload::{PayloadFormat, encode_payload};
+use crate::core::profile::{ConnectionProfile, LastWill, TransportKind};
 
 /// Requests rumqttc may queue before `try_*` calls report "queue full".
 pub const REQUEST_QUEUE_CAPACITY: usize = 10_000;
@@ -91,8 +94,9 @@ pub enum MqttClient {
 pub enum MqttLoop {
     /// MQTT 3.1.1.
     V311(Box<rumqttc::EventLoop>),
-    /// MQTT 5.
-    V5(Box<rumqttc::v5::EventLoop>),
+    /// MQTT 5, with the topic aliases the broker assigned on this connection
+    /// (rumqttc hands aliased publishes over with an empty topic).
+    V5(Box<rumqttc::v5::EventLoop>, HashMap<u16, String>),
 }
 
 /// Why a request could not be queued.
@@ -147,13 +151,21 @@ impl MqttClient {
     }
 
     /// Queues a SUBSCRIBE for one filter without waiting.
-    pub fn try_subscribe(&self, filter: &str, qos: Qos) -> Result<(), RequestError> {
+    pub fn try_subscribe(&self, filter: &str, qos: Qos, options: SubscribeOptions) -> Result<(), RequestError> {
         match self {
             Self::V311(client) => {
                 client.try_subscribe(filter, qos_v3(qos)).map_err(|error| RequestError(error.to_string()))
             }
             Self::V5(client) => {
-                client.try_subscribe(filter, qos_v5(qos)).map_err(|error| RequestError(error.to_string()))
+                let mut subscription = v5p::Filter::new(filter, qos_v5(qos));
+                subscription.nolocal = options.no_local;
+                subscription.preserve_retain = options.retain_as_published;
+                subscription.retain_forward_rule = match options.retain_handling {
+                    RetainHandling::SendOnSubscribe => v5p::RetainForwardRule::OnEverySubscribe,
+                    RetainHandling::SendIfNewSubscription => v5p::RetainForwardRule::OnNewSubscribe,
+                    RetainHandling::DoNotSend => v5p::RetainForwardRule::Never,
+                };
+                client.try_subscribe_many([subscription]).map_err(|error| RequestError(error.to_string()))
             }
         }
     }
@@ -175,26 +187,57 @@ impl MqttClient {
     }
 }
 
-/// Builds a client and its event loop from a validated profile.
+/// Builds a client and its event loop from a profile (validated here).
 pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(MqttClient, MqttLoop), ConnectionFailure> {
     profile.validate().map_err(|error| ConnectionFailure::InvalidSettings(error.to_string()))?;
-    let transport = match profile.transport {
-        TransportKind::Tcp => None,
-        TransportKind::Tls => Some(tls_transport(profile)?),
+    let password = profile.resolve_password().map_err(|error| ConnectionFailure::InvalidSettings(error.to_string()))?;
+    let tls = if profile.transport.uses_tls() {
+        Some(rumqttc::TlsConfiguration::Rustls(tls::client_config(&profile.tls)?))
+    } else {
+        None
     };
+    let transport = match (profile.transport, tls) {
+        (TransportKind::Tls, Some(tls)) => rumqttc::Transport::Tls(tls),
+        (TransportKind::WebSocket, _) => rumqttc::Transport::Ws,
+        (TransportKind::WebSocketTls, Some(tls)) => rumqttc::Transport::Wss(tls),
+        _ => rumqttc::Transport::Tcp,
+    };
+    // For WebSocket transports rumqttc takes the whole URL as the "host".
+    let broker =
+        if profile.transport.uses_websocket() { profile.websocket_url() } else { profile.host.trim().to_owned() };
+    let proxy = profile.proxy.as_ref().map(|proxy| rumqttc::Proxy {
+        ty: rumqttc::ProxyType::Http,
+        auth: if proxy.username.is_empty() {
+            rumqttc::ProxyAuth::None
+        } else {
+            rumqttc::ProxyAuth::Basic { username: proxy.username.clone(), password: proxy.password.clone() }
+        },
+        addr: proxy.host.trim().to_owned(),
+        port: proxy.port,
+    });
+    let will_payload = |will: &LastWill| encode_payload(&will.payload, will.payload_format).unwrap_or_default();
     match profile.protocol {
         ProtocolVersion::V311 => {
-            let mut options = rumqttc::MqttOptions::new(client_id, profile.host.trim(), profile.port);
+            let mut options = rumqttc::MqttOptions::new(client_id, broker, profile.port);
             options
                 .set_keep_alive(profile.keep_alive())
                 .set_clean_session(profile.clean_start)
                 .set_max_packet_size(profile.max_packet_size as usize, profile.max_packet_size as usize)
-                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY);
-            if !profile.username.is_empty() || !profile.password.is_empty() {
-                options.set_credentials(profile.username.clone(), profile.password.clone());
+                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY)
+                .set_transport(transport);
+            if !profile.username.is_empty() || !password.is_empty() {
+                options.set_credentials(profile.username.clone(), password);
             }
-            if let Some(transport) = transport {
-                options.set_transport(transport);
+            if let Some(will) = &profile.last_will {
+                options.set_last_will(rumqttc::LastWill::new(
+                    &will.topic,
+                    will_payload(will),
+                    qos_v3(will.qos),
+                    will.retain,
+                ));
+            }
+            if let Some(proxy) = proxy {
+                options.set_proxy(proxy);
             }
             let (client, mut event_loop) = rumqttc::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
             let mut network = rumqttc::NetworkOptions::new();
@@ -203,67 +246,51 @@ pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(Mqt
             Ok((MqttClient::V311(client), MqttLoop::V311(Box::new(event_loop))))
         }
         ProtocolVersion::V5 => {
-            let mut options = rumqttc::v5::MqttOptions::new(client_id, profile.host.trim(), profile.port);
+            let mut options = rumqttc::v5::MqttOptions::new(client_id, broker, profile.port);
+            let mqtt5 = &profile.mqtt5;
             options
                 .set_keep_alive(profile.keep_alive())
                 .set_clean_start(profile.clean_start)
                 .set_max_packet_size(Some(profile.max_packet_size))
                 .set_connection_timeout(u64::from(profile.connect_timeout_secs))
-                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY);
-            if !profile.username.is_empty() || !profile.password.is_empty() {
-                options.set_credentials(profile.username.clone(), profile.password.clone());
+                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY)
+                .set_transport(transport)
+                .set_session_expiry_interval(mqtt5.session_expiry_secs)
+                .set_receive_maximum(mqtt5.receive_maximum)
+                .set_topic_alias_max(mqtt5.topic_alias_maximum)
+                .set_request_response_info(mqtt5.request_response_information.then_some(1))
+                .set_request_problem_info(Some(u8::from(mqtt5.request_problem_information)))
+                .set_user_properties(mqtt5.user_properties.clone());
+            if !profile.username.is_empty() || !password.is_empty() {
+                options.set_credentials(profile.username.clone(), password);
             }
-            if let Some(transport) = transport {
-                options.set_transport(transport);
-            }
-            let (client, event_loop) = rumqttc::v5::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
-            Ok((MqttClient::V5(client), MqttLoop::V5(Box::new(event_loop))))
-        }
-    }
-}
-
-/// TLS with rustls on the `ring` provider: trust the profile's CA file, or
-/// the operating system's roots when none is given.
-fn tls_transport(profile: &ConnectionProfile) -> Result<rumqttc::Transport, ConnectionFailure> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject as _;
-
-    let mut roots = rustls::RootCertStore::empty();
-    match &profile.ca_file {
-        Some(path) => {
-            let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-                .map_err(|error| ConnectionFailure::Tls(format!("cannot read CA file {}: {error}", path.display())))?
-                .collect::<Result<_, _>>()
-                .map_err(|error| ConnectionFailure::Tls(format!("bad PEM in CA file {}: {error}", path.display())))?;
-            if certificates.is_empty() {
-                return Err(ConnectionFailure::Tls(format!("no certificates in CA file {}", path.display())));
-            }
-            for certificate in certificates {
-                roots
-                    .add(certificate)
-                    .map_err(|error| ConnectionFailure::Tls(format!("unusable CA certificate: {error}")))?;
-            }
-        }
-        None => {
-            let loaded = rustls_native_certs::load_native_certs();
-            for certificate in loaded.certs {
-                // A single unparsable system certificate must not block TLS.
-                let _ = roots.add(certificate);
-            }
-            if roots.is_empty() {
-                return Err(ConnectionFailure::Tls(
-                    "no trusted root certificates found on this system; choose a CA file".into(),
+            if let Some(will) = &profile.last_will {
+                let properties = v5p::LastWillProperties {
+                    delay_interval: will.delay_interval_secs,
+                    payload_format_indicator: (will.payload_format == PayloadFormat::Text
+                        || will.payload_format == PayloadFormat::Json)
+                        .then_some(1),
+                    message_expiry_interval: will.message_expiry_secs,
+                    content_type: will.content_type.clone(),
+                    response_topic: will.response_topic.clone(),
+                    correlation_data: will.correlation_data.clone().map(Bytes::from),
+                    user_properties: will.user_properties.clone(),
+                };
+                options.set_last_will(v5p::LastWill::new(
+                    &will.topic,
+                    will_payload(will),
+                    qos_v5(will.qos),
+                    will.retain,
+                    Some(properties),
                 ));
             }
+            if let Some(proxy) = proxy {
+                options.set_proxy(proxy);
+            }
+            let (client, event_loop) = rumqttc::v5::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
+            Ok((MqttClient::V5(client), MqttLoop::V5(Box::new(event_loop), HashMap::new())))
         }
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|error| ConnectionFailure::Tls(error.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(rumqttc::Transport::Tls(rumqttc::TlsConfiguration::Rustls(Arc::new(config))))
 }
 
 impl MqttLoop {
@@ -275,8 +302,11 @@ impl MqttLoop {
                 Ok(event) => Ok(map_v3_event(event)),
                 Err(error) => Err(map_v3_error(error, host, port, timeout_secs)),
             },
-            Self::V5(event_loop) => match event_loop.poll().await {
-                Ok(event) => Ok(map_v5_event(event)),
+            Self::V5(event_loop, aliases) => match event_loop.poll().await {
+                Ok(mut event) => {
+                    resolve_topic_alias(&mut event, aliases);
+                    Ok(map_v5_event(event))
+                }
                 Err(error) => Err(map_v5_error(error, host, port, timeout_secs)),
             },
         }
@@ -326,6 +356,28 @@ fn map_v3_event(event: rumqttc::Event) -> NetEvent {
             Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
             _ => NetEvent::Other,
         },
+    }
+}
+
+/// Topic aliases live for one network connection: learn them from
+/// publishes that carry both topic and alias, fill in the topic of those
+/// that carry only the alias, forget them all on a new CONNACK.
+fn resolve_topic_alias(event: &mut rumqttc::v5::Event, aliases: &mut HashMap<u16, String>) {
+    match event {
+        rumqttc::v5::Event::Incoming(v5p::Packet::ConnAck(_)) => aliases.clear(),
+        rumqttc::v5::Event::Incoming(v5p::Packet::Publish(publish)) => {
+            let Some(alias) = publish.properties.as_ref().and_then(|properties| properties.topic_alias) else {
+                return;
+            };
+            if publish.topic.is_empty() {
+                if let Some(topic) = aliases.get(&alias) {
+                    publish.topic = Bytes::copy_from_slice(topic.as_bytes());
+                }
+            } else {
+                aliases.insert(alias, String::from_utf8_lossy(&publish.topic).into_owned());
+            }
+        }
+        _ => {}
     }
 }
 
@@ -423,6 +475,19 @@ fn map_io_error(error: &io::Error, host: &str, port: u16) -> ConnectionFailure {
     }
 }
 
+fn map_websocket_error(text: &str, host: &str, port: u16) -> ConnectionFailure {
+    let lower = text.to_lowercase();
+    if lower.contains("connection refused") {
+        ConnectionFailure::Refused(format!("{host}:{port}"))
+    } else if is_dns_error(text) {
+        ConnectionFailure::Dns(host.to_owned())
+    } else if lower.contains("certificate") || lower.contains("tls") {
+        ConnectionFailure::Tls(text.to_owned())
+    } else {
+        ConnectionFailure::WebSocket(text.to_owned())
+    }
+}
+
 fn is_dns_error(text: &str) -> bool {
     let lower = text.to_lowercase();
     lower.contains("failed to lookup address")
@@ -456,6 +521,13 @@ fn map_v3_error(error: rumqttc::ConnectionError, host: &str, port: u16, timeout_
             ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
         }
         ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
+        ConnectionError::Websocket(error) => map_websocket_error(&error.to_string(), host, port),
+        ConnectionError::WsConnect(error) => ConnectionFailure::WebSocket(error.to_string()),
+        ConnectionError::InvalidUrl(error) => ConnectionFailure::InvalidSettings(format!("WebSocket URL: {error}")),
+        ConnectionError::ResponseValidation(error) => {
+            ConnectionFailure::WebSocket(format!("the server did not accept the 'mqtt' subprotocol ({error})"))
+        }
+        ConnectionError::Proxy(error) => ConnectionFailure::Proxy(error.to_string()),
     }
 }
 
@@ -483,15 +555,21 @@ fn map_v5_error(error: rumqttc::v5::ConnectionError, host: &str, port: u16, time
             ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
         }
         ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
+        ConnectionError::Websocket(error) => map_websocket_error(&error.to_string(), host, port),
+        ConnectionError::WsConnect(error) => ConnectionFailure::WebSocket(error.to_string()),
+        ConnectionError::InvalidUrl(error) => ConnectionFailure::InvalidSettings(format!("WebSocket URL: {error}")),
+        ConnectionError::ResponseValidation(error) => {
+            ConnectionFailure::WebSocket(format!("the server did not accept the 'mqtt' subprotocol ({error})"))
+        }
+        ConnectionError::Proxy(error) => ConnectionFailure::Proxy(error.to_string()),
     }
 }
 
-/// Back-off before reconnect attempt `attempt` (1-based): 0.5 s doubling to 30 s.
-pub fn backoff_delay(attempt: u32) -> Duration {
+/// Back-off before reconnect attempt `attempt` (1-based): 0.5 s doubling up to `cap`.
+pub fn backoff_delay(attempt: u32, cap: Duration) -> Duration {
     const FIRST_MS: u64 = 500;
-    const CAP_MS: u64 = 30_000;
     let exponent = attempt.saturating_sub(1).min(16);
-    Duration::from_millis(FIRST_MS.saturating_mul(1 << exponent).min(CAP_MS))
+    Duration::from_millis(FIRST_MS.saturating_mul(1 << exponent)).min(cap)
 }
 
 #[cfg(test)]
@@ -500,10 +578,12 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {
-        let delays: Vec<u64> = (1..=9).map(|attempt| backoff_delay(attempt).as_millis() as u64).collect();
+        let cap = Duration::from_secs(30);
+        let delays: Vec<u64> = (1..=9).map(|attempt| backoff_delay(attempt, cap).as_millis() as u64).collect();
         assert_eq!(delays, vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
-        assert_eq!(backoff_delay(0).as_millis(), 500);
-        assert_eq!(backoff_delay(u32::MAX).as_millis(), 30_000);
+        assert_eq!(backoff_delay(0, cap).as_millis(), 500);
+        assert_eq!(backoff_delay(u32::MAX, cap).as_millis(), 30_000);
+        assert_eq!(backoff_delay(5, Duration::from_secs(3)).as_millis(), 3_000);
     }
 
     #[test]

@@ -74,7 +74,10 @@ pub(crate) async fn run(
     mut commands: mpsc::Receiver<Command>,
     sink: EventSink,
 ) {
-    let client_id = if profile.client_id.is_empty() { generate_client_id() } else { profile.client_id.clone() };
+    let mut client_id = if profile.client_id.is_empty() { generate_client_id() } else { profile.client_id.clone() };
+    if profile.random_client_id_suffix {
+        client_id = format!("{client_id}-{}", random_suffix());
+    }
     let (client, event_loop) = match adapter::build_client(&profile, &client_id) {
         Ok(built) => built,
         Err(failure) => {
@@ -132,7 +135,12 @@ pub(crate) async fn run(
                     if failure.is_permanent() || !control.profile.reconnect {
                         break ConnectionState::Failed(failure);
                     }
-                    let at = Instant::now() + adapter::backoff_delay(control.attempt);
+                    let limit = control.profile.reconnect_max_attempts;
+                    if limit > 0 && control.attempt >= limit {
+                        break ConnectionState::Failed(ConnectionFailure::GaveUp { attempts: limit, last: Box::new(failure) });
+                    }
+                    let cap = Duration::from_secs(u64::from(control.profile.reconnect_backoff_cap_secs));
+                    let at = Instant::now() + adapter::backoff_delay(control.attempt, cap);
                     control.attempt += 1;
                     retry_at = Some(at);
                     control
@@ -164,6 +172,12 @@ pub(crate) async fn run(
     control.flush().await;
     control.lost_connection(&ConnectionFailure::Lost("connection closed".into())).await;
     control.state(final_state).await;
+}
+
+/// Six hex digits that differ between connects.
+fn random_suffix() -> String {
+    let id = generate_client_id();
+    id.chars().rev().take(6).collect()
 }
 
 /// Drives rumqttc. After an error it waits for the control task's go-ahead
@@ -273,7 +287,7 @@ impl Control {
         let Some(subscription) = self.subscriptions.iter().find(|s| s.spec.id == id) else {
             return;
         };
-        match self.client.try_subscribe(&subscription.spec.filter, subscription.spec.qos) {
+        match self.client.try_subscribe(&subscription.spec.filter, subscription.spec.qos, subscription.spec.options) {
             Ok(()) => self.correlation.queued_subscribes.push_back(id),
             Err(error) => {
                 self.emit(ConnectionEvent::SubscriptionFailed {

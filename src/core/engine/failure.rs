@@ -34,6 +34,20 @@ pub enum ConnectionFailure {
     /// The broker sent DISCONNECT (MQTT 5) with a reason.
     #[error("broker disconnected us: {0}")]
     ServerDisconnect(String),
+    /// The WebSocket handshake failed (wrong path, not an MQTT endpoint, ...).
+    #[error("WebSocket: {0}")]
+    WebSocket(String),
+    /// The HTTP CONNECT proxy refused or failed.
+    #[error("proxy: {0}")]
+    Proxy(String),
+    /// The reconnect policy's attempt limit was reached.
+    #[error("gave up after {attempts} attempts; last error: {last}")]
+    GaveUp {
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's failure.
+        last: Box<ConnectionFailure>,
+    },
     /// The profile cannot be used (shown before any attempt).
     #[error("invalid connection settings: {0}")]
     InvalidSettings(String),

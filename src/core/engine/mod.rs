@@ -8,6 +8,7 @@
 pub mod adapter;
 mod connection;
 pub mod failure;
+mod tls;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -25,7 +26,7 @@ pub use adapter::SubscribeOutcome;
 pub use failure::ConnectionFailure;
 
 use crate::core::broker::{BrokerConfig, EmbeddedBroker};
-use crate::core::mqtt::{ConnectionId, IncomingMessage, Qos, SubscriptionId};
+use crate::core::mqtt::{ConnectionId, IncomingMessage, Qos, SubscribeOptions, SubscriptionId};
 use crate::core::profile::ConnectionProfile;
 
 /// Commands the UI may queue before `send` reports the engine as busy.
@@ -41,7 +42,7 @@ pub const BATCH_WINDOW: Duration = Duration::from_millis(15);
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// One subscription as the engine needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SubscriptionSpec {
     /// Stable id chosen by the caller.
     pub id: SubscriptionId,
@@ -49,6 +50,8 @@ pub struct SubscriptionSpec {
     pub filter: String,
     /// Requested maximum QoS.
     pub qos: Qos,
+    /// MQTT 5 options.
+    pub options: SubscribeOptions,
 }
 
 /// A message to publish.
