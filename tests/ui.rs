@@ -219,3 +219,46 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
     let store = &harness.state().workspace.store;
     assert_eq!(store.at(store.len() - 1).map(|m| m.payload.len()), Some(payload.len()));
 }
+
+#[test]
+fn a_profile_made_in_the_editor_is_saved_as_ron_and_listed() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-editor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let profile_dir = dir.clone();
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        MqttDeskApp::new(
+            cc,
+            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: Some(profile_dir), ..AppOptions::default() },
+        )
+    });
+    connected(&mut harness);
+    harness.get_by_label("Edit profile…").click();
+    for _ in 0..5 {
+        harness.step();
+    }
+    replace_text(&mut harness, "Profile name", "Plant floor");
+    replace_text(&mut harness, "Broker host", "10.20.30.40");
+    // Every section opens and draws its widgets.
+    for section in ["Credentials", "Transport & TLS", "Last will", "MQTT 5", "Subscriptions", "General"] {
+        harness.get_by_role_and_label(Role::Button, section).click();
+        harness.step();
+    }
+    harness.get_by_role_and_label(Role::Button, "Last will").click();
+    harness.step();
+    harness.get_by_label("Send a last will").click();
+    harness.step();
+    replace_text(&mut harness, "Will topic", "plant/offline/#");
+    harness.step();
+    assert!(harness.query_by_label_contains("Cannot connect: last will topic").is_some());
+    replace_text(&mut harness, "Will topic", "plant/offline");
+    harness.step();
+    assert!(harness.query_by_label("Settings are valid.").is_some());
+    harness.get_by_role_and_label(Role::Button, "Save profile").click();
+    harness.step();
+    harness.step();
+    let file = dir.join("Plant-floor.ron");
+    let text = std::fs::read_to_string(&file).expect("the profile file exists");
+    assert!(text.contains("10.20.30.40") && text.contains("plant/offline"), "{text}");
+    assert!(harness.state().workspace.profiles.iter().any(|p| p.name == "Plant floor"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

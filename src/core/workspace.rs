@@ -166,6 +166,8 @@ pub struct Workspace {
     pub notices: Vec<Notice>,
     /// Connect to the embedded broker as soon as it is running.
     pub auto_connect_embedded: bool,
+    /// Profile files that could not be loaded, as `file:line:col: problem`.
+    pub profile_problems: Vec<String>,
     next_connection: ConnectionId,
     next_subscription: SubscriptionId,
     next_request: u64,
@@ -195,6 +197,7 @@ impl Workspace {
             last_delivery: None,
             notices: Vec::new(),
             auto_connect_embedded: false,
+            profile_problems: Vec::new(),
             next_connection: 1,
             next_subscription: 1,
             next_request: 1,

@@ -13,7 +13,7 @@ use crate::core::mqtt::{Qos, SubscriptionId};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
 use crate::core::workspace::Workspace;
-use crate::ui::{composer, connection, inspector, log, status_bar, subscriptions, theme};
+use crate::ui::{composer, connection, inspector, log, profile_editor, status_bar, subscriptions, theme};
 
 /// Longest `logic` may spend applying engine events in one frame.
 pub const EVENT_BUDGET: Duration = Duration::from_millis(6);
@@ -75,6 +75,8 @@ pub enum UiAction {
     SelectProfile(String),
     /// Save the edited profile as RON.
     SaveProfile,
+    /// Open or close the profile editor.
+    ToggleProfileEditor,
     /// Subscribe with the form's filter and QoS.
     Subscribe,
     /// Remove a subscription.
@@ -126,6 +128,10 @@ pub struct UiState {
     pub inspector_cache: Option<inspector::InspectorCache>,
     /// Show the notices window.
     pub show_notices: bool,
+    /// Show the profile editor window.
+    pub show_profile_editor: bool,
+    /// The editor's open section.
+    pub editor_section: profile_editor::EditorSection,
 }
 
 /// The mqttdesk application.
@@ -163,6 +169,7 @@ impl MqttDeskApp {
         let mut workspace = Workspace::new(profiles, options.limits);
         for error in load_errors {
             workspace.notice(format!("profile not loaded: {error}"));
+            workspace.profile_problems.push(error.to_string());
         }
         if let Some(initial) = &options.initial_profile {
             workspace.profile = initial.clone();
@@ -304,6 +311,7 @@ impl MqttDeskApp {
                 }
             }
             UiAction::FilterBySubscription(id) => self.ui.selected_subscription = id,
+            UiAction::ToggleProfileEditor => self.ui.show_profile_editor = !self.ui.show_profile_editor,
             UiAction::Publish => match self.workspace.publish() {
                 Ok(command) => {
                     self.ui.publish_error = None;
@@ -388,6 +396,7 @@ impl eframe::App for MqttDeskApp {
         egui::CentralPanel::default().show(ui, |ui| {
             log::log_ui(ui, &self.workspace, &mut self.ui, &mut actions);
         });
+        profile_editor::profile_editor_ui(ui.ctx(), &mut self.workspace, &mut self.ui, &mut actions);
         for action in actions {
             self.apply_action(action);
         }

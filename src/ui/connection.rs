@@ -67,8 +67,12 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
         ui.add(egui::DragValue::new(&mut workspace.profile.keep_alive_secs).range(0..=65_535))
             .labelled_by(keep_alive_label.id);
         ui.checkbox(&mut workspace.profile.clean_start, "Clean start");
-        if ui.button("Save profile").on_hover_text("Save these settings as a RON profile").clicked() {
-            actions.push(UiAction::SaveProfile);
+        if ui
+            .button("Edit profile…")
+            .on_hover_text("Every connect option: TLS, WebSocket, will, MQTT 5, saved subscriptions")
+            .clicked()
+        {
+            actions.push(UiAction::ToggleProfileEditor);
         }
         ui.separator();
         let active = workspace.is_active();
@@ -78,6 +82,14 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
             }
         } else if ui.add(egui::Button::new("Connect").fill(theme::OK.gamma_multiply(0.5))).clicked() {
             actions.push(UiAction::Connect);
+        }
+        if workspace.profile.transport.uses_tls() && workspace.profile.tls.dangerously_accept_invalid_certificates {
+            ui.colored_label(theme::BUSY, "⚠ insecure TLS")
+                .on_hover_text("Server certificates are not verified for this connection");
+        }
+        if !workspace.profile_problems.is_empty() {
+            ui.colored_label(theme::ERROR, format!("⚠ {} profile files not loaded", workspace.profile_problems.len()))
+                .on_hover_text(workspace.profile_problems.join("\n"));
         }
         let colour = theme::state_colour(&workspace.state);
         theme::status_dot_ui(ui, colour);

@@ -6,6 +6,7 @@ mod composer;
 mod connection;
 mod inspector;
 mod log;
+mod profile_editor;
 mod status_bar;
 mod subscriptions;
 mod theme;

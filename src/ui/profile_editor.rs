@@ -1,0 +1,442 @@
+//! The profile editor: every connect option, grouped, validated inline.
+//! It edits the workspace's current profile; Save writes its RON file.
+
+use crate::core::mqtt::{ProtocolVersion, Qos, RetainHandling};
+use crate::core::payload::PayloadFormat;
+use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscription, TransportKind};
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+use crate::ui::widgets::labelled_text;
+
+/// The editor's sections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EditorSection {
+    /// Name, address, client id, version, session.
+    #[default]
+    General,
+    /// User name and password source.
+    Credentials,
+    /// Transport, WebSocket path, TLS, proxy.
+    Transport,
+    /// Last will.
+    LastWill,
+    /// MQTT 5 connect properties.
+    Mqtt5,
+    /// Saved subscriptions.
+    Subscriptions,
+}
+
+impl EditorSection {
+    const ALL: [EditorSection; 6] =
+        [Self::General, Self::Credentials, Self::Transport, Self::LastWill, Self::Mqtt5, Self::Subscriptions];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::General => "General",
+            Self::Credentials => "Credentials",
+            Self::Transport => "Transport & TLS",
+            Self::LastWill => "Last will",
+            Self::Mqtt5 => "MQTT 5",
+            Self::Subscriptions => "Subscriptions",
+        }
+    }
+}
+
+/// Draws the editor window while `state.show_profile_editor` is set.
+pub fn profile_editor_ui(
+    ctx: &egui::Context,
+    workspace: &mut Workspace,
+    state: &mut UiState,
+    actions: &mut Vec<UiAction>,
+) {
+    if !state.show_profile_editor {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new("Connection profile")
+        .open(&mut open)
+        .default_size([620.0, 520.0])
+        .resizable(true)
+        .collapsible(false)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                for section in EditorSection::ALL {
+                    ui.selectable_value(&mut state.editor_section, section, section.label());
+                }
+            });
+            ui.separator();
+            egui::ScrollArea::vertical().max_height(380.0).auto_shrink([false, true]).show(ui, |ui| {
+                match state.editor_section {
+                    EditorSection::General => general_ui(ui, workspace),
+                    EditorSection::Credentials => credentials_ui(ui, workspace),
+                    EditorSection::Transport => transport_ui(ui, workspace),
+                    EditorSection::LastWill => last_will_ui(ui, workspace),
+                    EditorSection::Mqtt5 => mqtt5_ui(ui, workspace),
+                    EditorSection::Subscriptions => subscriptions_ui(ui, workspace),
+                }
+            });
+            ui.separator();
+            match workspace.profile.validate() {
+                Ok(()) => {
+                    ui.colored_label(theme::OK, "Settings are valid.");
+                }
+                Err(error) => {
+                    ui.colored_label(theme::ERROR, format!("Cannot connect: {error}"));
+                }
+            }
+            if workspace.profile.tls.dangerously_accept_invalid_certificates && workspace.profile.transport.uses_tls() {
+                ui.colored_label(
+                    theme::BUSY,
+                    "⚠ Server certificates are not verified: anyone on the path can read and change this traffic.",
+                );
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Save profile").on_hover_text("Write this profile's RON file").clicked() {
+                    actions.push(UiAction::SaveProfile);
+                }
+                let valid = workspace.profile.validate().is_ok();
+                if ui.add_enabled(valid, egui::Button::new("Connect")).clicked() {
+                    actions.push(UiAction::Connect);
+                }
+                if let Some(message) = &state.profile_message {
+                    ui.small(message);
+                }
+            });
+        });
+    state.show_profile_editor = open;
+}
+
+fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    let profile = &mut workspace.profile;
+    egui::Grid::new("general").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+        labelled_text(ui, "Profile name", &mut profile.name, 260.0);
+        ui.end_row();
+        labelled_text(ui, "Broker host", &mut profile.host, 260.0);
+        ui.end_row();
+        let label = ui.label("Broker port");
+        ui.add(egui::DragValue::new(&mut profile.port).range(1..=65_535)).labelled_by(label.id);
+        ui.end_row();
+        labelled_text(ui, "Client identifier", &mut profile.client_id, 260.0)
+            .on_hover_text("Empty: mqttdesk generates one on connect");
+        ui.end_row();
+        ui.label("");
+        ui.checkbox(&mut profile.random_client_id_suffix, "Add a random suffix on every connect");
+        ui.end_row();
+        let label = ui.label("MQTT version");
+        egui::ComboBox::from_id_salt("editor-version")
+            .selected_text(profile.protocol.to_string())
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut profile.protocol, ProtocolVersion::V311, "MQTT 3.1.1");
+                ui.selectable_value(&mut profile.protocol, ProtocolVersion::V5, "MQTT 5.0");
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Keep-alive (s)");
+        ui.add(egui::DragValue::new(&mut profile.keep_alive_secs).range(0..=65_535)).labelled_by(label.id);
+        ui.end_row();
+        ui.label("");
+        ui.checkbox(&mut profile.clean_start, "Clean start / clean session");
+        ui.end_row();
+        let label = ui.label("Connect timeout (s)");
+        ui.add(egui::DragValue::new(&mut profile.connect_timeout_secs).range(1..=600)).labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Max packet size (bytes)");
+        ui.add(egui::DragValue::new(&mut profile.max_packet_size).range(128..=268_435_455)).labelled_by(label.id);
+        ui.end_row();
+        ui.label("");
+        ui.checkbox(&mut profile.reconnect, "Reconnect automatically");
+        ui.end_row();
+        let label = ui.label("Give up after (attempts, 0 = never)");
+        ui.add(egui::DragValue::new(&mut profile.reconnect_max_attempts).range(0..=10_000)).labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label("Longest back-off (s)");
+        ui.add(egui::DragValue::new(&mut profile.reconnect_backoff_cap_secs).range(1..=3600)).labelled_by(label.id);
+        ui.end_row();
+    });
+}
+
+fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    let profile = &mut workspace.profile;
+    labelled_text(ui, "User name", &mut profile.username, 260.0);
+    ui.add_space(6.0);
+    ui.label("Password source");
+    let current = std::mem::take(&mut profile.password_source);
+    let mut kind = match &current {
+        PasswordSource::NotSaved => 0,
+        PasswordSource::Environment(_) => 1,
+        PasswordSource::File(_) => 2,
+        PasswordSource::InProfile(_) => 3,
+    };
+    ui.radio_value(&mut kind, 0, "Typed for this session only (never saved)");
+    ui.radio_value(&mut kind, 1, "Environment variable");
+    ui.radio_value(&mut kind, 2, "File (first line)");
+    ui.radio_value(&mut kind, 3, "Stored in the profile file (plain text!)");
+    profile.password_source = match (kind, current) {
+        (0, _) => PasswordSource::NotSaved,
+        (1, PasswordSource::Environment(name)) => PasswordSource::Environment(name),
+        (1, _) => PasswordSource::Environment("MQTT_PASSWORD".into()),
+        (2, PasswordSource::File(path)) => PasswordSource::File(path),
+        (2, _) => PasswordSource::File(Default::default()),
+        (_, PasswordSource::InProfile(password)) => PasswordSource::InProfile(password),
+        (_, _) => PasswordSource::InProfile(profile.password.clone()),
+    };
+    ui.add_space(6.0);
+    match &mut profile.password_source {
+        PasswordSource::NotSaved => {
+            let label = ui.label("Password");
+            ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
+        }
+        PasswordSource::Environment(variable) => {
+            labelled_text(ui, "Variable name", variable, 200.0);
+        }
+        PasswordSource::File(path) => {
+            let mut text = path.display().to_string();
+            if labelled_text(ui, "Password file", &mut text, 320.0).changed() {
+                *path = text.into();
+            }
+        }
+        PasswordSource::InProfile(password) => {
+            let label = ui.label("Password (saved in the file)");
+            ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
+            ui.colored_label(theme::BUSY, "Anyone who gets this profile file can read this password.");
+        }
+    }
+}
+
+fn optional_path_ui(ui: &mut egui::Ui, label: &str, path: &mut Option<std::path::PathBuf>) {
+    let mut text = path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    if labelled_text(ui, label, &mut text, 320.0).changed() {
+        *path = (!text.trim().is_empty()).then(|| text.trim().into());
+    }
+}
+
+fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    let profile = &mut workspace.profile;
+    ui.horizontal(|ui| {
+        let label = ui.label("Transport");
+        egui::ComboBox::from_id_salt("editor-transport")
+            .selected_text(profile.transport.label())
+            .show_ui(ui, |ui| {
+                for transport in TransportKind::ALL {
+                    ui.selectable_value(&mut profile.transport, transport, transport.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    if profile.transport.uses_websocket() {
+        ui.horizontal(|ui| {
+            labelled_text(ui, "WebSocket path", &mut profile.websocket_path, 160.0);
+            ui.weak(profile.websocket_url());
+        });
+    }
+    if profile.transport.uses_tls() {
+        ui.add_space(6.0);
+        ui.strong("TLS");
+        egui::Grid::new("tls").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+            optional_path_ui(ui, "CA file (PEM; empty = system roots)", &mut profile.tls.ca_file);
+            ui.end_row();
+            optional_path_ui(ui, "Client certificate (PEM)", &mut profile.tls.client_certificate_file);
+            ui.end_row();
+            optional_path_ui(ui, "Client key (PEM)", &mut profile.tls.client_key_file);
+            ui.end_row();
+            let mut alpn = profile.tls.alpn_protocols.join(", ");
+            if labelled_text(ui, "ALPN protocols (comma separated)", &mut alpn, 200.0).changed() {
+                profile.tls.alpn_protocols =
+                    alpn.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+            }
+            ui.end_row();
+        });
+        ui.checkbox(
+            &mut profile.tls.dangerously_accept_invalid_certificates,
+            "Dangerously accept invalid certificates (no server verification)",
+        );
+    }
+    ui.add_space(6.0);
+    let mut use_proxy = profile.proxy.is_some();
+    if ui.checkbox(&mut use_proxy, "Connect through an HTTP CONNECT proxy").changed() {
+        profile.proxy = use_proxy.then(|| ProxyOptions { port: 3128, ..ProxyOptions::default() });
+    }
+    if let Some(proxy) = profile.proxy.as_mut() {
+        egui::Grid::new("proxy").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+            labelled_text(ui, "Proxy host", &mut proxy.host, 200.0);
+            ui.end_row();
+            let label = ui.label("Proxy port");
+            ui.add(egui::DragValue::new(&mut proxy.port).range(1..=65_535)).labelled_by(label.id);
+            ui.end_row();
+            labelled_text(ui, "Proxy user", &mut proxy.username, 160.0);
+            ui.end_row();
+            let label = ui.label("Proxy password");
+            ui.add(egui::TextEdit::singleline(&mut proxy.password).password(true).desired_width(160.0))
+                .labelled_by(label.id)
+                .on_hover_text("Never written to the profile file");
+            ui.end_row();
+        });
+    }
+}
+
+fn qos_combo_ui(ui: &mut egui::Ui, id: &str, label: &str, qos: &mut Qos) {
+    let label = ui.label(label);
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(qos.level().to_string())
+        .width(40.0)
+        .show_ui(ui, |ui| {
+            for level in Qos::ALL {
+                ui.selectable_value(qos, level, level.level().to_string());
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+fn optional_number_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<u32>) {
+    let mut enabled = value.is_some();
+    let toggle = ui.checkbox(&mut enabled, label);
+    let mut number = value.unwrap_or(0);
+    ui.add_enabled(enabled, egui::DragValue::new(&mut number)).labelled_by(toggle.id);
+    *value = enabled.then_some(number);
+}
+
+fn optional_text_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<String>) {
+    let mut text = value.clone().unwrap_or_default();
+    if labelled_text(ui, label, &mut text, 220.0).changed() {
+        *value = (!text.is_empty()).then_some(text);
+    }
+}
+
+fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String, String)>) {
+    let mut remove = None;
+    for (index, (key, value)) in properties.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.push_id((id, index), |ui| {
+                labelled_text(ui, "Key", key, 120.0);
+                labelled_text(ui, "Value", value, 160.0);
+                if ui.small_button("Remove").clicked() {
+                    remove = Some(index);
+                }
+            });
+        });
+    }
+    if let Some(index) = remove {
+        properties.remove(index);
+    }
+    if ui.small_button("Add user property").clicked() {
+        properties.push((String::new(), String::new()));
+    }
+}
+
+fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    let profile = &mut workspace.profile;
+    let mut enabled = profile.last_will.is_some();
+    if ui.checkbox(&mut enabled, "Send a last will").changed() {
+        profile.last_will = enabled.then(|| LastWill { topic: "clients/offline".into(), ..LastWill::default() });
+    }
+    let v5 = profile.protocol == ProtocolVersion::V5;
+    let Some(will) = profile.last_will.as_mut() else {
+        ui.weak("The broker publishes the last will for you if the connection drops without a DISCONNECT.");
+        return;
+    };
+    labelled_text(ui, "Will topic", &mut will.topic, 300.0);
+    ui.horizontal(|ui| {
+        let label = ui.label("Will payload format");
+        egui::ComboBox::from_id_salt("will-format")
+            .selected_text(will.payload_format.label())
+            .show_ui(ui, |ui| {
+                for format in PayloadFormat::ALL {
+                    ui.selectable_value(&mut will.payload_format, format, format.label());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        qos_combo_ui(ui, "will-qos", "Will QoS", &mut will.qos);
+        ui.checkbox(&mut will.retain, "Retain will");
+    });
+    let label = ui.label("Will payload");
+    ui.add(egui::TextEdit::multiline(&mut will.payload).code_editor().desired_rows(3).desired_width(f32::INFINITY))
+        .labelled_by(label.id);
+    if v5 {
+        ui.add_space(6.0);
+        ui.strong("MQTT 5 will properties");
+        ui.horizontal(|ui| optional_number_ui(ui, "Delay (s)", &mut will.delay_interval_secs));
+        ui.horizontal(|ui| optional_number_ui(ui, "Message expiry (s)", &mut will.message_expiry_secs));
+        optional_text_ui(ui, "Content type", &mut will.content_type);
+        optional_text_ui(ui, "Response topic", &mut will.response_topic);
+        optional_text_ui(ui, "Correlation data", &mut will.correlation_data);
+        user_properties_ui(ui, "will-user-properties", &mut will.user_properties);
+    }
+}
+
+fn mqtt5_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    let profile = &mut workspace.profile;
+    if profile.protocol != ProtocolVersion::V5 {
+        ui.weak("These properties apply to MQTT 5.0 connections; this profile uses MQTT 3.1.1.");
+    }
+    let mqtt5 = &mut profile.mqtt5;
+    ui.horizontal(|ui| optional_number_ui(ui, "Session expiry (s)", &mut mqtt5.session_expiry_secs));
+    let mut receive = mqtt5.receive_maximum.map(u32::from);
+    ui.horizontal(|ui| optional_number_ui(ui, "Receive maximum", &mut receive));
+    mqtt5.receive_maximum = receive.map(|value| value.clamp(1, u32::from(u16::MAX)) as u16);
+    let mut aliases = mqtt5.topic_alias_maximum.map(u32::from);
+    ui.horizontal(|ui| optional_number_ui(ui, "Topic alias maximum", &mut aliases));
+    mqtt5.topic_alias_maximum = aliases.map(|value| value.min(u32::from(u16::MAX)) as u16);
+    ui.checkbox(&mut mqtt5.request_response_information, "Request response information");
+    ui.checkbox(&mut mqtt5.request_problem_information, "Request problem information");
+    ui.add_space(6.0);
+    ui.strong("CONNECT user properties");
+    user_properties_ui(ui, "connect-user-properties", &mut mqtt5.user_properties);
+}
+
+fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    ui.weak("Saved with the profile and subscribed on every connect. Save the profile to keep changes.");
+    if ui.button("Use the current subscriptions").clicked() {
+        workspace.capture_subscriptions();
+    }
+    let profile = &mut workspace.profile;
+    let mut remove = None;
+    for (index, subscription) in profile.subscriptions.iter_mut().enumerate() {
+        ui.push_id(("saved-subscription", index), |ui| {
+            ui.horizontal(|ui| {
+                labelled_text(ui, "Filter", &mut subscription.filter, 200.0);
+                qos_combo_ui(ui, "saved-qos", "QoS", &mut subscription.qos);
+                if ui.small_button("Remove").clicked() {
+                    remove = Some(index);
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut subscription.no_local, "No local");
+                ui.checkbox(&mut subscription.retain_as_published, "Retain as published");
+                let label = ui.label("Retained");
+                egui::ComboBox::from_id_salt("retain-handling")
+                    .selected_text(match subscription.retain_handling {
+                        RetainHandling::SendOnSubscribe => "on every subscribe",
+                        RetainHandling::SendIfNewSubscription => "on new subscriptions",
+                        RetainHandling::DoNotSend => "never",
+                    })
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(
+                            &mut subscription.retain_handling,
+                            RetainHandling::SendOnSubscribe,
+                            "on every subscribe",
+                        );
+                        ui.selectable_value(
+                            &mut subscription.retain_handling,
+                            RetainHandling::SendIfNewSubscription,
+                            "on new subscriptions",
+                        );
+                        ui.selectable_value(&mut subscription.retain_handling, RetainHandling::DoNotSend, "never");
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+            ui.separator();
+        });
+    }
+    if let Some(index) = remove {
+        profile.subscriptions.remove(index);
+    }
+    if ui.button("Add subscription").clicked() {
+        profile.subscriptions.push(SavedSubscription::default());
+    }
+}
