@@ -234,3 +234,91 @@ fn password_sources_resolve_or_name_what_is_missing() {
     };
     assert!(missing.resolve_password().unwrap_err().to_string().contains("MQTTDESK_TEST_SURELY_UNSET_VARIABLE"));
 }
+
+#[test]
+fn an_mqttx_export_is_mapped_field_by_field_with_a_skipped_report() {
+    use mqttdesk::core::profile_exchange::import_file;
+    let report = import_file(&repo_file("tests/fixtures/import/mqttx-export.json")).expect("readable");
+    assert_eq!(report.profiles.len(), 2, "{report:#?}");
+    assert_eq!(report.errors, vec!["No host here: has no host".to_owned()]);
+
+    let factory = &report.profiles[0];
+    assert_eq!(factory.name, "Factory floor (WebSocket)");
+    assert_eq!((factory.host.as_str(), factory.port), ("broker.factory.local", 8083));
+    assert_eq!(factory.transport, TransportKind::WebSocket);
+    assert_eq!(factory.websocket_path, "/mqtt");
+    assert_eq!(factory.protocol, ProtocolVersion::V5);
+    assert_eq!(
+        (factory.client_id.as_str(), factory.clean_start, factory.keep_alive_secs),
+        ("mqttx_factory", false, 30)
+    );
+    assert!(factory.random_client_id_suffix);
+    assert_eq!(factory.username, "operator");
+    assert_eq!(factory.password, "hunter2");
+    assert_eq!(factory.password_source, PasswordSource::NotSaved, "imported passwords are not written to files");
+    assert_eq!(factory.mqtt5.session_expiry_secs, Some(3600));
+    assert_eq!(factory.mqtt5.receive_maximum, Some(50));
+    assert_eq!(factory.mqtt5.topic_alias_maximum, Some(5));
+    assert!(factory.mqtt5.request_response_information && !factory.mqtt5.request_problem_information);
+    assert_eq!(factory.max_packet_size, 1_048_576);
+    assert_eq!(
+        factory.mqtt5.user_properties,
+        vec![("line".into(), "1".into()), ("line".into(), "2".into()), ("site".into(), "north".into())]
+    );
+    let will = factory.last_will.as_ref().expect("will");
+    assert_eq!(
+        (will.topic.as_str(), will.payload.as_str(), will.qos, will.retain),
+        ("factory/operator/status", "offline", Qos::AtLeastOnce, true)
+    );
+    assert_eq!((will.delay_interval_secs, will.message_expiry_secs), (Some(10), Some(120)));
+    assert_eq!(will.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(will.correlation_data.as_deref(), Some("w-1"));
+    assert_eq!(factory.subscriptions.len(), 2);
+    let first = &factory.subscriptions[0];
+    assert_eq!((first.filter.as_str(), first.qos), ("factory/+/temperature", Qos::AtLeastOnce));
+    assert!(first.no_local && first.retain_as_published);
+    assert_eq!(first.retain_handling, RetainHandling::DoNotSend);
+    assert_eq!(factory.validate(), Ok(()));
+
+    let cloud = &report.profiles[1];
+    assert_eq!((cloud.port, cloud.transport, cloud.protocol), (8883, TransportKind::Tls, ProtocolVersion::V311));
+    assert!(cloud.tls.dangerously_accept_invalid_certificates);
+    assert_eq!(cloud.tls.ca_file.as_deref(), Some(Path::new("/home/me/certs/ca.pem")));
+    assert_eq!(cloud.tls.client_key_file.as_deref(), Some(Path::new("/home/me/certs/client.key")));
+    assert_eq!(cloud.tls.alpn_protocols, vec!["mqtt".to_owned(), "x-amzn-mqtt-ca".to_owned()]);
+    assert!(!cloud.reconnect);
+
+    let skipped = report.skipped.join("\n");
+    for expected in [
+        "Factory floor (WebSocket): reconnectPeriod",
+        "Factory floor (WebSocket): password (kept for this session only",
+        "Factory floor (WebSocket): authenticationMethod",
+        "Factory floor (WebSocket): 1 stored messages",
+        "Factory floor (WebSocket): 2 subscription colours",
+        "Cloud TLS: customField (no equivalent)",
+    ] {
+        assert!(skipped.contains(expected), "missing '{expected}' in:\n{skipped}");
+    }
+    assert!(!skipped.contains("createAt") && !skipped.contains("pushProps"), "{skipped}");
+}
+
+#[test]
+fn exports_leave_passwords_out_unless_asked() {
+    use mqttdesk::core::profile_exchange::{export_bundle, import_text};
+    let profiles = vec![
+        ConnectionProfile { name: "typed".into(), password: "typed-secret".into(), ..ConnectionProfile::default() },
+        ConnectionProfile {
+            name: "stored".into(),
+            password_source: PasswordSource::InProfile("stored-secret".into()),
+            ..ConnectionProfile::default()
+        },
+    ];
+    let safe = export_bundle(&profiles, false).expect("export");
+    assert!(!safe.contains("typed-secret") && !safe.contains("stored-secret"), "{safe}");
+    let with_secrets = export_bundle(&profiles, true).expect("export");
+    assert!(with_secrets.contains("typed-secret") && with_secrets.contains("stored-secret"));
+    let report = import_text(&safe, "bundle.ron").expect("bundle imports");
+    let names: Vec<&str> = report.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["typed", "stored"]);
+    assert!(report.profiles.iter().all(|p| p.resolve_password().is_ok_and(|password| password.is_empty())));
+}

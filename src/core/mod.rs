@@ -7,6 +7,7 @@ pub mod engine;
 pub mod mqtt;
 pub mod payload;
 pub mod profile;
+pub mod profile_exchange;
 pub mod store;
 pub mod topic;
 pub mod workspace;

@@ -580,19 +580,25 @@ pub fn profile_to_ron(profile: &ConnectionProfile) -> Result<String, ProfileFile
     })
 }
 
-/// Writes a profile into `dir` as `<name>.ron`, atomically (temp file,
-/// fsync, rename), so a crash never leaves a half-written profile.
+/// Writes a profile into `dir` as `<name>.ron`, atomically.
 pub fn save_profile(dir: &Path, profile: &ConnectionProfile) -> Result<PathBuf, ProfileFileError> {
     std::fs::create_dir_all(dir).map_err(|error| io_error("create folder", dir, &error))?;
     let path = dir.join(format!("{}.ron", profile.file_stem()));
-    let temp = dir.join(format!(".{}.ron.tmp", profile.file_stem()));
-    let text = profile_to_ron(profile)?;
+    write_atomically(&path, &profile_to_ron(profile)?)?;
+    Ok(path)
+}
+
+/// Writes a file atomically (temp file in the same folder, fsync, rename),
+/// so a crash never leaves it half-written.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), ProfileFileError> {
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.tmp"));
     let mut file = std::fs::File::create(&temp).map_err(|error| io_error("create", &temp, &error))?;
     file.write_all(text.as_bytes()).map_err(|error| io_error("write", &temp, &error))?;
     file.sync_all().map_err(|error| io_error("sync", &temp, &error))?;
     drop(file);
-    std::fs::rename(&temp, &path).map_err(|error| io_error("rename", &path, &error))?;
-    Ok(path)
+    std::fs::rename(&temp, path).map_err(|error| io_error("rename", path, &error))
 }
 
 /// Loads every `*.ron` profile in `dir`, sorted by name. Files that fail to
