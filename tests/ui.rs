@@ -262,3 +262,49 @@ fn a_profile_made_in_the_editor_is_saved_as_ron_and_listed() {
     assert!(harness.state().workspace.profiles.iter().any(|p| p.name == "Plant floor"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[derive(Debug)]
+struct TestDrop(std::path::PathBuf);
+
+impl egui::DroppedFile for TestDrop {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|error| error.to_string())
+    }
+}
+
+#[test]
+fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-drop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let profile_dir = dir.clone();
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        MqttDeskApp::new(
+            cc,
+            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: Some(profile_dir), ..AppOptions::default() },
+        )
+    });
+    connected(&mut harness);
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/mqttx-export.json");
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(TestDrop(fixture)));
+    step_until(&mut harness, "imported profiles", |app| {
+        app.workspace.profiles.iter().any(|p| p.name == "Factory floor (WebSocket)")
+            && app.workspace.profiles.iter().any(|p| p.name == "Cloud TLS")
+    });
+    for _ in 0..10 {
+        harness.step();
+    }
+    let app = harness.state();
+    let copies = app.workspace.profiles.iter().filter(|p| p.name.starts_with("Factory floor")).count();
+    assert_eq!(copies, 1, "a drop imports once");
+    assert!(app.workspace.notices.iter().any(|n| n.text.contains("not imported: No host here: has no host")));
+    assert!(
+        app.workspace.notices.iter().any(|n| n.text.contains("skipped Factory floor (WebSocket): reconnectPeriod"))
+    );
+    let saved = std::fs::read_to_string(dir.join("Factory-floor--WebSocket.ron")).expect("saved as RON");
+    assert!(saved.contains("broker.factory.local") && !saved.contains("hunter2"), "{saved}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -19,6 +19,7 @@ use crate::core::engine::{
 use crate::core::mqtt::{ConnectionId, Direction, Qos, SubscribeOptions, SubscriptionId};
 use crate::core::payload::{PayloadError, PayloadFormat, encode_payload};
 use crate::core::profile::{ConnectionProfile, ProfileError, SavedSubscription};
+use crate::core::profile_exchange::{ImportReport, resolve_name_clashes};
 use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
 use crate::core::topic::{TopicError, topic_matches, validate_topic_filter, validate_topic_name};
 
@@ -260,6 +261,23 @@ impl Workspace {
         (0..SUBSCRIPTION_PALETTE_SIZE)
             .find(|colour| !used.contains(colour))
             .unwrap_or(id as usize % SUBSCRIPTION_PALETTE_SIZE)
+    }
+
+    /// Adds imported profiles (renamed on name clashes), turning the report's
+    /// skipped fields and errors into notices. Returns the added profiles so
+    /// the caller can save them.
+    pub fn add_imported(&mut self, report: ImportReport, origin: &str) -> Vec<ConnectionProfile> {
+        let ImportReport { mut profiles, skipped, errors } = report;
+        let existing: Vec<String> = self.profiles.iter().map(|profile| profile.name.clone()).collect();
+        resolve_name_clashes(&existing, &mut profiles);
+        for line in skipped {
+            self.notice(format!("import {origin}: skipped {line}"));
+        }
+        for line in errors {
+            self.notice(format!("import {origin}: not imported: {line}"));
+        }
+        self.profiles.extend(profiles.iter().cloned());
+        profiles
     }
 
     /// Writes the current subscriptions into the edited profile (before saving it).

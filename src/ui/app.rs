@@ -11,8 +11,10 @@ use crate::core::broker::BrokerConfig;
 use crate::core::engine::{Command, ConnectionState, Engine, SendError};
 use crate::core::mqtt::{Qos, SubscriptionId};
 use crate::core::profile::{self, ConnectionProfile};
+use crate::core::profile_exchange;
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
 use crate::core::workspace::Workspace;
+use crate::ui::file_tasks::{FileOutcome, FileTasks};
 use crate::ui::{composer, connection, inspector, log, profile_editor, status_bar, subscriptions, theme};
 
 /// Longest `logic` may spend applying engine events in one frame.
@@ -77,6 +79,15 @@ pub enum UiAction {
     SaveProfile,
     /// Open or close the profile editor.
     ToggleProfileEditor,
+    /// Pick profile files to import.
+    ImportProfiles,
+    /// Import these files (dropped on the window).
+    ImportPaths(Vec<PathBuf>),
+    /// Export the current profile (false) or all profiles (true).
+    ExportProfiles {
+        /// All profiles instead of the current one.
+        all: bool,
+    },
     /// Subscribe with the form's filter and QoS.
     Subscribe,
     /// Remove a subscription.
@@ -132,6 +143,8 @@ pub struct UiState {
     pub show_profile_editor: bool,
     /// The editor's open section.
     pub editor_section: profile_editor::EditorSection,
+    /// Exports include passwords (the user ticked it, after a warning).
+    pub export_secrets: bool,
 }
 
 /// The mqttdesk application.
@@ -143,13 +156,18 @@ pub struct MqttDeskApp {
     engine: Option<Engine>,
     options: AppOptions,
     actions: Vec<UiAction>,
+    files: FileTasks,
+    ctx: Option<egui::Context>,
 }
 
 impl MqttDeskApp {
     /// Builds the app for eframe (or kittest's `build_eframe`).
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
         let ctx = cc.egui_ctx.clone();
-        Self::with_repaint(Arc::new(move || ctx.request_repaint_after(Duration::from_millis(10))), options)
+        let mut app =
+            Self::with_repaint(Arc::new(move || ctx.request_repaint_after(Duration::from_millis(10))), options);
+        app.ctx = Some(cc.egui_ctx.clone());
+        app
     }
 
     /// Builds the app with an explicit waker (used by tests and benchmarks).
@@ -187,6 +205,8 @@ impl MqttDeskApp {
             engine,
             options,
             actions: Vec::new(),
+            files: FileTasks::default(),
+            ctx: None,
         };
         if app.options.start_embedded_broker {
             let connect = app.options.initial_profile.is_none();
@@ -312,6 +332,33 @@ impl MqttDeskApp {
             }
             UiAction::FilterBySubscription(id) => self.ui.selected_subscription = id,
             UiAction::ToggleProfileEditor => self.ui.show_profile_editor = !self.ui.show_profile_editor,
+            UiAction::ImportProfiles => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_with_dialog(ctx);
+                }
+            }
+            UiAction::ImportPaths(paths) => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_paths(ctx, paths);
+                }
+            }
+            UiAction::ExportProfiles { all } => {
+                self.workspace.capture_subscriptions();
+                let profiles = if all { self.workspace.profiles.clone() } else { vec![self.workspace.profile.clone()] };
+                let file_name = if all {
+                    "mqttdesk-profiles.ron".to_owned()
+                } else {
+                    format!("{}.ron", self.workspace.profile.file_stem())
+                };
+                match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
+                    Ok(text) => {
+                        if let Some(ctx) = &self.ctx {
+                            self.files.export_with_dialog(ctx, text, file_name);
+                        }
+                    }
+                    Err(error) => self.ui.profile_message = Some(format!("not exported: {error}")),
+                }
+            }
             UiAction::Publish => match self.workspace.publish() {
                 Ok(command) => {
                     self.ui.publish_error = None;
@@ -342,6 +389,38 @@ impl MqttDeskApp {
         self.ui.log_view.len(&self.workspace.store)
     }
 
+    /// Applies finished imports and exports.
+    fn collect_file_tasks(&mut self) {
+        for outcome in self.files.finished() {
+            match outcome {
+                FileOutcome::Imported(Ok(report)) => {
+                    let added = self.workspace.add_imported(report, "profiles");
+                    let mut saved = 0;
+                    if let Some(dir) = &self.options.profile_dir {
+                        for profile in &added {
+                            match profile::save_profile(dir, profile) {
+                                Ok(_) => saved += 1,
+                                Err(error) => self.workspace.notice(format!("imported profile not saved: {error}")),
+                            }
+                        }
+                    }
+                    self.ui.profile_message = Some(format!("imported {} profiles ({saved} saved)", added.len()));
+                }
+                FileOutcome::Imported(Err(error)) => {
+                    self.workspace.notice(format!("import failed: {error}"));
+                    self.ui.profile_message = Some(format!("import failed: {error}"));
+                }
+                FileOutcome::Exported(Ok(path)) => {
+                    self.ui.profile_message = Some(format!("exported to {}", path.display()));
+                }
+                FileOutcome::Exported(Err(error)) => {
+                    self.workspace.notice(format!("export failed: {error}"));
+                    self.ui.profile_message = Some(format!("export failed: {error}"));
+                }
+            }
+        }
+    }
+
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         let publish = ctx.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
         if publish {
@@ -352,6 +431,12 @@ impl MqttDeskApp {
 
 impl eframe::App for MqttDeskApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.collect_file_tasks();
+        let dropped: Vec<PathBuf> =
+            ctx.input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).collect());
+        if !dropped.is_empty() {
+            self.apply_action(UiAction::ImportPaths(dropped));
+        }
         if self.drain_events(EVENT_BUDGET) {
             ctx.request_repaint();
         }

@@ -4,6 +4,7 @@
 pub mod app;
 mod composer;
 mod connection;
+mod file_tasks;
 mod inspector;
 mod log;
 mod profile_editor;

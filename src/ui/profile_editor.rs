@@ -99,10 +99,32 @@ pub fn profile_editor_ui(
                 if ui.add_enabled(valid, egui::Button::new("Connect")).clicked() {
                     actions.push(UiAction::Connect);
                 }
-                if let Some(message) = &state.profile_message {
-                    ui.small(message);
-                }
             });
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Import…")
+                    .on_hover_text("mqttdesk .ron files or an MQTTX export (.json); or drop files on the window")
+                    .clicked()
+                {
+                    actions.push(UiAction::ImportProfiles);
+                }
+                if ui.button("Export this profile…").clicked() {
+                    actions.push(UiAction::ExportProfiles { all: false });
+                }
+                if ui.button("Export all profiles…").clicked() {
+                    actions.push(UiAction::ExportProfiles { all: true });
+                }
+                ui.checkbox(&mut state.export_secrets, "Include passwords");
+            });
+            if state.export_secrets {
+                ui.colored_label(
+                    theme::BUSY,
+                    "⚠ Exports will contain passwords in plain text. Only share them with people who may know them.",
+                );
+            }
+            if let Some(message) = &state.profile_message {
+                ui.small(message);
+            }
         });
     state.show_profile_editor = open;
 }

@@ -1,0 +1,90 @@
+//! File dialogs, imports and exports off the UI thread: each runs on a
+//! short-lived named thread and reports back through a bounded channel,
+//! waking the UI when done.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use crate::core::profile_exchange::{ImportError, ImportReport, import_file};
+
+/// What a finished file task reports.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// One file was imported (or failed to).
+    Imported(Result<ImportReport, ImportError>),
+    /// An export was written to this path (or failed).
+    Exported(Result<PathBuf, String>),
+}
+
+/// Runs file work in the background.
+#[derive(Debug)]
+pub struct FileTasks {
+    sender: SyncSender<FileOutcome>,
+    receiver: Receiver<FileOutcome>,
+}
+
+impl Default for FileTasks {
+    fn default() -> Self {
+        let (sender, receiver) = sync_channel(32);
+        Self { sender, receiver }
+    }
+}
+
+impl FileTasks {
+    fn spawn(&self, ctx: &egui::Context, name: &str, work: impl FnOnce(&SyncSender<FileOutcome>) + Send + 'static) {
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
+            work(&sender);
+            ctx.request_repaint();
+        });
+        if let Err(error) = spawned {
+            let _ = self.sender.try_send(FileOutcome::Exported(Err(format!("cannot start a file task: {error}"))));
+        }
+    }
+
+    /// Lets the user pick profile files to import (RON or MQTTX JSON).
+    pub fn import_with_dialog(&self, ctx: &egui::Context) {
+        self.spawn(ctx, "mqttdesk-import-dialog", |sender| {
+            let picked = rfd::FileDialog::new()
+                .set_title("Import connection profiles")
+                .add_filter("Profiles (mqttdesk .ron, MQTTX .json)", &["ron", "json"])
+                .pick_files()
+                .unwrap_or_default();
+            for path in picked {
+                let _ = sender.send(FileOutcome::Imported(import_file(&path)));
+            }
+        });
+    }
+
+    /// Imports files that were dropped on the window.
+    pub fn import_paths(&self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        self.spawn(ctx, "mqttdesk-import", move |sender| {
+            for path in paths {
+                let _ = sender.send(FileOutcome::Imported(import_file(&path)));
+            }
+        });
+    }
+
+    /// Asks where to save an export bundle and writes it there.
+    pub fn export_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
+        self.spawn(ctx, "mqttdesk-export-dialog", move |sender| {
+            let Some(path) = rfd::FileDialog::new()
+                .set_title("Export connection profiles")
+                .set_file_name(file_name)
+                .add_filter("mqttdesk profiles", &["ron"])
+                .save_file()
+            else {
+                return;
+            };
+            let result =
+                crate::core::profile::write_atomically(&path, &text).map(|()| path).map_err(|error| error.to_string());
+            let _ = sender.send(FileOutcome::Exported(result));
+        });
+    }
+
+    /// Finished tasks since the last call.
+    pub fn finished(&self) -> Vec<FileOutcome> {
+        self.receiver.try_iter().collect()
+    }
+}
