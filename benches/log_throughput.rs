@@ -61,15 +61,15 @@ fn main() {
         ..ConnectionProfile::default()
     };
     let mut workspace = Workspace::new(vec![profile.clone()], StoreLimits::default());
-    workspace.profile = profile;
+    workspace.session.profile = profile;
     // Subscribed before connecting: the connect carries the subscription.
     let _ = workspace.subscribe("bench/#", Qos::AtMostOnce).expect("valid filter");
     for command in workspace.connect().expect("profile") {
         engine.send(command).expect("send");
     }
-    wait(&mut engine, &mut workspace, |w| matches!(w.state, ConnectionState::Connected { .. }));
+    wait(&mut engine, &mut workspace, |w| matches!(w.session.state, ConnectionState::Connected { .. }));
     wait(&mut engine, &mut workspace, |w| {
-        w.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+        w.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     });
 
     // The peer: mosquitto_sub on the same broker, same filter, same load.

@@ -37,8 +37,8 @@ fn step_until(harness: &mut Harness<'_, MqttDeskApp>, what: &str, predicate: imp
 
 fn connected(harness: &mut Harness<'_, MqttDeskApp>) {
     step_until(harness, "connected to the embedded broker with '#' granted", |app| {
-        matches!(app.workspace.state, ConnectionState::Connected { .. })
-            && app.workspace.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
+            && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     });
 }
 
@@ -61,8 +61,8 @@ fn starts_the_embedded_broker_and_connects_without_arguments() {
     connected(&mut harness);
     let app = harness.state();
     assert!(matches!(app.workspace.broker, mqttdesk::core::engine::BrokerState::Running { .. }));
-    assert_eq!(app.workspace.subscriptions.len(), 1);
-    assert_eq!(app.workspace.subscriptions[0].filter, "#");
+    assert_eq!(app.workspace.session.subscriptions.len(), 1);
+    assert_eq!(app.workspace.session.subscriptions[0].filter, "#");
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn typed_message_is_published_and_appears_in_the_log() {
     connected(&mut harness);
     replace_text(&mut harness, "Topic", "kittest/hello");
     replace_text_in(&mut harness, Role::MultilineTextInput, "Payload", "{\"greeting\": \"hello from kittest\"}");
-    assert_eq!(harness.state().workspace.draft.topic, "kittest/hello");
+    assert_eq!(harness.state().workspace.session.draft.topic, "kittest/hello");
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "the message in and out of the log", |app| {
         let store = &app.workspace.store;
@@ -92,10 +92,10 @@ fn ctrl_enter_publishes_and_the_delivery_result_is_shown() {
     connected(&mut harness);
     harness.get_by_label("1").click();
     harness.step();
-    assert_eq!(harness.state().workspace.draft.qos, Qos::AtLeastOnce);
+    assert_eq!(harness.state().workspace.session.draft.qos, Qos::AtLeastOnce);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     step_until(&mut harness, "PUBACK shown", |app| {
-        app.workspace.last_delivery.as_ref().and_then(|report| report.outcome.clone())
+        app.workspace.session.last_delivery.as_ref().and_then(|report| report.outcome.clone())
             == Some(mqttdesk::core::engine::DeliveryOutcome::Acknowledged)
     });
     harness.step();
@@ -110,6 +110,7 @@ fn subscription_added_through_the_form_gets_its_suback() {
     harness.get_by_label("Subscribe").click();
     step_until(&mut harness, "SUBACK for the new subscription", |app| {
         app.workspace
+            .session
             .subscriptions
             .iter()
             .any(|s| s.filter == "sensors/+/temperature" && s.status == SubscriptionStatus::Granted(Qos::AtMostOnce))
@@ -129,7 +130,7 @@ fn invalid_filter_shows_its_reason_and_is_not_subscribed() {
     harness.get_by_label("Subscribe").click();
     harness.step();
     harness.step();
-    assert_eq!(harness.state().workspace.subscriptions.len(), 1);
+    assert_eq!(harness.state().workspace.session.subscriptions.len(), 1);
     replace_text(&mut harness, "Topic filter", "a+");
     harness.step();
     assert!(harness.query_by_label_contains("'+' must occupy a whole level").is_some());
@@ -142,8 +143,8 @@ fn clicking_a_subscription_filters_the_log_and_unsubscribe_removes_it() {
     replace_text(&mut harness, "Topic filter", "only/this");
     harness.get_by_label("Subscribe").click();
     step_until(&mut harness, "second SUBACK", |app| {
-        app.workspace.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
-            && app.workspace.subscriptions.len() == 2
+        app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+            && app.workspace.session.subscriptions.len() == 2
     });
     replace_text(&mut harness, "Topic", "only/this");
     harness.get_by_label("Publish").click();
@@ -159,7 +160,7 @@ fn clicking_a_subscription_filters_the_log_and_unsubscribe_removes_it() {
     // Outgoing + incoming on only/this; nothing from something/else.
     assert_eq!(app.visible_log_rows(), 2);
     harness.get_by_label("Unsubscribe from only/this").click();
-    step_until(&mut harness, "UNSUBACK", |app| app.workspace.subscriptions.len() == 1);
+    step_until(&mut harness, "UNSUBACK", |app| app.workspace.session.subscriptions.len() == 1);
     assert!(harness.state().ui.selected_subscription.is_none());
 }
 
@@ -189,7 +190,7 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
     let mut harness = harness();
     connected(&mut harness);
     let payload: Vec<u8> = (0..20 * 1024 * 1024).map(|index: u32| (index % 256) as u8).collect();
-    let connection = harness.state().workspace.connection.expect("connection");
+    let connection = harness.state().workspace.session.connection.expect("connection");
     let message = mqttdesk::core::mqtt::IncomingMessage {
         topic: "huge/binary".into(),
         payload: payload.clone().into(),

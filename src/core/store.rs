@@ -8,7 +8,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
-use crate::core::mqtt::{ConnectionId, Direction, MessageProperties, Qos, SubscriptionId};
+use crate::core::mqtt::{Direction, MessageProperties, Qos, SubscriptionId};
 use crate::core::topic::topic_matches;
 
 /// Default cap on stored messages.
@@ -39,8 +39,8 @@ impl Default for StoreLimits {
 pub struct StoredMessage {
     /// Position in the log since start; never reused, survives eviction of others.
     pub seq: u64,
-    /// The connection it travelled on.
-    pub connection: ConnectionId,
+    /// The connection tab (session) it belongs to.
+    pub session: u64,
     /// When the engine saw it (ms precision is shown).
     pub time: DateTime<Utc>,
     /// In or out.
@@ -206,14 +206,14 @@ pub struct LogFilter {
     pub search: String,
     /// Only messages whose topic matches this MQTT filter (e.g. a subscription's).
     pub topic_filter: Option<String>,
-    /// Only this connection.
-    pub connection: Option<ConnectionId>,
+    /// Only this connection tab (session).
+    pub session: Option<u64>,
 }
 
 impl LogFilter {
     /// True when the filter lets everything through.
     pub fn is_empty(&self) -> bool {
-        self.search.is_empty() && self.topic_filter.is_none() && self.connection.is_none()
+        self.search.is_empty() && self.topic_filter.is_none() && self.session.is_none()
     }
 
     /// True when `message` passes the filter.
@@ -224,7 +224,7 @@ impl LogFilter {
     /// `accepts` with the search text already lower-cased, so a scan over
     /// many messages allocates nothing per message.
     fn accepts_with(&self, message: &StoredMessage, needle: &str) -> bool {
-        if self.connection.is_some_and(|connection| connection != message.connection) {
+        if self.session.is_some_and(|session| session != message.session) {
             return false;
         }
         if let Some(filter) = &self.topic_filter
@@ -400,7 +400,7 @@ mod tests {
     fn message(topic: &str, payload: &[u8]) -> StoredMessage {
         StoredMessage {
             seq: 0,
-            connection: 1,
+            session: 1,
             time: Utc::now(),
             direction: Direction::Incoming,
             topic: Arc::from(topic),
@@ -485,7 +485,7 @@ mod tests {
         let unicode = LogFilter { search: "温度".into(), ..LogFilter::default() };
         assert!(unicode.accepts(&message("家/温度", b"")));
         assert!(unicode.accepts(&message("x", "{\"温度\": 3}".as_bytes())));
-        let by_connection = LogFilter { connection: Some(2), ..LogFilter::default() };
+        let by_connection = LogFilter { session: Some(2), ..LogFilter::default() };
         assert!(!by_connection.accepts(&message("x", b"")));
     }
 

@@ -3,6 +3,7 @@
 //! engine [`Command`]s and engine [`Event`]s into state. No egui here: the
 //! UI renders this and calls its methods, and tests drive it directly.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -136,16 +137,18 @@ pub struct Notice {
     pub text: String,
 }
 
-/// The whole application model.
-#[derive(Debug)]
-pub struct Workspace {
+/// Identifies one connection tab; stable for the tab's life, across
+/// reconnects (each connect gets a new engine [`ConnectionId`]).
+pub type SessionId = u64;
+
+/// One connection tab: its profile, state, subscriptions and composer.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Stable id; messages in the shared log are tagged with it.
+    pub id: SessionId,
     /// The connection settings being edited / used.
     pub profile: ConnectionProfile,
-    /// Known profiles to pick from.
-    pub profiles: Vec<ConnectionProfile>,
-    /// Index in `profiles` of the profile that tracks the embedded broker.
-    pub embedded_profile_name: String,
-    /// The current connection id, if a connect was issued.
+    /// The engine connection of the latest connect, if any.
     pub connection: Option<ConnectionId>,
     /// Its state.
     pub state: ConnectionState,
@@ -153,7 +156,66 @@ pub struct Workspace {
     pub subscriptions: Vec<Subscription>,
     /// The composer.
     pub draft: PublishDraft,
-    /// The message log.
+    /// The last publish's progress.
+    pub last_delivery: Option<DeliveryReport>,
+}
+
+impl Session {
+    fn new(id: SessionId, profile: ConnectionProfile) -> Self {
+        Self {
+            id,
+            profile,
+            connection: None,
+            state: ConnectionState::Disconnected,
+            subscriptions: Vec::new(),
+            draft: PublishDraft::default(),
+            last_delivery: None,
+        }
+    }
+
+    /// True while a connection exists in any state but Disconnected/Failed.
+    pub fn is_active(&self) -> bool {
+        self.connection.is_some() && !matches!(self.state, ConnectionState::Disconnected | ConnectionState::Failed(_))
+    }
+
+    /// A short tab title.
+    pub fn title(&self) -> String {
+        self.profile.name.clone()
+    }
+
+    /// The most specific subscription matching a topic (most literal
+    /// levels; the earliest added on a tie), which gives a row its colour:
+    /// `sensors/+/temp` wins over `#` for `sensors/a/temp`.
+    pub fn subscription_for(&self, topic: &str) -> Option<SubscriptionId> {
+        let mut best: Option<(usize, SubscriptionId)> = None;
+        for subscription in self.subscriptions.iter().filter(|s| s.status != SubscriptionStatus::Removing) {
+            if !topic_matches(&subscription.filter, topic) {
+                continue;
+            }
+            let literal_levels = subscription.filter.split('/').filter(|level| *level != "+" && *level != "#").count();
+            if best.is_none_or(|(score, _)| literal_levels > score) {
+                best = Some((literal_levels, subscription.id));
+            }
+        }
+        best.map(|(_, id)| id)
+    }
+}
+
+/// The whole application model: the active connection tab, the others in
+/// the background, and what they share (profiles, log, broker, notices).
+#[derive(Debug)]
+pub struct Workspace {
+    /// The active connection tab.
+    pub session: Session,
+    /// The other tabs.
+    pub background: Vec<Session>,
+    /// Tab order, by session id.
+    pub tab_order: Vec<SessionId>,
+    /// Known profiles to pick from.
+    pub profiles: Vec<ConnectionProfile>,
+    /// Name of the profile that tracks the embedded broker.
+    pub embedded_profile_name: String,
+    /// The message log shared by all tabs (messages carry their session id).
     pub store: MessageStore,
     /// Incoming messages per second.
     pub rate_in: RateMeter,
@@ -161,8 +223,6 @@ pub struct Workspace {
     pub rate_out: RateMeter,
     /// The embedded broker's state.
     pub broker: BrokerState,
-    /// The last publish's progress.
-    pub last_delivery: Option<DeliveryReport>,
     /// Recent warnings and errors, newest last.
     pub notices: Vec<Notice>,
     /// Connect to the embedded broker as soon as it is running.
@@ -172,6 +232,8 @@ pub struct Workspace {
     next_connection: ConnectionId,
     next_subscription: SubscriptionId,
     next_request: u64,
+    next_session: SessionId,
+    connection_sessions: HashMap<ConnectionId, SessionId>,
     clock_origin: Instant,
 }
 
@@ -185,23 +247,22 @@ impl Workspace {
         let saved = profile.subscriptions.clone();
         let mut workspace = Self {
             embedded_profile_name: profile.name.clone(),
-            profile,
+            session: Session::new(1, profile),
+            background: Vec::new(),
+            tab_order: vec![1],
             profiles,
-            connection: None,
-            state: ConnectionState::Disconnected,
-            subscriptions: Vec::new(),
-            draft: PublishDraft::default(),
             store: MessageStore::new(limits),
             rate_in: RateMeter::default(),
             rate_out: RateMeter::default(),
             broker: BrokerState::Stopped,
-            last_delivery: None,
             notices: Vec::new(),
             auto_connect_embedded: false,
             profile_problems: Vec::new(),
             next_connection: 1,
             next_subscription: 1,
             next_request: 1,
+            next_session: 2,
+            connection_sessions: HashMap::new(),
             clock_origin: Instant::now(),
         };
         workspace.load_saved_subscriptions(&saved);
@@ -221,12 +282,74 @@ impl Workspace {
         Command::StartBroker(config)
     }
 
-    /// True while a connection exists in any state but Disconnected/Failed.
+    /// True while the active tab's connection exists in any state but Disconnected/Failed.
     pub fn is_active(&self) -> bool {
-        self.connection.is_some() && !matches!(self.state, ConnectionState::Disconnected | ConnectionState::Failed(_))
+        self.session.is_active()
     }
 
-    /// Selects a profile by name into the editor.
+    /// Opens a new tab with a copy of a profile and makes it active.
+    pub fn open_session(&mut self, profile: ConnectionProfile) -> SessionId {
+        let id = self.next_session;
+        self.next_session += 1;
+        let saved = profile.subscriptions.clone();
+        let previous = std::mem::replace(&mut self.session, Session::new(id, profile));
+        self.background.push(previous);
+        self.tab_order.push(id);
+        self.load_saved_subscriptions(&saved);
+        id
+    }
+
+    /// Makes a tab active.
+    pub fn activate(&mut self, id: SessionId) {
+        if self.session.id == id {
+            return;
+        }
+        if let Some(index) = self.background.iter().position(|session| session.id == id) {
+            std::mem::swap(&mut self.session, &mut self.background[index]);
+        }
+    }
+
+    /// Closes a tab (never the last one); returns the command that
+    /// disconnects it cleanly, if it was connected.
+    pub fn close_session(&mut self, id: SessionId) -> Option<Command> {
+        if self.tab_order.len() <= 1 {
+            return None;
+        }
+        let position = self.tab_order.iter().position(|tab| *tab == id)?;
+        if self.session.id == id {
+            let neighbour = if position > 0 { self.tab_order[position - 1] } else { self.tab_order[position + 1] };
+            self.activate(neighbour);
+        }
+        let index = self.background.iter().position(|session| session.id == id)?;
+        let closed = self.background.remove(index);
+        self.tab_order.remove(position);
+        closed.connection.map(|connection| Command::Disconnect { connection })
+    }
+
+    /// The tabs in order, with a flag for the active one.
+    pub fn tabs(&self) -> Vec<(&Session, bool)> {
+        self.tab_order
+            .iter()
+            .filter_map(|id| {
+                if self.session.id == *id {
+                    Some((&self.session, true))
+                } else {
+                    self.background.iter().find(|session| session.id == *id).map(|session| (session, false))
+                }
+            })
+            .collect()
+    }
+
+    /// A tab by id.
+    pub fn session_by_id(&self, id: SessionId) -> Option<&Session> {
+        if self.session.id == id { Some(&self.session) } else { self.background.iter().find(|s| s.id == id) }
+    }
+
+    fn session_by_connection_mut(&mut self, connection: ConnectionId) -> Option<&mut Session> {
+        find_session(&mut self.session, &mut self.background, &self.connection_sessions, connection)
+    }
+
+    /// Selects a profile by name into the active tab's editor.
     /// While disconnected, the profile's saved subscriptions replace the
     /// current list; while connected, the list is left alone.
     pub fn select_profile(&mut self, name: &str) {
@@ -234,17 +357,17 @@ impl Workspace {
             if !self.is_active() {
                 self.load_saved_subscriptions(&profile.subscriptions);
             }
-            self.profile = profile;
+            self.session.profile = profile;
         }
     }
 
     fn load_saved_subscriptions(&mut self, saved: &[SavedSubscription]) {
-        self.subscriptions.clear();
+        self.session.subscriptions.clear();
         for subscription in saved {
             let id = self.next_subscription;
             self.next_subscription += 1;
             let colour = subscription.colour.map_or_else(|| self.free_colour(id), |c| c % SUBSCRIPTION_PALETTE_SIZE);
-            self.subscriptions.push(Subscription {
+            self.session.subscriptions.push(Subscription {
                 id,
                 filter: subscription.filter.clone(),
                 qos: subscription.qos,
@@ -257,7 +380,7 @@ impl Workspace {
     }
 
     fn free_colour(&self, id: SubscriptionId) -> usize {
-        let used: Vec<usize> = self.subscriptions.iter().map(|s| s.colour).collect();
+        let used: Vec<usize> = self.session.subscriptions.iter().map(|s| s.colour).collect();
         (0..SUBSCRIPTION_PALETTE_SIZE)
             .find(|colour| !used.contains(colour))
             .unwrap_or(id as usize % SUBSCRIPTION_PALETTE_SIZE)
@@ -280,9 +403,10 @@ impl Workspace {
         profiles
     }
 
-    /// Writes the current subscriptions into the edited profile (before saving it).
+    /// Writes the active tab's subscriptions into its profile (before saving it).
     pub fn capture_subscriptions(&mut self) {
-        self.profile.subscriptions = self
+        self.session.profile.subscriptions = self
+            .session
             .subscriptions
             .iter()
             .filter(|s| s.status != SubscriptionStatus::Removing)
@@ -297,53 +421,55 @@ impl Workspace {
             .collect();
     }
 
-    /// Connects with the edited profile (replacing any current connection).
+    /// Connects the active tab with its profile (replacing its current connection).
     pub fn connect(&mut self) -> Result<Vec<Command>, ProfileError> {
-        self.profile.validate()?;
+        self.session.profile.validate()?;
         let mut commands = Vec::new();
-        if let Some(old) = self.connection.take() {
+        if let Some(old) = self.session.connection.take() {
             commands.push(Command::Disconnect { connection: old });
         }
         let id = self.next_connection;
         self.next_connection += 1;
-        self.connection = Some(id);
-        self.state = ConnectionState::Connecting { attempt: 1 };
-        for subscription in &mut self.subscriptions {
+        self.connection_sessions.insert(id, self.session.id);
+        self.session.connection = Some(id);
+        self.session.state = ConnectionState::Connecting { attempt: 1 };
+        for subscription in &mut self.session.subscriptions {
             subscription.status = SubscriptionStatus::Pending;
         }
         commands.push(Command::Connect {
             connection: id,
-            profile: Box::new(self.profile.clone()),
+            profile: Box::new(self.session.profile.clone()),
             subscriptions: self.subscription_specs(),
         });
         Ok(commands)
     }
 
-    /// Disconnects the current connection, if any.
+    /// Disconnects the active tab, if connected.
     pub fn disconnect(&mut self) -> Option<Command> {
-        let connection = self.connection?;
+        let connection = self.session.connection?;
         Some(Command::Disconnect { connection })
     }
 
     fn subscription_specs(&self) -> Vec<SubscriptionSpec> {
-        self.subscriptions
+        self.session
+            .subscriptions
             .iter()
             .filter(|s| s.status != SubscriptionStatus::Removing)
             .map(|s| SubscriptionSpec { id: s.id, filter: s.filter.clone(), qos: s.qos, options: s.options })
             .collect()
     }
 
-    /// Adds a subscription; returns the command to send if connected.
+    /// Adds a subscription to the active tab; returns the command to send if connected.
     pub fn subscribe(&mut self, filter: &str, qos: Qos) -> Result<Option<Command>, SubscribeError> {
         let filter = filter.trim();
         validate_topic_filter(filter)?;
-        if self.subscriptions.iter().any(|s| s.filter == filter) {
+        if self.session.subscriptions.iter().any(|s| s.filter == filter) {
             return Err(SubscribeError::Duplicate(filter.to_owned()));
         }
         let id = self.next_subscription;
         self.next_subscription += 1;
         let colour = self.free_colour(id);
-        self.subscriptions.push(Subscription {
+        self.session.subscriptions.push(Subscription {
             id,
             filter: filter.to_owned(),
             qos,
@@ -357,16 +483,16 @@ impl Workspace {
         }))
     }
 
-    /// Removes a subscription; returns the command to send if connected.
+    /// Removes a subscription of the active tab; returns the command to send if connected.
     pub fn unsubscribe(&mut self, id: SubscriptionId) -> Option<Command> {
-        let index = self.subscriptions.iter().position(|s| s.id == id)?;
+        let index = self.session.subscriptions.iter().position(|s| s.id == id)?;
         match self.live_connection() {
             Some(connection) => {
-                self.subscriptions[index].status = SubscriptionStatus::Removing;
+                self.session.subscriptions[index].status = SubscriptionStatus::Removing;
                 Some(Command::Unsubscribe { connection, subscription: id })
             }
             None => {
-                self.subscriptions.remove(index);
+                self.session.subscriptions.remove(index);
                 self.retag_log();
                 None
             }
@@ -374,58 +500,50 @@ impl Workspace {
     }
 
     fn live_connection(&self) -> Option<ConnectionId> {
-        self.connection.filter(|_| self.is_active())
+        self.session.connection.filter(|_| self.is_active())
     }
 
-    /// Validates the composer and returns the publish command.
+    /// Validates the active tab's composer and returns the publish command.
     pub fn publish(&mut self) -> Result<Command, PublishError> {
-        let topic = self.draft.topic.clone();
+        let draft = &self.session.draft;
+        let topic = draft.topic.clone();
         validate_topic_name(&topic)?;
-        let payload = encode_payload(&self.draft.payload, self.draft.format)?;
-        let connection = match (&self.state, self.connection) {
+        let payload = encode_payload(&draft.payload, draft.format)?;
+        let (qos, retain) = (draft.qos, draft.retain);
+        let connection = match (&self.session.state, self.session.connection) {
             (ConnectionState::Connected { .. }, Some(connection)) => connection,
             _ => return Err(PublishError::NotConnected),
         };
         let id = self.next_request;
         self.next_request += 1;
-        let qos = self.draft.qos;
-        self.last_delivery =
+        self.session.last_delivery =
             Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
         Ok(Command::Publish {
             connection,
-            request: PublishRequest { id, topic, payload: Bytes::from(payload), qos, retain: self.draft.retain },
+            request: PublishRequest { id, topic, payload: Bytes::from(payload), qos, retain },
         })
     }
 
-    /// The most specific subscription matching a topic (most literal
-    /// levels; the earliest added on a tie), which gives a row its colour:
-    /// `sensors/+/temp` wins over `#` for `sensors/a/temp`.
+    /// The most specific subscription of the active tab matching a topic.
     pub fn subscription_for(&self, topic: &str) -> Option<SubscriptionId> {
-        let mut best: Option<(usize, SubscriptionId)> = None;
-        for subscription in self.subscriptions.iter().filter(|s| s.status != SubscriptionStatus::Removing) {
-            if !topic_matches(&subscription.filter, topic) {
-                continue;
-            }
-            let literal_levels = subscription.filter.split('/').filter(|level| *level != "+" && *level != "#").count();
-            if best.is_none_or(|(score, _)| literal_levels > score) {
-                best = Some((literal_levels, subscription.id));
-            }
-        }
-        best.map(|(_, id)| id)
+        self.session.subscription_for(topic)
     }
 
-    /// A subscription by id.
+    /// A subscription by id, in any tab.
     pub fn subscription(&self, id: SubscriptionId) -> Option<&Subscription> {
-        self.subscriptions.iter().find(|s| s.id == id)
+        std::iter::once(&self.session)
+            .chain(self.background.iter())
+            .flat_map(|session| session.subscriptions.iter())
+            .find(|s| s.id == id)
     }
 
+    /// Re-colours the active tab's logged messages after its subscriptions changed.
     fn retag_log(&mut self) {
-        let mut store = std::mem::take(&mut self.store);
-        store.retag(|message| match message.direction {
-            Direction::Outgoing => None,
-            Direction::Incoming => self.subscription_for(&message.topic),
+        let session = &self.session;
+        self.store.retag(|message| match message.direction {
+            Direction::Incoming if message.session == session.id => session.subscription_for(&message.topic),
+            _ => message.subscription,
         });
-        self.store = store;
     }
 
     /// Records a warning or error for the notices list.
@@ -478,7 +596,8 @@ impl Workspace {
 
     fn point_embedded_profile_at(&mut self, addr: SocketAddr) {
         let name = self.embedded_profile_name.clone();
-        for profile in self.profiles.iter_mut().chain(std::iter::once(&mut self.profile)) {
+        let tabs = std::iter::once(&mut self.session).chain(self.background.iter_mut()).map(|s| &mut s.profile);
+        for profile in self.profiles.iter_mut().chain(tabs) {
             if profile.name == name {
                 profile.host = addr.ip().to_string();
                 profile.port = addr.port();
@@ -487,35 +606,49 @@ impl Workspace {
     }
 
     fn apply_connection(&mut self, connection: ConnectionId, at: DateTime<Utc>, event: ConnectionEvent) {
-        let current = self.connection == Some(connection);
+        let now_ms = self.now_ms();
+        let mut notices = Vec::new();
+        let mut retag = false;
+        let Some(session) =
+            find_session(&mut self.session, &mut self.background, &self.connection_sessions, connection)
+        else {
+            return;
+        };
+        let current = session.connection == Some(connection);
+        let session_id = session.id;
+        let title = session.title();
         match event {
-            ConnectionEvent::Messages(batch) => self.ingest(connection, batch),
+            ConnectionEvent::Messages(batch) => {
+                let count = batch.len() as u64;
+                ingest(&mut self.store, session, batch);
+                self.rate_in.record(now_ms, count);
+            }
             ConnectionEvent::State(state) => {
                 if !current {
                     return;
                 }
                 match &state {
-                    ConnectionState::Failed(failure) => self.notice(format!("connection failed: {failure}")),
+                    ConnectionState::Failed(failure) => notices.push(format!("{title}: connection failed: {failure}")),
                     ConnectionState::Reconnecting { error, .. } => {
-                        for subscription in &mut self.subscriptions {
+                        for subscription in &mut session.subscriptions {
                             if subscription.status != SubscriptionStatus::Removing {
                                 subscription.status = SubscriptionStatus::Pending;
                             }
                         }
-                        self.notice(format!("connection lost: {error}"));
+                        notices.push(format!("{title}: connection lost: {error}"));
                     }
                     ConnectionState::Disconnected => {
-                        self.subscriptions.retain(|s| s.status != SubscriptionStatus::Removing);
-                        for subscription in &mut self.subscriptions {
+                        session.subscriptions.retain(|s| s.status != SubscriptionStatus::Removing);
+                        for subscription in &mut session.subscriptions {
                             subscription.status = SubscriptionStatus::Pending;
                         }
                     }
                     _ => {}
                 }
-                self.state = state;
+                session.state = state;
             }
             ConnectionEvent::Subscribed { subscription, outcome } => {
-                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription)
+                if let Some(entry) = session.subscriptions.iter_mut().find(|s| s.id == subscription)
                     && entry.status != SubscriptionStatus::Removing
                 {
                     entry.status = match outcome {
@@ -525,23 +658,23 @@ impl Workspace {
                 }
             }
             ConnectionEvent::SubscriptionResumed { subscription } => {
-                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription) {
+                if let Some(entry) = session.subscriptions.iter_mut().find(|s| s.id == subscription) {
                     entry.status = SubscriptionStatus::Resumed;
                 }
             }
             ConnectionEvent::SubscriptionFailed { subscription, reason } => {
-                if let Some(entry) = self.subscriptions.iter_mut().find(|s| s.id == subscription) {
+                if let Some(entry) = session.subscriptions.iter_mut().find(|s| s.id == subscription) {
                     entry.status = SubscriptionStatus::Failed(reason);
                 }
             }
             ConnectionEvent::Unsubscribed { subscription } => {
-                self.subscriptions.retain(|s| s.id != subscription);
-                self.retag_log();
+                session.subscriptions.retain(|s| s.id != subscription);
+                retag = true;
             }
             ConnectionEvent::PublishSent { message, .. } => {
-                let stored = StoredMessage {
+                self.store.push(StoredMessage {
                     seq: 0,
-                    connection,
+                    session: session_id,
                     time: at,
                     direction: Direction::Outgoing,
                     topic: Arc::from(message.topic.as_str()),
@@ -550,52 +683,75 @@ impl Workspace {
                     retain: message.retain,
                     subscription: None,
                     properties: None,
-                };
-                self.store.push(stored);
-                let now_ms = self.now_ms();
+                });
                 self.rate_out.record(now_ms, 1);
             }
             ConnectionEvent::Delivery { request, outcome, round_trip } => {
-                if let Some(report) = self.last_delivery.as_mut().filter(|report| report.request == request) {
+                if let Some(report) = session.last_delivery.as_mut().filter(|report| report.request == request) {
                     report.round_trip = round_trip;
                     report.outcome = Some(outcome.clone());
                 }
                 if let DeliveryOutcome::Failed(reason) | DeliveryOutcome::Refused(reason) = &outcome {
-                    self.notice(format!("publish #{request} failed: {reason}"));
+                    notices.push(format!("{title}: publish #{request} failed: {reason}"));
                 }
             }
         }
-    }
-
-    fn ingest(&mut self, connection: ConnectionId, batch: Vec<(DateTime<Utc>, crate::core::mqtt::IncomingMessage)>) {
-        let count = batch.len() as u64;
-        let mut last_topic: Option<(Arc<str>, Option<SubscriptionId>)> = None;
-        for (time, message) in batch {
-            // Consecutive messages often share a topic: reuse its allocation and match.
-            let (topic, subscription) = match &last_topic {
-                Some((topic, subscription)) if **topic == *message.topic => (topic.clone(), *subscription),
-                _ => {
-                    let topic: Arc<str> = Arc::from(message.topic.as_str());
-                    let subscription = self.subscription_for(&topic);
-                    last_topic = Some((topic.clone(), subscription));
-                    (topic, subscription)
-                }
-            };
-            self.store.push(StoredMessage {
-                seq: 0,
-                connection,
-                time,
-                direction: Direction::Incoming,
-                topic,
-                payload: message.payload,
-                qos: message.qos,
-                retain: message.retain,
-                subscription,
-                properties: message.properties,
-            });
+        if retag {
+            let session = self.session_by_connection_mut(connection).map(|session| session.clone());
+            if let Some(session) = session {
+                self.store.retag(|message| match message.direction {
+                    Direction::Incoming if message.session == session.id => session.subscription_for(&message.topic),
+                    _ => message.subscription,
+                });
+            }
         }
-        let now_ms = self.now_ms();
-        self.rate_in.record(now_ms, count);
+        for notice in notices {
+            self.notice(notice);
+        }
+    }
+}
+
+/// The tab a connection belongs to.
+fn find_session<'a>(
+    active: &'a mut Session,
+    background: &'a mut [Session],
+    connection_sessions: &HashMap<ConnectionId, SessionId>,
+    connection: ConnectionId,
+) -> Option<&'a mut Session> {
+    let id = *connection_sessions.get(&connection)?;
+    if active.id == id { Some(active) } else { background.iter_mut().find(|session| session.id == id) }
+}
+
+/// Stores a batch of received messages, tagged with their tab and colour.
+fn ingest(
+    store: &mut MessageStore,
+    session: &Session,
+    batch: Vec<(DateTime<Utc>, crate::core::mqtt::IncomingMessage)>,
+) {
+    let mut last_topic: Option<(Arc<str>, Option<SubscriptionId>)> = None;
+    for (time, message) in batch {
+        // Consecutive messages often share a topic: reuse its allocation and match.
+        let (topic, subscription) = match &last_topic {
+            Some((topic, subscription)) if **topic == *message.topic => (topic.clone(), *subscription),
+            _ => {
+                let topic: Arc<str> = Arc::from(message.topic.as_str());
+                let subscription = session.subscription_for(&topic);
+                last_topic = Some((topic.clone(), subscription));
+                (topic, subscription)
+            }
+        };
+        store.push(StoredMessage {
+            seq: 0,
+            session: session.id,
+            time,
+            direction: Direction::Incoming,
+            topic,
+            payload: message.payload,
+            qos: message.qos,
+            retain: message.retain,
+            subscription,
+            properties: message.properties,
+        });
     }
 }
 
@@ -612,7 +768,7 @@ mod tests {
     fn connected(workspace: &mut Workspace) -> ConnectionId {
         let commands = workspace.connect().expect("valid profile");
         assert!(matches!(commands.last(), Some(Command::Connect { .. })));
-        let id = workspace.connection.expect("id");
+        let id = workspace.session.connection.expect("id");
         workspace.apply(event(EventKind::Connection {
             connection: id,
             event: ConnectionEvent::State(ConnectionState::Connected { session_present: false, client_id: "c".into() }),
@@ -644,8 +800,8 @@ mod tests {
         let id = connected(&mut workspace);
         let command = workspace.subscribe("b/+", Qos::ExactlyOnce).expect("valid");
         assert!(matches!(command, Some(Command::Subscribe { .. })));
-        assert_ne!(workspace.subscriptions[0].colour, workspace.subscriptions[1].colour);
-        let second = workspace.subscriptions[1].id;
+        assert_ne!(workspace.session.subscriptions[0].colour, workspace.session.subscriptions[1].colour);
+        let second = workspace.session.subscriptions[1].id;
         workspace.apply(event(EventKind::Connection {
             connection: id,
             event: ConnectionEvent::Subscribed {
@@ -653,13 +809,13 @@ mod tests {
                 outcome: SubscribeOutcome::Granted(Qos::AtLeastOnce),
             },
         }));
-        assert_eq!(workspace.subscriptions[1].status, SubscriptionStatus::Granted(Qos::AtLeastOnce));
+        assert_eq!(workspace.session.subscriptions[1].status, SubscriptionStatus::Granted(Qos::AtLeastOnce));
         assert!(matches!(workspace.unsubscribe(second), Some(Command::Unsubscribe { .. })));
         workspace.apply(event(EventKind::Connection {
             connection: id,
             event: ConnectionEvent::Unsubscribed { subscription: second },
         }));
-        assert_eq!(workspace.subscriptions.len(), 1);
+        assert_eq!(workspace.session.subscriptions.len(), 1);
     }
 
     #[test]
@@ -667,12 +823,12 @@ mod tests {
         let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
         assert!(matches!(workspace.publish(), Err(PublishError::NotConnected)));
         let _ = connected(&mut workspace);
-        workspace.draft.topic = "a/+".into();
+        workspace.session.draft.topic = "a/+".into();
         assert!(matches!(workspace.publish(), Err(PublishError::Topic(TopicError::WildcardInName('+')))));
-        workspace.draft.topic = "a/b".into();
-        workspace.draft.payload = "{oops".into();
+        workspace.session.draft.topic = "a/b".into();
+        workspace.session.draft.payload = "{oops".into();
         assert!(matches!(workspace.publish(), Err(PublishError::Payload(PayloadError::Json { .. }))));
-        workspace.draft.format = PayloadFormat::Text;
+        workspace.session.draft.format = PayloadFormat::Text;
         let command = workspace.publish().expect("valid");
         let Command::Publish { request, .. } = command else { panic!("not a publish") };
         assert_eq!(&request.payload[..], b"{oops");
@@ -703,9 +859,9 @@ mod tests {
         }));
         assert_eq!(workspace.store.len(), 2);
         // The specific filter wins over '#'; other topics fall back to '#'.
-        assert_eq!(workspace.store.at(0).and_then(|m| m.subscription), Some(workspace.subscriptions[1].id));
-        assert_eq!(workspace.store.at(1).and_then(|m| m.subscription), Some(workspace.subscriptions[0].id));
-        let hash = workspace.subscriptions[0].id;
+        assert_eq!(workspace.store.at(0).and_then(|m| m.subscription), Some(workspace.session.subscriptions[1].id));
+        assert_eq!(workspace.store.at(1).and_then(|m| m.subscription), Some(workspace.session.subscriptions[0].id));
+        let hash = workspace.session.subscriptions[0].id;
         let _ = workspace.unsubscribe(hash);
         workspace.apply(event(EventKind::Connection {
             connection: id,
@@ -732,20 +888,20 @@ mod tests {
         };
         let plain = ConnectionProfile { name: "plain".into(), ..ConnectionProfile::default() };
         let mut workspace = Workspace::new(vec![plain, saved], StoreLimits::default());
-        assert!(workspace.subscriptions.is_empty());
+        assert!(workspace.session.subscriptions.is_empty());
         workspace.select_profile("with subs");
-        let filters: Vec<&str> = workspace.subscriptions.iter().map(|s| s.filter.as_str()).collect();
+        let filters: Vec<&str> = workspace.session.subscriptions.iter().map(|s| s.filter.as_str()).collect();
         assert_eq!(filters, vec!["a/#", "b/+"]);
-        assert_eq!(workspace.subscriptions[0].colour, 4);
-        assert!(workspace.subscriptions[1].options.no_local);
+        assert_eq!(workspace.session.subscriptions[0].colour, 4);
+        assert!(workspace.session.subscriptions[1].options.no_local);
         assert!(matches!(workspace.subscribe("c", Qos::ExactlyOnce), Ok(None)));
         workspace.capture_subscriptions();
-        assert_eq!(workspace.profile.subscriptions.len(), 3);
-        assert_eq!(workspace.profile.subscriptions[2].qos, Qos::ExactlyOnce);
+        assert_eq!(workspace.session.profile.subscriptions.len(), 3);
+        assert_eq!(workspace.session.profile.subscriptions[2].qos, Qos::ExactlyOnce);
         // While connected, picking another profile keeps the live subscriptions.
         let _ = connected(&mut workspace);
         workspace.select_profile("plain");
-        assert_eq!(workspace.subscriptions.len(), 3);
+        assert_eq!(workspace.session.subscriptions.len(), 3);
     }
 
     #[test]
@@ -756,7 +912,7 @@ mod tests {
             connection: id,
             event: ConnectionEvent::State(ConnectionState::Failed(ConnectionFailure::BadCredentials)),
         }));
-        assert_eq!(workspace.state, ConnectionState::Failed(ConnectionFailure::BadCredentials));
+        assert_eq!(workspace.session.state, ConnectionState::Failed(ConnectionFailure::BadCredentials));
         assert!(workspace.notices.iter().any(|notice| notice.text.contains("bad user name")));
         assert!(!workspace.is_active());
     }

@@ -190,7 +190,7 @@ impl MqttDeskApp {
             workspace.profile_problems.push(error.to_string());
         }
         if let Some(initial) = &options.initial_profile {
-            workspace.profile = initial.clone();
+            workspace.session.profile = initial.clone();
         }
         let engine = match Engine::start(waker) {
             Ok(engine) => Some(engine),
@@ -216,7 +216,7 @@ impl MqttDeskApp {
         if app.options.connect_on_start && app.options.initial_profile.is_some() {
             app.apply_action(UiAction::Connect);
         }
-        if app.workspace.subscriptions.is_empty() {
+        if app.workspace.session.subscriptions.is_empty() {
             // A useful start: see everything on the broker.
             let _ = app.workspace.subscribe("#", Qos::AtMostOnce);
         }
@@ -266,7 +266,11 @@ impl MqttDeskApp {
         if self.ui.selected_subscription.is_some() && topic_filter.is_none() {
             self.ui.selected_subscription = None;
         }
-        self.ui.log_view.set_filter(LogFilter { search: self.ui.search.clone(), topic_filter, connection: None });
+        self.ui.log_view.set_filter(LogFilter {
+            search: self.ui.search.clone(),
+            topic_filter,
+            session: Some(self.workspace.session.id),
+        });
         let progress = self.ui.log_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
         self.ui.view_progress = (progress != ViewProgress::Complete).then_some(progress);
     }
@@ -295,9 +299,9 @@ impl MqttDeskApp {
             UiAction::SaveProfile => {
                 self.workspace.capture_subscriptions();
                 self.ui.profile_message = Some(match &self.options.profile_dir {
-                    Some(dir) => match profile::save_profile(dir, &self.workspace.profile) {
+                    Some(dir) => match profile::save_profile(dir, &self.workspace.session.profile) {
                         Ok(path) => {
-                            let saved = self.workspace.profile.clone();
+                            let saved = self.workspace.session.profile.clone();
                             match self.workspace.profiles.iter_mut().find(|p| p.name == saved.name) {
                                 Some(existing) => *existing = saved,
                                 None => self.workspace.profiles.push(saved),
@@ -344,11 +348,12 @@ impl MqttDeskApp {
             }
             UiAction::ExportProfiles { all } => {
                 self.workspace.capture_subscriptions();
-                let profiles = if all { self.workspace.profiles.clone() } else { vec![self.workspace.profile.clone()] };
+                let profiles =
+                    if all { self.workspace.profiles.clone() } else { vec![self.workspace.session.profile.clone()] };
                 let file_name = if all {
                     "mqttdesk-profiles.ron".to_owned()
                 } else {
-                    format!("{}.ron", self.workspace.profile.file_stem())
+                    format!("{}.ron", self.workspace.session.profile.file_stem())
                 };
                 match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
                     Ok(text) => {
@@ -443,7 +448,7 @@ impl eframe::App for MqttDeskApp {
         if self.ui.view_progress.is_some() {
             ctx.request_repaint();
         }
-        match self.workspace.state {
+        match self.workspace.session.state {
             // The countdown and rates change without events.
             ConnectionState::Reconnecting { .. } => ctx.request_repaint_after(Duration::from_millis(250)),
             _ => {

@@ -15,7 +15,7 @@ const LIVE_VALIDATION_LIMIT: usize = 256 * 1024;
 /// Draws the composer.
 pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     ui.add_space(4.0);
-    let draft = &mut workspace.draft;
+    let draft = &mut workspace.session.draft;
     ui.horizontal(|ui| {
         ui.strong("New message");
         let topic_label = ui.label("Topic");
@@ -59,7 +59,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         }
         (None, None) => delivery_ui(ui, workspace),
     });
-    let draft = &mut workspace.draft;
+    let draft = &mut workspace.session.draft;
     let payload_label = ui
         .horizontal(|ui| {
             let label = ui.label("Payload");
@@ -107,7 +107,7 @@ fn live_validation(topic: &str, payload: &str, format: PayloadFormat) -> Option<
 }
 
 fn delivery_ui(ui: &mut egui::Ui, workspace: &Workspace) {
-    let Some(report) = &workspace.last_delivery else {
+    let Some(report) = &workspace.session.last_delivery else {
         ui.weak("Ready. QoS 1 and 2 publishes report the broker's acknowledgement here.");
         return;
     };

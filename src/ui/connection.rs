@@ -17,56 +17,56 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Profile");
         egui::ComboBox::from_id_salt("profile-picker")
-            .selected_text(workspace.profile.name.clone())
+            .selected_text(workspace.session.profile.name.clone())
             .width(170.0)
             .show_ui(ui, |ui| {
                 for profile in &workspace.profiles {
-                    if ui.selectable_label(profile.name == workspace.profile.name, &profile.name).clicked() {
+                    if ui.selectable_label(profile.name == workspace.session.profile.name, &profile.name).clicked() {
                         actions.push(UiAction::SelectProfile(profile.name.clone()));
                     }
                 }
             })
             .response
             .labelled_by(label.id);
-        labelled_text(ui, "Name", &mut workspace.profile.name, 120.0);
-        labelled_text(ui, "Host", &mut workspace.profile.host, 150.0);
+        labelled_text(ui, "Name", &mut workspace.session.profile.name, 120.0);
+        labelled_text(ui, "Host", &mut workspace.session.profile.host, 150.0);
         let port_label = ui.label("Port");
-        ui.add(egui::DragValue::new(&mut workspace.profile.port).range(1..=65_535)).labelled_by(port_label.id);
+        ui.add(egui::DragValue::new(&mut workspace.session.profile.port).range(1..=65_535)).labelled_by(port_label.id);
         let version_label = ui.label("Version");
         egui::ComboBox::from_id_salt("protocol-version")
-            .selected_text(workspace.profile.protocol.to_string())
+            .selected_text(workspace.session.profile.protocol.to_string())
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut workspace.profile.protocol, ProtocolVersion::V311, "MQTT 3.1.1");
-                ui.selectable_value(&mut workspace.profile.protocol, ProtocolVersion::V5, "MQTT 5.0");
+                ui.selectable_value(&mut workspace.session.profile.protocol, ProtocolVersion::V311, "MQTT 3.1.1");
+                ui.selectable_value(&mut workspace.session.profile.protocol, ProtocolVersion::V5, "MQTT 5.0");
             })
             .response
             .labelled_by(version_label.id);
         let transport_label = ui.label("Transport");
         egui::ComboBox::from_id_salt("transport")
-            .selected_text(workspace.profile.transport.label())
+            .selected_text(workspace.session.profile.transport.label())
             .show_ui(ui, |ui| {
                 for transport in TransportKind::ALL {
-                    ui.selectable_value(&mut workspace.profile.transport, transport, transport.label());
+                    ui.selectable_value(&mut workspace.session.profile.transport, transport, transport.label());
                 }
             })
             .response
             .labelled_by(transport_label.id);
     });
     ui.horizontal_wrapped(|ui| {
-        labelled_text(ui, "Client ID", &mut workspace.profile.client_id, 160.0)
+        labelled_text(ui, "Client ID", &mut workspace.session.profile.client_id, 160.0)
             .on_hover_text("Leave empty to generate one on connect");
         if ui.button("Generate").on_hover_text("Generate a random client id").clicked() {
-            workspace.profile.client_id = generate_client_id();
+            workspace.session.profile.client_id = generate_client_id();
         }
-        labelled_text(ui, "Username", &mut workspace.profile.username, 110.0);
+        labelled_text(ui, "Username", &mut workspace.session.profile.username, 110.0);
         let password_label = ui.label("Password");
-        ui.add(egui::TextEdit::singleline(&mut workspace.profile.password).password(true).desired_width(110.0))
+        ui.add(egui::TextEdit::singleline(&mut workspace.session.profile.password).password(true).desired_width(110.0))
             .labelled_by(password_label.id)
             .on_hover_text("Never written to the profile file");
         let keep_alive_label = ui.label("Keep-alive (s)");
-        ui.add(egui::DragValue::new(&mut workspace.profile.keep_alive_secs).range(0..=65_535))
+        ui.add(egui::DragValue::new(&mut workspace.session.profile.keep_alive_secs).range(0..=65_535))
             .labelled_by(keep_alive_label.id);
-        ui.checkbox(&mut workspace.profile.clean_start, "Clean start");
+        ui.checkbox(&mut workspace.session.profile.clean_start, "Clean start");
         if ui
             .button("Edit profile…")
             .on_hover_text("Every connect option: TLS, WebSocket, will, MQTT 5, saved subscriptions")
@@ -83,7 +83,9 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
         } else if ui.add(egui::Button::new("Connect").fill(theme::OK.gamma_multiply(0.5))).clicked() {
             actions.push(UiAction::Connect);
         }
-        if workspace.profile.transport.uses_tls() && workspace.profile.tls.dangerously_accept_invalid_certificates {
+        if workspace.session.profile.transport.uses_tls()
+            && workspace.session.profile.tls.dangerously_accept_invalid_certificates
+        {
             ui.colored_label(theme::BUSY, "⚠ insecure TLS")
                 .on_hover_text("Server certificates are not verified for this connection");
         }
@@ -91,9 +93,9 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
             ui.colored_label(theme::ERROR, format!("⚠ {} profile files not loaded", workspace.profile_problems.len()))
                 .on_hover_text(workspace.profile_problems.join("\n"));
         }
-        let colour = theme::state_colour(&workspace.state);
+        let colour = theme::state_colour(&workspace.session.state);
         theme::status_dot_ui(ui, colour);
-        ui.label(egui::RichText::new(workspace.state.short(Instant::now())).color(colour));
+        ui.label(egui::RichText::new(workspace.session.state.short(Instant::now())).color(colour));
     });
     if let Some(error) = &state.connection_error {
         ui.colored_label(theme::ERROR, format!("Cannot connect: {error}"));

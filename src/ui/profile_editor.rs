@@ -77,7 +77,7 @@ pub fn profile_editor_ui(
                 }
             });
             ui.separator();
-            match workspace.profile.validate() {
+            match workspace.session.profile.validate() {
                 Ok(()) => {
                     ui.colored_label(theme::OK, "Settings are valid.");
                 }
@@ -85,7 +85,9 @@ pub fn profile_editor_ui(
                     ui.colored_label(theme::ERROR, format!("Cannot connect: {error}"));
                 }
             }
-            if workspace.profile.tls.dangerously_accept_invalid_certificates && workspace.profile.transport.uses_tls() {
+            if workspace.session.profile.tls.dangerously_accept_invalid_certificates
+                && workspace.session.profile.transport.uses_tls()
+            {
                 ui.colored_label(
                     theme::BUSY,
                     "⚠ Server certificates are not verified: anyone on the path can read and change this traffic.",
@@ -95,7 +97,7 @@ pub fn profile_editor_ui(
                 if ui.button("Save profile").on_hover_text("Write this profile's RON file").clicked() {
                     actions.push(UiAction::SaveProfile);
                 }
-                let valid = workspace.profile.validate().is_ok();
+                let valid = workspace.session.profile.validate().is_ok();
                 if ui.add_enabled(valid, egui::Button::new("Connect")).clicked() {
                     actions.push(UiAction::Connect);
                 }
@@ -130,7 +132,7 @@ pub fn profile_editor_ui(
 }
 
 fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.profile;
+    let profile = &mut workspace.session.profile;
     egui::Grid::new("general").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
         labelled_text(ui, "Profile name", &mut profile.name, 260.0);
         ui.end_row();
@@ -180,7 +182,7 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 }
 
 fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.profile;
+    let profile = &mut workspace.session.profile;
     labelled_text(ui, "User name", &mut profile.username, 260.0);
     ui.add_space(6.0);
     ui.label("Password source");
@@ -235,7 +237,7 @@ fn optional_path_ui(ui: &mut egui::Ui, label: &str, path: &mut Option<std::path:
 }
 
 fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.profile;
+    let profile = &mut workspace.session.profile;
     ui.horizontal(|ui| {
         let label = ui.label("Transport");
         egui::ComboBox::from_id_salt("editor-transport")
@@ -350,7 +352,7 @@ fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String,
 }
 
 fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.profile;
+    let profile = &mut workspace.session.profile;
     let mut enabled = profile.last_will.is_some();
     if ui.checkbox(&mut enabled, "Send a last will").changed() {
         profile.last_will = enabled.then(|| LastWill { topic: "clients/offline".into(), ..LastWill::default() });
@@ -391,7 +393,7 @@ fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 }
 
 fn mqtt5_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.profile;
+    let profile = &mut workspace.session.profile;
     if profile.protocol != ProtocolVersion::V5 {
         ui.weak("These properties apply to MQTT 5.0 connections; this profile uses MQTT 3.1.1.");
     }
@@ -415,7 +417,7 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     if ui.button("Use the current subscriptions").clicked() {
         workspace.capture_subscriptions();
     }
-    let profile = &mut workspace.profile;
+    let profile = &mut workspace.session.profile;
     let mut remove = None;
     for (index, subscription) in profile.subscriptions.iter_mut().enumerate() {
         ui.push_id(("saved-subscription", index), |ui| {

@@ -23,7 +23,7 @@ pub fn status_bar_ui(
     let rate_out = workspace.rate_out.per_second(now);
     let counters = workspace.store.counters();
     ui.horizontal(|ui| {
-        state_chip_ui(ui, &workspace.state);
+        state_chip_ui(ui, &workspace.session.state);
         ui.separator();
         theme::status_dot_ui(ui, theme::broker_colour(&workspace.broker));
         ui.label(workspace.broker.summary());

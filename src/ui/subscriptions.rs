@@ -56,10 +56,10 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
         if ui.selectable_label(state.selected_subscription.is_none(), "All messages").clicked() {
             actions.push(UiAction::FilterBySubscription(None));
         }
-        if workspace.subscriptions.is_empty() {
+        if workspace.session.subscriptions.is_empty() {
             ui.weak("No subscriptions yet. Add a filter above; '#' shows everything.");
         }
-        for subscription in &workspace.subscriptions {
+        for subscription in &workspace.session.subscriptions {
             ui.horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 18.0), egui::Sense::hover());
                 ui.painter().rect_filled(rect, 2.0, theme::subscription_colour(subscription.colour));
@@ -78,7 +78,7 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
                     }
                 });
             });
-            let connected = matches!(workspace.state, ConnectionState::Connected { .. });
+            let connected = matches!(workspace.session.state, ConnectionState::Connected { .. });
             let (text, colour) = status_text(&subscription.status, subscription.qos, connected);
             ui.indent(subscription.id, |ui| {
                 ui.small(egui::RichText::new(text).color(colour));
