@@ -309,3 +309,54 @@ fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
     assert!(saved.contains("broker.factory.local") && !saved.contains("hunter2"), "{saved}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn two_connection_tabs_publish_and_receive_side_by_side() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let first = harness.state().workspace.session.id;
+    harness.get_by_label("New connection tab").click();
+    harness.step();
+    harness.step();
+    let second = harness.state().workspace.session.id;
+    assert_ne!(first, second);
+    assert_eq!(harness.state().workspace.tabs().len(), 2);
+    // The new tab has the same (embedded broker) settings; connect it.
+    harness.get_by_role_and_label(Role::Button, "Connect").click();
+    step_until(&mut harness, "second tab connected with '#'", |app| {
+        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
+            && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+    });
+    replace_text(&mut harness, "Topic", "tabs/from-second");
+    harness.get_by_label("Publish").click();
+    // Both tabs subscribe to '#', so both receive it; the first tab sends too.
+    step_until(&mut harness, "the second tab's message in both tabs", |app| {
+        let store = &app.workspace.store;
+        let incoming = |session| {
+            (0..store.len())
+                .filter_map(|i| store.at(i))
+                .filter(|m| {
+                    m.session == session && m.direction == Direction::Incoming && &*m.topic == "tabs/from-second"
+                })
+                .count()
+        };
+        incoming(first) == 1 && incoming(second) == 1
+    });
+    // Each tab's log shows only its own messages: here, out + in.
+    harness.step();
+    assert_eq!(harness.get_all_by_label("tabs/from-second").count(), 2);
+    harness.get_by_role_and_label(Role::Button, "Embedded broker").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().workspace.session.id, first);
+    assert_eq!(harness.state().visible_log_rows(), 1, "the first tab only received it");
+    harness.get_by_label("All tabs").click();
+    harness.step();
+    harness.step();
+    assert!(harness.state().ui.all_tabs_in_log, "checkbox toggled");
+    assert_eq!(harness.state().visible_log_rows(), 3, "combined: sent + two receptions");
+    // Closing the second tab disconnects it cleanly.
+    harness.get_by_label("Close tab Embedded broker (2)").click();
+    harness.step();
+    assert_eq!(harness.state().workspace.tabs().len(), 1);
+}

@@ -340,6 +340,20 @@ impl Workspace {
             .collect()
     }
 
+    /// A tab's title: its profile name, numbered when several tabs share it.
+    pub fn tab_title(&self, id: SessionId) -> String {
+        let tabs = self.tabs();
+        let Some((session, _)) = tabs.iter().find(|(session, _)| session.id == id) else {
+            return "closed tab".into();
+        };
+        let name = session.title();
+        let same: Vec<SessionId> = tabs.iter().filter(|(s, _)| s.title() == name).map(|(s, _)| s.id).collect();
+        match same.iter().position(|other| *other == id) {
+            Some(index) if index > 0 => format!("{name} ({})", index + 1),
+            _ => name,
+        }
+    }
+
     /// A tab by id.
     pub fn session_by_id(&self, id: SessionId) -> Option<&Session> {
         if self.session.id == id { Some(&self.session) } else { self.background.iter().find(|s| s.id == id) }
@@ -902,6 +916,67 @@ mod tests {
         let _ = connected(&mut workspace);
         workspace.select_profile("plain");
         assert_eq!(workspace.session.subscriptions.len(), 3);
+    }
+
+    #[test]
+    fn tabs_keep_their_own_state_subscriptions_and_messages() {
+        let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+        let first = workspace.session.id;
+        let first_connection = connected(&mut workspace);
+        let _ = workspace.subscribe("a/#", Qos::AtMostOnce);
+        let second =
+            workspace.open_session(ConnectionProfile { name: "second".into(), ..ConnectionProfile::default() });
+        assert_eq!(workspace.session.id, second);
+        assert!(workspace.session.subscriptions.is_empty());
+        assert!(!workspace.is_active(), "the new tab starts disconnected");
+        let second_connection = connected(&mut workspace);
+        let _ = workspace.subscribe("b/#", Qos::AtMostOnce);
+        let message = |topic: &str| {
+            (
+                Utc::now(),
+                IncomingMessage {
+                    topic: topic.into(),
+                    payload: Bytes::from_static(b"1"),
+                    qos: Qos::AtMostOnce,
+                    retain: false,
+                    duplicate: false,
+                    properties: None,
+                },
+            )
+        };
+        // Events for the background tab land there, not in the active one.
+        workspace.apply(event(EventKind::Connection {
+            connection: first_connection,
+            event: ConnectionEvent::Messages(vec![message("a/1")]),
+        }));
+        workspace.apply(event(EventKind::Connection {
+            connection: second_connection,
+            event: ConnectionEvent::Messages(vec![message("b/1")]),
+        }));
+        workspace.apply(event(EventKind::Connection {
+            connection: first_connection,
+            event: ConnectionEvent::State(ConnectionState::Failed(ConnectionFailure::NotAuthorized)),
+        }));
+        assert!(matches!(workspace.session.state, ConnectionState::Connected { .. }));
+        assert_eq!(workspace.store.at(0).map(|m| m.session), Some(first));
+        assert_eq!(workspace.store.at(1).map(|m| m.session), Some(second));
+        assert!(workspace.store.at(0).and_then(|m| m.subscription).is_some(), "coloured by its own tab's subscription");
+        workspace.activate(first);
+        assert_eq!(workspace.session.id, first);
+        assert!(matches!(workspace.session.state, ConnectionState::Failed(_)));
+        assert_eq!(workspace.session.subscriptions[0].filter, "a/#");
+        let titles: Vec<(String, bool)> = workspace.tabs().iter().map(|(s, active)| (s.title(), *active)).collect();
+        assert_eq!(titles, vec![("New connection".to_owned(), true), ("second".to_owned(), false)]);
+        let third = workspace.open_session(ConnectionProfile::default());
+        assert_eq!(workspace.tab_title(first), "New connection");
+        assert_eq!(workspace.tab_title(third), "New connection (2)");
+        let _ = workspace.close_session(third);
+        // Closing the connected background tab disconnects it.
+        assert!(
+            matches!(workspace.close_session(second), Some(Command::Disconnect { connection }) if connection == second_connection)
+        );
+        assert_eq!(workspace.tabs().len(), 1);
+        assert!(workspace.close_session(first).is_none(), "the last tab stays");
     }
 
     #[test]

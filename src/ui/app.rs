@@ -13,9 +13,10 @@ use crate::core::mqtt::{Qos, SubscriptionId};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::profile_exchange;
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
+use crate::core::workspace::SessionId;
 use crate::core::workspace::Workspace;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
-use crate::ui::{composer, connection, inspector, log, profile_editor, status_bar, subscriptions, theme};
+use crate::ui::{composer, connection, inspector, log, profile_editor, status_bar, subscriptions, tabs, theme};
 
 /// Longest `logic` may spend applying engine events in one frame.
 pub const EVENT_BUDGET: Duration = Duration::from_millis(6);
@@ -79,6 +80,12 @@ pub enum UiAction {
     SaveProfile,
     /// Open or close the profile editor.
     ToggleProfileEditor,
+    /// Open a new connection tab (with a copy of the active tab's profile).
+    NewTab,
+    /// Switch to a tab.
+    ActivateTab(SessionId),
+    /// Close a tab, disconnecting it cleanly.
+    CloseTab(SessionId),
     /// Pick profile files to import.
     ImportProfiles,
     /// Import these files (dropped on the window).
@@ -145,6 +152,8 @@ pub struct UiState {
     pub editor_section: profile_editor::EditorSection,
     /// Exports include passwords (the user ticked it, after a warning).
     pub export_secrets: bool,
+    /// The log shows every tab's messages (with a connection column).
+    pub all_tabs_in_log: bool,
 }
 
 /// The mqttdesk application.
@@ -269,7 +278,7 @@ impl MqttDeskApp {
         self.ui.log_view.set_filter(LogFilter {
             search: self.ui.search.clone(),
             topic_filter,
-            session: Some(self.workspace.session.id),
+            session: (!self.ui.all_tabs_in_log).then_some(self.workspace.session.id),
         });
         let progress = self.ui.log_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
         self.ui.view_progress = (progress != ViewProgress::Complete).then_some(progress);
@@ -336,6 +345,22 @@ impl MqttDeskApp {
             }
             UiAction::FilterBySubscription(id) => self.ui.selected_subscription = id,
             UiAction::ToggleProfileEditor => self.ui.show_profile_editor = !self.ui.show_profile_editor,
+            UiAction::NewTab => {
+                let mut profile = self.workspace.session.profile.clone();
+                profile.password.clear();
+                self.workspace.open_session(profile);
+                self.reset_tab_view();
+            }
+            UiAction::ActivateTab(id) => {
+                self.workspace.activate(id);
+                self.reset_tab_view();
+            }
+            UiAction::CloseTab(id) => {
+                if let Some(command) = self.workspace.close_session(id) {
+                    self.send(command);
+                }
+                self.reset_tab_view();
+            }
             UiAction::ImportProfiles => {
                 if let Some(ctx) = &self.ctx {
                     self.files.import_with_dialog(ctx);
@@ -387,6 +412,16 @@ impl MqttDeskApp {
             UiAction::StopBroker => self.send(Command::StopBroker),
         }
         self.refresh_log_view();
+    }
+
+    /// Selection and filters belong to a tab's view; start clean on switch.
+    fn reset_tab_view(&mut self) {
+        self.ui.selected_subscription = None;
+        self.ui.selected_message = None;
+        self.ui.inspector_cache = None;
+        self.ui.subscribe_error = None;
+        self.ui.publish_error = None;
+        self.ui.connection_error = None;
     }
 
     /// Number of rows the log currently shows (for tests).
@@ -463,6 +498,9 @@ impl eframe::App for MqttDeskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.handle_shortcuts(ui.ctx());
         let mut actions = std::mem::take(&mut self.actions);
+        egui::Panel::top("tabs").show(ui, |ui| {
+            tabs::tabs_ui(ui, &self.workspace, &mut actions);
+        });
         egui::Panel::top("connection").show(ui, |ui| {
             connection::connection_ui(ui, &mut self.workspace, &self.ui, &mut actions);
         });

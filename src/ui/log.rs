@@ -35,6 +35,10 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                 actions.push(UiAction::FilterBySubscription(None));
             }
         }
+        if workspace.tabs().len() > 1 {
+            ui.checkbox(&mut state.all_tabs_in_log, "All tabs")
+                .on_hover_text("Show every connection tab's messages here, with a column saying which");
+        }
         ui.checkbox(&mut state.follow, "Follow newest")
             .on_hover_text("Keep the newest message in view while scrolled to the bottom; scroll up to stop");
         if ui.button("Clear").on_hover_text("Remove every message from the log").clicked() {
@@ -68,23 +72,32 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
     let selected = state.selected_message;
     // Cells must not capture clicks for text selection: a click selects the row.
     ui.style_mut().interaction.selectable_labels = false;
-    let table = TableBuilder::new(ui)
-        .id_salt("message-log")
+    let show_tab = state.all_tabs_in_log;
+    let mut table = TableBuilder::new(ui)
+        .id_salt(("message-log", show_tab))
         .striped(true)
         .sense(egui::Sense::click())
         .stick_to_bottom(state.follow)
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 112.0))
+        .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 112.0));
+    if show_tab {
+        table = table.column(Column::initial(110.0).clip(true).resizable(true));
+    }
+    table
         .column(Column::exact(34.0))
         .column(Column::initial(190.0).at_least(80.0).clip(true).resizable(true))
         .column(Column::exact(40.0))
         .column(Column::exact(24.0))
         .column(Column::exact(70.0))
-        .column(Column::remainder().clip(true));
-    table
+        .column(Column::remainder().clip(true))
         .header(20.0, |mut header| {
-            for title in ["Time", "Dir", "Topic", "QoS", "R", "Size", "Payload"] {
+            let titles: &[&str] = if show_tab {
+                &["Time", "Tab", "Dir", "Topic", "QoS", "R", "Size", "Payload"]
+            } else {
+                &["Time", "Dir", "Topic", "QoS", "R", "Size", "Payload"]
+            };
+            for title in titles.iter().copied() {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -111,6 +124,12 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                     ui.painter().rect_filled(rect, 1.0, colour);
                     ui.monospace(message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string());
                 });
+                if show_tab {
+                    row.col(|ui| {
+                        let title = workspace.tab_title(message.session);
+                        ui.add(egui::Label::new(title).truncate());
+                    });
+                }
                 row.col(|ui| {
                     match message.direction {
                         Direction::Incoming => ui.label("in"),

@@ -10,6 +10,7 @@ mod log;
 mod profile_editor;
 mod status_bar;
 mod subscriptions;
+mod tabs;
 mod theme;
 mod widgets;
 
