@@ -322,3 +322,37 @@ fn exports_leave_passwords_out_unless_asked() {
     assert_eq!(names, vec!["typed", "stored"]);
     assert!(report.profiles.iter().all(|p| p.resolve_password().is_ok_and(|password| password.is_empty())));
 }
+
+#[test]
+fn an_mqttfx_configuration_is_mapped_with_a_skipped_report() {
+    use mqttdesk::core::profile_exchange::import_file;
+    let report = import_file(&repo_file("tests/fixtures/import/mqttfx-config.xml")).expect("readable");
+    assert_eq!(report.errors, vec!["connection profile 3: half done: it has no brokerAddress".to_owned()]);
+    assert_eq!(report.profiles.len(), 2);
+    let local = &report.profiles[0];
+    assert_eq!(local.name, "MQTT.fx local mosquitto");
+    assert_eq!((local.host.as_str(), local.port, local.protocol), ("127.0.0.1", 1883, ProtocolVersion::V311));
+    assert_eq!(
+        (local.client_id.as_str(), local.username.as_str(), local.password.as_str()),
+        ("MQTT_FX_Client", "tester", "pa55")
+    );
+    assert!(!local.clean_start);
+    assert_eq!((local.connect_timeout_secs, local.keep_alive_secs), (30, 45));
+    assert_eq!(local.transport, TransportKind::Tcp);
+    assert_eq!(local.subscriptions.len(), 1);
+    assert_eq!((local.subscriptions[0].filter.as_str(), local.subscriptions[0].qos), ("home/#", Qos::AtLeastOnce));
+    let plant = &report.profiles[1];
+    assert_eq!((plant.protocol, plant.transport, plant.port), (ProtocolVersion::V5, TransportKind::Tls, 8883));
+    assert_eq!(plant.tls.client_key_file.as_deref(), Some(Path::new("/opt/certs/plant.key")));
+    let skipped = report.skipped.join("\n");
+    for expected in [
+        "MQTT.fx local mosquitto: connectionOptions/maxInflight (no equivalent)",
+        "MQTT.fx local mosquitto: 2 predefined messages",
+        "MQTT.fx local mosquitto: recentPublishTopics (no equivalent)",
+        "MQTT.fx local mosquitto: 1 recent subscription topics became saved subscriptions",
+        "MQTT.fx local mosquitto: password (kept for this session only",
+        "MQTT.fx secure plant: TLS settings",
+    ] {
+        assert!(skipped.contains(expected), "missing '{expected}' in:\n{skipped}");
+    }
+}

@@ -48,7 +48,7 @@ impl FileTasks {
         self.spawn(ctx, "mqttdesk-import-dialog", |sender| {
             let picked = rfd::FileDialog::new()
                 .set_title("Import connection profiles")
-                .add_filter("Profiles (mqttdesk .ron, MQTTX .json)", &["ron", "json"])
+                .add_filter("Profiles (mqttdesk .ron, MQTTX .json, MQTT.fx .xml)", &["ron", "json", "xml"])
                 .pick_files()
                 .unwrap_or_default();
             for path in picked {

@@ -105,7 +105,7 @@ pub fn profile_editor_ui(
             ui.horizontal(|ui| {
                 if ui
                     .button("Import…")
-                    .on_hover_text("mqttdesk .ron files or an MQTTX export (.json); or drop files on the window")
+                    .on_hover_text("mqttdesk .ron files, an MQTTX export (.json) or MQTT.fx's mqttfx-config.xml; or drop files on the window")
                     .clicked()
                 {
                     actions.push(UiAction::ImportProfiles);
