@@ -64,6 +64,13 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    // The keychain password source needs the OS keychain; connecting to it
+    // (D-Bus on Linux) must not delay the window.
+    let _ = std::thread::Builder::new().name("mqttdesk-keychain".into()).spawn(|| {
+        if let Err(error) = mqttdesk::core::secrets::install_platform_keychain() {
+            tracing::info!("{error}; the keychain password source is unavailable");
+        }
+    });
     let protocol = if args.mqtt_version == "3.1.1" { ProtocolVersion::V311 } else { ProtocolVersion::V5 };
     let initial_profile = match args.connect.as_deref().map(|target| parse_target(target, protocol)).transpose() {
         Ok(profile) => profile,

@@ -265,3 +265,43 @@ fn no_local_subscriptions_skip_our_own_publishes() {
         assert_eq!(received[0].topic, "echo/other", "{name}");
     }
 }
+
+#[test]
+fn passwords_from_the_keychain_a_file_and_the_profile_reach_the_broker() {
+    use mqttdesk::core::profile::PasswordSource;
+    let port = common::free_port();
+    let dir = std::env::temp_dir().join(format!("mqttdesk-secrets-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let password_file = dir.join("passwords");
+    std::fs::write(&password_file, "alice:wonderland\n").expect("write");
+    let status = std::process::Command::new("mosquitto_passwd").arg("-U").arg(&password_file).status();
+    assert!(status.is_ok_and(|s| s.success()), "mosquitto_passwd must be installed");
+    let _broker =
+        Mosquitto::start_on(port, &format!("allow_anonymous false\npassword_file {}\n", password_file.display()));
+    keyring_core::set_default_store(keyring_core::mock::Store::new().expect("mock keychain"));
+    mqttdesk::core::secrets::store_password("alice@secured", "wonderland").expect("keychain");
+    let secret_file = dir.join("secret");
+    std::fs::write(&secret_file, "wonderland\n").expect("secret file");
+    let sources = [
+        PasswordSource::Keychain("alice@secured".into()),
+        PasswordSource::File(secret_file.clone()),
+        PasswordSource::InProfile("wonderland".into()),
+    ];
+    let mut driver = Driver::new();
+    for (index, source) in sources.into_iter().enumerate() {
+        let mut profile = local_profile(port, ProtocolVersion::V5, &format!("secret-{index}"));
+        profile.username = "alice".into();
+        profile.password_source = source;
+        driver.connect(index as u64 + 1, profile, Vec::new());
+    }
+    // A source that cannot provide the password fails before connecting, naming it.
+    let mut profile = local_profile(port, ProtocolVersion::V5, "no-secret");
+    profile.username = "alice".into();
+    profile.password_source = PasswordSource::Keychain("nobody@secured".into());
+    driver.send(Command::Connect { connection: 9, profile: Box::new(profile), subscriptions: Vec::new() });
+    match failed_state(&mut driver, 9) {
+        ConnectionFailure::InvalidSettings(reason) => assert!(reason.contains("nobody@secured"), "{reason}"),
+        other => panic!("expected a settings failure, got {other}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

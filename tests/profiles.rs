@@ -356,3 +356,26 @@ fn an_mqttfx_configuration_is_mapped_with_a_skipped_report() {
         assert!(skipped.contains(expected), "missing '{expected}' in:\n{skipped}");
     }
 }
+
+#[test]
+fn keychain_passwords_resolve_through_the_installed_store() {
+    use mqttdesk::core::secrets::{read_password, store_password};
+    // An in-memory keyring-core store stands in for the OS keychain.
+    keyring_core::set_default_store(keyring_core::mock::Store::new().expect("mock store"));
+    store_password("alice@Plant", "from-the-keychain").expect("stored");
+    let profile = ConnectionProfile {
+        password_source: PasswordSource::Keychain("alice@Plant".into()),
+        ..ConnectionProfile::default()
+    };
+    assert_eq!(profile.resolve_password().as_deref(), Ok("from-the-keychain"));
+    let missing = ConnectionProfile {
+        password_source: PasswordSource::Keychain("nobody@Nowhere".into()),
+        ..ConnectionProfile::default()
+    };
+    let error = missing.resolve_password().unwrap_err().to_string();
+    assert!(error.contains("no password for 'nobody@Nowhere'"), "{error}");
+    assert_eq!(read_password("alice@Plant").as_deref(), Ok("from-the-keychain"));
+    // The account name is written to the profile file, the password never.
+    let text = mqttdesk::core::profile::profile_to_ron(&profile).expect("serialise");
+    assert!(text.contains("Keychain(\"alice@Plant\")") && !text.contains("from-the-keychain"), "{text}");
+}

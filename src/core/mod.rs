@@ -8,6 +8,7 @@ pub mod mqtt;
 pub mod payload;
 pub mod profile;
 pub mod profile_exchange;
+pub mod secrets;
 pub mod store;
 pub mod topic;
 pub mod workspace;

@@ -91,6 +91,8 @@ pub enum PasswordSource {
     Environment(String),
     /// Read from a file when connecting (trailing newline removed).
     File(PathBuf),
+    /// Read from the operating system's keychain, under this account name.
+    Keychain(String),
     /// Stored in the profile file in plain text, by the user's explicit choice.
     InProfile(String),
 }
@@ -501,6 +503,9 @@ impl ConnectionProfile {
                     |error| SecretError::Unreadable { path: path.display().to_string(), message: error.to_string() },
                 )
             }
+            PasswordSource::Keychain(account) => {
+                crate::core::secrets::read_password(account).map_err(|error| SecretError::Keychain(error.to_string()))
+            }
         }
     }
 }
@@ -508,6 +513,9 @@ impl ConnectionProfile {
 /// Why a password could not be obtained from its source.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SecretError {
+    /// The keychain could not provide it.
+    #[error("password: {0}")]
+    Keychain(String),
     /// The environment variable is not set (or not UTF-8).
     #[error("password: environment variable {0} is not set")]
     MissingVariable(String),

@@ -4,6 +4,7 @@
 use crate::core::mqtt::{ProtocolVersion, Qos, RetainHandling};
 use crate::core::payload::PayloadFormat;
 use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscription, TransportKind};
+use crate::core::secrets::{account_for, read_password, store_password};
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
 use crate::ui::theme;
@@ -69,7 +70,7 @@ pub fn profile_editor_ui(
             egui::ScrollArea::vertical().max_height(380.0).auto_shrink([false, true]).show(ui, |ui| {
                 match state.editor_section {
                     EditorSection::General => general_ui(ui, workspace),
-                    EditorSection::Credentials => credentials_ui(ui, workspace),
+                    EditorSection::Credentials => credentials_ui(ui, workspace, state),
                     EditorSection::Transport => transport_ui(ui, workspace),
                     EditorSection::LastWill => last_will_ui(ui, workspace),
                     EditorSection::Mqtt5 => mqtt5_ui(ui, workspace),
@@ -181,7 +182,8 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     });
 }
 
-fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState) {
+    let mut message = None;
     let profile = &mut workspace.session.profile;
     labelled_text(ui, "User name", &mut profile.username, 260.0);
     ui.add_space(6.0);
@@ -189,20 +191,24 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     let current = std::mem::take(&mut profile.password_source);
     let mut kind = match &current {
         PasswordSource::NotSaved => 0,
-        PasswordSource::Environment(_) => 1,
-        PasswordSource::File(_) => 2,
-        PasswordSource::InProfile(_) => 3,
+        PasswordSource::Keychain(_) => 1,
+        PasswordSource::Environment(_) => 2,
+        PasswordSource::File(_) => 3,
+        PasswordSource::InProfile(_) => 4,
     };
     ui.radio_value(&mut kind, 0, "Typed for this session only (never saved)");
-    ui.radio_value(&mut kind, 1, "Environment variable");
-    ui.radio_value(&mut kind, 2, "File (first line)");
-    ui.radio_value(&mut kind, 3, "Stored in the profile file (plain text!)");
+    ui.radio_value(&mut kind, 1, "OS keychain");
+    ui.radio_value(&mut kind, 2, "Environment variable");
+    ui.radio_value(&mut kind, 3, "File (first line)");
+    ui.radio_value(&mut kind, 4, "Stored in the profile file (plain text!)");
     profile.password_source = match (kind, current) {
         (0, _) => PasswordSource::NotSaved,
-        (1, PasswordSource::Environment(name)) => PasswordSource::Environment(name),
-        (1, _) => PasswordSource::Environment("MQTT_PASSWORD".into()),
-        (2, PasswordSource::File(path)) => PasswordSource::File(path),
-        (2, _) => PasswordSource::File(Default::default()),
+        (1, PasswordSource::Keychain(account)) => PasswordSource::Keychain(account),
+        (1, _) => PasswordSource::Keychain(account_for(&profile.name, &profile.username)),
+        (2, PasswordSource::Environment(name)) => PasswordSource::Environment(name),
+        (2, _) => PasswordSource::Environment("MQTT_PASSWORD".into()),
+        (3, PasswordSource::File(path)) => PasswordSource::File(path),
+        (3, _) => PasswordSource::File(Default::default()),
         (_, PasswordSource::InProfile(password)) => PasswordSource::InProfile(password),
         (_, _) => PasswordSource::InProfile(profile.password.clone()),
     };
@@ -211,6 +217,25 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
         PasswordSource::NotSaved => {
             let label = ui.label("Password");
             ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
+        }
+        PasswordSource::Keychain(account) => {
+            labelled_text(ui, "Keychain account", account, 220.0);
+            let label = ui.label("Password to store");
+            ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
+            ui.horizontal(|ui| {
+                if ui.button("Store in keychain").clicked() {
+                    message = Some(match store_password(account, &profile.password) {
+                        Ok(()) => format!("stored in the OS keychain as '{account}'"),
+                        Err(error) => error.to_string(),
+                    });
+                }
+                if ui.button("Test").on_hover_text("Read it back from the keychain").clicked() {
+                    message = Some(match read_password(account) {
+                        Ok(_) => format!("the keychain has a password for '{account}'"),
+                        Err(error) => error.to_string(),
+                    });
+                }
+            });
         }
         PasswordSource::Environment(variable) => {
             labelled_text(ui, "Variable name", variable, 200.0);
@@ -226,6 +251,9 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
             ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
             ui.colored_label(theme::BUSY, "Anyone who gets this profile file can read this password.");
         }
+    }
+    if message.is_some() {
+        state.profile_message = message;
     }
 }
 
