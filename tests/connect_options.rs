@@ -305,3 +305,23 @@ fn passwords_from_the_keychain_a_file_and_the_profile_reach_the_broker() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_certificate_can_be_verified_for_another_name() {
+    let certificates = Certificates::new("server-name");
+    let port = common::free_port();
+    let _broker = Mosquitto::start_on(port, &format!("allow_anonymous true\n{}", certificates.server_config()));
+    let mut driver = Driver::new();
+    let mut profile = tls_profile(port, ProtocolVersion::V5, "renamed");
+    profile.tls.ca_file = Some(certificates.file("ca.crt"));
+    profile.tls.server_name = Some("wrong.test".into());
+    driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
+    match failed_state(&mut driver, 1) {
+        ConnectionFailure::Tls(reason) => assert!(reason.contains("not valid for name \"wrong.test\""), "{reason}"),
+        other => panic!("expected a TLS name failure, got {other}"),
+    }
+    // The certificate names broker.test (and 127.0.0.1): verifying for that name works.
+    profile.tls.server_name = Some("broker.test".into());
+    driver.connect(2, profile, Vec::new());
+    round_trip(&mut driver, 2, "renamed/hello");
+}

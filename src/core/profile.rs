@@ -76,6 +76,9 @@ pub struct TlsOptions {
     pub client_key_file: Option<PathBuf>,
     /// ALPN protocols to offer, e.g. `["mqtt"]` (AWS IoT on port 443 wants `x-amzn-mqtt-ca`).
     pub alpn_protocols: Vec<String>,
+    /// Verify the server's certificate for this name instead of the host
+    /// (e.g. connecting by IP address to a broker whose certificate names it).
+    pub server_name: Option<String>,
     /// Skip certificate and host name verification. Anyone on the path can
     /// read and change the traffic; the connection shows a warning badge.
     pub dangerously_accept_invalid_certificates: bool,

@@ -294,6 +294,11 @@ fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
             ui.end_row();
             optional_path_ui(ui, "Client key (PEM)", &mut profile.tls.client_key_file);
             ui.end_row();
+            let mut server_name = profile.tls.server_name.clone().unwrap_or_default();
+            if labelled_text(ui, "Verify certificate for name (optional)", &mut server_name, 200.0).changed() {
+                profile.tls.server_name = (!server_name.trim().is_empty()).then(|| server_name.trim().to_owned());
+            }
+            ui.end_row();
             let mut alpn = profile.tls.alpn_protocols.join(", ");
             if labelled_text(ui, "ALPN protocols (comma separated)", &mut alpn, 200.0).changed() {
                 profile.tls.alpn_protocols =

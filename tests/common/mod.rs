@@ -314,7 +314,8 @@ pub fn make_test_certificates(dir: &std::path::Path) {
         "-subj",
         "/CN=127.0.0.1",
     ]);
-    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").expect("ext");
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:broker.test\nbasicConstraints=CA:FALSE\n")
+        .expect("ext");
     run(&[
         "x509",
         "-req",

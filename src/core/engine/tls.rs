@@ -57,6 +57,14 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<rustls::ClientConfig>, 
         .map_err(|error| tls_error(error.to_string()))?;
     let builder = if options.dangerously_accept_invalid_certificates {
         builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnyServerCertificate { provider }))
+    } else if let Some(name) = options.server_name.as_deref().filter(|name| !name.trim().is_empty()) {
+        let expected = ServerName::try_from(name.trim().to_owned())
+            .map_err(|error| tls_error(format!("server name override '{name}' is not a valid name: {error}")))?;
+        let inner =
+            rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(root_store(options)?), provider)
+                .build()
+                .map_err(|error| tls_error(error.to_string()))?;
+        builder.dangerous().with_custom_certificate_verifier(Arc::new(VerifyForName { inner, expected }))
     } else {
         builder.with_root_certificates(root_store(options)?)
     };
@@ -73,6 +81,49 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<rustls::ClientConfig>, 
     };
     config.alpn_protocols = options.alpn_protocols.iter().map(|protocol| protocol.as_bytes().to_vec()).collect();
     Ok(Arc::new(config))
+}
+
+/// Full WebPKI verification, but of the certificate against the profile's
+/// server-name override instead of the host connected to.
+#[derive(Debug)]
+struct VerifyForName {
+    inner: Arc<rustls::client::WebPkiServerVerifier>,
+    expected: ServerName<'static>,
+}
+
+impl ServerCertVerifier for VerifyForName {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.inner.verify_server_cert(end_entity, intermediates, &self.expected, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        certificate: &CertificateDer<'_>,
+        signature: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, certificate, signature)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        certificate: &CertificateDer<'_>,
+        signature: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, certificate, signature)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
 }
 
 /// Accepts any server certificate and name, but still checks that the
