@@ -82,7 +82,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 112.0));
     if show_tab {
-        table = table.column(Column::initial(110.0).clip(true).resizable(true));
+        table = table.column(Column::initial(150.0).clip(true).resizable(true));
     }
     table
         .column(Column::exact(34.0))
