@@ -325,3 +325,34 @@ fn the_certificate_can_be_verified_for_another_name() {
     driver.connect(2, profile, Vec::new());
     round_trip(&mut driver, 2, "renamed/hello");
 }
+
+#[test]
+fn connections_go_through_an_http_connect_proxy_with_credentials() {
+    use mqttdesk::core::profile::ProxyOptions;
+    let broker = EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("embedded");
+    let port = broker.local_addr().port();
+    let proxy = common::ConnectProxy::start(Some("proxyuser:proxypass"));
+    for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        let mut driver = Driver::new();
+        let mut profile = local_profile(port, protocol, "proxied");
+        profile.reconnect = false;
+        profile.proxy = Some(ProxyOptions {
+            host: "127.0.0.1".into(),
+            port: proxy.port,
+            username: "proxyuser".into(),
+            password: "wrong".into(),
+        });
+        driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
+        match failed_state(&mut driver, 1) {
+            ConnectionFailure::Proxy(reason) => assert!(reason.contains("407"), "{protocol}: {reason}"),
+            other => panic!("{protocol}: expected a proxy failure, got {other}"),
+        }
+        if let Some(proxy) = profile.proxy.as_mut() {
+            proxy.password = "proxypass".into();
+        }
+        driver.connect(2, profile, Vec::new());
+        round_trip(&mut driver, 2, "proxied/hello");
+    }
+    let requests = proxy.requests.lock().expect("lock").clone();
+    assert!(requests.iter().all(|line| line.starts_with(&format!("CONNECT 127.0.0.1:{port} "))), "{requests:?}");
+}

@@ -350,11 +350,24 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
     harness.step();
     assert_eq!(harness.state().workspace.session.id, first);
     assert_eq!(harness.state().visible_log_rows(), 1, "the first tab only received it");
+    // And the other way round: the first tab publishes, both receive.
+    replace_text(&mut harness, "Topic", "tabs/from-first");
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "the first tab's message in both tabs", |app| {
+        let store = &app.workspace.store;
+        [first, second].iter().all(|session| {
+            (0..store.len())
+                .filter_map(|i| store.at(i))
+                .any(|m| m.session == *session && m.direction == Direction::Incoming && &*m.topic == "tabs/from-first")
+        })
+    });
+    harness.step();
+    assert_eq!(harness.state().visible_log_rows(), 3, "first tab: received + sent + received");
     harness.get_by_label("All tabs").click();
     harness.step();
     harness.step();
     assert!(harness.state().ui.all_tabs_in_log, "checkbox toggled");
-    assert_eq!(harness.state().visible_log_rows(), 3, "combined: sent + two receptions");
+    assert_eq!(harness.state().visible_log_rows(), 6, "combined: two sends, four receptions");
     // Closing the second tab disconnects it cleanly.
     harness.get_by_label("Close tab Embedded broker (2)").click();
     harness.step();

@@ -440,3 +440,76 @@ impl Relay {
         }
     }
 }
+
+/// A minimal HTTP CONNECT proxy on 127.0.0.1 for proxy tests: it checks the
+/// request line (and Basic credentials when given), connects to the target
+/// and relays bytes both ways. `requests` records each CONNECT line.
+pub struct ConnectProxy {
+    /// Its port.
+    pub port: u16,
+    /// The CONNECT request lines it received.
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    /// Starts the proxy; `credentials` is the expected `user:password`.
+    pub fn start(credentials: Option<&str>) -> Self {
+        use base64::Engine as _;
+        use std::io::{BufRead as _, BufReader, Write as _};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().expect("addr").port();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = requests.clone();
+        let expected = credentials.map(|c| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(c)));
+        std::thread::Builder::new()
+            .name("connect-proxy".into())
+            .spawn(move || {
+                for client in listener.incoming().flatten() {
+                    let Ok(reader_stream) = client.try_clone() else { continue };
+                    let mut reader = BufReader::new(reader_stream);
+                    let mut request_line = String::new();
+                    if reader.read_line(&mut request_line).is_err() {
+                        continue;
+                    }
+                    let mut authorised = expected.is_none();
+                    loop {
+                        let mut header = String::new();
+                        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((name, value)) = header.split_once(':')
+                            && name.trim().eq_ignore_ascii_case("proxy-authorization")
+                        {
+                            authorised = expected.as_deref() == Some(value.trim());
+                        }
+                    }
+                    if let Ok(mut list) = log.lock() {
+                        list.push(request_line.trim().to_owned());
+                    }
+                    let mut client = client;
+                    let target = request_line.split_whitespace().nth(1).unwrap_or_default().to_owned();
+                    if !authorised {
+                        let _ = client.write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
+                        continue;
+                    }
+                    let Ok(server) = std::net::TcpStream::connect(&target) else {
+                        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                        continue;
+                    };
+                    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                    for (from, to) in
+                        [(client.try_clone(), server.try_clone()), (server.try_clone(), client.try_clone())]
+                    {
+                        if let (Ok(mut from), Ok(mut to)) = (from, to) {
+                            let _ = std::thread::Builder::new().name("proxy-pump".into()).spawn(move || {
+                                let _ = std::io::copy(&mut from, &mut to);
+                                let _ = to.shutdown(std::net::Shutdown::Both);
+                            });
+                        }
+                    }
+                }
+            })
+            .expect("proxy thread");
+        Self { port, requests }
+    }
+}
