@@ -373,3 +373,32 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
     harness.step();
     assert_eq!(harness.state().workspace.tabs().len(), 1);
 }
+
+#[test]
+fn ask_on_connect_prompts_for_the_password_and_forgets_it() {
+    let mut harness = harness();
+    connected(&mut harness);
+    {
+        let profile = &mut harness.state_mut().workspace.session.profile;
+        profile.username = "alice".into();
+        profile.password_source = mqttdesk::core::profile::PasswordSource::AskOnConnect;
+    }
+    harness.get_by_label("Disconnect").click();
+    step_until(&mut harness, "disconnected", |app| app.workspace.session.state == ConnectionState::Disconnected);
+    harness.get_by_role_and_label(Role::Button, "Connect").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    assert!(harness.state().ui.password_prompt.is_some(), "the prompt opened instead of connecting");
+    assert_eq!(harness.state().workspace.session.state, ConnectionState::Disconnected);
+    harness.get_by_label("Password for this connection").click();
+    harness.step();
+    harness.get_by_label("Password for this connection").type_text("typed-now");
+    harness.step();
+    harness.get_by_label("Connect with this password").click();
+    step_until(&mut harness, "connected after the prompt", |app| {
+        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
+    });
+    assert!(harness.state().ui.password_prompt.is_none());
+    assert!(harness.state().workspace.session.profile.password.is_empty(), "not kept after use");
+}

@@ -90,6 +90,8 @@ pub enum PasswordSource {
     /// Typed in the app and kept for this session only (never written).
     #[default]
     NotSaved,
+    /// Asked for in a prompt on every connect (never written).
+    AskOnConnect,
     /// Read from an environment variable when connecting.
     Environment(String),
     /// Read from a file when connecting (trailing newline removed).
@@ -450,6 +452,11 @@ impl ConnectionProfile {
         Ok(())
     }
 
+    /// True when connecting must first ask the user for the password.
+    pub fn needs_password_prompt(&self) -> bool {
+        self.password_source == PasswordSource::AskOnConnect && self.password.is_empty()
+    }
+
     /// Brings a profile read from an older file up to the current format.
     pub fn migrate(mut self) -> Self {
         if let Some(ca_file) = self.legacy_ca_file.take()
@@ -496,7 +503,7 @@ impl ConnectionProfile {
     /// its source provides. Errors name the variable or file.
     pub fn resolve_password(&self) -> Result<String, SecretError> {
         match &self.password_source {
-            PasswordSource::NotSaved => Ok(self.password.clone()),
+            PasswordSource::NotSaved | PasswordSource::AskOnConnect => Ok(self.password.clone()),
             PasswordSource::InProfile(password) => Ok(password.clone()),
             PasswordSource::Environment(variable) => {
                 std::env::var(variable).map_err(|_| SecretError::MissingVariable(variable.clone()))

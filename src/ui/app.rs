@@ -74,6 +74,8 @@ pub enum UiAction {
     Connect,
     /// Disconnect the current connection.
     Disconnect,
+    /// Connect with the password typed into the prompt.
+    ConnectWithPassword(String),
     /// Load a profile into the editor.
     SelectProfile(String),
     /// Save the edited profile as RON.
@@ -154,6 +156,8 @@ pub struct UiState {
     pub export_secrets: bool,
     /// The log shows every tab's messages (with a connection column).
     pub all_tabs_in_log: bool,
+    /// The password prompt's text while it is open.
+    pub password_prompt: Option<String>,
 }
 
 /// The mqttdesk application.
@@ -287,6 +291,16 @@ impl MqttDeskApp {
     /// Applies one UI action (panels queue these; tests may call it).
     pub fn apply_action(&mut self, action: UiAction) {
         match action {
+            UiAction::Connect if self.workspace.session.profile.needs_password_prompt() => {
+                self.ui.password_prompt = Some(String::new());
+            }
+            UiAction::ConnectWithPassword(password) => {
+                self.ui.password_prompt = None;
+                self.workspace.session.profile.password = password;
+                self.apply_action(UiAction::Connect);
+                // Asked for each time: forget it once used.
+                self.workspace.session.profile.password.clear();
+            }
             UiAction::Connect => match self.workspace.connect() {
                 Ok(commands) => {
                     self.ui.connection_error = None;
@@ -525,6 +539,7 @@ impl eframe::App for MqttDeskApp {
             log::log_ui(ui, &self.workspace, &mut self.ui, &mut actions);
         });
         profile_editor::profile_editor_ui(ui.ctx(), &mut self.workspace, &mut self.ui, &mut actions);
+        profile_editor::password_prompt_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         for action in actions {
             self.apply_action(action);
         }

@@ -195,14 +195,17 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiSt
         PasswordSource::Environment(_) => 2,
         PasswordSource::File(_) => 3,
         PasswordSource::InProfile(_) => 4,
+        PasswordSource::AskOnConnect => 5,
     };
     ui.radio_value(&mut kind, 0, "Typed for this session only (never saved)");
+    ui.radio_value(&mut kind, 5, "Ask on every connect");
     ui.radio_value(&mut kind, 1, "OS keychain");
     ui.radio_value(&mut kind, 2, "Environment variable");
     ui.radio_value(&mut kind, 3, "File (first line)");
     ui.radio_value(&mut kind, 4, "Stored in the profile file (plain text!)");
     profile.password_source = match (kind, current) {
         (0, _) => PasswordSource::NotSaved,
+        (5, _) => PasswordSource::AskOnConnect,
         (1, PasswordSource::Keychain(account)) => PasswordSource::Keychain(account),
         (1, _) => PasswordSource::Keychain(account_for(&profile.name, &profile.username)),
         (2, PasswordSource::Environment(name)) => PasswordSource::Environment(name),
@@ -214,6 +217,9 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiSt
     };
     ui.add_space(6.0);
     match &mut profile.password_source {
+        PasswordSource::AskOnConnect => {
+            ui.weak("A prompt asks for the password each time you connect.");
+        }
         PasswordSource::NotSaved => {
             let label = ui.label("Password");
             ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
@@ -495,5 +501,37 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     }
     if ui.button("Add subscription").clicked() {
         profile.subscriptions.push(SavedSubscription::default());
+    }
+}
+
+/// The "ask on connect" password prompt.
+pub fn password_prompt_ui(
+    ctx: &egui::Context,
+    workspace: &Workspace,
+    state: &mut UiState,
+    actions: &mut Vec<UiAction>,
+) {
+    let Some(password) = state.password_prompt.as_mut() else {
+        return;
+    };
+    let profile = &workspace.session.profile;
+    let mut cancelled = false;
+    egui::Window::new("Password").collapsible(false).resizable(false).show(ctx, |ui| {
+        ui.label(format!("Password for {} at {}", profile.username, profile.address()));
+        let label = ui.label("Password for this connection");
+        let field = ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
+        let submitted = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            if ui.button("Connect with this password").clicked() || submitted {
+                actions.push(UiAction::ConnectWithPassword(password.clone()));
+            }
+            if ui.button("Cancel").clicked() {
+                cancelled = true;
+            }
+        });
+        ui.weak("It is used for this connect only and never saved.");
+    });
+    if cancelled {
+        state.password_prompt = None;
     }
 }
