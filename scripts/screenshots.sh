@@ -66,9 +66,9 @@ click 945 64    # Edit profile…
 click 328 67    # Last will section
 click 31 99     # Send a last will
 click 325 218   # Will payload
-xdotool type 'offline'
+sleep 0.3; xdotool type --delay 40 'offline'
 click 133 343   # Content type
-xdotool type 'text/plain'
+sleep 0.3; xdotool type --delay 40 'text/plain'
 sleep 0.5
 import -window root screenshots/profile-editor.png
 echo "saved screenshots/profile-editor.png"
