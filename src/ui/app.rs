@@ -97,6 +97,8 @@ pub enum UiAction {
         /// All profiles instead of the current one.
         all: bool,
     },
+    /// Export the profiles ticked in the editor's export list.
+    ExportSelected,
     /// Subscribe with the form's filter and QoS.
     Subscribe,
     /// Remove a subscription.
@@ -158,6 +160,8 @@ pub struct UiState {
     pub all_tabs_in_log: bool,
     /// The password prompt's text while it is open.
     pub password_prompt: Option<String>,
+    /// Profile names ticked for export.
+    pub export_selection: std::collections::BTreeSet<String>,
 }
 
 /// The mqttdesk application.
@@ -383,6 +387,27 @@ impl MqttDeskApp {
             UiAction::ImportPaths(paths) => {
                 if let Some(ctx) = &self.ctx {
                     self.files.import_paths(ctx, paths);
+                }
+            }
+            UiAction::ExportSelected => {
+                let profiles: Vec<ConnectionProfile> = self
+                    .workspace
+                    .profiles
+                    .iter()
+                    .filter(|profile| self.ui.export_selection.contains(&profile.name))
+                    .cloned()
+                    .collect();
+                if profiles.is_empty() {
+                    self.ui.profile_message = Some("tick the profiles to export first".into());
+                } else {
+                    match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
+                        Ok(text) => {
+                            if let Some(ctx) = &self.ctx {
+                                self.files.export_with_dialog(ctx, text, "mqttdesk-profiles.ron".into());
+                            }
+                        }
+                        Err(error) => self.ui.profile_message = Some(format!("not exported: {error}")),
+                    }
                 }
             }
             UiAction::ExportProfiles { all } => {

@@ -119,6 +119,22 @@ pub fn profile_editor_ui(
                 }
                 ui.checkbox(&mut state.export_secrets, "Include passwords");
             });
+            ui.collapsing("Export several profiles", |ui| {
+                for profile in &workspace.profiles {
+                    let mut ticked = state.export_selection.contains(&profile.name);
+                    if ui.checkbox(&mut ticked, &profile.name).changed() {
+                        if ticked {
+                            state.export_selection.insert(profile.name.clone());
+                        } else {
+                            state.export_selection.remove(&profile.name);
+                        }
+                    }
+                }
+                let count = state.export_selection.len();
+                if ui.add_enabled(count > 0, egui::Button::new(format!("Export {count} selected…"))).clicked() {
+                    actions.push(UiAction::ExportSelected);
+                }
+            });
             if state.export_secrets {
                 ui.colored_label(
                     theme::BUSY,
