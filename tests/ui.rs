@@ -240,7 +240,7 @@ fn a_profile_made_in_the_editor_is_saved_as_ron_and_listed() {
     replace_text(&mut harness, "Profile name", "Plant floor");
     replace_text(&mut harness, "Broker host", "10.20.30.40");
     // Every section opens and draws its widgets.
-    for section in ["Credentials", "Transport & TLS", "Last will", "MQTT 5", "Subscriptions", "General"] {
+    for section in ["Credentials", "Transport & TLS", "Last will", "MQTT 5", "Saved subscriptions", "General"] {
         harness.get_by_role_and_label(Role::Button, section).click();
         harness.step();
     }
@@ -401,4 +401,37 @@ fn ask_on_connect_prompts_for_the_password_and_forgets_it() {
     });
     assert!(harness.state().ui.password_prompt.is_none());
     assert!(harness.state().workspace.session.profile.password.is_empty(), "not kept after use");
+}
+
+#[test]
+fn the_topic_tree_counts_topics_and_filters_the_log_to_one() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for topic in ["plant/line1/pressure", "plant/line1/pressure", "plant/line2/temp", "office/door"] {
+        replace_text(&mut harness, "Topic", topic);
+        harness.get_by_label("Publish").click();
+        harness.step();
+    }
+    step_until(&mut harness, "four messages received", |app| app.workspace.store.counters().received == 4);
+    harness.get_by_role_and_label(Role::Button, "Topic tree").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().workspace.session.tree.topic_count(), 3);
+    harness.get_by_label("Expand plant").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Expand plant/line1").click();
+    harness.step();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "pressure").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().ui.selected_topic.as_deref(), Some("plant/line1/pressure"));
+    // Its history: two sends and two receptions.
+    assert_eq!(harness.state().visible_log_rows(), 4);
+    replace_text(&mut harness, "Find topic", "door");
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_role_and_label(Role::Button, "door").is_some());
+    assert!(harness.query_by_role_and_label(Role::Button, "pressure").is_none());
 }

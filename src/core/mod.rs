@@ -11,4 +11,5 @@ pub mod profile_exchange;
 pub mod secrets;
 pub mod store;
 pub mod topic;
+pub mod topic_tree;
 pub mod workspace;

@@ -385,6 +385,13 @@ impl RateMeter {
         self.buckets.iter().map(|(_, count)| count).sum()
     }
 
+    /// Events per second over the last second, without mutating (for views).
+    pub fn rate_at(&self, now_ms: u64) -> u64 {
+        let oldest = (now_ms / RATE_BUCKET_MS).saturating_sub(1000 / RATE_BUCKET_MS - 1);
+        let newest = now_ms / RATE_BUCKET_MS;
+        self.buckets.iter().filter(|(bucket, _)| *bucket >= oldest && *bucket <= newest).map(|(_, count)| count).sum()
+    }
+
     fn expire(&mut self, now_ms: u64) {
         let oldest = (now_ms / RATE_BUCKET_MS).saturating_sub(1000 / RATE_BUCKET_MS - 1);
         while self.buckets.front().is_some_and(|(bucket, _)| *bucket < oldest) {

@@ -23,6 +23,7 @@ use crate::core::profile::{ConnectionProfile, ProfileError, SavedSubscription};
 use crate::core::profile_exchange::{ImportReport, resolve_name_clashes};
 use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
 use crate::core::topic::{TopicError, topic_matches, validate_topic_filter, validate_topic_name};
+use crate::core::topic_tree::TopicTree;
 
 /// Number of distinct subscription colours the theme provides.
 pub const SUBSCRIPTION_PALETTE_SIZE: usize = 10;
@@ -158,6 +159,8 @@ pub struct Session {
     pub draft: PublishDraft,
     /// The last publish's progress.
     pub last_delivery: Option<DeliveryReport>,
+    /// The topics this tab has received, as a hierarchy.
+    pub tree: TopicTree,
 }
 
 impl Session {
@@ -170,6 +173,7 @@ impl Session {
             subscriptions: Vec::new(),
             draft: PublishDraft::default(),
             last_delivery: None,
+            tree: TopicTree::default(),
         }
     }
 
@@ -634,7 +638,7 @@ impl Workspace {
         match event {
             ConnectionEvent::Messages(batch) => {
                 let count = batch.len() as u64;
-                ingest(&mut self.store, session, batch);
+                ingest(&mut self.store, session, batch, now_ms);
                 self.rate_in.record(now_ms, count);
             }
             ConnectionEvent::State(state) => {
@@ -739,8 +743,9 @@ fn find_session<'a>(
 /// Stores a batch of received messages, tagged with their tab and colour.
 fn ingest(
     store: &mut MessageStore,
-    session: &Session,
+    session: &mut Session,
     batch: Vec<(DateTime<Utc>, crate::core::mqtt::IncomingMessage)>,
+    now_ms: u64,
 ) {
     let mut last_topic: Option<(Arc<str>, Option<SubscriptionId>)> = None;
     for (time, message) in batch {
@@ -754,18 +759,20 @@ fn ingest(
                 (topic, subscription)
             }
         };
-        store.push(StoredMessage {
+        let (size, retain) = (message.payload.len(), message.retain);
+        let seq = store.push(StoredMessage {
             seq: 0,
             session: session.id,
             time,
             direction: Direction::Incoming,
-            topic,
+            topic: topic.clone(),
             payload: message.payload,
             qos: message.qos,
-            retain: message.retain,
+            retain,
             subscription,
             properties: message.properties,
         });
+        session.tree.insert(&topic, seq, size, retain, now_ms);
     }
 }
 

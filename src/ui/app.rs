@@ -16,7 +16,9 @@ use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
 use crate::core::workspace::SessionId;
 use crate::core::workspace::Workspace;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
-use crate::ui::{composer, connection, inspector, log, profile_editor, status_bar, subscriptions, tabs, theme};
+use crate::ui::{
+    composer, connection, inspector, log, profile_editor, status_bar, subscriptions, tabs, theme, topic_tree,
+};
 
 /// Longest `logic` may spend applying engine events in one frame.
 pub const EVENT_BUDGET: Duration = Duration::from_millis(6);
@@ -99,6 +101,10 @@ pub enum UiAction {
     },
     /// Export the profiles ticked in the editor's export list.
     ExportSelected,
+    /// Filter the log to a topic and its subtree (None: all).
+    SelectTopic(Option<String>),
+    /// Expand or collapse a topic tree node.
+    ToggleTopic(crate::core::topic_tree::NodeId),
     /// Subscribe with the form's filter and QoS.
     Subscribe,
     /// Remove a subscription.
@@ -162,6 +168,16 @@ pub struct UiState {
     pub password_prompt: Option<String>,
     /// Profile names ticked for export.
     pub export_selection: std::collections::BTreeSet<String>,
+    /// The left panel shows the topic tree instead of the subscriptions.
+    pub show_topic_tree: bool,
+    /// Expanded topic tree nodes.
+    pub tree_expanded: std::collections::HashSet<crate::core::topic_tree::NodeId>,
+    /// Topic tree search text.
+    pub tree_search: String,
+    /// Topic tree sibling order.
+    pub tree_sort: crate::core::topic_tree::TreeSort,
+    /// Topic the log is filtered to (with its subtree).
+    pub selected_topic: Option<String>,
 }
 
 /// The mqttdesk application.
@@ -275,11 +291,14 @@ impl MqttDeskApp {
     }
 
     fn refresh_log_view(&mut self) {
-        let topic_filter = self
-            .ui
-            .selected_subscription
-            .and_then(|id| self.workspace.subscription(id))
-            .map(|subscription| subscription.filter.clone());
+        let topic_filter = match &self.ui.selected_topic {
+            Some(topic) => Some(format!("{topic}/#")),
+            None => self
+                .ui
+                .selected_subscription
+                .and_then(|id| self.workspace.subscription(id))
+                .map(|subscription| subscription.filter.clone()),
+        };
         if self.ui.selected_subscription.is_some() && topic_filter.is_none() {
             self.ui.selected_subscription = None;
         }
@@ -361,7 +380,19 @@ impl MqttDeskApp {
                     self.send(command);
                 }
             }
-            UiAction::FilterBySubscription(id) => self.ui.selected_subscription = id,
+            UiAction::FilterBySubscription(id) => {
+                self.ui.selected_subscription = id;
+                self.ui.selected_topic = None;
+            }
+            UiAction::SelectTopic(topic) => {
+                self.ui.selected_topic = topic;
+                self.ui.selected_subscription = None;
+            }
+            UiAction::ToggleTopic(id) => {
+                if !self.ui.tree_expanded.remove(&id) {
+                    self.ui.tree_expanded.insert(id);
+                }
+            }
             UiAction::ToggleProfileEditor => self.ui.show_profile_editor = !self.ui.show_profile_editor,
             UiAction::NewTab => {
                 let mut profile = self.workspace.session.profile.clone();
@@ -437,6 +468,9 @@ impl MqttDeskApp {
             },
             UiAction::ClearLog => {
                 self.workspace.store.clear();
+                self.workspace.session.tree.clear();
+                self.ui.tree_expanded.clear();
+                self.ui.selected_topic = None;
                 self.ui.selected_message = None;
                 self.ui.inspector_cache = None;
             }
@@ -456,6 +490,8 @@ impl MqttDeskApp {
     /// Selection and filters belong to a tab's view; start clean on switch.
     fn reset_tab_view(&mut self) {
         self.ui.selected_subscription = None;
+        self.ui.selected_topic = None;
+        self.ui.tree_expanded.clear();
         self.ui.selected_message = None;
         self.ui.inspector_cache = None;
         self.ui.subscribe_error = None;
@@ -552,7 +588,16 @@ impl eframe::App for MqttDeskApp {
         egui::Panel::left("subscriptions").resizable(true).default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH).show(
             ui,
             |ui| {
-                subscriptions::subscriptions_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.ui.show_topic_tree, false, "Subscriptions");
+                    ui.selectable_value(&mut self.ui.show_topic_tree, true, "Topic tree");
+                });
+                ui.separator();
+                if self.ui.show_topic_tree {
+                    topic_tree::topic_tree_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+                } else {
+                    subscriptions::subscriptions_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+                }
             },
         );
         if self.ui.selected_message.is_some() {

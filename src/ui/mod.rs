@@ -12,6 +12,7 @@ mod status_bar;
 mod subscriptions;
 mod tabs;
 mod theme;
+mod topic_tree;
 mod widgets;
 
 pub use app::{AppOptions, MqttDeskApp, UiAction};

@@ -39,7 +39,7 @@ impl EditorSection {
             Self::Transport => "Transport & TLS",
             Self::LastWill => "Last will",
             Self::Mqtt5 => "MQTT 5",
-            Self::Subscriptions => "Subscriptions",
+            Self::Subscriptions => "Saved subscriptions",
         }
     }
 }

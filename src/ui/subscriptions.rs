@@ -11,9 +11,6 @@ use crate::ui::widgets::icon_button;
 
 /// Draws the subscriptions panel.
 pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    ui.add_space(4.0);
-    ui.heading("Subscriptions");
-    ui.add_space(4.0);
     let filter_label = ui.label("Topic filter");
     let response = ui
         .add(

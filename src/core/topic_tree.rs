@@ -1,0 +1,302 @@
+//! The live topic hierarchy (MQTT Explorer style) as a pure model: message
+//! counts per topic and per subtree, subtopic counts, current rates, the
+//! last message (by log sequence number) and a retained marker. The UI
+//! panel only walks it.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::core::store::RateMeter;
+
+/// Index of a node in the tree.
+pub type NodeId = usize;
+
+/// One topic level.
+#[derive(Debug, Clone, Default)]
+pub struct TopicNode {
+    /// This level's name ("" for empty levels, as in `a//b`).
+    pub name: String,
+    /// The parent node, `None` for top-level nodes.
+    pub parent: Option<NodeId>,
+    /// Children by level name (sorted by name).
+    pub children: BTreeMap<String, NodeId>,
+    /// Messages published to exactly this topic.
+    pub messages: u64,
+    /// Messages to this topic and everything below it.
+    pub subtree_messages: u64,
+    /// Distinct topics below this node that have received messages.
+    pub subtopics: u64,
+    /// The last message on this exact topic was retained with a payload.
+    pub retained: bool,
+    /// Log sequence number of the last message on this exact topic.
+    pub last_seq: Option<u64>,
+    /// When this subtree last saw a message (ms on the caller's clock).
+    pub last_activity_ms: Option<u64>,
+    rate: RateMeter,
+    subtree_rate: RateMeter,
+    depth: usize,
+}
+
+impl TopicNode {
+    /// Messages per second on this exact topic over the last second.
+    pub fn rate(&self, now_ms: u64) -> u64 {
+        self.rate.rate_at(now_ms)
+    }
+
+    /// Messages per second in this subtree over the last second.
+    pub fn subtree_rate(&self, now_ms: u64) -> u64 {
+        self.subtree_rate.rate_at(now_ms)
+    }
+
+    /// Depth below the top level (0 for top-level nodes).
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+/// How siblings are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TreeSort {
+    /// Alphabetically by level name.
+    #[default]
+    Name,
+    /// Most messages (subtree) first.
+    Count,
+    /// Highest current subtree rate first — "what is flooding my broker".
+    Rate,
+}
+
+/// The topic hierarchy.
+#[derive(Debug, Default, Clone)]
+pub struct TopicTree {
+    nodes: Vec<TopicNode>,
+    roots: BTreeMap<String, NodeId>,
+    topics: u64,
+}
+
+impl TopicTree {
+    /// Records one message on `topic` (log sequence `seq`) at `now_ms`.
+    /// An empty retained message clears the retained marker, as it clears
+    /// the broker's retained message.
+    pub fn insert(&mut self, topic: &str, seq: u64, payload_len: usize, retain: bool, now_ms: u64) {
+        let mut parent: Option<NodeId> = None;
+        let mut path = Vec::new();
+        for (depth, level) in topic.split('/').enumerate() {
+            let existing = match parent {
+                None => self.roots.get(level).copied(),
+                Some(id) => self.nodes[id].children.get(level).copied(),
+            };
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let id = self.nodes.len();
+                    self.nodes.push(TopicNode { name: level.to_owned(), parent, depth, ..TopicNode::default() });
+                    match parent {
+                        None => {
+                            self.roots.insert(level.to_owned(), id);
+                        }
+                        Some(parent_id) => {
+                            self.nodes[parent_id].children.insert(level.to_owned(), id);
+                        }
+                    }
+                    id
+                }
+            };
+            path.push(id);
+            parent = Some(id);
+        }
+        let Some(&leaf) = path.last() else {
+            return;
+        };
+        let first_message = self.nodes[leaf].messages == 0;
+        {
+            let node = &mut self.nodes[leaf];
+            node.messages += 1;
+            node.last_seq = Some(seq);
+            node.rate.record(now_ms, 1);
+            if retain {
+                node.retained = payload_len > 0;
+            }
+        }
+        if first_message {
+            self.topics += 1;
+        }
+        for (index, id) in path.iter().enumerate() {
+            let node = &mut self.nodes[*id];
+            node.subtree_messages += 1;
+            node.subtree_rate.record(now_ms, 1);
+            node.last_activity_ms = Some(now_ms);
+            if first_message && index + 1 < path.len() {
+                node.subtopics += 1;
+            }
+        }
+    }
+
+    /// Distinct topics that have received messages.
+    pub fn topic_count(&self) -> u64 {
+        self.topics
+    }
+
+    /// Nodes in the tree (levels, including intermediate ones).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// A node.
+    pub fn node(&self, id: NodeId) -> Option<&TopicNode> {
+        self.nodes.get(id)
+    }
+
+    /// The node of a full topic, if seen.
+    pub fn find(&self, topic: &str) -> Option<NodeId> {
+        let mut levels = topic.split('/');
+        let mut id = *self.roots.get(levels.next()?)?;
+        for level in levels {
+            id = *self.nodes[id].children.get(level)?;
+        }
+        Some(id)
+    }
+
+    /// The full topic of a node.
+    pub fn path(&self, id: NodeId) -> String {
+        let mut levels = Vec::new();
+        let mut current = Some(id);
+        while let Some(node) = current.and_then(|id| self.nodes.get(id)) {
+            levels.push(node.name.as_str());
+            current = node.parent;
+        }
+        levels.reverse();
+        levels.join("/")
+    }
+
+    /// Forgets everything (e.g. with the log's Clear).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    fn sorted(&self, ids: impl Iterator<Item = NodeId>, sort: TreeSort, now_ms: u64) -> Vec<NodeId> {
+        let mut ids: Vec<NodeId> = ids.collect();
+        match sort {
+            TreeSort::Name => {}
+            TreeSort::Count => ids.sort_by_key(|id| std::cmp::Reverse(self.nodes[*id].subtree_messages)),
+            TreeSort::Rate => ids.sort_by_key(|id| std::cmp::Reverse(self.nodes[*id].subtree_rate(now_ms))),
+        }
+        ids
+    }
+
+    /// The rows to draw: expanded nodes show their children. With a search
+    /// text, only nodes whose full topic contains it (case-insensitive) and
+    /// their ancestors are shown, all expanded.
+    pub fn visible_rows(&self, expanded: &HashSet<NodeId>, sort: TreeSort, search: &str, now_ms: u64) -> Vec<NodeId> {
+        let needle = search.trim().to_lowercase();
+        let keep: Option<HashSet<NodeId>> = (!needle.is_empty()).then(|| {
+            let mut keep = HashSet::new();
+            for id in 0..self.nodes.len() {
+                if self.nodes[id].messages > 0 && self.path(id).to_lowercase().contains(&needle) {
+                    let mut current = Some(id);
+                    while let Some(node_id) = current {
+                        if !keep.insert(node_id) {
+                            break;
+                        }
+                        current = self.nodes[node_id].parent;
+                    }
+                }
+            }
+            keep
+        });
+        let mut rows = Vec::new();
+        let mut stack: Vec<NodeId> = self.sorted(self.roots.values().copied(), sort, now_ms);
+        stack.reverse();
+        while let Some(id) = stack.pop() {
+            if keep.as_ref().is_some_and(|keep| !keep.contains(&id)) {
+                continue;
+            }
+            rows.push(id);
+            let open = keep.is_some() || expanded.contains(&id);
+            if open {
+                let mut children = self.sorted(self.nodes[id].children.values().copied(), sort, now_ms);
+                children.reverse();
+                stack.extend(children);
+            }
+        }
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> TopicTree {
+        let mut tree = TopicTree::default();
+        tree.insert("home/kitchen/temp", 0, 4, false, 0);
+        tree.insert("home/kitchen/temp", 1, 4, false, 100);
+        tree.insert("home/garage/door", 2, 4, true, 200);
+        tree.insert("home", 3, 2, false, 300);
+        tree.insert("plant/line1/pressure", 4, 4, false, 400);
+        tree
+    }
+
+    #[test]
+    fn counts_subtopics_and_paths() {
+        let tree = tree();
+        assert_eq!(tree.topic_count(), 4);
+        let home = tree.find("home").expect("home");
+        let node = tree.node(home).expect("node");
+        assert_eq!((node.messages, node.subtree_messages, node.subtopics), (1, 4, 2));
+        let temp = tree.find("home/kitchen/temp").expect("temp");
+        assert_eq!(tree.path(temp), "home/kitchen/temp");
+        assert_eq!(tree.node(temp).map(|n| (n.messages, n.last_seq, n.depth())), Some((2, Some(1), 2)));
+        assert_eq!(tree.find("home/attic"), None);
+        let door = tree.find("home/garage/door").expect("door");
+        assert!(tree.node(door).is_some_and(|n| n.retained));
+    }
+
+    #[test]
+    fn an_empty_retained_message_clears_the_marker_and_empty_levels_work() {
+        let mut tree = tree();
+        tree.insert("home/garage/door", 5, 0, true, 500);
+        let door = tree.find("home/garage/door").expect("door");
+        assert!(tree.node(door).is_some_and(|n| !n.retained));
+        tree.insert("a//b", 6, 1, false, 600);
+        let empty = tree.find("a/").expect("empty level");
+        assert_eq!(tree.node(empty).map(|n| n.name.as_str()), Some(""));
+        assert_eq!(tree.path(tree.find("a//b").expect("leaf")), "a//b");
+    }
+
+    #[test]
+    fn rates_follow_an_injected_clock() {
+        let mut tree = TopicTree::default();
+        for index in 0..50 {
+            tree.insert("fast/topic", index, 1, false, 10_000 + index * 10);
+        }
+        tree.insert("slow/topic", 50, 1, false, 10_400);
+        let fast = tree.find("fast").expect("fast");
+        let slow = tree.find("slow").expect("slow");
+        assert_eq!(tree.node(fast).map(|n| n.subtree_rate(10_500)), Some(50));
+        assert_eq!(tree.node(slow).map(|n| n.subtree_rate(10_500)), Some(1));
+        assert_eq!(tree.node(fast).map(|n| n.subtree_rate(20_000)), Some(0), "rates decay without traffic");
+        let rows = tree.visible_rows(&HashSet::new(), TreeSort::Rate, "", 10_500);
+        assert_eq!(rows.first().map(|id| tree.path(*id)), Some("fast".to_owned()));
+    }
+
+    #[test]
+    fn visible_rows_expand_sort_and_search() {
+        let tree = tree();
+        let home = tree.find("home").expect("home");
+        let collapsed = tree.visible_rows(&HashSet::new(), TreeSort::Name, "", 500);
+        assert_eq!(collapsed.iter().map(|id| tree.path(*id)).collect::<Vec<_>>(), vec!["home", "plant"]);
+        let expanded: HashSet<NodeId> = [home].into_iter().collect();
+        let rows = tree.visible_rows(&expanded, TreeSort::Name, "", 500);
+        assert_eq!(
+            rows.iter().map(|id| tree.path(*id)).collect::<Vec<_>>(),
+            vec!["home", "home/garage", "home/kitchen", "plant"]
+        );
+        let by_count = tree.visible_rows(&expanded, TreeSort::Count, "", 500);
+        assert_eq!(tree.path(by_count[1]), "home/kitchen", "kitchen has more messages than garage");
+        let found = tree.visible_rows(&HashSet::new(), TreeSort::Name, "PRESS", 500);
+        assert_eq!(
+            found.iter().map(|id| tree.path(*id)).collect::<Vec<_>>(),
+            vec!["plant", "plant/line1", "plant/line1/pressure"]
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! The topic tree panel: draws the active tab's [`TopicTree`] — counts,
+//! subtopics, current rates, retained marker, last payload — virtualised,
+//! with search and sorting; clicking a topic filters the log to it.
+
+use crate::core::payload::preview;
+use crate::core::topic_tree::TreeSort;
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+use crate::ui::widgets::{icon_button, labelled_text};
+
+/// How long a node stays highlighted after a message.
+const FLASH_MS: u64 = 800;
+
+/// Draws the topic tree.
+pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    let tree = &workspace.session.tree;
+    let now_ms = workspace.now_ms();
+    ui.horizontal(|ui| {
+        labelled_text(ui, "Find topic", &mut state.tree_search, 130.0);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Sort");
+        egui::ComboBox::from_id_salt("tree-sort")
+            .selected_text(match state.tree_sort {
+                TreeSort::Name => "name",
+                TreeSort::Count => "messages",
+                TreeSort::Rate => "rate",
+            })
+            .width(90.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut state.tree_sort, TreeSort::Name, "name");
+                ui.selectable_value(&mut state.tree_sort, TreeSort::Count, "messages");
+                ui.selectable_value(&mut state.tree_sort, TreeSort::Rate, "rate");
+            })
+            .response
+            .labelled_by(label.id);
+        ui.weak(format!("{} topics", tree.topic_count()));
+    });
+    if let Some(topic) = &state.selected_topic {
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(format!("log: {topic}/#")).color(theme::BUSY));
+            if ui.small_button("Show all").clicked() {
+                actions.push(UiAction::SelectTopic(None));
+            }
+        });
+    }
+    ui.separator();
+    let rows = tree.visible_rows(&state.tree_expanded, state.tree_sort, &state.tree_search, now_ms);
+    if rows.is_empty() {
+        ui.weak(if tree.node_count() == 0 {
+            "Topics appear here as messages arrive."
+        } else {
+            "No topic matches the search."
+        });
+        return;
+    }
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    egui::ScrollArea::vertical().id_salt("topic-tree").auto_shrink([false, false]).show_rows(
+        ui,
+        row_height,
+        rows.len(),
+        |ui, range| {
+            for id in rows[range].iter().copied() {
+                let Some(node) = tree.node(id) else { continue };
+                let path = tree.path(id);
+                ui.horizontal(|ui| {
+                    ui.add_space(node.depth() as f32 * 12.0);
+                    if node.children.is_empty() {
+                        ui.add_space(18.0);
+                    } else {
+                        let open = state.tree_expanded.contains(&id) || !state.tree_search.trim().is_empty();
+                        let icon = if open { "⏷" } else { "⏵" };
+                        let verb = if open { "Collapse" } else { "Expand" };
+                        if icon_button(ui, icon, &format!("{verb} {path}")).clicked() {
+                            actions.push(UiAction::ToggleTopic(id));
+                        }
+                    }
+                    let flashing = node.last_activity_ms.is_some_and(|at| now_ms.saturating_sub(at) < FLASH_MS);
+                    let name = if node.name.is_empty() { "(empty level)".to_owned() } else { node.name.clone() };
+                    let mut text = egui::RichText::new(name);
+                    if flashing {
+                        text = text.color(theme::BUSY);
+                    }
+                    let selected = state.selected_topic.as_deref() == Some(path.as_str());
+                    let clicked = ui
+                        .selectable_label(selected, text)
+                        .on_hover_text(format!(
+                            "{path}\n{} messages here, {} in the subtree, {} subtopics",
+                            node.messages, node.subtree_messages, node.subtopics
+                        ))
+                        .clicked();
+                    if clicked {
+                        actions.push(UiAction::SelectTopic((!selected).then_some(path.clone())));
+                    }
+                    if node.retained {
+                        ui.colored_label(theme::OK, "R").on_hover_text("retained");
+                    }
+                    ui.weak(format!("{}", node.subtree_messages));
+                    let rate = node.subtree_rate(now_ms);
+                    if rate > 0 {
+                        ui.weak(format!("{rate}/s"));
+                    }
+                    if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
+                        let shown = preview(&message.payload, 24);
+                        ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace().weak()).truncate());
+                    }
+                });
+            }
+        },
+    );
+}
