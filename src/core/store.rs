@@ -202,40 +202,81 @@ impl MessageStore {
 /// What the log is filtered by. An empty filter shows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LogFilter {
-    /// Case-insensitive substring searched in topic and payload.
+    /// Searched in topic and payload: a case-insensitive substring, or a
+    /// regular expression when `search_is_regex`.
     pub search: String,
-    /// Only messages whose topic matches this MQTT filter (e.g. a subscription's).
-    pub topic_filter: Option<String>,
+    /// Treat `search` as a regular expression.
+    pub search_is_regex: bool,
+    /// Only messages whose topic matches these MQTT filters (all of them),
+    /// e.g. a subscription's and one typed in the filter bar.
+    pub topic_filters: Vec<String>,
     /// Only this connection tab (session).
     pub session: Option<u64>,
+    /// Only incoming or only outgoing messages.
+    pub direction: Option<Direction>,
+    /// Only this QoS.
+    pub qos: Option<Qos>,
+    /// Only retained messages.
+    pub retained_only: bool,
+}
+
+/// A [`LogFilter`] prepared for scanning many messages.
+#[derive(Debug, Clone)]
+struct CompiledFilter {
+    lower_search: String,
+    regex: Option<regex::bytes::Regex>,
 }
 
 impl LogFilter {
     /// True when the filter lets everything through.
     pub fn is_empty(&self) -> bool {
-        self.search.is_empty() && self.topic_filter.is_none() && self.session.is_none()
+        self.search.is_empty()
+            && self.topic_filters.is_empty()
+            && self.session.is_none()
+            && self.direction.is_none()
+            && self.qos.is_none()
+            && !self.retained_only
     }
 
-    /// True when `message` passes the filter.
+    /// Compiles the search; an invalid regular expression is an error
+    /// naming the problem.
+    fn compile(&self) -> Result<CompiledFilter, String> {
+        let regex = if self.search_is_regex && !self.search.is_empty() {
+            let regex = regex::bytes::RegexBuilder::new(&self.search)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|error| format!("invalid regular expression: {error}"))?;
+            Some(regex)
+        } else {
+            None
+        };
+        Ok(CompiledFilter { lower_search: self.search.to_lowercase(), regex })
+    }
+
+    /// True when `message` passes the filter (an invalid regex matches nothing).
     pub fn accepts(&self, message: &StoredMessage) -> bool {
-        self.accepts_with(message, &self.search.to_lowercase())
+        self.compile().is_ok_and(|compiled| self.accepts_with(message, &compiled))
     }
 
-    /// `accepts` with the search text already lower-cased, so a scan over
-    /// many messages allocates nothing per message.
-    fn accepts_with(&self, message: &StoredMessage, needle: &str) -> bool {
-        if self.session.is_some_and(|session| session != message.session) {
-            return false;
-        }
-        if let Some(filter) = &self.topic_filter
-            && !topic_matches(filter, &message.topic)
+    fn accepts_with(&self, message: &StoredMessage, compiled: &CompiledFilter) -> bool {
+        if self.session.is_some_and(|session| session != message.session)
+            || self.direction.is_some_and(|direction| direction != message.direction)
+            || self.qos.is_some_and(|qos| qos != message.qos)
+            || (self.retained_only && !message.retain)
         {
             return false;
         }
-        if needle.is_empty() {
-            return true;
+        if !self.topic_filters.iter().all(|filter| topic_matches(filter, &message.topic)) {
+            return false;
         }
-        contains_ignore_case(message.topic.as_bytes(), needle) || contains_ignore_case(&message.payload, needle)
+        if let Some(regex) = &compiled.regex {
+            return regex.is_match(message.topic.as_bytes()) || regex.is_match(&message.payload);
+        }
+        let needle = compiled.lower_search.as_str();
+        needle.is_empty()
+            || contains_ignore_case(message.topic.as_bytes(), needle)
+            || contains_ignore_case(&message.payload, needle)
     }
 }
 
@@ -264,7 +305,9 @@ fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
 #[derive(Debug, Default)]
 pub struct FilteredView {
     filter: LogFilter,
-    lower_search: String,
+    compiled: Option<CompiledFilter>,
+    error: Option<String>,
+    paused_at: Option<u64>,
     matching: VecDeque<u64>,
     scanned_up_to: u64,
     cleared_generation: u64,
@@ -292,8 +335,17 @@ impl FilteredView {
 
     /// Replaces the filter; the next refreshes rebuild the rows.
     pub fn set_filter(&mut self, filter: LogFilter) {
-        if filter != self.filter {
-            self.lower_search = filter.search.to_lowercase();
+        if filter != self.filter || (self.compiled.is_none() && self.error.is_none()) {
+            match filter.compile() {
+                Ok(compiled) => {
+                    self.compiled = Some(compiled);
+                    self.error = None;
+                }
+                Err(error) => {
+                    self.compiled = None;
+                    self.error = Some(error);
+                }
+            }
             self.filter = filter;
             self.matching.clear();
             self.scanned_up_to = 0;
@@ -320,7 +372,8 @@ impl FilteredView {
         let end = store.next_seq().min(start.saturating_add(max_scan as u64));
         for seq in start..end {
             if let Some(message) = store.get(seq)
-                && self.filter.accepts_with(message, &self.lower_search)
+                && let Some(compiled) = &self.compiled
+                && self.filter.accepts_with(message, compiled)
             {
                 self.matching.push_back(seq);
             }
@@ -333,9 +386,41 @@ impl FilteredView {
         }
     }
 
-    /// Number of rows.
-    pub fn len(&self, store: &MessageStore) -> usize {
+    /// Why the filter cannot be applied (e.g. an invalid regex), if so.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Pauses the view at the store's current end (new rows are held back,
+    /// still received and stored) or resumes it.
+    pub fn set_paused(&mut self, store: &MessageStore, paused: bool) {
+        self.paused_at = paused.then(|| self.paused_at.unwrap_or(store.next_seq()));
+    }
+
+    /// True while paused.
+    pub fn is_paused(&self) -> bool {
+        self.paused_at.is_some()
+    }
+
+    fn all_rows(&self, store: &MessageStore) -> usize {
         if self.filter.is_empty() { store.len() } else { self.matching.len() }
+    }
+
+    /// Number of rows shown (rows arriving while paused are held back).
+    pub fn len(&self, store: &MessageStore) -> usize {
+        let Some(boundary) = self.paused_at else {
+            return self.all_rows(store);
+        };
+        if self.filter.is_empty() {
+            usize::try_from(boundary.saturating_sub(store.first_seq())).unwrap_or(usize::MAX).min(store.len())
+        } else {
+            self.matching.partition_point(|seq| *seq < boundary)
+        }
+    }
+
+    /// Rows that arrived while paused and are not shown yet.
+    pub fn held_back(&self, store: &MessageStore) -> usize {
+        self.all_rows(store) - self.len(store)
     }
 
     /// True when there are no rows.
@@ -466,7 +551,7 @@ mod tests {
     fn filtered_view_tracks_new_messages_and_eviction() {
         let mut store = MessageStore::new(StoreLimits { max_messages: 4, max_bytes: usize::MAX });
         let mut view = FilteredView::default();
-        view.set_filter(LogFilter { topic_filter: Some("a/+".into()), ..LogFilter::default() });
+        view.set_filter(LogFilter { topic_filters: vec!["a/+".into()], ..LogFilter::default() });
         store.push(message("a/1", b"x"));
         store.push(message("b/1", b"x"));
         assert_eq!(view.refresh(&store, 100), ViewProgress::Complete);
@@ -494,6 +579,52 @@ mod tests {
         assert!(unicode.accepts(&message("x", "{\"温度\": 3}".as_bytes())));
         let by_connection = LogFilter { session: Some(2), ..LogFilter::default() };
         assert!(!by_connection.accepts(&message("x", b"")));
+    }
+
+    #[test]
+    fn direction_qos_retained_topic_and_regex_filters_combine() {
+        let mut retained = message("a/1", b"temp=21");
+        retained.retain = true;
+        retained.qos = Qos::AtLeastOnce;
+        let mut outgoing = message("a/2", b"temp=22");
+        outgoing.direction = Direction::Outgoing;
+        let plain = message("b/1", b"humidity=40");
+        let by_direction = LogFilter { direction: Some(Direction::Outgoing), ..LogFilter::default() };
+        assert!(by_direction.accepts(&outgoing) && !by_direction.accepts(&plain));
+        let by_qos = LogFilter { qos: Some(Qos::AtLeastOnce), ..LogFilter::default() };
+        assert!(by_qos.accepts(&retained) && !by_qos.accepts(&plain));
+        let retained_only = LogFilter { retained_only: true, ..LogFilter::default() };
+        assert!(retained_only.accepts(&retained) && !retained_only.accepts(&outgoing));
+        let both_filters = LogFilter { topic_filters: vec!["a/#".into(), "+/2".into()], ..LogFilter::default() };
+        assert!(both_filters.accepts(&outgoing) && !both_filters.accepts(&retained));
+        let regex = LogFilter { search: r"temp=2[12]$".into(), search_is_regex: true, ..LogFilter::default() };
+        assert!(regex.accepts(&retained) && regex.accepts(&outgoing) && !regex.accepts(&plain));
+        let broken = LogFilter { search: "temp=(".into(), search_is_regex: true, ..LogFilter::default() };
+        let mut view = FilteredView::default();
+        view.set_filter(broken);
+        assert!(
+            view.error().is_some_and(|error| error.starts_with("invalid regular expression")),
+            "{:?}",
+            view.error()
+        );
+    }
+
+    #[test]
+    fn pausing_holds_new_rows_back_until_resumed() {
+        let mut store = MessageStore::default();
+        let mut view = FilteredView::default();
+        store.push(message("a", b"1"));
+        view.refresh(&store, 100);
+        view.set_paused(&store, true);
+        store.push(message("a", b"2"));
+        store.push(message("a", b"3"));
+        view.refresh(&store, 100);
+        assert_eq!((view.len(&store), view.held_back(&store)), (1, 2));
+        view.set_filter(LogFilter { search: "a".into(), ..LogFilter::default() });
+        view.refresh(&store, 100);
+        assert_eq!((view.len(&store), view.held_back(&store)), (1, 2), "filtered views pause too");
+        view.set_paused(&store, false);
+        assert_eq!((view.len(&store), view.held_back(&store)), (3, 0));
     }
 
     #[test]

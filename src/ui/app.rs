@@ -13,6 +13,7 @@ use crate::core::mqtt::{Qos, SubscriptionId};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::profile_exchange;
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
+use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::SessionId;
 use crate::core::workspace::Workspace;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
@@ -178,6 +179,18 @@ pub struct UiState {
     pub tree_sort: crate::core::topic_tree::TreeSort,
     /// Topic the log is filtered to (with its subtree).
     pub selected_topic: Option<String>,
+    /// The search box is a regular expression.
+    pub search_regex: bool,
+    /// An MQTT topic filter typed in the log's filter menu.
+    pub log_topic_filter: String,
+    /// Only this direction.
+    pub log_direction: Option<crate::core::mqtt::Direction>,
+    /// Only this QoS.
+    pub log_qos: Option<Qos>,
+    /// Only retained messages.
+    pub log_retained_only: bool,
+    /// The log view is paused (messages keep arriving and are stored).
+    pub paused: bool,
 }
 
 /// The mqttdesk application.
@@ -302,11 +315,19 @@ impl MqttDeskApp {
         if self.ui.selected_subscription.is_some() && topic_filter.is_none() {
             self.ui.selected_subscription = None;
         }
+        let typed = self.ui.log_topic_filter.trim();
+        let typed = (!typed.is_empty() && validate_topic_filter(typed).is_ok()).then(|| typed.to_owned());
         self.ui.log_view.set_filter(LogFilter {
             search: self.ui.search.clone(),
-            topic_filter,
+            search_is_regex: self.ui.search_regex,
+            topic_filters: topic_filter.into_iter().chain(typed).collect(),
             session: (!self.ui.all_tabs_in_log).then_some(self.workspace.session.id),
+            direction: self.ui.log_direction,
+            qos: self.ui.log_qos,
+            retained_only: self.ui.log_retained_only,
         });
+        let paused = self.ui.paused;
+        self.ui.log_view.set_paused(&self.workspace.store, paused);
         let progress = self.ui.log_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
         self.ui.view_progress = (progress != ViewProgress::Complete).then_some(progress);
     }

@@ -5,12 +5,14 @@ use chrono::Local;
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::mqtt::Direction;
+use crate::core::mqtt::Qos;
 use crate::core::payload::{human_size, preview};
 use crate::core::store::ViewProgress;
+use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
 use crate::ui::theme;
-use crate::ui::widgets::icon_button;
+use crate::ui::widgets::{icon_button, labelled_text};
 
 /// Characters of payload shown in a row.
 const PREVIEW_CHARS: usize = 160;
@@ -25,6 +27,22 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
             .labelled_by(search_label.id);
         if !state.search.is_empty() && icon_button(ui, "🗙", "Clear search").clicked() {
             state.search.clear();
+        }
+        ui.checkbox(&mut state.search_regex, "Regex")
+            .on_hover_text("Search with a regular expression (case-insensitive)");
+        let active_filters = usize::from(state.log_direction.is_some())
+            + usize::from(state.log_qos.is_some())
+            + usize::from(state.log_retained_only)
+            + usize::from(!state.log_topic_filter.trim().is_empty());
+        let title = if active_filters == 0 { "Filters".to_owned() } else { format!("Filters ({active_filters})") };
+        ui.menu_button(title, |ui| filters_menu_ui(ui, state));
+        let pause_label = if state.paused { "Resume" } else { "Pause" };
+        if ui.button(pause_label).on_hover_text("Pausing keeps receiving and storing; the log stops moving").clicked() {
+            state.paused = !state.paused;
+        }
+        if state.paused {
+            let held = state.log_view.held_back(store);
+            ui.colored_label(theme::BUSY, format!("paused, {held} new"));
         }
         if let Some(subscription) = state.selected_subscription.and_then(|id| workspace.subscription(id)) {
             ui.label(
@@ -56,6 +74,15 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
             ui.weak(format!("filtering {scanned}/{total}"));
         }
     });
+    if let Some(error) = state.log_view.error() {
+        ui.colored_label(theme::ERROR, error);
+    }
+    let typed = state.log_topic_filter.trim();
+    if !typed.is_empty()
+        && let Err(error) = validate_topic_filter(typed)
+    {
+        ui.colored_label(theme::ERROR, format!("Topic filter '{typed}' is ignored: {error}"));
+    }
     ui.separator();
 
     let rows = state.log_view.len(store);
@@ -166,4 +193,28 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                 }
             });
         });
+}
+
+fn filters_menu_ui(ui: &mut egui::Ui, state: &mut UiState) {
+    ui.horizontal(|ui| {
+        ui.label("Direction");
+        ui.selectable_value(&mut state.log_direction, None, "both");
+        ui.selectable_value(&mut state.log_direction, Some(Direction::Incoming), "in");
+        ui.selectable_value(&mut state.log_direction, Some(Direction::Outgoing), "out");
+    });
+    ui.horizontal(|ui| {
+        ui.label("QoS");
+        ui.selectable_value(&mut state.log_qos, None, "any");
+        for qos in Qos::ALL {
+            ui.selectable_value(&mut state.log_qos, Some(qos), qos.level().to_string());
+        }
+    });
+    ui.checkbox(&mut state.log_retained_only, "Retained only");
+    labelled_text(ui, "Topic filter (+ and # allowed)", &mut state.log_topic_filter, 180.0);
+    if ui.button("Reset filters").clicked() {
+        state.log_direction = None;
+        state.log_qos = None;
+        state.log_retained_only = false;
+        state.log_topic_filter.clear();
+    }
 }
