@@ -4,6 +4,7 @@
 
 pub mod broker;
 pub mod engine;
+pub mod export;
 pub mod mqtt;
 pub mod payload;
 pub mod profile;

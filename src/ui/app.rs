@@ -102,6 +102,8 @@ pub enum UiAction {
     },
     /// Export the profiles ticked in the editor's export list.
     ExportSelected,
+    /// Export the log's current rows (as filtered) to a file.
+    ExportMessages,
     /// Filter the log to a topic and its subtree (None: all).
     SelectTopic(Option<String>),
     /// Expand or collapse a topic tree node.
@@ -405,6 +407,14 @@ impl MqttDeskApp {
                 self.ui.selected_subscription = id;
                 self.ui.selected_topic = None;
             }
+            UiAction::ExportMessages => {
+                let store = &self.workspace.store;
+                let view = &self.ui.log_view;
+                let messages: Vec<_> = (0..view.len(store)).filter_map(|row| view.row(store, row)).cloned().collect();
+                if let Some(ctx) = &self.ctx {
+                    self.files.export_messages_with_dialog(ctx, messages);
+                }
+            }
             UiAction::SelectTopic(topic) => {
                 self.ui.selected_topic = topic;
                 self.ui.selected_subscription = None;
@@ -547,7 +557,9 @@ impl MqttDeskApp {
                     self.ui.profile_message = Some(format!("import failed: {error}"));
                 }
                 FileOutcome::Exported(Ok(path)) => {
-                    self.ui.profile_message = Some(format!("exported to {}", path.display()));
+                    let message = format!("exported to {}", path.display());
+                    self.workspace.notice(message.clone());
+                    self.ui.profile_message = Some(message);
                 }
                 FileOutcome::Exported(Err(error)) => {
                     self.workspace.notice(format!("export failed: {error}"));

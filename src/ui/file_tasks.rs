@@ -83,6 +83,23 @@ impl FileTasks {
         });
     }
 
+    /// Asks where to export messages (JSON Lines or CSV by extension) and writes them.
+    pub fn export_messages_with_dialog(&self, ctx: &egui::Context, messages: Vec<crate::core::store::StoredMessage>) {
+        self.spawn(ctx, "mqttdesk-export-messages", move |sender| {
+            let Some(path) = rfd::FileDialog::new()
+                .set_title("Export messages")
+                .set_file_name("mqttdesk-messages.jsonl")
+                .add_filter("JSON Lines", &["jsonl"])
+                .add_filter("CSV", &["csv"])
+                .save_file()
+            else {
+                return;
+            };
+            let result = crate::core::export::export_to_file(&path, &messages).map(|_| path);
+            let _ = sender.send(FileOutcome::Exported(result));
+        });
+    }
+
     /// Finished tasks since the last call.
     pub fn finished(&self) -> Vec<FileOutcome> {
         self.receiver.try_iter().collect()

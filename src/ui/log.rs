@@ -59,6 +59,9 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
         }
         ui.checkbox(&mut state.follow, "Follow newest")
             .on_hover_text("Keep the newest message in view while scrolled to the bottom; scroll up to stop");
+        if ui.button("Export…").on_hover_text("Save the rows shown (as filtered) as JSON Lines or CSV").clicked() {
+            actions.push(UiAction::ExportMessages);
+        }
         if ui.button("Clear").on_hover_text("Remove every message from the log").clicked() {
             actions.push(UiAction::ClearLog);
         }
