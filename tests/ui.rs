@@ -483,3 +483,33 @@ fn log_filters_regex_retained_and_pause() {
     harness.step();
     assert_eq!(harness.state().visible_log_rows(), 1);
 }
+
+#[test]
+fn the_retained_manager_lists_and_clears_after_confirmation() {
+    let mut harness = harness();
+    connected(&mut harness);
+    replace_text(&mut harness, "Topic", "lamp/state");
+    harness.state_mut().workspace.session.draft.retain = true;
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "published", |app| app.workspace.store.counters().sent == 1);
+    // A new subscription gets the retained message replayed (retain flag set).
+    replace_text(&mut harness, "Topic filter", "lamp/#");
+    harness.get_by_label("Subscribe").click();
+    step_until(&mut harness, "retained replay", |app| {
+        app.workspace.session.tree.retained_topics(None) == vec!["lamp/state".to_owned()]
+    });
+    harness.get_by_role_and_label(Role::Button, "Topic tree").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Retained…").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    harness.get_by_label("Clear…").click();
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_label("Clear the retained message of 1 topics?").is_some());
+    harness.get_by_label("Clear 1 retained messages").click();
+    step_until(&mut harness, "the empty retained publish sent", |app| app.workspace.store.counters().sent == 2);
+    assert!(harness.state().workspace.session.tree.retained_topics(None).is_empty());
+}

@@ -168,6 +168,25 @@ impl TopicTree {
         levels.join("/")
     }
 
+    /// Topics whose last message was retained, at or below `prefix` (all
+    /// when `None`), sorted.
+    pub fn retained_topics(&self, prefix: Option<&str>) -> Vec<String> {
+        let mut topics: Vec<String> = (0..self.nodes.len())
+            .filter(|id| self.nodes[*id].retained)
+            .map(|id| self.path(id))
+            .filter(|topic| prefix.is_none_or(|prefix| topic == prefix || topic.starts_with(&format!("{prefix}/"))))
+            .collect();
+        topics.sort();
+        topics
+    }
+
+    /// Notes that a topic's retained message was cleared.
+    pub fn mark_cleared(&mut self, topic: &str) {
+        if let Some(id) = self.find(topic) {
+            self.nodes[id].retained = false;
+        }
+    }
+
     /// Forgets everything (e.g. with the log's Clear).
     pub fn clear(&mut self) {
         *self = Self::default();
@@ -261,6 +280,17 @@ mod tests {
         let empty = tree.find("a/").expect("empty level");
         assert_eq!(tree.node(empty).map(|n| n.name.as_str()), Some(""));
         assert_eq!(tree.path(tree.find("a//b").expect("leaf")), "a//b");
+    }
+
+    #[test]
+    fn retained_topics_by_subtree() {
+        let mut tree = tree();
+        tree.insert("home/garage/light", 7, 2, true, 700);
+        tree.insert("homeless/x", 8, 2, true, 800);
+        assert_eq!(tree.retained_topics(Some("home")), vec!["home/garage/door", "home/garage/light"]);
+        assert_eq!(tree.retained_topics(None).len(), 3);
+        tree.mark_cleared("home/garage/door");
+        assert_eq!(tree.retained_topics(Some("home/garage")), vec!["home/garage/light"]);
     }
 
     #[test]

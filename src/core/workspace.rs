@@ -542,6 +542,33 @@ impl Workspace {
         })
     }
 
+    /// Publishes empty retained messages (QoS 1) to clear these topics'
+    /// retained messages on the active tab's broker.
+    pub fn clear_retained(&mut self, topics: &[String]) -> Result<Vec<Command>, PublishError> {
+        let connection = match (&self.session.state, self.session.connection) {
+            (ConnectionState::Connected { .. }, Some(connection)) => connection,
+            _ => return Err(PublishError::NotConnected),
+        };
+        let mut commands = Vec::with_capacity(topics.len());
+        for topic in topics {
+            validate_topic_name(topic)?;
+            let id = self.next_request;
+            self.next_request += 1;
+            commands.push(Command::Publish {
+                connection,
+                request: PublishRequest {
+                    id,
+                    topic: topic.clone(),
+                    payload: Bytes::new(),
+                    qos: Qos::AtLeastOnce,
+                    retain: true,
+                },
+            });
+            self.session.tree.mark_cleared(topic);
+        }
+        Ok(commands)
+    }
+
     /// The most specific subscription of the active tab matching a topic.
     pub fn subscription_for(&self, topic: &str) -> Option<SubscriptionId> {
         self.session.subscription_for(topic)

@@ -104,6 +104,14 @@ pub enum UiAction {
     ExportSelected,
     /// Export the log's current rows (as filtered) to a file.
     ExportMessages,
+    /// Open the retained-message manager.
+    ShowRetained,
+    /// Ask to confirm clearing these retained topics.
+    PrepareClearRetained(Vec<String>),
+    /// Confirmed: clear these retained topics.
+    ClearRetained(Vec<String>),
+    /// Do not clear after all.
+    CancelClearRetained,
     /// Filter the log to a topic and its subtree (None: all).
     SelectTopic(Option<String>),
     /// Expand or collapse a topic tree node.
@@ -193,6 +201,12 @@ pub struct UiState {
     pub log_retained_only: bool,
     /// The log view is paused (messages keep arriving and are stored).
     pub paused: bool,
+    /// Show the retained-message manager.
+    pub show_retained: bool,
+    /// The manager's subtree scope.
+    pub retained_scope: String,
+    /// Topics waiting for the clear confirmation.
+    pub retained_pending: Option<Vec<String>>,
 }
 
 /// The mqttdesk application.
@@ -406,6 +420,25 @@ impl MqttDeskApp {
             UiAction::FilterBySubscription(id) => {
                 self.ui.selected_subscription = id;
                 self.ui.selected_topic = None;
+            }
+            UiAction::ShowRetained => {
+                self.ui.show_retained = true;
+                if let Some(topic) = &self.ui.selected_topic {
+                    self.ui.retained_scope = topic.clone();
+                }
+            }
+            UiAction::PrepareClearRetained(topics) => self.ui.retained_pending = Some(topics),
+            UiAction::CancelClearRetained => self.ui.retained_pending = None,
+            UiAction::ClearRetained(topics) => {
+                self.ui.retained_pending = None;
+                match self.workspace.clear_retained(&topics) {
+                    Ok(commands) => {
+                        for command in commands {
+                            self.send(command);
+                        }
+                    }
+                    Err(error) => self.workspace.notice(format!("retained messages not cleared: {error}")),
+                }
             }
             UiAction::ExportMessages => {
                 let store = &self.workspace.store;
@@ -643,6 +676,7 @@ impl eframe::App for MqttDeskApp {
         });
         profile_editor::profile_editor_ui(ui.ctx(), &mut self.workspace, &mut self.ui, &mut actions);
         profile_editor::password_prompt_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
+        topic_tree::retained_manager_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         for action in actions {
             self.apply_action(action);
         }

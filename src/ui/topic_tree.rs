@@ -36,6 +36,9 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
             .response
             .labelled_by(label.id);
         ui.weak(format!("{} topics", tree.topic_count()));
+        if ui.button("Retained…").on_hover_text("List and clear retained messages").clicked() {
+            actions.push(UiAction::ShowRetained);
+        }
     });
     if let Some(topic) = &state.selected_topic {
         ui.horizontal(|ui| {
@@ -109,4 +112,86 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
             }
         },
     );
+}
+
+/// The retained-message manager window: every retained topic seen (in a
+/// subtree), its age and size; clearing asks for confirmation first.
+pub fn retained_manager_ui(
+    ctx: &egui::Context,
+    workspace: &Workspace,
+    state: &mut UiState,
+    actions: &mut Vec<UiAction>,
+) {
+    if !state.show_retained {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new("Retained messages").open(&mut open).default_size([560.0, 420.0]).show(ctx, |ui| {
+        labelled_text(ui, "Subtree (empty: all topics)", &mut state.retained_scope, 240.0);
+        let scope = state.retained_scope.trim().trim_end_matches('/').to_owned();
+        let topics = workspace.session.tree.retained_topics((!scope.is_empty()).then_some(scope.as_str()));
+        ui.weak(format!(
+            "{} retained topics seen on this connection. Clearing publishes an empty retained message to each.",
+            topics.len()
+        ));
+        ui.separator();
+        if let Some(pending) = &state.retained_pending {
+            ui.colored_label(theme::BUSY, format!("Clear the retained message of {} topics?", pending.len()));
+            egui::ScrollArea::vertical().id_salt("retained-preview").max_height(200.0).show(ui, |ui| {
+                for topic in pending {
+                    ui.monospace(topic);
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button(format!("Clear {} retained messages", pending.len())).clicked() {
+                    actions.push(UiAction::ClearRetained(pending.clone()));
+                }
+                if ui.button("Cancel").clicked() {
+                    actions.push(UiAction::CancelClearRetained);
+                }
+            });
+            return;
+        }
+        let now = chrono::Utc::now();
+        egui::ScrollArea::vertical().id_salt("retained-list").max_height(280.0).show(ui, |ui| {
+            egui::Grid::new("retained-grid").num_columns(4).striped(true).show(ui, |ui| {
+                for topic in &topics {
+                    ui.monospace(topic);
+                    let message = workspace
+                        .session
+                        .tree
+                        .find(topic)
+                        .and_then(|id| workspace.session.tree.node(id))
+                        .and_then(|node| node.last_seq)
+                        .and_then(|seq| workspace.store.get(seq));
+                    match message {
+                        Some(message) => {
+                            let age = now.signed_duration_since(message.time).num_seconds().max(0);
+                            ui.weak(format!("{age} s ago"));
+                            ui.weak(crate::core::payload::human_size(message.payload.len()));
+                        }
+                        None => {
+                            ui.weak("(evicted from the log)");
+                            ui.weak("");
+                        }
+                    }
+                    if ui
+                        .small_button("Clear…")
+                        .on_hover_text(format!("Clear the retained message of {topic}"))
+                        .clicked()
+                    {
+                        actions.push(UiAction::PrepareClearRetained(vec![topic.clone()]));
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+        if !topics.is_empty() && ui.button(format!("Clear all {} shown…", topics.len())).clicked() {
+            actions.push(UiAction::PrepareClearRetained(topics.clone()));
+        }
+    });
+    if !open {
+        state.show_retained = false;
+        state.retained_pending = None;
+    }
 }
