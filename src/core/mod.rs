@@ -3,6 +3,7 @@
 //! a window.
 
 pub mod broker;
+pub mod decode;
 pub mod engine;
 pub mod export;
 pub mod mqtt;

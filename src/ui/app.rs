@@ -68,6 +68,12 @@ pub enum InspectorTab {
     JsonTree,
     /// Hex dump, line-virtualised.
     Hex,
+    /// Pretty-printed XML.
+    Xml,
+    /// CBOR decoded to a tree.
+    Cbor,
+    /// MessagePack decoded to a tree.
+    MessagePack,
 }
 
 /// What a panel asks the app to do; applied after drawing.

@@ -4,6 +4,7 @@
 
 use chrono::Local;
 
+use crate::core::decode;
 use crate::core::mqtt::Direction;
 use crate::core::payload::{HEX_BYTES_PER_LINE, hex_dump_line, hex_dump_line_count, human_size};
 use crate::core::store::StoredMessage;
@@ -26,6 +27,9 @@ pub struct InspectorCache {
     pretty: Option<RowText>,
     json: Option<serde_json::Value>,
     json_note: Option<String>,
+    xml: Result<RowText, String>,
+    cbor: Result<serde_json::Value, String>,
+    msgpack: Result<serde_json::Value, String>,
 }
 
 /// UTF-8 text split into display rows (byte ranges), computed once. It
@@ -92,7 +96,16 @@ impl InspectorCache {
             .as_ref()
             .and_then(|value| serde_json::to_string_pretty(value).ok())
             .and_then(|pretty| RowText::new(pretty.into()));
-        Self { seq: message.seq, text, pretty, json, json_note }
+        let too_large = format!("{} is too large to decode here; Hex shows all of it.", human_size(payload.len()));
+        let small = payload.len() <= JSON_VIEW_LIMIT;
+        let xml = if small {
+            decode::pretty_xml(payload).and_then(|text| RowText::new(text.into()).ok_or_else(|| "not UTF-8".into()))
+        } else {
+            Err(too_large.clone())
+        };
+        let cbor = if small { decode::decode_cbor(payload) } else { Err(too_large.clone()) };
+        let msgpack = if small { decode::decode_msgpack(payload) } else { Err(too_large) };
+        Self { seq: message.seq, text, pretty, json, json_note, xml, cbor, msgpack }
     }
 }
 
@@ -134,6 +147,9 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
         ui.selectable_value(&mut state.inspector_tab, InspectorTab::PrettyJson, "Pretty JSON");
         ui.selectable_value(&mut state.inspector_tab, InspectorTab::JsonTree, "JSON tree");
         ui.selectable_value(&mut state.inspector_tab, InspectorTab::Hex, "Hex");
+        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Xml, "XML");
+        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Cbor, "CBOR");
+        ui.selectable_value(&mut state.inspector_tab, InspectorTab::MessagePack, "MessagePack");
     });
     ui.separator();
     let tab = match (state.inspector_tab, &cache.text) {
@@ -165,6 +181,27 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
                 ui.weak(cache.json_note.clone().unwrap_or_default());
             }
         },
+        InspectorTab::Xml => match &cache.xml {
+            Ok(pretty) => rows_ui(ui, "xml", pretty.rows.len(), |index| pretty.row(index).to_owned()),
+            Err(error) => {
+                ui.weak(error);
+            }
+        },
+        InspectorTab::Cbor | InspectorTab::MessagePack => {
+            let decoded = if tab == InspectorTab::Cbor { &cache.cbor } else { &cache.msgpack };
+            match decoded {
+                Ok(value) => {
+                    egui::ScrollArea::both().id_salt("decoded-tree").auto_shrink([false, false]).show(ui, |ui| {
+                        egui_json_tree::JsonTree::new(("decoded-tree", message.seq, tab == InspectorTab::Cbor), value)
+                            .default_expand(egui_json_tree::DefaultExpand::ToLevel(2))
+                            .show(ui);
+                    });
+                }
+                Err(error) => {
+                    ui.weak(error);
+                }
+            }
+        }
         InspectorTab::Hex => {
             if cache.text.is_none() && state.inspector_tab == InspectorTab::Raw {
                 ui.weak("Binary payload (not UTF-8): shown as hex.");
