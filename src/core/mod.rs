@@ -1,5 +1,5 @@
 //! The UI-free core: engine, broker, profiles, payloads, topics, message
-//! store. Nothing here names egui or eframe, so all of it is tested without
+//! store. Nothing here names the UI toolkit, so all of it is tested without
 //! a window.
 
 pub mod broker;

@@ -1,6 +1,6 @@
 //! The application model: one connection's state, its subscriptions, the
 //! composer, the message log and counters. It turns user intentions into
-//! engine [`Command`]s and engine [`Event`]s into state. No egui here: the
+//! engine [`Command`]s and engine [`Event`]s into state. No UI toolkit here: the
 //! UI renders this and calls its methods, and tests drive it directly.
 
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //!
 //! The UI hands it [`Command`]s with `try_send` (never blocking) and drains
 //! [`Event`]s with `try_recv`; the engine wakes the UI through an injected
-//! callback so the core never depends on egui. Each connection is a task
+//! callback so the core never depends on the UI toolkit. Each connection is a task
 //! owning its state machine, back-off and resubscription.
 
 pub mod adapter;
