@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{Driver, Mosquitto, Relay, local_profile};
+use common::{Driver, Mosquitto, Relay, brokers, local_profile};
 use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker};
 use mqttdesk::core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventKind, SubscriptionSpec,
@@ -142,30 +142,10 @@ fn websocket_and_secure_websocket_transports_work() {
     }
 }
 
-enum TestBroker {
-    Embedded(EmbeddedBroker),
-    Mosquitto(Mosquitto),
-}
-
-impl TestBroker {
-    fn port(&self) -> u16 {
-        match self {
-            Self::Embedded(broker) => broker.local_addr().port(),
-            Self::Mosquitto(broker) => broker.port,
-        }
-    }
-}
-
-fn brokers() -> Vec<(&'static str, TestBroker)> {
-    vec![
-        ("embedded", TestBroker::Embedded(EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("embedded"))),
-        ("mosquitto", TestBroker::Mosquitto(Mosquitto::start())),
-    ]
-}
-
 #[test]
 fn last_will_is_delivered_when_the_connection_vanishes() {
-    for (name, broker) in brokers() {
+    for broker in brokers() {
+        let name = broker.name();
         for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
             let mut driver = Driver::new();
             driver.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "watcher"), Vec::new());
@@ -196,7 +176,8 @@ fn last_will_is_delivered_when_the_connection_vanishes() {
 
 #[test]
 fn a_clean_disconnect_does_not_publish_the_will() {
-    for (name, broker) in brokers() {
+    for broker in brokers() {
+        let name = broker.name();
         let mut driver = Driver::new();
         driver.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "watcher"), Vec::new());
         driver.subscribe(1, 1, "wills/#", Qos::AtLeastOnce);
@@ -246,7 +227,8 @@ fn random_client_id_suffix_and_reconnect_limit() {
 
 #[test]
 fn no_local_subscriptions_skip_our_own_publishes() {
-    for (name, broker) in brokers() {
+    for broker in brokers() {
+        let name = broker.name();
         let mut driver = Driver::new();
         driver.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "no-local"), Vec::new());
         let options = SubscribeOptions { no_local: true, ..SubscribeOptions::default() };

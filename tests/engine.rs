@@ -4,41 +4,13 @@
 
 mod common;
 
-use common::{Driver, Mosquitto, connected_count, local_profile, wait_until};
+use common::{Driver, Mosquitto, brokers, connected_count, local_profile, wait_until};
 use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker};
 use mqttdesk::core::engine::{
     BrokerState, Command, ConnectionFailure, ConnectionState, DeliveryOutcome, EventKind, SubscribeOutcome,
     SubscriptionSpec,
 };
 use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
-
-enum TestBroker {
-    Embedded(EmbeddedBroker),
-    Mosquitto(Mosquitto),
-}
-
-impl TestBroker {
-    fn port(&self) -> u16 {
-        match self {
-            Self::Embedded(broker) => broker.local_addr().port(),
-            Self::Mosquitto(broker) => broker.port,
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Embedded(_) => "embedded",
-            Self::Mosquitto(_) => "mosquitto",
-        }
-    }
-}
-
-fn brokers() -> Vec<TestBroker> {
-    vec![
-        TestBroker::Embedded(EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("embedded broker starts")),
-        TestBroker::Mosquitto(Mosquitto::start()),
-    ]
-}
 
 #[test]
 fn connects_with_mqtt_311_and_5_on_one_port() {

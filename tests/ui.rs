@@ -22,6 +22,17 @@ fn harness() -> Harness<'static, MqttDeskApp> {
     })
 }
 
+/// The app with profiles saved in `dir` (instead of the user's config folder).
+fn harness_saving_profiles_in(dir: &std::path::Path) -> Harness<'static, MqttDeskApp> {
+    let profile_dir = dir.to_path_buf();
+    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        MqttDeskApp::new(
+            cc,
+            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: Some(profile_dir), ..AppOptions::default() },
+        )
+    })
+}
+
 /// Steps frames until `predicate` holds; background work (engine, broker)
 /// runs on other threads, so each step also gives it a moment.
 fn step_until(harness: &mut Harness<'_, MqttDeskApp>, what: &str, predicate: impl Fn(&MqttDeskApp) -> bool) {
@@ -225,13 +236,7 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
 fn a_profile_made_in_the_editor_is_saved_as_ron_and_listed() {
     let dir = std::env::temp_dir().join(format!("mqttdesk-editor-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let profile_dir = dir.clone();
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        MqttDeskApp::new(
-            cc,
-            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: Some(profile_dir), ..AppOptions::default() },
-        )
-    });
+    let mut harness = harness_saving_profiles_in(&dir);
     connected(&mut harness);
     harness.get_by_label("Edit profile…").click();
     for _ in 0..5 {
@@ -281,13 +286,7 @@ impl egui::DroppedFile for TestDrop {
 fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
     let dir = std::env::temp_dir().join(format!("mqttdesk-drop-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let profile_dir = dir.clone();
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        MqttDeskApp::new(
-            cc,
-            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: Some(profile_dir), ..AppOptions::default() },
-        )
-    });
+    let mut harness = harness_saving_profiles_in(&dir);
     connected(&mut harness);
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/mqttx-export.json");
     harness.input_mut().dropped_files.push(std::sync::Arc::new(TestDrop(fixture)));

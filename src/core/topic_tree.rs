@@ -208,9 +208,13 @@ impl TopicTree {
     pub fn visible_rows(&self, expanded: &HashSet<NodeId>, sort: TreeSort, search: &str, now_ms: u64) -> Vec<NodeId> {
         let needle = search.trim().to_lowercase();
         let keep: Option<HashSet<NodeId>> = (!needle.is_empty()).then(|| {
+            // One walk down the tree, building each path from its parent's.
             let mut keep = HashSet::new();
-            for id in 0..self.nodes.len() {
-                if self.nodes[id].messages > 0 && self.path(id).to_lowercase().contains(&needle) {
+            let mut pending: Vec<(NodeId, String)> =
+                self.roots.iter().map(|(name, id)| (*id, name.to_lowercase())).collect();
+            while let Some((id, path)) = pending.pop() {
+                let node = &self.nodes[id];
+                if node.messages > 0 && path.contains(&needle) {
                     let mut current = Some(id);
                     while let Some(node_id) = current {
                         if !keep.insert(node_id) {
@@ -219,6 +223,9 @@ impl TopicTree {
                         current = self.nodes[node_id].parent;
                     }
                 }
+                pending.extend(
+                    node.children.iter().map(|(name, child)| (*child, format!("{path}/{}", name.to_lowercase()))),
+                );
             }
             keep
         });

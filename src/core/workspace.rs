@@ -363,10 +363,6 @@ impl Workspace {
         if self.session.id == id { Some(&self.session) } else { self.background.iter().find(|s| s.id == id) }
     }
 
-    fn session_by_connection_mut(&mut self, connection: ConnectionId) -> Option<&mut Session> {
-        find_session(&mut self.session, &mut self.background, &self.connection_sessions, connection)
-    }
-
     /// Selects a profile by name into the active tab's editor.
     /// While disconnected, the profile's saved subscriptions replace the
     /// current list; while connected, the list is left alone.
@@ -584,11 +580,7 @@ impl Workspace {
 
     /// Re-colours the active tab's logged messages after its subscriptions changed.
     fn retag_log(&mut self) {
-        let session = &self.session;
-        self.store.retag(|message| match message.direction {
-            Direction::Incoming if message.session == session.id => session.subscription_for(&message.topic),
-            _ => message.subscription,
-        });
+        retag_session(&mut self.store, &self.session);
     }
 
     /// Records a warning or error for the notices list.
@@ -653,7 +645,6 @@ impl Workspace {
     fn apply_connection(&mut self, connection: ConnectionId, at: DateTime<Utc>, event: ConnectionEvent) {
         let now_ms = self.now_ms();
         let mut notices = Vec::new();
-        let mut retag = false;
         let Some(session) =
             find_session(&mut self.session, &mut self.background, &self.connection_sessions, connection)
         else {
@@ -714,7 +705,7 @@ impl Workspace {
             }
             ConnectionEvent::Unsubscribed { subscription } => {
                 session.subscriptions.retain(|s| s.id != subscription);
-                retag = true;
+                retag_session(&mut self.store, session);
             }
             ConnectionEvent::PublishSent { message, .. } => {
                 self.store.push(StoredMessage {
@@ -741,19 +732,18 @@ impl Workspace {
                 }
             }
         }
-        if retag {
-            let session = self.session_by_connection_mut(connection).map(|session| session.clone());
-            if let Some(session) = session {
-                self.store.retag(|message| match message.direction {
-                    Direction::Incoming if message.session == session.id => session.subscription_for(&message.topic),
-                    _ => message.subscription,
-                });
-            }
-        }
         for notice in notices {
             self.notice(notice);
         }
     }
+}
+
+/// Re-colours a tab's logged messages after its subscriptions changed.
+fn retag_session(store: &mut MessageStore, session: &Session) {
+    store.retag(|message| match message.direction {
+        Direction::Incoming if message.session == session.id => session.subscription_for(&message.topic),
+        _ => message.subscription,
+    });
 }
 
 /// The tab a connection belongs to.

@@ -392,6 +392,19 @@ pub fn make_test_certificates(dir: &std::path::Path) {
     }
 }
 
+/// Copies bytes between two sockets in both directions, each on its own
+/// thread; when one side closes, the other is shut down.
+fn pump_both_ways(a: &std::net::TcpStream, b: &std::net::TcpStream) {
+    for (from, to) in [(a.try_clone(), b.try_clone()), (b.try_clone(), a.try_clone())] {
+        if let (Ok(mut from), Ok(mut to)) = (from, to) {
+            let _ = std::thread::Builder::new().name("tcp-pump".into()).spawn(move || {
+                let _ = std::io::copy(&mut from, &mut to);
+                let _ = to.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    }
+}
+
 /// A TCP relay between a client and a broker that the test can cut, to
 /// make a connection vanish without DISCONNECT (as a crash or a pulled cable would).
 pub struct Relay {
@@ -412,18 +425,10 @@ impl Relay {
             .spawn(move || {
                 for client in listener.incoming().flatten() {
                     let Ok(server) = std::net::TcpStream::connect(("127.0.0.1", target)) else { continue };
-                    let pairs = [(client.try_clone(), server.try_clone()), (server.try_clone(), client.try_clone())];
+                    pump_both_ways(&client, &server);
                     if let Ok(mut list) = registry.lock() {
                         list.push(client);
                         list.push(server);
-                    }
-                    for (from, to) in pairs {
-                        if let (Ok(mut from), Ok(mut to)) = (from, to) {
-                            let _ = std::thread::Builder::new().name("relay-pump".into()).spawn(move || {
-                                let _ = std::io::copy(&mut from, &mut to);
-                                let _ = to.shutdown(std::net::Shutdown::Both);
-                            });
-                        }
                     }
                 }
             })
@@ -497,19 +502,47 @@ impl ConnectProxy {
                         continue;
                     };
                     let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-                    for (from, to) in
-                        [(client.try_clone(), server.try_clone()), (server.try_clone(), client.try_clone())]
-                    {
-                        if let (Ok(mut from), Ok(mut to)) = (from, to) {
-                            let _ = std::thread::Builder::new().name("proxy-pump".into()).spawn(move || {
-                                let _ = std::io::copy(&mut from, &mut to);
-                                let _ = to.shutdown(std::net::Shutdown::Both);
-                            });
-                        }
-                    }
+                    pump_both_ways(&client, &server);
                 }
             })
             .expect("proxy thread");
         Self { port, requests }
     }
+}
+
+/// A broker under test: the embedded one or mosquitto.
+pub enum TestBroker {
+    /// mqttdesk's embedded broker.
+    Embedded(mqttdesk::core::broker::EmbeddedBroker),
+    /// Debian's mosquitto.
+    Mosquitto(Mosquitto),
+}
+
+impl TestBroker {
+    /// Its port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        match self {
+            Self::Embedded(broker) => broker.local_addr().port(),
+            Self::Mosquitto(broker) => broker.port,
+        }
+    }
+
+    /// "embedded" or "mosquitto", for assertion messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Embedded(_) => "embedded",
+            Self::Mosquitto(_) => "mosquitto",
+        }
+    }
+}
+
+/// Both brokers, started on free ports.
+pub fn brokers() -> Vec<TestBroker> {
+    vec![
+        TestBroker::Embedded(
+            mqttdesk::core::broker::EmbeddedBroker::start(mqttdesk::core::broker::BrokerConfig::ephemeral())
+                .expect("embedded broker starts"),
+        ),
+        TestBroker::Mosquitto(Mosquitto::start()),
+    ]
 }
