@@ -3,7 +3,9 @@
 //! a window.
 
 pub mod broker;
+pub mod chart;
 pub mod decode;
+pub mod diff;
 pub mod engine;
 pub mod export;
 pub mod mqtt;
@@ -12,6 +14,7 @@ pub mod profile;
 pub mod profile_exchange;
 pub mod secrets;
 pub mod store;
+pub mod sys_status;
 pub mod topic;
 pub mod topic_tree;
 pub mod workspace;

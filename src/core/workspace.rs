@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::core::broker::BrokerConfig;
+use crate::core::chart::{ChartError, Charts, SeriesKey};
 use crate::core::engine::{
     BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, PublishRequest,
     SubscribeOutcome, SubscriptionSpec,
@@ -22,6 +23,7 @@ use crate::core::payload::{PayloadError, PayloadFormat, encode_payload};
 use crate::core::profile::{ConnectionProfile, ProfileError, SavedSubscription};
 use crate::core::profile_exchange::{ImportReport, resolve_name_clashes};
 use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
+use crate::core::sys_status::BrokerStatus;
 use crate::core::topic::{TopicError, topic_matches, validate_topic_filter, validate_topic_name};
 use crate::core::topic_tree::TopicTree;
 
@@ -161,6 +163,10 @@ pub struct Session {
     pub last_delivery: Option<DeliveryReport>,
     /// The topics this tab has received, as a hierarchy.
     pub tree: TopicTree,
+    /// Numeric series charted from this tab's messages.
+    pub charts: Charts,
+    /// What the broker publishes about itself on `$SYS/#`.
+    pub broker_status: BrokerStatus,
 }
 
 impl Session {
@@ -174,6 +180,8 @@ impl Session {
             draft: PublishDraft::default(),
             last_delivery: None,
             tree: TopicTree::default(),
+            charts: Charts::default(),
+            broker_status: BrokerStatus::default(),
         }
     }
 
@@ -538,6 +546,23 @@ impl Workspace {
         })
     }
 
+    /// Charts a numeric value of the active tab: the topic's payload, or
+    /// the value at a JSON pointer in it. The series starts with what the
+    /// log still holds for that topic, so it is not empty until the next
+    /// message.
+    pub fn add_chart(&mut self, key: SeriesKey) -> Result<(), ChartError> {
+        let index = self.session.charts.add(key.clone())?;
+        let session_id = self.session.id;
+        for index_in_store in 0..self.store.len() {
+            let Some(message) = self.store.at(index_in_store) else { break };
+            if message.session == session_id && message.direction == Direction::Incoming && *message.topic == *key.topic
+            {
+                self.session.charts.observe_into(index, message.time, &message.payload);
+            }
+        }
+        Ok(())
+    }
+
     /// Publishes empty retained messages (QoS 1) to clear these topics'
     /// retained messages on the active tab's broker.
     pub fn clear_retained(&mut self, topics: &[String]) -> Result<Vec<Command>, PublishError> {
@@ -777,6 +802,10 @@ fn ingest(
             }
         };
         let (size, retain) = (message.payload.len(), message.retain);
+        if !session.charts.is_empty() {
+            session.charts.observe(&topic, time, &message.payload);
+        }
+        session.broker_status.observe(&topic, &message.payload, time);
         let seq = store.push(StoredMessage {
             seq: 0,
             session: session.id,
@@ -870,6 +899,43 @@ mod tests {
         let command = workspace.publish().expect("valid");
         let Command::Publish { request, .. } = command else { panic!("not a publish") };
         assert_eq!(&request.payload[..], b"{oops");
+    }
+
+    #[test]
+    fn charts_start_from_the_log_and_follow_new_messages_and_sys_topics_feed_the_status() {
+        let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+        let id = connected(&mut workspace);
+        let message = |topic: &str, payload: &'static [u8]| {
+            (
+                Utc::now(),
+                IncomingMessage {
+                    topic: topic.into(),
+                    payload: Bytes::from_static(payload),
+                    qos: Qos::AtMostOnce,
+                    retain: false,
+                    duplicate: false,
+                    properties: None,
+                },
+            )
+        };
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::Messages(vec![
+                message("plant/temp", br#"{"v": 20.5}"#),
+                message("plant/other", br#"{"v": 99}"#),
+                message("$SYS/broker/version", b"mosquitto version 2.0.11"),
+            ]),
+        }));
+        let key = SeriesKey { topic: "plant/temp".into(), pointer: Some("/v".into()) };
+        workspace.add_chart(key.clone()).expect("charted");
+        assert!(workspace.add_chart(key).is_err(), "twice is refused");
+        workspace.apply(event(EventKind::Connection {
+            connection: id,
+            event: ConnectionEvent::Messages(vec![message("plant/temp", br#"{"v": 21}"#)]),
+        }));
+        let values: Vec<f64> = workspace.session.charts.series()[0].points.iter().map(|point| point[1]).collect();
+        assert_eq!(values, vec![20.5, 21.0]);
+        assert_eq!(workspace.session.broker_status.summary().version.as_deref(), Some("mosquitto version 2.0.11"));
     }
 
     #[test]
