@@ -6,27 +6,13 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use common::{Driver, local_profile};
+use common::{Driver, local_profile, pump_workspace as pump};
 use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker};
 use mqttdesk::core::engine::{ConnectionState, Engine};
 use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
 use mqttdesk::core::store::StoreLimits;
 use mqttdesk::core::workspace::{SubscriptionStatus, Workspace};
-
-fn pump(engine: &mut Engine, workspace: &mut Workspace, what: &str, done: impl Fn(&Workspace) -> bool) {
-    let deadline = Instant::now() + common::WAIT;
-    while !done(workspace) {
-        while let Some(event) = engine.try_recv() {
-            for command in workspace.apply(event) {
-                engine.send(command).expect("send");
-            }
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}; notices: {:?}", workspace.notices);
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
 
 #[test]
 fn a_retained_subtree_is_found_and_cleared() {

@@ -512,3 +512,114 @@ fn the_retained_manager_lists_and_clears_after_confirmation() {
     step_until(&mut harness, "the empty retained publish sent", |app| app.workspace.store.counters().sent == 2);
     assert!(harness.state().workspace.session.tree.retained_topics(None).is_empty());
 }
+
+/// Publishes `payload` on `topic` through the composer.
+fn publish_through_composer(harness: &mut Harness<'_, MqttDeskApp>, topic: &str, payload: &str) {
+    replace_text(harness, "Topic", topic);
+    replace_text_in(harness, Role::MultilineTextInput, "Payload", payload);
+    harness.get_by_label("Publish").click();
+    harness.step();
+}
+
+fn received_on(app: &MqttDeskApp, topic: &str) -> usize {
+    let store = &app.workspace.store;
+    (0..store.len())
+        .filter_map(|i| store.at(i))
+        .filter(|m| m.direction == Direction::Incoming && &*m.topic == topic)
+        .count()
+}
+
+#[test]
+fn a_topics_history_shows_and_two_picked_messages_diff_by_json_field() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for payload in
+        [r#"{"temp": 20, "state": "on"}"#, r#"{"temp": 21, "state": "on"}"#, r#"{"temp": 21, "state": "off"}"#]
+    {
+        publish_through_composer(&mut harness, "plant/boiler", payload);
+    }
+    step_until(&mut harness, "three received", |app| received_on(app, "plant/boiler") == 3);
+    harness.get_by_role_and_label(Role::Button, "Topic tree").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Expand plant").click();
+    harness.step();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "boiler").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    assert_eq!(harness.state().ui.history_topic.as_deref(), Some("plant/boiler"));
+    assert!(harness.query_by_label("3 messages in the log").is_some(), "the history counts what it holds");
+    // Newest first: the second row is the second message, the third the first.
+    let compare: Vec<_> = harness.get_all_by_label("Compare").collect();
+    assert_eq!(compare.len(), 3);
+    compare[1].click();
+    compare[2].click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    assert_eq!(harness.state().ui.diff_picks.len(), 2);
+    assert!(harness.query_by_label("/temp").is_some(), "the changed field is named");
+    assert!(harness.query_by_label("20 → 21").is_some(), "with its old and new value");
+    assert!(harness.query_by_label("/state").is_none(), "unchanged fields are not listed");
+}
+
+#[test]
+fn a_number_in_the_json_tree_is_charted_from_its_context_menu() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for payload in [r#"{"sensor": {"temp": 20.5}}"#, r#"{"sensor": {"temp": 22.25}}"#] {
+        publish_through_composer(&mut harness, "lab/probe", payload);
+    }
+    step_until(&mut harness, "two received", |app| received_on(app, "lab/probe") == 2);
+    let newest = {
+        let store = &harness.state().workspace.store;
+        (0..store.len()).filter_map(|i| store.at(i)).rfind(|m| m.direction == Direction::Incoming).unwrap().seq
+    };
+    harness.state_mut().apply_action(mqttdesk::ui::UiAction::SelectMessage(Some(newest)));
+    harness.step();
+    harness.get_by_label("JSON tree").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("22.25").click_secondary();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Chart this value").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    let app = harness.state();
+    assert!(app.ui.show_charts);
+    let series = &app.workspace.session.charts.series()[0];
+    assert_eq!(series.key.pointer.as_deref(), Some("/sensor/temp"));
+    let values: Vec<f64> = series.points.iter().map(|point| point[1]).collect();
+    assert_eq!(values, vec![20.5, 22.25], "filled from the log");
+    assert!(harness.query_all_by_label("lab/probe /sensor/temp").next().is_some(), "listed in the charts window");
+    // The view choice is remembered for the topic.
+    assert_eq!(harness.state().ui.inspector_views.get("lab/probe"), Some(&mqttdesk::ui::app::InspectorTab::JsonTree));
+}
+
+#[test]
+fn the_broker_status_window_subscribes_to_sys_topics() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_label("Broker status").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert!(harness.query_by_label_contains("which '#' does not match").is_some(), "explains why it is empty");
+    harness.get_by_label("Subscribe to $SYS/#").click();
+    step_until(&mut harness, "$SYS/# granted", |app| {
+        app.workspace
+            .session
+            .subscriptions
+            .iter()
+            .any(|s| s.filter == "$SYS/#" && matches!(s.status, SubscriptionStatus::Granted(_)))
+    });
+    harness.step();
+    assert!(harness.query_by_label("Subscribe to $SYS/#").is_none(), "offered only while not subscribed");
+    assert!(harness.query_by_label_contains("Waiting for the broker's $SYS messages").is_some());
+}

@@ -193,6 +193,40 @@ fn number_from_text(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The points of a series between `from` and `to` (seconds), at most about
+/// `max_points` of them: when there are more, each bucket keeps its lowest
+/// and highest value, in time order, so spikes survive the thinning.
+pub fn points_in_view(points: &VecDeque<[f64; 2]>, from: f64, to: f64, max_points: usize) -> Vec<[f64; 2]> {
+    let start = points.partition_point(|point| point[0] < from);
+    let end = points.partition_point(|point| point[0] <= to);
+    let count = end.saturating_sub(start);
+    if count <= max_points.max(2) {
+        return points.range(start..end).copied().collect();
+    }
+    let bucket = count.div_ceil(max_points.max(2) / 2);
+    let mut thinned = Vec::with_capacity(max_points + 2);
+    let mut index = start;
+    while index < end {
+        let stop = (index + bucket).min(end);
+        let (mut low, mut high) = (points[index], points[index]);
+        for point in points.range(index..stop) {
+            if point[1] < low[1] {
+                low = *point;
+            }
+            if point[1] > high[1] {
+                high = *point;
+            }
+        }
+        if low[0] <= high[0] {
+            thinned.extend([low, high]);
+        } else {
+            thinned.extend([high, low]);
+        }
+        index = stop;
+    }
+    thinned
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +257,19 @@ mod tests {
         assert_eq!(extract_number(json, Some("/a/b")), Err("/a/b is an array".into()));
         assert_eq!(extract_number(json, Some("/n")), Err("/n is null".into()));
         assert!(extract_number(b"{oops", Some("/a")).is_err_and(|e| e.starts_with("not JSON")));
+    }
+
+    #[test]
+    fn views_cut_to_the_time_window_and_thin_without_losing_spikes() {
+        let points: VecDeque<[f64; 2]> = (0..10_000).map(|n| [n as f64, if n == 5_001 { 1e6 } else { 1.0 }]).collect();
+        let window = points_in_view(&points, 100.0, 199.0, 1_000);
+        assert_eq!(window.len(), 100);
+        assert_eq!(window.first(), Some(&[100.0, 1.0]));
+        assert_eq!(window.last(), Some(&[199.0, 1.0]));
+        let thinned = points_in_view(&points, f64::MIN, f64::MAX, 500);
+        assert!(thinned.len() <= 502, "{}", thinned.len());
+        assert!(thinned.contains(&[5_001.0, 1e6]), "the spike survives");
+        assert!(thinned.windows(2).all(|pair| pair[0][0] <= pair[1][0]), "time order kept");
     }
 
     #[test]

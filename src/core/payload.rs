@@ -259,9 +259,141 @@ pub fn human_size(bytes: usize) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// What a piece of JSON text is, for syntax colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonToken {
+    /// An object key (a string followed by ':').
+    Key,
+    /// A string value.
+    String,
+    /// A number.
+    Number,
+    /// true, false or null.
+    Literal,
+    /// Brackets, commas, colons, spaces.
+    Punctuation,
+}
+
+/// Splits one line of JSON text into coloured pieces. `in_string` says the
+/// line starts inside a string (a long line cut into rows); the second
+/// value returned says whether it ends inside one.
+pub fn json_tokens(line: &str, in_string: bool) -> (Vec<(std::ops::Range<usize>, JsonToken)>, bool) {
+    let bytes = line.as_bytes();
+    let mut tokens = Vec::new();
+    let mut index = 0;
+    let mut open_string = in_string;
+    while index < bytes.len() {
+        let start = index;
+        if open_string || bytes[index] == b'"' {
+            if !open_string {
+                index += 1;
+            }
+            open_string = true;
+            while index < bytes.len() {
+                match bytes[index] {
+                    b'\\' => index += 2,
+                    b'"' => {
+                        index += 1;
+                        open_string = false;
+                        break;
+                    }
+                    _ => index += 1,
+                }
+            }
+            index = index.min(bytes.len());
+            let rest = line.get(index..).unwrap_or_default().trim_start();
+            let kind = if !open_string && rest.starts_with(':') { JsonToken::Key } else { JsonToken::String };
+            tokens.push((start..index, kind));
+            continue;
+        }
+        let byte = bytes[index];
+        let kind = if byte == b'-' || byte.is_ascii_digit() {
+            while index < bytes.len() && matches!(bytes[index], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                index += 1;
+            }
+            JsonToken::Number
+        } else if byte.is_ascii_alphabetic() {
+            while index < bytes.len() && bytes[index].is_ascii_alphabetic() {
+                index += 1;
+            }
+            JsonToken::Literal
+        } else {
+            while index < bytes.len() && !matches!(bytes[index], b'"' | b'-' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+            {
+                index += 1;
+            }
+            JsonToken::Punctuation
+        };
+        tokens.push((start..index, kind));
+    }
+    (tokens, open_string)
+}
+
+/// A file name for saving a payload: the topic with its separators made
+/// safe for every file system, and an extension from the content
+/// (`.json`, `.txt`, or `.bin`).
+pub fn payload_file_name(topic: &str, payload: &[u8]) -> String {
+    let mut stem: String = topic
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .take(100)
+        .collect();
+    stem = stem.trim_matches(['_', '.']).to_owned();
+    if stem.is_empty() {
+        stem = "payload".into();
+    }
+    let extension = if serde_json::from_slice::<serde::de::IgnoredAny>(payload).is_ok() {
+        "json"
+    } else if is_text(payload) {
+        "txt"
+    } else {
+        "bin"
+    };
+    format!("{stem}.{extension}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_lines_split_into_coloured_tokens() {
+        let line = r#"  "key \" x": [-1.5e3, true, null, "v"],"#;
+        let (tokens, open) = json_tokens(line, false);
+        let pieces: Vec<(&str, JsonToken)> = tokens.iter().map(|(range, kind)| (&line[range.clone()], *kind)).collect();
+        assert!(!open);
+        assert_eq!(
+            pieces,
+            vec![
+                ("  ", JsonToken::Punctuation),
+                (r#""key \" x""#, JsonToken::Key),
+                (": [", JsonToken::Punctuation),
+                ("-1.5e3", JsonToken::Number),
+                (", ", JsonToken::Punctuation),
+                ("true", JsonToken::Literal),
+                (", ", JsonToken::Punctuation),
+                ("null", JsonToken::Literal),
+                (", ", JsonToken::Punctuation),
+                (r#""v""#, JsonToken::String),
+                ("],", JsonToken::Punctuation),
+            ]
+        );
+        let (tokens, open) = json_tokens(r#"  "a long str"#, false);
+        assert!(open);
+        assert_eq!(tokens.last().map(|t| t.1), Some(JsonToken::String));
+        let (tokens, open) = json_tokens(r#"ing end", 1"#, true);
+        assert!(!open);
+        assert_eq!(tokens[0], (0..8, JsonToken::String));
+        assert_eq!(tokens.last(), Some(&(10..11, JsonToken::Number)));
+    }
+
+    #[test]
+    fn payload_file_names_are_safe_and_typed() {
+        assert_eq!(payload_file_name("plant/line 1/temp", b"{\"v\": 1}"), "plant_line_1_temp.json");
+        assert_eq!(payload_file_name("$SYS/broker/uptime", b"12 seconds"), "SYS_broker_uptime.txt");
+        assert_eq!(payload_file_name("../..", &[0, 159, 146, 150]), "payload.bin");
+        assert_eq!(payload_file_name("a:b*c?", b"x"), "a_b_c.txt");
+    }
 
     #[test]
     fn text_is_sent_as_typed() {

@@ -608,12 +608,12 @@ pub fn save_profile(dir: &Path, profile: &ConnectionProfile) -> Result<PathBuf, 
 
 /// Writes a file atomically (temp file in the same folder, fsync, rename),
 /// so a crash never leaves it half-written.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), ProfileFileError> {
+pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), ProfileFileError> {
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = dir.join(format!(".{name}.tmp"));
     let mut file = std::fs::File::create(&temp).map_err(|error| io_error("create", &temp, &error))?;
-    file.write_all(text.as_bytes()).map_err(|error| io_error("write", &temp, &error))?;
+    file.write_all(contents.as_ref()).map_err(|error| io_error("write", &temp, &error))?;
     file.sync_all().map_err(|error| io_error("sync", &temp, &error))?;
     drop(file);
     std::fs::rename(&temp, path).map_err(|error| io_error("rename", path, &error))

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::core::broker::BrokerConfig;
 use crate::core::engine::{Command, ConnectionState, Engine, SendError};
-use crate::core::mqtt::{Qos, SubscriptionId};
+use crate::core::mqtt::{Direction, Qos, SubscriptionId};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::profile_exchange;
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
@@ -18,7 +18,8 @@ use crate::core::workspace::SessionId;
 use crate::core::workspace::Workspace;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
 use crate::ui::{
-    composer, connection, inspector, log, profile_editor, status_bar, subscriptions, tabs, theme, topic_tree,
+    broker_status, charts, composer, connection, history, inspector, log, profile_editor, status_bar, subscriptions,
+    tabs, theme, topic_tree,
 };
 
 /// Longest `logic` may spend applying engine events in one frame.
@@ -68,6 +69,8 @@ pub enum InspectorTab {
     JsonTree,
     /// Hex dump, line-virtualised.
     Hex,
+    /// Base64, line-virtualised.
+    Base64,
     /// Pretty-printed XML.
     Xml,
     /// CBOR decoded to a tree.
@@ -134,6 +137,29 @@ pub enum UiAction {
     ClearLog,
     /// Select a log row (by sequence number).
     SelectMessage(Option<u64>),
+    /// Show a topic's history window (None: close it).
+    ShowHistory(Option<String>),
+    /// Tick or untick a history message for comparison.
+    ToggleDiffPick(u64),
+    /// Compare a message with the one before it on the same topic.
+    CompareWithPrevious(u64),
+    /// Export the history window's messages.
+    ExportHistory,
+    /// Chart a topic's payload, or the number at a JSON pointer in it.
+    AddChart {
+        /// Exact topic.
+        topic: String,
+        /// JSON pointer, or None for the whole payload.
+        pointer: Option<String>,
+    },
+    /// Stop charting a series.
+    RemoveChart(crate::core::chart::SeriesKey),
+    /// Empty every chart series.
+    ClearCharts,
+    /// Subscribe to the broker's `$SYS/#` status topics.
+    SubscribeSys,
+    /// Save a message's full payload to a file.
+    SavePayload(u64),
     /// Start the embedded broker.
     StartBroker,
     /// Stop the embedded broker.
@@ -213,6 +239,32 @@ pub struct UiState {
     pub retained_scope: String,
     /// Topics waiting for the clear confirmation.
     pub retained_pending: Option<Vec<String>>,
+    /// The topic whose history window is open.
+    pub history_topic: Option<String>,
+    /// The history window's rows (the topic's received messages).
+    pub history_view: FilteredView,
+    /// Messages ticked for comparison (at most two).
+    pub diff_picks: Vec<u64>,
+    /// The comparison of the two ticked messages.
+    pub diff_cache: Option<history::DiffCache>,
+    /// Show the charts window.
+    pub show_charts: bool,
+    /// The charts are frozen at this time (seconds since the epoch).
+    pub chart_paused_at: Option<f64>,
+    /// Seconds of history the charts show (None: all kept).
+    pub chart_window_s: Option<f64>,
+    /// The add-series form: topic.
+    pub chart_topic: String,
+    /// The add-series form: JSON pointer.
+    pub chart_pointer: String,
+    /// Why the last series was not added.
+    pub chart_error: Option<String>,
+    /// Show the broker status window.
+    pub show_broker_status: bool,
+    /// The inspector view last chosen for each topic.
+    pub inspector_views: std::collections::HashMap<String, InspectorTab>,
+    /// JSON tree search text.
+    pub json_search: String,
 }
 
 /// The mqttdesk application.
@@ -269,7 +321,7 @@ impl MqttDeskApp {
         };
         let mut app = Self {
             workspace,
-            ui: UiState { follow: true, new_filter: "#".into(), ..UiState::default() },
+            ui: UiState { follow: true, new_filter: "#".into(), chart_window_s: Some(300.0), ..UiState::default() },
             engine,
             options,
             actions: Vec::new(),
@@ -352,6 +404,18 @@ impl MqttDeskApp {
         self.ui.log_view.set_paused(&self.workspace.store, paused);
         let progress = self.ui.log_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
         self.ui.view_progress = (progress != ViewProgress::Complete).then_some(progress);
+        if let Some(topic) = &self.ui.history_topic {
+            self.ui.history_view.set_filter(LogFilter {
+                topic_filters: vec![topic.clone()],
+                session: Some(self.workspace.session.id),
+                direction: Some(Direction::Incoming),
+                ..LogFilter::default()
+            });
+            let progress = self.ui.history_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
+            if progress != ViewProgress::Complete {
+                self.ui.view_progress = Some(progress);
+            }
+        }
     }
 
     /// Applies one UI action (panels queue these; tests may call it).
@@ -455,8 +519,77 @@ impl MqttDeskApp {
                 }
             }
             UiAction::SelectTopic(topic) => {
+                // A topic that carries messages itself opens its history.
+                let tree = &self.workspace.session.tree;
+                let has_messages = topic
+                    .as_deref()
+                    .and_then(|topic| tree.find(topic))
+                    .and_then(|id| tree.node(id))
+                    .is_some_and(|node| node.messages > 0);
+                if has_messages {
+                    self.open_history(topic.clone());
+                }
                 self.ui.selected_topic = topic;
                 self.ui.selected_subscription = None;
+            }
+            UiAction::ShowHistory(topic) => self.open_history(topic),
+            UiAction::ToggleDiffPick(seq) => {
+                if let Some(position) = self.ui.diff_picks.iter().position(|picked| *picked == seq) {
+                    self.ui.diff_picks.remove(position);
+                } else {
+                    if self.ui.diff_picks.len() == 2 {
+                        self.ui.diff_picks.remove(0);
+                    }
+                    self.ui.diff_picks.push(seq);
+                }
+            }
+            UiAction::CompareWithPrevious(seq) => {
+                let Some((topic, session)) =
+                    self.workspace.store.get(seq).map(|message| (message.topic.to_string(), message.session))
+                else {
+                    self.refresh_log_view();
+                    return;
+                };
+                let previous = (0..self.workspace.store.len())
+                    .rev()
+                    .filter_map(|index| self.workspace.store.at(index))
+                    .skip_while(|candidate| candidate.seq >= seq)
+                    .find(|candidate| {
+                        candidate.session == session
+                            && *candidate.topic == *topic
+                            && candidate.direction == Direction::Incoming
+                    })
+                    .map(|candidate| candidate.seq);
+                match previous {
+                    Some(previous) => {
+                        self.open_history(Some(topic));
+                        self.ui.diff_picks = vec![previous, seq];
+                    }
+                    None => self.workspace.notice(format!("no earlier message on {topic} is left in the log")),
+                }
+            }
+            UiAction::ExportHistory => {
+                let store = &self.workspace.store;
+                let view = &self.ui.history_view;
+                let messages: Vec<_> = (0..view.len(store)).filter_map(|row| view.row(store, row)).cloned().collect();
+                if let Some(ctx) = &self.ctx {
+                    self.files.export_messages_with_dialog(ctx, messages);
+                }
+            }
+            UiAction::AddChart { topic, pointer } => {
+                charts::add_series(&mut self.workspace, &mut self.ui, topic, pointer);
+            }
+            UiAction::RemoveChart(key) => self.workspace.session.charts.remove(&key),
+            UiAction::ClearCharts => self.workspace.session.charts.clear_points(),
+            UiAction::SubscribeSys => match self.workspace.subscribe(broker_status::SYS_FILTER, Qos::AtMostOnce) {
+                Ok(Some(command)) => self.send(command),
+                Ok(None) => {}
+                Err(error) => self.workspace.notice(format!("cannot subscribe to $SYS/#: {error}")),
+            },
+            UiAction::SavePayload(seq) => {
+                if let (Some(message), Some(ctx)) = (self.workspace.store.get(seq), &self.ctx) {
+                    self.files.save_payload_with_dialog(ctx, message.payload.clone(), &message.topic);
+                }
             }
             UiAction::ToggleTopic(id) => {
                 if !self.ui.tree_expanded.remove(&id) {
@@ -543,8 +676,14 @@ impl MqttDeskApp {
                 self.ui.selected_topic = None;
                 self.ui.selected_message = None;
                 self.ui.inspector_cache = None;
+                self.ui.diff_picks.clear();
+                self.ui.diff_cache = None;
             }
             UiAction::SelectMessage(seq) => {
+                let topic = seq.and_then(|seq| self.workspace.store.get(seq)).map(|message| message.topic.to_string());
+                if let Some(tab) = topic.and_then(|topic| self.ui.inspector_views.get(&topic).copied()) {
+                    self.ui.inspector_tab = tab;
+                }
                 self.ui.selected_message = seq;
                 self.ui.follow = self.ui.follow && seq.is_none();
             }
@@ -557,8 +696,19 @@ impl MqttDeskApp {
         self.refresh_log_view();
     }
 
+    /// Opens (or closes, with None) the history window of a topic.
+    fn open_history(&mut self, topic: Option<String>) {
+        if topic != self.ui.history_topic {
+            self.ui.diff_picks.clear();
+            self.ui.diff_cache = None;
+            self.ui.history_view = FilteredView::default();
+        }
+        self.ui.history_topic = topic;
+    }
+
     /// Selection and filters belong to a tab's view; start clean on switch.
     fn reset_tab_view(&mut self) {
+        self.open_history(None);
         self.ui.selected_subscription = None;
         self.ui.selected_topic = None;
         self.ui.tree_expanded.clear();
@@ -664,6 +814,12 @@ impl eframe::App for MqttDeskApp {
                     ui.selectable_value(&mut self.ui.show_topic_tree, false, "Subscriptions");
                     ui.selectable_value(&mut self.ui.show_topic_tree, true, "Topic tree");
                 });
+                ui.horizontal(|ui| {
+                    ui.toggle_value(&mut self.ui.show_charts, "Charts")
+                        .on_hover_text("Plot numeric values of topics over time");
+                    ui.toggle_value(&mut self.ui.show_broker_status, "Broker status")
+                        .on_hover_text("What the broker reports about itself on $SYS/#");
+                });
                 ui.separator();
                 if self.ui.show_topic_tree {
                     topic_tree::topic_tree_ui(ui, &self.workspace, &mut self.ui, &mut actions);
@@ -683,6 +839,9 @@ impl eframe::App for MqttDeskApp {
         profile_editor::profile_editor_ui(ui.ctx(), &mut self.workspace, &mut self.ui, &mut actions);
         profile_editor::password_prompt_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         topic_tree::retained_manager_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
+        history::history_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
+        charts::charts_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
+        broker_status::broker_status_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         for action in actions {
             self.apply_action(action);
         }

@@ -100,6 +100,22 @@ impl FileTasks {
         });
     }
 
+    /// Asks where to save a payload and writes all of its bytes there.
+    pub fn save_payload_with_dialog(&self, ctx: &egui::Context, payload: bytes::Bytes, topic: &str) {
+        let file_name = crate::core::payload::payload_file_name(topic, &payload);
+        self.spawn(ctx, "mqttdesk-save-payload", move |sender| {
+            let Some(path) =
+                rfd::FileDialog::new().set_title("Save the full payload").set_file_name(file_name).save_file()
+            else {
+                return;
+            };
+            let result = crate::core::profile::write_atomically(&path, &payload)
+                .map(|()| path)
+                .map_err(|error| error.to_string());
+            let _ = sender.send(FileOutcome::Exported(result));
+        });
+    }
+
     /// Finished tasks since the last call.
     pub fn finished(&self) -> Vec<FileOutcome> {
         self.receiver.try_iter().collect()

@@ -4,9 +4,12 @@
 
 use chrono::Local;
 
+use crate::core::chart::extract_number;
 use crate::core::decode;
 use crate::core::mqtt::Direction;
-use crate::core::payload::{HEX_BYTES_PER_LINE, hex_dump_line, hex_dump_line_count, human_size};
+use crate::core::payload::{
+    HEX_BYTES_PER_LINE, JsonToken, hex_dump_line, hex_dump_line_count, human_size, json_tokens,
+};
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{InspectorTab, UiAction, UiState};
@@ -25,6 +28,8 @@ pub struct InspectorCache {
     seq: u64,
     text: Option<RowText>,
     pretty: Option<RowText>,
+    /// For each pretty row: it starts inside a JSON string.
+    pretty_in_string: Vec<bool>,
     json: Option<serde_json::Value>,
     json_note: Option<String>,
     xml: Result<RowText, String>,
@@ -96,6 +101,16 @@ impl InspectorCache {
             .as_ref()
             .and_then(|value| serde_json::to_string_pretty(value).ok())
             .and_then(|pretty| RowText::new(pretty.into()));
+        let pretty_in_string = pretty.as_ref().map_or_else(Vec::new, |pretty| {
+            let mut in_string = false;
+            (0..pretty.rows.len())
+                .map(|index| {
+                    let starts_inside = in_string;
+                    in_string = json_tokens(pretty.row(index), in_string).1;
+                    starts_inside
+                })
+                .collect()
+        });
         let too_large = format!("{} is too large to decode here; Hex shows all of it.", human_size(payload.len()));
         let small = payload.len() <= JSON_VIEW_LIMIT;
         let xml = if small {
@@ -105,7 +120,7 @@ impl InspectorCache {
         };
         let cbor = if small { decode::decode_cbor(payload) } else { Err(too_large.clone()) };
         let msgpack = if small { decode::decode_msgpack(payload) } else { Err(too_large) };
-        Self { seq: message.seq, text, pretty, json, json_note, xml, cbor, msgpack }
+        Self { seq: message.seq, text, pretty, pretty_in_string, json, json_note, xml, cbor, msgpack }
     }
 }
 
@@ -133,24 +148,54 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
         });
     });
     header_ui(ui, workspace, message);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Copy topic").clicked() {
             ui.ctx().copy_text(message.topic.to_string());
         }
         if ui.button("Copy payload").on_hover_text("Copy the payload as text (lossy for binary)").clicked() {
             ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
         }
+        if ui.button("Save payload…").on_hover_text("Save every byte of the payload to a file").clicked() {
+            actions.push(UiAction::SavePayload(message.seq));
+        }
+        if message.direction == Direction::Incoming {
+            if ui
+                .button("Compare with previous")
+                .on_hover_text("Diff with the topic's message before this one")
+                .clicked()
+            {
+                actions.push(UiAction::CompareWithPrevious(message.seq));
+            }
+            if ui.button("History").on_hover_text("Every message on this topic still in the log").clicked() {
+                actions.push(UiAction::ShowHistory(Some(message.topic.to_string())));
+            }
+            if extract_number(&message.payload, None).is_ok()
+                && ui.button("Chart").on_hover_text("Plot this topic's value over time").clicked()
+            {
+                actions.push(UiAction::AddChart { topic: message.topic.to_string(), pointer: None });
+            }
+        }
     });
     ui.separator();
-    ui.horizontal(|ui| {
-        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Raw, "Raw");
-        ui.selectable_value(&mut state.inspector_tab, InspectorTab::PrettyJson, "Pretty JSON");
-        ui.selectable_value(&mut state.inspector_tab, InspectorTab::JsonTree, "JSON tree");
-        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Hex, "Hex");
-        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Xml, "XML");
-        ui.selectable_value(&mut state.inspector_tab, InspectorTab::Cbor, "CBOR");
-        ui.selectable_value(&mut state.inspector_tab, InspectorTab::MessagePack, "MessagePack");
+    let before = state.inspector_tab;
+    ui.horizontal_wrapped(|ui| {
+        for (tab, name) in [
+            (InspectorTab::Raw, "Raw"),
+            (InspectorTab::PrettyJson, "Pretty JSON"),
+            (InspectorTab::JsonTree, "JSON tree"),
+            (InspectorTab::Hex, "Hex"),
+            (InspectorTab::Base64, "Base64"),
+            (InspectorTab::Xml, "XML"),
+            (InspectorTab::Cbor, "CBOR"),
+            (InspectorTab::MessagePack, "MessagePack"),
+        ] {
+            ui.selectable_value(&mut state.inspector_tab, tab, name);
+        }
     });
+    if state.inspector_tab != before {
+        // Remembered per topic: the next message on it opens the same way.
+        state.inspector_views.insert(message.topic.to_string(), state.inspector_tab);
+    }
     ui.separator();
     let tab = match (state.inspector_tab, &cache.text) {
         // Binary payloads open in hex: raw text of them is noise.
@@ -164,16 +209,45 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             }
         }
         InspectorTab::PrettyJson => match &cache.pretty {
-            Some(pretty) => rows_ui(ui, "pretty", pretty.rows.len(), |index| pretty.row(index).to_owned()),
+            Some(pretty) => {
+                let height = ui.text_style_height(&egui::TextStyle::Monospace);
+                let dark = ui.visuals().dark_mode;
+                let font = egui::TextStyle::Monospace.resolve(ui.style());
+                let plain = ui.visuals().text_color();
+                egui::ScrollArea::both().id_salt("pretty").auto_shrink([false, false]).show_rows(
+                    ui,
+                    height,
+                    pretty.rows.len(),
+                    |ui, range| {
+                        for index in range {
+                            let in_string = cache.pretty_in_string.get(index).copied().unwrap_or(false);
+                            let job = json_row_job(pretty.row(index), in_string, &font, plain, dark);
+                            ui.add(egui::Label::new(job).extend());
+                        }
+                    },
+                );
+            }
             None => {
                 ui.weak(cache.json_note.clone().unwrap_or_default());
             }
         },
         InspectorTab::JsonTree => match &cache.json {
             Some(value) => {
+                ui.horizontal(|ui| {
+                    crate::ui::widgets::labelled_text(ui, "Find in JSON", &mut state.json_search, 160.0);
+                    ui.weak("Right-click a key or value to copy its path or value, or to chart a number.");
+                });
+                let search = state.json_search.trim().to_owned();
                 egui::ScrollArea::both().id_salt("json-tree").auto_shrink([false, false]).show(ui, |ui| {
+                    let expand = if search.is_empty() {
+                        egui_json_tree::DefaultExpand::ToLevel(2)
+                    } else {
+                        egui_json_tree::DefaultExpand::SearchResults(&search)
+                    };
+                    let topic = message.topic.to_string();
                     egui_json_tree::JsonTree::new(("json-tree", message.seq), value)
-                        .default_expand(egui_json_tree::DefaultExpand::ToLevel(2))
+                        .default_expand(expand)
+                        .on_render(|ui, context| json_context_menu(ui, context, Some(&topic), actions))
                         .show(ui);
                 });
             }
@@ -194,6 +268,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
                     egui::ScrollArea::both().id_salt("decoded-tree").auto_shrink([false, false]).show(ui, |ui| {
                         egui_json_tree::JsonTree::new(("decoded-tree", message.seq, tab == InspectorTab::Cbor), value)
                             .default_expand(egui_json_tree::DefaultExpand::ToLevel(2))
+                            .on_render(|ui, context| json_context_menu(ui, context, None, actions))
                             .show(ui);
                     });
                 }
@@ -210,7 +285,73 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             rows_ui(ui, "hex", hex_dump_line_count(payload.len()), |index| hex_dump_line(payload, index));
             ui.weak(format!("{} bytes, {HEX_BYTES_PER_LINE} per line", payload.len()));
         }
+        InspectorTab::Base64 => {
+            let payload = &message.payload;
+            let lines = payload.len().div_ceil(BASE64_BYTES_PER_LINE);
+            rows_ui(ui, "base64", lines, |index| {
+                let start = index * BASE64_BYTES_PER_LINE;
+                let chunk = payload.get(start..(start + BASE64_BYTES_PER_LINE).min(payload.len())).unwrap_or_default();
+                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, chunk)
+            });
+            ui.weak(format!("{} bytes as standard base64, 76 characters per line", payload.len()));
+        }
     }
+}
+
+/// Bytes per base64 line (76 characters, as in MIME).
+const BASE64_BYTES_PER_LINE: usize = 57;
+
+/// The JSON tree's render hook: default rendering plus a context menu with
+/// copy path, copy value and (for numbers in a JSON payload) chart.
+fn json_context_menu(
+    ui: &mut egui::Ui,
+    context: egui_json_tree::render::RenderContext<'_, '_, serde_json::Value>,
+    chart_topic: Option<&str>,
+    actions: &mut Vec<UiAction>,
+) {
+    use egui_json_tree::render::DefaultRender as _;
+    let response = context.render_default(ui);
+    let pointer = context.pointer().to_json_pointer_string();
+    let value = context.value();
+    response.context_menu(|ui| {
+        if ui.button("Copy path").clicked() {
+            ui.ctx().copy_text(if pointer.is_empty() { "/".to_owned() } else { pointer.clone() });
+        }
+        if ui.button("Copy value").clicked() {
+            let text = match value {
+                serde_json::Value::String(text) => text.clone(),
+                other => serde_json::to_string_pretty(other).unwrap_or_default(),
+            };
+            ui.ctx().copy_text(text);
+        }
+        let numeric = matches!(value, serde_json::Value::Number(_) | serde_json::Value::Bool(_));
+        if let Some(topic) = chart_topic
+            && numeric
+            && !pointer.is_empty()
+            && ui.button("Chart this value").clicked()
+        {
+            actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: Some(pointer.clone()) });
+        }
+    });
+}
+
+/// One row of pretty JSON with syntax colours.
+fn json_row_job(
+    row: &str,
+    in_string: bool,
+    font: &egui::FontId,
+    plain: egui::Color32,
+    dark: bool,
+) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::default();
+    for (range, token) in json_tokens(row, in_string).0 {
+        let colour = match token {
+            JsonToken::Punctuation => plain,
+            other => theme::json_colour(other, dark),
+        };
+        job.append(row.get(range).unwrap_or_default(), 0.0, egui::TextFormat::simple(font.clone(), colour));
+    }
+    job
 }
 
 fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage) {

@@ -190,12 +190,43 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                     }
                     ui.add(egui::Label::new(text).truncate());
                 });
-                if row.response().clicked() {
+                let response = row.response();
+                if response.clicked() {
                     let already = selected == Some(message.seq);
                     actions.push(UiAction::SelectMessage((!already).then_some(message.seq)));
                 }
+                response.context_menu(|ui| message_menu_ui(ui, message, actions));
             });
         });
+}
+
+/// A log row's context menu.
+fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessage, actions: &mut Vec<UiAction>) {
+    if ui.button("Copy topic").clicked() {
+        ui.ctx().copy_text(message.topic.to_string());
+    }
+    if ui.button("Copy payload").clicked() {
+        ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+    }
+    if ui.button("Save payload…").clicked() {
+        actions.push(UiAction::SavePayload(message.seq));
+    }
+    ui.separator();
+    if ui.button("Show only this topic").clicked() {
+        actions.push(UiAction::SelectTopic(Some(message.topic.to_string())));
+    }
+    if message.direction == Direction::Incoming {
+        if ui.button("Topic history").clicked() {
+            actions.push(UiAction::ShowHistory(Some(message.topic.to_string())));
+        }
+        if ui.button("Compare with previous").clicked() {
+            actions.push(UiAction::CompareWithPrevious(message.seq));
+        }
+        if crate::core::chart::extract_number(&message.payload, None).is_ok() && ui.button("Chart this topic").clicked()
+        {
+            actions.push(UiAction::AddChart { topic: message.topic.to_string(), pointer: None });
+        }
+    }
 }
 
 fn filters_menu_ui(ui: &mut egui::Ui, state: &mut UiState) {

@@ -2,9 +2,12 @@
 //! app applies them once per frame. No protocol logic lives here.
 
 pub mod app;
+mod broker_status;
+mod charts;
 mod composer;
 mod connection;
 mod file_tasks;
+mod history;
 mod inspector;
 mod log;
 mod profile_editor;

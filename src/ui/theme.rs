@@ -69,3 +69,20 @@ pub fn status_dot_ui(ui: &mut egui::Ui, colour: Color32) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
     ui.painter().circle_filled(rect.center(), 4.5, colour);
 }
+
+/// Syntax colours for JSON text (keys, strings, numbers, literals).
+pub fn json_colour(token: crate::core::payload::JsonToken, dark: bool) -> Color32 {
+    use crate::core::payload::JsonToken;
+    match (token, dark) {
+        (JsonToken::Key, true) => Color32::from_rgb(0x9c, 0xdc, 0xfe),
+        (JsonToken::Key, false) => Color32::from_rgb(0x00, 0x55, 0xaa),
+        (JsonToken::String, true) => Color32::from_rgb(0xce, 0x91, 0x78),
+        (JsonToken::String, false) => Color32::from_rgb(0xa3, 0x15, 0x15),
+        (JsonToken::Number, true) => Color32::from_rgb(0xb5, 0xce, 0xa8),
+        (JsonToken::Number, false) => Color32::from_rgb(0x09, 0x86, 0x58),
+        (JsonToken::Literal, true) => Color32::from_rgb(0x56, 0x9c, 0xd6),
+        (JsonToken::Literal, false) => Color32::from_rgb(0x00, 0x00, 0xff),
+        (JsonToken::Punctuation, true) => Color32::from_rgb(0xd4, 0xd4, 0xd4),
+        (JsonToken::Punctuation, false) => Color32::from_rgb(0x33, 0x33, 0x33),
+    }
+}

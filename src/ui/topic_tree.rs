@@ -86,16 +86,30 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
                         text = text.color(theme::BUSY);
                     }
                     let selected = state.selected_topic.as_deref() == Some(path.as_str());
-                    let clicked = ui
-                        .selectable_label(selected, text)
-                        .on_hover_text(format!(
-                            "{path}\n{} messages here, {} in the subtree, {} subtopics",
-                            node.messages, node.subtree_messages, node.subtopics
-                        ))
-                        .clicked();
-                    if clicked {
+                    let response = ui.selectable_label(selected, text).on_hover_text(format!(
+                        "{path}\n{} messages here, {} in the subtree, {} subtopics",
+                        node.messages, node.subtree_messages, node.subtopics
+                    ));
+                    if response.clicked() {
                         actions.push(UiAction::SelectTopic((!selected).then_some(path.clone())));
                     }
+                    response.context_menu(|ui| {
+                        if ui.button("Copy topic").clicked() {
+                            ui.ctx().copy_text(path.clone());
+                        }
+                        if node.messages > 0 {
+                            if ui.button("History").clicked() {
+                                actions.push(UiAction::ShowHistory(Some(path.clone())));
+                            }
+                            if ui.button("Chart").clicked() {
+                                actions.push(UiAction::AddChart { topic: path.clone(), pointer: None });
+                            }
+                        }
+                        if ui.button("Retained in this subtree…").clicked() {
+                            actions.push(UiAction::SelectTopic(Some(path.clone())));
+                            actions.push(UiAction::ShowRetained);
+                        }
+                    });
                     if node.retained {
                         ui.colored_label(theme::OK, "R").on_hover_text("retained");
                     }

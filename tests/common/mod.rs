@@ -546,3 +546,23 @@ pub fn brokers() -> Vec<TestBroker> {
         TestBroker::Mosquitto(Mosquitto::start()),
     ]
 }
+
+/// Applies engine events to a workspace (sending its follow-up commands)
+/// until `done` holds; fails the test after [`WAIT`].
+pub fn pump_workspace(
+    engine: &mut mqttdesk::core::engine::Engine,
+    workspace: &mut mqttdesk::core::workspace::Workspace,
+    what: &str,
+    done: impl Fn(&mqttdesk::core::workspace::Workspace) -> bool,
+) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !done(workspace) {
+        while let Some(event) = engine.try_recv() {
+            for command in workspace.apply(event) {
+                engine.send(command).expect("send");
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}; notices: {:?}", workspace.notices);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}

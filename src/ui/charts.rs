@@ -1,0 +1,167 @@
+//! The charts window: the active tab's numeric series over time, with
+//! pause, a time window, clear, and a form to add a series by topic and
+//! JSON pointer (series are also added from the topic tree, the history
+//! window and the JSON tree's context menu).
+
+use chrono::{Local, TimeZone};
+use egui_plot::{Legend, Line, Plot};
+
+use crate::core::chart::{SeriesKey, points_in_view};
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+use crate::ui::widgets::{icon_button, labelled_text};
+
+/// Points drawn per series at most (thinned keeping peaks).
+const MAX_DRAWN_POINTS: usize = 4_000;
+
+/// Time windows offered, in seconds (`None`: everything kept).
+const WINDOWS: [(Option<f64>, &str); 6] = [
+    (Some(30.0), "30 s"),
+    (Some(60.0), "1 min"),
+    (Some(300.0), "5 min"),
+    (Some(900.0), "15 min"),
+    (Some(3_600.0), "1 h"),
+    (None, "all"),
+];
+
+/// Draws the charts window when open.
+pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    if !state.show_charts {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new("Charts").open(&mut open).default_size([640.0, 420.0]).show(ctx, |ui| {
+        body_ui(ui, workspace, state, actions);
+    });
+    if !open {
+        state.show_charts = false;
+    }
+    if !workspace.session.charts.is_empty() && state.chart_paused_at.is_none() {
+        // The time axis moves even without messages.
+        ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    }
+}
+
+fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    let charts = &workspace.session.charts;
+    ui.horizontal(|ui| {
+        labelled_text(ui, "Topic", &mut state.chart_topic, 180.0);
+        labelled_text(ui, "JSON pointer (optional)", &mut state.chart_pointer, 110.0)
+            .on_hover_text("For JSON payloads: the value to plot, e.g. /sensor/temp. Empty: the whole payload.");
+        if ui.button("Add series").clicked() {
+            let pointer = state.chart_pointer.trim();
+            actions.push(UiAction::AddChart {
+                topic: state.chart_topic.trim().to_owned(),
+                pointer: (!pointer.is_empty()).then(|| pointer.to_owned()),
+            });
+        }
+    });
+    if let Some(error) = &state.chart_error {
+        ui.colored_label(theme::ERROR, error);
+    }
+    ui.horizontal(|ui| {
+        let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+        let label = if state.chart_paused_at.is_some() { "Resume" } else { "Pause" };
+        if ui.button(label).on_hover_text("Freeze the view; values keep being collected").clicked() {
+            state.chart_paused_at = match state.chart_paused_at {
+                Some(_) => None,
+                None => Some(now),
+            };
+        }
+        let label = ui.label("Window");
+        egui::ComboBox::from_id_salt("chart-window")
+            .selected_text(WINDOWS.iter().find(|(w, _)| *w == state.chart_window_s).map_or("all", |(_, name)| name))
+            .width(70.0)
+            .show_ui(ui, |ui| {
+                for (window, name) in WINDOWS {
+                    ui.selectable_value(&mut state.chart_window_s, window, name);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        if ui.button("Clear").on_hover_text("Empty every series; plotting continues").clicked() {
+            actions.push(UiAction::ClearCharts);
+        }
+        if state.chart_paused_at.is_some() {
+            ui.colored_label(theme::BUSY, "paused");
+        }
+    });
+    ui.separator();
+    if charts.is_empty() {
+        ui.weak(
+            "Nothing charted yet. Add a series above, or use Chart in a topic's history, \
+             or right-click a number in the JSON tree.",
+        );
+        return;
+    }
+    for series in charts.series() {
+        ui.horizontal(|ui| {
+            theme::status_dot_ui(ui, theme::subscription_colour(series.colour));
+            ui.monospace(series.key.label());
+            match series.latest() {
+                Some(value) => ui.strong(format!("{value}")),
+                None => ui.weak("no value yet"),
+            };
+            ui.weak(format!("{} points", series.points.len()));
+            if series.dropped > 0 {
+                ui.colored_label(theme::BUSY, format!("{} oldest dropped", series.dropped));
+            }
+            if series.skipped > 0 {
+                ui.colored_label(theme::BUSY, format!("{} without a number", series.skipped))
+                    .on_hover_text(series.last_problem.clone().unwrap_or_default());
+            }
+            if icon_button(ui, "🗙", &format!("Stop charting {}", series.key.label())).clicked() {
+                actions.push(UiAction::RemoveChart(series.key.clone()));
+            }
+        });
+    }
+    let to = state.chart_paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
+    let from = state.chart_window_s.map_or(f64::MIN, |window| to - window);
+    let mut plot = Plot::new(("chart-plot", workspace.session.id))
+        .legend(Legend::default())
+        .x_axis_formatter(|mark, _| clock(mark.value))
+        .label_formatter(|position| {
+            let point = match position {
+                egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => {
+                    return Some(format!("{plot_name}\n{}\n{}", clock(position.x), position.y));
+                }
+                egui_plot::HoverPosition::Elsewhere { position } => position,
+            };
+            Some(format!("{}\n{:.3}", clock(point.x), point.y))
+        });
+    if state.chart_window_s.is_some() {
+        plot = plot.include_x(from).include_x(to);
+    }
+    let lines: Vec<(String, egui::Color32, Vec<[f64; 2]>)> = charts
+        .series()
+        .iter()
+        .map(|series| {
+            let points = points_in_view(&series.points, from, to, MAX_DRAWN_POINTS);
+            (series.key.label(), theme::subscription_colour(series.colour), points)
+        })
+        .collect();
+    let windowed = state.chart_window_s.is_some();
+    plot.show(ui, move |plot_ui| {
+        if windowed {
+            plot_ui.set_plot_bounds_x(from..=to);
+        }
+        for (name, colour, points) in lines {
+            plot_ui.line(Line::new(name, points).color(colour));
+        }
+    });
+}
+
+/// Seconds since the epoch as local wall-clock time.
+fn clock(seconds: f64) -> String {
+    match Local.timestamp_millis_opt((seconds * 1000.0) as i64).single() {
+        Some(time) => time.format("%H:%M:%S").to_string(),
+        None => String::new(),
+    }
+}
+
+/// Adds a series; the error (if any) is shown in the window.
+pub fn add_series(workspace: &mut Workspace, state: &mut UiState, topic: String, pointer: Option<String>) {
+    state.show_charts = true;
+    state.chart_error = workspace.add_chart(SeriesKey { topic, pointer }).err().map(|error| error.to_string());
+}

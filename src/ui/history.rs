@@ -1,0 +1,220 @@
+//! A topic's history window: the messages the log still holds for one
+//! topic (newest first), how many were evicted, and a diff of any two.
+
+use chrono::Local;
+
+use crate::core::diff::JsonChangeKind;
+use crate::core::diff::{LineTag, PayloadDiff, diff_payloads, short_json};
+use crate::core::payload::{human_size, preview};
+use crate::core::store::StoredMessage;
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+
+/// Bytes of a differing range shown in hex.
+const BYTES_SHOWN: usize = 48;
+
+/// The diff of the two picked messages, computed once per pair.
+#[derive(Debug)]
+pub struct DiffCache {
+    old: u64,
+    new: u64,
+    diff: PayloadDiff,
+}
+
+/// Draws the history window of `state.history_topic`.
+pub fn history_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    let Some(topic) = state.history_topic.clone() else {
+        return;
+    };
+    let mut open = true;
+    egui::Window::new("Topic history")
+        .open(&mut open)
+        .default_size([620.0, 520.0])
+        .default_pos(ctx.content_rect().right_top() + egui::vec2(-640.0, 80.0))
+        .show(ctx, |ui| body_ui(ui, workspace, state, &topic, actions));
+    if !open {
+        actions.push(UiAction::ShowHistory(None));
+    }
+}
+
+fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic: &str, actions: &mut Vec<UiAction>) {
+    let store = &workspace.store;
+    let shown = state.history_view.len(store);
+    let seen =
+        workspace.session.tree.find(topic).and_then(|id| workspace.session.tree.node(id)).map_or(0, |n| n.messages);
+    ui.label(egui::RichText::new(topic).monospace().strong());
+    ui.horizontal(|ui| {
+        ui.label(format!("{shown} messages in the log"));
+        let evicted = seen.saturating_sub(shown as u64);
+        if evicted > 0 {
+            ui.colored_label(theme::BUSY, format!("· {evicted} older ones evicted"))
+                .on_hover_text(format!("The log keeps the newest {} messages overall", store.limits().max_messages));
+        }
+    });
+    ui.horizontal(|ui| {
+        if ui.button("Chart").on_hover_text("Plot this topic's payload as a number over time").clicked() {
+            actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: None });
+        }
+        if ui.button("Export history…").on_hover_text("Save these messages as JSON Lines or CSV").clicked() {
+            actions.push(UiAction::ExportHistory);
+        }
+        if !state.diff_picks.is_empty() && ui.button("Clear comparison").clicked() {
+            state.diff_picks.clear();
+        }
+    });
+    ui.weak("Tick Compare on two messages to see what changed between them.");
+    ui.separator();
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let list_height = if state.diff_picks.len() == 2 { 170.0 } else { ui.available_height() };
+    egui::ScrollArea::vertical().id_salt("history-rows").max_height(list_height).auto_shrink([false, true]).show_rows(
+        ui,
+        row_height,
+        shown,
+        |ui, range| {
+            for row in range {
+                // Newest first.
+                let Some(message) = state.history_view.row(store, shown - 1 - row) else { continue };
+                history_row_ui(ui, state, message, actions);
+            }
+        },
+    );
+    if state.diff_picks.len() == 2 {
+        ui.separator();
+        diff_section_ui(ui, workspace, state);
+    }
+}
+
+fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage, actions: &mut Vec<UiAction>) {
+    ui.horizontal(|ui| {
+        let mut picked = state.diff_picks.contains(&message.seq);
+        if ui.checkbox(&mut picked, "Compare").changed() {
+            actions.push(UiAction::ToggleDiffPick(message.seq));
+        }
+        let time = message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
+        let selected = state.selected_message == Some(message.seq);
+        if ui.selectable_label(selected, egui::RichText::new(time).monospace()).clicked() {
+            actions.push(UiAction::SelectMessage(Some(message.seq)));
+        }
+        ui.weak(human_size(message.payload.len()));
+        if message.retain {
+            ui.colored_label(theme::OK, "R").on_hover_text("retained");
+        }
+        let shown = preview(&message.payload, 80);
+        ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace()).truncate());
+    });
+}
+
+fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState) {
+    let (Some(&first), Some(&second)) = (state.diff_picks.first(), state.diff_picks.get(1)) else { return };
+    let (old_seq, new_seq) = (first.min(second), first.max(second));
+    let (Some(old), Some(new)) = (workspace.store.get(old_seq), workspace.store.get(new_seq)) else {
+        ui.weak("One of the compared messages was evicted from the log.");
+        return;
+    };
+    if state.diff_cache.as_ref().is_none_or(|cache| (cache.old, cache.new) != (old_seq, new_seq)) {
+        state.diff_cache =
+            Some(DiffCache { old: old_seq, new: new_seq, diff: diff_payloads(&old.payload, &new.payload) });
+    }
+    let Some(cache) = &state.diff_cache else { return };
+    let time = |message: &StoredMessage| message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
+    ui.horizontal(|ui| {
+        ui.strong("Changes");
+        ui.weak(format!("from {} to {}", time(old), time(new)));
+    });
+    egui::ScrollArea::both().id_salt("diff").auto_shrink([false, false]).show(ui, |ui| match &cache.diff {
+        PayloadDiff::Identical => {
+            ui.label("The payloads are identical.");
+        }
+        PayloadDiff::TooLarge { old_len, new_len, first_difference } => {
+            ui.label(format!(
+                "Too large to compare in detail ({} and {}).",
+                human_size(*old_len),
+                human_size(*new_len)
+            ));
+            match first_difference {
+                Some(offset) => ui.label(format!("First differing byte at offset {offset}.")),
+                None => ui.label("One is a prefix of the other."),
+            };
+        }
+        PayloadDiff::Json { changes, truncated } => {
+            if changes.is_empty() {
+                ui.label("Same JSON value (only formatting or key order differ).");
+            }
+            egui::Grid::new("json-diff").num_columns(2).striped(true).spacing([12.0, 2.0]).show(ui, |ui| {
+                for change in changes {
+                    let pointer = if change.pointer.is_empty() { "(whole value)" } else { &change.pointer };
+                    ui.monospace(pointer);
+                    match &change.kind {
+                        JsonChangeKind::Changed { old, new } => ui.label(
+                            egui::RichText::new(format!("{} → {}", short_json(old, 80), short_json(new, 80)))
+                                .monospace()
+                                .color(theme::BUSY),
+                        ),
+                        JsonChangeKind::Added(value) => ui.label(
+                            egui::RichText::new(format!("added {}", short_json(value, 120)))
+                                .monospace()
+                                .color(theme::OK),
+                        ),
+                        JsonChangeKind::Removed(value) => ui.label(
+                            egui::RichText::new(format!("removed {}", short_json(value, 120)))
+                                .monospace()
+                                .color(theme::ERROR),
+                        ),
+                    };
+                    ui.end_row();
+                }
+            });
+            cut_note(ui, *truncated);
+        }
+        PayloadDiff::Text { lines, truncated } => {
+            for line in lines {
+                let number = |n: Option<usize>| n.map_or_else(|| "    ".to_owned(), |n| format!("{n:>4}"));
+                let (sign, colour) = match line.tag {
+                    LineTag::Same => (" ", ui.visuals().text_color()),
+                    LineTag::Removed => ("-", theme::ERROR),
+                    LineTag::Added => ("+", theme::OK),
+                    LineTag::Gap => {
+                        ui.weak("   ⋯");
+                        continue;
+                    }
+                };
+                let text = format!("{} {} {sign} {}", number(line.old_line), number(line.new_line), line.text);
+                ui.add(egui::Label::new(egui::RichText::new(text).monospace().color(colour)).extend());
+            }
+            cut_note(ui, *truncated);
+        }
+        PayloadDiff::Bytes { changes, equal_bytes, truncated } => {
+            ui.weak(format!("{} differing ranges; {equal_bytes} bytes in common", changes.len()));
+            for change in changes {
+                ui.monospace(format!(
+                    "@{:#x}: -{}  +{}",
+                    change.old.start,
+                    hex_excerpt(&old.payload, &change.old),
+                    hex_excerpt(&new.payload, &change.new)
+                ));
+            }
+            cut_note(ui, *truncated);
+        }
+    });
+}
+
+fn cut_note(ui: &mut egui::Ui, truncated: bool) {
+    if truncated {
+        ui.colored_label(theme::BUSY, format!("Only the first {} changes are shown.", crate::core::diff::MAX_CHANGES));
+    }
+}
+
+/// Hex of a byte range, cut (and saying how much more) past [`BYTES_SHOWN`].
+fn hex_excerpt(bytes: &[u8], range: &std::ops::Range<usize>) -> String {
+    let Some(slice) = bytes.get(range.clone()) else { return String::new() };
+    if slice.is_empty() {
+        return "(nothing)".into();
+    }
+    let mut text: String =
+        slice.iter().take(BYTES_SHOWN).map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(" ");
+    if slice.len() > BYTES_SHOWN {
+        text.push_str(&format!(" … ({} more)", slice.len() - BYTES_SHOWN));
+    }
+    text
+}
