@@ -65,15 +65,38 @@ pub enum TreeSort {
     Rate,
 }
 
+/// Most nodes (topic levels) the tree holds; messages that would need more
+/// are counted in [`TopicTree::overflow_messages`] instead, so a flood of
+/// unique topics cannot exhaust memory, and the panel says what is missing.
+pub const MAX_TREE_NODES: usize = 200_000;
+
 /// The topic hierarchy.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct TopicTree {
     nodes: Vec<TopicNode>,
     roots: BTreeMap<String, NodeId>,
     topics: u64,
+    max_nodes: usize,
+    overflow_messages: u64,
+}
+
+impl Default for TopicTree {
+    fn default() -> Self {
+        Self::with_limit(MAX_TREE_NODES)
+    }
 }
 
 impl TopicTree {
+    /// A tree that holds at most `max_nodes` topic levels.
+    pub fn with_limit(max_nodes: usize) -> Self {
+        Self { nodes: Vec::new(), roots: BTreeMap::new(), topics: 0, max_nodes, overflow_messages: 0 }
+    }
+
+    /// Messages not counted because their topic needed new nodes past the limit.
+    pub fn overflow_messages(&self) -> u64 {
+        self.overflow_messages
+    }
+
     /// Records one message on `topic` (log sequence `seq`) at `now_ms`.
     /// An empty retained message clears the retained marker, as it clears
     /// the broker's retained message.
@@ -87,6 +110,10 @@ impl TopicTree {
             };
             let id = match existing {
                 Some(id) => id,
+                None if self.nodes.len() >= self.max_nodes => {
+                    self.overflow_messages += 1;
+                    return;
+                }
                 None => {
                     let id = self.nodes.len();
                     self.nodes.push(TopicNode { name: level.to_owned(), parent, depth, ..TopicNode::default() });
@@ -189,7 +216,7 @@ impl TopicTree {
 
     /// Forgets everything (e.g. with the log's Clear).
     pub fn clear(&mut self) {
-        *self = Self::default();
+        *self = Self::with_limit(self.max_nodes);
     }
 
     fn sorted(&self, ids: impl Iterator<Item = NodeId>, sort: TreeSort, now_ms: u64) -> Vec<NodeId> {
@@ -251,6 +278,26 @@ impl TopicTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_tree_counts_the_messages_it_cannot_place() {
+        let mut tree = TopicTree::with_limit(3);
+        tree.insert("a/b", 0, 1, false, 0);
+        tree.insert("a/c", 1, 1, false, 0);
+        tree.insert("a/d", 2, 1, false, 0);
+        tree.insert("x", 3, 1, false, 0);
+        tree.insert("a/b", 4, 1, false, 0);
+        assert_eq!(tree.node_count(), 3);
+        assert_eq!(tree.topic_count(), 2);
+        assert_eq!(tree.overflow_messages(), 2);
+        let a = tree.find("a").and_then(|id| tree.node(id)).map(|node| node.subtree_messages);
+        assert_eq!(a, Some(3), "no partial counts for refused topics");
+        tree.clear();
+        tree.insert("p/q", 5, 1, false, 0);
+        tree.insert("p/q/r", 6, 1, false, 0);
+        tree.insert("z", 7, 1, false, 0);
+        assert_eq!(tree.overflow_messages(), 1, "the limit survives a clear");
+    }
 
     fn tree() -> TopicTree {
         let mut tree = TopicTree::default();

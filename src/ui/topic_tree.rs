@@ -40,6 +40,16 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
             actions.push(UiAction::ShowRetained);
         }
     });
+    if tree.overflow_messages() > 0 {
+        ui.colored_label(
+            theme::BUSY,
+            format!(
+                "The tree is full ({} levels): {} messages on newer topics are in the log but not here",
+                tree.node_count(),
+                tree.overflow_messages()
+            ),
+        );
+    }
     if let Some(topic) = &state.selected_topic {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(format!("log: {topic}/#")).color(theme::BUSY));
