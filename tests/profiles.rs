@@ -265,9 +265,10 @@ fn an_mqttx_export_is_mapped_field_by_field_with_a_skipped_report() {
     assert_eq!(factory.mqtt5.topic_alias_maximum, Some(5));
     assert!(factory.mqtt5.request_response_information && !factory.mqtt5.request_problem_information);
     assert_eq!(factory.max_packet_size, 1_048_576);
+    // In the export's order.
     assert_eq!(
         factory.mqtt5.user_properties,
-        vec![("line".into(), "1".into()), ("line".into(), "2".into()), ("site".into(), "north".into())]
+        vec![("site".into(), "north".into()), ("line".into(), "1".into()), ("line".into(), "2".into())]
     );
     let will = factory.last_will.as_ref().expect("will");
     assert_eq!(

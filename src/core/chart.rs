@@ -8,6 +8,8 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::core::payload::push_pointer_segment;
+
 /// Most points kept per series; older ones are dropped (and counted).
 pub const MAX_POINTS_PER_SERIES: usize = 100_000;
 
@@ -178,6 +180,35 @@ pub fn extract_number(payload: &[u8], pointer: Option<&str>) -> Result<f64, Stri
     }
 }
 
+/// JSON pointers of the numbers in a JSON payload (depth first, at most
+/// `limit`), to offer as chartable fields. Empty for non-JSON payloads.
+pub fn numeric_pointers(payload: &[u8], limit: usize) -> Vec<String> {
+    fn walk(value: &Value, pointer: &mut String, found: &mut Vec<String>, limit: usize) {
+        if found.len() >= limit {
+            return;
+        }
+        let children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
+            Value::Number(_) if !pointer.is_empty() => {
+                found.push(pointer.clone());
+                return;
+            }
+            Value::Object(map) => Box::new(map.iter().map(|(key, child)| (key.clone(), child))),
+            Value::Array(items) => Box::new(items.iter().enumerate().map(|(index, child)| (index.to_string(), child))),
+            _ => return,
+        };
+        for (key, child) in children {
+            let length = pointer.len();
+            push_pointer_segment(pointer, &key);
+            walk(child, pointer, found, limit);
+            pointer.truncate(length);
+        }
+    }
+    let Ok(document) = serde_json::from_slice::<Value>(payload) else { return Vec::new() };
+    let mut found = Vec::new();
+    walk(&document, &mut String::new(), &mut found, limit);
+    found
+}
+
 fn number_from_text(text: &str) -> Result<f64, String> {
     match text {
         "true" => return Ok(1.0),
@@ -245,6 +276,16 @@ mod tests {
         assert_eq!(extract_number(json, Some("/sensor/ok")), Ok(0.0));
         assert_eq!(extract_number(json, Some("/sensor/raw")), Ok(7.0));
         assert_eq!(extract_number(json, Some("/sensor/list/2")), Ok(3.0));
+    }
+
+    #[test]
+    fn numeric_fields_of_json_are_offered_by_pointer() {
+        let payload = br#"{"temp": 21.5, "state": "on", "axes": [1, {"x/y": 2}], "ok": true}"#;
+        // In document order.
+        assert_eq!(numeric_pointers(payload, 10), vec!["/temp", "/axes/0", "/axes/1/x~1y"]);
+        assert_eq!(numeric_pointers(payload, 1), vec!["/temp"]);
+        assert!(numeric_pointers(b"21.5", 10).is_empty(), "a bare number is charted as the topic");
+        assert!(numeric_pointers(b"not json", 10).is_empty());
     }
 
     #[test]

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use similar::{Algorithm, DiffTag, TextDiff};
 
+use crate::core::payload::push_pointer_segment;
+
 /// Largest payload (per side) compared in detail; larger ones get a summary.
 pub const MAX_DIFF_INPUT: usize = 4 * 1024 * 1024;
 /// Most changes (or lines) reported; the rest are counted as cut.
@@ -144,7 +146,7 @@ fn diff_json(old: &Value, new: &Value, pointer: &mut String, changes: &mut Vec<J
         (Value::Object(old_map), Value::Object(new_map)) => {
             for (key, old_value) in old_map {
                 let length = pointer.len();
-                push_segment(pointer, key);
+                push_pointer_segment(pointer, key);
                 let going = match new_map.get(key) {
                     Some(new_value) => diff_json(old_value, new_value, pointer, changes),
                     None => push_change(changes, pointer, JsonChangeKind::Removed(old_value.clone())),
@@ -156,7 +158,7 @@ fn diff_json(old: &Value, new: &Value, pointer: &mut String, changes: &mut Vec<J
             }
             for (key, new_value) in new_map.iter().filter(|(key, _)| !old_map.contains_key(*key)) {
                 let length = pointer.len();
-                push_segment(pointer, key);
+                push_pointer_segment(pointer, key);
                 let going = push_change(changes, pointer, JsonChangeKind::Added(new_value.clone()));
                 pointer.truncate(length);
                 if !going {
@@ -168,7 +170,7 @@ fn diff_json(old: &Value, new: &Value, pointer: &mut String, changes: &mut Vec<J
         (Value::Array(old_items), Value::Array(new_items)) => {
             for index in 0..old_items.len().max(new_items.len()) {
                 let length = pointer.len();
-                push_segment(pointer, &index.to_string());
+                push_pointer_segment(pointer, &index.to_string());
                 let going = match (old_items.get(index), new_items.get(index)) {
                     (Some(a), Some(b)) => diff_json(a, b, pointer, changes),
                     (Some(a), None) => push_change(changes, pointer, JsonChangeKind::Removed(a.clone())),
@@ -193,12 +195,6 @@ fn push_change(changes: &mut Vec<JsonChange>, pointer: &str, kind: JsonChangeKin
     }
     changes.push(JsonChange { pointer: pointer.to_owned(), kind });
     true
-}
-
-/// Appends `/key` with RFC 6901 escaping (`~` → `~0`, `/` → `~1`).
-fn push_segment(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
 }
 
 fn diff_text(old: &str, new: &str) -> PayloadDiff {
@@ -291,19 +287,20 @@ mod tests {
             r#"{"temp": 21.5, "unit": "C", "tags": ["a", "b"], "meta": {"fw": "1.0", "a/b": 1}}"#,
             r#"{ "unit":"C", "temp":22.0, "tags":["a"], "meta":{"fw":"1.1","a/b":1,"new~":true} }"#,
         );
+        // In the older document's order, then keys only the newer one has.
         assert_eq!(
             changes,
             vec![
+                JsonChange {
+                    pointer: "/temp".into(),
+                    kind: JsonChangeKind::Changed { old: json!(21.5), new: json!(22.0) }
+                },
+                JsonChange { pointer: "/tags/1".into(), kind: JsonChangeKind::Removed(json!("b")) },
                 JsonChange {
                     pointer: "/meta/fw".into(),
                     kind: JsonChangeKind::Changed { old: json!("1.0"), new: json!("1.1") }
                 },
                 JsonChange { pointer: "/meta/new~0".into(), kind: JsonChangeKind::Added(json!(true)) },
-                JsonChange { pointer: "/tags/1".into(), kind: JsonChangeKind::Removed(json!("b")) },
-                JsonChange {
-                    pointer: "/temp".into(),
-                    kind: JsonChangeKind::Changed { old: json!(21.5), new: json!(22.0) }
-                },
             ]
         );
     }

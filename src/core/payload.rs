@@ -259,6 +259,13 @@ pub fn human_size(bytes: usize) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
+/// Appends `/key` to a JSON pointer with RFC 6901 escaping (`~` → `~0`,
+/// `/` → `~1`).
+pub fn push_pointer_segment(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+}
+
 /// What a piece of JSON text is, for syntax colouring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonToken {
@@ -385,6 +392,13 @@ mod tests {
         assert!(!open);
         assert_eq!(tokens[0], (0..8, JsonToken::String));
         assert_eq!(tokens.last(), Some(&(10..11, JsonToken::Number)));
+    }
+
+    #[test]
+    fn pretty_json_keeps_the_senders_key_order() {
+        let pretty = pretty_json(br#"{"zone": 1, "alpha": {"y": 2, "b": 3}}"#).expect("json");
+        let keys: Vec<&str> = pretty.lines().filter_map(|line| line.trim().split('"').nth(1)).collect();
+        assert_eq!(keys, vec!["zone", "alpha", "y", "b"]);
     }
 
     #[test]

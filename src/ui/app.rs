@@ -265,6 +265,8 @@ pub struct UiState {
     pub inspector_views: std::collections::HashMap<String, InspectorTab>,
     /// JSON tree search text.
     pub json_search: String,
+    /// Rows the log showed last frame.
+    pub last_log_rows: usize,
 }
 
 /// The mqttdesk application.

@@ -160,6 +160,31 @@ fn clock(seconds: f64) -> String {
     }
 }
 
+/// Most fields offered in a "Chart a field" menu.
+const MAX_OFFERED_FIELDS: usize = 40;
+
+/// "Chart" for a numeric payload, or a "Chart a field" menu of the numbers
+/// in a JSON payload; nothing for other payloads.
+pub fn chart_offer_ui(ui: &mut egui::Ui, topic: &str, payload: &[u8], actions: &mut Vec<UiAction>) {
+    if crate::core::chart::extract_number(payload, None).is_ok() {
+        if ui.button("Chart").on_hover_text("Plot this topic's value over time").clicked() {
+            actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: None });
+        }
+        return;
+    }
+    let fields = crate::core::chart::numeric_pointers(payload, MAX_OFFERED_FIELDS);
+    if fields.is_empty() {
+        return;
+    }
+    ui.menu_button("Chart a field", |ui| {
+        for pointer in fields {
+            if ui.button(&pointer).clicked() {
+                actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: Some(pointer) });
+            }
+        }
+    });
+}
+
 /// Adds a series; the error (if any) is shown in the window.
 pub fn add_series(workspace: &mut Workspace, state: &mut UiState, topic: String, pointer: Option<String>) {
     state.show_charts = true;

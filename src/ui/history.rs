@@ -53,8 +53,8 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic:
         }
     });
     ui.horizontal(|ui| {
-        if ui.button("Chart").on_hover_text("Plot this topic's payload as a number over time").clicked() {
-            actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: None });
+        if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history_view.row(store, row)) {
+            crate::ui::charts::chart_offer_ui(ui, topic, &newest.payload, actions);
         }
         if ui.button("Export history…").on_hover_text("Save these messages as JSON Lines or CSV").clicked() {
             actions.push(UiAction::ExportHistory);

@@ -4,7 +4,6 @@
 
 use chrono::Local;
 
-use crate::core::chart::extract_number;
 use crate::core::decode;
 use crate::core::mqtt::Direction;
 use crate::core::payload::{
@@ -169,11 +168,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             if ui.button("History").on_hover_text("Every message on this topic still in the log").clicked() {
                 actions.push(UiAction::ShowHistory(Some(message.topic.to_string())));
             }
-            if extract_number(&message.payload, None).is_ok()
-                && ui.button("Chart").on_hover_text("Plot this topic's value over time").clicked()
-            {
-                actions.push(UiAction::AddChart { topic: message.topic.to_string(), pointer: None });
-            }
+            crate::ui::charts::chart_offer_ui(ui, &message.topic, &message.payload, actions);
         }
     });
     ui.separator();

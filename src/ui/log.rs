@@ -89,6 +89,11 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
     ui.separator();
 
     let rows = state.log_view.len(store);
+    if state.follow && rows != state.last_log_rows {
+        // Sticking to the bottom scrolls on the frame after rows were added.
+        ui.ctx().request_repaint();
+    }
+    state.last_log_rows = rows;
     if rows == 0 {
         ui.centered_and_justified(|ui| {
             ui.weak(if store.is_empty() {
@@ -222,10 +227,7 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
         if ui.button("Compare with previous").clicked() {
             actions.push(UiAction::CompareWithPrevious(message.seq));
         }
-        if crate::core::chart::extract_number(&message.payload, None).is_ok() && ui.button("Chart this topic").clicked()
-        {
-            actions.push(UiAction::AddChart { topic: message.topic.to_string(), pointer: None });
-        }
+        crate::ui::charts::chart_offer_ui(ui, &message.topic, &message.payload, actions);
     }
 }
 
