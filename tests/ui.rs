@@ -551,11 +551,11 @@ fn a_topics_history_shows_and_two_picked_messages_diff_by_json_field() {
     }
     assert_eq!(harness.state().ui.history_topic.as_deref(), Some("plant/boiler"));
     assert!(harness.query_by_label("3 messages in the log").is_some(), "the history counts what it holds");
-    // Newest first: the second row is the second message, the third the first.
+    // Oldest first: tick the first two messages.
     let compare: Vec<_> = harness.get_all_by_label("Compare").collect();
     assert_eq!(compare.len(), 3);
+    compare[0].click();
     compare[1].click();
-    compare[2].click();
     for _ in 0..4 {
         harness.step();
     }

@@ -323,7 +323,7 @@ impl MqttDeskApp {
         };
         let mut app = Self {
             workspace,
-            ui: UiState { follow: true, new_filter: "#".into(), chart_window_s: Some(300.0), ..UiState::default() },
+            ui: UiState { follow: true, new_filter: "#".into(), ..UiState::default() },
             engine,
             options,
             actions: Vec::new(),

@@ -31,9 +31,13 @@ pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState
         return;
     }
     let mut open = true;
-    egui::Window::new("Charts").open(&mut open).default_size([640.0, 420.0]).show(ctx, |ui| {
-        body_ui(ui, workspace, state, actions);
-    });
+    egui::Window::new("Charts")
+        .open(&mut open)
+        .default_size([660.0, 400.0])
+        .default_pos(ctx.content_rect().left_top() + egui::vec2(300.0, 130.0))
+        .show(ctx, |ui| {
+            body_ui(ui, workspace, state, actions);
+        });
     if !open {
         state.show_charts = false;
     }

@@ -1,5 +1,5 @@
 //! A topic's history window: the messages the log still holds for one
-//! topic (newest first), how many were evicted, and a diff of any two.
+//! topic, how many were evicted, and a diff of any two.
 
 use chrono::Local;
 
@@ -67,18 +67,19 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic:
     ui.separator();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let list_height = if state.diff_picks.len() == 2 { 170.0 } else { ui.available_height() };
-    egui::ScrollArea::vertical().id_salt("history-rows").max_height(list_height).auto_shrink([false, true]).show_rows(
-        ui,
-        row_height,
-        shown,
-        |ui, range| {
+    // Oldest first, following the newest like the log, so rows never move
+    // under the pointer; once a message is ticked the list stops following.
+    egui::ScrollArea::vertical()
+        .id_salt("history-rows")
+        .max_height(list_height)
+        .auto_shrink([false, true])
+        .stick_to_bottom(state.diff_picks.is_empty())
+        .show_rows(ui, row_height, shown, |ui, range| {
             for row in range {
-                // Newest first.
-                let Some(message) = state.history_view.row(store, shown - 1 - row) else { continue };
+                let Some(message) = state.history_view.row(store, row) else { continue };
                 history_row_ui(ui, state, message, actions);
             }
-        },
-    );
+        });
     if state.diff_picks.len() == 2 {
         ui.separator();
         diff_section_ui(ui, workspace, state);

@@ -229,11 +229,23 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
         InspectorTab::JsonTree => match &cache.json {
             Some(value) => {
                 ui.horizontal(|ui| {
-                    crate::ui::widgets::labelled_text(ui, "Find in JSON", &mut state.json_search, 160.0);
-                    ui.weak("Right-click a key or value to copy its path or value, or to chart a number.");
+                    crate::ui::widgets::labelled_text(ui, "Find in JSON", &mut state.json_search, 160.0)
+                        .on_hover_text("Expands and highlights keys and values containing the text");
                 });
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(
+                            "Right-click a key or value to copy its path or value, or to chart a number.",
+                        )
+                        .weak()
+                        .small(),
+                    )
+                    .wrap(),
+                );
                 let search = state.json_search.trim().to_owned();
                 egui::ScrollArea::both().id_salt("json-tree").auto_shrink([false, false]).show(ui, |ui| {
+                    // Text selection would take the right-click the context menu needs.
+                    ui.style_mut().interaction.selectable_labels = false;
                     let expand = if search.is_empty() {
                         egui_json_tree::DefaultExpand::ToLevel(2)
                     } else {
@@ -261,6 +273,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             match decoded {
                 Ok(value) => {
                     egui::ScrollArea::both().id_salt("decoded-tree").auto_shrink([false, false]).show(ui, |ui| {
+                        ui.style_mut().interaction.selectable_labels = false;
                         egui_json_tree::JsonTree::new(("decoded-tree", message.seq, tab == InspectorTab::Cbor), value)
                             .default_expand(egui_json_tree::DefaultExpand::ToLevel(2))
                             .on_render(|ui, context| json_context_menu(ui, context, None, actions))
