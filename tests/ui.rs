@@ -556,13 +556,26 @@ fn a_topics_history_shows_and_two_picked_messages_diff_by_json_field() {
     assert_eq!(compare.len(), 3);
     compare[0].click();
     compare[1].click();
-    for _ in 0..4 {
+    for _ in 0..10 {
         harness.step();
     }
     assert_eq!(harness.state().ui.diff_picks.len(), 2);
     assert!(harness.query_by_label("/temp").is_some(), "the changed field is named");
     assert!(harness.query_by_label("20 → 21").is_some(), "with its old and new value");
     assert!(harness.query_by_label("/state").is_none(), "unchanged fields are not listed");
+
+    // "Compare with previous" on the newest message picks the one before it.
+    let newest = harness.state().ui.history_view.row(&harness.state().workspace.store, 2).unwrap().seq;
+    harness.state_mut().apply_action(mqttdesk::ui::UiAction::SelectMessage(Some(newest)));
+    harness.step();
+    harness.get_by_label("Compare with previous").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    let middle = harness.state().ui.history_view.row(&harness.state().workspace.store, 1).unwrap().seq;
+    assert_eq!(harness.state().ui.diff_picks, vec![middle, newest]);
+    assert!(harness.query_by_label("\"on\" → \"off\"").is_some(), "the state change is shown");
+    assert!(harness.query_by_label("/temp").is_none());
 }
 
 #[test]

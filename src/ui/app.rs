@@ -245,6 +245,8 @@ pub struct UiState {
     pub history_view: FilteredView,
     /// Messages ticked for comparison (at most two).
     pub diff_picks: Vec<u64>,
+    /// Scroll the history to this message on the next frame.
+    pub history_scroll_to: Option<u64>,
     /// The comparison of the two ticked messages.
     pub diff_cache: Option<history::DiffCache>,
     /// Show the charts window.
@@ -566,6 +568,7 @@ impl MqttDeskApp {
                     Some(previous) => {
                         self.open_history(Some(topic));
                         self.ui.diff_picks = vec![previous, seq];
+                        self.ui.history_scroll_to = Some(previous);
                     }
                     None => self.workspace.notice(format!("no earlier message on {topic} is left in the log")),
                 }
@@ -835,13 +838,13 @@ impl eframe::App for MqttDeskApp {
                 inspector::inspector_ui(ui, &self.workspace, &mut self.ui, &mut actions);
             });
         }
+        history::history_panel_ui(ui, &self.workspace, &mut self.ui, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {
             log::log_ui(ui, &self.workspace, &mut self.ui, &mut actions);
         });
         profile_editor::profile_editor_ui(ui.ctx(), &mut self.workspace, &mut self.ui, &mut actions);
         profile_editor::password_prompt_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         topic_tree::retained_manager_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
-        history::history_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         charts::charts_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         broker_status::broker_status_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         for action in actions {

@@ -1,4 +1,4 @@
-//! A topic's history window: the messages the log still holds for one
+//! A topic's history panel: the messages the log still holds for one
 //! topic, how many were evicted, and a diff of any two.
 
 use chrono::Local;
@@ -10,6 +10,7 @@ use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
 use crate::ui::theme;
+use crate::ui::widgets::icon_button;
 
 /// Bytes of a differing range shown in hex.
 const BYTES_SHOWN: usize = 48;
@@ -22,37 +23,39 @@ pub struct DiffCache {
     diff: PayloadDiff,
 }
 
-/// Draws the history window of `state.history_topic`.
-pub fn history_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+/// Draws the history of `state.history_topic` as a panel docked under the
+/// log (so it never covers the log's newest rows or the inspector).
+pub fn history_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     let Some(topic) = state.history_topic.clone() else {
         return;
     };
-    let mut open = true;
-    egui::Window::new("Topic history")
-        .open(&mut open)
-        .default_size([620.0, 520.0])
-        .default_pos(ctx.content_rect().right_top() + egui::vec2(-640.0, 80.0))
-        .show(ctx, |ui| body_ui(ui, workspace, state, &topic, actions));
-    if !open {
-        actions.push(UiAction::ShowHistory(None));
-    }
+    egui::Panel::bottom("topic-history").resizable(true).default_size(300.0).show(ui, |ui| {
+        header_ui(ui, workspace, state, &topic, actions);
+        ui.separator();
+        if state.diff_picks.len() == 2 {
+            let half = ui.available_width() / 2.0;
+            egui::Panel::right("topic-history-diff").resizable(true).default_size(half).show(ui, |ui| {
+                diff_section_ui(ui, workspace, state);
+            });
+        }
+        rows_ui(ui, workspace, state, actions);
+    });
 }
 
-fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic: &str, actions: &mut Vec<UiAction>) {
+fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic: &str, actions: &mut Vec<UiAction>) {
     let store = &workspace.store;
     let shown = state.history_view.len(store);
     let seen =
         workspace.session.tree.find(topic).and_then(|id| workspace.session.tree.node(id)).map_or(0, |n| n.messages);
-    ui.label(egui::RichText::new(topic).monospace().strong());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("History");
+        ui.label(egui::RichText::new(topic).monospace().strong());
         ui.label(format!("{shown} messages in the log"));
         let evicted = seen.saturating_sub(shown as u64);
         if evicted > 0 {
             ui.colored_label(theme::BUSY, format!("· {evicted} older ones evicted"))
                 .on_hover_text(format!("The log keeps the newest {} messages overall", store.limits().max_messages));
         }
-    });
-    ui.horizontal(|ui| {
         if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history_view.row(store, row)) {
             crate::ui::charts::chart_offer_ui(ui, topic, &newest.payload, actions);
         }
@@ -62,28 +65,43 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic:
         if !state.diff_picks.is_empty() && ui.button("Clear comparison").clicked() {
             state.diff_picks.clear();
         }
+        if icon_button(ui, "🗙", "Close the history").clicked() {
+            actions.push(UiAction::ShowHistory(None));
+        }
     });
-    ui.weak("Tick Compare on two messages to see what changed between them.");
-    ui.separator();
+    if state.diff_picks.len() < 2 {
+        ui.weak("Tick Compare on two messages to see what changed between them.");
+    }
+}
+
+fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    let store = &workspace.store;
+    let shown = state.history_view.len(store);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let list_height = if state.diff_picks.len() == 2 { 170.0 } else { ui.available_height() };
     // Oldest first, following the newest like the log, so rows never move
     // under the pointer; once a message is ticked the list stops following.
-    egui::ScrollArea::vertical()
+    let mut rows_area = egui::ScrollArea::vertical()
         .id_salt("history-rows")
-        .max_height(list_height)
         .auto_shrink([false, true])
-        .stick_to_bottom(state.diff_picks.is_empty())
-        .show_rows(ui, row_height, shown, |ui, range| {
-            for row in range {
-                let Some(message) = state.history_view.row(store, row) else { continue };
-                history_row_ui(ui, state, message, actions);
+        .stick_to_bottom(state.diff_picks.is_empty());
+    // Bring a message picked elsewhere (Compare with previous) into view.
+    if let Some(seq) = state.history_scroll_to.take() {
+        match state.history_view.row_of(store, seq) {
+            Some(row) => {
+                let spacing = ui.spacing().item_spacing.y;
+                rows_area = rows_area.vertical_scroll_offset((row as f32 - 2.0).max(0.0) * (row_height + spacing));
             }
-        });
-    if state.diff_picks.len() == 2 {
-        ui.separator();
-        diff_section_ui(ui, workspace, state);
+            // Not found yet (the view is still being filled): try next frame.
+            None if state.view_progress.is_some() => state.history_scroll_to = Some(seq),
+            None => {}
+        }
     }
+    rows_area.show_rows(ui, row_height, shown, |ui, range| {
+        for row in range {
+            let Some(message) = state.history_view.row(store, row) else { continue };
+            history_row_ui(ui, state, message, actions);
+        }
+    });
 }
 
 fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage, actions: &mut Vec<UiAction>) {
