@@ -29,7 +29,7 @@ pub fn history_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
     let Some(topic) = state.history_topic.clone() else {
         return;
     };
-    egui::Panel::bottom("topic-history").resizable(true).default_size(300.0).show(ui, |ui| {
+    egui::Panel::bottom("topic-history").resizable(true).default_size(230.0).show(ui, |ui| {
         header_ui(ui, workspace, state, &topic, actions);
         ui.separator();
         if state.diff_picks.len() == 2 {
