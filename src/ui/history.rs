@@ -29,7 +29,7 @@ pub fn history_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
     let Some(topic) = state.history_topic.clone() else {
         return;
     };
-    egui::Panel::bottom("topic-history").resizable(true).default_size(230.0).show(ui, |ui| {
+    egui::Panel::bottom("topic-history").resizable(true).default_size(230.0).min_size(150.0).show(ui, |ui| {
         header_ui(ui, workspace, state, &topic, actions);
         ui.separator();
         if state.diff_picks.len() == 2 {
@@ -82,7 +82,7 @@ fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
     // under the pointer; once a message is ticked the list stops following.
     let mut rows_area = egui::ScrollArea::vertical()
         .id_salt("history-rows")
-        .auto_shrink([false, true])
+        .auto_shrink([false, false])
         .stick_to_bottom(state.diff_picks.is_empty());
     // Bring a message picked elsewhere (Compare with previous) into view.
     if let Some(seq) = state.history_scroll_to.take() {
