@@ -5,6 +5,9 @@
 #   main-window.png      subscriptions, log, JSON tree inspector, PUBACK result
 #   profile-editor.png   the profile editor's last-will section
 #   two-connections.png  two tabs (embedded broker + local mosquitto), combined log
+#   topic-tree-chart.png the topic tree beside two live chart series
+#   json-inspector.png   the JSON tree with search and its context menu
+#   diff.png             a topic's history with two messages compared
 # Needs: xvfb xdotool imagemagick mosquitto mosquitto-clients (and the GL/X11
 # runtime libraries listed in the README). Coordinates assume 1280x800.
 set -euo pipefail
@@ -31,18 +34,22 @@ if ! ss -ltn 2>/dev/null | grep -q ':1883 '; then
     MOSQUITTO=$!
 fi
 
-HOME=$STATE XDG_CONFIG_HOME=$STATE/config "$BIN" --broker-port "$PORT" >/dev/null 2>&1 &
-APP=$!
-WINDOW=$(xdotool search --sync --name '^mqttdesk$' | head -1)
-xdotool windowfocus --sync "$WINDOW"
-sleep 3 # broker start + connect + SUBACK
+start_app() {
+    rm -rf "$STATE/config"
+    HOME=$STATE XDG_CONFIG_HOME=$STATE/config "$BIN" --broker-port "$PORT" >/dev/null 2>&1 &
+    APP=$!
+    WINDOW=$(xdotool search --sync --name '^mqttdesk$' | head -1)
+    xdotool windowfocus --sync "$WINDOW"
+    sleep 3 # broker start + connect + SUBACK
+}
+start_app
 
 click() { xdotool mousemove "$1" "$2" click 1; sleep 0.4; }
 pub() { mosquitto_pub -h 127.0.0.1 -p "$PORT" "$@"; sleep 0.15; }
 mkdir -p screenshots
 
 # --- main window -------------------------------------------------------
-click 140 143   # topic filter field
+click 140 166   # topic filter field
 xdotool key ctrl+a type 'sensors/+/temperature'
 xdotool key Return
 sleep 0.5
@@ -56,7 +63,7 @@ click 604 582   # QoS 1
 click 756 582   # Publish
 sleep 1
 click 560 224   # the attic row
-click 1090 283  # JSON tree tab
+click 1090 306  # JSON tree tab
 sleep 0.5
 import -window root screenshots/main-window.png
 echo "saved screenshots/main-window.png"
@@ -87,3 +94,58 @@ click 634 100   # All tabs
 sleep 0.5
 import -window root screenshots/two-connections.png
 echo "saved screenshots/two-connections.png"
+
+# --- analysis: topic tree + charts, JSON inspector, diff ----------------
+kill "$APP"; wait "$APP" 2>/dev/null || true
+start_app
+# A small plant: a JSON telemetry topic, a power meter and an oven, ~3 Hz.
+feed() {
+    for i in $(seq 1 "$1"); do
+        read -r temp pressure power oven <<<"$(python3 -c "import math,random;i=$i;print(round(60+8*math.sin(i/6),2), round(2.1+0.3*math.cos(i/5),3), round(1200+random.random()*300,1), round(70+4*math.cos(i/9)+random.random(),2))")"
+        mosquitto_pub -h 127.0.0.1 -p "$PORT" -t plant/boiler/telemetry -m "{\"temp\": $temp, \"pressure\": $pressure, \"state\": \"on\", \"fw\": \"1.4.2\"}"
+        mosquitto_pub -h 127.0.0.1 -p "$PORT" -t plant/boiler/power -m "$power"
+        mosquitto_pub -h 127.0.0.1 -p "$PORT" -t plant/line-1/oven/temp -m "$oven"
+        sleep 0.15
+    done
+}
+pub -t office/door -m 'closed' -r
+feed 110 &
+FEED=$!
+sleep 2
+click 145 94    # Topic tree
+click 20 227    # expand plant
+click 33 250    # expand boiler
+click 33 319    # expand line-1
+click 45 342    # expand oven
+click 35 117    # Charts
+click 435 181   # series topic
+xdotool type --delay 90 'plant/boiler/telemetry'
+click 734 181   # JSON pointer
+xdotool type --delay 90 '/temp'
+click 834 181   # Add series
+click 435 181
+xdotool key ctrl+a; xdotool type --delay 90 'plant/line-1/oven/temp'
+click 734 181
+xdotool key ctrl+a BackSpace
+click 834 181
+wait "$FEED"
+xdotool mousemove 1200 788; sleep 0.5
+import -window root screenshots/topic-tree-chart.png
+echo "saved screenshots/topic-tree-chart.png"
+
+click 942 147   # close the charts
+click 520 501   # the last telemetry row
+click 1090 306  # JSON tree
+xdotool mousemove 1040 408; sleep 0.3; xdotool click 3; sleep 0.5  # right-click temp's value
+import -window root screenshots/json-inspector.png
+echo "saved screenshots/json-inspector.png"
+xdotool key Escape; sleep 0.3
+click 1257 94   # close the inspector
+
+pub -t devices/valve-3/config -m '{"mode": "auto", "setpoint": 21.5, "schedule": [{"at": "06:00", "setpoint": 21.5}, {"at": "22:00", "setpoint": 18}], "fw": "1.4.2"}'
+sleep 0.5
+pub -t devices/valve-3/config -m '{"mode": "manual", "setpoint": 22, "schedule": [{"at": "06:30", "setpoint": 21.5}], "fw": "1.4.3", "override": {"until": "18:00"}}'
+sleep 0.5
+click 20 227    # expand devices
+click 33 250    # expand valve-3
+click 72 273    # config: its history opens under the log

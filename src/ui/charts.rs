@@ -120,6 +120,10 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             }
         });
     }
+    if charts.series().iter().all(|series| series.points.is_empty()) {
+        ui.weak("No numeric value has arrived on these series yet.");
+        return;
+    }
     let to = state.chart_paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
     let from = state.chart_window_s.map_or(f64::MIN, |window| to - window);
     let mut plot = Plot::new(("chart-plot", workspace.session.id))

@@ -47,9 +47,16 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
     let shown = state.history_view.len(store);
     let seen =
         workspace.session.tree.find(topic).and_then(|id| workspace.session.tree.node(id)).map_or(0, |n| n.messages);
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         ui.strong("History");
-        ui.label(egui::RichText::new(topic).monospace().strong());
+        ui.add(egui::Label::new(egui::RichText::new(topic).monospace().strong()).truncate());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if icon_button(ui, "🗙", "Close the history").clicked() {
+                actions.push(UiAction::ShowHistory(None));
+            }
+        });
+    });
+    ui.horizontal_wrapped(|ui| {
         ui.label(format!("{shown} messages in the log"));
         let evicted = seen.saturating_sub(shown as u64);
         if evicted > 0 {
@@ -64,9 +71,6 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
         }
         if !state.diff_picks.is_empty() && ui.button("Clear comparison").clicked() {
             state.diff_picks.clear();
-        }
-        if icon_button(ui, "🗙", "Close the history").clicked() {
-            actions.push(UiAction::ShowHistory(None));
         }
     });
     if state.diff_picks.len() < 2 {
