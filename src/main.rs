@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use mqttdesk::core::broker::{BrokerConfig, STANDARD_MQTT_PORT};
 use mqttdesk::core::mqtt::ProtocolVersion;
 use mqttdesk::core::profile::ConnectionProfile;
@@ -17,6 +17,9 @@ use mqttdesk::ui::{AppOptions, MqttDeskApp};
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
+    /// Run something other than the window.
+    #[command(subcommand)]
+    command: Option<Mode>,
     /// Do not start the embedded broker.
     #[arg(long)]
     no_broker: bool,
@@ -40,6 +43,68 @@ struct Args {
     max_memory_mib: usize,
 }
 
+/// Headless modes.
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// Run the embedded broker without a window until Ctrl+C.
+    Broker(BrokerArgs),
+}
+
+/// `mqttdesk broker` options.
+#[derive(Debug, clap::Args)]
+struct BrokerArgs {
+    /// Address to listen on; anything but loopback exposes the broker to your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// TCP port (0 picks a free one).
+    #[arg(long, default_value_t = STANDARD_MQTT_PORT)]
+    port: u16,
+    /// Log the broker's own messages too (repeat for more detail).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+/// Runs the broker headless: one line when listening, one when stopped,
+/// exit 1 with a one-line reason when it cannot listen.
+fn run_broker(args: &BrokerArgs) -> ExitCode {
+    if !args.bind.is_loopback() {
+        eprintln!("mqttdesk broker: warning: listening on {} makes the broker reachable from your network", args.bind);
+    }
+    let config =
+        BrokerConfig { bind: args.bind, port: args.port, fall_back_to_free_port: false, ..BrokerConfig::default() };
+    let broker = match mqttdesk::core::broker::EmbeddedBroker::start(config) {
+        Ok(broker) => broker,
+        Err(error) => {
+            eprintln!("mqttdesk broker: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("mqttdesk broker: listening on {} (MQTT 3.1.1 and 5.0); Ctrl+C stops it", broker.local_addr());
+    let stop_signal = tokio::runtime::Builder::new_current_thread().enable_all().build().map(|runtime| {
+        runtime.block_on(async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{SignalKind, signal};
+                match signal(SignalKind::terminate()) {
+                    Ok(mut terminate) => tokio::select! {
+                        result = tokio::signal::ctrl_c() => result,
+                        _ = terminate.recv() => Ok(()),
+                    },
+                    Err(error) => Err(error),
+                }
+            }
+            #[cfg(not(unix))]
+            tokio::signal::ctrl_c().await
+        })
+    });
+    if let Err(error) | Ok(Err(error)) = stop_signal {
+        eprintln!("mqttdesk broker: cannot wait for Ctrl+C ({error}); stopping");
+    }
+    broker.stop();
+    eprintln!("mqttdesk broker: stopped");
+    ExitCode::SUCCESS
+}
+
 fn parse_target(target: &str, protocol: ProtocolVersion) -> Result<ConnectionProfile, String> {
     let (host, port) = match target.rsplit_once(':') {
         Some((host, port)) if !host.is_empty() && !host.ends_with(':') => {
@@ -56,13 +121,21 @@ fn parse_target(target: &str, protocol: ProtocolVersion) -> Result<ConnectionPro
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let default_filter = match &args.command {
+        Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
+        Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
+        _ => "warn,mqttdesk=info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,mqttdesk=info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Some(Mode::Broker(broker)) = &args.command {
+        return run_broker(broker);
+    }
 
     // The keychain password source needs the OS keychain; connecting to it
     // (D-Bus on Linux) must not delay the window.

@@ -1,0 +1,81 @@
+//! `mqttdesk broker`: the embedded broker headless, as a tester runs it in
+//! a terminal or CI — serves clients, stops cleanly on SIGINT/SIGTERM, and
+//! fails with a one-line reason and a non-zero exit when it cannot listen.
+#![cfg(unix)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Driver, free_port, local_profile};
+use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
+
+fn broker_command(port: u16) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mqttdesk"));
+    command.args(["broker", "--port", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::piped());
+    command
+}
+
+/// Waits for the child to exit, killing it (and failing) after the deadline.
+fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("mqttdesk broker did not exit within {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+}
+
+#[test]
+fn serves_clients_and_stops_cleanly_on_sigint_and_sigterm() {
+    for stop_signal in ["INT", "TERM"] {
+        let port = free_port();
+        let mut child = broker_command(port).spawn().expect("mqttdesk binary");
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        stderr.read_line(&mut line).expect("first line");
+        assert!(line.contains(&format!("listening on 127.0.0.1:{port}")), "{line}");
+
+        // A 3.1.1 and a 5.0 client talk through it.
+        let mut clients = Driver::new();
+        clients.connect(1, local_profile(port, ProtocolVersion::V5, "cli-sub"), Vec::new());
+        clients.subscribe(1, 1, "cli/#", Qos::AtLeastOnce);
+        clients.connect(2, local_profile(port, ProtocolVersion::V311, "cli-pub"), Vec::new());
+        let request = clients.publish(2, "cli/hello", b"from 3.1.1", Qos::AtLeastOnce, false);
+        clients.delivery(2, request);
+        let received = clients.wait_messages(1, 1);
+        assert_eq!(&received[0].payload[..], b"from 3.1.1");
+
+        signal(&child, stop_signal);
+        let status = wait_exit(&mut child, Duration::from_secs(10));
+        assert!(status.success(), "SIG{stop_signal} → {status}");
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).expect("rest of stderr");
+        assert!(rest.trim_end().ends_with("mqttdesk broker: stopped"), "{rest}");
+    }
+}
+
+#[test]
+fn a_taken_port_is_a_one_line_error_and_a_failure_exit() {
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let output = broker_command(port).output().expect("mqttdesk binary");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with(&format!("mqttdesk broker: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
+}
