@@ -189,12 +189,53 @@ async fn build_server(config: &BrokerConfig) -> Result<(rmqtt::server::MqttServe
     rmqtt_retainer::register(&scx, true, false)
         .await
         .map_err(|error| BrokerError::Startup(format!("retained-message store: {error}")))?;
+    *scx.extends.shared_subscription_mut().await = Box::new(RoundRobinSharedSubscription::default());
     let listener = bind_listener(config)?;
     let addr =
         listener.local_addr().map_err(|error| BrokerError::Startup(format!("cannot read bound address: {error}")))?;
     let listener = listener.tcp().map_err(|error| BrokerError::Startup(error.to_string()))?;
     let server = rmqtt::server::MqttServer::new(scx).listener_by_id(listener, 1).build();
     Ok((server, addr))
+}
+
+/// `$share/{group}/{filter}`: each message goes to one member of the
+/// group, taking online members in turn (rmqtt's built-in strategy reports
+/// shared subscriptions as unsupported, so without this they get nothing).
+#[derive(Debug, Default)]
+struct RoundRobinSharedSubscription {
+    next: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl rmqtt::subscribe::SharedSubscription for RoundRobinSharedSubscription {
+    fn is_supported(&self) -> bool {
+        true
+    }
+
+    async fn choice(
+        &self,
+        _scx: &rmqtt::context::ServerContext,
+        _group: &rmqtt::types::SharedGroup,
+        _publisher: &rmqtt::types::Id,
+        _topic: &rmqtt::types::TopicName,
+        members: &[(
+            rmqtt::types::NodeId,
+            rmqtt::types::ClientId,
+            rmqtt::types::SubscriptionOptions,
+            Option<Vec<rmqtt::types::SubscriptionIdentifier>>,
+            Option<rmqtt::types::IsOnline>,
+        )],
+    ) -> Option<(usize, rmqtt::types::IsOnline)> {
+        if members.is_empty() {
+            return None;
+        }
+        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let online = (0..members.len())
+            .map(|offset| (start + offset) % members.len())
+            .find(|index| members[*index].4.unwrap_or(true));
+        // Nobody online: queue for one of them (a persistent session gets it later).
+        Some(online.map_or((start % members.len(), false), |index| (index, true)))
+    }
 }
 
 /// Retained messages in RAM, no count limit, payloads up to the MQTT

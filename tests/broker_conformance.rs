@@ -1,0 +1,274 @@
+//! The embedded broker behaves like mosquitto: every behaviour here runs
+//! against both, with mqttdesk's engine (rumqttc) and Debian's own
+//! `mosquitto_pub` / `mosquitto_sub` as independent clients.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Driver, brokers, local_profile};
+use mqttdesk::core::engine::{Command as EngineCommand, ConnectionEvent, ConnectionState, EventKind};
+use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
+
+/// Runs `mosquitto_sub` (which exits after `count` messages) while
+/// publishing with `mosquitto_pub` every 100 ms until it has them, so the
+/// result does not depend on when the subscription became active.
+fn sub_while_publishing(port: u16, sub_args: &[&str], count: usize, pub_runs: &[&[&str]]) -> String {
+    let port = port.to_string();
+    let count = count.to_string();
+    let subscriber = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port, "-C", &count, "-W", "10"])
+        .args(sub_args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub (apt-get install mosquitto-clients)");
+    let deadline = Instant::now() + Duration::from_secs(12);
+    let mut subscriber = subscriber;
+    while subscriber.try_wait().expect("wait").is_none() && Instant::now() < deadline {
+        for pub_args in pub_runs {
+            let status = Command::new("mosquitto_pub")
+                .args(["-h", "127.0.0.1", "-p", &port])
+                .args(*pub_args)
+                .status()
+                .expect("mosquitto_pub");
+            assert!(status.success(), "mosquitto_pub {pub_args:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let output = subscriber.wait_with_output().expect("mosquitto_sub output");
+    assert!(output.status.success(), "mosquitto_sub failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn mqtt5_properties_and_subscription_identifiers_are_forwarded() {
+    for broker in brokers() {
+        let output = sub_while_publishing(
+            broker.port(),
+            &[
+                "-V",
+                "mqttv5",
+                "-t",
+                "props/#",
+                "-D",
+                "subscribe",
+                "subscription-identifier",
+                "7",
+                "-F",
+                "%C|%R|%D|%P|%S|%E|%p",
+            ],
+            1,
+            &[&[
+                "-V",
+                "mqttv5",
+                "-t",
+                "props/a",
+                "-m",
+                "hello",
+                "-D",
+                "publish",
+                "content-type",
+                "text/plain",
+                "-D",
+                "publish",
+                "response-topic",
+                "reply/here",
+                "-D",
+                "publish",
+                "correlation-data",
+                "abc123",
+                "-D",
+                "publish",
+                "user-property",
+                "site",
+                "north",
+                "-D",
+                "publish",
+                "message-expiry-interval",
+                "120",
+            ]],
+        );
+        let fields: Vec<&str> = output.trim_end().split('|').collect();
+        let name = broker.name();
+        assert_eq!(fields.len(), 7, "{name}: {output}");
+        assert_eq!(fields[0], "text/plain", "{name}: content type");
+        assert_eq!(fields[1], "reply/here", "{name}: response topic");
+        assert_eq!(fields[2], "abc123", "{name}: correlation data");
+        assert_eq!(fields[3], "site:north", "{name}: user property");
+        assert_eq!(fields[4], "7", "{name}: subscription identifier");
+        let expiry: u32 = fields[5].parse().unwrap_or_else(|_| panic!("{name}: expiry '{}'", fields[5]));
+        assert!((110..=120).contains(&expiry), "{name}: expiry counts down from 120, got {expiry}");
+        assert_eq!(fields[6], "hello", "{name}: payload");
+    }
+}
+
+#[test]
+fn dollar_topics_are_not_matched_by_leading_wildcards() {
+    for broker in brokers() {
+        let publishes: &[&[&str]] = &[&["-t", "$app/status", "-m", "dollar"], &["-t", "app/status", "-m", "plain"]];
+        let everything = sub_while_publishing(broker.port(), &["-t", "#", "-F", "%t"], 3, publishes);
+        assert!(everything.lines().all(|topic| topic == "app/status"), "{}: '#' got {everything}", broker.name());
+        let single = sub_while_publishing(broker.port(), &["-t", "+/status", "-F", "%t"], 3, publishes);
+        assert!(single.lines().all(|topic| topic == "app/status"), "{}: '+/status' got {single}", broker.name());
+        let dollar = sub_while_publishing(broker.port(), &["-t", "$app/#", "-F", "%t"], 1, publishes);
+        assert_eq!(dollar.trim(), "$app/status", "{}: an explicit $ filter matches", broker.name());
+    }
+}
+
+#[test]
+fn shared_subscriptions_spread_messages_across_the_group() {
+    for broker in brokers() {
+        let port = broker.port();
+        let mut clients = Driver::new();
+        for (connection, id) in [(1, "worker-a"), (2, "worker-b")] {
+            clients.connect(connection, local_profile(port, ProtocolVersion::V5, id), Vec::new());
+            clients.subscribe(connection, 1, "$share/workers/jobs/#", Qos::AtLeastOnce);
+        }
+        clients.connect(3, local_profile(port, ProtocolVersion::V5, "dispatcher"), Vec::new());
+        for n in 0..40 {
+            let request = clients.publish(3, &format!("jobs/{n}"), n.to_string().as_bytes(), Qos::AtLeastOnce, false);
+            clients.delivery(3, request);
+        }
+        let deadline = Instant::now() + common::WAIT;
+        while clients.messages(1).len() + clients.messages(2).len() < 40 && Instant::now() < deadline {
+            clients.drain();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let (a, b) = (clients.messages(1), clients.messages(2));
+        assert_eq!(a.len() + b.len(), 40, "{}: each job once to the group", broker.name());
+        assert!(!a.is_empty() && !b.is_empty(), "{}: both workers get jobs ({} / {})", broker.name(), a.len(), b.len());
+        let mut topics: Vec<String> = a.iter().chain(&b).map(|m| m.topic.clone()).collect();
+        topics.sort();
+        topics.dedup();
+        assert_eq!(topics.len(), 40, "{}: no job delivered twice", broker.name());
+    }
+}
+
+#[test]
+fn persistent_sessions_keep_subscriptions_and_queue_qos1_while_away() {
+    for broker in brokers() {
+        for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
+            let port = broker.port();
+            let mut device = Driver::new();
+            let mut profile = local_profile(port, protocol, &format!("persistent-{protocol:?}"));
+            profile.clean_start = false;
+            profile.mqtt5.session_expiry_secs = Some(300);
+            device.connect(1, profile.clone(), Vec::new());
+            device.subscribe(1, 1, "queue/#", Qos::AtLeastOnce);
+            device.send(EngineCommand::Disconnect { connection: 1 });
+            device.wait_for("a clean disconnect", |events| {
+                events.iter().any(|event| {
+                    matches!(
+                        &event.kind,
+                        EventKind::Connection {
+                            connection: 1,
+                            event: ConnectionEvent::State(ConnectionState::Disconnected)
+                        }
+                    )
+                })
+            });
+
+            let mut sender = Driver::new();
+            sender.connect(1, local_profile(port, protocol, "sender"), Vec::new());
+            let request = sender.publish(1, "queue/job", b"while you were away", Qos::AtLeastOnce, false);
+            sender.delivery(1, request);
+
+            // Same client id, no subscriptions sent: the session has them.
+            device.connect(2, profile, Vec::new());
+            let resumed = matches!(device.state(2), Some(ConnectionState::Connected { session_present: true, .. }));
+            assert!(resumed, "{} {protocol:?}: session present", broker.name());
+            let received = device.wait_messages(2, 1);
+            assert_eq!(&received[0].payload[..], b"while you were away", "{} {protocol:?}", broker.name());
+        }
+    }
+}
+
+#[test]
+fn sixteen_megabyte_payloads_arrive_intact() {
+    let payload: Vec<u8> = (0..16 * 1024 * 1024).map(|n: u32| (n.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    for broker in brokers() {
+        let mut clients = Driver::new();
+        clients.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "big-sub"), Vec::new());
+        clients.subscribe(1, 1, "big", Qos::AtLeastOnce);
+        clients.connect(2, local_profile(broker.port(), ProtocolVersion::V311, "big-pub"), Vec::new());
+        let request = clients.publish(2, "big", &payload, Qos::AtLeastOnce, false);
+        clients.delivery(2, request);
+        let received = clients.wait_messages(1, 1);
+        assert_eq!(received[0].payload.len(), payload.len(), "{}", broker.name());
+        assert!(received[0].payload[..] == payload[..], "{}: bytes differ", broker.name());
+    }
+}
+
+/// Sends a raw MQTT 5 CONNECT with an empty client id and clean start (our
+/// own engine would generate an id, so it cannot be used for this) and
+/// returns the CONNACK's reason code and Assigned Client Identifier.
+fn connect_with_empty_client_id(port: u16) -> (u8, Option<String>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    // CONNECT: "MQTT", level 5, clean start, keep-alive 60, no properties, empty client id.
+    stream.write_all(&[0x10, 13, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 60, 0, 0, 0]).expect("send CONNECT");
+    let mut header = [0u8; 2];
+    stream.read_exact(&mut header).expect("CONNACK header");
+    assert_eq!(header[0], 0x20, "CONNACK expected");
+    assert!(header[1] < 128, "short CONNACK");
+    let mut body = vec![0u8; usize::from(header[1])];
+    stream.read_exact(&mut body).expect("CONNACK body");
+    let reason = body[1];
+    let properties_length = usize::from(body[2]);
+    let mut properties = &body[3..3 + properties_length];
+    let mut assigned = None;
+    let take = |bytes: &mut &[u8], n: usize| {
+        let (head, tail) = bytes.split_at(n);
+        *bytes = tail;
+        head.to_vec()
+    };
+    while let Some((&id, rest)) = properties.split_first() {
+        properties = rest;
+        let string_length = |bytes: &[u8]| usize::from(u16::from_be_bytes([bytes[0], bytes[1]]));
+        match id {
+            0x12 => {
+                let length = string_length(properties);
+                let value = take(&mut properties, 2 + length);
+                assigned = Some(String::from_utf8_lossy(&value[2..]).into_owned());
+            }
+            0x15 | 0x16 | 0x1A | 0x1C | 0x1F => {
+                let length = string_length(properties);
+                take(&mut properties, 2 + length);
+            }
+            0x26 => {
+                let key = string_length(properties);
+                take(&mut properties, 2 + key);
+                let value = string_length(properties);
+                take(&mut properties, 2 + value);
+            }
+            0x11 | 0x27 => {
+                take(&mut properties, 4);
+            }
+            0x13 | 0x21 | 0x22 => {
+                take(&mut properties, 2);
+            }
+            0x17 | 0x19 | 0x24 | 0x25 | 0x28 | 0x29 | 0x2A => {
+                take(&mut properties, 1);
+            }
+            other => panic!("unexpected CONNACK property {other:#x}"),
+        }
+    }
+    (reason, assigned)
+}
+
+#[test]
+fn an_empty_client_id_gets_one_assigned() {
+    for broker in brokers() {
+        let (reason, assigned) = connect_with_empty_client_id(broker.port());
+        assert_eq!(reason, 0, "{}: accepted", broker.name());
+        assert!(
+            assigned.as_deref().is_some_and(|id| !id.is_empty()),
+            "{}: the CONNACK carries the assigned id ({assigned:?})",
+            broker.name()
+        );
+    }
+}
