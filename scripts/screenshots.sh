@@ -149,3 +149,5 @@ sleep 0.5
 click 20 227    # expand devices
 click 33 250    # expand valve-3
 click 72 273    # config: its history opens under the log
+sleep 0.5
+import -window root /tmp/shot-probe.png

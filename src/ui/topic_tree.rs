@@ -107,13 +107,11 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
                         if ui.button("Copy topic").clicked() {
                             ui.ctx().copy_text(path.clone());
                         }
-                        if node.messages > 0 {
-                            if ui.button("History").clicked() {
-                                actions.push(UiAction::ShowHistory(Some(path.clone())));
-                            }
-                            if ui.button("Chart").clicked() {
-                                actions.push(UiAction::AddChart { topic: path.clone(), pointer: None });
-                            }
+                        if node.messages > 0 && ui.button("History").clicked() {
+                            actions.push(UiAction::ShowHistory(Some(path.clone())));
+                        }
+                        if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
+                            crate::ui::charts::chart_offer_ui(ui, &path, &message.payload, actions);
                         }
                         if ui.button("Retained in this subtree…").clicked() {
                             actions.push(UiAction::SelectTopic(Some(path.clone())));
