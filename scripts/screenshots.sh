@@ -73,7 +73,7 @@ click 945 64    # Edit profile…
 click 328 67    # Last will section
 click 31 99     # Send a last will
 click 325 218   # Will payload
-sleep 0.3; xdotool type --delay 40 'offline'
+sleep 0.3; xdotool type --delay 60 'offline'; sleep 0.6
 click 133 343   # Content type
 sleep 0.3; xdotool type --delay 40 'text/plain'
 sleep 0.5
@@ -90,7 +90,7 @@ sleep 2
 mosquitto_pub -h 127.0.0.1 -p 1883 -t plant/line-2/pressure -m '{"bar": 2.31}'
 pub -t sensors/kitchen/temperature -m '{"value": 21.7, "unit": "C", "battery": 0.92}'
 sleep 0.5
-click 634 100   # All tabs
+click 815 100   # All tabs
 sleep 0.5
 import -window root screenshots/two-connections.png
 echo "saved screenshots/two-connections.png"
@@ -117,17 +117,13 @@ click 20 227    # expand plant
 click 33 250    # expand boiler
 click 33 319    # expand line-1
 click 45 342    # expand oven
-click 35 117    # Charts
-click 435 181   # series topic
-xdotool type --delay 90 'plant/boiler/telemetry'
-click 734 181   # JSON pointer
-xdotool type --delay 90 '/temp'
-click 834 181   # Add series
-click 435 181
-xdotool key ctrl+a; xdotool type --delay 90 'plant/line-1/oven/temp'
-click 734 181
-xdotool key ctrl+a BackSpace
-click 834 181
+# Chart from the tree's context menus: a JSON field and a plain number.
+rclick() { xdotool mousemove "$1" "$2"; sleep 0.3; xdotool click 3; sleep 0.5; }
+rclick 86 296   # telemetry
+click 130 359   # Chart a field ▸
+click 283 359   # /temp
+rclick 85 365   # oven temp
+click 110 428   # Chart
 wait "$FEED"
 xdotool mousemove 1200 788; sleep 0.5
 import -window root screenshots/topic-tree-chart.png
@@ -146,8 +142,11 @@ pub -t devices/valve-3/config -m '{"mode": "auto", "setpoint": 21.5, "schedule":
 sleep 0.5
 pub -t devices/valve-3/config -m '{"mode": "manual", "setpoint": 22, "schedule": [{"at": "06:30", "setpoint": 21.5}], "fw": "1.4.3", "override": {"until": "18:00"}}'
 sleep 0.5
-click 20 227    # expand devices
-click 33 250    # expand valve-3
-click 72 273    # config: its history opens under the log
-sleep 0.5
-import -window root /tmp/shot-probe.png
+click 20 204    # expand devices
+click 33 227    # expand valve-3
+click 72 250    # config: its history opens under the log
+click 296 421   # compare the first
+click 296 444   # with the second
+xdotool mousemove 1200 788; sleep 0.5
+import -window root screenshots/diff.png
+echo "saved screenshots/diff.png"
