@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Driver, brokers, local_profile};
-use mqttdesk::core::engine::{Command as EngineCommand, ConnectionEvent, ConnectionState, EventKind};
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
+use mqttdesk::core::engine::{Command as EngineCommand, ConnectionEvent, ConnectionState, EventKind, SubscriptionSpec};
+use mqttdesk::core::mqtt::{ProtocolVersion, Qos, RetainHandling, SubscribeOptions};
 
 /// Runs `mosquitto_sub` (which exits after `count` messages) while
 /// publishing with `mosquitto_pub` every 100 ms until it has them, so the
@@ -270,5 +270,62 @@ fn an_empty_client_id_gets_one_assigned() {
             "{}: the CONNACK carries the assigned id ({assigned:?})",
             broker.name()
         );
+    }
+}
+
+/// Subscribes with MQTT 5 options and waits for the SUBACK.
+fn subscribe_with(clients: &mut Driver, connection: u64, id: u64, filter: &str, options: SubscribeOptions) {
+    clients.send(EngineCommand::Subscribe {
+        connection,
+        subscription: SubscriptionSpec { id, filter: filter.into(), qos: Qos::AtLeastOnce, options },
+    });
+    clients.wait_for("SUBACK", |events| !common::suback_outcomes(events, connection, id).is_empty());
+}
+
+#[test]
+fn retain_handling_and_retain_as_published_are_honoured() {
+    for broker in brokers() {
+        let name = broker.name();
+        let port = broker.port();
+        let mut clients = Driver::new();
+        clients.connect(1, local_profile(port, ProtocolVersion::V5, "retainer"), Vec::new());
+        let request = clients.publish(1, "lamp/state", b"on", Qos::AtLeastOnce, true);
+        clients.delivery(1, request);
+
+        clients.connect(2, local_profile(port, ProtocolVersion::V5, "watcher"), Vec::new());
+        // 2 = never send retained messages on subscribe.
+        let never = SubscribeOptions { retain_handling: RetainHandling::DoNotSend, ..SubscribeOptions::default() };
+        subscribe_with(&mut clients, 2, 1, "lamp/#", never);
+        // 1 = only for a new subscription: once here, not again when repeated.
+        let if_new =
+            SubscribeOptions { retain_handling: RetainHandling::SendIfNewSubscription, ..SubscribeOptions::default() };
+        subscribe_with(&mut clients, 2, 2, "lamp/state", if_new);
+        subscribe_with(&mut clients, 2, 3, "lamp/state", if_new);
+        // A live retained publish keeps its flag only with retain-as-published.
+        subscribe_with(
+            &mut clients,
+            2,
+            4,
+            "live/#",
+            SubscribeOptions { retain_as_published: true, ..SubscribeOptions::default() },
+        );
+        clients.connect(3, local_profile(port, ProtocolVersion::V5, "plain"), Vec::new());
+        clients.subscribe(3, 1, "live/#", Qos::AtLeastOnce);
+        let request = clients.publish(1, "live/flag", b"kept", Qos::AtLeastOnce, true);
+        clients.delivery(1, request);
+
+        let watcher = clients.wait_messages(2, 2);
+        let plain = clients.wait_messages(3, 1);
+        let lamp: Vec<_> = watcher.iter().filter(|m| m.topic == "lamp/state").collect();
+        assert_eq!(lamp.len(), 1, "{name}: one retained replay (new subscription only), got {watcher:?}");
+        assert!(lamp[0].retain, "{name}: a replay carries the retain flag");
+        let live = watcher.iter().find(|m| m.topic == "live/flag").expect("live message");
+        assert!(live.retain, "{name}: retain-as-published keeps the flag");
+        assert!(!plain[0].retain, "{name}: without it the live flag is cleared");
+        // Clean up the retained messages this test left behind.
+        for topic in ["lamp/state", "live/flag"] {
+            let request = clients.publish(1, topic, b"", Qos::AtLeastOnce, true);
+            clients.delivery(1, request);
+        }
     }
 }
