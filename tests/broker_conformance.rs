@@ -329,3 +329,57 @@ fn retain_handling_and_retain_as_published_are_honoured() {
         }
     }
 }
+
+#[test]
+fn fifty_clients_times_a_thousand_qos1_messages_lose_nothing() {
+    const CLIENTS: usize = 50;
+    const PER_CLIENT: usize = 1_000;
+    let broker = mqttdesk::core::broker::EmbeddedBroker::start(mqttdesk::core::broker::BrokerConfig::ephemeral())
+        .expect("embedded broker");
+    let port = broker.local_addr().port().to_string();
+    let mut subscriber = Driver::new();
+    subscriber.connect(1, local_profile(broker.local_addr().port(), ProtocolVersion::V5, "stress-sub"), Vec::new());
+    subscriber.subscribe(1, 1, "stress/#", Qos::AtLeastOnce);
+
+    // Independent publishers: mosquitto_pub -l sends each stdin line as a QoS 1 message.
+    let publishers: Vec<std::process::Child> = (0..CLIENTS)
+        .map(|client| {
+            let mut child = Command::new("mosquitto_pub")
+                .args(["-h", "127.0.0.1", "-p", &port, "-q", "1", "-t", &format!("stress/{client}"), "-l"])
+                .stdin(Stdio::piped())
+                .spawn()
+                .expect("mosquitto_pub");
+            let lines: String = (0..PER_CLIENT).map(|n| format!("{client}:{n}\n")).collect();
+            let mut stdin = child.stdin.take().expect("stdin");
+            std::thread::Builder::new()
+                .name(format!("stress-feed-{client}"))
+                .spawn(move || std::io::Write::write_all(&mut stdin, lines.as_bytes()))
+                .expect("feeder thread");
+            child
+        })
+        .collect();
+    for mut publisher in publishers {
+        assert!(publisher.wait().expect("mosquitto_pub").success(), "a publisher failed");
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while subscriber.messages(1).len() < CLIENTS * PER_CLIENT && Instant::now() < deadline {
+        subscriber.drain();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let received = subscriber.messages(1);
+    let mut payloads: Vec<&[u8]> = received.iter().map(|message| &message.payload[..]).collect();
+    payloads.sort_unstable();
+    payloads.dedup();
+    assert_eq!(received.len(), CLIENTS * PER_CLIENT, "every message arrives");
+    assert_eq!(payloads.len(), CLIENTS * PER_CLIENT, "each exactly once");
+    // Each publisher's messages arrive in the order sent (MQTT ordered topics).
+    let mut next = vec![0usize; CLIENTS];
+    for message in &received {
+        let text = String::from_utf8_lossy(&message.payload);
+        let (client, n) = text.split_once(':').expect("client:n");
+        let (client, n): (usize, usize) = (client.parse().expect("client"), n.parse().expect("n"));
+        assert_eq!(n, next[client], "client {client} out of order");
+        next[client] += 1;
+    }
+}
