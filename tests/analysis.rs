@@ -50,6 +50,32 @@ fn mosquitto_sys_topics_fill_the_broker_status() {
 }
 
 #[test]
+fn the_embedded_broker_publishes_sys_topics_in_mosquitto_naming() {
+    let config = mqttdesk::core::broker::BrokerConfig {
+        sys_interval: std::time::Duration::from_secs(1),
+        ..mqttdesk::core::broker::BrokerConfig::ephemeral()
+    };
+    let broker = mqttdesk::core::broker::EmbeddedBroker::start(config).expect("embedded broker");
+    let (mut engine, mut workspace) = connected_workspace(broker.local_addr().port(), &["$SYS/#"]);
+    pump_workspace(&mut engine, &mut workspace, "version, uptime and us among the clients", |w| {
+        let summary = w.session.broker_status.summary();
+        summary.version.is_some() && summary.uptime.is_some() && summary.clients_connected.as_deref() == Some("1")
+    });
+    let summary = workspace.session.broker_status.summary();
+    assert!(summary.version.as_deref().is_some_and(|v| v.starts_with("mqttdesk ")), "{summary:?}");
+    assert!(summary.subscriptions.is_some() && summary.retained.is_some() && summary.clients_total.is_some());
+
+    // Retained like mosquitto's: a late subscriber gets them at once.
+    let output = std::process::Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &broker.local_addr().port().to_string()])
+        .args(["-t", "$SYS/broker/version", "-C", "1", "-W", "5", "-F", "%r %p"])
+        .output()
+        .expect("mosquitto_sub");
+    let line = String::from_utf8_lossy(&output.stdout);
+    assert!(line.starts_with("1 mqttdesk "), "retained version for a new subscriber: {line:?}");
+}
+
+#[test]
 fn a_live_json_field_is_charted_from_another_clients_messages() {
     let mosquitto = Mosquitto::start();
     let (mut engine, mut workspace) = connected_workspace(mosquitto.port, &["meter/#"]);

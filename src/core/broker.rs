@@ -42,6 +42,9 @@ pub struct BrokerConfig {
     pub max_packet_size: u32,
     /// Most simultaneous client connections.
     pub max_connections: usize,
+    /// How often `$SYS/broker/...` status topics are published (mosquitto's
+    /// `sys_interval`; zero turns them off).
+    pub sys_interval: Duration,
 }
 
 impl Default for BrokerConfig {
@@ -52,6 +55,7 @@ impl Default for BrokerConfig {
             fall_back_to_free_port: true,
             max_packet_size: crate::core::profile::DEFAULT_MAX_PACKET_SIZE,
             max_connections: 10_000,
+            sys_interval: Duration::from_secs(10),
         }
     }
 }
@@ -160,17 +164,19 @@ fn run_broker_thread(
         }
     };
     runtime.block_on(async move {
-        let server = match build_server(&config).await {
-            Ok((server, addr)) => {
+        let (server, sys_context) = match build_server(&config).await {
+            Ok((server, addr, scx)) => {
                 let _ = ready.send(Ok(addr));
-                server
+                (server, scx)
             }
             Err(error) => {
                 let _ = ready.send(Err(error));
                 return;
             }
         };
+        let sys_interval = config.sys_interval;
         tokio::select! {
+            () = publish_sys_topics(sys_context, sys_interval), if !sys_interval.is_zero() => {}
             result = server.run() => {
                 if let Err(error) = result {
                     tracing::error!("embedded broker stopped: {error}");
@@ -183,7 +189,9 @@ fn run_broker_thread(
     runtime.shutdown_timeout(Duration::from_secs(2));
 }
 
-async fn build_server(config: &BrokerConfig) -> Result<(rmqtt::server::MqttServer, SocketAddr), BrokerError> {
+async fn build_server(
+    config: &BrokerConfig,
+) -> Result<(rmqtt::server::MqttServer, SocketAddr, rmqtt::context::ServerContext), BrokerError> {
     let scx =
         rmqtt::context::ServerContext::new().plugins_config_map_add("rmqtt-retainer", RETAINER_CONFIG).build().await;
     rmqtt_retainer::register(&scx, true, false)
@@ -194,8 +202,51 @@ async fn build_server(config: &BrokerConfig) -> Result<(rmqtt::server::MqttServe
     let addr =
         listener.local_addr().map_err(|error| BrokerError::Startup(format!("cannot read bound address: {error}")))?;
     let listener = listener.tcp().map_err(|error| BrokerError::Startup(error.to_string()))?;
-    let server = rmqtt::server::MqttServer::new(scx).listener_by_id(listener, 1).build();
-    Ok((server, addr))
+    let server = rmqtt::server::MqttServer::new(scx.clone()).listener_by_id(listener, 1).build();
+    Ok((server, addr, scx))
+}
+
+/// Publishes mosquitto-style `$SYS/broker/...` status topics, retained, every
+/// `interval`, so `$SYS/#` subscribers (and mqttdesk's broker status panel)
+/// see the embedded broker the way they see mosquitto.
+async fn publish_sys_topics(scx: rmqtt::context::ServerContext, interval: Duration) {
+    let started = std::time::Instant::now();
+    let publisher = rmqtt::types::Id::new(scx.node.id(), 0, None, None, "$SYS".into(), None);
+    let version = format!("mqttdesk {} (rmqtt embedded broker)", env!("CARGO_PKG_VERSION"));
+    let mut ticker = tokio::time::interval(interval);
+    loop {
+        ticker.tick().await;
+        let stats = scx.stats.clone(&scx).await;
+        let values = [
+            ("$SYS/broker/version", version.clone()),
+            ("$SYS/broker/uptime", format!("{} seconds", started.elapsed().as_secs())),
+            ("$SYS/broker/clients/connected", stats.connections.count().to_string()),
+            ("$SYS/broker/clients/total", stats.sessions.count().to_string()),
+            ("$SYS/broker/subscriptions/count", stats.subscriptions.count().to_string()),
+            ("$SYS/broker/retained messages/count", stats.retaineds.count().to_string()),
+        ];
+        for (topic, value) in values {
+            let packet = rmqtt::types::CodecPublish {
+                dup: false,
+                retain: true,
+                qos: rmqtt::types::QoS::AtMostOnce,
+                topic: topic.into(),
+                packet_id: None,
+                payload: value.into(),
+                properties: None,
+            };
+            let publish =
+                rmqtt::types::Publish::new(Box::new(packet), None, None, Some(chrono::Utc::now().timestamp_millis()));
+            let from = rmqtt::types::From::from_system(publisher.clone());
+            let retain = rmqtt::types::Retain { msg_id: None, from: from.clone(), publish: publish.clone() };
+            if let Err(error) = scx.extends.retain().await.set(&topic.into(), retain, None).await {
+                tracing::debug!("$SYS value not retained: {error}");
+            }
+            if let Err((_, failures)) = scx.extends.shared().await.forwards(None, from, publish).await {
+                tracing::debug!("$SYS value not delivered to {} subscribers", failures.len());
+            }
+        }
+    }
 }
 
 /// `$share/{group}/{filter}`: each message goes to one member of the
