@@ -190,6 +190,22 @@ impl MessageStore {
         self.messages.get(index)
     }
 
+    /// The message received before `seq` on the same topic and connection
+    /// tab, if the log still holds one (for "compare with previous").
+    pub fn previous_on_topic(&self, seq: u64) -> Option<u64> {
+        let message = self.get(seq)?;
+        let end = usize::try_from(seq.checked_sub(self.first_seq())?).ok()?;
+        (0..end)
+            .rev()
+            .filter_map(|index| self.at(index))
+            .find(|candidate| {
+                candidate.session == message.session
+                    && candidate.direction == Direction::Incoming
+                    && candidate.topic == message.topic
+            })
+            .map(|candidate| candidate.seq)
+    }
+
     /// Updates the subscription tag of held messages (e.g. after the user
     /// unsubscribes, so their colour no longer points at a dead row).
     pub fn retag(&mut self, mut tag: impl FnMut(&StoredMessage) -> Option<SubscriptionId>) {
@@ -502,6 +518,19 @@ mod tests {
             subscription: None,
             properties: None,
         }
+    }
+
+    #[test]
+    fn the_previous_message_on_a_topic_is_found_within_its_tab() {
+        let mut store = MessageStore::new(StoreLimits::default());
+        let first = store.push(message("a", b"1"));
+        let _other_topic = store.push(message("b", b"2"));
+        let _other_tab = store.push(StoredMessage { session: 2, ..message("a", b"3") });
+        let _sent = store.push(StoredMessage { direction: Direction::Outgoing, ..message("a", b"4") });
+        let latest = store.push(message("a", b"5"));
+        assert_eq!(store.previous_on_topic(latest), Some(first));
+        assert_eq!(store.previous_on_topic(first), None);
+        assert_eq!(store.previous_on_topic(99), None, "unknown messages have none");
     }
 
     #[test]

@@ -901,29 +901,29 @@ mod tests {
         assert_eq!(&request.payload[..], b"{oops");
     }
 
+    /// A received QoS 0 message as the engine reports it.
+    fn incoming(topic: &str, payload: &'static [u8]) -> (DateTime<Utc>, IncomingMessage) {
+        let message = IncomingMessage {
+            topic: topic.into(),
+            payload: Bytes::from_static(payload),
+            qos: Qos::AtMostOnce,
+            retain: false,
+            duplicate: false,
+            properties: None,
+        };
+        (Utc::now(), message)
+    }
+
     #[test]
     fn charts_start_from_the_log_and_follow_new_messages_and_sys_topics_feed_the_status() {
         let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
         let id = connected(&mut workspace);
-        let message = |topic: &str, payload: &'static [u8]| {
-            (
-                Utc::now(),
-                IncomingMessage {
-                    topic: topic.into(),
-                    payload: Bytes::from_static(payload),
-                    qos: Qos::AtMostOnce,
-                    retain: false,
-                    duplicate: false,
-                    properties: None,
-                },
-            )
-        };
         workspace.apply(event(EventKind::Connection {
             connection: id,
             event: ConnectionEvent::Messages(vec![
-                message("plant/temp", br#"{"v": 20.5}"#),
-                message("plant/other", br#"{"v": 99}"#),
-                message("$SYS/broker/version", b"mosquitto version 2.0.11"),
+                incoming("plant/temp", br#"{"v": 20.5}"#),
+                incoming("plant/other", br#"{"v": 99}"#),
+                incoming("$SYS/broker/version", b"mosquitto version 2.0.11"),
             ]),
         }));
         let key = SeriesKey { topic: "plant/temp".into(), pointer: Some("/v".into()) };
@@ -931,7 +931,7 @@ mod tests {
         assert!(workspace.add_chart(key).is_err(), "twice is refused");
         workspace.apply(event(EventKind::Connection {
             connection: id,
-            event: ConnectionEvent::Messages(vec![message("plant/temp", br#"{"v": 21}"#)]),
+            event: ConnectionEvent::Messages(vec![incoming("plant/temp", br#"{"v": 21}"#)]),
         }));
         let values: Vec<f64> = workspace.session.charts.series()[0].points.iter().map(|point| point[1]).collect();
         assert_eq!(values, vec![20.5, 21.0]);
@@ -944,22 +944,9 @@ mod tests {
         let id = connected(&mut workspace);
         let _ = workspace.subscribe("#", Qos::AtMostOnce);
         let _ = workspace.subscribe("sensors/+/temp", Qos::AtMostOnce);
-        let message = |topic: &str| {
-            (
-                Utc::now(),
-                IncomingMessage {
-                    topic: topic.into(),
-                    payload: Bytes::from_static(b"1"),
-                    qos: Qos::AtMostOnce,
-                    retain: false,
-                    duplicate: false,
-                    properties: None,
-                },
-            )
-        };
         workspace.apply(event(EventKind::Connection {
             connection: id,
-            event: ConnectionEvent::Messages(vec![message("sensors/a/temp"), message("other")]),
+            event: ConnectionEvent::Messages(vec![incoming("sensors/a/temp", b"1"), incoming("other", b"1")]),
         }));
         assert_eq!(workspace.store.len(), 2);
         // The specific filter wins over '#'; other topics fall back to '#'.
@@ -1021,27 +1008,14 @@ mod tests {
         assert!(!workspace.is_active(), "the new tab starts disconnected");
         let second_connection = connected(&mut workspace);
         let _ = workspace.subscribe("b/#", Qos::AtMostOnce);
-        let message = |topic: &str| {
-            (
-                Utc::now(),
-                IncomingMessage {
-                    topic: topic.into(),
-                    payload: Bytes::from_static(b"1"),
-                    qos: Qos::AtMostOnce,
-                    retain: false,
-                    duplicate: false,
-                    properties: None,
-                },
-            )
-        };
         // Events for the background tab land there, not in the active one.
         workspace.apply(event(EventKind::Connection {
             connection: first_connection,
-            event: ConnectionEvent::Messages(vec![message("a/1")]),
+            event: ConnectionEvent::Messages(vec![incoming("a/1", b"1")]),
         }));
         workspace.apply(event(EventKind::Connection {
             connection: second_connection,
-            event: ConnectionEvent::Messages(vec![message("b/1")]),
+            event: ConnectionEvent::Messages(vec![incoming("b/1", b"1")]),
         }));
         workspace.apply(event(EventKind::Connection {
             connection: first_connection,

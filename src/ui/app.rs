@@ -514,14 +514,7 @@ impl MqttDeskApp {
                     Err(error) => self.workspace.notice(format!("retained messages not cleared: {error}")),
                 }
             }
-            UiAction::ExportMessages => {
-                let store = &self.workspace.store;
-                let view = &self.ui.log_view;
-                let messages: Vec<_> = (0..view.len(store)).filter_map(|row| view.row(store, row)).cloned().collect();
-                if let Some(ctx) = &self.ctx {
-                    self.files.export_messages_with_dialog(ctx, messages);
-                }
-            }
+            UiAction::ExportMessages => self.export_rows(&self.ui.log_view),
             UiAction::SelectTopic(topic) => {
                 // A topic that carries messages itself opens its history.
                 let tree = &self.workspace.session.tree;
@@ -548,39 +541,20 @@ impl MqttDeskApp {
                 }
             }
             UiAction::CompareWithPrevious(seq) => {
-                let Some((topic, session)) =
-                    self.workspace.store.get(seq).map(|message| (message.topic.to_string(), message.session))
-                else {
-                    self.refresh_log_view();
-                    return;
-                };
-                let previous = (0..self.workspace.store.len())
-                    .rev()
-                    .filter_map(|index| self.workspace.store.at(index))
-                    .skip_while(|candidate| candidate.seq >= seq)
-                    .find(|candidate| {
-                        candidate.session == session
-                            && *candidate.topic == *topic
-                            && candidate.direction == Direction::Incoming
-                    })
-                    .map(|candidate| candidate.seq);
-                match previous {
-                    Some(previous) => {
+                let topic = self.workspace.store.get(seq).map(|message| message.topic.to_string());
+                match (topic, self.workspace.store.previous_on_topic(seq)) {
+                    (Some(topic), Some(previous)) => {
                         self.open_history(Some(topic));
                         self.ui.diff_picks = vec![previous, seq];
                         self.ui.history_scroll_to = Some(previous);
                     }
-                    None => self.workspace.notice(format!("no earlier message on {topic} is left in the log")),
+                    (Some(topic), None) => {
+                        self.workspace.notice(format!("no earlier message on {topic} is left in the log"));
+                    }
+                    (None, _) => self.workspace.notice("that message is no longer in the log"),
                 }
             }
-            UiAction::ExportHistory => {
-                let store = &self.workspace.store;
-                let view = &self.ui.history_view;
-                let messages: Vec<_> = (0..view.len(store)).filter_map(|row| view.row(store, row)).cloned().collect();
-                if let Some(ctx) = &self.ctx {
-                    self.files.export_messages_with_dialog(ctx, messages);
-                }
-            }
+            UiAction::ExportHistory => self.export_rows(&self.ui.history_view),
             UiAction::AddChart { topic, pointer } => {
                 charts::add_series(&mut self.workspace, &mut self.ui, topic, pointer);
             }
@@ -701,7 +675,16 @@ impl MqttDeskApp {
         self.refresh_log_view();
     }
 
-    /// Opens (or closes, with None) the history window of a topic.
+    /// Exports the rows a view shows (as filtered) through a save dialog.
+    fn export_rows(&self, view: &FilteredView) {
+        let store = &self.workspace.store;
+        let messages: Vec<_> = (0..view.len(store)).filter_map(|row| view.row(store, row)).cloned().collect();
+        if let Some(ctx) = &self.ctx {
+            self.files.export_messages_with_dialog(ctx, messages);
+        }
+    }
+
+    /// Opens (or closes, with None) the history panel of a topic.
     fn open_history(&mut self, topic: Option<String>) {
         if topic != self.ui.history_topic {
             self.ui.diff_picks.clear();
