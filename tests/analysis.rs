@@ -65,6 +65,25 @@ fn the_embedded_broker_publishes_sys_topics_in_mosquitto_naming() {
     assert!(summary.version.as_deref().is_some_and(|v| v.starts_with("mqttdesk ")), "{summary:?}");
     assert!(summary.subscriptions.is_some() && summary.retained.is_some() && summary.clients_total.is_some());
 
+    // Message counters and per-minute load follow real traffic.
+    let mut device = Driver::new();
+    device.connect(1, local_profile(broker.local_addr().port(), ProtocolVersion::V311, "counted"), Vec::new());
+    for _ in 0..5 {
+        let request = device.publish(1, "counted/x", b"1", Qos::AtLeastOnce, false);
+        device.delivery(1, request);
+    }
+    let counter = |w: &Workspace, topic: &str| {
+        w.session.broker_status.entries().find(|(t, _)| *t == topic).and_then(|(_, v)| v.text.parse::<f64>().ok())
+    };
+    pump_workspace(&mut engine, &mut workspace, "5 messages counted, with a per-minute load", |w| {
+        counter(w, "$SYS/broker/messages/received").is_some_and(|n| n >= 5.0)
+            && counter(w, "$SYS/broker/bytes/received").is_some_and(|n| n >= 5.0)
+            && counter(w, "$SYS/broker/messages/sent").is_some_and(|n| n >= 1.0)
+            && counter(w, "$SYS/broker/load/messages/received/1min").is_some_and(|rate| rate > 0.0)
+    });
+    let summary = workspace.session.broker_status.summary();
+    assert!(summary.messages_received.as_deref().is_some_and(|v| v.ends_with(" /min")), "{summary:?}");
+
     // Retained like mosquitto's: a late subscriber gets them at once.
     let output = std::process::Command::new("mosquitto_sub")
         .args(["-h", "127.0.0.1", "-p", &broker.local_addr().port().to_string()])

@@ -13,6 +13,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU16;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -211,12 +212,33 @@ async fn build_server(
 /// see the embedded broker the way they see mosquitto.
 async fn publish_sys_topics(scx: rmqtt::context::ServerContext, interval: Duration) {
     let started = std::time::Instant::now();
+    // rmqtt counts connections and sessions but not messages: count them with hooks.
+    let counters = std::sync::Arc::new(MessageCounters::default());
+    let hooks = scx.extends.hook_mgr().register();
+    hooks.add(rmqtt::hook::Type::MessagePublish, Box::new(CountingHook(counters.clone()))).await;
+    hooks.add(rmqtt::hook::Type::MessageDelivered, Box::new(CountingHook(counters.clone()))).await;
+    hooks.start().await;
     let publisher = rmqtt::types::Id::new(scx.node.id(), 0, None, None, "$SYS".into(), None);
     let version = format!("mqttdesk {} (rmqtt embedded broker)", env!("CARGO_PKG_VERSION"));
     let mut ticker = tokio::time::interval(interval);
+    // The previous sample of (received, sent, when), for per-minute rates.
+    let mut previous: Option<(usize, usize, std::time::Instant)> = None;
     loop {
         ticker.tick().await;
         let stats = scx.stats.clone(&scx).await;
+        let (received, sent) = counters.messages();
+        let now = std::time::Instant::now();
+        let per_minute = |count: usize, before: usize, since: std::time::Instant| {
+            let seconds = now.duration_since(since).as_secs_f64().max(0.001);
+            format!("{:.2}", count.saturating_sub(before) as f64 * 60.0 / seconds)
+        };
+        let (received_rate, sent_rate) = match previous {
+            Some((before_received, before_sent, since)) => {
+                (per_minute(received, before_received, since), per_minute(sent, before_sent, since))
+            }
+            None => ("0.00".to_owned(), "0.00".to_owned()),
+        };
+        previous = Some((received, sent, now));
         let values = [
             ("$SYS/broker/version", version.clone()),
             ("$SYS/broker/uptime", format!("{} seconds", started.elapsed().as_secs())),
@@ -224,6 +246,12 @@ async fn publish_sys_topics(scx: rmqtt::context::ServerContext, interval: Durati
             ("$SYS/broker/clients/total", stats.sessions.count().to_string()),
             ("$SYS/broker/subscriptions/count", stats.subscriptions.count().to_string()),
             ("$SYS/broker/retained messages/count", stats.retaineds.count().to_string()),
+            ("$SYS/broker/messages/received", received.to_string()),
+            ("$SYS/broker/messages/sent", sent.to_string()),
+            ("$SYS/broker/bytes/received", counters.bytes_received.load(Ordering::Relaxed).to_string()),
+            ("$SYS/broker/bytes/sent", counters.bytes_sent.load(Ordering::Relaxed).to_string()),
+            ("$SYS/broker/load/messages/received/1min", received_rate),
+            ("$SYS/broker/load/messages/sent/1min", sent_rate),
         ];
         for (topic, value) in values {
             let packet = rmqtt::types::CodecPublish {
@@ -249,12 +277,54 @@ async fn publish_sys_topics(scx: rmqtt::context::ServerContext, interval: Durati
     }
 }
 
+/// Messages (and their payload bytes) received from clients and sent to
+/// them, as mosquitto's `$SYS/broker/messages/...` and `bytes/...` count them.
+#[derive(Debug, Default)]
+struct MessageCounters {
+    received: AtomicUsize,
+    sent: AtomicUsize,
+    bytes_received: AtomicUsize,
+    bytes_sent: AtomicUsize,
+}
+
+impl MessageCounters {
+    fn messages(&self) -> (usize, usize) {
+        (self.received.load(Ordering::Relaxed), self.sent.load(Ordering::Relaxed))
+    }
+}
+
+/// Feeds [`MessageCounters`] from rmqtt's publish and delivery hooks.
+struct CountingHook(std::sync::Arc<MessageCounters>);
+
+#[async_trait::async_trait]
+impl rmqtt::hook::Handler for CountingHook {
+    async fn hook(
+        &self,
+        param: &rmqtt::hook::Parameter,
+        acc: Option<rmqtt::hook::HookResult>,
+    ) -> rmqtt::hook::ReturnType {
+        match param {
+            // From a client (system publishes such as $SYS have no session).
+            rmqtt::hook::Parameter::MessagePublish(Some(_), _, publish) => {
+                self.0.received.fetch_add(1, Ordering::Relaxed);
+                self.0.bytes_received.fetch_add(publish.payload.len(), Ordering::Relaxed);
+            }
+            rmqtt::hook::Parameter::MessageDelivered(_, _, publish) => {
+                self.0.sent.fetch_add(1, Ordering::Relaxed);
+                self.0.bytes_sent.fetch_add(publish.payload.len(), Ordering::Relaxed);
+            }
+            _ => {}
+        }
+        (true, acc)
+    }
+}
+
 /// `$share/{group}/{filter}`: each message goes to one member of the
 /// group, taking online members in turn (rmqtt's built-in strategy reports
 /// shared subscriptions as unsupported, so without this they get nothing).
 #[derive(Debug, Default)]
 struct RoundRobinSharedSubscription {
-    next: std::sync::atomic::AtomicUsize,
+    next: AtomicUsize,
 }
 
 #[async_trait::async_trait]
@@ -280,7 +350,7 @@ impl rmqtt::subscribe::SharedSubscription for RoundRobinSharedSubscription {
         if members.is_empty() {
             return None;
         }
-        let start = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
         let online = (0..members.len())
             .map(|offset| (start + offset) % members.len())
             .find(|index| members[*index].4.unwrap_or(true));
