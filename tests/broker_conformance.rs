@@ -383,3 +383,56 @@ fn fifty_clients_times_a_thousand_qos1_messages_lose_nothing() {
         next[client] += 1;
     }
 }
+
+#[test]
+fn mosquitto_clients_get_qos_0_1_2_downgraded_to_the_subscription() {
+    for broker in brokers() {
+        for (publish_qos, subscribe_qos, delivered) in
+            [("2", "2", "2"), ("2", "1", "1"), ("1", "2", "1"), ("0", "2", "0")]
+        {
+            let output = sub_while_publishing(
+                broker.port(),
+                &["-V", "mqttv5", "-t", "qos/t", "-q", subscribe_qos, "-F", "%q %p"],
+                1,
+                &[&["-V", "mqttv5", "-t", "qos/t", "-q", publish_qos, "-m", "m"]],
+            );
+            assert_eq!(
+                output.trim(),
+                format!("{delivered} m"),
+                "{}: published at {publish_qos}, subscribed at {subscribe_qos}",
+                broker.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_killed_mosquitto_client_leaves_its_will_and_a_clean_one_does_not() {
+    for broker in brokers() {
+        let port = broker.port();
+        let mut watcher = Driver::new();
+        watcher.connect(1, local_profile(port, ProtocolVersion::V5, "will-watcher"), Vec::new());
+        watcher.subscribe(1, 1, "wills/#", Qos::AtLeastOnce);
+        let client = |id: &str, will: &str| {
+            Command::new("mosquitto_sub")
+                .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-i", id, "-t", "idle/#"])
+                .args(["--will-topic", &format!("wills/{will}"), "--will-payload", "gone", "--will-qos", "1"])
+                .args(["-W", "1"]) // exits cleanly (DISCONNECT) after a second
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("mosquitto_sub")
+        };
+        let mut killed = client("abrupt", "abrupt");
+        let mut clean = client("polite", "polite");
+        std::thread::sleep(Duration::from_millis(500));
+        killed.kill().expect("SIGKILL");
+        let _ = killed.wait();
+        let _ = clean.wait();
+        let received = watcher.wait_messages(1, 1);
+        std::thread::sleep(Duration::from_millis(500));
+        watcher.drain();
+        let topics: Vec<String> = watcher.messages(1).iter().map(|m| m.topic.clone()).collect();
+        assert_eq!(topics, vec!["wills/abrupt"], "{}: only the killed client's will ({received:?})", broker.name());
+    }
+}
