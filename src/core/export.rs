@@ -137,16 +137,12 @@ pub fn export_to_file(path: &Path, messages: &[StoredMessage]) -> Result<u64, St
     let mut buffer = Vec::new();
     let count =
         write_messages(&mut buffer, messages.iter(), format).map_err(|error| format!("cannot export: {error}"))?;
-    let text = String::from_utf8(buffer).map_err(|error| format!("cannot export: {error}"))?;
-    crate::core::profile::write_atomically(path, &text).map_err(|error| error.to_string())?;
+    crate::core::profile::write_atomically(path, &buffer).map_err(|error| error.to_string())?;
     Ok(count)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use bytes::Bytes;
     use chrono::{TimeZone as _, Utc};
 
     use super::*;
@@ -154,16 +150,10 @@ mod tests {
 
     fn message(topic: &str, payload: &[u8]) -> StoredMessage {
         StoredMessage {
-            seq: 0,
-            session: 1,
             time: Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).single().expect("time"),
-            direction: Direction::Incoming,
-            topic: Arc::from(topic),
-            payload: Bytes::copy_from_slice(payload),
             qos: Qos::AtLeastOnce,
             retain: true,
-            subscription: None,
-            properties: None,
+            ..crate::core::store::test_message(topic, payload)
         }
     }
 

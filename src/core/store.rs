@@ -501,23 +501,29 @@ impl RateMeter {
     }
 }
 
+/// A received QoS 0 message on tab 1, for tests across the core.
+#[cfg(test)]
+pub(crate) fn test_message(topic: &str, payload: &[u8]) -> StoredMessage {
+    StoredMessage {
+        seq: 0,
+        session: 1,
+        time: Utc::now(),
+        direction: Direction::Incoming,
+        topic: Arc::from(topic),
+        payload: Bytes::copy_from_slice(payload),
+        qos: Qos::AtMostOnce,
+        retain: false,
+        subscription: None,
+        properties: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn message(topic: &str, payload: &[u8]) -> StoredMessage {
-        StoredMessage {
-            seq: 0,
-            session: 1,
-            time: Utc::now(),
-            direction: Direction::Incoming,
-            topic: Arc::from(topic),
-            payload: Bytes::copy_from_slice(payload),
-            qos: Qos::AtMostOnce,
-            retain: false,
-            subscription: None,
-            properties: None,
-        }
+        test_message(topic, payload)
     }
 
     #[test]
