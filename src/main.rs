@@ -4,6 +4,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use mqttdesk::core::broker::monitor::LogEntry;
 use mqttdesk::core::broker::{BrokerConfig, STANDARD_MQTT_PORT};
 use mqttdesk::core::mqtt::ProtocolVersion;
 use mqttdesk::core::profile::ConnectionProfile;
@@ -53,25 +54,68 @@ enum Mode {
 /// `mqttdesk broker` options.
 #[derive(Debug, clap::Args)]
 struct BrokerArgs {
-    /// Address to listen on; anything but loopback exposes the broker to your network.
-    #[arg(long, default_value = "127.0.0.1")]
-    bind: IpAddr,
-    /// TCP port (0 picks a free one).
-    #[arg(long, default_value_t = STANDARD_MQTT_PORT)]
-    port: u16,
+    /// Address to listen on (default 127.0.0.1); anything but loopback exposes the broker to your network.
+    #[arg(long)]
+    bind: Option<IpAddr>,
+    /// TCP port (default 1883; 0 picks a free one).
+    #[arg(long)]
+    port: Option<u16>,
+    /// Also serve MQTT over WebSocket on this port.
+    #[arg(long, value_name = "N")]
+    ws_port: Option<u16>,
+    /// Settings file: mqttdesk's broker RON, or a mosquitto.conf (*.conf). Flags override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
     /// Log the broker's own messages too (repeat for more detail).
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
 }
 
-/// Runs the broker headless: one line when listening, one when stopped,
-/// exit 1 with a one-line reason when it cannot listen.
-fn run_broker(args: &BrokerArgs) -> ExitCode {
-    if !args.bind.is_loopback() {
-        eprintln!("mqttdesk broker: warning: listening on {} makes the broker reachable from your network", args.bind);
+/// The broker settings from `--config` and the flags that override it.
+fn broker_config(args: &BrokerArgs) -> Result<BrokerConfig, String> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let (config, notes) =
+                mqttdesk::core::broker::settings::load_any(path).map_err(|error| error.to_string())?;
+            for note in notes {
+                eprintln!("mqttdesk broker: note: {note}");
+            }
+            config
+        }
+        None => BrokerConfig::default(),
+    };
+    // Headless, a taken port is an error, never a silent move.
+    config.fall_back_to_free_port = false;
+    if let Some(bind) = args.bind {
+        config.bind = bind;
     }
-    let config =
-        BrokerConfig { bind: args.bind, port: args.port, fall_back_to_free_port: false, ..BrokerConfig::default() };
+    if let Some(port) = args.port {
+        config.port = port;
+    }
+    if args.ws_port.is_some() {
+        config.websocket_port = args.ws_port;
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+/// Runs the broker headless: one line when listening, its log while it
+/// runs, one line when stopped; exit 1 with a one-line reason when it
+/// cannot start.
+fn run_broker(args: &BrokerArgs) -> ExitCode {
+    let config = match broker_config(args) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("mqttdesk broker: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !config.bind.is_loopback() {
+        eprintln!(
+            "mqttdesk broker: warning: listening on {} makes the broker reachable from your network",
+            config.bind
+        );
+    }
     let broker = match mqttdesk::core::broker::EmbeddedBroker::start(config) {
         Ok(broker) => broker,
         Err(error) => {
@@ -79,7 +123,18 @@ fn run_broker(args: &BrokerArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    eprintln!("mqttdesk broker: listening on {} (MQTT 3.1.1 and 5.0); Ctrl+C stops it", broker.local_addr());
+    let others: Vec<String> = broker.listeners()[1..]
+        .iter()
+        .map(|listener| format!(", {}://{}", listener.kind.scheme(), listener.addr))
+        .collect();
+    eprintln!(
+        "mqttdesk broker: listening on {} (MQTT 3.1.1 and 5.0){}; Ctrl+C stops it",
+        broker.local_addr(),
+        others.concat()
+    );
+    broker.monitor().set_log_sink(Some(std::sync::Arc::new(|entry: &LogEntry| {
+        eprintln!("mqttdesk broker: {} {}: {}", entry.at.format("%H:%M:%S"), entry.level.label(), entry.text);
+    })));
     let stop_signal = tokio::runtime::Builder::new_current_thread().enable_all().build().map(|runtime| {
         runtime.block_on(async {
             #[cfg(unix)]
@@ -100,6 +155,7 @@ fn run_broker(args: &BrokerArgs) -> ExitCode {
     if let Err(error) | Ok(Err(error)) = stop_signal {
         eprintln!("mqttdesk broker: cannot wait for Ctrl+C ({error}); stopping");
     }
+    broker.monitor().set_log_sink(None);
     broker.stop();
     eprintln!("mqttdesk broker: stopped");
     ExitCode::SUCCESS
@@ -124,6 +180,7 @@ fn main() -> ExitCode {
     let default_filter = match &args.command {
         Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
+        Some(Mode::Broker(_)) => "error",
         _ => "warn,mqttdesk=info",
     };
     tracing_subscriber::fmt()

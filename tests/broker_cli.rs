@@ -79,3 +79,71 @@ fn a_taken_port_is_a_one_line_error_and_a_failure_exit() {
     assert_eq!(lines.len(), 1, "{stderr}");
     assert!(lines[0].starts_with(&format!("mqttdesk broker: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
 }
+
+#[test]
+fn a_mosquitto_conf_and_flags_configure_the_headless_broker() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-conf-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (port, ws_port) = (free_port(), free_port());
+    std::fs::write(dir.join("passwd"), "alice:wonderland\n").expect("passwd");
+    std::fs::write(dir.join("acl"), "user alice\ntopic readwrite lab/#\n").expect("acl");
+    let conf = dir.join("mosquitto.conf");
+    std::fs::write(&conf, format!("listener {port} 127.0.0.1\npassword_file passwd\nacl_file acl\nlog_dest stderr\n"))
+        .expect("conf");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mqttdesk"))
+        .args(["broker", "--config", &conf.display().to_string(), "--ws-port", &ws_port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mqttdesk binary");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        stderr.read_line(&mut line).expect("line");
+        let done = line.contains("listening on") || line.is_empty();
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let text = lines.concat();
+    assert!(text.contains("note: 1 plain-text passwords"), "{text}");
+    assert!(text.contains("'log_dest' has no equivalent"), "{text}");
+    assert!(text.contains(&format!("listening on 127.0.0.1:{port}")), "{text}");
+    assert!(text.contains(&format!("ws://127.0.0.1:{ws_port}")), "{text}");
+
+    let publish = |user: &str, password: &str, topic: &str| {
+        Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-u", user, "-P", password])
+            .args(["-t", topic, "-m", "x", "-V", "mqttv5", "-q", "1", "-d"])
+            .output()
+            .expect("mosquitto_pub")
+    };
+    assert!(publish("alice", "wonderland", "lab/1").status.success());
+    assert!(!publish("alice", "guess", "lab/1").status.success(), "wrong password refused");
+    let refused = publish("alice", "wonderland", "elsewhere");
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("RC:135"), "ACL refuses with 0x87");
+    // The broker log reaches stderr.
+    signal(&child, "INT");
+    assert!(wait_exit(&mut child, Duration::from_secs(10)).success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("rest of stderr");
+    assert!(rest.contains("warning: refused"), "{rest}");
+    assert!(rest.contains("publish to elsewhere refused by the ACL"), "{rest}");
+
+    // A bad line is a one-line error naming file and line.
+    std::fs::write(&conf, "listener 1883\nallow_anonymous perhaps\n").expect("conf");
+    let output = Command::new(env!("CARGO_BIN_EXE_mqttdesk"))
+        .args(["broker", "--config", &conf.display().to_string()])
+        .output()
+        .expect("mqttdesk binary");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim(),
+        format!("mqttdesk broker: {}:2: allow_anonymous: 'perhaps' is not true or false", conf.display())
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -633,7 +633,7 @@ impl Workspace {
     fn apply_broker(&mut self, state: BrokerState) -> Vec<Command> {
         let mut commands = Vec::new();
         match &state {
-            BrokerState::Running { addr, fell_back_from } => {
+            BrokerState::Running { addr, fell_back_from, .. } => {
                 if let Some(port) = fell_back_from {
                     self.notice(format!(
                         "port {port} is taken; the embedded broker listens on {} instead",
@@ -848,8 +848,12 @@ mod tests {
         let mut workspace = Workspace::new(crate::core::profile::shipped_profiles(), StoreLimits::default());
         let _ = workspace.start_embedded_broker(BrokerConfig::default(), true);
         let addr: SocketAddr = "127.0.0.1:41883".parse().expect("addr");
-        let commands =
-            workspace.apply(event(EventKind::Broker(BrokerState::Running { addr, fell_back_from: Some(1883) })));
+        let commands = workspace.apply(event(EventKind::Broker(BrokerState::Running {
+            addr,
+            fell_back_from: Some(1883),
+            listeners: Vec::new(),
+            monitor: Default::default(),
+        })));
         match commands.as_slice() {
             [Command::Connect { profile, .. }] => assert_eq!(profile.port, 41883),
             other => panic!("expected one connect, got {other:?}"),

@@ -25,7 +25,8 @@ use tokio::sync::mpsc;
 pub use adapter::SubscribeOutcome;
 pub use failure::ConnectionFailure;
 
-use crate::core::broker::{BrokerConfig, EmbeddedBroker};
+use crate::core::broker::monitor::BrokerMonitor;
+use crate::core::broker::{BrokerConfig, EmbeddedBroker, Listening};
 use crate::core::mqtt::{ConnectionId, IncomingMessage, Qos, SubscribeOptions, SubscriptionId};
 use crate::core::profile::ConnectionProfile;
 
@@ -111,6 +112,8 @@ pub enum Command {
     StartBroker(BrokerConfig),
     /// Stop the embedded broker.
     StopBroker,
+    /// Close one client's connection to the embedded broker.
+    DisconnectBrokerClient(String),
 }
 
 /// A connection's life, as the UI shows it.
@@ -223,6 +226,10 @@ pub enum BrokerState {
         addr: SocketAddr,
         /// The port that was asked for, if it was taken and another was used.
         fell_back_from: Option<u16>,
+        /// Every listener (TCP, then WebSocket and TLS when configured).
+        listeners: Vec<Listening>,
+        /// Its log, clients and rates.
+        monitor: BrokerMonitor,
     },
     /// Could not start.
     Failed(String),
@@ -403,9 +410,12 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
                 let started = tokio::task::spawn_blocking(move || EmbeddedBroker::start(config)).await;
                 let state = match started {
                     Ok(Ok(running)) => {
+                        running.monitor().set_waker(sink.waker.clone());
                         let state = BrokerState::Running {
                             addr: running.local_addr(),
                             fell_back_from: running.fell_back_from(),
+                            listeners: running.listeners().to_vec(),
+                            monitor: running.monitor().clone(),
                         };
                         broker = Some(running);
                         state
@@ -414,6 +424,11 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
                     Err(error) => BrokerState::Failed(error.to_string()),
                 };
                 sink.send(EventKind::Broker(state)).await;
+            }
+            Command::DisconnectBrokerClient(client_id) => {
+                if let Some(running) = &broker {
+                    running.disconnect_client(&client_id);
+                }
             }
             Command::StopBroker => {
                 if let Some(old) = broker.take() {
@@ -496,8 +511,8 @@ impl BrokerState {
         match self {
             Self::Stopped => "embedded broker stopped".into(),
             Self::Starting => "embedded broker starting…".into(),
-            Self::Running { addr, fell_back_from: None } => format!("embedded broker on {addr}"),
-            Self::Running { addr, fell_back_from: Some(port) } => {
+            Self::Running { addr, fell_back_from: None, .. } => format!("embedded broker on {addr}"),
+            Self::Running { addr, fell_back_from: Some(port), .. } => {
                 format!("embedded broker on {addr} (port {port} was taken)")
             }
             Self::Failed(reason) => format!("embedded broker failed: {reason}"),
