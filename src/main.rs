@@ -24,12 +24,12 @@ struct Args {
     /// Do not start the embedded broker.
     #[arg(long)]
     no_broker: bool,
-    /// Port for the embedded broker (0 picks a free one).
-    #[arg(long, default_value_t = STANDARD_MQTT_PORT)]
-    broker_port: u16,
-    /// Address the embedded broker binds; anything but loopback exposes it to your network.
-    #[arg(long, default_value = "127.0.0.1")]
-    broker_bind: IpAddr,
+    /// Port for the embedded broker (default: its saved settings, else 1883; 0 picks a free one).
+    #[arg(long)]
+    broker_port: Option<u16>,
+    /// Address the embedded broker binds (default 127.0.0.1); anything but loopback exposes it to your network.
+    #[arg(long)]
+    broker_bind: Option<IpAddr>,
     /// Connect to this broker (HOST or HOST:PORT) instead of the embedded one.
     #[arg(long, value_name = "HOST[:PORT]")]
     connect: Option<String>,
@@ -209,15 +209,35 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if !args.broker_bind.is_loopback() && !args.no_broker {
+    // The broker panel's saved settings, then the flags.
+    let settings_path = mqttdesk::core::broker::settings::default_settings_path();
+    let (mut broker, broker_settings_problem) = match settings_path.as_deref().filter(|path| path.exists()) {
+        Some(path) => match mqttdesk::core::broker::settings::load_settings(path) {
+            Ok(config) => (config, None),
+            Err(error) => {
+                eprintln!("mqttdesk: broker settings not used: {error}");
+                (BrokerConfig::default(), Some(error.to_string()))
+            }
+        },
+        None => (BrokerConfig::default(), None),
+    };
+    if let Some(bind) = args.broker_bind {
+        broker.bind = bind;
+    }
+    if let Some(port) = args.broker_port {
+        broker.port = port;
+    }
+    if !broker.bind.is_loopback() && !args.no_broker {
         eprintln!(
             "mqttdesk: warning: the embedded broker listens on {} and is reachable from your network",
-            args.broker_bind
+            broker.bind
         );
     }
     let options = AppOptions {
         start_embedded_broker: !args.no_broker,
-        broker: BrokerConfig { bind: args.broker_bind, port: args.broker_port, ..BrokerConfig::default() },
+        broker,
+        broker_settings_path: settings_path,
+        broker_settings_problem,
         limits: StoreLimits {
             max_messages: args.max_messages.max(1),
             max_bytes: args.max_memory_mib.max(1) * 1024 * 1024,

@@ -8,7 +8,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mqttdesk::core::broker::BrokerConfig;
-use mqttdesk::core::engine::ConnectionState;
+use mqttdesk::core::engine::{BrokerState, ConnectionState};
 use mqttdesk::core::mqtt::{Direction, Qos};
 use mqttdesk::core::workspace::SubscriptionStatus;
 use mqttdesk::ui::{AppOptions, MqttDeskApp};
@@ -344,7 +344,7 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
     // Each tab's log shows only its own messages: here, out + in.
     harness.step();
     assert_eq!(harness.get_all_by_label("tabs/from-second").count(), 2);
-    harness.get_by_role_and_label(Role::Button, "Embedded broker").click();
+    harness.get_by_label("Embedded broker").click();
     harness.step();
     harness.step();
     assert_eq!(harness.state().workspace.session.id, first);
@@ -641,4 +641,132 @@ fn the_broker_status_window_subscribes_to_sys_topics() {
     harness.step();
     assert!(harness.query_all_by_label_contains("(rmqtt embedded broker)").count() >= 2, "in the summary and the log");
     assert!(harness.query_by_label("Uptime").is_some());
+}
+
+fn open_broker_panel(harness: &mut Harness<'_, MqttDeskApp>) {
+    harness.get_by_label("Built-in broker").click();
+}
+
+#[test]
+fn the_broker_panel_lists_clients_disconnects_one_and_shows_the_log() {
+    let mut harness = harness();
+    connected(&mut harness);
+    open_broker_panel(&mut harness);
+    for _ in 0..3 {
+        harness.step();
+    }
+    let port = harness.state().workspace.session.profile.port;
+    assert!(harness.query_by_label(&format!("mqtt://127.0.0.1:{port}")).is_some(), "listening address shown");
+    harness.get_by_label("Clients").click();
+    step_until(&mut harness, "the app's own connection in the client list", |app| match &app.workspace.broker {
+        BrokerState::Running { monitor, .. } => !monitor.lock().clients.is_empty(),
+        _ => false,
+    });
+    harness.step();
+    let client_id = match &harness.state().workspace.broker {
+        BrokerState::Running { monitor, .. } => monitor.lock().clients[0].client_id.clone(),
+        _ => unreachable!(),
+    };
+    assert!(harness.query_by_label(&client_id).is_some(), "client id listed");
+    harness.get_by_label("Disconnect client").click();
+    step_until(&mut harness, "the panel's disconnect logged", |app| match &app.workspace.broker {
+        BrokerState::Running { monitor, .. } => monitor
+            .lock()
+            .log
+            .iter()
+            .any(|entry| entry.text == format!("{client_id} disconnected from the broker panel")),
+        _ => false,
+    });
+    // The app's connection notices and (by its reconnect policy) comes back.
+    connected(&mut harness);
+    harness.get_by_label("Log").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert!(harness.query_by_label(&format!("{client_id} disconnected from the broker panel")).is_some());
+    assert!(harness.query_all_by_label_contains(&format!("{client_id} connected from 127.0.0.1:")).count() >= 2);
+}
+
+#[test]
+fn broker_settings_add_a_user_refuse_anonymous_and_survive_in_ron() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-ui-broker-settings-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let settings_path = dir.join("broker.ron");
+    let path = settings_path.clone();
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        MqttDeskApp::new(
+            cc,
+            AppOptions {
+                broker: BrokerConfig::ephemeral(),
+                profile_dir: None,
+                broker_settings_path: Some(path),
+                ..AppOptions::default()
+            },
+        )
+    });
+    connected(&mut harness);
+    open_broker_panel(&mut harness);
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Settings").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Allow clients without a user name").click();
+    harness.step();
+    replace_text(&mut harness, "New user", "alice");
+    replace_text_in(&mut harness, Role::PasswordInput, "Their password", "wonderland");
+    harness.get_by_label("Add user").click();
+    harness.step();
+    harness.step();
+    let draft = harness.state().ui.broker_panel.draft.clone().expect("form");
+    assert_eq!(draft.users.keys().collect::<Vec<_>>(), ["alice"], "{:?}", harness.state().ui.broker_panel.message);
+    assert!(harness.query_by_label("password stored hashed").is_some());
+    // A bad port blocks Apply with the field named.
+    replace_text(&mut harness, "TCP port", "99999");
+    harness.step();
+    assert!(harness.query_by_label("TCP port: '99999' is not a port number (0–65535)").is_some());
+    replace_text(&mut harness, "TCP port", "0");
+    harness.step();
+    harness.get_by_label("Apply and restart").click();
+    step_until(&mut harness, "settings saved and broker restarted", |app| {
+        app.ui.broker_panel.message.as_deref().is_some_and(|message| message.starts_with("Saved to"))
+            && matches!(app.workspace.broker, BrokerState::Running { .. })
+    });
+    let saved = mqttdesk::core::broker::settings::load_settings(&settings_path).expect("saved RON");
+    assert!(!saved.access.allow_anonymous);
+    assert!(saved.access.users["alice"].starts_with("$7$"), "hashed: {:?}", saved.access.users);
+    // The app's anonymous connection is now refused by the restarted broker.
+    step_until(&mut harness, "anonymous connection refused", |app| {
+        matches!(
+            app.workspace.session.state,
+            ConnectionState::Failed(mqttdesk::core::engine::ConnectionFailure::NotAuthorized)
+        )
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_taken_port_is_reported_in_the_broker_panel() {
+    let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
+        MqttDeskApp::new(
+            cc,
+            AppOptions {
+                broker: BrokerConfig { port, fall_back_to_free_port: false, ..BrokerConfig::default() },
+                profile_dir: None,
+                ..AppOptions::default()
+            },
+        )
+    });
+    step_until(&mut harness, "the broker failed", |app| matches!(app.workspace.broker, BrokerState::Failed(_)));
+    open_broker_panel(&mut harness);
+    for _ in 0..3 {
+        harness.step();
+    }
+    let expected = format!("Cannot start: cannot listen on 127.0.0.1:{port}: Address already in use (os error 98)");
+    assert!(harness.query_by_label(&expected).is_some(), "exact reason in the panel");
+    assert!(harness.query_by_label("Start").is_some());
 }

@@ -640,7 +640,19 @@ impl Workspace {
                         addr.port()
                     ));
                 }
+                // A restart on another port (e.g. a free one) would leave the
+                // active tab reconnecting to the old address: follow the broker.
+                let profile = &self.session.profile;
+                let moved = profile.name == self.embedded_profile_name
+                    && self.session.is_active()
+                    && (profile.host.as_str(), profile.port) != (addr.ip().to_string().as_str(), addr.port());
                 self.point_embedded_profile_at(*addr);
+                if moved && !self.auto_connect_embedded {
+                    match self.connect() {
+                        Ok(connect) => commands.extend(connect),
+                        Err(error) => self.notice(format!("cannot reconnect to the embedded broker: {error}")),
+                    }
+                }
                 if std::mem::take(&mut self.auto_connect_embedded) {
                     self.select_profile(&self.embedded_profile_name.clone());
                     match self.connect() {

@@ -18,8 +18,8 @@ use crate::core::workspace::SessionId;
 use crate::core::workspace::Workspace;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
 use crate::ui::{
-    broker_status, charts, composer, connection, history, inspector, log, profile_editor, status_bar, subscriptions,
-    tabs, theme, topic_tree,
+    broker_panel, broker_status, charts, composer, connection, history, inspector, log, profile_editor, status_bar,
+    subscriptions, tabs, theme, topic_tree,
 };
 
 /// Longest `logic` may spend applying engine events in one frame.
@@ -42,6 +42,10 @@ pub struct AppOptions {
     pub initial_profile: Option<ConnectionProfile>,
     /// Connect the initial profile at start (when not using the embedded broker).
     pub connect_on_start: bool,
+    /// Where the broker panel saves its settings; `None` disables saving.
+    pub broker_settings_path: Option<PathBuf>,
+    /// Why the saved broker settings could not be used (shown as a notice).
+    pub broker_settings_problem: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -53,6 +57,8 @@ impl Default for AppOptions {
             limits: StoreLimits::default(),
             initial_profile: None,
             connect_on_start: false,
+            broker_settings_path: None,
+            broker_settings_problem: None,
         }
     }
 }
@@ -164,6 +170,14 @@ pub enum UiAction {
     StartBroker,
     /// Stop the embedded broker.
     StopBroker,
+    /// Close one client's connection to the embedded broker.
+    DisconnectBrokerClient(String),
+    /// Empty the embedded broker's log.
+    ClearBrokerLog,
+    /// Save these broker settings and restart the broker with them.
+    ApplyBrokerSettings(Box<BrokerConfig>),
+    /// Pick a mosquitto.conf (or broker RON) to load into the settings form.
+    ImportBrokerSettings,
 }
 
 /// UI-only state: form fields, selection, view options.
@@ -269,6 +283,10 @@ pub struct UiState {
     pub json_search: String,
     /// Rows the log showed last frame.
     pub last_log_rows: usize,
+    /// Show the embedded broker's panel.
+    pub show_broker_panel: bool,
+    /// The broker panel's page, form and filters.
+    pub broker_panel: broker_panel::BrokerPanelState,
 }
 
 /// The mqttdesk application.
@@ -309,6 +327,9 @@ impl MqttDeskApp {
             }
         }
         let mut workspace = Workspace::new(profiles, options.limits);
+        if let Some(problem) = &options.broker_settings_problem {
+            workspace.notice(format!("broker settings not used: {problem}"));
+        }
         for error in load_errors {
             workspace.notice(format!("profile not loaded: {error}"));
             workspace.profile_problems.push(error.to_string());
@@ -671,6 +692,31 @@ impl MqttDeskApp {
                 self.send(command);
             }
             UiAction::StopBroker => self.send(Command::StopBroker),
+            UiAction::DisconnectBrokerClient(client_id) => self.send(Command::DisconnectBrokerClient(client_id)),
+            UiAction::ClearBrokerLog => {
+                if let crate::core::engine::BrokerState::Running { monitor, .. } = &self.workspace.broker {
+                    monitor.clear_log();
+                }
+            }
+            UiAction::ApplyBrokerSettings(config) => {
+                let saved = match &self.options.broker_settings_path {
+                    Some(path) => match crate::core::broker::settings::save_settings(path, &config) {
+                        Ok(()) => format!("Saved to {} and restarted.", path.display()),
+                        Err(error) => format!("Restarted, but not saved: {error}"),
+                    },
+                    None => "Restarted (this platform has no configuration folder to save to).".to_owned(),
+                };
+                self.ui.broker_panel.message = Some(saved);
+                self.ui.broker_panel.draft = Some(crate::core::broker::settings::SettingsDraft::from_config(&config));
+                self.options.broker = *config;
+                let command = self.workspace.start_embedded_broker(self.options.broker.clone(), false);
+                self.send(command);
+            }
+            UiAction::ImportBrokerSettings => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_broker_settings_with_dialog(ctx);
+                }
+            }
         }
         self.refresh_log_view();
     }
@@ -742,6 +788,19 @@ impl MqttDeskApp {
                     self.workspace.notice(format!("export failed: {error}"));
                     self.ui.profile_message = Some(format!("export failed: {error}"));
                 }
+                FileOutcome::BrokerSettings(Ok((config, notes))) => {
+                    self.ui.broker_panel.draft =
+                        Some(crate::core::broker::settings::SettingsDraft::from_config(&config));
+                    let mut message = "Loaded; check the form, then Apply and restart.".to_owned();
+                    for note in notes {
+                        message.push_str("\n• ");
+                        message.push_str(&note);
+                    }
+                    self.ui.broker_panel.message = Some(message);
+                }
+                FileOutcome::BrokerSettings(Err(error)) => {
+                    self.ui.broker_panel.message = Some(format!("Not loaded: {error}"));
+                }
             }
         }
     }
@@ -807,6 +866,8 @@ impl eframe::App for MqttDeskApp {
                         .on_hover_text("Plot numeric values of topics over time");
                     ui.toggle_value(&mut self.ui.show_broker_status, "Broker status")
                         .on_hover_text("What the broker reports about itself on $SYS/#");
+                    ui.toggle_value(&mut self.ui.show_broker_panel, "Built-in broker")
+                        .on_hover_text("Start, stop and configure the embedded broker; see its clients and log");
                 });
                 ui.separator();
                 if self.ui.show_topic_tree {
@@ -830,6 +891,7 @@ impl eframe::App for MqttDeskApp {
         topic_tree::retained_manager_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         charts::charts_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         broker_status::broker_status_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
+        broker_panel::broker_panel_ui(ui.ctx(), &self.workspace, &self.options.broker, &mut self.ui, &mut actions);
         for action in actions {
             self.apply_action(action);
         }

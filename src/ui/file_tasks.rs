@@ -14,6 +14,8 @@ pub enum FileOutcome {
     Imported(Result<ImportReport, ImportError>),
     /// An export was written to this path (or failed).
     Exported(Result<PathBuf, String>),
+    /// Broker settings read from a file, with notes on what was not carried over.
+    BrokerSettings(Result<(crate::core::broker::BrokerConfig, Vec<String>), String>),
 }
 
 /// Runs file work in the background.
@@ -113,6 +115,21 @@ impl FileTasks {
                 .map(|()| path)
                 .map_err(|error| error.to_string());
             let _ = sender.send(FileOutcome::Exported(result));
+        });
+    }
+
+    /// Lets the user pick a mosquitto.conf (or mqttdesk broker RON) and reads it.
+    pub fn import_broker_settings_with_dialog(&self, ctx: &egui::Context) {
+        self.spawn(ctx, "mqttdesk-broker-settings", |sender| {
+            let Some(path) = rfd::FileDialog::new()
+                .set_title("Load broker settings")
+                .add_filter("mosquitto.conf or mqttdesk broker settings", &["conf", "ron"])
+                .pick_file()
+            else {
+                return;
+            };
+            let result = crate::core::broker::settings::load_any(&path).map_err(|error| error.to_string());
+            let _ = sender.send(FileOutcome::BrokerSettings(result));
         });
     }
 

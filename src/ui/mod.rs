@@ -2,6 +2,7 @@
 //! app applies them once per frame. No protocol logic lives here.
 
 pub mod app;
+mod broker_panel;
 mod broker_status;
 mod charts;
 mod composer;

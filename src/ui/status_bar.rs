@@ -26,7 +26,9 @@ pub fn status_bar_ui(
         state_chip_ui(ui, &workspace.session.state);
         ui.separator();
         theme::status_dot_ui(ui, theme::broker_colour(&workspace.broker));
-        ui.label(workspace.broker.summary());
+        if ui.link(workspace.broker.summary()).on_hover_text("Open the embedded broker's panel").clicked() {
+            state.show_broker_panel = true;
+        }
         match workspace.broker {
             BrokerState::Running { .. } => {
                 if ui.small_button("Stop broker").clicked() {

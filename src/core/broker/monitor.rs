@@ -168,6 +168,16 @@ impl BrokerMonitor {
         self.wake();
     }
 
+    /// Empties the log (the dropped count too).
+    pub fn clear_log(&self) {
+        {
+            let mut state = self.lock();
+            state.log.clear();
+            state.log_dropped = 0;
+        }
+        self.wake();
+    }
+
     /// Replaces the client list and rates with a new sample.
     pub fn update(&self, mut clients: Vec<ClientInfo>, session_count: usize, rates: Rates) {
         clients.sort_by(|a, b| a.client_id.cmp(&b.client_id));

@@ -293,6 +293,167 @@ fn read_password_file(path: &Path) -> Result<(std::collections::BTreeMap<String,
     Ok((users, hashed))
 }
 
+/// The broker settings form as typed: text fields become a [`BrokerConfig`]
+/// on apply, with an error that names the field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SettingsDraft {
+    /// Bind address.
+    pub bind: String,
+    /// TCP port.
+    pub port: String,
+    /// Use a free port when the TCP port is taken.
+    pub fall_back_to_free_port: bool,
+    /// Serve MQTT over WebSocket.
+    pub websocket: bool,
+    /// Its port.
+    pub websocket_port: String,
+    /// Serve MQTT over TLS.
+    pub tls: bool,
+    /// Its port.
+    pub tls_port: String,
+    /// Certificate chain file (PEM).
+    pub cert_file: String,
+    /// Private key file (PEM).
+    pub key_file: String,
+    /// Most connections.
+    pub max_connections: String,
+    /// Largest packet in bytes.
+    pub max_packet_size: String,
+    /// `$SYS` interval in seconds (0: off).
+    pub sys_interval: String,
+    /// Accept clients without a user name.
+    pub allow_anonymous: bool,
+    /// User name → password hash.
+    pub users: std::collections::BTreeMap<String, String>,
+    /// The add-user form: name.
+    pub new_user: String,
+    /// The add-user form: password (hashed when added, then cleared).
+    pub new_password: String,
+    /// Apply the ACL.
+    pub acl_enabled: bool,
+    /// The ACL in mosquitto's acl_file syntax.
+    pub acl_text: String,
+    /// Keep retained messages and sessions across restarts.
+    pub persistence: bool,
+    /// Where.
+    pub data_dir: String,
+}
+
+impl SettingsDraft {
+    /// The form for existing settings.
+    pub fn from_config(config: &BrokerConfig) -> Self {
+        let tls = config.tls.clone();
+        Self {
+            bind: config.bind.to_string(),
+            port: config.port.to_string(),
+            fall_back_to_free_port: config.fall_back_to_free_port,
+            websocket: config.websocket_port.is_some(),
+            websocket_port: config.websocket_port.unwrap_or(8080).to_string(),
+            tls: tls.is_some(),
+            tls_port: tls.as_ref().map_or(8883, |tls| tls.port).to_string(),
+            cert_file: tls.as_ref().map(|tls| tls.cert_file.display().to_string()).unwrap_or_default(),
+            key_file: tls.as_ref().map(|tls| tls.key_file.display().to_string()).unwrap_or_default(),
+            max_connections: config.max_connections.to_string(),
+            max_packet_size: config.max_packet_size.to_string(),
+            sys_interval: config.sys_interval.as_secs().to_string(),
+            allow_anonymous: config.access.allow_anonymous,
+            users: config.access.users.clone(),
+            new_user: String::new(),
+            new_password: String::new(),
+            acl_enabled: config.access.acl.is_some(),
+            acl_text: config.access.acl.as_ref().map(Acl::to_mosquitto).unwrap_or_default(),
+            persistence: config.persistence.is_some(),
+            data_dir: config
+                .persistence
+                .as_ref()
+                .map(|dir| dir.display().to_string())
+                .unwrap_or_else(|| default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default()),
+        }
+    }
+
+    /// The settings the form describes, or what is wrong, naming the field.
+    pub fn to_config(&self) -> Result<BrokerConfig, String> {
+        let port = |label: &str, text: &str| {
+            text.trim().parse::<u16>().map_err(|_| format!("{label}: '{}' is not a port number (0–65535)", text.trim()))
+        };
+        let number = |label: &str, text: &str| {
+            text.trim().parse::<u64>().map_err(|_| format!("{label}: '{}' is not a whole number", text.trim()))
+        };
+        let bind = parse_address(self.bind.trim()).map_err(|error| format!("Bind address: {error}"))?;
+        let tls = if self.tls {
+            let file = |label: &str, text: &str| {
+                let text = text.trim();
+                if text.is_empty() { Err(format!("{label}: choose a PEM file")) } else { Ok(PathBuf::from(text)) }
+            };
+            Some(super::TlsListener {
+                port: port("TLS port", &self.tls_port)?,
+                cert_file: file("TLS certificate", &self.cert_file)?,
+                key_file: file("TLS key", &self.key_file)?,
+            })
+        } else {
+            None
+        };
+        let acl = if self.acl_enabled {
+            Some(Acl::parse_mosquitto(&self.acl_text).map_err(|error| format!("ACL {error}"))?)
+        } else {
+            None
+        };
+        let persistence = if self.persistence {
+            let dir = self.data_dir.trim();
+            if dir.is_empty() {
+                return Err("Data folder: choose where to keep retained messages and sessions".into());
+            }
+            Some(PathBuf::from(dir))
+        } else {
+            None
+        };
+        let config = BrokerConfig {
+            bind,
+            port: port("TCP port", &self.port)?,
+            fall_back_to_free_port: self.fall_back_to_free_port,
+            websocket_port: if self.websocket { Some(port("WebSocket port", &self.websocket_port)?) } else { None },
+            tls,
+            max_connections: usize::try_from(number("Max connections", &self.max_connections)?)
+                .map_err(|_| "Max connections: too large".to_owned())?,
+            max_packet_size: u32::try_from(number("Max packet size", &self.max_packet_size)?)
+                .map_err(|_| format!("Max packet size: at most {} bytes", u32::MAX))?,
+            sys_interval: Duration::from_secs(number("$SYS interval", &self.sys_interval)?),
+            access: super::auth::AccessControl {
+                allow_anonymous: self.allow_anonymous,
+                users: self.users.clone(),
+                acl,
+            },
+            persistence,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Adds (or replaces) the user typed in the form, storing only the hash.
+    pub fn add_user(&mut self) -> Result<(), String> {
+        let name = self.new_user.trim();
+        if name.is_empty() {
+            return Err("User name: type a name".into());
+        }
+        if name.contains(':') {
+            return Err("User name: ':' separates name and password in password files".into());
+        }
+        if self.new_password.is_empty() {
+            return Err(format!("Password for {name}: type a password"));
+        }
+        let hash = hash_password(&self.new_password).map_err(|error| error.to_string())?;
+        self.users.insert(name.to_owned(), hash);
+        self.new_user.clear();
+        self.new_password.clear();
+        Ok(())
+    }
+
+    /// True when the typed address reaches beyond this machine.
+    pub fn exposes_network(&self) -> bool {
+        parse_address(self.bind.trim()).is_ok_and(|address| !address.is_loopback())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +525,44 @@ log_dest stderr
         assert!(notes.iter().any(|note| note.contains("1 plain-text passwords")), "{notes:?}");
         assert!(notes.iter().any(|note| note.contains("mosquitto.conf:14: 'log_dest'")), "{notes:?}");
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_settings_form_names_the_bad_field_and_hashes_passwords() {
+        let mut draft = SettingsDraft::from_config(&BrokerConfig::default());
+        assert_eq!(draft.to_config(), Ok(BrokerConfig::default()));
+        assert!(!draft.exposes_network());
+        draft.bind = "0.0.0.0".into();
+        assert!(draft.exposes_network());
+        draft.port = "70000".into();
+        assert_eq!(draft.to_config().unwrap_err(), "TCP port: '70000' is not a port number (0–65535)");
+        draft.port = "1883".into();
+        draft.websocket = true;
+        draft.websocket_port = "1883".into();
+        assert_eq!(draft.to_config().unwrap_err(), "the WebSocket port 1883 is already the TCP port");
+        draft.websocket_port = "9001".into();
+        draft.tls = true;
+        assert_eq!(draft.to_config().unwrap_err(), "TLS certificate: choose a PEM file");
+        draft.tls = false;
+        draft.acl_enabled = true;
+        draft.acl_text = "user alice\ntopic read a/#\nbogus\n".into();
+        assert_eq!(draft.to_config().unwrap_err(), "ACL line 3: 'bogus' is not an ACL keyword (topic, user, pattern)");
+        draft.acl_text = "user alice\ntopic read a/#\n".into();
+        draft.new_user = "alice".into();
+        assert_eq!(draft.add_user().unwrap_err(), "Password for alice: type a password");
+        draft.new_password = "pw".into();
+        draft.add_user().expect("added");
+        assert!(draft.new_password.is_empty() && draft.new_user.is_empty(), "the typed password is not kept");
+        let config = draft.to_config().expect("valid");
+        assert_eq!(verify_password(&config.access.users["alice"], b"pw"), Ok(true));
+        assert_eq!(config.websocket_port, Some(9001));
+        assert!(config.access.acl.expect("acl").allows(Some("alice"), "c", "a/b", Access::Read));
+        // And back: the form shows what the file holds.
+        let again = SettingsDraft::from_config(&draft.to_config().expect("valid"));
+        assert_eq!(again.to_config(), draft.to_config());
+        draft.persistence = true;
+        draft.data_dir = " ".into();
+        assert!(draft.to_config().unwrap_err().starts_with("Data folder:"));
     }
 
     #[test]

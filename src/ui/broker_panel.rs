@@ -1,0 +1,455 @@
+//! The embedded broker's panel: start / stop / restart, where it listens,
+//! its clients (with "disconnect"), message and byte rates, its log, and
+//! its settings (listeners, limits, users, ACL, persistence).
+
+use egui_extras::{Column, TableBuilder};
+
+use crate::core::broker::monitor::{BrokerMonitor, LogLevel};
+use crate::core::broker::settings::{SettingsDraft, default_data_dir};
+use crate::core::broker::{BrokerConfig, Listening};
+use crate::core::engine::BrokerState;
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::theme;
+
+/// The panel's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BrokerTab {
+    /// State, listeners, rates.
+    #[default]
+    Overview,
+    /// Connected (and kept) sessions.
+    Clients,
+    /// Connects, disconnects, refusals.
+    Log,
+    /// The settings form.
+    Settings,
+}
+
+/// The panel's own state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerPanelState {
+    /// The open page.
+    pub tab: BrokerTab,
+    /// The settings form (made from the current settings when first shown).
+    pub draft: Option<SettingsDraft>,
+    /// The last apply / import / add-user outcome.
+    pub message: Option<String>,
+    /// Log levels shown.
+    pub show_info: bool,
+    /// Log levels shown.
+    pub show_warnings: bool,
+    /// Log levels shown.
+    pub show_errors: bool,
+    /// Log text filter.
+    pub log_search: String,
+}
+
+impl Default for BrokerPanelState {
+    fn default() -> Self {
+        Self {
+            tab: BrokerTab::default(),
+            draft: None,
+            message: None,
+            show_info: true,
+            show_warnings: true,
+            show_errors: true,
+            log_search: String::new(),
+        }
+    }
+}
+
+/// Draws the broker panel when open.
+pub fn broker_panel_ui(
+    ctx: &egui::Context,
+    workspace: &Workspace,
+    config: &BrokerConfig,
+    state: &mut UiState,
+    actions: &mut Vec<UiAction>,
+) {
+    if !state.show_broker_panel {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new("Built-in broker").open(&mut open).default_size([720.0, 520.0]).show(ctx, |ui| {
+        let panel = &mut state.broker_panel;
+        controls_ui(ui, &workspace.broker, actions);
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut panel.tab, BrokerTab::Overview, "Overview");
+            ui.selectable_value(&mut panel.tab, BrokerTab::Clients, "Clients");
+            ui.selectable_value(&mut panel.tab, BrokerTab::Log, "Log");
+            ui.selectable_value(&mut panel.tab, BrokerTab::Settings, "Settings");
+        });
+        ui.separator();
+        let monitor = match &workspace.broker {
+            BrokerState::Running { monitor, .. } => Some(monitor),
+            _ => None,
+        };
+        match panel.tab {
+            BrokerTab::Overview => overview_ui(ui, &workspace.broker, config),
+            BrokerTab::Clients => match monitor {
+                Some(monitor) => clients_ui(ui, monitor, actions),
+                None => {
+                    ui.weak("The broker is not running.");
+                }
+            },
+            BrokerTab::Log => match monitor {
+                Some(monitor) => log_ui(ui, monitor, panel, actions),
+                None => {
+                    ui.weak("The broker is not running; its log starts when it starts.");
+                }
+            },
+            BrokerTab::Settings => settings_ui(ui, config, panel, actions),
+        }
+    });
+    if !open {
+        state.show_broker_panel = false;
+    }
+}
+
+fn controls_ui(ui: &mut egui::Ui, broker: &BrokerState, actions: &mut Vec<UiAction>) {
+    ui.horizontal(|ui| {
+        theme::status_dot_ui(ui, theme::broker_colour(broker));
+        let running = matches!(broker, BrokerState::Running { .. });
+        let starting = matches!(broker, BrokerState::Starting);
+        ui.label(broker.summary());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.add_enabled(running, egui::Button::new("Stop")).clicked() {
+                actions.push(UiAction::StopBroker);
+            }
+            if ui.add_enabled(running, egui::Button::new("Restart")).clicked() {
+                actions.push(UiAction::StartBroker);
+            }
+            if ui.add_enabled(!running && !starting, egui::Button::new("Start")).clicked() {
+                actions.push(UiAction::StartBroker);
+            }
+        });
+    });
+    if let BrokerState::Failed(reason) = broker {
+        ui.colored_label(theme::ERROR, format!("Cannot start: {reason}"));
+    }
+}
+
+fn listener_url(listener: &Listening) -> String {
+    format!("{}://{}", listener.kind.scheme(), listener.addr)
+}
+
+fn overview_ui(ui: &mut egui::Ui, broker: &BrokerState, config: &BrokerConfig) {
+    if !config.bind.is_loopback() {
+        ui.colored_label(
+            theme::BUSY,
+            format!("⚠ Listening on {}: other machines on your network can connect.", config.bind),
+        );
+    }
+    let BrokerState::Running { listeners, monitor, fell_back_from, .. } = broker else {
+        ui.weak("Start the broker to see its listeners, clients and rates.");
+        return;
+    };
+    if let Some(port) = fell_back_from {
+        ui.colored_label(theme::BUSY, format!("Port {port} was taken, so a free port is used instead."));
+    }
+    ui.strong("Listening on");
+    for listener in listeners {
+        ui.horizontal(|ui| {
+            let url = listener_url(listener);
+            ui.monospace(&url);
+            if ui.small_button("Copy").on_hover_text("Copy the address").clicked() {
+                ui.ctx().copy_text(url);
+            }
+        });
+    }
+    ui.add_space(6.0);
+    let (rates, sessions, connected) = {
+        let state = monitor.lock();
+        (state.rates, state.session_count, state.clients.iter().filter(|client| client.connected).count())
+    };
+    egui::Grid::new("broker-rates").num_columns(2).spacing([16.0, 4.0]).show(ui, |ui| {
+        ui.label("Clients connected");
+        ui.label(connected.to_string());
+        ui.end_row();
+        ui.label("Sessions (incl. persistent ones kept offline)");
+        ui.label(sessions.to_string());
+        ui.end_row();
+        ui.label("Messages in / out");
+        ui.label(format!("{:.0} /s  ·  {:.0} /s", rates.messages_in, rates.messages_out));
+        ui.end_row();
+        ui.label("Payload bytes in / out");
+        ui.label(format!("{} /s  ·  {} /s", human_bytes(rates.bytes_in), human_bytes(rates.bytes_out)));
+        ui.end_row();
+        ui.label("Messages since start (in / out)");
+        ui.label(format!("{} / {}", rates.total_in, rates.total_out));
+        ui.end_row();
+        ui.label("Authentication");
+        let access = &config.access;
+        ui.label(format!(
+            "{}{}{}",
+            if access.allow_anonymous { "anonymous allowed" } else { "anonymous refused" },
+            if access.users.is_empty() { String::new() } else { format!(", {} users", access.users.len()) },
+            if access.acl.is_some() { ", ACL on" } else { "" }
+        ));
+        ui.end_row();
+        ui.label("Persistence");
+        ui.label(config.persistence.as_ref().map_or("off (in memory)".to_owned(), |dir| dir.display().to_string()));
+        ui.end_row();
+    });
+}
+
+fn human_bytes(per_second: f64) -> String {
+    match per_second {
+        bytes if bytes >= 1024.0 * 1024.0 => format!("{:.1} MiB", bytes / (1024.0 * 1024.0)),
+        bytes if bytes >= 1024.0 => format!("{:.1} KiB", bytes / 1024.0),
+        bytes => format!("{bytes:.0} B"),
+    }
+}
+
+fn clients_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, actions: &mut Vec<UiAction>) {
+    let state = monitor.lock();
+    let listed = state.clients.len();
+    if state.session_count > listed {
+        ui.weak(format!("Showing {listed} of {} sessions.", state.session_count));
+    }
+    if state.clients.is_empty() {
+        ui.weak("No clients.");
+        return;
+    }
+    TableBuilder::new(ui)
+        .striped(true)
+        .resizable(true)
+        .column(Column::initial(170.0).at_least(80.0).clip(true))
+        .columns(Column::auto().at_least(40.0), 8)
+        .column(Column::remainder())
+        .header(20.0, |mut header| {
+            for title in
+                ["Client id", "Address", "User", "MQTT", "Keep-alive", "Subs", "In flight", "Queued", "State", ""]
+            {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(theme::LOG_ROW_HEIGHT, state.clients.len(), |mut row| {
+                let client = &state.clients[row.index()];
+                row.col(|ui| {
+                    ui.label(&client.client_id);
+                });
+                row.col(|ui| {
+                    ui.label(client.address.map_or_else(|| "—".to_owned(), |address| address.to_string()));
+                });
+                row.col(|ui| {
+                    ui.label(client.user.as_deref().unwrap_or("—"));
+                });
+                row.col(|ui| {
+                    ui.label(client.protocol);
+                });
+                row.col(|ui| {
+                    ui.label(if client.keep_alive == 0 {
+                        "none".to_owned()
+                    } else {
+                        format!("{} s", client.keep_alive)
+                    });
+                });
+                row.col(|ui| {
+                    ui.label(client.subscriptions.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(client.inflight.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(client.queued.to_string());
+                });
+                row.col(|ui| {
+                    let text = match (client.connected, client.clean_start) {
+                        (true, true) => "connected",
+                        (true, false) => "connected (persistent)",
+                        (false, _) => "away (session kept)",
+                    };
+                    ui.label(text);
+                });
+                row.col(|ui| {
+                    if client.connected
+                        && ui
+                            .small_button("Disconnect client")
+                            .on_hover_text(format!("Close {}'s connection", client.client_id))
+                            .clicked()
+                    {
+                        actions.push(UiAction::DisconnectBrokerClient(client.client_id.clone()));
+                    }
+                });
+            });
+        });
+}
+
+fn log_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, panel: &mut BrokerPanelState, actions: &mut Vec<UiAction>) {
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut panel.show_info, "Info");
+        ui.checkbox(&mut panel.show_warnings, "Warnings");
+        ui.checkbox(&mut panel.show_errors, "Errors");
+        ui.add(egui::TextEdit::singleline(&mut panel.log_search).hint_text("Filter the log").desired_width(200.0));
+        if ui.button("Clear").clicked() {
+            actions.push(UiAction::ClearBrokerLog);
+        }
+    });
+    let state = monitor.lock();
+    let needle = panel.log_search.to_lowercase();
+    let rows: Vec<_> = state
+        .log
+        .iter()
+        .filter(|entry| match entry.level {
+            LogLevel::Info => panel.show_info,
+            LogLevel::Warning => panel.show_warnings,
+            LogLevel::Error => panel.show_errors,
+        })
+        .filter(|entry| needle.is_empty() || entry.text.to_lowercase().contains(&needle))
+        .collect();
+    if state.log_dropped > 0 {
+        ui.weak(format!("{} older entries were dropped.", state.log_dropped));
+    }
+    egui::ScrollArea::vertical().auto_shrink([false, false]).stick_to_bottom(true).show_rows(
+        ui,
+        theme::LOG_ROW_HEIGHT,
+        rows.len(),
+        |ui, range| {
+            for entry in &rows[range] {
+                ui.horizontal(|ui| {
+                    ui.monospace(entry.at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string());
+                    let colour = match entry.level {
+                        LogLevel::Info => theme::MUTED,
+                        LogLevel::Warning => theme::BUSY,
+                        LogLevel::Error => theme::ERROR,
+                    };
+                    ui.colored_label(colour, entry.level.label());
+                    ui.label(&entry.text);
+                });
+            }
+        },
+    );
+}
+
+fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanelState, actions: &mut Vec<UiAction>) {
+    let draft = panel.draft.get_or_insert_with(|| SettingsDraft::from_config(config));
+    egui::ScrollArea::vertical().auto_shrink([false, false]).max_height(ui.available_height() - 60.0).show(ui, |ui| {
+        ui.strong("Listeners");
+        egui::Grid::new("broker-listeners").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+            let label = ui.label("Bind address");
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut draft.bind).desired_width(140.0)).labelled_by(label.id);
+                if ui.small_button("This machine only").clicked() {
+                    draft.bind = "127.0.0.1".into();
+                }
+                if ui.small_button("All interfaces").clicked() {
+                    draft.bind = "0.0.0.0".into();
+                }
+            });
+            ui.end_row();
+            let label = ui.label("TCP port");
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut draft.port).desired_width(70.0)).labelled_by(label.id);
+                ui.checkbox(&mut draft.fall_back_to_free_port, "If taken, use a free port");
+            });
+            ui.end_row();
+            ui.checkbox(&mut draft.websocket, "WebSocket port");
+            ui.add_enabled(draft.websocket, egui::TextEdit::singleline(&mut draft.websocket_port).desired_width(70.0));
+            ui.end_row();
+            ui.checkbox(&mut draft.tls, "TLS port");
+            ui.add_enabled(draft.tls, egui::TextEdit::singleline(&mut draft.tls_port).desired_width(70.0));
+            ui.end_row();
+            if draft.tls {
+                ui.label("Certificate (PEM)");
+                ui.add(egui::TextEdit::singleline(&mut draft.cert_file).desired_width(380.0));
+                ui.end_row();
+                ui.label("Private key (PEM)");
+                ui.add(egui::TextEdit::singleline(&mut draft.key_file).desired_width(380.0));
+                ui.end_row();
+            }
+            ui.label("Max connections");
+            ui.add(egui::TextEdit::singleline(&mut draft.max_connections).desired_width(90.0));
+            ui.end_row();
+            ui.label("Max packet size (bytes)");
+            ui.add(egui::TextEdit::singleline(&mut draft.max_packet_size).desired_width(110.0));
+            ui.end_row();
+            ui.label("$SYS interval (s, 0 = off)");
+            ui.add(egui::TextEdit::singleline(&mut draft.sys_interval).desired_width(70.0));
+            ui.end_row();
+        });
+        if draft.exposes_network() {
+            ui.colored_label(
+                theme::BUSY,
+                "⚠ This address makes the broker reachable from your network. Set up users and an ACL.",
+            );
+        }
+        ui.separator();
+        ui.strong("Authentication");
+        ui.checkbox(&mut draft.allow_anonymous, "Allow clients without a user name");
+        let mut remove = None;
+        for user in draft.users.keys() {
+            ui.horizontal(|ui| {
+                ui.label(user);
+                ui.weak("password stored hashed");
+                if ui.small_button("Remove").clicked() {
+                    remove = Some(user.clone());
+                }
+            });
+        }
+        if let Some(user) = remove {
+            draft.users.remove(&user);
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("New user");
+            ui.add(egui::TextEdit::singleline(&mut draft.new_user).desired_width(140.0)).labelled_by(label.id);
+            let label = ui.label("Their password");
+            ui.add(egui::TextEdit::singleline(&mut draft.new_password).password(true).desired_width(140.0))
+                .labelled_by(label.id);
+            if ui.button("Add user").clicked() {
+                panel.message = draft.add_user().err();
+            }
+        });
+        ui.checkbox(&mut draft.acl_enabled, "Access control list (mosquitto acl_file syntax)");
+        if draft.acl_enabled {
+            ui.weak(
+                "topic [read|write|readwrite|deny] FILTER — before any 'user NAME' line: anonymous clients; \
+                         'pattern …' applies to everyone with %u (user) and %c (client id).",
+            );
+            ui.add(
+                egui::TextEdit::multiline(&mut draft.acl_text)
+                    .code_editor()
+                    .desired_rows(6)
+                    .desired_width(f32::INFINITY),
+            );
+        }
+        ui.separator();
+        ui.strong("Persistence");
+        ui.horizontal(|ui| {
+            if ui.checkbox(&mut draft.persistence, "Keep retained messages and sessions in").changed()
+                && draft.persistence
+                && draft.data_dir.trim().is_empty()
+            {
+                draft.data_dir = default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
+            }
+            ui.add_enabled(draft.persistence, egui::TextEdit::singleline(&mut draft.data_dir).desired_width(320.0));
+        });
+    });
+    ui.separator();
+    let checked = draft.to_config();
+    ui.horizontal(|ui| {
+        let apply = ui.add_enabled(checked.is_ok(), egui::Button::new("Apply and restart"));
+        if apply.clicked()
+            && let Ok(config) = &checked
+        {
+            actions.push(UiAction::ApplyBrokerSettings(Box::new(config.clone())));
+        }
+        if ui.button("Revert").clicked() {
+            *draft = SettingsDraft::from_config(config);
+            panel.message = None;
+        }
+        if ui.button("Import mosquitto.conf…").clicked() {
+            actions.push(UiAction::ImportBrokerSettings);
+        }
+    });
+    if let Err(problem) = &checked {
+        ui.colored_label(theme::ERROR, problem);
+    }
+    if let Some(message) = &panel.message {
+        ui.label(message);
+    }
+}
