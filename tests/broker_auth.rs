@@ -331,3 +331,35 @@ fn the_monitor_lists_clients_and_disconnects_one() {
     }));
     assert!(matches!(clients.state(2), Some(ConnectionState::Connected { .. })), "others stay");
 }
+
+#[test]
+fn connection_and_packet_size_limits_hold() {
+    let config = BrokerConfig { max_connections: 2, max_packet_size: 1024, ..BrokerConfig::ephemeral() };
+    let broker = EmbeddedBroker::start(config).expect("broker starts");
+    let port = broker.local_addr().port();
+    let mut clients = Driver::new();
+    clients.connect(1, local_profile(port, ProtocolVersion::V5, "first"), Vec::new());
+    clients.subscribe(1, 1, "limits/#", Qos::AtLeastOnce);
+    clients.connect(2, local_profile(port, ProtocolVersion::V311, "second"), Vec::new());
+    let publish = |payload: &str| {
+        Process::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-t", "limits/x", "-m", payload, "-q", "1"])
+            .output()
+            .expect("mosquitto_pub")
+    };
+    assert!(!publish("third client").status.success(), "a third connection is refused");
+    let log = broker.monitor().lock().log.clone();
+    assert!(log.iter().any(|entry| entry.text.ends_with(": the limit of 2 connections is reached")), "{log:#?}");
+    clients.send(Command::Disconnect { connection: 2 });
+    assert!(
+        wait_until(Duration::from_secs(5), || publish("small").status.success()),
+        "a freed slot takes a new client"
+    );
+    let big = "x".repeat(2048);
+    let _ = publish(&big);
+    let small = clients.wait_messages(1, 1);
+    assert_eq!(&small[0].payload[..], b"small");
+    std::thread::sleep(Duration::from_millis(300));
+    clients.drain();
+    assert_eq!(clients.messages(1).len(), 1, "the 2 KiB packet above the 1 KiB limit is not delivered");
+}

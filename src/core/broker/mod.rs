@@ -465,18 +465,25 @@ async fn register_hooks(
 ) {
     use rmqtt::hook::Type;
     let hooks = scx.extends.hook_mgr().register();
+    let access = Arc::new(config.access.clone());
+    let connected = Arc::new(AtomicUsize::new(0));
     let handler = || {
         Box::new(BrokerHooks {
-            access: Arc::new(config.access.clone()),
+            access: access.clone(),
             monitor: monitor.clone(),
             counters: counters.clone(),
+            connected: connected.clone(),
+            max_connections: config.max_connections,
         })
     };
-    let mut types = vec![Type::MessagePublish, Type::MessageDelivered, Type::ClientConnected, Type::ClientDisconnected];
+    let mut types = vec![
+        Type::MessagePublish,
+        Type::MessageDelivered,
+        Type::ClientAuthenticate,
+        Type::ClientConnected,
+        Type::ClientDisconnected,
+    ];
     // Only pay for the checks that are configured.
-    if !config.access.users.is_empty() || !config.access.allow_anonymous {
-        types.push(Type::ClientAuthenticate);
-    }
     if config.access.acl.is_some() {
         types.extend([Type::ClientSubscribeCheckAcl, Type::MessagePublishCheckAcl, Type::MessageExpiryCheck]);
     }
@@ -491,6 +498,10 @@ struct BrokerHooks {
     access: Arc<AccessControl>,
     monitor: BrokerMonitor,
     counters: Arc<MessageCounters>,
+    /// Clients connected now (rmqtt's own max_connections only bounds a
+    /// handshake queue, so the limit is enforced here).
+    connected: Arc<AtomicUsize>,
+    max_connections: usize,
 }
 
 fn protocol_label(level: u8) -> &'static str {
@@ -522,6 +533,18 @@ impl rmqtt::hook::Handler for BrokerHooks {
             }
             Parameter::ClientAuthenticate(info) => {
                 let user = info.username().map(|name| name.as_ref());
+                let from = info.ipaddress().map_or_else(String::new, |addr| format!(" from {addr}"));
+                if self.connected.load(Ordering::Relaxed) >= self.max_connections {
+                    self.monitor.log(
+                        LogLevel::Warning,
+                        format!(
+                            "refused {}{from}: the limit of {} connections is reached",
+                            info.id().client_id,
+                            self.max_connections
+                        ),
+                    );
+                    return (false, Some(HookResult::AuthResult(AuthResult::NotAuthorized)));
+                }
                 let verdict = self.access.check_connect(user, info.password().map(|p| p.as_ref()));
                 let result = match verdict {
                     ConnectVerdict::Accept => AuthResult::Allow(false, None),
@@ -529,7 +552,6 @@ impl rmqtt::hook::Handler for BrokerHooks {
                     ConnectVerdict::NotAuthorized => AuthResult::NotAuthorized,
                 };
                 if verdict != ConnectVerdict::Accept {
-                    let from = info.ipaddress().map_or_else(String::new, |addr| format!(" from {addr}"));
                     let why = match (verdict, user) {
                         (ConnectVerdict::NotAuthorized, _) => "anonymous clients are not allowed".to_owned(),
                         (_, Some(name)) => format!("bad user name or password (user {name})"),
@@ -540,6 +562,7 @@ impl rmqtt::hook::Handler for BrokerHooks {
                 return (false, Some(HookResult::AuthResult(result)));
             }
             Parameter::ClientConnected(session) => {
+                self.connected.fetch_add(1, Ordering::Relaxed);
                 let details = match session.connect_info().await {
                     Ok(info) => format!(
                         " (MQTT {}, keep-alive {} s{}{})",
@@ -554,6 +577,7 @@ impl rmqtt::hook::Handler for BrokerHooks {
                 self.monitor.log(LogLevel::Info, format!("{} connected{from}{details}", session.id.client_id));
             }
             Parameter::ClientDisconnected(session, reason) => {
+                let _ = self.connected.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
                 let (level, text) = describe_disconnect(reason);
                 self.monitor.log(level, format!("{} {text}", session.id.client_id));
             }
@@ -868,7 +892,9 @@ fn listener_builder(config: &BrokerConfig, address: SocketAddr, name: &str) -> r
         .nodelay(true)
         .max_connections(config.max_connections)
         .max_packet_size(config.max_packet_size)
-        .allow_anonymous(config.access.allow_anonymous)
+        // Every CONNECT goes through mqttdesk's authentication hook, which
+        // applies allow_anonymous itself and the connection limit.
+        .allow_anonymous(false)
         .allow_zero_keepalive(true)
         .max_inflight(max_inflight)
         .max_mqueue_len(100_000)
