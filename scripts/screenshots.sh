@@ -8,6 +8,9 @@
 #   topic-tree-chart.png the topic tree beside two live chart series
 #   json-inspector.png   the JSON tree with search and its context menu
 #   diff.png             a topic's history with two messages compared
+#   broker-clients.png   the built-in broker panel's clients (users, ACL, WebSocket)
+#   broker-log.png       its log filtered to warnings (a wrong password, an ACL denial)
+# ONLY=broker runs just the broker panel part.
 # Needs: xvfb xdotool imagemagick mosquitto mosquitto-clients (and the GL/X11
 # runtime libraries listed in the README). Coordinates assume 1280x800.
 set -euo pipefail
@@ -36,17 +39,53 @@ fi
 
 start_app() {
     rm -rf "$STATE/config"
+    if [ -n "${BROKER_RON:-}" ]; then
+        mkdir -p "$STATE/config/mqttdesk"
+        printf '%s\n' "$BROKER_RON" > "$STATE/config/mqttdesk/broker.ron"
+    fi
     HOME=$STATE XDG_CONFIG_HOME=$STATE/config "$BIN" --broker-port "$PORT" >/dev/null 2>&1 &
     APP=$!
     WINDOW=$(xdotool search --sync --name '^mqttdesk$' | head -1)
     xdotool windowfocus --sync "$WINDOW"
     sleep 3 # broker start + connect + SUBACK
 }
-start_app
-
 click() { xdotool mousemove "$1" "$2" click 1; sleep 0.4; }
 pub() { mosquitto_pub -h 127.0.0.1 -p "$PORT" "$@"; sleep 0.15; }
 mkdir -p screenshots
+
+# --- built-in broker panel ----------------------------------------------
+broker_panel() {
+    mosquitto_passwd -c -b "$STATE/passwd" alice wonderland
+    local hash
+    hash=$(cut -d: -f2- "$STATE/passwd")
+    BROKER_RON="(websocket_port: Some($((PORT + 1))), access: (allow_anonymous: true, users: {\"alice\": \"$hash\"},
+        acl: Some((anonymous: [(access: ReadWrite, topic: \"#\")],
+        users: {\"alice\": [(access: ReadWrite, topic: \"sensors/#\"), (access: Deny, topic: \"sensors/secret\")]},
+        patterns: [(access: Read, topic: \"devices/%c/#\")]))))"
+    start_app
+    mosquitto_sub -h 127.0.0.1 -p "$PORT" -u alice -P wonderland -i dashboard-alice -t 'sensors/#' -q 1 >/dev/null 2>&1 &
+    mosquitto_sub -h 127.0.0.1 -p "$PORT" -i lamp-7 -t 'devices/lamp-7/#' -V mqttv5 -k 30 >/dev/null 2>&1 &
+    mosquitto_sub -h 127.0.0.1 -p "$PORT" -i logger-persistent -c -q 1 -t 'sensors/+/temp' -t 'devices/#' >/dev/null 2>&1 &
+    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u alice -P guess -i intruder -t sensors/x -m 1 2>/dev/null || true
+    mosquitto_pub -h 127.0.0.1 -p "$PORT" -u alice -P wonderland -i alice-cli -t sensors/secret -m 1 -q 1 -V mqttv5 || true
+    for i in $(seq 1 40); do pub -q 1 -t sensors/kitchen/temp -m "{\"t\": 2$((i % 10)).5}"; done
+    click 219 117   # Built-in broker
+    click 129 90    # Clients
+    sleep 1.2       # the client list is sampled every second
+    import -window root screenshots/broker-clients.png
+    echo "saved screenshots/broker-clients.png"
+    click 184 90    # Log
+    click 31 121    # untick Info: warnings and errors only
+    import -window root screenshots/broker-log.png
+    echo "saved screenshots/broker-log.png"
+    pkill -f "mosquitto_sub -h 127.0.0.1 -p $PORT" || true
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+    unset BROKER_RON
+}
+broker_panel
+if [ "${ONLY:-}" = broker ]; then exit 0; fi
+
+start_app
 
 # --- main window -------------------------------------------------------
 click 140 166   # topic filter field

@@ -14,9 +14,7 @@ use common::{Driver, local_profile, wait_until};
 use mqttdesk::core::broker::auth::{Acl, hash_password};
 use mqttdesk::core::broker::monitor::LogLevel;
 use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker, ListenerKind, TlsListener};
-use mqttdesk::core::engine::{
-    Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventKind, SubscribeOutcome,
-};
+use mqttdesk::core::engine::{Command, ConnectionFailure, ConnectionState, DeliveryOutcome, SubscribeOutcome};
 use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
 use mqttdesk::core::profile::{ConnectionProfile, TransportKind};
 
@@ -58,21 +56,6 @@ fn user_profile(
     profile
 }
 
-fn failure_of(driver: &mut Driver, connection: u64) -> ConnectionFailure {
-    assert!(
-        wait_until(common::WAIT, || {
-            driver.drain();
-            matches!(driver.state(connection), Some(ConnectionState::Failed(_)))
-        }),
-        "no failure: {:?}",
-        driver.state(connection)
-    );
-    match driver.state(connection) {
-        Some(ConnectionState::Failed(failure)) => failure,
-        other => panic!("unexpected state {other:?}"),
-    }
-}
-
 #[test]
 fn passwords_are_checked_and_refusals_carry_the_spec_codes() {
     let broker = EmbeddedBroker::start(secured_config()).expect("broker starts");
@@ -81,13 +64,13 @@ fn passwords_are_checked_and_refusals_carry_the_spec_codes() {
         let mut driver = Driver::new();
         let wrong = user_profile(port, protocol, "wrong", "alice", "guess");
         driver.send(Command::Connect { connection: 1, profile: Box::new(wrong), subscriptions: Vec::new() });
-        assert_eq!(failure_of(&mut driver, 1), ConnectionFailure::BadCredentials, "{protocol}: wrong password");
+        assert_eq!(driver.failure(1), ConnectionFailure::BadCredentials, "{protocol}: wrong password");
         let stranger = user_profile(port, protocol, "stranger", "mallory", "x");
         driver.send(Command::Connect { connection: 2, profile: Box::new(stranger), subscriptions: Vec::new() });
-        assert_eq!(failure_of(&mut driver, 2), ConnectionFailure::BadCredentials, "{protocol}: unknown user");
+        assert_eq!(driver.failure(2), ConnectionFailure::BadCredentials, "{protocol}: unknown user");
         let anonymous = local_profile(port, protocol, "anonymous");
         driver.send(Command::Connect { connection: 3, profile: Box::new(anonymous), subscriptions: Vec::new() });
-        assert_eq!(failure_of(&mut driver, 3), ConnectionFailure::NotAuthorized, "{protocol}: anonymous");
+        assert_eq!(driver.failure(3), ConnectionFailure::NotAuthorized, "{protocol}: anonymous");
         driver.connect(4, user_profile(port, protocol, "alice-ok", "alice", "wonderland"), Vec::new());
     }
     // mosquitto's own clients read the same codes.
@@ -200,15 +183,7 @@ fn retained_messages_and_queued_sessions_survive_a_restart() {
     profile.mqtt5.session_expiry_secs = Some(3600);
     device.connect(1, profile.clone(), Vec::new());
     device.subscribe(1, 1, "jobs/#", Qos::AtLeastOnce);
-    device.send(Command::Disconnect { connection: 1 });
-    device.wait_for("a clean disconnect", |events| {
-        events.iter().any(|event| {
-            matches!(
-                &event.kind,
-                EventKind::Connection { connection: 1, event: ConnectionEvent::State(ConnectionState::Disconnected) }
-            )
-        })
-    });
+    device.disconnect(1);
     let mut sender = Driver::new();
     sender.connect(1, local_profile(port, ProtocolVersion::V311, "sender"), Vec::new());
     let retained = sender.publish(1, "status/door", b"open", Qos::AtLeastOnce, true);
@@ -362,4 +337,36 @@ fn connection_and_packet_size_limits_hold() {
     std::thread::sleep(Duration::from_millis(300));
     clients.drain();
     assert_eq!(clients.messages(1).len(), 1, "the 2 KiB packet above the 1 KiB limit is not delivered");
+}
+
+#[test]
+fn a_protocol_error_is_logged_as_a_warning() {
+    use std::io::{Read, Write};
+    let broker = EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("broker starts");
+    let mut socket = std::net::TcpStream::connect(broker.local_addr()).expect("connect");
+    socket.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    // CONNECT (3.1.1, clean session, keep-alive 60, client id "rogue").
+    let connect = [
+        0x10, 17, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04, 0x02, 0x00, 0x3c, 0x00, 0x05, b'r', b'o', b'g', b'u', b'e',
+    ];
+    socket.write_all(&connect).expect("CONNECT");
+    let mut connack = [0_u8; 4];
+    socket.read_exact(&mut connack).expect("CONNACK");
+    assert_eq!(connack, [0x20, 0x02, 0x00, 0x00]);
+    // A second CONNECT on the same connection is a protocol violation (MQTT-3.1.0-2).
+    socket.write_all(&connect).expect("second CONNECT");
+    let mut rest = Vec::new();
+    let _ = socket.read_to_end(&mut rest);
+    assert!(
+        wait_until(Duration::from_secs(5), || {
+            broker
+                .monitor()
+                .lock()
+                .log
+                .iter()
+                .any(|entry| entry.level == LogLevel::Warning && entry.text.starts_with("rogue connection lost: "))
+        }),
+        "{:#?}",
+        broker.monitor().lock().log
+    );
 }

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Driver, brokers, local_profile};
-use mqttdesk::core::engine::{Command as EngineCommand, ConnectionEvent, ConnectionState, EventKind, SubscriptionSpec};
+use mqttdesk::core::engine::{Command as EngineCommand, ConnectionState, SubscriptionSpec};
 use mqttdesk::core::mqtt::{ProtocolVersion, Qos, RetainHandling, SubscribeOptions};
 
 /// Runs `mosquitto_sub` (which exits after `count` messages) while
@@ -158,18 +158,7 @@ fn persistent_sessions_keep_subscriptions_and_queue_qos1_while_away() {
             profile.mqtt5.session_expiry_secs = Some(300);
             device.connect(1, profile.clone(), Vec::new());
             device.subscribe(1, 1, "queue/#", Qos::AtLeastOnce);
-            device.send(EngineCommand::Disconnect { connection: 1 });
-            device.wait_for("a clean disconnect", |events| {
-                events.iter().any(|event| {
-                    matches!(
-                        &event.kind,
-                        EventKind::Connection {
-                            connection: 1,
-                            event: ConnectionEvent::State(ConnectionState::Disconnected)
-                        }
-                    )
-                })
-            });
+            device.disconnect(1);
 
             let mut sender = Driver::new();
             sender.connect(1, local_profile(port, protocol, "sender"), Vec::new());

@@ -261,21 +261,6 @@ fn secured_mosquitto() -> Mosquitto {
     )
 }
 
-fn failure_of(driver: &mut Driver, connection: u64) -> ConnectionFailure {
-    assert!(
-        wait_until(common::WAIT, || {
-            driver.drain();
-            matches!(driver.state(connection), Some(ConnectionState::Failed(_)))
-        }),
-        "no failure: {:?}",
-        driver.state(connection)
-    );
-    match driver.state(connection) {
-        Some(ConnectionState::Failed(failure)) => failure,
-        other => panic!("unexpected state {other:?}"),
-    }
-}
-
 #[test]
 fn refused_credentials_fail_without_retrying() {
     // mosquitto 2.0 answers a wrong password and an anonymous connect alike
@@ -288,7 +273,7 @@ fn refused_credentials_fail_without_retrying() {
         profile.username = "alice".into();
         profile.password = "wrong".into();
         driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
-        assert_eq!(failure_of(&mut driver, 1), ConnectionFailure::NotAuthorized, "{protocol}");
+        assert_eq!(driver.failure(1), ConnectionFailure::NotAuthorized, "{protocol}");
         // No retry follows a permanent failure.
         assert!(!driver.events.iter().any(|event| matches!(
             &event.kind,
@@ -300,7 +285,7 @@ fn refused_credentials_fail_without_retrying() {
 
         let anonymous = local_profile(broker.port, protocol, "anonymous");
         driver.send(Command::Connect { connection: 2, profile: Box::new(anonymous), subscriptions: Vec::new() });
-        assert_eq!(failure_of(&mut driver, 2), ConnectionFailure::NotAuthorized, "{protocol}");
+        assert_eq!(driver.failure(2), ConnectionFailure::NotAuthorized, "{protocol}");
 
         profile.password = "wonderland".into();
         driver.connect(3, profile, Vec::new());

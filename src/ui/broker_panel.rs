@@ -71,37 +71,40 @@ pub fn broker_panel_ui(
         return;
     }
     let mut open = true;
-    egui::Window::new("Built-in broker").open(&mut open).default_size([720.0, 520.0]).show(ctx, |ui| {
-        let panel = &mut state.broker_panel;
-        controls_ui(ui, &workspace.broker, actions);
-        ui.horizontal(|ui| {
-            ui.selectable_value(&mut panel.tab, BrokerTab::Overview, "Overview");
-            ui.selectable_value(&mut panel.tab, BrokerTab::Clients, "Clients");
-            ui.selectable_value(&mut panel.tab, BrokerTab::Log, "Log");
-            ui.selectable_value(&mut panel.tab, BrokerTab::Settings, "Settings");
-        });
-        ui.separator();
-        let monitor = match &workspace.broker {
-            BrokerState::Running { monitor, .. } => Some(monitor),
-            _ => None,
-        };
-        match panel.tab {
-            BrokerTab::Overview => overview_ui(ui, &workspace.broker, config),
-            BrokerTab::Clients => match monitor {
-                Some(monitor) => clients_ui(ui, monitor, actions),
-                None => {
-                    ui.weak("The broker is not running.");
-                }
-            },
-            BrokerTab::Log => match monitor {
-                Some(monitor) => log_ui(ui, monitor, panel, actions),
-                None => {
-                    ui.weak("The broker is not running; its log starts when it starts.");
-                }
-            },
-            BrokerTab::Settings => settings_ui(ui, config, panel, actions),
-        }
-    });
+    egui::Window::new("Built-in broker").open(&mut open).default_size([900.0, 560.0]).min_width(820.0).show(
+        ctx,
+        |ui| {
+            let panel = &mut state.broker_panel;
+            controls_ui(ui, &workspace.broker, actions);
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut panel.tab, BrokerTab::Overview, "Overview");
+                ui.selectable_value(&mut panel.tab, BrokerTab::Clients, "Clients");
+                ui.selectable_value(&mut panel.tab, BrokerTab::Log, "Log");
+                ui.selectable_value(&mut panel.tab, BrokerTab::Settings, "Settings");
+            });
+            ui.separator();
+            let monitor = match &workspace.broker {
+                BrokerState::Running { monitor, .. } => Some(monitor),
+                _ => None,
+            };
+            match panel.tab {
+                BrokerTab::Overview => overview_ui(ui, &workspace.broker, config),
+                BrokerTab::Clients => match monitor {
+                    Some(monitor) => clients_ui(ui, monitor, actions),
+                    None => {
+                        ui.weak("The broker is not running.");
+                    }
+                },
+                BrokerTab::Log => match monitor {
+                    Some(monitor) => log_ui(ui, monitor, panel, actions),
+                    None => {
+                        ui.weak("The broker is not running; its log starts when it starts.");
+                    }
+                },
+                BrokerTab::Settings => settings_ui(ui, config, panel, actions),
+            }
+        },
+    );
     if !open {
         state.show_broker_panel = false;
     }
@@ -184,7 +187,11 @@ fn overview_ui(ui: &mut egui::Ui, broker: &BrokerState, config: &BrokerConfig) {
         ui.label(format!(
             "{}{}{}",
             if access.allow_anonymous { "anonymous allowed" } else { "anonymous refused" },
-            if access.users.is_empty() { String::new() } else { format!(", {} users", access.users.len()) },
+            match access.users.len() {
+                0 => String::new(),
+                1 => ", 1 user".to_owned(),
+                count => format!(", {count} users"),
+            },
             if access.acl.is_some() { ", ACL on" } else { "" }
         ));
         ui.end_row();
@@ -212,12 +219,13 @@ fn clients_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, actions: &mut Vec<UiAc
         ui.weak("No clients.");
         return;
     }
+    // One line per client: columns grow to their content instead of wrapping.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
     TableBuilder::new(ui)
         .striped(true)
         .resizable(true)
         .column(Column::initial(170.0).at_least(80.0).clip(true))
-        .columns(Column::auto().at_least(40.0), 8)
-        .column(Column::remainder())
+        .columns(Column::auto().at_least(40.0), 9)
         .header(20.0, |mut header| {
             for title in
                 ["Client id", "Address", "User", "MQTT", "Keep-alive", "Subs", "In flight", "Queued", "State", ""]

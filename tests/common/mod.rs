@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mqttdesk::core::engine::{
-    Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Engine, Event, EventKind, PublishRequest,
-    SubscribeOutcome, SubscriptionSpec,
+    Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, Engine, Event, EventKind,
+    PublishRequest, SubscribeOutcome, SubscriptionSpec,
 };
 use mqttdesk::core::mqtt::{ConnectionId, IncomingMessage, ProtocolVersion, Qos};
 use mqttdesk::core::profile::ConnectionProfile;
@@ -214,6 +214,33 @@ impl Driver {
     pub fn wait_messages(&mut self, connection: ConnectionId, count: usize) -> Vec<IncomingMessage> {
         self.wait_for(&format!("{count} messages"), |events| messages(events, connection).len() >= count);
         self.messages(connection)
+    }
+
+    /// Waits until a connection failed for good; returns why.
+    pub fn failure(&mut self, connection: ConnectionId) -> ConnectionFailure {
+        self.wait_for("a connection failure", |events| {
+            let latest = events.iter().rev().find_map(|event| match &event.kind {
+                EventKind::Connection { connection: c, event: ConnectionEvent::State(state) } if *c == connection => {
+                    Some(state)
+                }
+                _ => None,
+            });
+            matches!(latest, Some(ConnectionState::Failed(_)))
+        });
+        match self.state(connection) {
+            Some(ConnectionState::Failed(failure)) => failure,
+            other => panic!("unexpected state {other:?}"),
+        }
+    }
+
+    /// Disconnects cleanly and waits until the engine reports it.
+    pub fn disconnect(&mut self, connection: ConnectionId) {
+        self.send(Command::Disconnect { connection });
+        self.wait_for("a clean disconnect", |events| {
+            events.iter().any(|event| {
+                matches!(&event.kind, EventKind::Connection { connection: c, event: ConnectionEvent::State(ConnectionState::Disconnected) } if *c == connection)
+            })
+        });
     }
 
     /// The latest state of a connection.
