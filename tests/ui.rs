@@ -14,22 +14,22 @@ use mqttdesk::core::workspace::SubscriptionStatus;
 use mqttdesk::ui::{AppOptions, MqttDeskApp};
 
 fn harness() -> Harness<'static, MqttDeskApp> {
-    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(|cc| {
-        MqttDeskApp::new(
-            cc,
-            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: None, ..AppOptions::default() },
-        )
-    })
+    harness_with(AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: None, ..AppOptions::default() })
+}
+
+/// The real app at the README's window size, started with `options`.
+fn harness_with(options: AppOptions) -> Harness<'static, MqttDeskApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| MqttDeskApp::new(cc, options.clone()))
 }
 
 /// The app with profiles saved in `dir` (instead of the user's config folder).
 fn harness_saving_profiles_in(dir: &std::path::Path) -> Harness<'static, MqttDeskApp> {
-    let profile_dir = dir.to_path_buf();
-    Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        MqttDeskApp::new(
-            cc,
-            AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: Some(profile_dir), ..AppOptions::default() },
-        )
+    harness_with(AppOptions {
+        broker: BrokerConfig::ephemeral(),
+        profile_dir: Some(dir.to_path_buf()),
+        ..AppOptions::default()
     })
 }
 
@@ -677,14 +677,23 @@ fn the_broker_panel_lists_clients_disconnects_one_and_shows_the_log() {
             .any(|entry| entry.text == format!("{client_id} disconnected from the broker panel")),
         _ => false,
     });
-    // The app's connection notices and (by its reconnect policy) comes back.
+    // The app's connection notices and (by its reconnect policy) comes back:
+    // wait for the broker to see the second connect, not just for the app's
+    // state (which may not have noticed the disconnect yet).
+    let connected_again = format!("{client_id} connected from 127.0.0.1:");
+    step_until(&mut harness, "the app reconnected", |app| match &app.workspace.broker {
+        BrokerState::Running { monitor, .. } => {
+            monitor.lock().log.iter().filter(|entry| entry.text.starts_with(&connected_again)).count() >= 2
+        }
+        _ => false,
+    });
     connected(&mut harness);
     harness.get_by_label("Log").click();
     for _ in 0..3 {
         harness.step();
     }
     assert!(harness.query_by_label(&format!("{client_id} disconnected from the broker panel")).is_some());
-    assert!(harness.query_all_by_label_contains(&format!("{client_id} connected from 127.0.0.1:")).count() >= 2);
+    assert!(harness.query_all_by_label_contains(&connected_again).count() >= 2);
 }
 
 #[test]
@@ -692,17 +701,11 @@ fn broker_settings_add_a_user_refuse_anonymous_and_survive_in_ron() {
     let dir = std::env::temp_dir().join(format!("mqttdesk-ui-broker-settings-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let settings_path = dir.join("broker.ron");
-    let path = settings_path.clone();
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        MqttDeskApp::new(
-            cc,
-            AppOptions {
-                broker: BrokerConfig::ephemeral(),
-                profile_dir: None,
-                broker_settings_path: Some(path),
-                ..AppOptions::default()
-            },
-        )
+    let mut harness = harness_with(AppOptions {
+        broker: BrokerConfig::ephemeral(),
+        profile_dir: None,
+        broker_settings_path: Some(settings_path.clone()),
+        ..AppOptions::default()
     });
     connected(&mut harness);
     open_broker_panel(&mut harness);
@@ -751,15 +754,10 @@ fn broker_settings_add_a_user_refuse_anonymous_and_survive_in_ron() {
 fn a_taken_port_is_reported_in_the_broker_panel() {
     let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
     let port = taken.local_addr().expect("addr").port();
-    let mut harness = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_eframe(move |cc| {
-        MqttDeskApp::new(
-            cc,
-            AppOptions {
-                broker: BrokerConfig { port, fall_back_to_free_port: false, ..BrokerConfig::default() },
-                profile_dir: None,
-                ..AppOptions::default()
-            },
-        )
+    let mut harness = harness_with(AppOptions {
+        broker: BrokerConfig { port, fall_back_to_free_port: false, ..BrokerConfig::default() },
+        profile_dir: None,
+        ..AppOptions::default()
     });
     step_until(&mut harness, "the broker failed", |app| matches!(app.workspace.broker, BrokerState::Failed(_)));
     open_broker_panel(&mut harness);

@@ -208,14 +208,20 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[test]
-    fn the_log_is_bounded_and_counts_what_it_dropped() {
-        let monitor = BrokerMonitor::default();
+    /// Counts how often the monitor asks for a repaint.
+    fn count_wakes(monitor: &BrokerMonitor) -> Arc<AtomicUsize> {
         let wakes = Arc::new(AtomicUsize::new(0));
         let counter = wakes.clone();
         monitor.set_waker(Arc::new(move || {
             counter.fetch_add(1, Ordering::Relaxed);
         }));
+        wakes
+    }
+
+    #[test]
+    fn the_log_is_bounded_and_counts_what_it_dropped() {
+        let monitor = BrokerMonitor::default();
+        let wakes = count_wakes(&monitor);
         for index in 0..MAX_LOG_ENTRIES + 3 {
             monitor.log(LogLevel::Info, format!("entry {index}"));
         }
@@ -229,11 +235,7 @@ mod tests {
     #[test]
     fn client_samples_are_sorted_and_only_wake_on_change() {
         let monitor = BrokerMonitor::default();
-        let wakes = Arc::new(AtomicUsize::new(0));
-        let counter = wakes.clone();
-        monitor.set_waker(Arc::new(move || {
-            counter.fetch_add(1, Ordering::Relaxed);
-        }));
+        let wakes = count_wakes(&monitor);
         let client = |id: &str| ClientInfo {
             client_id: id.into(),
             address: None,
