@@ -370,3 +370,96 @@ fn a_protocol_error_is_logged_as_a_warning() {
         broker.monitor().lock().log
     );
 }
+
+/// What `user` receives on `#` while `admin` publishes `topics`, and the
+/// MQTT 5 PUBACK reason code `user` gets for publishing to each of them.
+fn acl_observations(port: u16, user: &str, password: &str, topics: &[&str]) -> (Vec<String>, Vec<String>) {
+    let port = port.to_string();
+    let subscriber = Process::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port, "-u", user, "-P", password, "-t", "#", "-v", "-W", "4"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("mosquitto_sub");
+    std::thread::sleep(Duration::from_millis(500));
+    for topic in topics {
+        let status = Process::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port, "-u", "admin", "-P", "root", "-t", topic, "-m", "x", "-q", "1"])
+            .status()
+            .expect("mosquitto_pub");
+        assert!(status.success());
+    }
+    let output = subscriber.wait_with_output().expect("mosquitto_sub output");
+    let mut received: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
+    received.sort();
+    let codes = topics
+        .iter()
+        .map(|topic| {
+            let output = Process::new("mosquitto_pub")
+                .args(["-h", "127.0.0.1", "-p", &port, "-u", user, "-P", password, "-t", topic, "-m", "y"])
+                .args(["-q", "1", "-V", "mqttv5", "-d"])
+                .output()
+                .expect("mosquitto_pub");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let code = stdout.lines().find(|line| line.contains("PUBACK")).and_then(|line| line.split("RC:").nth(1));
+            // 0x10 "no matching subscribers" (mosquitto) and 0 (rmqtt) both accept.
+            let verdict = match code.map(|code| code.trim_end_matches(')')) {
+                Some("0" | "16") => "accepted",
+                Some(other) => other,
+                None => "no PUBACK",
+            };
+            format!("{topic} → {verdict}")
+        })
+        .collect();
+    (received, codes)
+}
+
+#[test]
+fn the_same_password_and_acl_files_decide_alike_on_mosquitto_and_the_embedded_broker() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-acl-parity-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let passwd = dir.join("passwd");
+    for (index, (user, password)) in [("alice", "wonderland"), ("bob", "builder"), ("admin", "root")].iter().enumerate()
+    {
+        let create = if index == 0 { vec!["-c"] } else { Vec::new() };
+        let status = Process::new("mosquitto_passwd")
+            .args(create)
+            .args(["-b", &passwd.display().to_string(), user, password])
+            .status()
+            .expect("mosquitto_passwd");
+        assert!(status.success());
+    }
+    let acl = dir.join("acl");
+    std::fs::write(
+        &acl,
+        "user alice\ntopic readwrite sensors/#\ntopic deny sensors/secret\ntopic write commands/+/set\n\
+         user bob\ntopic read sensors/bob/#\n\
+         user admin\ntopic readwrite #\n\
+         pattern readwrite users/%u/#\n",
+    )
+    .expect("acl");
+    let shared = format!("allow_anonymous false\npassword_file {}\nacl_file {}\n", passwd.display(), acl.display());
+    let mosquitto = common::Mosquitto::start_on(common::free_port(), &shared);
+    let port = common::free_port();
+    std::fs::write(dir.join("embedded.conf"), format!("listener {port} 127.0.0.1\n{shared}")).expect("conf");
+    let (config, _) =
+        mqttdesk::core::broker::settings::import_mosquitto_conf(&dir.join("embedded.conf")).expect("conf imports");
+    let embedded = EmbeddedBroker::start(config).expect("broker starts");
+    let topics = [
+        "sensors/kitchen",
+        "sensors/secret",
+        "sensors/bob/temp",
+        "commands/lamp/set",
+        "users/alice/inbox",
+        "users/bob/inbox",
+        "other",
+    ];
+    for (user, password) in [("alice", "wonderland"), ("bob", "builder")] {
+        let on_mosquitto = acl_observations(mosquitto.port, user, password, &topics);
+        let on_embedded = acl_observations(embedded.local_addr().port(), user, password, &topics);
+        assert_eq!(on_embedded, on_mosquitto, "{user}: embedded vs mosquitto");
+        assert!(!on_mosquitto.0.is_empty(), "{user} received something: the comparison means something");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
