@@ -95,7 +95,7 @@ fn broker_config(args: &BrokerArgs) -> Result<BrokerConfig, String> {
     if args.ws_port.is_some() {
         config.websocket_port = args.ws_port;
     }
-    config.validate()?;
+    // EmbeddedBroker::start validates the merged settings.
     Ok(config)
 }
 

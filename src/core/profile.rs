@@ -574,18 +574,24 @@ pub enum ProfileFileError {
     },
 }
 
-fn io_error(action: &'static str, path: &Path, error: &std::io::Error) -> ProfileFileError {
+/// An I/O failure on a file, naming what was being done to which file.
+pub(crate) fn io_error(action: &'static str, path: &Path, error: &std::io::Error) -> ProfileFileError {
     ProfileFileError::Io { action, path: path.display().to_string(), message: error.to_string() }
 }
 
 /// Parses a profile from RON text; `origin` names it in errors.
 pub fn parse_profile(text: &str, origin: &str) -> Result<ConnectionProfile, ProfileFileError> {
-    ron::from_str::<ConnectionProfile>(text).map(ConnectionProfile::migrate).map_err(|error| ProfileFileError::Parse {
+    ron::from_str::<ConnectionProfile>(text).map(ConnectionProfile::migrate).map_err(|error| ron_error(origin, &error))
+}
+
+/// A RON parse failure as `origin:line:column: problem`.
+pub(crate) fn ron_error(origin: &str, error: &ron::error::SpannedError) -> ProfileFileError {
+    ProfileFileError::Parse {
         path: origin.to_owned(),
         line: error.span.start.line,
         column: error.span.start.col,
         message: error.code.to_string(),
-    })
+    }
 }
 
 /// Renders a profile as pretty RON (without the password).

@@ -10,6 +10,7 @@
 //! grants the access says so; `deny` rules are looked at first, as mosquitto
 //! orders them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -51,13 +52,19 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
     Ok(format!("$7${NEW_HASH_ITERATIONS}${}${}", BASE64.encode(salt), BASE64.encode(hash)))
 }
 
-/// True when `password` is the one `stored` was made from.
-pub fn verify_password(stored: &str, password: &[u8]) -> Result<bool, PasswordError> {
+/// A stored hash, parsed but not yet compared with anything.
+enum StoredHash {
+    /// `$7$iterations$salt$hash`: PBKDF2-HMAC-SHA512.
+    Pbkdf2 { iterations: u32, salt: Vec<u8>, hash: Vec<u8> },
+    /// `$6$salt$hash`: SHA-512 of password then salt.
+    Salted { salt: Vec<u8>, hash: Vec<u8> },
+}
+
+fn parse_hash(stored: &str) -> Result<StoredHash, PasswordError> {
     let decode = |text: &str, what: &str| {
         BASE64.decode(text).map_err(|error| PasswordError::Damaged(format!("{what} is not base64: {error}")))
     };
-    let computed: Vec<u8>;
-    let expected = match stored.strip_prefix('$').and_then(|rest| rest.split_once('$')) {
+    match stored.strip_prefix('$').and_then(|rest| rest.split_once('$')) {
         Some(("7", rest)) => {
             let mut parts = rest.split('$');
             let (Some(iterations), Some(salt), Some(hash), None) =
@@ -71,27 +78,46 @@ pub fn verify_password(stored: &str, password: &[u8]) -> Result<bool, PasswordEr
                 .filter(|count| *count > 0)
                 .ok_or_else(|| PasswordError::Damaged(format!("'{iterations}' is not an iteration count")))?;
             let salt = decode(salt, "salt")?;
-            let expected = decode(hash, "hash")?;
-            let mut derived = vec![0_u8; expected.len().max(1)];
-            pbkdf2::pbkdf2_hmac::<Sha512>(password, &salt, iterations, &mut derived);
-            computed = derived;
-            expected
+            let hash = decode(hash, "hash")?;
+            if hash.is_empty() {
+                return Err(PasswordError::Damaged("hash is empty".into()));
+            }
+            Ok(StoredHash::Pbkdf2 { iterations, salt, hash })
         }
         Some(("6", rest)) => {
             let (salt, hash) = rest.split_once('$').ok_or(PasswordError::UnknownFormat)?;
             let salt = decode(salt, "salt")?;
-            let expected = decode(hash, "hash")?;
+            let hash = decode(hash, "hash")?;
+            if hash.len() != HASH_LEN {
+                return Err(PasswordError::Damaged(format!("hash is {} bytes, expected {HASH_LEN}", hash.len())));
+            }
+            Ok(StoredHash::Salted { salt, hash })
+        }
+        _ => Err(PasswordError::UnknownFormat),
+    }
+}
+
+/// Checks that a stored hash can be used, without the cost of deriving a key
+/// (the settings form validates on every frame).
+pub fn check_hash(stored: &str) -> Result<(), PasswordError> {
+    parse_hash(stored).map(|_| ())
+}
+
+/// True when `password` is the one `stored` was made from.
+pub fn verify_password(stored: &str, password: &[u8]) -> Result<bool, PasswordError> {
+    let (expected, computed) = match parse_hash(stored)? {
+        StoredHash::Pbkdf2 { iterations, salt, hash } => {
+            let mut derived = vec![0_u8; hash.len()];
+            pbkdf2::pbkdf2_hmac::<Sha512>(password, &salt, iterations, &mut derived);
+            (hash, derived)
+        }
+        StoredHash::Salted { salt, hash } => {
             let mut digest = Sha512::new();
             digest.update(password);
             digest.update(&salt);
-            computed = digest.finalize().to_vec();
-            expected
+            (hash, digest.finalize().to_vec())
         }
-        _ => return Err(PasswordError::UnknownFormat),
     };
-    if expected.len() != computed.len() {
-        return Err(PasswordError::Damaged(format!("hash is {} bytes, expected {}", expected.len(), computed.len())));
-    }
     // Constant time: look at every byte whatever the first difference.
     Ok(expected.iter().zip(&computed).fold(0_u8, |diff, (a, b)| diff | (a ^ b)) == 0)
 }
@@ -220,7 +246,18 @@ impl Acl {
 
     /// May this client read (receive) or write (publish) `topic`?
     pub fn allows(&self, user: Option<&str>, client_id: &str, topic: &str, wanted: Access) -> bool {
-        self.first_verdict(user, client_id, wanted, |filter| topic_matches(filter, topic)).unwrap_or(false)
+        for (access, rule_topic) in self.rules_for(user, client_id) {
+            if !topic_matches(&rule_topic, topic) {
+                continue;
+            }
+            if access == Access::Deny {
+                return false;
+            }
+            if access.grants(wanted) {
+                return true;
+            }
+        }
+        false
     }
 
     /// May this client subscribe to `filter`? Yes when some rule lets it
@@ -233,62 +270,45 @@ impl Acl {
             .any(|(access, rule_topic)| access.grants(Access::Read) && filters_overlap(&rule_topic, filter))
     }
 
-    fn first_verdict(
-        &self,
-        user: Option<&str>,
-        client_id: &str,
-        wanted: Access,
-        matches: impl Fn(&str) -> bool,
-    ) -> Option<bool> {
-        for (access, rule_topic) in self.rules_for(user, client_id) {
-            if !matches(&rule_topic) {
-                continue;
-            }
-            if access == Access::Deny {
-                return Some(false);
-            }
-            if access.grants(wanted) {
-                return Some(true);
-            }
-        }
-        None
-    }
-
     /// The rules that apply to a client, in mosquitto's order: its own (or
-    /// the anonymous ones), then the patterns with `%u`/`%c` filled in.
+    /// the anonymous ones), then the patterns with `%u`/`%c` filled in;
+    /// within each list `deny` rules first, as mosquitto orders them. Runs
+    /// per delivered message when an ACL is on, so it borrows rather than
+    /// copies (only a pattern with a placeholder makes a string).
     fn rules_for<'a>(
         &'a self,
         user: Option<&'a str>,
         client_id: &'a str,
-    ) -> impl Iterator<Item = (Access, String)> + 'a {
+    ) -> impl Iterator<Item = (Access, Cow<'a, str>)> + 'a {
         let own = match user {
             Some(name) => self.users.get(name).map(Vec::as_slice).unwrap_or_default(),
             None => &self.anonymous,
         };
-        // mosquitto refuses to expand names that would act as wildcards.
-        let unsafe_name = |name: &str| name.contains(['+', '#', '/']);
-        let patterns = self.patterns.iter().filter_map(|rule| {
-            let mut topic = rule.topic.clone();
+        let own = denies_first(own).map(|rule| (rule.access, Cow::Borrowed(rule.topic.as_str())));
+        let patterns = denies_first(&self.patterns).filter_map(move |rule| {
+            // mosquitto refuses to expand names that would act as wildcards.
+            let unsafe_name = |name: &str| name.contains(['+', '#', '/']);
+            let mut topic = Cow::Borrowed(rule.topic.as_str());
             if topic.contains("%u") {
                 let name = user.filter(|name| !unsafe_name(name))?;
-                topic = topic.replace("%u", name);
+                topic = Cow::Owned(topic.replace("%u", name));
             }
             if topic.contains("%c") {
                 if unsafe_name(client_id) {
                     return None;
                 }
-                topic = topic.replace("%c", client_id);
+                topic = Cow::Owned(topic.replace("%c", client_id));
             }
             Some((rule.access, topic))
         });
-        // mosquitto puts `deny` rules before the others, within each list.
-        let denies_first = |rules: Vec<(Access, String)>| {
-            let (deny, rest): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(access, _)| *access == Access::Deny);
-            deny.into_iter().chain(rest)
-        };
-        let own = own.iter().map(|rule| (rule.access, rule.topic.clone())).collect();
-        denies_first(own).chain(denies_first(patterns.collect()))
+        own.chain(patterns)
     }
+}
+
+/// A rule list with its `deny` rules first, order otherwise kept.
+fn denies_first(rules: &[AclRule]) -> impl Iterator<Item = &AclRule> {
+    let deny = rules.iter().filter(|rule| rule.access == Access::Deny);
+    deny.chain(rules.iter().filter(|rule| rule.access != Access::Deny))
 }
 
 fn parse_rule(rest: &str) -> Result<AclRule, String> {
@@ -392,8 +412,7 @@ impl AccessControl {
             if user.is_empty() {
                 return Err("a user has an empty name".into());
             }
-            // Verifying a dummy password exercises the whole parse.
-            verify_password(stored, b"").map_err(|error| format!("user {user}: {error}"))?;
+            check_hash(stored).map_err(|error| format!("user {user}: {error}"))?;
         }
         Ok(())
     }

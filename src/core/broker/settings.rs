@@ -10,32 +10,15 @@ use thiserror::Error;
 
 use super::BrokerConfig;
 use super::auth::{Acl, hash_password};
+use crate::core::profile::{ProfileFileError, ron_error, write_atomically};
 
 /// Why broker settings could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SettingsError {
-    /// Reading or writing failed.
-    #[error("cannot {action} {path}: {message}")]
-    Io {
-        /// What was being done.
-        action: &'static str,
-        /// The file concerned.
-        path: String,
-        /// The OS error.
-        message: String,
-    },
-    /// The file is not valid RON for broker settings.
-    #[error("{path}:{line}:{column}: {message}")]
-    Ron {
-        /// The file concerned.
-        path: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
+    /// Reading or writing the file failed, or it is not valid RON
+    /// (`path:line:column: problem`), as for profiles.
+    #[error(transparent)]
+    File(#[from] ProfileFileError),
     /// A mosquitto.conf (or a file it names) has a line we cannot use.
     #[error("{path}:{line}: {message}")]
     Mosquitto {
@@ -52,7 +35,7 @@ pub enum SettingsError {
 }
 
 fn io_error(action: &'static str, path: &Path, error: &std::io::Error) -> SettingsError {
-    SettingsError::Io { action, path: path.display().to_string(), message: error.to_string() }
+    SettingsError::File(crate::core::profile::io_error(action, path, error))
 }
 
 /// The platform file for the app's broker settings, next to the profiles folder.
@@ -67,12 +50,7 @@ pub fn default_data_dir() -> Option<PathBuf> {
 
 /// Parses RON broker settings; `origin` names the source in errors.
 pub fn parse_settings(text: &str, origin: &str) -> Result<BrokerConfig, SettingsError> {
-    let config = ron::from_str::<BrokerConfig>(text).map_err(|error| SettingsError::Ron {
-        path: origin.to_owned(),
-        line: error.span.start.line,
-        column: error.span.start.col,
-        message: error.code.to_string(),
-    })?;
+    let config = ron::from_str::<BrokerConfig>(text).map_err(|error| ron_error(origin, &error))?;
     config.validate().map_err(|message| SettingsError::Invalid(format!("{origin}: {message}")))?;
     Ok(config)
 }
@@ -94,8 +72,7 @@ pub fn save_settings(path: &Path, config: &BrokerConfig) -> Result<(), SettingsE
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|error| io_error("create folder", dir, &error))?;
     }
-    crate::core::profile::write_atomically(path, settings_to_ron(config)?)
-        .map_err(|error| SettingsError::Invalid(error.to_string()))
+    Ok(write_atomically(path, settings_to_ron(config)?)?)
 }
 
 /// Reads a settings file: mosquitto.conf syntax for `*.conf`, RON otherwise.
@@ -282,7 +259,7 @@ fn read_password_file(path: &Path) -> Result<(std::collections::BTreeMap<String,
             return Err(error("empty user name".into()));
         }
         let stored = if secret.starts_with("$6$") || secret.starts_with("$7$") {
-            super::auth::verify_password(secret, b"").map_err(|problem| error(format!("user {user}: {problem}")))?;
+            super::auth::check_hash(secret).map_err(|problem| error(format!("user {user}: {problem}")))?;
             secret.to_owned()
         } else {
             hashed += 1;
