@@ -313,7 +313,7 @@ fn log_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, panel: &mut BrokerPanelSta
     if state.log_dropped > 0 {
         ui.weak(format!("{} older entries were dropped.", state.log_dropped));
     }
-    egui::ScrollArea::vertical().auto_shrink([false, false]).stick_to_bottom(true).show_rows(
+    egui::ScrollArea::vertical().id_salt("broker-log").auto_shrink([false, false]).stick_to_bottom(true).show_rows(
         ui,
         theme::LOG_ROW_HEIGHT,
         rows.len(),
@@ -336,107 +336,114 @@ fn log_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, panel: &mut BrokerPanelSta
 
 fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanelState, actions: &mut Vec<UiAction>) {
     let draft = panel.draft.get_or_insert_with(|| SettingsDraft::from_config(config));
-    egui::ScrollArea::vertical().auto_shrink([false, false]).max_height(ui.available_height() - 60.0).show(ui, |ui| {
-        ui.strong("Listeners");
-        egui::Grid::new("broker-listeners").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-            let label = ui.label("Bind address");
-            ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut draft.bind).desired_width(140.0)).labelled_by(label.id);
-                if ui.small_button("This machine only").clicked() {
-                    draft.bind = "127.0.0.1".into();
-                }
-                if ui.small_button("All interfaces").clicked() {
-                    draft.bind = "0.0.0.0".into();
-                }
-            });
-            ui.end_row();
-            let label = ui.label("TCP port");
-            ui.horizontal(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut draft.port).desired_width(70.0)).labelled_by(label.id);
-                ui.checkbox(&mut draft.fall_back_to_free_port, "If taken, use a free port");
-            });
-            ui.end_row();
-            ui.checkbox(&mut draft.websocket, "WebSocket port");
-            ui.add_enabled(draft.websocket, egui::TextEdit::singleline(&mut draft.websocket_port).desired_width(70.0));
-            ui.end_row();
-            ui.checkbox(&mut draft.tls, "TLS port");
-            ui.add_enabled(draft.tls, egui::TextEdit::singleline(&mut draft.tls_port).desired_width(70.0));
-            ui.end_row();
-            if draft.tls {
-                ui.label("Certificate (PEM)");
-                ui.add(egui::TextEdit::singleline(&mut draft.cert_file).desired_width(380.0));
+    egui::ScrollArea::vertical()
+        .id_salt("broker-settings")
+        .auto_shrink([false, false])
+        .max_height(ui.available_height() - 60.0)
+        .show(ui, |ui| {
+            ui.strong("Listeners");
+            egui::Grid::new("broker-listeners").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+                let label = ui.label("Bind address");
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut draft.bind).desired_width(140.0)).labelled_by(label.id);
+                    if ui.small_button("This machine only").clicked() {
+                        draft.bind = "127.0.0.1".into();
+                    }
+                    if ui.small_button("All interfaces").clicked() {
+                        draft.bind = "0.0.0.0".into();
+                    }
+                });
                 ui.end_row();
-                ui.label("Private key (PEM)");
-                ui.add(egui::TextEdit::singleline(&mut draft.key_file).desired_width(380.0));
+                let label = ui.label("TCP port");
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut draft.port).desired_width(70.0)).labelled_by(label.id);
+                    ui.checkbox(&mut draft.fall_back_to_free_port, "If taken, use a free port");
+                });
                 ui.end_row();
+                ui.checkbox(&mut draft.websocket, "WebSocket port");
+                ui.add_enabled(
+                    draft.websocket,
+                    egui::TextEdit::singleline(&mut draft.websocket_port).desired_width(70.0),
+                );
+                ui.end_row();
+                ui.checkbox(&mut draft.tls, "TLS port");
+                ui.add_enabled(draft.tls, egui::TextEdit::singleline(&mut draft.tls_port).desired_width(70.0));
+                ui.end_row();
+                if draft.tls {
+                    ui.label("Certificate (PEM)");
+                    ui.add(egui::TextEdit::singleline(&mut draft.cert_file).desired_width(380.0));
+                    ui.end_row();
+                    ui.label("Private key (PEM)");
+                    ui.add(egui::TextEdit::singleline(&mut draft.key_file).desired_width(380.0));
+                    ui.end_row();
+                }
+                ui.label("Max connections");
+                ui.add(egui::TextEdit::singleline(&mut draft.max_connections).desired_width(90.0));
+                ui.end_row();
+                ui.label("Max packet size (bytes)");
+                ui.add(egui::TextEdit::singleline(&mut draft.max_packet_size).desired_width(110.0));
+                ui.end_row();
+                ui.label("$SYS interval (s, 0 = off)");
+                ui.add(egui::TextEdit::singleline(&mut draft.sys_interval).desired_width(70.0));
+                ui.end_row();
+            });
+            if draft.exposes_network() {
+                ui.colored_label(
+                    theme::BUSY,
+                    "⚠ This address makes the broker reachable from your network. Set up users and an ACL.",
+                );
             }
-            ui.label("Max connections");
-            ui.add(egui::TextEdit::singleline(&mut draft.max_connections).desired_width(90.0));
-            ui.end_row();
-            ui.label("Max packet size (bytes)");
-            ui.add(egui::TextEdit::singleline(&mut draft.max_packet_size).desired_width(110.0));
-            ui.end_row();
-            ui.label("$SYS interval (s, 0 = off)");
-            ui.add(egui::TextEdit::singleline(&mut draft.sys_interval).desired_width(70.0));
-            ui.end_row();
-        });
-        if draft.exposes_network() {
-            ui.colored_label(
-                theme::BUSY,
-                "⚠ This address makes the broker reachable from your network. Set up users and an ACL.",
-            );
-        }
-        ui.separator();
-        ui.strong("Authentication");
-        ui.checkbox(&mut draft.allow_anonymous, "Allow clients without a user name");
-        let mut remove = None;
-        for user in draft.users.keys() {
+            ui.separator();
+            ui.strong("Authentication");
+            ui.checkbox(&mut draft.allow_anonymous, "Allow clients without a user name");
+            let mut remove = None;
+            for user in draft.users.keys() {
+                ui.horizontal(|ui| {
+                    ui.label(user);
+                    ui.weak("password stored hashed");
+                    if ui.small_button("Remove").clicked() {
+                        remove = Some(user.clone());
+                    }
+                });
+            }
+            if let Some(user) = remove {
+                draft.users.remove(&user);
+            }
             ui.horizontal(|ui| {
-                ui.label(user);
-                ui.weak("password stored hashed");
-                if ui.small_button("Remove").clicked() {
-                    remove = Some(user.clone());
+                let label = ui.label("New user");
+                ui.add(egui::TextEdit::singleline(&mut draft.new_user).desired_width(140.0)).labelled_by(label.id);
+                let label = ui.label("Their password");
+                ui.add(egui::TextEdit::singleline(&mut draft.new_password).password(true).desired_width(140.0))
+                    .labelled_by(label.id);
+                if ui.button("Add user").clicked() {
+                    panel.message = draft.add_user().err();
                 }
             });
-        }
-        if let Some(user) = remove {
-            draft.users.remove(&user);
-        }
-        ui.horizontal(|ui| {
-            let label = ui.label("New user");
-            ui.add(egui::TextEdit::singleline(&mut draft.new_user).desired_width(140.0)).labelled_by(label.id);
-            let label = ui.label("Their password");
-            ui.add(egui::TextEdit::singleline(&mut draft.new_password).password(true).desired_width(140.0))
-                .labelled_by(label.id);
-            if ui.button("Add user").clicked() {
-                panel.message = draft.add_user().err();
-            }
-        });
-        ui.checkbox(&mut draft.acl_enabled, "Access control list (mosquitto acl_file syntax)");
-        if draft.acl_enabled {
-            ui.weak(
-                "topic [read|write|readwrite|deny] FILTER — before any 'user NAME' line: anonymous clients; \
+            ui.checkbox(&mut draft.acl_enabled, "Access control list (mosquitto acl_file syntax)");
+            if draft.acl_enabled {
+                ui.weak(
+                    "topic [read|write|readwrite|deny] FILTER — before any 'user NAME' line: anonymous clients; \
                          'pattern …' applies to everyone with %u (user) and %c (client id).",
-            );
-            ui.add(
-                egui::TextEdit::multiline(&mut draft.acl_text)
-                    .code_editor()
-                    .desired_rows(6)
-                    .desired_width(f32::INFINITY),
-            );
-        }
-        ui.separator();
-        ui.strong("Persistence");
-        ui.horizontal(|ui| {
-            if ui.checkbox(&mut draft.persistence, "Keep retained messages and sessions in").changed()
-                && draft.persistence
-                && draft.data_dir.trim().is_empty()
-            {
-                draft.data_dir = default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
+                );
+                ui.add(
+                    egui::TextEdit::multiline(&mut draft.acl_text)
+                        .code_editor()
+                        .desired_rows(6)
+                        .desired_width(f32::INFINITY),
+                );
             }
-            ui.add_enabled(draft.persistence, egui::TextEdit::singleline(&mut draft.data_dir).desired_width(320.0));
+            ui.separator();
+            ui.strong("Persistence");
+            ui.horizontal(|ui| {
+                if ui.checkbox(&mut draft.persistence, "Keep retained messages and sessions in").changed()
+                    && draft.persistence
+                    && draft.data_dir.trim().is_empty()
+                {
+                    draft.data_dir = default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
+                }
+                ui.add_enabled(draft.persistence, egui::TextEdit::singleline(&mut draft.data_dir).desired_width(320.0));
+            });
         });
-    });
     ui.separator();
     let checked = draft.to_config();
     ui.horizontal(|ui| {
