@@ -42,6 +42,9 @@ struct Args {
     /// Most memory (MiB) the log's messages may use before evicting the oldest.
     #[arg(long, default_value_t = DEFAULT_MAX_BYTES / (1024 * 1024))]
     max_memory_mib: usize,
+    /// Print "first frame" once the window has shown its first frame, then quit (start-up benchmark).
+    #[arg(long, hide = true)]
+    exit_after_first_frame: bool,
 }
 
 /// Headless modes.
@@ -244,6 +247,7 @@ fn main() -> ExitCode {
         },
         connect_on_start: initial_profile.is_some(),
         initial_profile,
+        exit_after_first_frame: args.exit_after_first_frame,
         ..AppOptions::default()
     };
     let mut viewport = egui::ViewportBuilder::default();

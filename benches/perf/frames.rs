@@ -1,0 +1,261 @@
+//! Benchmark 2, UI frame time: the real app (every panel, no window) on a
+//! bare `egui::Context` at 1280×800, with a full log and a large topic
+//! tree, timing `logic + ui` per frame — exactly what eframe calls — while
+//! scrolling, while filtering and while messages arrive over the network.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chrono::Utc;
+use egui::{Event, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase, Vec2};
+use mqttdesk::core::broker::BrokerConfig;
+use mqttdesk::core::engine::{ConnectionEvent, ConnectionState, Event as EngineEvent, EventKind};
+use mqttdesk::core::mqtt::{IncomingMessage, Qos};
+use mqttdesk::core::workspace::SubscriptionStatus;
+use mqttdesk::ui::{AppOptions, MqttDeskApp};
+use rumqttc::QoS;
+
+use super::loadgen::{Load, spawn_load};
+
+/// The window size the README shows.
+const SCREEN: Vec2 = Vec2::new(1280.0, 800.0);
+/// Where the log's rows are on that screen.
+const OVER_LOG: Pos2 = Pos2::new(760.0, 420.0);
+/// Where the topic tree's rows are.
+const OVER_TREE: Pos2 = Pos2::new(150.0, 420.0);
+
+/// What to measure.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameSettings {
+    /// Messages in the log before measuring.
+    pub stored: usize,
+    /// Distinct topics among them (all leaves of one branch of the tree).
+    pub topics: usize,
+    /// Frames per steady scenario.
+    pub frames: usize,
+    /// Messages per second in the live scenario.
+    pub live_rate: u64,
+    /// Seconds of live load.
+    pub live_seconds: f64,
+}
+
+/// One scenario's frame times.
+#[derive(Debug, Clone)]
+pub struct FrameRow {
+    /// What was happening.
+    pub scenario: String,
+    /// `logic + ui` of each frame.
+    pub times: Vec<Duration>,
+}
+
+impl FrameRow {
+    /// The `q`-quantile (0.5 = median) of the frame times.
+    pub fn quantile(&self, q: f64) -> Duration {
+        let mut sorted = self.times.clone();
+        sorted.sort();
+        let index = ((sorted.len().saturating_sub(1)) as f64 * q).round() as usize;
+        sorted.get(index).copied().unwrap_or_default()
+    }
+
+    /// The slowest frame.
+    pub fn max(&self) -> Duration {
+        self.times.iter().max().copied().unwrap_or_default()
+    }
+
+    /// Frames over 16 ms (a missed 60 Hz frame).
+    pub fn over_16ms(&self) -> usize {
+        self.times.iter().filter(|time| **time > Duration::from_millis(16)).count()
+    }
+}
+
+/// The app on a bare egui context, one frame at a time.
+struct Driver {
+    app: MqttDeskApp,
+    ctx: egui::Context,
+    time: f64,
+}
+
+impl Driver {
+    /// Runs one frame with `events`; returns its `logic + ui` time.
+    fn frame(&mut self, events: Vec<Event>) -> Duration {
+        self.time += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SCREEN)),
+            time: Some(self.time),
+            predicted_dt: 1.0 / 60.0,
+            events,
+            ..RawInput::default()
+        };
+        let app = &mut self.app;
+        let started = Instant::now();
+        let mut output = self.ctx.run_ui(input, |ui| {
+            app.update_model(ui.ctx());
+            app.show(ui);
+        });
+        let elapsed = started.elapsed();
+        // No GPU here: the font atlas uploads go nowhere.
+        output.textures_delta.clear();
+        elapsed
+    }
+
+    fn frames_until(&mut self, what: &str, done: impl Fn(&MqttDeskApp) -> bool) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done(&self.app) {
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting for {what}; notices: {:?}", self.app.workspace.notices));
+            }
+            self.frame(Vec::new());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Ok(())
+    }
+}
+
+fn wheel(at: Pos2, dy: f32) -> Vec<Event> {
+    vec![
+        Event::PointerMoved(at),
+        Event::MouseWheel {
+            unit: MouseWheelUnit::Point,
+            delta: Vec2::new(0.0, dy),
+            phase: TouchPhase::Move,
+            source: egui::MouseWheelSource::Unknown,
+            modifiers: egui::Modifiers::NONE,
+        },
+    ]
+}
+
+/// Runs every scenario.
+pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
+    let app = MqttDeskApp::with_repaint(
+        Arc::new(|| {}),
+        AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: None, ..AppOptions::default() },
+    );
+    let mut driver = Driver { app, ctx: egui::Context::default(), time: 0.0 };
+    driver.frames_until("the embedded broker and '#' granted", |app| {
+        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
+            && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+    })?;
+    fill(&mut driver.app, settings)?;
+    for _ in 0..10 {
+        driver.frame(Vec::new());
+    }
+    let mut rows = Vec::new();
+    let stored = format!("{} messages, {} topics", driver.app.workspace.store.len(), settings.topics);
+
+    let times = (0..settings.frames).map(|_| driver.frame(Vec::new())).collect();
+    rows.push(FrameRow { scenario: format!("idle, following newest ({stored})"), times });
+
+    driver.app.ui.follow = false;
+    let times = (0..settings.frames)
+        .map(|index| driver.frame(wheel(OVER_LOG, if index % 200 < 100 { 120.0 } else { -120.0 })))
+        .collect();
+    rows.push(FrameRow { scenario: "scrolling the log (wheel, 120 px per frame)".into(), times });
+
+    let mut times = Vec::new();
+    for (search, regex) in [
+        ("d", false),
+        ("de", false),
+        ("dev", false),
+        ("device/4", false),
+        ("device/42", false),
+        ("device/421", false),
+        ("\"ok\":false", false),
+        (r"device/4\d+/t", true),
+        ("", false),
+    ] {
+        driver.app.ui.search = search.to_owned();
+        driver.app.ui.search_regex = regex;
+        times.push(driver.frame(Vec::new()));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while driver.app.ui.view_progress.is_some() && Instant::now() < deadline {
+            times.push(driver.frame(wheel(OVER_LOG, 40.0)));
+        }
+        for _ in 0..10 {
+            times.push(driver.frame(wheel(OVER_LOG, 40.0)));
+        }
+    }
+    rows.push(FrameRow { scenario: "typing a search, regex too (rescans included)".into(), times });
+
+    driver.app.ui.show_topic_tree = true;
+    let tree = &driver.app.workspace.session.tree;
+    for branch in ["fleet", "fleet/device"] {
+        if let Some(node) = tree.find(branch) {
+            driver.app.ui.tree_expanded.insert(node);
+        }
+    }
+    let times = (0..settings.frames)
+        .map(|index| driver.frame(wheel(OVER_TREE, if index % 200 < 100 { -120.0 } else { 120.0 })))
+        .collect();
+    rows.push(FrameRow { scenario: format!("topic tree: {} topics expanded, scrolling", settings.topics), times });
+    driver.app.ui.show_topic_tree = false;
+
+    driver.app.ui.follow = true;
+    let port = driver.app.workspace.session.profile.port;
+    let load = Load {
+        messages: (settings.live_rate as f64 * settings.live_seconds) as usize,
+        rate: Some(settings.live_rate),
+        ..Load::standard(0, QoS::AtMostOnce)
+    };
+    let before = driver.app.workspace.store.counters().received;
+    let generator = spawn_load(port, &load)?;
+    let mut times = Vec::new();
+    let frame_period = Duration::from_micros(16_667);
+    let mut quiet_since = Instant::now();
+    let mut last = before;
+    // Frames at 60 Hz while the load runs and until the log has caught up.
+    while !generator.is_finished() || quiet_since.elapsed() < Duration::from_millis(500) {
+        let started = Instant::now();
+        times.push(driver.frame(Vec::new()));
+        let received = driver.app.workspace.store.counters().received;
+        if received != last {
+            last = received;
+            quiet_since = Instant::now();
+        }
+        if let Some(rest) = frame_period.checked_sub(started.elapsed()) {
+            std::thread::sleep(rest);
+        }
+    }
+    let published = generator.join().map_err(|_| "load generator panicked".to_owned())??;
+    let received = driver.app.workspace.store.counters().received - before;
+    rows.push(FrameRow {
+        scenario: format!(
+            "{} msg/s arriving for {:.0} s, following newest ({received} of {} in)",
+            settings.live_rate, settings.live_seconds, published.count
+        ),
+        times,
+    });
+    Ok(rows)
+}
+
+/// Puts `settings.stored` messages on `settings.topics` topics into the
+/// log as the engine would deliver them (in batches), bypassing only the
+/// network.
+fn fill(app: &mut MqttDeskApp, settings: FrameSettings) -> Result<(), String> {
+    let connection = app.workspace.session.connection.ok_or("no connection")?;
+    let mut index = 0;
+    while index < settings.stored {
+        let batch_end = (index + 10_000).min(settings.stored);
+        let batch = (index..batch_end)
+            .map(|seq| {
+                let payload =
+                    format!(r#"{{"seq":{seq},"temp":{:.1},"ok":{}}}"#, 15.0 + (seq % 200) as f64 / 10.0, seq % 7 != 0);
+                let message = IncomingMessage {
+                    topic: format!("fleet/device/{}/telemetry", seq % settings.topics.max(1)),
+                    payload: Bytes::from(format!("{payload:<64}")),
+                    qos: Qos::AtMostOnce,
+                    retain: false,
+                    duplicate: false,
+                    properties: None,
+                };
+                (Utc::now(), message)
+            })
+            .collect();
+        app.workspace.apply(EngineEvent {
+            at: Utc::now(),
+            kind: EventKind::Connection { connection, event: ConnectionEvent::Messages(batch) },
+        });
+        index = batch_end;
+    }
+    Ok(())
+}

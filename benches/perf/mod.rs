@@ -1,0 +1,14 @@
+//! mqttdesk's performance suite: five benchmarks that each measure mqttdesk
+//! beside a peer in the same run (mosquitto_sub, MQTT.js, Debian's
+//! mosquitto), shared by the bench runner (`cargo bench --bench perf`) and
+//! the smoke tests (`tests/perf_smoke.rs`), which run every benchmark at a
+//! tiny size so this code cannot rot.
+
+pub mod brokers;
+pub mod frames;
+pub mod ingest;
+pub mod loadgen;
+pub mod memory;
+pub mod report;
+pub mod startup;
+pub mod throughput;

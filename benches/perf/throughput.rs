@@ -1,0 +1,83 @@
+//! Benchmark 4, broker throughput: the same load generator and the same
+//! rumqttc subscribers against mqttdesk's embedded broker and Debian's
+//! mosquitto, one after the other: 1 → 1 at QoS 0 and QoS 1, and 1 → 10
+//! fan-out at QoS 0.
+
+use std::time::{Duration, Instant};
+
+use rumqttc::QoS;
+
+use super::brokers::{BrokerKind, RunningBroker, installed};
+use super::loadgen::{CountingSubscriber, Load, publish, wait_for_count};
+
+/// One broker in one scenario.
+#[derive(Debug, Clone)]
+pub struct ThroughputRow {
+    /// e.g. "1 → 10, QoS 0".
+    pub scenario: String,
+    /// Which broker.
+    pub broker: BrokerKind,
+    /// Messages delivered to all subscribers together.
+    pub delivered: usize,
+    /// Messages that should have been delivered.
+    pub expected: usize,
+    /// From the first publish to the last delivery.
+    pub elapsed: Duration,
+}
+
+impl ThroughputRow {
+    /// Deliveries per second.
+    pub fn rate(&self) -> f64 {
+        self.delivered as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Messages per publisher run.
+#[derive(Debug, Clone, Copy)]
+pub struct ThroughputSettings {
+    /// Published per 1 → 1 scenario.
+    pub messages: usize,
+    /// Published in the fan-out scenario (each reaches 10 subscribers).
+    pub fan_out_messages: usize,
+}
+
+/// Runs each scenario on each broker (mosquitto left out if not installed).
+pub fn run(settings: ThroughputSettings) -> Result<Vec<ThroughputRow>, String> {
+    let mut brokers = vec![BrokerKind::Embedded];
+    if installed("mosquitto") {
+        brokers.push(BrokerKind::Mosquitto);
+    }
+    let scenarios = [
+        ("1 → 1, QoS 0", settings.messages, QoS::AtMostOnce, 1),
+        ("1 → 1, QoS 1", settings.messages, QoS::AtLeastOnce, 1),
+        ("1 → 10, QoS 0", settings.fan_out_messages, QoS::AtMostOnce, 10),
+    ];
+    let mut rows = Vec::new();
+    for (scenario, messages, qos, subscribers) in scenarios {
+        for &kind in &brokers {
+            let load = Load::standard(messages, qos);
+            rows.push(run_one(kind, scenario, &load, subscribers)?);
+        }
+    }
+    Ok(rows)
+}
+
+fn run_one(kind: BrokerKind, scenario: &str, load: &Load, subscribers: usize) -> Result<ThroughputRow, String> {
+    let broker = RunningBroker::start(kind)?;
+    let counters = (0..subscribers)
+        .map(|index| CountingSubscriber::start(broker.port, &format!("perf-sub-{index}"), &load.filter(), load.qos))
+        .collect::<Result<Vec<_>, _>>()?;
+    let started = Instant::now();
+    publish(broker.port, load)?;
+    let expected = load.messages * subscribers;
+    let delivered =
+        wait_for_count(expected, Duration::from_secs(3), || counters.iter().map(CountingSubscriber::received).sum());
+    let last = counters.iter().filter_map(CountingSubscriber::last_at).max().unwrap_or(started);
+    Ok(ThroughputRow {
+        scenario: scenario.to_owned(),
+        broker: kind,
+        delivered,
+        expected,
+        elapsed: last.duration_since(started),
+    })
+}
