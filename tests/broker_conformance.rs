@@ -263,7 +263,7 @@ fn an_empty_client_id_gets_one_assigned() {
 }
 
 /// Subscribes with MQTT 5 options and waits for the SUBACK.
-fn subscribe_with(clients: &mut Driver, connection: u64, id: u64, filter: &str, options: SubscribeOptions) {
+fn subscribe_with(clients: &mut Driver, connection: u64, id: u32, filter: &str, options: SubscribeOptions) {
     clients.send(EngineCommand::Subscribe {
         connection,
         subscription: SubscriptionSpec { id, filter: filter.into(), qos: Qos::AtLeastOnce, options },

@@ -107,7 +107,7 @@ fn typed_message_is_published_and_appears_in_the_log() {
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "the message in and out of the log", |app| {
         let store = &app.workspace.store;
-        (0..store.len()).filter_map(|i| store.at(i)).filter(|m| &*m.topic == "kittest/hello").count() == 2
+        (0..store.len()).filter_map(|i| store.at(i)).filter(|m| m.topic == "kittest/hello").count() == 2
     });
     harness.step();
     let store = &harness.state().workspace.store;
@@ -355,9 +355,7 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
         let incoming = |session| {
             (0..store.len())
                 .filter_map(|i| store.at(i))
-                .filter(|m| {
-                    m.session == session && m.direction == Direction::Incoming && &*m.topic == "tabs/from-second"
-                })
+                .filter(|m| m.session == session && m.direction == Direction::Incoming && m.topic == "tabs/from-second")
                 .count()
         };
         incoming(first) == 1 && incoming(second) == 1
@@ -378,7 +376,7 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
         [first, second].iter().all(|session| {
             (0..store.len())
                 .filter_map(|i| store.at(i))
-                .any(|m| m.session == *session && m.direction == Direction::Incoming && &*m.topic == "tabs/from-first")
+                .any(|m| m.session == *session && m.direction == Direction::Incoming && m.topic == "tabs/from-first")
         })
     });
     harness.step();
@@ -546,7 +544,7 @@ fn received_on(app: &MqttDeskApp, topic: &str) -> usize {
     let store = &app.workspace.store;
     (0..store.len())
         .filter_map(|i| store.at(i))
-        .filter(|m| m.direction == Direction::Incoming && &*m.topic == topic)
+        .filter(|m| m.direction == Direction::Incoming && m.topic == topic)
         .count()
 }
 

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
 use crate::core::mqtt::Direction;
-use crate::core::store::StoredMessage;
+use crate::core::store::{OwnedMessage, StoredMessage};
 
 /// The file formats messages can be exported to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ fn payload_text(payload: &[u8]) -> (&'static str, String) {
     }
 }
 
-fn properties_json(message: &StoredMessage) -> Option<Value> {
+fn properties_json(message: &StoredMessage<'_>) -> Option<Value> {
     let properties = message.properties.as_ref()?;
     let mut map = Map::new();
     if let Some(value) = &properties.content_type {
@@ -68,12 +68,12 @@ fn properties_json(message: &StoredMessage) -> Option<Value> {
 }
 
 /// One message as the JSON object written to a JSON Lines file.
-pub fn message_json(message: &StoredMessage) -> Value {
-    let (encoding, payload) = payload_text(&message.payload);
+pub fn message_json(message: &StoredMessage<'_>) -> Value {
+    let (encoding, payload) = payload_text(message.payload);
     let mut object = json!({
         "time": message.time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "direction": match message.direction { Direction::Incoming => "in", Direction::Outgoing => "out" },
-        "topic": &*message.topic,
+        "topic": message.topic,
         "qos": message.qos.level(),
         "retain": message.retain,
         "size": message.payload.len(),
@@ -94,7 +94,7 @@ pub fn csv_field(text: &str) -> String {
 /// Writes messages in a format; returns how many were written.
 pub fn write_messages<'a>(
     writer: &mut impl Write,
-    messages: impl Iterator<Item = &'a StoredMessage>,
+    messages: impl Iterator<Item = StoredMessage<'a>>,
     format: ExportFormat,
 ) -> std::io::Result<u64> {
     let mut count = 0;
@@ -103,10 +103,10 @@ pub fn write_messages<'a>(
     }
     for message in messages {
         match format {
-            ExportFormat::JsonLines => writeln!(writer, "{}", message_json(message))?,
+            ExportFormat::JsonLines => writeln!(writer, "{}", message_json(&message))?,
             ExportFormat::Csv => {
-                let (encoding, payload) = payload_text(&message.payload);
-                let properties = properties_json(message).map(|value| value.to_string()).unwrap_or_default();
+                let (encoding, payload) = payload_text(message.payload);
+                let properties = properties_json(&message).map(|value| value.to_string()).unwrap_or_default();
                 writeln!(
                     writer,
                     "{},{},{},{},{},{},{},{},{}",
@@ -115,7 +115,7 @@ pub fn write_messages<'a>(
                         Direction::Incoming => "in",
                         Direction::Outgoing => "out",
                     },
-                    csv_field(&message.topic),
+                    csv_field(message.topic),
                     message.qos.level(),
                     message.retain,
                     message.payload.len(),
@@ -132,11 +132,11 @@ pub fn write_messages<'a>(
 }
 
 /// Writes messages to a file (format from its extension), atomically.
-pub fn export_to_file(path: &Path, messages: &[StoredMessage]) -> Result<u64, String> {
+pub fn export_to_file(path: &Path, messages: &[OwnedMessage]) -> Result<u64, String> {
     let format = ExportFormat::for_path(path);
     let mut buffer = Vec::new();
-    let count =
-        write_messages(&mut buffer, messages.iter(), format).map_err(|error| format!("cannot export: {error}"))?;
+    let count = write_messages(&mut buffer, messages.iter().map(OwnedMessage::view), format)
+        .map_err(|error| format!("cannot export: {error}"))?;
     crate::core::profile::write_atomically(path, &buffer).map_err(|error| error.to_string())?;
     Ok(count)
 }
@@ -148,7 +148,7 @@ mod tests {
     use super::*;
     use crate::core::mqtt::{MessageProperties, Qos};
 
-    fn message(topic: &str, payload: &[u8]) -> StoredMessage {
+    fn message<'a>(topic: &'a str, payload: &'a [u8]) -> StoredMessage<'a> {
         StoredMessage {
             time: Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).single().expect("time"),
             qos: Qos::AtLeastOnce,
@@ -160,15 +160,16 @@ mod tests {
     #[test]
     fn json_lines_round_trip_text_and_binary_payloads() {
         let mut with_properties = message("a/b", b"{\"t\": 1}");
-        with_properties.properties = Some(Box::new(MessageProperties {
+        let properties = MessageProperties {
             content_type: Some("application/json".into()),
             user_properties: vec![("k".into(), "v".into())],
             ..MessageProperties::default()
-        }));
+        };
+        with_properties.properties = Some(&properties);
         let binary = message("bin", &[0, 255, 1]);
         let mut out = Vec::new();
         let count =
-            write_messages(&mut out, [&with_properties, &binary].into_iter(), ExportFormat::JsonLines).expect("write");
+            write_messages(&mut out, [with_properties, binary].into_iter(), ExportFormat::JsonLines).expect("write");
         assert_eq!(count, 2);
         let text = String::from_utf8(out).expect("utf-8");
         let lines: Vec<Value> = text.lines().map(|line| serde_json::from_str(line).expect("json")).collect();
@@ -193,7 +194,7 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         let mut out = Vec::new();
-        write_messages(&mut out, [&message("t,1", b"x,\"y\"")].into_iter(), ExportFormat::Csv).expect("write");
+        write_messages(&mut out, [message("t,1", b"x,\"y\"")].into_iter(), ExportFormat::Csv).expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some(CSV_HEADER));

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub type ConnectionId = u64;
 
 /// Identifies one subscription row; stable across reconnects.
-pub type SubscriptionId = u64;
+pub type SubscriptionId = u32;
 
 /// MQTT quality of service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
@@ -106,6 +106,15 @@ impl MessageProperties {
     /// True when no property is set (3.1.1 messages are always empty).
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
+    }
+
+    /// Bytes its strings and lists occupy on the heap (for the log's byte cap).
+    pub fn heap_bytes(&self) -> usize {
+        self.content_type.as_ref().map_or(0, String::len)
+            + self.response_topic.as_ref().map_or(0, String::len)
+            + self.correlation_data.as_ref().map_or(0, Vec::len)
+            + self.user_properties.iter().map(|(key, value)| key.len() + value.len() + 48).sum::<usize>()
+            + self.subscription_identifiers.len() * std::mem::size_of::<usize>()
     }
 }
 

@@ -78,6 +78,11 @@ pub struct TopicTree {
     topics: u64,
     max_nodes: usize,
     overflow_messages: u64,
+    /// Bumped whenever the rows a view would show can change shape (a new
+    /// node, a topic's first message); kept across `clear`.
+    shape: u64,
+    /// Bumped by `clear`: node ids from before mean nothing after.
+    clears: u64,
 }
 
 impl Default for TopicTree {
@@ -89,7 +94,15 @@ impl Default for TopicTree {
 impl TopicTree {
     /// A tree that holds at most `max_nodes` topic levels.
     pub fn with_limit(max_nodes: usize) -> Self {
-        Self { nodes: Vec::new(), roots: BTreeMap::new(), topics: 0, max_nodes, overflow_messages: 0 }
+        Self {
+            nodes: Vec::new(),
+            roots: BTreeMap::new(),
+            topics: 0,
+            max_nodes,
+            overflow_messages: 0,
+            shape: 0,
+            clears: 0,
+        }
     }
 
     /// Messages not counted because their topic needed new nodes past the limit.
@@ -116,6 +129,7 @@ impl TopicTree {
                 }
                 None => {
                     let id = self.nodes.len();
+                    self.shape += 1;
                     self.nodes.push(TopicNode { name: level.to_owned(), parent, depth, ..TopicNode::default() });
                     match parent {
                         None => {
@@ -146,6 +160,7 @@ impl TopicTree {
         }
         if first_message {
             self.topics += 1;
+            self.shape += 1;
         }
         for (index, id) in path.iter().enumerate() {
             let node = &mut self.nodes[*id];
@@ -216,7 +231,8 @@ impl TopicTree {
 
     /// Forgets everything (e.g. with the log's Clear).
     pub fn clear(&mut self) {
-        *self = Self::with_limit(self.max_nodes);
+        let (shape, clears) = (self.shape + 1, self.clears + 1);
+        *self = Self { shape, clears, ..Self::with_limit(self.max_nodes) };
     }
 
     fn sorted(&self, ids: impl Iterator<Item = NodeId>, sort: TreeSort, now_ms: u64) -> Vec<NodeId> {
@@ -275,9 +291,70 @@ impl TopicTree {
     }
 }
 
+/// How stale [`TreeRows`] may get while only traffic changes the tree:
+/// new topics, counts and rates show up within this time.
+pub const TREE_ROWS_REFRESH_MS: u64 = 250;
+
+/// The rows a topic tree view shows, recomputed only when they can have
+/// changed: at once after the user changes what is expanded, the sort or
+/// the search (or the tree is cleared), and at most every
+/// [`TREE_ROWS_REFRESH_MS`] while traffic adds topics or moves counts and
+/// rates. Walking 100,000 topics every frame would cost the frame.
+#[derive(Debug, Default)]
+pub struct TreeRows {
+    rows: Vec<NodeId>,
+    asked: Option<(u64, TreeSort, String, HashSet<NodeId>)>,
+    shape: u64,
+    computed_at_ms: u64,
+}
+
+impl TreeRows {
+    /// The rows for these settings (see [`TopicTree::visible_rows`]).
+    pub fn get(
+        &mut self,
+        tree: &TopicTree,
+        expanded: &HashSet<NodeId>,
+        sort: TreeSort,
+        search: &str,
+        now_ms: u64,
+    ) -> &[NodeId] {
+        let same_question = self.asked.as_ref().is_some_and(|(clears, asked_sort, asked_search, asked_expanded)| {
+            *clears == tree.clears && *asked_sort == sort && asked_search == search && asked_expanded == expanded
+        });
+        let moved = tree.shape != self.shape || sort != TreeSort::Name;
+        let due = now_ms.saturating_sub(self.computed_at_ms) >= TREE_ROWS_REFRESH_MS;
+        if !same_question || (moved && due) {
+            self.rows = tree.visible_rows(expanded, sort, search, now_ms);
+            self.asked = Some((tree.clears, sort, search.to_owned(), expanded.clone()));
+            self.shape = tree.shape;
+            self.computed_at_ms = now_ms;
+        }
+        &self.rows
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_rows_follow_user_changes_at_once_and_traffic_within_the_refresh() {
+        let mut tree = TopicTree::default();
+        tree.insert("a/b", 0, 1, false, 0);
+        let mut rows = TreeRows::default();
+        let mut expanded = HashSet::new();
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 0).len(), 1, "a, collapsed");
+        let a = tree.find("a").expect("a");
+        expanded.insert(a);
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 1).len(), 2, "expanding shows b at once");
+        tree.insert("a/c", 1, 1, false, 2);
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 3).len(), 2, "a new topic waits for the refresh");
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 1 + TREE_ROWS_REFRESH_MS).len(), 3);
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "c", 1 + TREE_ROWS_REFRESH_MS).len(), 2, "search: a, c");
+        tree.clear();
+        tree.insert("x", 2, 1, false, 4);
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "c", 5), &[] as &[NodeId], "a clear applies at once");
+    }
 
     #[test]
     fn a_full_tree_counts_the_messages_it_cannot_place() {

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -142,7 +141,7 @@ pub struct Notice {
 
 /// Identifies one connection tab; stable for the tab's life, across
 /// reconnects (each connect gets a new engine [`ConnectionId`]).
-pub type SessionId = u64;
+pub type SessionId = u32;
 
 /// One connection tab: its profile, state, subscriptions and composer.
 #[derive(Debug, Clone)]
@@ -557,7 +556,7 @@ impl Workspace {
             let Some(message) = self.store.at(index_in_store) else { break };
             if message.session == session_id && message.direction == Direction::Incoming && *message.topic == *key.topic
             {
-                self.session.charts.observe_into(index, message.time, &message.payload);
+                self.session.charts.observe_into(index, message.time, message.payload);
             }
         }
         Ok(())
@@ -750,8 +749,8 @@ impl Workspace {
                     session: session_id,
                     time: at,
                     direction: Direction::Outgoing,
-                    topic: Arc::from(message.topic.as_str()),
-                    payload: message.payload,
+                    topic: &message.topic,
+                    payload: &message.payload,
                     qos: message.qos,
                     retain: message.retain,
                     subscription: None,
@@ -778,7 +777,7 @@ impl Workspace {
 /// Re-colours a tab's logged messages after its subscriptions changed.
 fn retag_session(store: &mut MessageStore, session: &Session) {
     store.retag(|message| match message.direction {
-        Direction::Incoming if message.session == session.id => session.subscription_for(&message.topic),
+        Direction::Incoming if message.session == session.id => session.subscription_for(message.topic),
         _ => message.subscription,
     });
 }
@@ -801,36 +800,35 @@ fn ingest(
     batch: Vec<(DateTime<Utc>, crate::core::mqtt::IncomingMessage)>,
     now_ms: u64,
 ) {
-    let mut last_topic: Option<(Arc<str>, Option<SubscriptionId>)> = None;
+    // Consecutive messages often share a topic: reuse its subscription match.
+    let mut last_match: Option<(String, Option<SubscriptionId>)> = None;
     for (time, message) in batch {
-        // Consecutive messages often share a topic: reuse its allocation and match.
-        let (topic, subscription) = match &last_topic {
-            Some((topic, subscription)) if **topic == *message.topic => (topic.clone(), *subscription),
+        let subscription = match &last_match {
+            Some((topic, subscription)) if *topic == message.topic => *subscription,
             _ => {
-                let topic: Arc<str> = Arc::from(message.topic.as_str());
-                let subscription = session.subscription_for(&topic);
-                last_topic = Some((topic.clone(), subscription));
-                (topic, subscription)
+                let subscription = session.subscription_for(&message.topic);
+                last_match = Some((message.topic.clone(), subscription));
+                subscription
             }
         };
-        let (size, retain) = (message.payload.len(), message.retain);
+        let topic = message.topic.as_str();
         if !session.charts.is_empty() {
-            session.charts.observe(&topic, time, &message.payload);
+            session.charts.observe(topic, time, &message.payload);
         }
-        session.broker_status.observe(&topic, &message.payload, time);
+        session.broker_status.observe(topic, &message.payload, time);
         let seq = store.push(StoredMessage {
             seq: 0,
             session: session.id,
             time,
             direction: Direction::Incoming,
-            topic: topic.clone(),
-            payload: message.payload,
+            topic,
+            payload: &message.payload,
             qos: message.qos,
-            retain,
+            retain: message.retain,
             subscription,
-            properties: message.properties,
+            properties: message.properties.as_deref(),
         });
-        session.tree.insert(&topic, seq, size, retain, now_ms);
+        session.tree.insert(topic, seq, message.payload.len(), message.retain, now_ms);
     }
 }
 

@@ -24,8 +24,8 @@ use crate::ui::{
 
 /// Longest `logic` may spend applying engine events in one frame.
 pub const EVENT_BUDGET: Duration = Duration::from_millis(6);
-/// Most messages a filter rescan looks at per frame.
-pub const FILTER_SCAN_PER_FRAME: usize = 50_000;
+/// Longest a filter rescan may take per frame (it continues next frame).
+pub const FILTER_SCAN_BUDGET: Duration = Duration::from_millis(3);
 
 /// How the app starts.
 #[derive(Debug, Clone)]
@@ -237,6 +237,8 @@ pub struct UiState {
     pub tree_search: String,
     /// Topic tree sibling order.
     pub tree_sort: crate::core::topic_tree::TreeSort,
+    /// The topic tree's rows, recomputed only when they can have changed.
+    pub tree_rows: crate::core::topic_tree::TreeRows,
     /// Topic the log is filtered to (with its subtree).
     pub selected_topic: Option<String>,
     /// The search box is a regular expression.
@@ -433,7 +435,7 @@ impl MqttDeskApp {
         });
         let paused = self.ui.paused;
         self.ui.log_view.set_paused(&self.workspace.store, paused);
-        let progress = self.ui.log_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
+        let progress = self.ui.log_view.refresh_within(&self.workspace.store, FILTER_SCAN_BUDGET);
         self.ui.view_progress = (progress != ViewProgress::Complete).then_some(progress);
         if let Some(topic) = &self.ui.history_topic {
             self.ui.history_view.set_filter(LogFilter {
@@ -442,7 +444,7 @@ impl MqttDeskApp {
                 direction: Some(Direction::Incoming),
                 ..LogFilter::default()
             });
-            let progress = self.ui.history_view.refresh(&self.workspace.store, FILTER_SCAN_PER_FRAME);
+            let progress = self.ui.history_view.refresh_within(&self.workspace.store, FILTER_SCAN_BUDGET);
             if progress != ViewProgress::Complete {
                 self.ui.view_progress = Some(progress);
             }
@@ -594,7 +596,11 @@ impl MqttDeskApp {
             },
             UiAction::SavePayload(seq) => {
                 if let (Some(message), Some(ctx)) = (self.workspace.store.get(seq), &self.ctx) {
-                    self.files.save_payload_with_dialog(ctx, message.payload.clone(), &message.topic);
+                    self.files.save_payload_with_dialog(
+                        ctx,
+                        bytes::Bytes::copy_from_slice(message.payload),
+                        message.topic,
+                    );
                 }
             }
             UiAction::ToggleTopic(id) => {
@@ -730,7 +736,10 @@ impl MqttDeskApp {
     /// Exports the rows a view shows (as filtered) through a save dialog.
     fn export_rows(&self, view: &FilteredView) {
         let store = &self.workspace.store;
-        let messages: Vec<_> = (0..view.len(store)).filter_map(|row| view.row(store, row)).cloned().collect();
+        let messages: Vec<_> = (0..view.len(store))
+            .filter_map(|row| view.row(store, row))
+            .map(|message| message.to_owned_message())
+            .collect();
         if let Some(ctx) = &self.ctx {
             self.files.export_messages_with_dialog(ctx, messages);
         }

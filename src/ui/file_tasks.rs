@@ -86,7 +86,7 @@ impl FileTasks {
     }
 
     /// Asks where to export messages (JSON Lines or CSV by extension) and writes them.
-    pub fn export_messages_with_dialog(&self, ctx: &egui::Context, messages: Vec<crate::core::store::StoredMessage>) {
+    pub fn export_messages_with_dialog(&self, ctx: &egui::Context, messages: Vec<crate::core::store::OwnedMessage>) {
         self.spawn(ctx, "mqttdesk-export-messages", move |sender| {
             let Some(path) = rfd::FileDialog::new()
                 .set_title("Export messages")

@@ -64,7 +64,7 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
                 .on_hover_text(format!("The log keeps the newest {} messages overall", store.limits().max_messages));
         }
         if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history_view.row(store, row)) {
-            crate::ui::charts::chart_offer_ui(ui, topic, &newest.payload, actions);
+            crate::ui::charts::chart_offer_ui(ui, topic, newest.payload, actions);
         }
         if ui.button("Export history…").on_hover_text("Save these messages as JSON Lines or CSV").clicked() {
             actions.push(UiAction::ExportHistory);
@@ -103,12 +103,12 @@ fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
     rows_area.show_rows(ui, row_height, shown, |ui, range| {
         for row in range {
             let Some(message) = state.history_view.row(store, row) else { continue };
-            history_row_ui(ui, state, message, actions);
+            history_row_ui(ui, state, &message, actions);
         }
     });
 }
 
-fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage, actions: &mut Vec<UiAction>) {
+fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage<'_>, actions: &mut Vec<UiAction>) {
     ui.horizontal(|ui| {
         let mut picked = state.diff_picks.contains(&message.seq);
         if ui.checkbox(&mut picked, "Compare").changed() {
@@ -123,7 +123,7 @@ fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessag
         if message.retain {
             ui.colored_label(theme::OK, "R").on_hover_text("retained");
         }
-        let shown = preview(&message.payload, 80);
+        let shown = preview(message.payload, 80);
         ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace()).truncate());
     });
 }
@@ -137,10 +137,10 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
     };
     if state.diff_cache.as_ref().is_none_or(|cache| (cache.old, cache.new) != (old_seq, new_seq)) {
         state.diff_cache =
-            Some(DiffCache { old: old_seq, new: new_seq, diff: diff_payloads(&old.payload, &new.payload) });
+            Some(DiffCache { old: old_seq, new: new_seq, diff: diff_payloads(old.payload, new.payload) });
     }
     let Some(cache) = &state.diff_cache else { return };
-    let time = |message: &StoredMessage| message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
+    let time = |message: StoredMessage<'_>| message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
     ui.horizontal(|ui| {
         ui.strong("Changes");
         ui.weak(format!("from {} to {}", time(old), time(new)));
@@ -213,8 +213,8 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
                 ui.monospace(format!(
                     "@{:#x}: -{}  +{}",
                     change.old.start,
-                    hex_excerpt(&old.payload, &change.old),
-                    hex_excerpt(&new.payload, &change.new)
+                    hex_excerpt(old.payload, &change.old),
+                    hex_excerpt(new.payload, &change.new)
                 ));
             }
             cut_note(ui, *truncated);

@@ -79,9 +79,9 @@ impl RowText {
 }
 
 impl InspectorCache {
-    fn build(message: &StoredMessage) -> Self {
+    fn build(message: &StoredMessage<'_>) -> Self {
         let payload = &message.payload;
-        let text = RowText::new(payload.clone());
+        let text = RowText::new(bytes::Bytes::copy_from_slice(payload));
         let (json, json_note) = if payload.len() > JSON_VIEW_LIMIT {
             (
                 None,
@@ -133,7 +133,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
         return;
     };
     if state.inspector_cache.as_ref().is_none_or(|cache| cache.seq != message.seq) {
-        state.inspector_cache = Some(InspectorCache::build(message));
+        state.inspector_cache = Some(InspectorCache::build(&message));
     }
     let Some(cache) = state.inspector_cache.as_ref() else {
         return;
@@ -146,13 +146,13 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             }
         });
     });
-    header_ui(ui, workspace, message);
+    header_ui(ui, workspace, &message);
     ui.horizontal_wrapped(|ui| {
         if ui.button("Copy topic").clicked() {
             ui.ctx().copy_text(message.topic.to_string());
         }
         if ui.button("Copy payload").on_hover_text("Copy the payload as text (lossy for binary)").clicked() {
-            ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+            ui.ctx().copy_text(String::from_utf8_lossy(message.payload).into_owned());
         }
         if ui.button("Save payload…").on_hover_text("Save every byte of the payload to a file").clicked() {
             actions.push(UiAction::SavePayload(message.seq));
@@ -168,7 +168,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             if ui.button("History").on_hover_text("Every message on this topic still in the log").clicked() {
                 actions.push(UiAction::ShowHistory(Some(message.topic.to_string())));
             }
-            crate::ui::charts::chart_offer_ui(ui, &message.topic, &message.payload, actions);
+            crate::ui::charts::chart_offer_ui(ui, message.topic, message.payload, actions);
         }
     });
     ui.separator();
@@ -362,7 +362,7 @@ fn json_row_job(
     job
 }
 
-fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage) {
+fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'_>) {
     egui::Grid::new("message-header").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
         ui.weak("Topic");
         ui.add(egui::Label::new(egui::RichText::new(&*message.topic).monospace()).wrap());

@@ -186,7 +186,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                     ui.label(human_size(message.payload.len()));
                 });
                 row.col(|ui| {
-                    let shown = preview(&message.payload, PREVIEW_CHARS);
+                    let shown = preview(message.payload, PREVIEW_CHARS);
                     let mut text =
                         egui::RichText::new(if shown.truncated { format!("{}…", shown.text) } else { shown.text })
                             .monospace();
@@ -200,18 +200,18 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                     let already = selected == Some(message.seq);
                     actions.push(UiAction::SelectMessage((!already).then_some(message.seq)));
                 }
-                response.context_menu(|ui| message_menu_ui(ui, message, actions));
+                response.context_menu(|ui| message_menu_ui(ui, &message, actions));
             });
         });
 }
 
 /// A log row's context menu.
-fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessage, actions: &mut Vec<UiAction>) {
+fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessage<'_>, actions: &mut Vec<UiAction>) {
     if ui.button("Copy topic").clicked() {
         ui.ctx().copy_text(message.topic.to_string());
     }
     if ui.button("Copy payload").clicked() {
-        ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+        ui.ctx().copy_text(String::from_utf8_lossy(message.payload).into_owned());
     }
     if ui.button("Save payload…").clicked() {
         actions.push(UiAction::SavePayload(message.seq));
@@ -227,7 +227,7 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
         if ui.button("Compare with previous").clicked() {
             actions.push(UiAction::CompareWithPrevious(message.seq));
         }
-        crate::ui::charts::chart_offer_ui(ui, &message.topic, &message.payload, actions);
+        crate::ui::charts::chart_offer_ui(ui, message.topic, message.payload, actions);
     }
 }
 

@@ -3,7 +3,7 @@
 //! with search and sorting; clicking a topic filters the log to it.
 
 use crate::core::payload::preview;
-use crate::core::topic_tree::TreeSort;
+use crate::core::topic_tree::{NodeId, TreeSort};
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
 use crate::ui::theme;
@@ -59,7 +59,22 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
         });
     }
     ui.separator();
-    let rows = tree.visible_rows(&state.tree_expanded, state.tree_sort, &state.tree_search, now_ms);
+    // Taken out for the frame: the rows borrow it while the panel changes `state`.
+    let mut cached_rows = std::mem::take(&mut state.tree_rows);
+    let rows = cached_rows.get(tree, &state.tree_expanded, state.tree_sort, &state.tree_search, now_ms);
+    rows_ui(ui, workspace, rows, state, actions);
+    state.tree_rows = cached_rows;
+}
+
+fn rows_ui(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    rows: &[NodeId],
+    state: &mut UiState,
+    actions: &mut Vec<UiAction>,
+) {
+    let tree = &workspace.session.tree;
+    let now_ms = workspace.now_ms();
     if rows.is_empty() {
         ui.weak(if tree.node_count() == 0 {
             "Topics appear here as messages arrive."
@@ -111,7 +126,7 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
                             actions.push(UiAction::ShowHistory(Some(path.clone())));
                         }
                         if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
-                            crate::ui::charts::chart_offer_ui(ui, &path, &message.payload, actions);
+                            crate::ui::charts::chart_offer_ui(ui, &path, message.payload, actions);
                         }
                         if ui.button("Retained in this subtree…").clicked() {
                             actions.push(UiAction::SelectTopic(Some(path.clone())));
@@ -127,7 +142,7 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
                         ui.weak(format!("{rate}/s"));
                     }
                     if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
-                        let shown = preview(&message.payload, 24);
+                        let shown = preview(message.payload, 24);
                         ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace().weak()).truncate());
                     }
                 });

@@ -163,7 +163,7 @@ impl Driver {
     }
 
     /// Subscribes and waits for the SUBACK; returns the outcome.
-    pub fn subscribe(&mut self, connection: ConnectionId, id: u64, filter: &str, qos: Qos) -> SubscribeOutcome {
+    pub fn subscribe(&mut self, connection: ConnectionId, id: u32, filter: &str, qos: Qos) -> SubscribeOutcome {
         self.send(Command::Subscribe {
             connection,
             subscription: SubscriptionSpec { id, filter: filter.into(), qos, ..SubscriptionSpec::default() },
@@ -265,7 +265,7 @@ pub fn connected_count(events: &[Event], connection: ConnectionId) -> usize {
 }
 
 /// SUBACK outcomes for one subscription, in order.
-pub fn suback_outcomes(events: &[Event], connection: ConnectionId, id: u64) -> Vec<SubscribeOutcome> {
+pub fn suback_outcomes(events: &[Event], connection: ConnectionId, id: u32) -> Vec<SubscribeOutcome> {
     events
         .iter()
         .filter_map(|event| match &event.kind {
