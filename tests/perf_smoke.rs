@@ -33,7 +33,7 @@ fn frame_benchmark_runs_every_scenario_on_the_real_ui() {
     let settings =
         frames::FrameSettings { stored: 20_000, topics: 2_000, frames: 20, live_rate: 4_000, live_seconds: 0.5 };
     let rows = frames::run(settings).expect("frames ran");
-    assert_eq!(rows.len(), 5, "{:?}", rows.iter().map(|row| &row.scenario).collect::<Vec<_>>());
+    assert_eq!(rows.len(), 6, "{:?}", rows.iter().map(|row| &row.scenario).collect::<Vec<_>>());
     assert!(rows.iter().all(|row| !row.times.is_empty()));
     let live = rows.last().expect("live scenario");
     assert!(live.scenario.contains("(2000 of 2000 in)"), "every live message reached the log: {}", live.scenario);

@@ -45,17 +45,23 @@ pub struct FrameSettings {
 pub struct FrameRow {
     /// What was happening.
     pub scenario: String,
-    /// `logic + ui` of each frame.
+    /// `logic + ui` of each frame, wall clock.
     pub times: Vec<Duration>,
+    /// The same frames' CPU time on the UI thread: the wall time minus
+    /// waiting for a core (on 2 cores, the broker and the load generator
+    /// of the live scenario compete with the UI thread).
+    pub cpu: Vec<Duration>,
 }
 
 impl FrameRow {
-    /// The `q`-quantile (0.5 = median) of the frame times.
+    /// The `q`-quantile (0.5 = median) of the wall-clock frame times.
     pub fn quantile(&self, q: f64) -> Duration {
-        let mut sorted = self.times.clone();
-        sorted.sort();
-        let index = ((sorted.len().saturating_sub(1)) as f64 * q).round() as usize;
-        sorted.get(index).copied().unwrap_or_default()
+        quantile(&self.times, q)
+    }
+
+    /// The `q`-quantile of the frames' CPU times.
+    pub fn cpu_quantile(&self, q: f64) -> Duration {
+        quantile(&self.cpu, q)
     }
 
     /// The slowest frame.
@@ -69,6 +75,39 @@ impl FrameRow {
     }
 }
 
+fn quantile(times: &[Duration], q: f64) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    let index = ((sorted.len().saturating_sub(1)) as f64 * q).round() as usize;
+    sorted.get(index).copied().unwrap_or_default()
+}
+
+/// Nanoseconds this thread has run on a core (Linux schedstat; 0 elsewhere).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|stat| stat.split_whitespace().next().and_then(|ns| ns.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Frame times collected for one scenario.
+#[derive(Default)]
+struct Frames {
+    times: Vec<Duration>,
+    cpu: Vec<Duration>,
+}
+
+impl Frames {
+    fn push(&mut self, (wall, cpu): (Duration, Duration)) {
+        self.times.push(wall);
+        self.cpu.push(cpu);
+    }
+
+    fn row(self, scenario: impl Into<String>) -> FrameRow {
+        FrameRow { scenario: scenario.into(), times: self.times, cpu: self.cpu }
+    }
+}
+
 /// The app on a bare egui context, one frame at a time.
 struct Driver {
     app: MqttDeskApp,
@@ -77,8 +116,8 @@ struct Driver {
 }
 
 impl Driver {
-    /// Runs one frame with `events`; returns its `logic + ui` time.
-    fn frame(&mut self, events: Vec<Event>) -> Duration {
+    /// Runs one frame with `events`; returns its `logic + ui` wall and CPU time.
+    fn frame(&mut self, events: Vec<Event>) -> (Duration, Duration) {
         self.time += 1.0 / 60.0;
         let input = RawInput {
             screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SCREEN)),
@@ -88,15 +127,17 @@ impl Driver {
             ..RawInput::default()
         };
         let app = &mut self.app;
+        let cpu_before = thread_cpu_ns();
         let started = Instant::now();
         let mut output = self.ctx.run_ui(input, |ui| {
             app.update_model(ui.ctx());
             app.show(ui);
         });
         let elapsed = started.elapsed();
+        let cpu = Duration::from_nanos(thread_cpu_ns().saturating_sub(cpu_before));
         // No GPU here: the font atlas uploads go nowhere.
         output.textures_delta.clear();
-        elapsed
+        (elapsed, cpu)
     }
 
     fn frames_until(&mut self, what: &str, done: impl Fn(&MqttDeskApp) -> bool) -> Result<(), String> {
@@ -143,16 +184,18 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     let mut rows = Vec::new();
     let stored = format!("{} messages, {} topics", driver.app.workspace.store.len(), settings.topics);
 
-    let times = (0..settings.frames).map(|_| driver.frame(Vec::new())).collect();
-    rows.push(FrameRow { scenario: format!("idle, following newest ({stored})"), times });
+    let mut frames = Frames::default();
+    (0..settings.frames).for_each(|_| frames.push(driver.frame(Vec::new())));
+    rows.push(frames.row(format!("idle, following newest ({stored})")));
 
     driver.app.ui.follow = false;
-    let times = (0..settings.frames)
-        .map(|index| driver.frame(wheel(OVER_LOG, if index % 200 < 100 { 120.0 } else { -120.0 })))
-        .collect();
-    rows.push(FrameRow { scenario: "scrolling the log (wheel, 120 px per frame)".into(), times });
+    let mut frames = Frames::default();
+    for index in 0..settings.frames {
+        frames.push(driver.frame(wheel(OVER_LOG, if index % 200 < 100 { 120.0 } else { -120.0 })));
+    }
+    rows.push(frames.row("scrolling the log (wheel, 120 px per frame)"));
 
-    let mut times = Vec::new();
+    let mut frames = Frames::default();
     for (search, regex) in [
         ("d", false),
         ("de", false),
@@ -166,16 +209,16 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     ] {
         driver.app.ui.search = search.to_owned();
         driver.app.ui.search_regex = regex;
-        times.push(driver.frame(Vec::new()));
+        frames.push(driver.frame(Vec::new()));
         let deadline = Instant::now() + Duration::from_secs(60);
         while driver.app.ui.view_progress.is_some() && Instant::now() < deadline {
-            times.push(driver.frame(wheel(OVER_LOG, 40.0)));
+            frames.push(driver.frame(wheel(OVER_LOG, 40.0)));
         }
         for _ in 0..10 {
-            times.push(driver.frame(wheel(OVER_LOG, 40.0)));
+            frames.push(driver.frame(wheel(OVER_LOG, 40.0)));
         }
     }
-    rows.push(FrameRow { scenario: "typing a search, regex too (rescans included)".into(), times });
+    rows.push(frames.row("typing a search, regex too (rescans included)"));
 
     driver.app.ui.show_topic_tree = true;
     let tree = &driver.app.workspace.session.tree;
@@ -184,10 +227,19 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
             driver.app.ui.tree_expanded.insert(node);
         }
     }
-    let times = (0..settings.frames)
-        .map(|index| driver.frame(wheel(OVER_TREE, if index % 200 < 100 { -120.0 } else { 120.0 })))
-        .collect();
-    rows.push(FrameRow { scenario: format!("topic tree: {} topics expanded, scrolling", settings.topics), times });
+    let mut frames = Frames::default();
+    for index in 0..settings.frames {
+        frames.push(driver.frame(wheel(OVER_TREE, if index % 200 < 100 { -120.0 } else { 120.0 })));
+    }
+    rows.push(frames.row(format!("topic tree: {} topics expanded, scrolling", settings.topics)));
+    let mut frames = Frames::default();
+    for search in ["d", "de", "dev", "device/4", "device/42", "device/421", ""] {
+        driver.app.ui.tree_search = search.to_owned();
+        for _ in 0..10 {
+            frames.push(driver.frame(wheel(OVER_TREE, 40.0)));
+        }
+    }
+    rows.push(frames.row("topic tree: typing a topic search"));
     driver.app.ui.show_topic_tree = false;
 
     driver.app.ui.follow = true;
@@ -199,14 +251,14 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     };
     let before = driver.app.workspace.store.counters().received;
     let generator = spawn_load(port, &load)?;
-    let mut times = Vec::new();
+    let mut frames = Frames::default();
     let frame_period = Duration::from_micros(16_667);
     let mut quiet_since = Instant::now();
     let mut last = before;
     // Frames at 60 Hz while the load runs and until the log has caught up.
     while !generator.is_finished() || quiet_since.elapsed() < Duration::from_millis(500) {
         let started = Instant::now();
-        times.push(driver.frame(Vec::new()));
+        frames.push(driver.frame(Vec::new()));
         let received = driver.app.workspace.store.counters().received;
         if received != last {
             last = received;
@@ -218,13 +270,10 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     }
     let published = generator.join().map_err(|_| "load generator panicked".to_owned())??;
     let received = driver.app.workspace.store.counters().received - before;
-    rows.push(FrameRow {
-        scenario: format!(
-            "{} msg/s arriving for {:.0} s, following newest ({received} of {} in)",
-            settings.live_rate, settings.live_seconds, published.count
-        ),
-        times,
-    });
+    rows.push(frames.row(format!(
+        "{} msg/s arriving for {:.0} s, following newest ({received} of {} in)",
+        settings.live_rate, settings.live_seconds, published.count
+    )));
     Ok(rows)
 }
 
