@@ -661,9 +661,72 @@ pub struct FilteredView {
     compiled: Option<CompiledFilter>,
     error: Option<String>,
     paused_at: Option<u64>,
-    matching: VecDeque<u64>,
+    matching: SeqList,
     scanned_up_to: u64,
     cleared_generation: u64,
+}
+
+/// Ascending sequence numbers at 4 bytes each (offsets from a base), so a
+/// view matching most of a million-message log costs 4 MB, not 8.
+#[derive(Debug, Default)]
+struct SeqList {
+    base: u64,
+    offsets: VecDeque<u32>,
+}
+
+impl SeqList {
+    fn clear(&mut self) {
+        self.offsets.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len()
+    }
+
+    fn get(&self, index: usize) -> Option<u64> {
+        self.offsets.get(index).map(|offset| self.base + u64::from(*offset))
+    }
+
+    fn front(&self) -> Option<u64> {
+        self.get(0)
+    }
+
+    fn pop_front(&mut self) {
+        self.offsets.pop_front();
+    }
+
+    fn push_back(&mut self, seq: u64) {
+        if self.offsets.is_empty() {
+            self.base = seq;
+        }
+        if seq - self.base > u64::from(u32::MAX) {
+            // Rebase on the oldest entry (held messages span far less than 2³² sequence numbers).
+            let shift = self.offsets.front().copied().unwrap_or(0);
+            self.offsets.iter_mut().for_each(|offset| *offset -= shift);
+            self.base += u64::from(shift);
+            if seq - self.base > u64::from(u32::MAX) {
+                self.offsets.clear();
+                self.base = seq;
+            }
+        }
+        self.offsets.push_back(u32::try_from(seq - self.base).unwrap_or(u32::MAX));
+    }
+
+    /// How many entries are below `boundary`.
+    fn count_before(&self, boundary: u64) -> usize {
+        match boundary.checked_sub(self.base) {
+            None => 0,
+            Some(offset) => match u32::try_from(offset) {
+                Ok(offset) => self.offsets.partition_point(|entry| *entry < offset),
+                Err(_) => self.offsets.len(),
+            },
+        }
+    }
+
+    fn position(&self, seq: u64) -> Option<usize> {
+        let offset = u32::try_from(seq.checked_sub(self.base)?).ok()?;
+        self.offsets.binary_search(&offset).ok()
+    }
 }
 
 /// Where a [`FilteredView`] stands after a refresh.
@@ -729,7 +792,7 @@ impl FilteredView {
             self.cleared_generation = cleared;
             self.matching.clear();
         }
-        while self.matching.front().is_some_and(|seq| *seq < first) {
+        while self.matching.front().is_some_and(|seq| seq < first) {
             self.matching.pop_front();
         }
         if self.filter.is_empty() {
@@ -782,7 +845,7 @@ impl FilteredView {
         if self.filter.is_empty() {
             usize::try_from(boundary.saturating_sub(store.first_seq())).unwrap_or(usize::MAX).min(store.len())
         } else {
-            self.matching.partition_point(|seq| *seq < boundary)
+            self.matching.count_before(boundary)
         }
     }
 
@@ -798,7 +861,7 @@ impl FilteredView {
 
     /// The message shown in row `row` (0 = oldest).
     pub fn row<'a>(&self, store: &'a MessageStore, row: usize) -> Option<StoredMessage<'a>> {
-        if self.filter.is_empty() { store.at(row) } else { self.matching.get(row).and_then(|seq| store.get(*seq)) }
+        if self.filter.is_empty() { store.at(row) } else { self.matching.get(row).and_then(|seq| store.get(seq)) }
     }
 
     /// The row showing the message with this sequence number, if any.
@@ -807,7 +870,7 @@ impl FilteredView {
             let first = store.first_seq();
             (seq >= first && seq < store.next_seq()).then(|| (seq - first) as usize)
         } else {
-            self.matching.binary_search(&seq).ok()
+            self.matching.position(seq)
         }
     }
 }
@@ -1108,6 +1171,25 @@ mod tests {
         );
         assert_eq!(view.refresh_within(&store, std::time::Duration::from_secs(60)), ViewProgress::Complete);
         assert_eq!(view.len(&store), 1000);
+    }
+
+    #[test]
+    fn sequence_lists_rebase_far_apart_numbers() {
+        let mut list = SeqList::default();
+        for seq in [5, 9, 10] {
+            list.push_back(seq);
+        }
+        assert_eq!(
+            (list.get(1), list.count_before(10), list.position(9), list.position(8)),
+            (Some(9), 2, Some(1), None)
+        );
+        list.pop_front();
+        let far = 5 + u64::from(u32::MAX) + 2; // too far from base 5, close enough to 9
+        list.push_back(far);
+        assert_eq!((list.front(), list.get(2), list.len()), (Some(9), Some(far), 3), "rebased on 9");
+        assert_eq!((list.count_before(far), list.count_before(far + 1), list.count_before(3)), (2, 3, 0));
+        list.push_back(far + u64::from(u32::MAX) + 1);
+        assert_eq!(list.len(), 1, "entries 2³² apart cannot share a base: the old ones go");
     }
 
     #[test]
