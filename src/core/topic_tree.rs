@@ -83,6 +83,8 @@ pub struct TopicTree {
     shape: u64,
     /// Bumped by `clear`: node ids from before mean nothing after.
     clears: u64,
+    /// The node path of the topic being inserted, reused (no allocation per message).
+    path: Vec<NodeId>,
 }
 
 impl Default for TopicTree {
@@ -102,6 +104,7 @@ impl TopicTree {
             overflow_messages: 0,
             shape: 0,
             clears: 0,
+            path: Vec::new(),
         }
     }
 
@@ -114,8 +117,20 @@ impl TopicTree {
     /// An empty retained message clears the retained marker, as it clears
     /// the broker's retained message.
     pub fn insert(&mut self, topic: &str, seq: u64, payload_len: usize, retain: bool, now_ms: u64) {
+        let mut path = std::mem::take(&mut self.path);
+        path.clear();
+        if self.place(topic, &mut path) {
+            self.count(&path, seq, payload_len, retain, now_ms);
+        } else {
+            self.overflow_messages += 1;
+        }
+        self.path = path;
+    }
+
+    /// Finds or makes the nodes of `topic` into `path`; false when the
+    /// tree is full and a new node would be needed.
+    fn place(&mut self, topic: &str, path: &mut Vec<NodeId>) -> bool {
         let mut parent: Option<NodeId> = None;
-        let mut path = Vec::new();
         for (depth, level) in topic.split('/').enumerate() {
             let existing = match parent {
                 None => self.roots.get(level).copied(),
@@ -123,10 +138,7 @@ impl TopicTree {
             };
             let id = match existing {
                 Some(id) => id,
-                None if self.nodes.len() >= self.max_nodes => {
-                    self.overflow_messages += 1;
-                    return;
-                }
+                None if self.nodes.len() >= self.max_nodes => return false,
                 None => {
                     let id = self.nodes.len();
                     self.shape += 1;
@@ -145,6 +157,10 @@ impl TopicTree {
             path.push(id);
             parent = Some(id);
         }
+        true
+    }
+
+    fn count(&mut self, path: &[NodeId], seq: u64, payload_len: usize, retain: bool, now_ms: u64) {
         let Some(&leaf) = path.last() else {
             return;
         };

@@ -800,14 +800,18 @@ fn ingest(
     batch: Vec<(DateTime<Utc>, crate::core::mqtt::IncomingMessage)>,
     now_ms: u64,
 ) {
-    // Consecutive messages often share a topic: reuse its subscription match.
-    let mut last_match: Option<(String, Option<SubscriptionId>)> = None;
+    // Consecutive messages often share a topic: reuse its subscription match
+    // (the topic is remembered in one reused buffer, not one copy per message).
+    let mut last_topic = String::new();
+    let mut last_match: Option<Option<SubscriptionId>> = None;
     for (time, message) in batch {
-        let subscription = match &last_match {
-            Some((topic, subscription)) if *topic == message.topic => *subscription,
+        let subscription = match last_match {
+            Some(subscription) if last_topic == message.topic => subscription,
             _ => {
                 let subscription = session.subscription_for(&message.topic);
-                last_match = Some((message.topic.clone(), subscription));
+                last_topic.clear();
+                last_topic.push_str(&message.topic);
+                last_match = Some(subscription);
                 subscription
             }
         };
