@@ -82,14 +82,6 @@ fn quantile(times: &[Duration], q: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
-/// Nanoseconds this thread has run on a core (Linux schedstat; 0 elsewhere).
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|stat| stat.split_whitespace().next().and_then(|ns| ns.parse().ok()))
-        .unwrap_or(0)
-}
-
 /// Frame times collected for one scenario.
 #[derive(Default)]
 struct Frames {
@@ -127,14 +119,14 @@ impl Driver {
             ..RawInput::default()
         };
         let app = &mut self.app;
-        let cpu_before = thread_cpu_ns();
+        let cpu_started = cpu_time::ThreadTime::now();
         let started = Instant::now();
         let mut output = self.ctx.run_ui(input, |ui| {
             app.update_model(ui.ctx());
             app.show(ui);
         });
         let elapsed = started.elapsed();
-        let cpu = Duration::from_nanos(thread_cpu_ns().saturating_sub(cpu_before));
+        let cpu = cpu_started.elapsed();
         // No GPU here: the font atlas uploads go nowhere.
         output.textures_delta.clear();
         (elapsed, cpu)

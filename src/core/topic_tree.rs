@@ -266,25 +266,30 @@ impl TopicTree {
     /// their ancestors are shown, all expanded.
     pub fn visible_rows(&self, expanded: &HashSet<NodeId>, sort: TreeSort, search: &str, now_ms: u64) -> Vec<NodeId> {
         let needle = search.trim().to_lowercase();
-        let keep: Option<HashSet<NodeId>> = (!needle.is_empty()).then(|| {
-            // One walk down the tree, building each path from its parent's.
-            let mut keep = HashSet::new();
-            let mut pending: Vec<(NodeId, String)> =
-                self.roots.iter().map(|(name, id)| (*id, name.to_lowercase())).collect();
-            while let Some((id, path)) = pending.pop() {
+        let keep: Option<Vec<bool>> = (!needle.is_empty()).then(|| {
+            // One walk down the tree with one path buffer: each node's
+            // lower-cased topic is its parent's plus one level.
+            let mut keep = vec![false; self.nodes.len()];
+            let mut path = String::new();
+            let mut pending: Vec<(NodeId, usize)> = self.roots.values().map(|id| (*id, 0)).collect();
+            while let Some((id, parent_len)) = pending.pop() {
                 let node = &self.nodes[id];
-                if node.messages > 0 && path.contains(&needle) {
+                path.truncate(parent_len);
+                if node.depth > 0 {
+                    path.push('/');
+                }
+                path.extend(node.name.chars().flat_map(char::to_lowercase));
+                if node.messages > 0 && path.contains(needle.as_str()) {
                     let mut current = Some(id);
                     while let Some(node_id) = current {
-                        if !keep.insert(node_id) {
+                        if std::mem::replace(&mut keep[node_id], true) {
                             break;
                         }
                         current = self.nodes[node_id].parent;
                     }
                 }
-                pending.extend(
-                    node.children.iter().map(|(name, child)| (*child, format!("{path}/{}", name.to_lowercase()))),
-                );
+                let len = path.len();
+                pending.extend(node.children.values().map(|child| (*child, len)));
             }
             keep
         });
@@ -292,7 +297,7 @@ impl TopicTree {
         let mut stack: Vec<NodeId> = self.sorted(self.roots.values().copied(), sort, now_ms);
         stack.reverse();
         while let Some(id) = stack.pop() {
-            if keep.as_ref().is_some_and(|keep| !keep.contains(&id)) {
+            if keep.as_ref().is_some_and(|keep| !keep[id]) {
                 continue;
             }
             rows.push(id);
@@ -475,5 +480,8 @@ mod tests {
             found.iter().map(|id| tree.path(*id)).collect::<Vec<_>>(),
             vec!["plant", "plant/line1", "plant/line1/pressure"]
         );
+        let across_levels = tree.visible_rows(&HashSet::new(), TreeSort::Name, "Line1/Pre", 500);
+        assert_eq!(across_levels, found, "a search may span levels");
+        assert!(tree.visible_rows(&HashSet::new(), TreeSort::Name, "line1pre", 500).is_empty());
     }
 }
