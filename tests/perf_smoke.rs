@@ -10,7 +10,7 @@ mod perf;
 
 use std::time::Duration;
 
-use perf::{frames, ingest, memory, report, startup, throughput};
+use perf::{brokers, frames, ingest, memory, report, startup, throughput};
 use rumqttc::QoS;
 
 #[test]
@@ -33,10 +33,18 @@ fn frame_benchmark_runs_every_scenario_on_the_real_ui() {
     let settings =
         frames::FrameSettings { stored: 20_000, topics: 2_000, frames: 20, live_rate: 4_000, live_seconds: 0.5 };
     let rows = frames::run(settings).expect("frames ran");
-    assert_eq!(rows.len(), 6, "{:?}", rows.iter().map(|row| &row.scenario).collect::<Vec<_>>());
+    let scenarios: Vec<&str> = rows.iter().map(|row| row.scenario.as_str()).collect();
+    let live_brokers = if brokers::installed("mosquitto") { 2 } else { 1 };
+    assert_eq!(rows.len(), 5 + live_brokers, "{scenarios:?}");
     assert!(rows.iter().all(|row| !row.times.is_empty()));
-    let live = rows.last().expect("live scenario");
-    assert!(live.scenario.contains("(2000 of 2000 in)"), "every live message reached the log: {}", live.scenario);
+    let live = &rows[5..];
+    assert!(live[0].scenario.contains("via the embedded broker"), "{scenarios:?}");
+    if live_brokers == 2 {
+        assert!(live[1].scenario.contains("via mosquitto"), "{scenarios:?}");
+    }
+    for row in live {
+        assert!(row.scenario.contains("(2000 of 2000 in)"), "every live message reached the log: {}", row.scenario);
+    }
     assert!(report::frames(&rows).contains("p99"));
 }
 

@@ -12,11 +12,13 @@ use egui::{Event, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase, Vec2};
 use mqttdesk::core::broker::BrokerConfig;
 use mqttdesk::core::engine::{ConnectionEvent, ConnectionState, Event as EngineEvent, EventKind};
 use mqttdesk::core::mqtt::{IncomingMessage, Qos};
+use mqttdesk::core::store::StoreLimits;
 use mqttdesk::core::workspace::SubscriptionStatus;
 use mqttdesk::ui::{AppOptions, MqttDeskApp};
 use rumqttc::QoS;
 
-use super::loadgen::{Load, spawn_load};
+use super::brokers::{BrokerKind, RunningBroker, installed};
+use super::loadgen::{Load, connected_app, spawn_load};
 
 /// The window size the README shows.
 const SCREEN: Vec2 = Vec2::new(1280.0, 800.0);
@@ -234,8 +236,30 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     rows.push(frames.row("topic tree: typing a topic search"));
     driver.app.ui.show_topic_tree = false;
 
-    driver.app.ui.follow = true;
     let port = driver.app.workspace.session.profile.port;
+    rows.push(live(&mut driver, settings, port, "the embedded broker")?);
+    drop(driver);
+
+    // The same through mosquitto, a broker in its own process (as in the
+    // ingest benchmark): the frames then compete with a leaner broker.
+    if installed("mosquitto") {
+        let broker = RunningBroker::start(BrokerKind::Mosquitto)?;
+        let app = connected_app(broker.port, "#", Qos::AtMostOnce, StoreLimits::default())?;
+        let mut driver = Driver { app, ctx: egui::Context::default(), time: 0.0 };
+        fill(&mut driver.app, settings)?;
+        for _ in 0..10 {
+            driver.frame(Vec::new());
+        }
+        rows.push(live(&mut driver, settings, broker.port, "mosquitto")?);
+    }
+    Ok(rows)
+}
+
+/// `settings.live_rate` messages per second for `settings.live_seconds`
+/// from the load generator through the broker on `port`, frames at 60 Hz
+/// while the log follows the newest, until the log has caught up.
+fn live(driver: &mut Driver, settings: FrameSettings, port: u16, broker: &str) -> Result<FrameRow, String> {
+    driver.app.ui.follow = true;
     let load = Load {
         messages: (settings.live_rate as f64 * settings.live_seconds) as usize,
         rate: Some(settings.live_rate),
@@ -247,7 +271,6 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     let frame_period = Duration::from_micros(16_667);
     let mut quiet_since = Instant::now();
     let mut last = before;
-    // Frames at 60 Hz while the load runs and until the log has caught up.
     while !generator.is_finished() || quiet_since.elapsed() < Duration::from_millis(500) {
         let started = Instant::now();
         frames.push(driver.frame(Vec::new()));
@@ -262,11 +285,10 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     }
     let published = generator.join().map_err(|_| "load generator panicked".to_owned())??;
     let received = driver.app.workspace.store.counters().received - before;
-    rows.push(frames.row(format!(
-        "{} msg/s arriving for {:.0} s, following newest ({received} of {} in)",
+    Ok(frames.row(format!(
+        "{} msg/s arriving for {} s via {broker}, following newest ({received} of {} in)",
         settings.live_rate, settings.live_seconds, published.count
-    )));
-    Ok(rows)
+    )))
 }
 
 /// Puts `settings.stored` messages on `settings.topics` topics into the

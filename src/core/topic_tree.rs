@@ -4,6 +4,7 @@
 //! panel only walks it.
 
 use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
 
 use crate::core::store::RateMeter;
 
@@ -251,64 +252,118 @@ impl TopicTree {
         *self = Self { shape, clears, ..Self::with_limit(self.max_nodes) };
     }
 
-    fn sorted(&self, ids: impl Iterator<Item = NodeId>, sort: TreeSort, now_ms: u64) -> Vec<NodeId> {
-        let mut ids: Vec<NodeId> = ids.collect();
+    /// Pushes `ids` onto `stack` so that they pop in `sort` order
+    /// (`scratch` is reused between calls: no allocation per node).
+    fn push_sorted<'a>(
+        &self,
+        stack: &mut Vec<NodeId>,
+        scratch: &mut Vec<NodeId>,
+        ids: impl DoubleEndedIterator<Item = &'a NodeId>,
+        sort: TreeSort,
+        now_ms: u64,
+    ) {
+        scratch.clear();
+        scratch.extend(ids.copied());
         match sort {
             TreeSort::Name => {}
-            TreeSort::Count => ids.sort_by_key(|id| std::cmp::Reverse(self.nodes[*id].subtree_messages)),
-            TreeSort::Rate => ids.sort_by_key(|id| std::cmp::Reverse(self.nodes[*id].subtree_rate(now_ms))),
+            TreeSort::Count => scratch.sort_by_key(|id| std::cmp::Reverse(self.nodes[*id].subtree_messages)),
+            TreeSort::Rate => scratch.sort_by_key(|id| std::cmp::Reverse(self.nodes[*id].subtree_rate(now_ms))),
         }
-        ids
+        stack.extend(scratch.iter().rev());
     }
 
     /// The rows to draw: expanded nodes show their children. With a search
     /// text, only nodes whose full topic contains it (case-insensitive) and
-    /// their ancestors are shown, all expanded.
+    /// their ancestors are shown, all expanded. Walks the whole tree at
+    /// once; [`TreeRows`] spreads a search over frames instead.
     pub fn visible_rows(&self, expanded: &HashSet<NodeId>, sort: TreeSort, search: &str, now_ms: u64) -> Vec<NodeId> {
         let needle = search.trim().to_lowercase();
-        let keep: Option<Vec<bool>> = (!needle.is_empty()).then(|| {
-            // One walk down the tree with one path buffer: each node's
-            // lower-cased topic is its parent's plus one level.
-            let mut keep = vec![false; self.nodes.len()];
-            let mut path = String::new();
-            let mut pending: Vec<(NodeId, usize)> = self.roots.values().map(|id| (*id, 0)).collect();
-            while let Some((id, parent_len)) = pending.pop() {
-                let node = &self.nodes[id];
-                path.truncate(parent_len);
-                if node.depth > 0 {
-                    path.push('/');
-                }
-                path.extend(node.name.chars().flat_map(char::to_lowercase));
-                if node.messages > 0 && path.contains(needle.as_str()) {
-                    let mut current = Some(id);
-                    while let Some(node_id) = current {
-                        if std::mem::replace(&mut keep[node_id], true) {
-                            break;
-                        }
-                        current = self.nodes[node_id].parent;
-                    }
-                }
-                let len = path.len();
-                pending.extend(node.children.values().map(|child| (*child, len)));
-            }
-            keep
-        });
+        if needle.is_empty() {
+            return self.rows_of(None, expanded, sort, now_ms);
+        }
+        let mut walk = SearchWalk::new(self, needle);
+        while !walk.advance(self, None) {}
+        self.rows_of(Some(&walk.keep), expanded, sort, now_ms)
+    }
+
+    /// The rows for a finished search (`keep` marks the matches and their
+    /// ancestors; everything kept is open) or, without one, the expanded
+    /// nodes' rows.
+    fn rows_of(&self, keep: Option<&[bool]>, expanded: &HashSet<NodeId>, sort: TreeSort, now_ms: u64) -> Vec<NodeId> {
         let mut rows = Vec::new();
-        let mut stack: Vec<NodeId> = self.sorted(self.roots.values().copied(), sort, now_ms);
-        stack.reverse();
+        let (mut stack, mut scratch) = (Vec::new(), Vec::new());
+        self.push_sorted(&mut stack, &mut scratch, self.roots.values(), sort, now_ms);
         while let Some(id) = stack.pop() {
-            if keep.as_ref().is_some_and(|keep| !keep[id]) {
+            if keep.is_some_and(|keep| !keep.get(id).copied().unwrap_or(false)) {
                 continue;
             }
             rows.push(id);
             let open = keep.is_some() || expanded.contains(&id);
             if open {
-                let mut children = self.sorted(self.nodes[id].children.values().copied(), sort, now_ms);
-                children.reverse();
-                stack.extend(children);
+                self.push_sorted(&mut stack, &mut scratch, self.nodes[id].children.values(), sort, now_ms);
             }
         }
         rows
+    }
+}
+
+/// Nodes a [`SearchWalk`] visits between looks at the clock.
+const SEARCH_NODES_PER_CLOCK_CHECK: usize = 512;
+
+/// A topic search in progress: one walk down the tree with one path
+/// buffer (each node's lower-cased topic is its parent's plus one level),
+/// marking the matching topics and their ancestors. It can stop at a
+/// deadline and go on later, so typing into the search of a 200,000-level
+/// tree never stalls a frame; nodes added meanwhile wait for the next walk.
+#[derive(Debug)]
+struct SearchWalk {
+    needle: String,
+    keep: Vec<bool>,
+    pending: Vec<(NodeId, usize)>,
+    path: String,
+}
+
+impl SearchWalk {
+    fn new(tree: &TopicTree, needle: String) -> Self {
+        Self {
+            needle,
+            keep: vec![false; tree.nodes.len()],
+            pending: tree.roots.values().map(|id| (*id, 0)).collect(),
+            path: String::new(),
+        }
+    }
+
+    /// Walks on until done (true) or past `deadline` (false).
+    fn advance(&mut self, tree: &TopicTree, deadline: Option<Instant>) -> bool {
+        let mut visited = 0;
+        while let Some((id, parent_len)) = self.pending.pop() {
+            let Some(node) = tree.nodes.get(id).filter(|_| id < self.keep.len()) else {
+                continue;
+            };
+            self.path.truncate(parent_len);
+            if node.depth > 0 {
+                self.path.push('/');
+            }
+            self.path.extend(node.name.chars().flat_map(char::to_lowercase));
+            if node.messages > 0 && self.path.contains(self.needle.as_str()) {
+                let mut current = Some(id);
+                while let Some(node_id) = current {
+                    if std::mem::replace(&mut self.keep[node_id], true) {
+                        break;
+                    }
+                    current = tree.nodes[node_id].parent;
+                }
+            }
+            let len = self.path.len();
+            self.pending.extend(node.children.values().map(|child| (*child, len)));
+            visited += 1;
+            if visited % SEARCH_NODES_PER_CLOCK_CHECK == 0
+                && deadline.is_some_and(|deadline| Instant::now() >= deadline)
+            {
+                return self.pending.is_empty();
+            }
+        }
+        true
     }
 }
 
@@ -316,21 +371,40 @@ impl TopicTree {
 /// new topics, counts and rates show up within this time.
 pub const TREE_ROWS_REFRESH_MS: u64 = 250;
 
+/// What a view asked [`TreeRows`] for.
+#[derive(Debug, Clone, PartialEq)]
+struct RowsQuestion {
+    clears: u64,
+    sort: TreeSort,
+    search: String,
+    expanded: HashSet<NodeId>,
+}
+
+impl RowsQuestion {
+    fn is(&self, tree: &TopicTree, expanded: &HashSet<NodeId>, sort: TreeSort, search: &str) -> bool {
+        self.clears == tree.clears && self.sort == sort && self.search == search && self.expanded == *expanded
+    }
+}
+
 /// The rows a topic tree view shows, recomputed only when they can have
 /// changed: at once after the user changes what is expanded, the sort or
 /// the search (or the tree is cleared), and at most every
 /// [`TREE_ROWS_REFRESH_MS`] while traffic adds topics or moves counts and
-/// rates. Walking 100,000 topics every frame would cost the frame.
+/// rates. Walking 100,000 topics every frame would cost the frame, so a
+/// search walks within a time budget per frame and the previous rows stay
+/// up until it is done ([`TreeRows::searching`]).
 #[derive(Debug, Default)]
 pub struct TreeRows {
     rows: Vec<NodeId>,
-    asked: Option<(u64, TreeSort, String, HashSet<NodeId>)>,
+    asked: Option<RowsQuestion>,
+    walking: Option<(RowsQuestion, SearchWalk)>,
     shape: u64,
     computed_at_ms: u64,
 }
 
 impl TreeRows {
-    /// The rows for these settings (see [`TopicTree::visible_rows`]).
+    /// The rows for these settings (see [`TopicTree::visible_rows`]),
+    /// spending at most about `budget` on a search this call.
     pub fn get(
         &mut self,
         tree: &TopicTree,
@@ -338,19 +412,53 @@ impl TreeRows {
         sort: TreeSort,
         search: &str,
         now_ms: u64,
+        budget: Duration,
     ) -> &[NodeId] {
-        let same_question = self.asked.as_ref().is_some_and(|(clears, asked_sort, asked_search, asked_expanded)| {
-            *clears == tree.clears && *asked_sort == sort && asked_search == search && asked_expanded == expanded
-        });
+        let deadline = Instant::now() + budget;
+        let same_question = self.asked.as_ref().is_some_and(|asked| asked.is(tree, expanded, sort, search));
+        let walking_for_it =
+            self.walking.as_ref().is_some_and(|(question, _)| question.is(tree, expanded, sort, search));
         let moved = tree.shape != self.shape || sort != TreeSort::Name;
         let due = now_ms.saturating_sub(self.computed_at_ms) >= TREE_ROWS_REFRESH_MS;
-        if !same_question || (moved && due) {
-            self.rows = tree.visible_rows(expanded, sort, search, now_ms);
-            self.asked = Some((tree.clears, sort, search.to_owned(), expanded.clone()));
-            self.shape = tree.shape;
-            self.computed_at_ms = now_ms;
+        if !walking_for_it && (!same_question || (moved && due)) {
+            let question =
+                RowsQuestion { clears: tree.clears, sort, search: search.to_owned(), expanded: expanded.clone() };
+            let needle = search.trim().to_lowercase();
+            if needle.is_empty() {
+                self.walking = None;
+                self.finish(tree, question, None, now_ms);
+            } else {
+                self.walking = Some((question, SearchWalk::new(tree, needle)));
+            }
+        }
+        if let Some((_, walk)) = self.walking.as_mut()
+            && walk.advance(tree, Some(deadline))
+            && let Some((question, walk)) = self.walking.take()
+        {
+            self.finish(tree, question, Some(&walk.keep), now_ms);
+        }
+        if self.asked.as_ref().is_some_and(|asked| asked.clears != tree.clears) {
+            // Node ids from before a clear mean nothing now.
+            self.rows.clear();
         }
         &self.rows
+    }
+
+    /// The rows of the last finished answer.
+    pub fn rows(&self) -> &[NodeId] {
+        &self.rows
+    }
+
+    /// A search is still walking; the rows are the previous answer's.
+    pub fn searching(&self) -> bool {
+        self.walking.is_some()
+    }
+
+    fn finish(&mut self, tree: &TopicTree, question: RowsQuestion, keep: Option<&[bool]>, now_ms: u64) {
+        self.rows = tree.rows_of(keep, &question.expanded, question.sort, now_ms);
+        self.asked = Some(question);
+        self.shape = tree.shape;
+        self.computed_at_ms = now_ms;
     }
 }
 
@@ -358,23 +466,73 @@ impl TreeRows {
 mod tests {
     use super::*;
 
+    /// More than any test tree needs to finish a search in one call.
+    const ENOUGH: Duration = Duration::from_secs(5);
+
     #[test]
     fn cached_rows_follow_user_changes_at_once_and_traffic_within_the_refresh() {
         let mut tree = TopicTree::default();
         tree.insert("a/b", 0, 1, false, 0);
         let mut rows = TreeRows::default();
         let mut expanded = HashSet::new();
-        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 0).len(), 1, "a, collapsed");
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 0, ENOUGH).len(), 1, "a, collapsed");
         let a = tree.find("a").expect("a");
         expanded.insert(a);
-        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 1).len(), 2, "expanding shows b at once");
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 1, ENOUGH).len(), 2, "expanding shows b at once");
         tree.insert("a/c", 1, 1, false, 2);
-        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 3).len(), 2, "a new topic waits for the refresh");
-        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 1 + TREE_ROWS_REFRESH_MS).len(), 3);
-        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "c", 1 + TREE_ROWS_REFRESH_MS).len(), 2, "search: a, c");
+        assert_eq!(
+            rows.get(&tree, &expanded, TreeSort::Name, "", 3, ENOUGH).len(),
+            2,
+            "a new topic waits for the refresh"
+        );
+        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "", 1 + TREE_ROWS_REFRESH_MS, ENOUGH).len(), 3);
+        assert_eq!(
+            rows.get(&tree, &expanded, TreeSort::Name, "c", 1 + TREE_ROWS_REFRESH_MS, ENOUGH).len(),
+            2,
+            "search: a, c"
+        );
         tree.clear();
         tree.insert("x", 2, 1, false, 4);
-        assert_eq!(rows.get(&tree, &expanded, TreeSort::Name, "c", 5), &[] as &[NodeId], "a clear applies at once");
+        assert_eq!(
+            rows.get(&tree, &expanded, TreeSort::Name, "c", 5, ENOUGH),
+            &[] as &[NodeId],
+            "a clear applies at once"
+        );
+    }
+
+    #[test]
+    fn a_search_of_a_big_tree_goes_on_over_several_calls_showing_the_previous_rows() {
+        let mut tree = TopicTree::default();
+        for index in 0..5_000 {
+            tree.insert(&format!("fleet/device/{index}/telemetry"), index, 1, false, 0);
+        }
+        let expanded: HashSet<NodeId> = tree.find("fleet").into_iter().collect();
+        let mut rows = TreeRows::default();
+        let before = rows.get(&tree, &expanded, TreeSort::Name, "", 0, Duration::ZERO).to_vec();
+        assert_eq!(before.len(), 2, "fleet, fleet/device");
+        let mut calls = 0;
+        loop {
+            let now = rows.get(&tree, &expanded, TreeSort::Name, "Device/42", 1, Duration::ZERO).to_vec();
+            calls += 1;
+            if !rows.searching() {
+                assert_eq!(now, tree.visible_rows(&expanded, TreeSort::Name, "device/42", 1));
+                break;
+            }
+            assert_eq!(now, before, "the previous rows stay up while the walk goes on");
+            assert!(calls < 1_000, "the walk makes progress");
+        }
+        assert!(calls > 1, "a zero budget walks a slice per call, not the whole tree");
+        let found = tree.visible_rows(&expanded, TreeSort::Name, "device/42", 1);
+        // fleet, device, 42 + 420..429 + 4200..4299 (+ each one's telemetry)
+        assert_eq!(found.len(), 2 + 111 * 2);
+        rows.get(&tree, &expanded, TreeSort::Name, "device/43", 2, Duration::ZERO);
+        assert!(rows.searching());
+        assert_eq!(
+            rows.get(&tree, &expanded, TreeSort::Name, "", 3, Duration::ZERO).len(),
+            2,
+            "clearing the search answers at once, dropping the walk"
+        );
+        assert!(!rows.searching());
     }
 
     #[test]

@@ -12,6 +12,9 @@ use crate::ui::widgets::{icon_button, labelled_text};
 /// How long a node stays highlighted after a message.
 const FLASH_MS: u64 = 800;
 
+/// Longest a topic search may walk the tree per frame (it goes on next frame).
+const TREE_SEARCH_BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
+
 /// Draws the topic tree.
 pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     let tree = &workspace.session.tree;
@@ -61,8 +64,15 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
     ui.separator();
     // Taken out for the frame: the rows borrow it while the panel changes `state`.
     let mut cached_rows = std::mem::take(&mut state.tree_rows);
-    let rows = cached_rows.get(tree, &state.tree_expanded, state.tree_sort, &state.tree_search, now_ms);
-    rows_ui(ui, workspace, rows, state, actions);
+    cached_rows.get(tree, &state.tree_expanded, state.tree_sort, &state.tree_search, now_ms, TREE_SEARCH_BUDGET);
+    if cached_rows.searching() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak(format!("Searching {} levels…", tree.node_count()));
+        });
+        ui.ctx().request_repaint();
+    }
+    rows_ui(ui, workspace, cached_rows.rows(), state, actions);
     state.tree_rows = cached_rows;
 }
 
