@@ -290,20 +290,57 @@ impl TopicTree {
     /// ancestors; everything kept is open) or, without one, the expanded
     /// nodes' rows.
     fn rows_of(&self, keep: Option<&[bool]>, expanded: &HashSet<NodeId>, sort: TreeSort, now_ms: u64) -> Vec<NodeId> {
-        let mut rows = Vec::new();
-        let (mut stack, mut scratch) = (Vec::new(), Vec::new());
-        self.push_sorted(&mut stack, &mut scratch, self.roots.values(), sort, now_ms);
-        while let Some(id) = stack.pop() {
+        let mut listing = Listing::new(self, sort, now_ms);
+        while !listing.advance(self, keep, expanded, sort, now_ms, None) {}
+        listing.rows
+    }
+}
+
+/// The rows of a view being listed depth-first, pausable at a deadline
+/// (a search that matches 100,000 topics lists 200,000 rows).
+#[derive(Debug, Default)]
+struct Listing {
+    rows: Vec<NodeId>,
+    stack: Vec<NodeId>,
+    scratch: Vec<NodeId>,
+}
+
+impl Listing {
+    fn new(tree: &TopicTree, sort: TreeSort, now_ms: u64) -> Self {
+        let mut listing = Self::default();
+        tree.push_sorted(&mut listing.stack, &mut listing.scratch, tree.roots.values(), sort, now_ms);
+        listing
+    }
+
+    /// Lists on until done (true) or past `deadline` (false). With `keep`
+    /// (a finished search) only kept nodes are listed, all open.
+    fn advance(
+        &mut self,
+        tree: &TopicTree,
+        keep: Option<&[bool]>,
+        expanded: &HashSet<NodeId>,
+        sort: TreeSort,
+        now_ms: u64,
+        deadline: Option<Instant>,
+    ) -> bool {
+        let mut visited = 0;
+        while let Some(id) = self.stack.pop() {
+            let Some(node) = tree.nodes.get(id) else { continue };
             if keep.is_some_and(|keep| !keep.get(id).copied().unwrap_or(false)) {
                 continue;
             }
-            rows.push(id);
-            let open = keep.is_some() || expanded.contains(&id);
-            if open {
-                self.push_sorted(&mut stack, &mut scratch, self.nodes[id].children.values(), sort, now_ms);
+            self.rows.push(id);
+            if keep.is_some() || expanded.contains(&id) {
+                tree.push_sorted(&mut self.stack, &mut self.scratch, node.children.values(), sort, now_ms);
+            }
+            visited += 1;
+            if visited % SEARCH_NODES_PER_CLOCK_CHECK == 0
+                && deadline.is_some_and(|deadline| Instant::now() >= deadline)
+            {
+                return self.stack.is_empty();
             }
         }
-        rows
+        true
     }
 }
 
@@ -321,6 +358,8 @@ struct SearchWalk {
     keep: Vec<bool>,
     pending: Vec<(NodeId, usize)>,
     path: String,
+    /// Once every match is marked: the rows, listed within the budget too.
+    listing: Option<Listing>,
 }
 
 impl SearchWalk {
@@ -330,10 +369,33 @@ impl SearchWalk {
             keep: vec![false; tree.nodes.len()],
             pending: tree.roots.values().map(|id| (*id, 0)).collect(),
             path: String::new(),
+            listing: None,
         }
     }
 
-    /// Walks on until done (true) or past `deadline` (false).
+    /// Marks, then lists the rows, until done (true) or past `deadline`
+    /// (false); the rows are then in `listing`.
+    fn advance_and_list(
+        &mut self,
+        tree: &TopicTree,
+        expanded: &HashSet<NodeId>,
+        sort: TreeSort,
+        now_ms: u64,
+        deadline: Instant,
+    ) -> bool {
+        if self.listing.is_none() {
+            if !self.advance(tree, Some(deadline)) {
+                return false;
+            }
+            self.listing = Some(Listing::new(tree, sort, now_ms));
+        }
+        let keep = &self.keep;
+        self.listing
+            .as_mut()
+            .is_some_and(|listing| listing.advance(tree, Some(keep), expanded, sort, now_ms, Some(deadline)))
+    }
+
+    /// Marks on until done (true) or past `deadline` (false).
     fn advance(&mut self, tree: &TopicTree, deadline: Option<Instant>) -> bool {
         let mut visited = 0;
         while let Some((id, parent_len)) = self.pending.pop() {
@@ -344,7 +406,13 @@ impl SearchWalk {
             if node.depth > 0 {
                 self.path.push('/');
             }
-            self.path.extend(node.name.chars().flat_map(char::to_lowercase));
+            if node.name.is_ascii() {
+                let start = self.path.len();
+                self.path.push_str(&node.name);
+                self.path[start..].make_ascii_lowercase();
+            } else {
+                self.path.extend(node.name.chars().flat_map(char::to_lowercase));
+            }
             if node.messages > 0 && self.path.contains(self.needle.as_str()) {
                 let mut current = Some(id);
                 while let Some(node_id) = current {
@@ -418,6 +486,11 @@ impl TreeRows {
         let same_question = self.asked.as_ref().is_some_and(|asked| asked.is(tree, expanded, sort, search));
         let walking_for_it =
             self.walking.as_ref().is_some_and(|(question, _)| question.is(tree, expanded, sort, search));
+        if !walking_for_it {
+            // A walk for an earlier question (the search was edited again, or
+            // set back to what the rows already answer) is of no use now.
+            self.walking = None;
+        }
         let moved = tree.shape != self.shape || sort != TreeSort::Name;
         let due = now_ms.saturating_sub(self.computed_at_ms) >= TREE_ROWS_REFRESH_MS;
         if !walking_for_it && (!same_question || (moved && due)) {
@@ -426,16 +499,18 @@ impl TreeRows {
             let needle = search.trim().to_lowercase();
             if needle.is_empty() {
                 self.walking = None;
-                self.finish(tree, question, None, now_ms);
+                self.rows = tree.rows_of(None, &question.expanded, question.sort, now_ms);
+                self.answered(tree, question, now_ms);
             } else {
                 self.walking = Some((question, SearchWalk::new(tree, needle)));
             }
         }
-        if let Some((_, walk)) = self.walking.as_mut()
-            && walk.advance(tree, Some(deadline))
+        if let Some((question, walk)) = self.walking.as_mut()
+            && walk.advance_and_list(tree, &question.expanded, question.sort, now_ms, deadline)
             && let Some((question, walk)) = self.walking.take()
         {
-            self.finish(tree, question, Some(&walk.keep), now_ms);
+            self.rows = walk.listing.map(|listing| listing.rows).unwrap_or_default();
+            self.answered(tree, question, now_ms);
         }
         if self.asked.as_ref().is_some_and(|asked| asked.clears != tree.clears) {
             // Node ids from before a clear mean nothing now.
@@ -454,8 +529,7 @@ impl TreeRows {
         self.walking.is_some()
     }
 
-    fn finish(&mut self, tree: &TopicTree, question: RowsQuestion, keep: Option<&[bool]>, now_ms: u64) {
-        self.rows = tree.rows_of(keep, &question.expanded, question.sort, now_ms);
+    fn answered(&mut self, tree: &TopicTree, question: RowsQuestion, now_ms: u64) {
         self.asked = Some(question);
         self.shape = tree.shape;
         self.computed_at_ms = now_ms;
@@ -522,9 +596,27 @@ mod tests {
             assert!(calls < 1_000, "the walk makes progress");
         }
         assert!(calls > 1, "a zero budget walks a slice per call, not the whole tree");
+        // Everything matches: 10,002 rows, listed a slice per call too.
+        let mut listing_calls = 0;
+        while {
+            rows.get(&tree, &expanded, TreeSort::Count, "telemetry", 1, Duration::ZERO);
+            rows.searching()
+        } {
+            listing_calls += 1;
+            assert!(listing_calls < 1_000, "the listing makes progress");
+        }
+        // Both the marking and the listing go a slice at a time.
+        assert!(listing_calls >= 2 * (10_002 / SEARCH_NODES_PER_CLOCK_CHECK), "{listing_calls} calls");
+        assert_eq!(rows.rows(), tree.visible_rows(&expanded, TreeSort::Count, "telemetry", 1));
+        assert_eq!(rows.rows().len(), 10_002);
         let found = tree.visible_rows(&expanded, TreeSort::Name, "device/42", 1);
         // fleet, device, 42 + 420..429 + 4200..4299 (+ each one's telemetry)
         assert_eq!(found.len(), 2 + 111 * 2);
+        rows.get(&tree, &expanded, TreeSort::Name, "device/43", 2, Duration::ZERO);
+        assert!(rows.searching());
+        rows.get(&tree, &expanded, TreeSort::Count, "telemetry", 2, Duration::ZERO);
+        assert!(!rows.searching(), "back to the search the rows answer: the other walk is dropped");
+        assert_eq!(rows.rows().len(), 10_002);
         rows.get(&tree, &expanded, TreeSort::Name, "device/43", 2, Duration::ZERO);
         assert!(rows.searching());
         assert_eq!(
