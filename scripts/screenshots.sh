@@ -10,7 +10,9 @@
 #   diff.png             a topic's history with two messages compared
 #   broker-clients.png   the built-in broker panel's clients (users, ACL, WebSocket)
 #   broker-log.png       its log filtered to warnings (a wrong password, an ACL denial)
-# ONLY=broker runs just the broker panel part.
+#   topic-tree-searching.png / topic-tree-search.png
+#                        a search of a full 200,000-level tree: working, then found
+# ONLY=broker runs just the broker panel part; ONLY=tree-search just the search.
 # Needs: xvfb xdotool imagemagick mosquitto mosquitto-clients (and the GL/X11
 # runtime libraries listed in the README). Coordinates assume 1280x800.
 set -euo pipefail
@@ -82,6 +84,23 @@ broker_panel() {
     kill "$APP"; wait "$APP" 2>/dev/null || true
     unset BROKER_RON
 }
+# --- searching a full topic tree ------------------------------------------
+tree_search() {
+    start_app
+    python3 scripts/flood_topics.py "$PORT" 120000  # 200,000 levels: the tree's limit
+    sleep 3
+    click 145 94    # Topic tree
+    click 137 149   # Find topic
+    xdotool type --delay 80 "device/42"
+    import -window root screenshots/topic-tree-searching.png  # the walk is still going
+    echo "saved screenshots/topic-tree-searching.png"
+    sleep 2
+    import -window root screenshots/topic-tree-search.png
+    echo "saved screenshots/topic-tree-search.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+}
+if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi
+
 broker_panel
 if [ "${ONLY:-}" = broker ]; then exit 0; fi
 
@@ -189,3 +208,5 @@ click 296 444   # with the second
 xdotool mousemove 1200 788; sleep 0.5
 import -window root screenshots/diff.png
 echo "saved screenshots/diff.png"
+kill "$APP"; wait "$APP" 2>/dev/null || true
+tree_search
