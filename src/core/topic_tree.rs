@@ -334,9 +334,7 @@ impl Listing {
                 tree.push_sorted(&mut self.stack, &mut self.scratch, node.children.values(), sort, now_ms);
             }
             visited += 1;
-            if visited % SEARCH_NODES_PER_CLOCK_CHECK == 0
-                && deadline.is_some_and(|deadline| Instant::now() >= deadline)
-            {
+            if time_is_up(visited, deadline) {
                 return self.stack.is_empty();
             }
         }
@@ -344,8 +342,14 @@ impl Listing {
     }
 }
 
-/// Nodes a [`SearchWalk`] visits between looks at the clock.
+/// Nodes a [`SearchWalk`] or [`Listing`] visits between looks at the clock.
 const SEARCH_NODES_PER_CLOCK_CHECK: usize = 512;
+
+/// After `visited` nodes: is it a node count at which to look at the clock,
+/// and is `deadline` (if any) past?
+fn time_is_up(visited: usize, deadline: Option<Instant>) -> bool {
+    visited.is_multiple_of(SEARCH_NODES_PER_CLOCK_CHECK) && deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
 
 /// A topic search in progress: one walk down the tree with one path
 /// buffer (each node's lower-cased topic is its parent's plus one level),
@@ -425,9 +429,7 @@ impl SearchWalk {
             let len = self.path.len();
             self.pending.extend(node.children.values().map(|child| (*child, len)));
             visited += 1;
-            if visited % SEARCH_NODES_PER_CLOCK_CHECK == 0
-                && deadline.is_some_and(|deadline| Instant::now() >= deadline)
-            {
+            if time_is_up(visited, deadline) {
                 return self.pending.is_empty();
             }
         }
