@@ -164,6 +164,58 @@ fn run_broker(args: &BrokerArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// stderr (filtered by RUST_LOG or the mode's default), plus for the window
+/// the log file in the platform's data folder and the in-app log pane
+/// (mqttdesk's own debug events and everyone's warnings). The returned
+/// guard flushes the file when dropped.
+fn init_logging(stderr_filter: &str, window: bool) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
+    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(stderr_filter)),
+    );
+    if !window {
+        tracing_subscriber::registry().with(stderr).init();
+        return None;
+    }
+    let kept = || tracing_subscriber::EnvFilter::new("warn,mqttdesk=debug");
+    let capture =
+        mqttdesk::core::app_log::CaptureLayer::new(mqttdesk::core::app_log::global().clone()).with_filter(kept());
+    let mut file_problem = None;
+    let file = mqttdesk::core::app_log::log_dir().and_then(|dir| {
+        tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix("mqttdesk")
+            .filename_suffix("log")
+            .max_log_files(mqttdesk::core::app_log::LOG_FILES_KEPT)
+            .build(&dir)
+            .map_err(|error| file_problem = Some(format!("no log file in {}: {error}", dir.display())))
+            .ok()
+    });
+    let (file_layer, guard) = match file {
+        Some(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let layer = tracing_subscriber::fmt::layer().with_ansi(false).with_writer(writer).with_filter(kept());
+            (Some(layer), Some(guard))
+        }
+        None => (None, None),
+    };
+    tracing_subscriber::registry().with(stderr).with(capture).with(file_layer).init();
+    if let Some(problem) = file_problem {
+        tracing::warn!("{problem}");
+    }
+    tracing::info!(
+        "mqttdesk {} on {} {} started",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    guard
+}
+
 fn parse_target(target: &str, protocol: ProtocolVersion) -> Result<ConnectionProfile, String> {
     let (host, port) = match target.rsplit_once(':') {
         Some((host, port)) if !host.is_empty() && !host.ends_with(':') => {
@@ -186,13 +238,9 @@ fn main() -> ExitCode {
         Some(Mode::Broker(_)) => "error",
         _ => "warn,mqttdesk=info",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Headless modes log to stderr only; the window also keeps a daily
+    // log file and feeds the in-app "Application log" pane.
+    let _log_file_guard = init_logging(default_filter, args.command.is_none());
     if let Some(Mode::Broker(broker)) = &args.command {
         return run_broker(broker);
     }
@@ -261,6 +309,8 @@ fn main() -> ExitCode {
             .with_app_id("mqttdesk")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([900.0, 560.0]),
+        // The app installs its own system font fallback (src/ui/fonts.rs).
+        system_font_fallback: false,
         ..eframe::NativeOptions::default()
     };
     match eframe::run_native("mqttdesk", native_options, Box::new(|cc| Ok(Box::new(MqttDeskApp::new(cc, options))))) {

@@ -11,6 +11,8 @@ use mqttdesk::core::broker::BrokerConfig;
 use mqttdesk::core::engine::{BrokerState, ConnectionState};
 use mqttdesk::core::mqtt::{Direction, Qos};
 use mqttdesk::core::workspace::SubscriptionStatus;
+use mqttdesk::ui::i18n::Language;
+use mqttdesk::ui::prefs::ThemeChoice;
 use mqttdesk::ui::{AppOptions, MqttDeskApp};
 
 fn harness() -> Harness<'static, MqttDeskApp> {
@@ -19,9 +21,13 @@ fn harness() -> Harness<'static, MqttDeskApp> {
 
 /// The real app at the README's window size, started with `options`.
 fn harness_with(options: AppOptions) -> Harness<'static, MqttDeskApp> {
-    Harness::builder()
+    let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| MqttDeskApp::new(cc, options.clone()))
+        .build_eframe(move |cc| MqttDeskApp::new(cc, options.clone()));
+    // The labels below are English, whatever this machine's locale is.
+    harness.state_mut().prefs.language = Some(Language::English);
+    harness.step();
+    harness
 }
 
 /// The app with profiles saved in `dir` (instead of the user's config folder).
@@ -796,4 +802,183 @@ fn a_taken_port_is_reported_in_the_broker_panel() {
     let expected = format!("Cannot start: cannot listen on 127.0.0.1:{port}: Address already in use (os error 98)");
     assert!(harness.query_by_label(&expected).is_some(), "exact reason in the panel");
     assert!(harness.query_by_label("Start").is_some());
+}
+
+/// Opens a menu of the menu bar and clicks one of its entries.
+fn menu(harness: &mut Harness<'_, MqttDeskApp>, menu: &str, entry: &str) {
+    harness.get_by_label(menu).click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label(entry).click();
+    for _ in 0..3 {
+        harness.step();
+    }
+}
+
+#[test]
+fn the_view_menu_switches_between_dark_light_and_the_system_theme() {
+    let mut harness = harness();
+    menu(&mut harness, "View", "Light");
+    assert_eq!(harness.state().prefs.theme, ThemeChoice::Light);
+    assert_eq!(harness.ctx.options(|o| o.theme_preference), egui::ThemePreference::Light);
+    assert!(!harness.ctx.global_style().visuals.dark_mode, "light visuals in use");
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    menu(&mut harness, "View", "Dark");
+    assert!(harness.ctx.global_style().visuals.dark_mode, "dark visuals in use");
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    menu(&mut harness, "View", "Follow the system");
+    assert_eq!(harness.state().prefs.theme, ThemeChoice::System);
+    assert_eq!(harness.ctx.options(|o| o.theme_preference), egui::ThemePreference::System);
+}
+
+#[test]
+fn the_interface_switches_to_chinese_at_run_time_and_back() {
+    let mut harness = harness();
+    connected(&mut harness);
+    menu(&mut harness, "View", "简体中文");
+    assert_eq!(harness.state().prefs.language, Some(Language::SimplifiedChinese));
+    harness.key_press(egui::Key::Escape);
+    for _ in 0..3 {
+        harness.step();
+    }
+    for chinese in ["断开", "订阅", "订阅列表", "发布", "主题树", "视图", "帮助"] {
+        assert!(harness.query_all_by_label(chinese).next().is_some(), "{chinese} is shown");
+    }
+    assert!(harness.query_by_label("Publish").is_none(), "no English button left");
+    menu(&mut harness, "视图", "English");
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    assert!(harness.query_by_label("Publish").is_some());
+}
+
+#[test]
+fn keyboard_shortcuts_open_close_search_and_clear() {
+    let mut harness = harness();
+    connected(&mut harness);
+    publish_through_composer(&mut harness, "kb/one", "1");
+    step_until(&mut harness, "the message is logged", |app| received_on(app, "kb/one") == 1);
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    step_until(&mut harness, "Ctrl+N opened a tab", |app| app.workspace.tab_order.len() == 2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::W);
+    step_until(&mut harness, "Ctrl+W closed it", |app| app.workspace.tab_order.len() == 1);
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.step();
+    harness.step();
+    harness.get_by_label("Search").type_text("nothing-matches");
+    harness.step();
+    assert_eq!(harness.state().ui.search, "nothing-matches", "Ctrl+F put the cursor in the log search");
+    harness.state_mut().ui.search.clear();
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    step_until(&mut harness, "Ctrl+L cleared the log", |app| app.workspace.store.is_empty());
+
+    harness.key_press(egui::Key::F1);
+    harness.step();
+    harness.step();
+    assert!(harness.state().ui.show_shortcuts);
+    let ctrl_n = harness.ctx.format_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::N));
+    assert!(harness.query_by_label(&ctrl_n).is_some(), "the panel lists {ctrl_n}");
+    assert!(harness.query_by_label("Clear the message log").is_some());
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    assert!(!harness.state().ui.show_shortcuts, "Escape closed the panel");
+}
+
+#[test]
+fn warnings_pop_up_as_toasts_and_stay_in_the_notifications_list() {
+    let mut harness = harness();
+    harness.state_mut().workspace.error("test failure: the broker went away");
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert_eq!(harness.state().toasts_on_screen(), 1, "a toast is shown");
+    assert!(harness.query_by_label("⚠ 1 new notifications").is_some(), "the status bar counts it");
+    harness.get_by_label("⚠ 1 new notifications").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert!(harness.state().ui.show_notices);
+    assert!(harness.query_all_by_label_contains("the broker went away").count() >= 1);
+    assert!(harness.query_by_label("error").is_some(), "listed with its level");
+    harness.key_press(egui::Key::Escape);
+    harness.step();
+    assert!(!harness.state().ui.show_notices);
+    assert!(harness.query_by_label("Notifications").is_some(), "read: the count is gone");
+}
+
+#[test]
+fn a_large_log_exports_with_progress_in_the_status_bar() {
+    let mut harness = harness();
+    connected(&mut harness);
+    {
+        let store = &mut harness.state_mut().workspace.store;
+        let payload = vec![b'x'; 200];
+        for n in 0..200_000u32 {
+            let topic = format!("bulk/{}", n % 100);
+            store.push(mqttdesk::core::store::StoredMessage {
+                seq: 0,
+                session: 1,
+                time: chrono::Utc::now(),
+                direction: Direction::Incoming,
+                topic: &topic,
+                payload: &payload,
+                qos: Qos::AtMostOnce,
+                retain: false,
+                subscription: None,
+                properties: None,
+            });
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("mqttdesk-ui-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bulk.jsonl");
+    harness.state_mut().start_export(&path, mqttdesk::core::store::LogFilter::default());
+    harness.step();
+    harness.step();
+    assert!(harness.state().ui.export_progress.is_some(), "the export runs over several frames");
+    assert!(harness.query_by_label_contains("messages to bulk.jsonl").is_some(), "progress in the status bar");
+    step_until(&mut harness, "the export finished", |app| app.ui.export_progress.is_none());
+    let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+    assert!(lines >= 200_000, "every message written ({lines})");
+
+    // A second one, cancelled from the status bar: no file.
+    let cancelled = dir.join("cancelled.jsonl");
+    harness.state_mut().start_export(&cancelled, mqttdesk::core::store::LogFilter::default());
+    harness.step();
+    harness.step();
+    let progress = harness.state().ui.export_progress.clone();
+    assert!(progress.is_some(), "still running when Cancel is clicked");
+    harness.get_by_label("Cancel").click();
+    step_until(&mut harness, "the export stopped", |app| app.ui.export_progress.is_none());
+    eprintln!("cancelled at {progress:?}");
+    assert!(!cancelled.exists(), "a cancelled export writes nothing");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn chinese_topics_and_payloads_render_with_a_system_cjk_font() {
+    if !std::path::Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists() {
+        eprintln!("skipped: fonts-noto-cjk is not installed");
+        return;
+    }
+    let mut harness = harness();
+    connected(&mut harness);
+    publish_through_composer(&mut harness, "工厂/温度", r#"{"传感器": "温度计", "值": 21.5}"#);
+    step_until(&mut harness, "the message is logged", |app| received_on(app, "工厂/温度") == 1);
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert!(harness.query_all_by_label("工厂/温度").next().is_some(), "the topic is in the log");
+    let font = egui::FontId::proportional(14.0);
+    let rendered = harness.ctx.fonts_mut(|fonts| ['工', '温', '传', '值'].iter().all(|c| fonts.has_glyph(&font, *c)));
+    assert!(rendered, "the system fallback supplied the glyphs");
+    assert!(
+        !harness.state().workspace.notices.iter().any(|notice| notice.text.contains("boxes")),
+        "no missing-font hint"
+    );
 }

@@ -2,6 +2,7 @@
 //! store. Nothing here names the UI toolkit, so all of it is tested without
 //! a window.
 
+pub mod app_log;
 pub mod broker;
 pub mod chart;
 pub mod decode;

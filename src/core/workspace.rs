@@ -135,8 +135,19 @@ pub struct DeliveryReport {
 pub struct Notice {
     /// When it happened.
     pub at: DateTime<Utc>,
+    /// How bad it is.
+    pub level: NoticeLevel,
     /// What happened.
     pub text: String,
+}
+
+/// How bad a notice is (toasts and the notifications list colour by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeLevel {
+    /// Something to know about; work goes on.
+    Warning,
+    /// Something failed.
+    Error,
 }
 
 /// Identifies one connection tab; stable for the tab's life, across
@@ -236,6 +247,9 @@ pub struct Workspace {
     pub broker: BrokerState,
     /// Recent warnings and errors, newest last.
     pub notices: Vec<Notice>,
+    /// Notices recorded since start (the list itself is bounded): the
+    /// window toasts the ones it has not toasted yet.
+    pub notices_recorded: u64,
     /// Connect to the embedded broker as soon as it is running.
     pub auto_connect_embedded: bool,
     /// Profile files that could not be loaded, as `file:line:col: problem`.
@@ -267,6 +281,7 @@ impl Workspace {
             rate_out: RateMeter::default(),
             broker: BrokerState::Stopped,
             notices: Vec::new(),
+            notices_recorded: 0,
             auto_connect_embedded: false,
             profile_problems: Vec::new(),
             next_connection: 1,
@@ -308,6 +323,42 @@ impl Workspace {
         self.tab_order.push(id);
         self.load_saved_subscriptions(&saved);
         id
+    }
+
+    /// Reopens the tabs of a previous run (profile names in tab order),
+    /// behind the active tab: the active tab's own profile is not opened a
+    /// second time, names no longer among the profiles are skipped. Nothing
+    /// connects. Returns how many tabs were opened.
+    pub fn restore_tabs(&mut self, names: &[String]) -> usize {
+        let start = self.session.id;
+        let mut skipped_own = false;
+        let mut opened = 0;
+        for name in names {
+            if !skipped_own && *name == self.session_profile_name(start) {
+                skipped_own = true;
+                continue;
+            }
+            let Some(profile) = self.profiles.iter().find(|profile| profile.name == *name).cloned() else {
+                continue;
+            };
+            self.open_session(profile);
+            opened += 1;
+        }
+        self.activate(start);
+        opened
+    }
+
+    /// The profile names of the open tabs, in tab order.
+    pub fn open_profile_names(&self) -> Vec<String> {
+        self.tabs().into_iter().map(|(session, _)| session.profile.name.clone()).collect()
+    }
+
+    fn session_profile_name(&self, id: SessionId) -> String {
+        self.tabs()
+            .into_iter()
+            .find(|(session, _)| session.id == id)
+            .map(|(s, _)| s.profile.name.clone())
+            .unwrap_or_default()
     }
 
     /// Makes a tab active.
@@ -607,11 +658,23 @@ impl Workspace {
         retag_session(&mut self.store, &self.session);
     }
 
-    /// Records a warning or error for the notices list.
+    /// Records a warning for the notices list.
     pub fn notice(&mut self, text: impl Into<String>) {
-        let text = text.into();
-        tracing::warn!("{text}");
-        self.notices.push(Notice { at: Utc::now(), text });
+        self.record_notice(NoticeLevel::Warning, text.into());
+    }
+
+    /// Records a failure for the notices list.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.record_notice(NoticeLevel::Error, text.into());
+    }
+
+    fn record_notice(&mut self, level: NoticeLevel, text: String) {
+        match level {
+            NoticeLevel::Warning => tracing::warn!("{text}"),
+            NoticeLevel::Error => tracing::error!("{text}"),
+        }
+        self.notices.push(Notice { at: Utc::now(), level, text });
+        self.notices_recorded += 1;
         if self.notices.len() > MAX_NOTICES {
             self.notices.remove(0);
         }
@@ -660,7 +723,7 @@ impl Workspace {
                     }
                 }
             }
-            BrokerState::Failed(reason) => self.notice(format!("embedded broker: {reason}")),
+            BrokerState::Failed(reason) => self.error(format!("embedded broker: {reason}")),
             BrokerState::Stopped | BrokerState::Starting => {}
         }
         self.broker = state;
@@ -700,14 +763,16 @@ impl Workspace {
                     return;
                 }
                 match &state {
-                    ConnectionState::Failed(failure) => notices.push(format!("{title}: connection failed: {failure}")),
+                    ConnectionState::Failed(failure) => {
+                        notices.push((NoticeLevel::Error, format!("{title}: connection failed: {failure}")));
+                    }
                     ConnectionState::Reconnecting { error, .. } => {
                         for subscription in &mut session.subscriptions {
                             if subscription.status != SubscriptionStatus::Removing {
                                 subscription.status = SubscriptionStatus::Pending;
                             }
                         }
-                        notices.push(format!("{title}: connection lost: {error}"));
+                        notices.push((NoticeLevel::Warning, format!("{title}: connection lost: {error}")));
                     }
                     ConnectionState::Disconnected => {
                         session.subscriptions.retain(|s| s.status != SubscriptionStatus::Removing);
@@ -717,6 +782,7 @@ impl Workspace {
                     }
                     _ => {}
                 }
+                tracing::info!("{title}: {}", state.summary(Instant::now()));
                 session.state = state;
             }
             ConnectionEvent::Subscribed { subscription, outcome } => {
@@ -764,12 +830,12 @@ impl Workspace {
                     report.outcome = Some(outcome.clone());
                 }
                 if let DeliveryOutcome::Failed(reason) | DeliveryOutcome::Refused(reason) = &outcome {
-                    notices.push(format!("{title}: publish #{request} failed: {reason}"));
+                    notices.push((NoticeLevel::Error, format!("{title}: publish #{request} failed: {reason}")));
                 }
             }
         }
-        for notice in notices {
-            self.notice(notice);
+        for (level, text) in notices {
+            self.record_notice(level, text);
         }
     }
 }
@@ -1059,6 +1125,19 @@ mod tests {
         );
         assert_eq!(workspace.tabs().len(), 1);
         assert!(workspace.close_session(first).is_none(), "the last tab stays");
+    }
+
+    #[test]
+    fn tabs_of_a_previous_run_reopen_behind_the_active_one() {
+        let named = |name: &str| ConnectionProfile { name: name.into(), ..ConnectionProfile::default() };
+        let mut workspace =
+            Workspace::new(vec![named("embedded"), named("plant"), named("lab")], StoreLimits::default());
+        let start = workspace.session.id;
+        let remembered = ["embedded", "lab", "deleted since", "plant", "embedded"].map(String::from);
+        assert_eq!(workspace.restore_tabs(&remembered), 3);
+        assert_eq!(workspace.session.id, start, "the start tab stays active");
+        assert_eq!(workspace.open_profile_names(), ["embedded", "lab", "plant", "embedded"]);
+        assert!(workspace.tabs().iter().all(|(session, _)| !session.is_active()), "nothing connects");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::core::broker::BrokerConfig;
 use crate::core::engine::{Command, ConnectionState, Engine, SendError};
+use crate::core::export::{ExportJob, ExportState};
 use crate::core::mqtt::{Direction, Qos, SubscriptionId};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::profile_exchange;
@@ -17,15 +18,22 @@ use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::SessionId;
 use crate::core::workspace::Workspace;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
+use crate::ui::fonts::{self, FallbackFonts};
+use crate::ui::i18n::{self, Language, Tr, Words};
+use crate::ui::notifications::{self, Toasts};
+use crate::ui::prefs::Preferences;
+use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::{
-    broker_panel, broker_status, charts, composer, connection, history, inspector, log, profile_editor, status_bar,
-    subscriptions, tabs, theme, topic_tree,
+    broker_panel, broker_status, charts, composer, connection, history, inspector, log, menu, profile_editor,
+    status_bar, subscriptions, tabs, theme, topic_tree,
 };
 
 /// Longest `logic` may spend applying engine events in one frame.
 pub const EVENT_BUDGET: Duration = Duration::from_millis(6);
 /// Longest a filter rescan may take per frame (it continues next frame).
 pub const FILTER_SCAN_BUDGET: Duration = Duration::from_millis(3);
+/// Longest a running export may copy rows per frame.
+pub const EXPORT_BUDGET: Duration = Duration::from_millis(4);
 
 /// How the app starts.
 #[derive(Debug, Clone)]
@@ -110,6 +118,8 @@ pub enum UiAction {
     ActivateTab(SessionId),
     /// Close a tab, disconnecting it cleanly.
     CloseTab(SessionId),
+    /// Close the active tab (or disconnect it when it is the only one).
+    CloseActiveTab,
     /// Pick profile files to import.
     ImportProfiles,
     /// Import these files (dropped on the window).
@@ -123,6 +133,8 @@ pub enum UiAction {
     ExportSelected,
     /// Export the log's current rows (as filtered) to a file.
     ExportMessages,
+    /// Stop the running export.
+    CancelExport,
     /// Open the retained-message manager.
     ShowRetained,
     /// Ask to confirm clearing these retained topics.
@@ -215,8 +227,24 @@ pub struct UiState {
     pub inspector_tab: InspectorTab,
     /// Cached analysis of the selected message.
     pub inspector_cache: Option<inspector::InspectorCache>,
-    /// Show the notices window.
+    /// Show the notifications window.
     pub show_notices: bool,
+    /// `Workspace::notices_recorded` when the notifications were last looked at.
+    pub notices_seen: u64,
+    /// Show Help → Keyboard shortcuts.
+    pub show_shortcuts: bool,
+    /// Show Help → About.
+    pub show_about: bool,
+    /// Show View → Application log.
+    pub show_app_log: bool,
+    /// The application log's search text.
+    pub app_log_search: String,
+    /// Put the cursor in the log's search box on the next frame.
+    pub focus_log_search: bool,
+    /// The running export, for the status bar.
+    pub export_progress: Option<ExportProgress>,
+    /// Profile files being imported, for the status bar.
+    pub importing: usize,
     /// Show the profile editor window.
     pub show_profile_editor: bool,
     /// The editor's open section.
@@ -307,6 +335,25 @@ pub struct MqttDeskApp {
     files: FileTasks,
     ctx: Option<egui::Context>,
     frames_begun: u64,
+    /// Theme, language, zoom and open tabs, remembered by eframe.
+    pub prefs: Preferences,
+    /// The language the system asks for (when the user has not chosen).
+    system_language: Language,
+    /// The system font fallback (None without a window).
+    fonts: Option<Arc<FallbackFonts>>,
+    toasts: Toasts,
+    export: Option<ExportJob>,
+}
+
+/// A running export as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportProgress {
+    /// The file's name.
+    pub file: String,
+    /// Messages copied from the log so far.
+    pub copied: u64,
+    /// Messages written to the file so far.
+    pub written: u64,
 }
 
 impl MqttDeskApp {
@@ -316,6 +363,15 @@ impl MqttDeskApp {
         let mut app =
             Self::with_repaint(Arc::new(move || ctx.request_repaint_after(Duration::from_millis(10))), options);
         app.ctx = Some(cc.egui_ctx.clone());
+        app.prefs = Preferences::load(cc.storage);
+        theme::install(&cc.egui_ctx, &app.prefs);
+        let language = app.prefs.language_or(app.system_language);
+        i18n::set_language(&cc.egui_ctx, language);
+        app.fonts = Some(fonts::install(&cc.egui_ctx, language));
+        let restored = app.workspace.restore_tabs(&app.prefs.open_profiles);
+        if restored > 0 {
+            tracing::info!("reopened {restored} connection tabs from the last run");
+        }
         app
     }
 
@@ -335,10 +391,11 @@ impl MqttDeskApp {
         }
         let mut workspace = Workspace::new(profiles, options.limits);
         if let Some(problem) = &options.broker_settings_problem {
-            workspace.notice(format!("broker settings not used: {problem}"));
+            workspace
+                .notice(i18n::fill(Tr::BrokerSettingsNotUsed.text(Language::from_system()), &[("problem", problem)]));
         }
         for error in load_errors {
-            workspace.notice(format!("profile not loaded: {error}"));
+            workspace.error(i18n::fill(Tr::ProfileNotLoaded.text(Language::from_system()), &[("error", &error)]));
             workspace.profile_problems.push(error.to_string());
         }
         if let Some(initial) = &options.initial_profile {
@@ -360,6 +417,11 @@ impl MqttDeskApp {
             files: FileTasks::default(),
             ctx: None,
             frames_begun: 0,
+            prefs: Preferences::default(),
+            system_language: Language::from_system(),
+            fonts: None,
+            toasts: Toasts::default(),
+            export: None,
         };
         if app.options.start_embedded_broker {
             let connect = app.options.initial_profile.is_none();
@@ -492,11 +554,11 @@ impl MqttDeskApp {
                                 Some(existing) => *existing = saved,
                                 None => self.workspace.profiles.push(saved),
                             }
-                            format!("saved to {}", path.display())
+                            self.trf(Tr::SavedTo, &[("path", &path.display())])
                         }
-                        Err(error) => format!("not saved: {error}"),
+                        Err(error) => self.trf(Tr::NotSaved, &[("error", &error)]),
                     },
-                    None => "not saved: this platform has no configuration folder".into(),
+                    None => self.tr(Tr::NotSavedNoConfigFolder).to_owned(),
                 });
             }
             UiAction::Subscribe => {
@@ -540,10 +602,15 @@ impl MqttDeskApp {
                             self.send(command);
                         }
                     }
-                    Err(error) => self.workspace.notice(format!("retained messages not cleared: {error}")),
+                    Err(error) => self.workspace.error(self.trf(Tr::RetainedNotCleared, &[("error", &error)])),
                 }
             }
             UiAction::ExportMessages => self.export_rows(&self.ui.log_view),
+            UiAction::CancelExport => {
+                if let Some(job) = self.export.as_mut() {
+                    job.cancel();
+                }
+            }
             UiAction::SelectTopic(topic) => {
                 // A topic that carries messages itself opens its history.
                 let tree = &self.workspace.session.tree;
@@ -578,9 +645,9 @@ impl MqttDeskApp {
                         self.ui.history_scroll_to = Some(previous);
                     }
                     (Some(topic), None) => {
-                        self.workspace.notice(format!("no earlier message on {topic} is left in the log"));
+                        self.workspace.notice(self.trf(Tr::NoEarlierMessage, &[("topic", &topic)]));
                     }
-                    (None, _) => self.workspace.notice("that message is no longer in the log"),
+                    (None, _) => self.workspace.notice(self.tr(Tr::MessageNoLongerInLog)),
                 }
             }
             UiAction::ExportHistory => self.export_rows(&self.ui.history_view),
@@ -592,7 +659,7 @@ impl MqttDeskApp {
             UiAction::SubscribeSys => match self.workspace.subscribe(broker_status::SYS_FILTER, Qos::AtMostOnce) {
                 Ok(Some(command)) => self.send(command),
                 Ok(None) => {}
-                Err(error) => self.workspace.notice(format!("cannot subscribe to $SYS/#: {error}")),
+                Err(error) => self.workspace.error(self.trf(Tr::CannotSubscribeSys, &[("error", &error)])),
             },
             UiAction::SavePayload(seq) => {
                 if let (Some(message), Some(ctx)) = (self.workspace.store.get(seq), &self.ctx) {
@@ -625,6 +692,13 @@ impl MqttDeskApp {
                 }
                 self.reset_tab_view();
             }
+            UiAction::CloseActiveTab => {
+                if self.workspace.tab_order.len() > 1 {
+                    self.apply_action(UiAction::CloseTab(self.workspace.session.id));
+                } else {
+                    self.apply_action(UiAction::Disconnect);
+                }
+            }
             UiAction::ImportProfiles => {
                 if let Some(ctx) = &self.ctx {
                     self.files.import_with_dialog(ctx);
@@ -644,7 +718,7 @@ impl MqttDeskApp {
                     .cloned()
                     .collect();
                 if profiles.is_empty() {
-                    self.ui.profile_message = Some("tick the profiles to export first".into());
+                    self.ui.profile_message = Some(self.tr(Tr::TickProfilesFirst).to_owned());
                 } else {
                     match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
                         Ok(text) => {
@@ -652,7 +726,7 @@ impl MqttDeskApp {
                                 self.files.export_with_dialog(ctx, text, "mqttdesk-profiles.ron".into());
                             }
                         }
-                        Err(error) => self.ui.profile_message = Some(format!("not exported: {error}")),
+                        Err(error) => self.ui.profile_message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
                     }
                 }
             }
@@ -671,7 +745,7 @@ impl MqttDeskApp {
                             self.files.export_with_dialog(ctx, text, file_name);
                         }
                     }
-                    Err(error) => self.ui.profile_message = Some(format!("not exported: {error}")),
+                    Err(error) => self.ui.profile_message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
                 }
             }
             UiAction::Publish => match self.workspace.publish() {
@@ -713,10 +787,10 @@ impl MqttDeskApp {
             UiAction::ApplyBrokerSettings(config) => {
                 let saved = match &self.options.broker_settings_path {
                     Some(path) => match crate::core::broker::settings::save_settings(path, &config) {
-                        Ok(()) => format!("Saved to {} and restarted.", path.display()),
-                        Err(error) => format!("Restarted, but not saved: {error}"),
+                        Ok(()) => self.trf(Tr::SavedAndRestarted, &[("path", &path.display())]),
+                        Err(error) => self.trf(Tr::RestartedNotSaved, &[("error", &error)]),
                     },
-                    None => "Restarted (this platform has no configuration folder to save to).".to_owned(),
+                    None => self.tr(Tr::RestartedNoConfigFolder).to_owned(),
                 };
                 self.ui.broker_panel.message = Some(saved);
                 self.ui.broker_panel.draft = Some(crate::core::broker::settings::SettingsDraft::from_config(&config));
@@ -735,14 +809,55 @@ impl MqttDeskApp {
 
     /// Exports the rows a view shows (as filtered) through a save dialog.
     fn export_rows(&self, view: &FilteredView) {
-        let store = &self.workspace.store;
-        let messages: Vec<_> = (0..view.len(store))
-            .filter_map(|row| view.row(store, row))
-            .map(|message| message.to_owned_message())
-            .collect();
         if let Some(ctx) = &self.ctx {
-            self.files.export_messages_with_dialog(ctx, messages);
+            self.files.pick_export_path(ctx, view.filter().clone());
         }
+    }
+
+    /// Starts streaming the messages a filter selects to a file (JSON Lines,
+    /// or CSV for `.csv`); progress shows in the status bar until it ends.
+    pub fn start_export(&mut self, path: &std::path::Path, filter: LogFilter) {
+        if let Some(mut running) = self.export.take() {
+            running.cancel();
+        }
+        match ExportJob::start(path, filter, &self.workspace.store) {
+            Ok(job) => {
+                tracing::info!("exporting messages to {}", path.display());
+                self.export = Some(job);
+            }
+            Err(error) => self.workspace.error(self.trf(Tr::ExportFailed, &[("error", &error)])),
+        }
+    }
+
+    /// Moves a running export on by one frame's slice and reports its end.
+    fn step_export(&mut self, ctx: &egui::Context) {
+        let Some(job) = self.export.as_mut() else {
+            self.ui.export_progress = None;
+            return;
+        };
+        let state = job.step(&self.workspace.store, EXPORT_BUDGET);
+        let file = job.path().file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let (path, missed) = (job.path().display().to_string(), job.missed());
+        match state {
+            ExportState::Running { copied, written } => {
+                self.ui.export_progress = Some(ExportProgress { file, copied, written });
+                ctx.request_repaint();
+                return;
+            }
+            ExportState::Finished { written } => {
+                let mut text = self.trf(Tr::ExportedMessages, &[("n", &written), ("path", &path)]);
+                if missed > 0 {
+                    text.push_str(&self.trf(Tr::ExportMissed, &[("n", &missed)]));
+                }
+                tracing::info!("{text}");
+                self.toasts.success(&text);
+                self.ui.profile_message = Some(text);
+            }
+            ExportState::Cancelled => self.toasts.success(self.tr(Tr::ExportCancelled)),
+            ExportState::Failed(error) => self.workspace.error(self.trf(Tr::ExportFailed, &[("error", &error)])),
+        }
+        self.export = None;
+        self.ui.export_progress = None;
     }
 
     /// Opens (or closes, with None) the history panel of a topic.
@@ -768,6 +883,11 @@ impl MqttDeskApp {
         self.ui.connection_error = None;
     }
 
+    /// Toasts on screen now (for tests: toasts are painted, not widgets).
+    pub fn toasts_on_screen(&self) -> usize {
+        self.toasts.len()
+    }
+
     /// Number of rows the log currently shows (for tests).
     pub fn visible_log_rows(&self) -> usize {
         self.ui.log_view.len(&self.workspace.store)
@@ -784,29 +904,35 @@ impl MqttDeskApp {
                         for profile in &added {
                             match profile::save_profile(dir, profile) {
                                 Ok(_) => saved += 1,
-                                Err(error) => self.workspace.notice(format!("imported profile not saved: {error}")),
+                                Err(error) => {
+                                    self.workspace.error(self.trf(Tr::ImportedProfileNotSaved, &[("error", &error)]))
+                                }
                             }
                         }
                     }
-                    self.ui.profile_message = Some(format!("imported {} profiles ({saved} saved)", added.len()));
+                    self.ui.profile_message =
+                        Some(self.trf(Tr::ImportedProfiles, &[("n", &added.len()), ("saved", &saved)]));
                 }
                 FileOutcome::Imported(Err(error)) => {
-                    self.workspace.notice(format!("import failed: {error}"));
-                    self.ui.profile_message = Some(format!("import failed: {error}"));
+                    let message = self.trf(Tr::ImportFailed, &[("error", &error)]);
+                    self.workspace.error(message.clone());
+                    self.ui.profile_message = Some(message);
                 }
                 FileOutcome::Exported(Ok(path)) => {
-                    let message = format!("exported to {}", path.display());
+                    let message = self.trf(Tr::ExportedTo, &[("path", &path.display())]);
                     self.workspace.notice(message.clone());
                     self.ui.profile_message = Some(message);
                 }
                 FileOutcome::Exported(Err(error)) => {
-                    self.workspace.notice(format!("export failed: {error}"));
-                    self.ui.profile_message = Some(format!("export failed: {error}"));
+                    let message = self.trf(Tr::ExportFailed, &[("error", &error)]);
+                    self.workspace.error(message.clone());
+                    self.ui.profile_message = Some(message);
                 }
+                FileOutcome::ExportMessagesTo(path, filter) => self.start_export(&path, *filter),
                 FileOutcome::BrokerSettings(Ok((config, notes))) => {
                     self.ui.broker_panel.draft =
                         Some(crate::core::broker::settings::SettingsDraft::from_config(&config));
-                    let mut message = "Loaded; check the form, then Apply and restart.".to_owned();
+                    let mut message = self.tr(Tr::BrokerSettingsLoaded).to_owned();
                     for note in notes {
                         message.push_str("\n• ");
                         message.push_str(&note);
@@ -814,17 +940,90 @@ impl MqttDeskApp {
                     self.ui.broker_panel.message = Some(message);
                 }
                 FileOutcome::BrokerSettings(Err(error)) => {
-                    self.ui.broker_panel.message = Some(format!("Not loaded: {error}"));
+                    self.ui.broker_panel.message = Some(self.trf(Tr::NotLoaded, &[("error", &error)]));
                 }
             }
         }
     }
 
-    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
-        let publish = ctx.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
-        if publish {
-            self.actions.push(UiAction::Publish);
+    /// The language the interface speaks now.
+    fn language(&self) -> Language {
+        self.prefs.language_or(self.system_language)
+    }
+
+    /// A catalogue entry in the interface language (for messages made
+    /// outside drawing, e.g. when a file task finishes).
+    fn tr(&self, key: Tr) -> &'static str {
+        key.text(self.language())
+    }
+
+    /// A catalogue entry with its placeholders filled.
+    fn trf(&self, key: Tr, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        i18n::fill(self.tr(key), args)
+    }
+
+    /// Is any dialog window open (so Escape has something to close)?
+    fn dialog_open(&self) -> bool {
+        let ui = &self.ui;
+        ui.password_prompt.is_some()
+            || ui.retained_pending.is_some()
+            || ui.show_shortcuts
+            || ui.show_about
+            || ui.show_notices
+            || ui.show_app_log
+            || ui.show_profile_editor
+            || ui.show_retained
+            || ui.show_broker_status
+            || ui.show_charts
+            || ui.show_broker_panel
+    }
+
+    /// Escape closes the front-most dialog: a question first, then the
+    /// small windows, then the big ones.
+    fn close_front_dialog(&mut self) {
+        let ui = &mut self.ui;
+        if ui.password_prompt.take().is_some() || ui.retained_pending.take().is_some() {
+            return;
         }
+        for open in [
+            &mut ui.show_shortcuts,
+            &mut ui.show_about,
+            &mut ui.show_notices,
+            &mut ui.show_app_log,
+            &mut ui.show_profile_editor,
+            &mut ui.show_retained,
+            &mut ui.show_broker_status,
+            &mut ui.show_charts,
+            &mut ui.show_broker_panel,
+        ] {
+            if std::mem::take(open) {
+                return;
+            }
+        }
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        for action in shortcuts::pressed(ctx, self.dialog_open()) {
+            match action {
+                ShortcutAction::Publish => self.actions.push(UiAction::Publish),
+                ShortcutAction::SearchLog => self.ui.focus_log_search = true,
+                ShortcutAction::NewConnection => self.actions.push(UiAction::NewTab),
+                ShortcutAction::CloseConnection => self.actions.push(UiAction::CloseActiveTab),
+                ShortcutAction::ClearLog => self.actions.push(UiAction::ClearLog),
+                ShortcutAction::ShowShortcuts => self.ui.show_shortcuts = true,
+                ShortcutAction::CloseDialog => self.close_front_dialog(),
+            }
+        }
+    }
+
+    /// Once ever: CJK text was shown and the system has no font for it.
+    fn hint_missing_cjk_font(&mut self, ctx: &egui::Context) {
+        if self.prefs.cjk_hint_shown || !self.fonts.as_ref().is_some_and(|fonts| fonts.missing_cjk()) {
+            return;
+        }
+        self.prefs.cjk_hint_shown = true;
+        let hint = format!("{} {}", ctx.tr(Tr::NoCjkFont), ctx.tr(fonts::cjk_font_advice()));
+        self.workspace.notice(hint);
     }
 }
 
@@ -847,6 +1046,11 @@ impl MqttDeskApp {
             }
         }
         self.collect_file_tasks();
+        self.ui.importing = self.files.importing();
+        if self.ui.importing > 0 {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        self.step_export(ctx);
         let dropped: Vec<PathBuf> =
             ctx.input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).collect());
         if !dropped.is_empty() {
@@ -873,8 +1077,20 @@ impl MqttDeskApp {
     /// Lays out every panel and applies what they asked for; eframe calls
     /// it through [`eframe::App::ui`], the frame-time benchmark directly.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        self.handle_shortcuts(ui.ctx());
+        let ctx = ui.ctx().clone();
+        let language = self.language();
+        i18n::set_language(&ctx, language);
+        if self.fonts.as_ref().is_some_and(|fonts| fonts.language() != language) {
+            // Han characters shared by Chinese and Japanese take the glyph
+            // shapes of the interface language.
+            self.fonts = Some(fonts::reinstall(&ctx, language));
+        }
+        self.handle_shortcuts(&ctx);
+        self.hint_missing_cjk_font(&ctx);
         let mut actions = std::mem::take(&mut self.actions);
+        egui::Panel::top("menu").show(ui, |ui| {
+            menu::menu_bar_ui(ui, &mut self.prefs, &mut self.ui, &mut actions);
+        });
         egui::Panel::top("tabs").show(ui, |ui| {
             tabs::tabs_ui(ui, &self.workspace, &mut actions);
         });
@@ -891,16 +1107,15 @@ impl MqttDeskApp {
             ui,
             |ui| {
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.ui.show_topic_tree, false, "Subscriptions");
-                    ui.selectable_value(&mut self.ui.show_topic_tree, true, "Topic tree");
+                    ui.selectable_value(&mut self.ui.show_topic_tree, false, ui.tr(Tr::Subscriptions));
+                    ui.selectable_value(&mut self.ui.show_topic_tree, true, ui.tr(Tr::TopicTree));
                 });
                 ui.horizontal(|ui| {
-                    ui.toggle_value(&mut self.ui.show_charts, "Charts")
-                        .on_hover_text("Plot numeric values of topics over time");
-                    ui.toggle_value(&mut self.ui.show_broker_status, "Broker status")
-                        .on_hover_text("What the broker reports about itself on $SYS/#");
-                    ui.toggle_value(&mut self.ui.show_broker_panel, "Built-in broker")
-                        .on_hover_text("Start, stop and configure the embedded broker; see its clients and log");
+                    ui.toggle_value(&mut self.ui.show_charts, ui.tr(Tr::Charts)).on_hover_text(ui.tr(Tr::ChartsHint));
+                    ui.toggle_value(&mut self.ui.show_broker_status, ui.tr(Tr::BrokerStatus))
+                        .on_hover_text(ui.tr(Tr::BrokerStatusHint));
+                    ui.toggle_value(&mut self.ui.show_broker_panel, ui.tr(Tr::BuiltInBroker))
+                        .on_hover_text(ui.tr(Tr::BuiltInBrokerHint));
                 });
                 ui.separator();
                 if self.ui.show_topic_tree {
@@ -925,6 +1140,11 @@ impl MqttDeskApp {
         charts::charts_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         broker_status::broker_status_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
         broker_panel::broker_panel_ui(ui.ctx(), &self.workspace, &self.options.broker, &mut self.ui, &mut actions);
+        notifications::notifications_ui(&ctx, &mut self.workspace, &mut self.ui);
+        menu::shortcuts_window_ui(&ctx, &mut self.ui);
+        menu::about_window_ui(&ctx, &mut self.ui);
+        menu::app_log_window_ui(&ctx, &mut self.prefs, &mut self.ui);
+        self.toasts.show(&ctx, &self.workspace);
         for action in actions {
             self.apply_action(action);
         }
@@ -938,5 +1158,13 @@ impl eframe::App for MqttDeskApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.prefs.open_profiles = self.workspace.open_profile_names();
+        if let Some(ctx) = &self.ctx {
+            self.prefs.zoom = ctx.zoom_factor();
+        }
+        self.prefs.save(storage);
     }
 }

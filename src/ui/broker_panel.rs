@@ -10,6 +10,7 @@ use crate::core::broker::{BrokerConfig, Listening};
 use crate::core::engine::BrokerState;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 
 /// The panel's pages.
@@ -71,16 +72,19 @@ pub fn broker_panel_ui(
         return;
     }
     let mut open = true;
-    egui::Window::new("Built-in broker").open(&mut open).default_size([900.0, 560.0]).min_width(820.0).show(
-        ctx,
-        |ui| {
+    egui::Window::new(ctx.tr(Tr::BuiltInBroker))
+        .id(egui::Id::unique("broker-panel"))
+        .open(&mut open)
+        .default_size([900.0, 560.0])
+        .min_width(820.0)
+        .show(ctx, |ui| {
             let panel = &mut state.broker_panel;
             controls_ui(ui, &workspace.broker, actions);
             ui.horizontal(|ui| {
-                ui.selectable_value(&mut panel.tab, BrokerTab::Overview, "Overview");
-                ui.selectable_value(&mut panel.tab, BrokerTab::Clients, "Clients");
-                ui.selectable_value(&mut panel.tab, BrokerTab::Log, "Log");
-                ui.selectable_value(&mut panel.tab, BrokerTab::Settings, "Settings");
+                ui.selectable_value(&mut panel.tab, BrokerTab::Overview, ui.tr(Tr::Overview));
+                ui.selectable_value(&mut panel.tab, BrokerTab::Clients, ui.tr(Tr::Clients));
+                ui.selectable_value(&mut panel.tab, BrokerTab::Log, ui.tr(Tr::Log));
+                ui.selectable_value(&mut panel.tab, BrokerTab::Settings, ui.tr(Tr::Settings));
             });
             ui.separator();
             let monitor = match &workspace.broker {
@@ -92,19 +96,18 @@ pub fn broker_panel_ui(
                 BrokerTab::Clients => match monitor {
                     Some(monitor) => clients_ui(ui, monitor, actions),
                     None => {
-                        ui.weak("The broker is not running.");
+                        ui.weak(ui.tr(Tr::BrokerNotRunning));
                     }
                 },
                 BrokerTab::Log => match monitor {
                     Some(monitor) => log_ui(ui, monitor, panel, actions),
                     None => {
-                        ui.weak("The broker is not running; its log starts when it starts.");
+                        ui.weak(ui.tr(Tr::BrokerNotRunningLog));
                     }
                 },
                 BrokerTab::Settings => settings_ui(ui, config, panel, actions),
             }
-        },
-    );
+        });
     if !open {
         state.show_broker_panel = false;
     }
@@ -117,19 +120,19 @@ fn controls_ui(ui: &mut egui::Ui, broker: &BrokerState, actions: &mut Vec<UiActi
         let starting = matches!(broker, BrokerState::Starting);
         ui.label(broker.summary());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.add_enabled(running, egui::Button::new("Stop")).clicked() {
+            if ui.add_enabled(running, egui::Button::new(ui.tr(Tr::Stop))).clicked() {
                 actions.push(UiAction::StopBroker);
             }
-            if ui.add_enabled(running, egui::Button::new("Restart")).clicked() {
+            if ui.add_enabled(running, egui::Button::new(ui.tr(Tr::Restart))).clicked() {
                 actions.push(UiAction::StartBroker);
             }
-            if ui.add_enabled(!running && !starting, egui::Button::new("Start")).clicked() {
+            if ui.add_enabled(!running && !starting, egui::Button::new(ui.tr(Tr::Start))).clicked() {
                 actions.push(UiAction::StartBroker);
             }
         });
     });
     if let BrokerState::Failed(reason) = broker {
-        ui.colored_label(theme::ERROR, format!("Cannot start: {reason}"));
+        ui.colored_label(theme::ERROR, ui.trf(Tr::CannotStart, &[("reason", reason)]));
     }
 }
 
@@ -139,24 +142,21 @@ fn listener_url(listener: &Listening) -> String {
 
 fn overview_ui(ui: &mut egui::Ui, broker: &BrokerState, config: &BrokerConfig) {
     if !config.bind.is_loopback() {
-        ui.colored_label(
-            theme::BUSY,
-            format!("⚠ Listening on {}: other machines on your network can connect.", config.bind),
-        );
+        ui.colored_label(theme::BUSY, ui.trf(Tr::ListeningExposed, &[("address", &config.bind)]));
     }
     let BrokerState::Running { listeners, monitor, fell_back_from, .. } = broker else {
-        ui.weak("Start the broker to see its listeners, clients and rates.");
+        ui.weak(ui.tr(Tr::StartBrokerToSee));
         return;
     };
     if let Some(port) = fell_back_from {
-        ui.colored_label(theme::BUSY, format!("Port {port} was taken, so a free port is used instead."));
+        ui.colored_label(theme::BUSY, ui.trf(Tr::PortTakenFreeUsed, &[("port", port)]));
     }
-    ui.strong("Listening on");
+    ui.strong(ui.tr(Tr::ListeningOn));
     for listener in listeners {
         ui.horizontal(|ui| {
             let url = listener_url(listener);
             ui.monospace(&url);
-            if ui.small_button("Copy").on_hover_text("Copy the address").clicked() {
+            if ui.small_button(ui.tr(Tr::Copy)).on_hover_text(ui.tr(Tr::CopyAddress)).clicked() {
                 ui.ctx().copy_text(url);
             }
         });
@@ -167,36 +167,37 @@ fn overview_ui(ui: &mut egui::Ui, broker: &BrokerState, config: &BrokerConfig) {
         (state.rates, state.session_count, state.clients.iter().filter(|client| client.connected).count())
     };
     egui::Grid::new("broker-rates").num_columns(2).spacing([16.0, 4.0]).show(ui, |ui| {
-        ui.label("Clients connected");
+        ui.label(ui.tr(Tr::ClientsConnected));
         ui.label(connected.to_string());
         ui.end_row();
-        ui.label("Sessions (incl. persistent ones kept offline)");
+        ui.label(ui.tr(Tr::SessionsInclPersistent));
         ui.label(sessions.to_string());
         ui.end_row();
-        ui.label("Messages in / out");
+        ui.label(ui.tr(Tr::MessagesInOut));
         ui.label(format!("{:.0} /s  ·  {:.0} /s", rates.messages_in, rates.messages_out));
         ui.end_row();
-        ui.label("Payload bytes in / out");
+        ui.label(ui.tr(Tr::PayloadBytesInOut));
         ui.label(format!("{} /s  ·  {} /s", human_bytes(rates.bytes_in), human_bytes(rates.bytes_out)));
         ui.end_row();
-        ui.label("Messages since start (in / out)");
+        ui.label(ui.tr(Tr::MessagesSinceStart));
         ui.label(format!("{} / {}", rates.total_in, rates.total_out));
         ui.end_row();
-        ui.label("Authentication");
+        ui.label(ui.tr(Tr::Authentication));
         let access = &config.access;
-        ui.label(format!(
-            "{}{}{}",
-            if access.allow_anonymous { "anonymous allowed" } else { "anonymous refused" },
-            match access.users.len() {
-                0 => String::new(),
-                1 => ", 1 user".to_owned(),
-                count => format!(", {count} users"),
-            },
-            if access.acl.is_some() { ", ACL on" } else { "" }
-        ));
+        let mut summary =
+            ui.tr(if access.allow_anonymous { Tr::AnonymousAllowed } else { Tr::AnonymousRefused }).to_owned();
+        if !access.users.is_empty() {
+            summary.push_str(&ui.trf(Tr::UsersCount, &[("n", &access.users.len())]));
+        }
+        if access.acl.is_some() {
+            summary.push_str(ui.tr(Tr::AclOn));
+        }
+        ui.label(summary);
         ui.end_row();
-        ui.label("Persistence");
-        ui.label(config.persistence.as_ref().map_or("off (in memory)".to_owned(), |dir| dir.display().to_string()));
+        ui.label(ui.tr(Tr::Persistence));
+        ui.label(
+            config.persistence.as_ref().map_or(ui.tr(Tr::PersistenceOff).to_owned(), |dir| dir.display().to_string()),
+        );
         ui.end_row();
     });
 }
@@ -213,27 +214,38 @@ fn clients_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, actions: &mut Vec<UiAc
     let state = monitor.lock();
     let listed = state.clients.len();
     if state.session_count > listed {
-        ui.weak(format!("Showing {listed} of {} sessions.", state.session_count));
+        ui.weak(ui.trf(Tr::ShowingSessions, &[("n", &listed), ("total", &state.session_count)]));
     }
     if state.clients.is_empty() {
-        ui.weak("No clients.");
+        ui.weak(ui.tr(Tr::NoClients));
         return;
     }
     // One line per client: columns grow to their content instead of wrapping.
     ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+    let ctx = ui.ctx().clone();
     TableBuilder::new(ui)
         .striped(true)
         .resizable(true)
         .column(Column::initial(170.0).at_least(80.0).clip(true))
         .columns(Column::auto().at_least(40.0), 9)
         .header(20.0, |mut header| {
-            for title in
-                ["Client id", "Address", "User", "MQTT", "Keep-alive", "Subs", "In flight", "Queued", "State", ""]
-            {
+            let titles = [
+                Tr::ClientId,
+                Tr::Address,
+                Tr::User,
+                Tr::Mqtt,
+                Tr::KeepAlive,
+                Tr::Subs,
+                Tr::InFlight,
+                Tr::Queued,
+                Tr::State,
+            ];
+            for title in titles {
                 header.col(|ui| {
-                    ui.strong(title);
+                    ui.strong(ui.tr(title));
                 });
             }
+            header.col(|_| {});
         })
         .body(|body| {
             body.rows(theme::LOG_ROW_HEIGHT, state.clients.len(), |mut row| {
@@ -252,9 +264,9 @@ fn clients_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, actions: &mut Vec<UiAc
                 });
                 row.col(|ui| {
                     ui.label(if client.keep_alive == 0 {
-                        "none".to_owned()
+                        ctx.tr(Tr::KeepAliveNone).to_owned()
                     } else {
-                        format!("{} s", client.keep_alive)
+                        ctx.trf(Tr::Seconds, &[("n", &client.keep_alive)])
                     });
                 });
                 row.col(|ui| {
@@ -268,17 +280,17 @@ fn clients_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, actions: &mut Vec<UiAc
                 });
                 row.col(|ui| {
                     let text = match (client.connected, client.clean_start) {
-                        (true, true) => "connected",
-                        (true, false) => "connected (persistent)",
-                        (false, _) => "away (session kept)",
+                        (true, true) => Tr::ClientConnected,
+                        (true, false) => Tr::ClientConnectedPersistent,
+                        (false, _) => Tr::ClientAway,
                     };
-                    ui.label(text);
+                    ui.label(ctx.tr(text));
                 });
                 row.col(|ui| {
                     if client.connected
                         && ui
-                            .small_button("Disconnect client")
-                            .on_hover_text(format!("Close {}'s connection", client.client_id))
+                            .small_button(ctx.tr(Tr::DisconnectClient))
+                            .on_hover_text(ctx.trf(Tr::DisconnectClientHint, &[("client", &client.client_id)]))
                             .clicked()
                     {
                         actions.push(UiAction::DisconnectBrokerClient(client.client_id.clone()));
@@ -290,11 +302,13 @@ fn clients_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, actions: &mut Vec<UiAc
 
 fn log_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, panel: &mut BrokerPanelState, actions: &mut Vec<UiAction>) {
     ui.horizontal(|ui| {
-        ui.checkbox(&mut panel.show_info, "Info");
-        ui.checkbox(&mut panel.show_warnings, "Warnings");
-        ui.checkbox(&mut panel.show_errors, "Errors");
-        ui.add(egui::TextEdit::singleline(&mut panel.log_search).hint_text("Filter the log").desired_width(200.0));
-        if ui.button("Clear").clicked() {
+        ui.checkbox(&mut panel.show_info, ui.tr(Tr::LevelInfo));
+        ui.checkbox(&mut panel.show_warnings, ui.tr(Tr::LevelWarnings));
+        ui.checkbox(&mut panel.show_errors, ui.tr(Tr::LevelErrors));
+        ui.add(
+            egui::TextEdit::singleline(&mut panel.log_search).hint_text(ui.tr(Tr::FilterTheLog)).desired_width(200.0),
+        );
+        if ui.button(ui.tr(Tr::Clear)).clicked() {
             actions.push(UiAction::ClearBrokerLog);
         }
     });
@@ -311,7 +325,7 @@ fn log_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, panel: &mut BrokerPanelSta
         .filter(|entry| needle.is_empty() || entry.text.to_lowercase().contains(&needle))
         .collect();
     if state.log_dropped > 0 {
-        ui.weak(format!("{} older entries were dropped.", state.log_dropped));
+        ui.weak(ui.trf(Tr::OlderEntriesWereDropped, &[("n", &state.log_dropped)]));
     }
     egui::ScrollArea::vertical().id_salt("broker-log").auto_shrink([false, false]).stick_to_bottom(true).show_rows(
         ui,
@@ -341,67 +355,64 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
         .auto_shrink([false, false])
         .max_height(ui.available_height() - 60.0)
         .show(ui, |ui| {
-            ui.strong("Listeners");
+            ui.strong(ui.tr(Tr::Listeners));
             egui::Grid::new("broker-listeners").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-                let label = ui.label("Bind address");
+                let label = ui.label(ui.tr(Tr::BindAddress));
                 ui.horizontal(|ui| {
                     ui.add(egui::TextEdit::singleline(&mut draft.bind).desired_width(140.0)).labelled_by(label.id);
-                    if ui.small_button("This machine only").clicked() {
+                    if ui.small_button(ui.tr(Tr::ThisMachineOnly)).clicked() {
                         draft.bind = "127.0.0.1".into();
                     }
-                    if ui.small_button("All interfaces").clicked() {
+                    if ui.small_button(ui.tr(Tr::AllInterfaces)).clicked() {
                         draft.bind = "0.0.0.0".into();
                     }
                 });
                 ui.end_row();
-                let label = ui.label("TCP port");
+                let label = ui.label(ui.tr(Tr::TcpPort));
                 ui.horizontal(|ui| {
                     ui.add(egui::TextEdit::singleline(&mut draft.port).desired_width(70.0)).labelled_by(label.id);
-                    ui.checkbox(&mut draft.fall_back_to_free_port, "If taken, use a free port");
+                    ui.checkbox(&mut draft.fall_back_to_free_port, ui.tr(Tr::IfTakenFreePort));
                 });
                 ui.end_row();
-                ui.checkbox(&mut draft.websocket, "WebSocket port");
+                ui.checkbox(&mut draft.websocket, ui.tr(Tr::WebSocketPort));
                 ui.add_enabled(
                     draft.websocket,
                     egui::TextEdit::singleline(&mut draft.websocket_port).desired_width(70.0),
                 );
                 ui.end_row();
-                ui.checkbox(&mut draft.tls, "TLS port");
+                ui.checkbox(&mut draft.tls, ui.tr(Tr::TlsPort));
                 ui.add_enabled(draft.tls, egui::TextEdit::singleline(&mut draft.tls_port).desired_width(70.0));
                 ui.end_row();
                 if draft.tls {
-                    ui.label("Certificate (PEM)");
+                    ui.label(ui.tr(Tr::CertificatePem));
                     ui.add(egui::TextEdit::singleline(&mut draft.cert_file).desired_width(380.0));
                     ui.end_row();
-                    ui.label("Private key (PEM)");
+                    ui.label(ui.tr(Tr::PrivateKeyPem));
                     ui.add(egui::TextEdit::singleline(&mut draft.key_file).desired_width(380.0));
                     ui.end_row();
                 }
-                ui.label("Max connections");
+                ui.label(ui.tr(Tr::MaxConnections));
                 ui.add(egui::TextEdit::singleline(&mut draft.max_connections).desired_width(90.0));
                 ui.end_row();
-                ui.label("Max packet size (bytes)");
+                ui.label(ui.tr(Tr::MaxPacketSize));
                 ui.add(egui::TextEdit::singleline(&mut draft.max_packet_size).desired_width(110.0));
                 ui.end_row();
-                ui.label("$SYS interval (s, 0 = off)");
+                ui.label(ui.tr(Tr::SysInterval));
                 ui.add(egui::TextEdit::singleline(&mut draft.sys_interval).desired_width(70.0));
                 ui.end_row();
             });
             if draft.exposes_network() {
-                ui.colored_label(
-                    theme::BUSY,
-                    "⚠ This address makes the broker reachable from your network. Set up users and an ACL.",
-                );
+                ui.colored_label(theme::BUSY, ui.tr(Tr::AddressExposesBroker));
             }
             ui.separator();
-            ui.strong("Authentication");
-            ui.checkbox(&mut draft.allow_anonymous, "Allow clients without a user name");
+            ui.strong(ui.tr(Tr::Authentication));
+            ui.checkbox(&mut draft.allow_anonymous, ui.tr(Tr::AllowAnonymous));
             let mut remove = None;
             for user in draft.users.keys() {
                 ui.horizontal(|ui| {
                     ui.label(user);
-                    ui.weak("password stored hashed");
-                    if ui.small_button("Remove").clicked() {
+                    ui.weak(ui.tr(Tr::PasswordStoredHashed));
+                    if ui.small_button(ui.tr(Tr::Remove)).clicked() {
                         remove = Some(user.clone());
                     }
                 });
@@ -410,21 +421,18 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
                 draft.users.remove(&user);
             }
             ui.horizontal(|ui| {
-                let label = ui.label("New user");
+                let label = ui.label(ui.tr(Tr::NewUser));
                 ui.add(egui::TextEdit::singleline(&mut draft.new_user).desired_width(140.0)).labelled_by(label.id);
-                let label = ui.label("Their password");
+                let label = ui.label(ui.tr(Tr::TheirPassword));
                 ui.add(egui::TextEdit::singleline(&mut draft.new_password).password(true).desired_width(140.0))
                     .labelled_by(label.id);
-                if ui.button("Add user").clicked() {
+                if ui.button(ui.tr(Tr::AddUser)).clicked() {
                     panel.message = draft.add_user().err();
                 }
             });
-            ui.checkbox(&mut draft.acl_enabled, "Access control list (mosquitto acl_file syntax)");
+            ui.checkbox(&mut draft.acl_enabled, ui.tr(Tr::AclEnabled));
             if draft.acl_enabled {
-                ui.weak(
-                    "topic [read|write|readwrite|deny] FILTER — before any 'user NAME' line: anonymous clients; \
-                         'pattern …' applies to everyone with %u (user) and %c (client id).",
-                );
+                ui.weak(ui.tr(Tr::AclSyntaxHint));
                 ui.add(
                     egui::TextEdit::multiline(&mut draft.acl_text)
                         .code_editor()
@@ -433,9 +441,9 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
                 );
             }
             ui.separator();
-            ui.strong("Persistence");
+            ui.strong(ui.tr(Tr::Persistence));
             ui.horizontal(|ui| {
-                if ui.checkbox(&mut draft.persistence, "Keep retained messages and sessions in").changed()
+                if ui.checkbox(&mut draft.persistence, ui.tr(Tr::KeepRetainedAndSessionsIn)).changed()
                     && draft.persistence
                     && draft.data_dir.trim().is_empty()
                 {
@@ -447,17 +455,17 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
     ui.separator();
     let checked = draft.to_config();
     ui.horizontal(|ui| {
-        let apply = ui.add_enabled(checked.is_ok(), egui::Button::new("Apply and restart"));
+        let apply = ui.add_enabled(checked.is_ok(), egui::Button::new(ui.tr(Tr::ApplyAndRestart)));
         if apply.clicked()
             && let Ok(config) = &checked
         {
             actions.push(UiAction::ApplyBrokerSettings(Box::new(config.clone())));
         }
-        if ui.button("Revert").clicked() {
+        if ui.button(ui.tr(Tr::Revert)).clicked() {
             *draft = SettingsDraft::from_config(config);
             panel.message = None;
         }
-        if ui.button("Import mosquitto.conf…").clicked() {
+        if ui.button(ui.tr(Tr::ImportMosquittoConf)).clicked() {
             actions.push(UiAction::ImportBrokerSettings);
         }
     });

@@ -9,6 +9,7 @@ use egui_plot::{Legend, Line, Plot};
 use crate::core::chart::{SeriesKey, points_in_view};
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
 
@@ -16,13 +17,13 @@ use crate::ui::widgets::{icon_button, labelled_text};
 const MAX_DRAWN_POINTS: usize = 4_000;
 
 /// Time windows offered, in seconds (`None`: everything kept).
-const WINDOWS: [(Option<f64>, &str); 6] = [
-    (Some(30.0), "30 s"),
-    (Some(60.0), "1 min"),
-    (Some(300.0), "5 min"),
-    (Some(900.0), "15 min"),
-    (Some(3_600.0), "1 h"),
-    (None, "all"),
+const WINDOWS: [(Option<f64>, Tr); 6] = [
+    (Some(30.0), Tr::Window30s),
+    (Some(60.0), Tr::Window1min),
+    (Some(300.0), Tr::Window5min),
+    (Some(900.0), Tr::Window15min),
+    (Some(3_600.0), Tr::Window1h),
+    (None, Tr::WindowAll),
 ];
 
 /// Draws the charts window when open.
@@ -31,7 +32,8 @@ pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState
         return;
     }
     let mut open = true;
-    egui::Window::new("Charts")
+    egui::Window::new(ctx.tr(Tr::Charts))
+        .id(egui::Id::unique("charts-window"))
         .open(&mut open)
         .default_size([660.0, 400.0])
         .default_pos(ctx.content_rect().left_top() + egui::vec2(300.0, 130.0))
@@ -50,10 +52,10 @@ pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState
 fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     let charts = &workspace.session.charts;
     ui.horizontal(|ui| {
-        labelled_text(ui, "Topic", &mut state.chart_topic, 180.0);
-        labelled_text(ui, "JSON pointer (optional)", &mut state.chart_pointer, 110.0)
-            .on_hover_text("For JSON payloads: the value to plot, e.g. /sensor/temp. Empty: the whole payload.");
-        if ui.button("Add series").clicked() {
+        labelled_text(ui, ui.tr(Tr::Topic), &mut state.chart_topic, 180.0);
+        labelled_text(ui, ui.tr(Tr::JsonPointerOptional), &mut state.chart_pointer, 110.0)
+            .on_hover_text(ui.tr(Tr::JsonPointerHint));
+        if ui.button(ui.tr(Tr::AddSeries)).clicked() {
             let pointer = state.chart_pointer.trim();
             actions.push(UiAction::AddChart {
                 topic: state.chart_topic.trim().to_owned(),
@@ -66,37 +68,36 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
     }
     ui.horizontal(|ui| {
         let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-        let label = if state.chart_paused_at.is_some() { "Resume" } else { "Pause" };
-        if ui.button(label).on_hover_text("Freeze the view; values keep being collected").clicked() {
+        let label = if state.chart_paused_at.is_some() { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
+        if ui.button(label).on_hover_text(ui.tr(Tr::ChartPauseHint)).clicked() {
             state.chart_paused_at = match state.chart_paused_at {
                 Some(_) => None,
                 None => Some(now),
             };
         }
-        let label = ui.label("Window");
+        let label = ui.label(ui.tr(Tr::TimeWindow));
+        let selected =
+            WINDOWS.iter().find(|(w, _)| *w == state.chart_window_s).map_or(Tr::WindowAll, |(_, name)| *name);
         egui::ComboBox::from_id_salt("chart-window")
-            .selected_text(WINDOWS.iter().find(|(w, _)| *w == state.chart_window_s).map_or("all", |(_, name)| name))
+            .selected_text(ui.tr(selected))
             .width(70.0)
             .show_ui(ui, |ui| {
                 for (window, name) in WINDOWS {
-                    ui.selectable_value(&mut state.chart_window_s, window, name);
+                    ui.selectable_value(&mut state.chart_window_s, window, ui.tr(name));
                 }
             })
             .response
             .labelled_by(label.id);
-        if ui.button("Clear").on_hover_text("Empty every series; plotting continues").clicked() {
+        if ui.button(ui.tr(Tr::Clear)).on_hover_text(ui.tr(Tr::ClearChartsHint)).clicked() {
             actions.push(UiAction::ClearCharts);
         }
         if state.chart_paused_at.is_some() {
-            ui.colored_label(theme::BUSY, "paused");
+            ui.colored_label(theme::BUSY, ui.tr(Tr::Paused));
         }
     });
     ui.separator();
     if charts.is_empty() {
-        ui.weak(
-            "Nothing charted yet. Add a series above, or use Chart in a topic's history, \
-             or right-click a number in the JSON tree.",
-        );
+        ui.weak(ui.tr(Tr::NothingCharted));
         return;
     }
     for series in charts.series() {
@@ -105,23 +106,23 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             ui.monospace(series.key.label());
             match series.latest() {
                 Some(value) => ui.strong(format!("{value}")),
-                None => ui.weak("no value yet"),
+                None => ui.weak(ui.tr(Tr::NoValueYet)),
             };
-            ui.weak(format!("{} points", series.points.len()));
+            ui.weak(ui.trf(Tr::Points, &[("n", &series.points.len())]));
             if series.dropped > 0 {
-                ui.colored_label(theme::BUSY, format!("{} oldest dropped", series.dropped));
+                ui.colored_label(theme::BUSY, ui.trf(Tr::OldestDropped, &[("n", &series.dropped)]));
             }
             if series.skipped > 0 {
-                ui.colored_label(theme::BUSY, format!("{} without a number", series.skipped))
+                ui.colored_label(theme::BUSY, ui.trf(Tr::WithoutNumber, &[("n", &series.skipped)]))
                     .on_hover_text(series.last_problem.clone().unwrap_or_default());
             }
-            if icon_button(ui, "🗙", &format!("Stop charting {}", series.key.label())).clicked() {
+            if icon_button(ui, "🗙", &ui.trf(Tr::StopCharting, &[("series", &series.key.label())])).clicked() {
                 actions.push(UiAction::RemoveChart(series.key.clone()));
             }
         });
     }
     if charts.series().iter().all(|series| series.points.is_empty()) {
-        ui.weak("No numeric value has arrived on these series yet.");
+        ui.weak(ui.tr(Tr::NoNumericValueYet));
         return;
     }
     let to = state.chart_paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
@@ -178,7 +179,7 @@ const MAX_SCANNED_PAYLOAD: usize = 64 * 1024;
 pub fn chart_offer_ui(ui: &mut egui::Ui, topic: &str, payload: &[u8], actions: &mut Vec<UiAction>) {
     // A number is a few bytes; do not validate megabytes of UTF-8 per frame.
     if payload.len() <= 256 && crate::core::chart::extract_number(payload, None).is_ok() {
-        if ui.button("Chart").on_hover_text("Plot this topic's value over time").clicked() {
+        if ui.button(ui.tr(Tr::Chart)).on_hover_text(ui.tr(Tr::ChartHint)).clicked() {
             actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: None });
         }
         return;
@@ -192,7 +193,7 @@ pub fn chart_offer_ui(ui: &mut egui::Ui, topic: &str, payload: &[u8], actions: &
     if fields.is_empty() {
         return;
     }
-    ui.menu_button("Chart a field", |ui| {
+    ui.menu_button(ui.tr(Tr::ChartAField), |ui| {
         for pointer in fields {
             if ui.button(&pointer).clicked() {
                 actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: Some(pointer) });

@@ -7,6 +7,7 @@ use crate::core::payload::{PayloadFormat, encode_payload, human_size, render_in_
 use crate::core::topic::validate_topic_name;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 
 /// Payloads up to this size are validated on every frame while typing.
@@ -17,15 +18,15 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
     ui.add_space(4.0);
     let draft = &mut workspace.session.draft;
     ui.horizontal(|ui| {
-        ui.strong("New message");
-        let topic_label = ui.label("Topic");
+        ui.strong(ui.tr(Tr::NewMessage));
+        let topic_label = ui.label(ui.tr(Tr::Topic));
         let topic = ui
-            .add(egui::TextEdit::singleline(&mut draft.topic).desired_width(260.0).hint_text("a/topic (no wildcards)"))
+            .add(egui::TextEdit::singleline(&mut draft.topic).desired_width(260.0).hint_text(ui.tr(Tr::TopicNameHint)))
             .labelled_by(topic_label.id);
         if topic.changed() {
             state.publish_error = None;
         }
-        let format_label = ui.label("Format");
+        let format_label = ui.label(ui.tr(Tr::Format));
         let previous_format = draft.format;
         egui::ComboBox::from_id_salt("payload-format")
             .selected_text(draft.format.label())
@@ -40,19 +41,19 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         if draft.format != previous_format {
             convert_payload(&mut draft.payload, previous_format, draft.format);
         }
-        ui.label("QoS");
+        ui.label(ui.tr(Tr::Qos));
         for qos in Qos::ALL {
             ui.radio_value(&mut draft.qos, qos, qos.level().to_string());
         }
-        ui.checkbox(&mut draft.retain, "Retain");
+        ui.checkbox(&mut draft.retain, ui.tr(Tr::Retain));
         let publish = ui
-            .add(egui::Button::new("Publish").fill(theme::OK.gamma_multiply(0.5)))
-            .on_hover_text("Publish (Ctrl+Enter / Cmd+Enter)");
+            .add(egui::Button::new(ui.tr(Tr::Publish)).fill(theme::OK.gamma_multiply(0.5)))
+            .on_hover_text(ui.trf(Tr::PublishHint, &[("keys", &publish_keys(ui))]));
         if publish.clicked() {
             actions.push(UiAction::Publish);
         }
     });
-    let live_error = live_validation(&draft.topic, &draft.payload, draft.format);
+    let live_error = live_validation(ui, &draft.topic, &draft.payload, draft.format);
     ui.horizontal(|ui| match (&live_error, &state.publish_error) {
         (Some(error), _) | (None, Some(error)) => {
             ui.colored_label(theme::ERROR, error);
@@ -62,7 +63,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
     let draft = &mut workspace.session.draft;
     let payload_label = ui
         .horizontal(|ui| {
-            let label = ui.label("Payload");
+            let label = ui.label(ui.tr(Tr::Payload));
             ui.weak(human_size(draft.payload.len()));
             label
         })
@@ -74,7 +75,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
                     .code_editor()
                     .desired_width(f32::INFINITY)
                     .desired_rows(6)
-                    .hint_text("Message payload"),
+                    .hint_text(ui.tr(Tr::PayloadHint)),
             )
             .labelled_by(payload_label.id);
         if payload.changed() {
@@ -94,25 +95,34 @@ fn convert_payload(payload: &mut String, from: PayloadFormat, to: PayloadFormat)
     }
 }
 
-fn live_validation(topic: &str, payload: &str, format: PayloadFormat) -> Option<String> {
+fn live_validation(ui: &egui::Ui, topic: &str, payload: &str, format: PayloadFormat) -> Option<String> {
     if let Err(error) = validate_topic_name(topic) {
-        return Some(format!("Topic: {error}"));
+        return Some(ui.trf(Tr::TopicError, &[("error", &error)]));
     }
     if payload.len() <= LIVE_VALIDATION_LIMIT
         && let Err(error) = encode_payload(payload, format)
     {
-        return Some(format!("Payload: {error}"));
+        return Some(ui.trf(Tr::PayloadError, &[("error", &error)]));
     }
     None
 }
 
+/// The publish shortcut as this platform writes it.
+fn publish_keys(ui: &egui::Ui) -> String {
+    crate::ui::shortcuts::SHORTCUTS
+        .iter()
+        .find(|shortcut| shortcut.action == crate::ui::shortcuts::ShortcutAction::Publish)
+        .map(|shortcut| ui.ctx().format_shortcut(&shortcut.keys))
+        .unwrap_or_default()
+}
+
 fn delivery_ui(ui: &mut egui::Ui, workspace: &Workspace) {
     let Some(report) = &workspace.session.last_delivery else {
-        ui.weak("Ready. QoS 1 and 2 publishes report the broker's acknowledgement here.");
+        ui.weak(ui.tr(Tr::DeliveryReady));
         return;
     };
     let (colour, text) = match &report.outcome {
-        None => (theme::BUSY, format!("#{} to {}: queued…", report.request, report.topic)),
+        None => (theme::BUSY, ui.trf(Tr::DeliveryQueued, &[("n", &report.request), ("topic", &report.topic)])),
         Some(outcome) => {
             let colour = match outcome {
                 DeliveryOutcome::Refused(_) | DeliveryOutcome::Failed(_) => theme::ERROR,
@@ -121,9 +131,16 @@ fn delivery_ui(ui: &mut egui::Ui, workspace: &Workspace) {
             };
             let timing = report
                 .round_trip
-                .map(|elapsed| format!(" in {:.1} ms", elapsed.as_secs_f64() * 1000.0))
+                .map(|elapsed| ui.trf(Tr::DeliveryTiming, &[("ms", &format!("{:.1}", elapsed.as_secs_f64() * 1000.0))]))
                 .unwrap_or_default();
-            (colour, format!("#{} to {} ({}): {outcome}{timing}", report.request, report.topic, report.qos))
+            let args: [(&str, &dyn std::fmt::Display); 5] = [
+                ("n", &report.request),
+                ("topic", &report.topic),
+                ("qos", &report.qos),
+                ("outcome", outcome),
+                ("timing", &timing),
+            ];
+            (colour, ui.trf(Tr::DeliveryOutcome, &args))
         }
     };
     ui.colored_label(colour, text);

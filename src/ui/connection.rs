@@ -8,6 +8,7 @@ use crate::core::mqtt::ProtocolVersion;
 use crate::core::profile::{TransportKind, generate_client_id};
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::labelled_text;
 
@@ -15,7 +16,7 @@ use crate::ui::widgets::labelled_text;
 pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiState, actions: &mut Vec<UiAction>) {
     ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Profile");
+        let label = ui.label(ui.tr(Tr::Profile));
         egui::ComboBox::from_id_salt("profile-picker")
             .selected_text(workspace.session.profile.name.clone())
             .width(170.0)
@@ -28,11 +29,11 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
             })
             .response
             .labelled_by(label.id);
-        labelled_text(ui, "Name", &mut workspace.session.profile.name, 120.0);
-        labelled_text(ui, "Host", &mut workspace.session.profile.host, 150.0);
-        let port_label = ui.label("Port");
+        labelled_text(ui, ui.tr(Tr::Name), &mut workspace.session.profile.name, 120.0);
+        labelled_text(ui, ui.tr(Tr::Host), &mut workspace.session.profile.host, 150.0);
+        let port_label = ui.label(ui.tr(Tr::Port));
         ui.add(egui::DragValue::new(&mut workspace.session.profile.port).range(1..=65_535)).labelled_by(port_label.id);
-        let version_label = ui.label("Version");
+        let version_label = ui.label(ui.tr(Tr::Version));
         egui::ComboBox::from_id_salt("protocol-version")
             .selected_text(workspace.session.profile.protocol.to_string())
             .show_ui(ui, |ui| {
@@ -41,7 +42,7 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
             })
             .response
             .labelled_by(version_label.id);
-        let transport_label = ui.label("Transport");
+        let transport_label = ui.label(ui.tr(Tr::Transport));
         egui::ComboBox::from_id_salt("transport")
             .selected_text(workspace.session.profile.transport.label())
             .show_ui(ui, |ui| {
@@ -53,52 +54,58 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
             .labelled_by(transport_label.id);
     });
     ui.horizontal_wrapped(|ui| {
-        labelled_text(ui, "Client ID", &mut workspace.session.profile.client_id, 160.0)
-            .on_hover_text("Leave empty to generate one on connect");
-        if ui.button("Generate").on_hover_text("Generate a random client id").clicked() {
+        labelled_text(ui, ui.tr(Tr::ClientId), &mut workspace.session.profile.client_id, 160.0)
+            .on_hover_text(ui.tr(Tr::ClientIdHint));
+        if ui.button(ui.tr(Tr::Generate)).on_hover_text(ui.tr(Tr::GenerateClientIdHint)).clicked() {
             workspace.session.profile.client_id = generate_client_id();
         }
-        labelled_text(ui, "Username", &mut workspace.session.profile.username, 110.0);
-        let password_label = ui.label("Password");
+        labelled_text(ui, ui.tr(Tr::Username), &mut workspace.session.profile.username, 110.0);
+        let password_label = ui.label(ui.tr(Tr::Password));
         ui.add(egui::TextEdit::singleline(&mut workspace.session.profile.password).password(true).desired_width(110.0))
             .labelled_by(password_label.id)
-            .on_hover_text("Never written to the profile file");
-        let keep_alive_label = ui.label("Keep-alive (s)");
+            .on_hover_text(ui.tr(Tr::PasswordNotSavedHint));
+        let keep_alive_label = ui.label(ui.tr(Tr::KeepAliveSecs));
         ui.add(egui::DragValue::new(&mut workspace.session.profile.keep_alive_secs).range(0..=65_535))
             .labelled_by(keep_alive_label.id);
-        ui.checkbox(&mut workspace.session.profile.clean_start, "Clean start");
-        if ui
-            .button("Edit profile…")
-            .on_hover_text("Every connect option: TLS, WebSocket, will, MQTT 5, saved subscriptions")
-            .clicked()
-        {
+        ui.checkbox(&mut workspace.session.profile.clean_start, ui.tr(Tr::CleanStart));
+        if ui.button(ui.tr(Tr::EditProfile)).on_hover_text(ui.tr(Tr::EditProfileHint)).clicked() {
             actions.push(UiAction::ToggleProfileEditor);
         }
         ui.separator();
-        let active = workspace.is_active();
-        if active {
-            if ui.button("Disconnect").clicked() {
+        let trying = matches!(
+            workspace.session.state,
+            ConnectionState::Connecting { .. } | ConnectionState::Reconnecting { .. }
+        );
+        if trying {
+            ui.spinner();
+            if ui.button(ui.tr(Tr::Cancel)).on_hover_text(ui.tr(Tr::CancelConnectHint)).clicked() {
                 actions.push(UiAction::Disconnect);
             }
-        } else if ui.add(egui::Button::new("Connect").fill(theme::OK.gamma_multiply(0.5))).clicked() {
+        } else if workspace.is_active() {
+            if ui.button(ui.tr(Tr::Disconnect)).clicked() {
+                actions.push(UiAction::Disconnect);
+            }
+        } else if ui.add(egui::Button::new(ui.tr(Tr::Connect)).fill(theme::OK.gamma_multiply(0.5))).clicked() {
             actions.push(UiAction::Connect);
         }
         if workspace.session.profile.transport.uses_tls()
             && workspace.session.profile.tls.dangerously_accept_invalid_certificates
         {
-            ui.colored_label(theme::BUSY, "⚠ insecure TLS")
-                .on_hover_text("Server certificates are not verified for this connection");
+            ui.colored_label(theme::BUSY, ui.tr(Tr::InsecureTls)).on_hover_text(ui.tr(Tr::InsecureTlsHint));
         }
         if !workspace.profile_problems.is_empty() {
-            ui.colored_label(theme::ERROR, format!("⚠ {} profile files not loaded", workspace.profile_problems.len()))
-                .on_hover_text(workspace.profile_problems.join("\n"));
+            ui.colored_label(
+                theme::ERROR,
+                ui.trf(Tr::ProfileFilesNotLoaded, &[("n", &workspace.profile_problems.len())]),
+            )
+            .on_hover_text(workspace.profile_problems.join("\n"));
         }
         let colour = theme::state_colour(&workspace.session.state);
         theme::status_dot_ui(ui, colour);
         ui.label(egui::RichText::new(workspace.session.state.short(Instant::now())).color(colour));
     });
     if let Some(error) = &state.connection_error {
-        ui.colored_label(theme::ERROR, format!("Cannot connect: {error}"));
+        ui.colored_label(theme::ERROR, ui.trf(Tr::CannotConnect, &[("error", error)]));
     }
     if let Some(message) = &state.profile_message {
         ui.small(message);

@@ -3,9 +3,12 @@
 //! waking the UI when done.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::core::profile_exchange::{ImportError, ImportReport, import_file};
+use crate::ui::i18n::{Tr, Words};
 
 /// What a finished file task reports.
 #[derive(Debug)]
@@ -14,6 +17,8 @@ pub enum FileOutcome {
     Imported(Result<ImportReport, ImportError>),
     /// An export was written to this path (or failed).
     Exported(Result<PathBuf, String>),
+    /// The user chose where to export the messages this filter selects.
+    ExportMessagesTo(PathBuf, Box<crate::core::store::LogFilter>),
     /// Broker settings read from a file, with notes on what was not carried over.
     BrokerSettings(Result<(crate::core::broker::BrokerConfig, Vec<String>), String>),
 }
@@ -23,12 +28,23 @@ pub enum FileOutcome {
 pub struct FileTasks {
     sender: SyncSender<FileOutcome>,
     receiver: Receiver<FileOutcome>,
+    /// Profile files picked or dropped and not imported yet.
+    importing: Arc<AtomicUsize>,
 }
 
 impl Default for FileTasks {
     fn default() -> Self {
         let (sender, receiver) = sync_channel(32);
-        Self { sender, receiver }
+        Self { sender, receiver, importing: Arc::default() }
+    }
+}
+
+/// Imports files one by one, keeping the count of those still to do.
+fn import_each(paths: Vec<PathBuf>, importing: &AtomicUsize, sender: &SyncSender<FileOutcome>) {
+    importing.fetch_add(paths.len(), Ordering::Relaxed);
+    for path in paths {
+        let _ = sender.send(FileOutcome::Imported(import_file(&path)));
+        importing.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -45,36 +61,39 @@ impl FileTasks {
         }
     }
 
+    /// Profile files still being imported (for the status bar's spinner).
+    pub fn importing(&self) -> usize {
+        self.importing.load(Ordering::Relaxed)
+    }
+
     /// Lets the user pick profile files to import (RON or MQTTX JSON).
     pub fn import_with_dialog(&self, ctx: &egui::Context) {
-        self.spawn(ctx, "mqttdesk-import-dialog", |sender| {
+        let (title, filter) = (ctx.tr(Tr::ImportProfilesTitle), ctx.tr(Tr::ProfilesFilter));
+        let importing = self.importing.clone();
+        self.spawn(ctx, "mqttdesk-import-dialog", move |sender| {
             let picked = rfd::FileDialog::new()
-                .set_title("Import connection profiles")
-                .add_filter("Profiles (mqttdesk .ron, MQTTX .json, MQTT.fx .xml)", &["ron", "json", "xml"])
+                .set_title(title)
+                .add_filter(filter, &["ron", "json", "xml"])
                 .pick_files()
                 .unwrap_or_default();
-            for path in picked {
-                let _ = sender.send(FileOutcome::Imported(import_file(&path)));
-            }
+            import_each(picked, &importing, sender);
         });
     }
 
     /// Imports files that were dropped on the window.
     pub fn import_paths(&self, ctx: &egui::Context, paths: Vec<PathBuf>) {
-        self.spawn(ctx, "mqttdesk-import", move |sender| {
-            for path in paths {
-                let _ = sender.send(FileOutcome::Imported(import_file(&path)));
-            }
-        });
+        let importing = self.importing.clone();
+        self.spawn(ctx, "mqttdesk-import", move |sender| import_each(paths, &importing, sender));
     }
 
     /// Asks where to save an export bundle and writes it there.
     pub fn export_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
+        let (title, filter) = (ctx.tr(Tr::ExportProfilesTitle), ctx.tr(Tr::MqttdeskProfilesFilter));
         self.spawn(ctx, "mqttdesk-export-dialog", move |sender| {
             let Some(path) = rfd::FileDialog::new()
-                .set_title("Export connection profiles")
+                .set_title(title)
                 .set_file_name(file_name)
-                .add_filter("mqttdesk profiles", &["ron"])
+                .add_filter(filter, &["ron"])
                 .save_file()
             else {
                 return;
@@ -85,11 +104,15 @@ impl FileTasks {
         });
     }
 
-    /// Asks where to export messages (JSON Lines or CSV by extension) and writes them.
-    pub fn export_messages_with_dialog(&self, ctx: &egui::Context, messages: Vec<crate::core::store::OwnedMessage>) {
+    /// Asks where to export messages (JSON Lines or CSV by extension); the
+    /// app then streams the rows the filter selects ([`ExportJob`]).
+    ///
+    /// [`ExportJob`]: crate::core::export::ExportJob
+    pub fn pick_export_path(&self, ctx: &egui::Context, filter: crate::core::store::LogFilter) {
+        let title = ctx.tr(Tr::ExportMessagesTitle);
         self.spawn(ctx, "mqttdesk-export-messages", move |sender| {
             let Some(path) = rfd::FileDialog::new()
-                .set_title("Export messages")
+                .set_title(title)
                 .set_file_name("mqttdesk-messages.jsonl")
                 .add_filter("JSON Lines", &["jsonl"])
                 .add_filter("CSV", &["csv"])
@@ -97,18 +120,16 @@ impl FileTasks {
             else {
                 return;
             };
-            let result = crate::core::export::export_to_file(&path, &messages).map(|_| path);
-            let _ = sender.send(FileOutcome::Exported(result));
+            let _ = sender.send(FileOutcome::ExportMessagesTo(path, Box::new(filter)));
         });
     }
 
     /// Asks where to save a payload and writes all of its bytes there.
     pub fn save_payload_with_dialog(&self, ctx: &egui::Context, payload: bytes::Bytes, topic: &str) {
         let file_name = crate::core::payload::payload_file_name(topic, &payload);
+        let title = ctx.tr(Tr::SavePayloadTitle);
         self.spawn(ctx, "mqttdesk-save-payload", move |sender| {
-            let Some(path) =
-                rfd::FileDialog::new().set_title("Save the full payload").set_file_name(file_name).save_file()
-            else {
+            let Some(path) = rfd::FileDialog::new().set_title(title).set_file_name(file_name).save_file() else {
                 return;
             };
             let result = crate::core::profile::write_atomically(&path, &payload)
@@ -120,11 +141,9 @@ impl FileTasks {
 
     /// Lets the user pick a mosquitto.conf (or mqttdesk broker RON) and reads it.
     pub fn import_broker_settings_with_dialog(&self, ctx: &egui::Context) {
-        self.spawn(ctx, "mqttdesk-broker-settings", |sender| {
-            let Some(path) = rfd::FileDialog::new()
-                .set_title("Load broker settings")
-                .add_filter("mosquitto.conf or mqttdesk broker settings", &["conf", "ron"])
-                .pick_file()
+        let (title, filter) = (ctx.tr(Tr::LoadBrokerSettingsTitle), ctx.tr(Tr::BrokerSettingsFilter));
+        self.spawn(ctx, "mqttdesk-broker-settings", move |sender| {
+            let Some(path) = rfd::FileDialog::new().set_title(title).add_filter(filter, &["conf", "ron"]).pick_file()
             else {
                 return;
             };

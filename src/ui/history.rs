@@ -9,6 +9,7 @@ use crate::core::payload::{human_size, preview};
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
@@ -48,33 +49,33 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
     let seen =
         workspace.session.tree.find(topic).and_then(|id| workspace.session.tree.node(id)).map_or(0, |n| n.messages);
     ui.horizontal(|ui| {
-        ui.strong("History");
+        ui.strong(ui.tr(Tr::History));
         ui.add(egui::Label::new(egui::RichText::new(topic).monospace().strong()).truncate());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if icon_button(ui, "🗙", "Close the history").clicked() {
+            if icon_button(ui, "🗙", ui.tr(Tr::CloseHistory)).clicked() {
                 actions.push(UiAction::ShowHistory(None));
             }
         });
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("{shown} messages in the log"));
+        ui.label(ui.trf(Tr::MessagesInLog, &[("n", &shown)]));
         let evicted = seen.saturating_sub(shown as u64);
         if evicted > 0 {
-            ui.colored_label(theme::BUSY, format!("· {evicted} older ones evicted"))
-                .on_hover_text(format!("The log keeps the newest {} messages overall", store.limits().max_messages));
+            ui.colored_label(theme::BUSY, ui.trf(Tr::OlderOnesEvicted, &[("n", &evicted)]))
+                .on_hover_text(ui.trf(Tr::LogKeepsNewest, &[("n", &store.limits().max_messages)]));
         }
         if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history_view.row(store, row)) {
             crate::ui::charts::chart_offer_ui(ui, topic, newest.payload, actions);
         }
-        if ui.button("Export history…").on_hover_text("Save these messages as JSON Lines or CSV").clicked() {
+        if ui.button(ui.tr(Tr::ExportHistory)).on_hover_text(ui.tr(Tr::ExportHistoryHint)).clicked() {
             actions.push(UiAction::ExportHistory);
         }
-        if !state.diff_picks.is_empty() && ui.button("Clear comparison").clicked() {
+        if !state.diff_picks.is_empty() && ui.button(ui.tr(Tr::ClearComparison)).clicked() {
             state.diff_picks.clear();
         }
     });
     if state.diff_picks.len() < 2 {
-        ui.weak("Tick Compare on two messages to see what changed between them.");
+        ui.weak(ui.tr(Tr::TickCompareHint));
     }
 }
 
@@ -111,7 +112,7 @@ fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
 fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage<'_>, actions: &mut Vec<UiAction>) {
     ui.horizontal(|ui| {
         let mut picked = state.diff_picks.contains(&message.seq);
-        if ui.checkbox(&mut picked, "Compare").changed() {
+        if ui.checkbox(&mut picked, ui.tr(Tr::Compare)).changed() {
             actions.push(UiAction::ToggleDiffPick(message.seq));
         }
         let time = message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
@@ -121,7 +122,7 @@ fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessag
         }
         ui.weak(human_size(message.payload.len()));
         if message.retain {
-            ui.colored_label(theme::OK, "R").on_hover_text("retained");
+            ui.colored_label(theme::OK, "R").on_hover_text(ui.tr(Tr::Retained));
         }
         let shown = preview(message.payload, 80);
         ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace()).truncate());
@@ -132,7 +133,7 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
     let (Some(&first), Some(&second)) = (state.diff_picks.first(), state.diff_picks.get(1)) else { return };
     let (old_seq, new_seq) = (first.min(second), first.max(second));
     let (Some(old), Some(new)) = (workspace.store.get(old_seq), workspace.store.get(new_seq)) else {
-        ui.weak("One of the compared messages was evicted from the log.");
+        ui.weak(ui.tr(Tr::ComparedMessageEvicted));
         return;
     };
     if state.diff_cache.as_ref().is_none_or(|cache| (cache.old, cache.new) != (old_seq, new_seq)) {
@@ -142,31 +143,27 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
     let Some(cache) = &state.diff_cache else { return };
     let time = |message: StoredMessage<'_>| message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
     ui.horizontal(|ui| {
-        ui.strong("Changes");
-        ui.weak(format!("from {} to {}", time(old), time(new)));
+        ui.strong(ui.tr(Tr::Changes));
+        ui.weak(ui.trf(Tr::FromTo, &[("from", &time(old)), ("to", &time(new))]));
     });
     egui::ScrollArea::both().id_salt("diff").auto_shrink([false, false]).show(ui, |ui| match &cache.diff {
         PayloadDiff::Identical => {
-            ui.label("The payloads are identical.");
+            ui.label(ui.tr(Tr::PayloadsIdentical));
         }
         PayloadDiff::TooLarge { old_len, new_len, first_difference } => {
-            ui.label(format!(
-                "Too large to compare in detail ({} and {}).",
-                human_size(*old_len),
-                human_size(*new_len)
-            ));
+            ui.label(ui.trf(Tr::TooLargeToCompare, &[("old", &human_size(*old_len)), ("new", &human_size(*new_len))]));
             match first_difference {
-                Some(offset) => ui.label(format!("First differing byte at offset {offset}.")),
-                None => ui.label("One is a prefix of the other."),
+                Some(offset) => ui.label(ui.trf(Tr::FirstDifferingByte, &[("offset", offset)])),
+                None => ui.label(ui.tr(Tr::OneIsPrefix)),
             };
         }
         PayloadDiff::Json { changes, truncated } => {
             if changes.is_empty() {
-                ui.label("Same JSON value (only formatting or key order differ).");
+                ui.label(ui.tr(Tr::SameJsonValue));
             }
             egui::Grid::new("json-diff").num_columns(2).striped(true).spacing([12.0, 2.0]).show(ui, |ui| {
                 for change in changes {
-                    let pointer = if change.pointer.is_empty() { "(whole value)" } else { &change.pointer };
+                    let pointer = if change.pointer.is_empty() { ui.tr(Tr::WholeValue) } else { &change.pointer };
                     ui.monospace(pointer);
                     match &change.kind {
                         JsonChangeKind::Changed { old, new } => ui.label(
@@ -175,12 +172,12 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
                                 .color(theme::BUSY),
                         ),
                         JsonChangeKind::Added(value) => ui.label(
-                            egui::RichText::new(format!("added {}", short_json(value, 120)))
+                            egui::RichText::new(ui.trf(Tr::JsonAdded, &[("value", &short_json(value, 120))]))
                                 .monospace()
                                 .color(theme::OK),
                         ),
                         JsonChangeKind::Removed(value) => ui.label(
-                            egui::RichText::new(format!("removed {}", short_json(value, 120)))
+                            egui::RichText::new(ui.trf(Tr::JsonRemoved, &[("value", &short_json(value, 120))]))
                                 .monospace()
                                 .color(theme::ERROR),
                         ),
@@ -208,13 +205,13 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
             cut_note(ui, *truncated);
         }
         PayloadDiff::Bytes { changes, equal_bytes, truncated } => {
-            ui.weak(format!("{} differing ranges; {equal_bytes} bytes in common", changes.len()));
+            ui.weak(ui.trf(Tr::DifferingRanges, &[("n", &changes.len()), ("equal", equal_bytes)]));
             for change in changes {
                 ui.monospace(format!(
                     "@{:#x}: -{}  +{}",
                     change.old.start,
-                    hex_excerpt(old.payload, &change.old),
-                    hex_excerpt(new.payload, &change.new)
+                    hex_excerpt(ui, old.payload, &change.old),
+                    hex_excerpt(ui, new.payload, &change.new)
                 ));
             }
             cut_note(ui, *truncated);
@@ -224,20 +221,20 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
 
 fn cut_note(ui: &mut egui::Ui, truncated: bool) {
     if truncated {
-        ui.colored_label(theme::BUSY, format!("Only the first {} changes are shown.", crate::core::diff::MAX_CHANGES));
+        ui.colored_label(theme::BUSY, ui.trf(Tr::OnlyFirstChanges, &[("n", &crate::core::diff::MAX_CHANGES)]));
     }
 }
 
 /// Hex of a byte range, cut (and saying how much more) past [`BYTES_SHOWN`].
-fn hex_excerpt(bytes: &[u8], range: &std::ops::Range<usize>) -> String {
+fn hex_excerpt(ui: &egui::Ui, bytes: &[u8], range: &std::ops::Range<usize>) -> String {
     let Some(slice) = bytes.get(range.clone()) else { return String::new() };
     if slice.is_empty() {
-        return "(nothing)".into();
+        return ui.tr(Tr::Nothing).to_owned();
     }
     let mut text: String =
         slice.iter().take(BYTES_SHOWN).map(|byte| format!("{byte:02x}")).collect::<Vec<_>>().join(" ");
     if slice.len() > BYTES_SHOWN {
-        text.push_str(&format!(" … ({} more)", slice.len() - BYTES_SHOWN));
+        text.push_str(&ui.trf(Tr::BytesMore, &[("n", &(slice.len() - BYTES_SHOWN))]));
     }
     text
 }

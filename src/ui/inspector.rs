@@ -12,6 +12,7 @@ use crate::core::payload::{
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{InspectorTab, UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
@@ -31,6 +32,8 @@ pub struct InspectorCache {
     pretty_in_string: Vec<bool>,
     json: Option<serde_json::Value>,
     json_note: Option<String>,
+    /// The notes' language.
+    language: crate::ui::i18n::Language,
     xml: Result<RowText, String>,
     cbor: Result<serde_json::Value, String>,
     msgpack: Result<serde_json::Value, String>,
@@ -79,21 +82,15 @@ impl RowText {
 }
 
 impl InspectorCache {
-    fn build(message: &StoredMessage<'_>) -> Self {
+    fn build(ctx: &egui::Context, message: &StoredMessage<'_>) -> Self {
         let payload = &message.payload;
         let text = RowText::new(bytes::Bytes::copy_from_slice(payload));
         let (json, json_note) = if payload.len() > JSON_VIEW_LIMIT {
-            (
-                None,
-                Some(format!(
-                    "{} is too large for the JSON views; Raw and Hex show all of it.",
-                    human_size(payload.len())
-                )),
-            )
+            (None, Some(ctx.trf(Tr::TooLargeForJson, &[("size", &human_size(payload.len()))])))
         } else {
             match serde_json::from_slice::<serde_json::Value>(payload) {
                 Ok(value) => (Some(value), None),
-                Err(error) => (None, Some(format!("Not JSON: {error}"))),
+                Err(error) => (None, Some(ctx.trf(Tr::NotJson, &[("error", &error)]))),
             }
         };
         let pretty = json
@@ -110,62 +107,61 @@ impl InspectorCache {
                 })
                 .collect()
         });
-        let too_large = format!("{} is too large to decode here; Hex shows all of it.", human_size(payload.len()));
+        let too_large = ctx.trf(Tr::TooLargeToDecode, &[("size", &human_size(payload.len()))]);
         let small = payload.len() <= JSON_VIEW_LIMIT;
         let xml = if small {
-            decode::pretty_xml(payload).and_then(|text| RowText::new(text.into()).ok_or_else(|| "not UTF-8".into()))
+            decode::pretty_xml(payload)
+                .and_then(|text| RowText::new(text.into()).ok_or_else(|| ctx.tr(Tr::NotUtf8).to_owned()))
         } else {
             Err(too_large.clone())
         };
         let cbor = if small { decode::decode_cbor(payload) } else { Err(too_large.clone()) };
         let msgpack = if small { decode::decode_msgpack(payload) } else { Err(too_large) };
-        Self { seq: message.seq, text, pretty, pretty_in_string, json, json_note, xml, cbor, msgpack }
+        let language = crate::ui::i18n::language(ctx);
+        Self { seq: message.seq, text, pretty, pretty_in_string, json, json_note, language, xml, cbor, msgpack }
     }
 }
 
 /// Draws the inspector for the selected message.
 pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     let Some(message) = state.selected_message.and_then(|seq| workspace.store.get(seq)) else {
-        ui.weak("The selected message is no longer in the log (it was evicted or cleared).");
-        if ui.button("Close").clicked() {
+        ui.weak(ui.tr(Tr::SelectedMessageGone));
+        if ui.button(ui.tr(Tr::Close)).clicked() {
             actions.push(UiAction::SelectMessage(None));
         }
         return;
     };
-    if state.inspector_cache.as_ref().is_none_or(|cache| cache.seq != message.seq) {
-        state.inspector_cache = Some(InspectorCache::build(&message));
+    let language = crate::ui::i18n::language(ui.ctx());
+    if state.inspector_cache.as_ref().is_none_or(|cache| cache.seq != message.seq || cache.language != language) {
+        state.inspector_cache = Some(InspectorCache::build(ui.ctx(), &message));
     }
     let Some(cache) = state.inspector_cache.as_ref() else {
         return;
     };
     ui.horizontal(|ui| {
-        ui.heading("Message");
+        ui.heading(ui.tr(Tr::Message));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if icon_button(ui, "🗙", "Close the inspector").clicked() {
+            if icon_button(ui, "🗙", ui.tr(Tr::CloseInspector)).clicked() {
                 actions.push(UiAction::SelectMessage(None));
             }
         });
     });
     header_ui(ui, workspace, &message);
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Copy topic").clicked() {
+        if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
             ui.ctx().copy_text(message.topic.to_string());
         }
-        if ui.button("Copy payload").on_hover_text("Copy the payload as text (lossy for binary)").clicked() {
+        if ui.button(ui.tr(Tr::CopyPayload)).on_hover_text(ui.tr(Tr::CopyPayloadHint)).clicked() {
             ui.ctx().copy_text(String::from_utf8_lossy(message.payload).into_owned());
         }
-        if ui.button("Save payload…").on_hover_text("Save every byte of the payload to a file").clicked() {
+        if ui.button(ui.tr(Tr::SavePayload)).on_hover_text(ui.tr(Tr::SavePayloadHint)).clicked() {
             actions.push(UiAction::SavePayload(message.seq));
         }
         if message.direction == Direction::Incoming {
-            if ui
-                .button("Compare with previous")
-                .on_hover_text("Diff with the topic's message before this one")
-                .clicked()
-            {
+            if ui.button(ui.tr(Tr::CompareWithPrevious)).on_hover_text(ui.tr(Tr::CompareWithPreviousHint)).clicked() {
                 actions.push(UiAction::CompareWithPrevious(message.seq));
             }
-            if ui.button("History").on_hover_text("Every message on this topic still in the log").clicked() {
+            if ui.button(ui.tr(Tr::History)).on_hover_text(ui.tr(Tr::HistoryHint)).clicked() {
                 actions.push(UiAction::ShowHistory(Some(message.topic.to_string())));
             }
             crate::ui::charts::chart_offer_ui(ui, message.topic, message.payload, actions);
@@ -175,9 +171,9 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
     let before = state.inspector_tab;
     ui.horizontal_wrapped(|ui| {
         for (tab, name) in [
-            (InspectorTab::Raw, "Raw"),
-            (InspectorTab::PrettyJson, "Pretty JSON"),
-            (InspectorTab::JsonTree, "JSON tree"),
+            (InspectorTab::Raw, ui.tr(Tr::ViewRaw)),
+            (InspectorTab::PrettyJson, ui.tr(Tr::ViewPrettyJson)),
+            (InspectorTab::JsonTree, ui.tr(Tr::ViewJsonTree)),
             (InspectorTab::Hex, "Hex"),
             (InspectorTab::Base64, "Base64"),
             (InspectorTab::Xml, "XML"),
@@ -229,19 +225,10 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
         InspectorTab::JsonTree => match &cache.json {
             Some(value) => {
                 ui.horizontal(|ui| {
-                    crate::ui::widgets::labelled_text(ui, "Find in JSON", &mut state.json_search, 160.0)
-                        .on_hover_text("Expands and highlights keys and values containing the text");
+                    crate::ui::widgets::labelled_text(ui, ui.tr(Tr::FindInJson), &mut state.json_search, 160.0)
+                        .on_hover_text(ui.tr(Tr::FindInJsonHint));
                 });
-                ui.add(
-                    egui::Label::new(
-                        egui::RichText::new(
-                            "Right-click a key or value to copy its path or value, or to chart a number.",
-                        )
-                        .weak()
-                        .small(),
-                    )
-                    .wrap(),
-                );
+                ui.add(egui::Label::new(egui::RichText::new(ui.tr(Tr::JsonTreeHint)).weak().small()).wrap());
                 let search = state.json_search.trim().to_owned();
                 egui::ScrollArea::both().id_salt("json-tree").auto_shrink([false, false]).show(ui, |ui| {
                     // Text selection would take the right-click the context menu needs.
@@ -287,11 +274,11 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
         }
         InspectorTab::Hex => {
             if cache.text.is_none() && state.inspector_tab == InspectorTab::Raw {
-                ui.weak("Binary payload (not UTF-8): shown as hex.");
+                ui.weak(ui.tr(Tr::BinaryShownAsHex));
             }
             let payload = &message.payload;
             rows_ui(ui, "hex", hex_dump_line_count(payload.len()), |index| hex_dump_line(payload, index));
-            ui.weak(format!("{} bytes, {HEX_BYTES_PER_LINE} per line", payload.len()));
+            ui.weak(ui.trf(Tr::HexFooter, &[("n", &payload.len()), ("per_line", &HEX_BYTES_PER_LINE)]));
         }
         InspectorTab::Base64 => {
             let payload = &message.payload;
@@ -301,7 +288,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
                 let chunk = payload.get(start..(start + BASE64_BYTES_PER_LINE).min(payload.len())).unwrap_or_default();
                 base64::Engine::encode(&base64::engine::general_purpose::STANDARD, chunk)
             });
-            ui.weak(format!("{} bytes as standard base64, 76 characters per line", payload.len()));
+            ui.weak(ui.trf(Tr::Base64Footer, &[("n", &payload.len())]));
         }
     }
 }
@@ -322,10 +309,10 @@ fn json_context_menu(
     let pointer = context.pointer().to_json_pointer_string();
     let value = context.value();
     response.context_menu(|ui| {
-        if ui.button("Copy path").clicked() {
+        if ui.button(ui.tr(Tr::CopyPath)).clicked() {
             ui.ctx().copy_text(if pointer.is_empty() { "/".to_owned() } else { pointer.clone() });
         }
-        if ui.button("Copy value").clicked() {
+        if ui.button(ui.tr(Tr::CopyValue)).clicked() {
             let text = match value {
                 serde_json::Value::String(text) => text.clone(),
                 other => serde_json::to_string_pretty(other).unwrap_or_default(),
@@ -336,7 +323,7 @@ fn json_context_menu(
         if let Some(topic) = chart_topic
             && numeric
             && !pointer.is_empty()
-            && ui.button("Chart this value").clicked()
+            && ui.button(ui.tr(Tr::ChartThisValue)).clicked()
         {
             actions.push(UiAction::AddChart { topic: topic.to_owned(), pointer: Some(pointer.clone()) });
         }
@@ -364,57 +351,58 @@ fn json_row_job(
 
 fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'_>) {
     egui::Grid::new("message-header").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
-        ui.weak("Topic");
+        ui.weak(ui.tr(Tr::Topic));
         ui.add(egui::Label::new(egui::RichText::new(&*message.topic).monospace()).wrap());
         ui.end_row();
-        ui.weak("Time");
+        ui.weak(ui.tr(Tr::ColTime));
         ui.label(message.time.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S%.3f").to_string());
         ui.end_row();
-        ui.weak("Direction");
+        ui.weak(ui.tr(Tr::Direction));
         ui.label(match message.direction {
-            Direction::Incoming => "received",
-            Direction::Outgoing => "published",
+            Direction::Incoming => ui.tr(Tr::Received),
+            Direction::Outgoing => ui.tr(Tr::Published),
         });
         ui.end_row();
-        ui.weak("QoS / retain");
-        ui.label(format!("{} / {}", message.qos.level(), if message.retain { "retained" } else { "not retained" }));
+        ui.weak(ui.tr(Tr::QosRetain));
+        let retained = if message.retain { ui.tr(Tr::Retained) } else { ui.tr(Tr::NotRetained) };
+        ui.label(format!("{} / {retained}", message.qos.level()));
         ui.end_row();
-        ui.weak("Size");
-        ui.label(format!("{} ({} bytes)", human_size(message.payload.len()), message.payload.len()));
+        ui.weak(ui.tr(Tr::ColSize));
+        ui.label(ui.trf(Tr::SizeBytes, &[("size", &human_size(message.payload.len())), ("n", &message.payload.len())]));
         ui.end_row();
         if let Some(subscription) = message.subscription.and_then(|id| workspace.subscription(id)) {
-            ui.weak("Subscription");
+            ui.weak(ui.tr(Tr::Subscription));
             ui.colored_label(theme::subscription_colour(subscription.colour), &subscription.filter);
             ui.end_row();
         }
         if let Some(properties) = &message.properties {
             if let Some(content_type) = &properties.content_type {
-                ui.weak("Content type");
+                ui.weak(ui.tr(Tr::ContentType));
                 ui.label(content_type);
                 ui.end_row();
             }
             if let Some(topic) = &properties.response_topic {
-                ui.weak("Response topic");
+                ui.weak(ui.tr(Tr::ResponseTopic));
                 ui.label(topic);
                 ui.end_row();
             }
             if let Some(data) = &properties.correlation_data {
-                ui.weak("Correlation data");
+                ui.weak(ui.tr(Tr::CorrelationData));
                 ui.label(String::from_utf8_lossy(data));
                 ui.end_row();
             }
             if let Some(expiry) = properties.message_expiry_interval {
-                ui.weak("Expiry");
-                ui.label(format!("{expiry} s"));
+                ui.weak(ui.tr(Tr::Expiry));
+                ui.label(ui.trf(Tr::Seconds, &[("n", &expiry)]));
                 ui.end_row();
             }
             for (key, value) in &properties.user_properties {
-                ui.weak("User property");
+                ui.weak(ui.tr(Tr::UserProperty));
                 ui.label(format!("{key} = {value}"));
                 ui.end_row();
             }
             if !properties.subscription_identifiers.is_empty() {
-                ui.weak("Subscription ids");
+                ui.weak(ui.tr(Tr::SubscriptionIds));
                 ui.label(format!("{:?}", properties.subscription_identifiers));
                 ui.end_row();
             }

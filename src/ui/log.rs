@@ -11,8 +11,12 @@ use crate::core::store::ViewProgress;
 use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
+
+/// The search box's id, so Ctrl/Cmd+F can put the cursor in it.
+const LOG_SEARCH_ID: &str = "message-log-search";
 
 /// Characters of payload shown in a row.
 const PREVIEW_CHARS: usize = 160;
@@ -21,60 +25,70 @@ const PREVIEW_CHARS: usize = 160;
 pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     let store = &workspace.store;
     ui.horizontal(|ui| {
-        ui.strong("Messages");
-        let search_label = ui.label("Search");
-        ui.add(egui::TextEdit::singleline(&mut state.search).hint_text("topic or payload text").desired_width(220.0))
+        ui.strong(ui.tr(Tr::Messages));
+        let search_label = ui.label(ui.tr(Tr::Search));
+        let search = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.search)
+                    .id(egui::Id::unique(LOG_SEARCH_ID))
+                    .hint_text(ui.tr(Tr::SearchHint))
+                    .desired_width(220.0),
+            )
             .labelled_by(search_label.id);
-        if !state.search.is_empty() && icon_button(ui, "🗙", "Clear search").clicked() {
+        if std::mem::take(&mut state.focus_log_search) {
+            search.request_focus();
+        }
+        if !state.search.is_empty() && icon_button(ui, "🗙", ui.tr(Tr::ClearSearch)).clicked() {
             state.search.clear();
         }
-        ui.checkbox(&mut state.search_regex, "Regex")
-            .on_hover_text("Search with a regular expression (case-insensitive)");
+        ui.checkbox(&mut state.search_regex, ui.tr(Tr::Regex)).on_hover_text(ui.tr(Tr::RegexHint));
         let active_filters = usize::from(state.log_direction.is_some())
             + usize::from(state.log_qos.is_some())
             + usize::from(state.log_retained_only)
             + usize::from(!state.log_topic_filter.trim().is_empty());
-        let title = if active_filters == 0 { "Filters".to_owned() } else { format!("Filters ({active_filters})") };
+        let title = if active_filters == 0 {
+            ui.tr(Tr::Filters).to_owned()
+        } else {
+            ui.trf(Tr::FiltersActive, &[("n", &active_filters)])
+        };
         ui.menu_button(title, |ui| filters_menu_ui(ui, state));
-        let pause_label = if state.paused { "Resume" } else { "Pause" };
-        if ui.button(pause_label).on_hover_text("Pausing keeps receiving and storing; the log stops moving").clicked() {
+        let pause_label = if state.paused { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
+        if ui.button(pause_label).on_hover_text(ui.tr(Tr::PauseHint)).clicked() {
             state.paused = !state.paused;
         }
         if state.paused {
             let held = state.log_view.held_back(store);
-            ui.colored_label(theme::BUSY, format!("paused, {held} new"));
+            ui.colored_label(theme::BUSY, ui.trf(Tr::PausedNew, &[("n", &held)]));
         }
         if let Some(subscription) = state.selected_subscription.and_then(|id| workspace.subscription(id)) {
             ui.label(
-                egui::RichText::new(format!("filter: {}", subscription.filter))
+                egui::RichText::new(ui.trf(Tr::FilterIs, &[("filter", &subscription.filter)]))
                     .color(theme::subscription_colour(subscription.colour)),
             );
-            if ui.small_button("Show all").clicked() {
+            if ui.small_button(ui.tr(Tr::ShowAll)).clicked() {
                 actions.push(UiAction::FilterBySubscription(None));
             }
         }
         if workspace.tabs().len() > 1 {
-            ui.checkbox(&mut state.all_tabs_in_log, "All tabs")
-                .on_hover_text("Show every connection tab's messages here, with a column saying which");
+            ui.checkbox(&mut state.all_tabs_in_log, ui.tr(Tr::AllTabs)).on_hover_text(ui.tr(Tr::AllTabsHint));
         }
-        ui.checkbox(&mut state.follow, "Follow newest")
-            .on_hover_text("Keep the newest message in view while scrolled to the bottom; scroll up to stop");
-        if ui.button("Export…").on_hover_text("Save the rows shown (as filtered) as JSON Lines or CSV").clicked() {
+        ui.checkbox(&mut state.follow, ui.tr(Tr::FollowNewest)).on_hover_text(ui.tr(Tr::FollowNewestHint));
+        if ui.button(ui.tr(Tr::ExportEllipsis)).on_hover_text(ui.tr(Tr::ExportLogHint)).clicked() {
             actions.push(UiAction::ExportMessages);
         }
-        if ui.button("Clear").on_hover_text("Remove every message from the log").clicked() {
+        if ui.button(ui.tr(Tr::Clear)).on_hover_text(ui.tr(Tr::ClearLogHint)).clicked() {
             actions.push(UiAction::ClearLog);
         }
         let shown = state.log_view.len(store);
         let counter = if shown == store.len() {
-            format!("{shown} messages")
+            ui.trf(Tr::MessagesCount, &[("n", &shown)])
         } else {
-            format!("{shown} of {} messages", store.len())
+            ui.trf(Tr::MessagesShownOf, &[("n", &shown), ("total", &store.len())])
         };
         ui.weak(counter);
         if let Some(ViewProgress::Scanning { scanned, total }) = state.view_progress {
             ui.spinner();
-            ui.weak(format!("filtering {scanned}/{total}"));
+            ui.weak(ui.trf(Tr::Filtering, &[("n", &scanned), ("total", &total)]));
         }
     });
     if let Some(error) = state.log_view.error() {
@@ -84,7 +98,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
     if !typed.is_empty()
         && let Err(error) = validate_topic_filter(typed)
     {
-        ui.colored_label(theme::ERROR, format!("Topic filter '{typed}' is ignored: {error}"));
+        ui.colored_label(theme::ERROR, ui.trf(Tr::TopicFilterIgnored, &[("filter", &typed), ("error", &error)]));
     }
     ui.separator();
 
@@ -96,11 +110,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
     state.last_log_rows = rows;
     if rows == 0 {
         ui.centered_and_justified(|ui| {
-            ui.weak(if store.is_empty() {
-                "No messages yet. Subscribe on the left and publish below; messages appear here."
-            } else {
-                "No message matches the search or filter."
-            });
+            ui.weak(if store.is_empty() { ui.tr(Tr::NoMessagesYet) } else { ui.tr(Tr::NoMessageMatches) });
         });
         return;
     }
@@ -108,6 +118,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
     // Cells must not capture clicks for text selection: a click selects the row.
     ui.style_mut().interaction.selectable_labels = false;
     let show_tab = state.all_tabs_in_log;
+    let (incoming, outgoing, retained) = (ui.tr(Tr::DirIn), ui.tr(Tr::DirOut), ui.tr(Tr::Retained));
     let mut table = TableBuilder::new(ui)
         .id_salt(("message-log", show_tab))
         .striped(true)
@@ -127,14 +138,14 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
         .column(Column::exact(70.0))
         .column(Column::remainder().clip(true))
         .header(20.0, |mut header| {
-            let titles: &[&str] = if show_tab {
-                &["Time", "Tab", "Dir", "Topic", "QoS", "R", "Size", "Payload"]
+            let titles: &[Tr] = if show_tab {
+                &[Tr::ColTime, Tr::ColTab, Tr::ColDir, Tr::Topic, Tr::Qos, Tr::ColRetain, Tr::ColSize, Tr::Payload]
             } else {
-                &["Time", "Dir", "Topic", "QoS", "R", "Size", "Payload"]
+                &[Tr::ColTime, Tr::ColDir, Tr::Topic, Tr::Qos, Tr::ColRetain, Tr::ColSize, Tr::Payload]
             };
             for title in titles.iter().copied() {
                 header.col(|ui| {
-                    ui.strong(title);
+                    ui.strong(ui.tr(title));
                 });
             }
         })
@@ -167,8 +178,8 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                 }
                 row.col(|ui| {
                     match message.direction {
-                        Direction::Incoming => ui.label("in"),
-                        Direction::Outgoing => ui.colored_label(theme::OUTGOING, "out"),
+                        Direction::Incoming => ui.label(incoming),
+                        Direction::Outgoing => ui.colored_label(theme::OUTGOING, outgoing),
                     };
                 });
                 row.col(|ui| {
@@ -179,7 +190,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                 });
                 row.col(|ui| {
                     if message.retain {
-                        ui.label("R").on_hover_text("retained");
+                        ui.label("R").on_hover_text(retained);
                     }
                 });
                 row.col(|ui| {
@@ -207,24 +218,24 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
 
 /// A log row's context menu.
 fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessage<'_>, actions: &mut Vec<UiAction>) {
-    if ui.button("Copy topic").clicked() {
+    if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
         ui.ctx().copy_text(message.topic.to_string());
     }
-    if ui.button("Copy payload").clicked() {
+    if ui.button(ui.tr(Tr::CopyPayload)).clicked() {
         ui.ctx().copy_text(String::from_utf8_lossy(message.payload).into_owned());
     }
-    if ui.button("Save payload…").clicked() {
+    if ui.button(ui.tr(Tr::SavePayload)).clicked() {
         actions.push(UiAction::SavePayload(message.seq));
     }
     ui.separator();
-    if ui.button("Show only this topic").clicked() {
+    if ui.button(ui.tr(Tr::ShowOnlyThisTopic)).clicked() {
         actions.push(UiAction::SelectTopic(Some(message.topic.to_string())));
     }
     if message.direction == Direction::Incoming {
-        if ui.button("Topic history").clicked() {
+        if ui.button(ui.tr(Tr::TopicHistory)).clicked() {
             actions.push(UiAction::ShowHistory(Some(message.topic.to_string())));
         }
-        if ui.button("Compare with previous").clicked() {
+        if ui.button(ui.tr(Tr::CompareWithPrevious)).clicked() {
             actions.push(UiAction::CompareWithPrevious(message.seq));
         }
         crate::ui::charts::chart_offer_ui(ui, message.topic, message.payload, actions);
@@ -233,21 +244,21 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
 
 fn filters_menu_ui(ui: &mut egui::Ui, state: &mut UiState) {
     ui.horizontal(|ui| {
-        ui.label("Direction");
-        ui.selectable_value(&mut state.log_direction, None, "both");
-        ui.selectable_value(&mut state.log_direction, Some(Direction::Incoming), "in");
-        ui.selectable_value(&mut state.log_direction, Some(Direction::Outgoing), "out");
+        ui.label(ui.tr(Tr::Direction));
+        ui.selectable_value(&mut state.log_direction, None, ui.tr(Tr::DirBoth));
+        ui.selectable_value(&mut state.log_direction, Some(Direction::Incoming), ui.tr(Tr::DirIn));
+        ui.selectable_value(&mut state.log_direction, Some(Direction::Outgoing), ui.tr(Tr::DirOut));
     });
     ui.horizontal(|ui| {
-        ui.label("QoS");
-        ui.selectable_value(&mut state.log_qos, None, "any");
+        ui.label(ui.tr(Tr::Qos));
+        ui.selectable_value(&mut state.log_qos, None, ui.tr(Tr::QosAny));
         for qos in Qos::ALL {
             ui.selectable_value(&mut state.log_qos, Some(qos), qos.level().to_string());
         }
     });
-    ui.checkbox(&mut state.log_retained_only, "Retained only");
-    labelled_text(ui, "Topic filter (+ and # allowed)", &mut state.log_topic_filter, 180.0);
-    if ui.button("Reset filters").clicked() {
+    ui.checkbox(&mut state.log_retained_only, ui.tr(Tr::RetainedOnly));
+    labelled_text(ui, ui.tr(Tr::TopicFilterWildcards), &mut state.log_topic_filter, 180.0);
+    if ui.button(ui.tr(Tr::ResetFilters)).clicked() {
         state.log_direction = None;
         state.log_qos = None;
         state.log_retained_only = false;

@@ -7,6 +7,7 @@ use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscrip
 use crate::core::secrets::{account_for, read_password, store_password};
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::labelled_text;
 
@@ -32,14 +33,14 @@ impl EditorSection {
     const ALL: [EditorSection; 6] =
         [Self::General, Self::Credentials, Self::Transport, Self::LastWill, Self::Mqtt5, Self::Subscriptions];
 
-    fn label(self) -> &'static str {
+    fn label(self) -> Tr {
         match self {
-            Self::General => "General",
-            Self::Credentials => "Credentials",
-            Self::Transport => "Transport & TLS",
-            Self::LastWill => "Last will",
-            Self::Mqtt5 => "MQTT 5",
-            Self::Subscriptions => "Saved subscriptions",
+            Self::General => Tr::SectionGeneral,
+            Self::Credentials => Tr::SectionCredentials,
+            Self::Transport => Tr::SectionTransport,
+            Self::LastWill => Tr::SectionLastWill,
+            Self::Mqtt5 => Tr::SectionMqtt5,
+            Self::Subscriptions => Tr::SectionSubscriptions,
         }
     }
 }
@@ -55,7 +56,8 @@ pub fn profile_editor_ui(
         return;
     }
     let mut open = true;
-    egui::Window::new("Connection profile")
+    egui::Window::new(ctx.tr(Tr::ConnectionProfile))
+        .id(egui::Id::unique("profile-editor"))
         .open(&mut open)
         .default_size([620.0, 520.0])
         .resizable(true)
@@ -63,7 +65,7 @@ pub fn profile_editor_ui(
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 for section in EditorSection::ALL {
-                    ui.selectable_value(&mut state.editor_section, section, section.label());
+                    ui.selectable_value(&mut state.editor_section, section, ui.tr(section.label()));
                 }
             });
             ui.separator();
@@ -80,46 +82,39 @@ pub fn profile_editor_ui(
             ui.separator();
             match workspace.session.profile.validate() {
                 Ok(()) => {
-                    ui.colored_label(theme::OK, "Settings are valid.");
+                    ui.colored_label(theme::OK, ui.tr(Tr::SettingsValid));
                 }
                 Err(error) => {
-                    ui.colored_label(theme::ERROR, format!("Cannot connect: {error}"));
+                    ui.colored_label(theme::ERROR, ui.trf(Tr::CannotConnect, &[("error", &error)]));
                 }
             }
             if workspace.session.profile.tls.dangerously_accept_invalid_certificates
                 && workspace.session.profile.transport.uses_tls()
             {
-                ui.colored_label(
-                    theme::BUSY,
-                    "⚠ Server certificates are not verified: anyone on the path can read and change this traffic.",
-                );
+                ui.colored_label(theme::BUSY, ui.tr(Tr::TlsNotVerifiedWarning));
             }
             ui.horizontal(|ui| {
-                if ui.button("Save profile").on_hover_text("Write this profile's RON file").clicked() {
+                if ui.button(ui.tr(Tr::SaveProfile)).on_hover_text(ui.tr(Tr::SaveProfileHint)).clicked() {
                     actions.push(UiAction::SaveProfile);
                 }
                 let valid = workspace.session.profile.validate().is_ok();
-                if ui.add_enabled(valid, egui::Button::new("Connect")).clicked() {
+                if ui.add_enabled(valid, egui::Button::new(ui.tr(Tr::Connect))).clicked() {
                     actions.push(UiAction::Connect);
                 }
             });
             ui.horizontal(|ui| {
-                if ui
-                    .button("Import…")
-                    .on_hover_text("mqttdesk .ron files, an MQTTX export (.json) or MQTT.fx's mqttfx-config.xml; or drop files on the window")
-                    .clicked()
-                {
+                if ui.button(ui.tr(Tr::ImportEllipsis)).on_hover_text(ui.tr(Tr::ImportProfilesHint)).clicked() {
                     actions.push(UiAction::ImportProfiles);
                 }
-                if ui.button("Export this profile…").clicked() {
+                if ui.button(ui.tr(Tr::ExportThisProfile)).clicked() {
                     actions.push(UiAction::ExportProfiles { all: false });
                 }
-                if ui.button("Export all profiles…").clicked() {
+                if ui.button(ui.tr(Tr::ExportAllProfiles)).clicked() {
                     actions.push(UiAction::ExportProfiles { all: true });
                 }
-                ui.checkbox(&mut state.export_secrets, "Include passwords");
+                ui.checkbox(&mut state.export_secrets, ui.tr(Tr::IncludePasswords));
             });
-            ui.collapsing("Export several profiles", |ui| {
+            ui.collapsing(ui.tr(Tr::ExportSeveralProfiles), |ui| {
                 for profile in &workspace.profiles {
                     let mut ticked = state.export_selection.contains(&profile.name);
                     if ui.checkbox(&mut ticked, &profile.name).changed() {
@@ -131,15 +126,13 @@ pub fn profile_editor_ui(
                     }
                 }
                 let count = state.export_selection.len();
-                if ui.add_enabled(count > 0, egui::Button::new(format!("Export {count} selected…"))).clicked() {
+                if ui.add_enabled(count > 0, egui::Button::new(ui.trf(Tr::ExportSelected, &[("n", &count)]))).clicked()
+                {
                     actions.push(UiAction::ExportSelected);
                 }
             });
             if state.export_secrets {
-                ui.colored_label(
-                    theme::BUSY,
-                    "⚠ Exports will contain passwords in plain text. Only share them with people who may know them.",
-                );
+                ui.colored_label(theme::BUSY, ui.tr(Tr::ExportPasswordsWarning));
             }
             if let Some(message) = &state.profile_message {
                 ui.small(message);
@@ -151,20 +144,20 @@ pub fn profile_editor_ui(
 fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     let profile = &mut workspace.session.profile;
     egui::Grid::new("general").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-        labelled_text(ui, "Profile name", &mut profile.name, 260.0);
+        labelled_text(ui, ui.tr(Tr::ProfileName), &mut profile.name, 260.0);
         ui.end_row();
-        labelled_text(ui, "Broker host", &mut profile.host, 260.0);
+        labelled_text(ui, ui.tr(Tr::BrokerHost), &mut profile.host, 260.0);
         ui.end_row();
-        let label = ui.label("Broker port");
+        let label = ui.label(ui.tr(Tr::BrokerPort));
         ui.add(egui::DragValue::new(&mut profile.port).range(1..=65_535)).labelled_by(label.id);
         ui.end_row();
-        labelled_text(ui, "Client identifier", &mut profile.client_id, 260.0)
-            .on_hover_text("Empty: mqttdesk generates one on connect");
+        labelled_text(ui, ui.tr(Tr::ClientIdentifier), &mut profile.client_id, 260.0)
+            .on_hover_text(ui.tr(Tr::ClientIdentifierHint));
         ui.end_row();
         ui.label("");
-        ui.checkbox(&mut profile.random_client_id_suffix, "Add a random suffix on every connect");
+        ui.checkbox(&mut profile.random_client_id_suffix, ui.tr(Tr::RandomClientIdSuffix));
         ui.end_row();
-        let label = ui.label("MQTT version");
+        let label = ui.label(ui.tr(Tr::MqttVersion));
         egui::ComboBox::from_id_salt("editor-version")
             .selected_text(profile.protocol.to_string())
             .show_ui(ui, |ui| {
@@ -174,25 +167,25 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
             .response
             .labelled_by(label.id);
         ui.end_row();
-        let label = ui.label("Keep-alive (s)");
+        let label = ui.label(ui.tr(Tr::KeepAliveSecs));
         ui.add(egui::DragValue::new(&mut profile.keep_alive_secs).range(0..=65_535)).labelled_by(label.id);
         ui.end_row();
         ui.label("");
-        ui.checkbox(&mut profile.clean_start, "Clean start / clean session");
+        ui.checkbox(&mut profile.clean_start, ui.tr(Tr::CleanStartSession));
         ui.end_row();
-        let label = ui.label("Connect timeout (s)");
+        let label = ui.label(ui.tr(Tr::ConnectTimeout));
         ui.add(egui::DragValue::new(&mut profile.connect_timeout_secs).range(1..=600)).labelled_by(label.id);
         ui.end_row();
-        let label = ui.label("Max packet size (bytes)");
+        let label = ui.label(ui.tr(Tr::MaxPacketSize));
         ui.add(egui::DragValue::new(&mut profile.max_packet_size).range(128..=268_435_455)).labelled_by(label.id);
         ui.end_row();
         ui.label("");
-        ui.checkbox(&mut profile.reconnect, "Reconnect automatically");
+        ui.checkbox(&mut profile.reconnect, ui.tr(Tr::ReconnectAutomatically));
         ui.end_row();
-        let label = ui.label("Give up after (attempts, 0 = never)");
+        let label = ui.label(ui.tr(Tr::GiveUpAfter));
         ui.add(egui::DragValue::new(&mut profile.reconnect_max_attempts).range(0..=10_000)).labelled_by(label.id);
         ui.end_row();
-        let label = ui.label("Longest back-off (s)");
+        let label = ui.label(ui.tr(Tr::LongestBackoff));
         ui.add(egui::DragValue::new(&mut profile.reconnect_backoff_cap_secs).range(1..=3600)).labelled_by(label.id);
         ui.end_row();
     });
@@ -201,9 +194,9 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState) {
     let mut message = None;
     let profile = &mut workspace.session.profile;
-    labelled_text(ui, "User name", &mut profile.username, 260.0);
+    labelled_text(ui, ui.tr(Tr::UserName), &mut profile.username, 260.0);
     ui.add_space(6.0);
-    ui.label("Password source");
+    ui.label(ui.tr(Tr::PasswordSource));
     let current = std::mem::take(&mut profile.password_source);
     let mut kind = match &current {
         PasswordSource::NotSaved => 0,
@@ -213,12 +206,12 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiSt
         PasswordSource::InProfile(_) => 4,
         PasswordSource::AskOnConnect => 5,
     };
-    ui.radio_value(&mut kind, 0, "Typed for this session only (never saved)");
-    ui.radio_value(&mut kind, 5, "Ask on every connect");
-    ui.radio_value(&mut kind, 1, "OS keychain");
-    ui.radio_value(&mut kind, 2, "Environment variable");
-    ui.radio_value(&mut kind, 3, "File (first line)");
-    ui.radio_value(&mut kind, 4, "Stored in the profile file (plain text!)");
+    ui.radio_value(&mut kind, 0, ui.tr(Tr::PasswordTyped));
+    ui.radio_value(&mut kind, 5, ui.tr(Tr::PasswordAsk));
+    ui.radio_value(&mut kind, 1, ui.tr(Tr::PasswordKeychain));
+    ui.radio_value(&mut kind, 2, ui.tr(Tr::PasswordEnvironment));
+    ui.radio_value(&mut kind, 3, ui.tr(Tr::PasswordFile));
+    ui.radio_value(&mut kind, 4, ui.tr(Tr::PasswordInProfile));
     profile.password_source = match (kind, current) {
         (0, _) => PasswordSource::NotSaved,
         (5, _) => PasswordSource::AskOnConnect,
@@ -234,44 +227,44 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiSt
     ui.add_space(6.0);
     match &mut profile.password_source {
         PasswordSource::AskOnConnect => {
-            ui.weak("A prompt asks for the password each time you connect.");
+            ui.weak(ui.tr(Tr::PasswordAskHint));
         }
         PasswordSource::NotSaved => {
-            let label = ui.label("Password");
+            let label = ui.label(ui.tr(Tr::Password));
             ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
         }
         PasswordSource::Keychain(account) => {
-            labelled_text(ui, "Keychain account", account, 220.0);
-            let label = ui.label("Password to store");
+            labelled_text(ui, ui.tr(Tr::KeychainAccount), account, 220.0);
+            let label = ui.label(ui.tr(Tr::PasswordToStore));
             ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
             ui.horizontal(|ui| {
-                if ui.button("Store in keychain").clicked() {
+                if ui.button(ui.tr(Tr::StoreInKeychain)).clicked() {
                     message = Some(match store_password(account, &profile.password) {
-                        Ok(()) => format!("stored in the OS keychain as '{account}'"),
+                        Ok(()) => ui.trf(Tr::StoredInKeychain, &[("account", account)]),
                         Err(error) => error.to_string(),
                     });
                 }
-                if ui.button("Test").on_hover_text("Read it back from the keychain").clicked() {
+                if ui.button(ui.tr(Tr::Test)).on_hover_text(ui.tr(Tr::TestKeychainHint)).clicked() {
                     message = Some(match read_password(account) {
-                        Ok(_) => format!("the keychain has a password for '{account}'"),
+                        Ok(_) => ui.trf(Tr::KeychainHasPassword, &[("account", account)]),
                         Err(error) => error.to_string(),
                     });
                 }
             });
         }
         PasswordSource::Environment(variable) => {
-            labelled_text(ui, "Variable name", variable, 200.0);
+            labelled_text(ui, ui.tr(Tr::VariableName), variable, 200.0);
         }
         PasswordSource::File(path) => {
             let mut text = path.display().to_string();
-            if labelled_text(ui, "Password file", &mut text, 320.0).changed() {
+            if labelled_text(ui, ui.tr(Tr::PasswordFilePath), &mut text, 320.0).changed() {
                 *path = text.into();
             }
         }
         PasswordSource::InProfile(password) => {
-            let label = ui.label("Password (saved in the file)");
+            let label = ui.label(ui.tr(Tr::PasswordSavedInFile));
             ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
-            ui.colored_label(theme::BUSY, "Anyone who gets this profile file can read this password.");
+            ui.colored_label(theme::BUSY, ui.tr(Tr::PasswordInFileWarning));
         }
     }
     if message.is_some() {
@@ -289,7 +282,7 @@ fn optional_path_ui(ui: &mut egui::Ui, label: &str, path: &mut Option<std::path:
 fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     let profile = &mut workspace.session.profile;
     ui.horizontal(|ui| {
-        let label = ui.label("Transport");
+        let label = ui.label(ui.tr(Tr::Transport));
         egui::ComboBox::from_id_salt("editor-transport")
             .selected_text(profile.transport.label())
             .show_ui(ui, |ui| {
@@ -302,55 +295,52 @@ fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     });
     if profile.transport.uses_websocket() {
         ui.horizontal(|ui| {
-            labelled_text(ui, "WebSocket path", &mut profile.websocket_path, 160.0);
+            labelled_text(ui, ui.tr(Tr::WebSocketPath), &mut profile.websocket_path, 160.0);
             ui.weak(profile.websocket_url());
         });
     }
     if profile.transport.uses_tls() {
         ui.add_space(6.0);
-        ui.strong("TLS");
+        ui.strong(ui.tr(Tr::Tls));
         egui::Grid::new("tls").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-            optional_path_ui(ui, "CA file (PEM; empty = system roots)", &mut profile.tls.ca_file);
+            optional_path_ui(ui, ui.tr(Tr::CaFile), &mut profile.tls.ca_file);
             ui.end_row();
-            optional_path_ui(ui, "Client certificate (PEM)", &mut profile.tls.client_certificate_file);
+            optional_path_ui(ui, ui.tr(Tr::ClientCertificate), &mut profile.tls.client_certificate_file);
             ui.end_row();
-            optional_path_ui(ui, "Client key (PEM)", &mut profile.tls.client_key_file);
+            optional_path_ui(ui, ui.tr(Tr::ClientKey), &mut profile.tls.client_key_file);
             ui.end_row();
             let mut server_name = profile.tls.server_name.clone().unwrap_or_default();
-            if labelled_text(ui, "Verify certificate for name (optional)", &mut server_name, 200.0).changed() {
+            if labelled_text(ui, ui.tr(Tr::VerifyName), &mut server_name, 200.0).changed() {
                 profile.tls.server_name = (!server_name.trim().is_empty()).then(|| server_name.trim().to_owned());
             }
             ui.end_row();
             let mut alpn = profile.tls.alpn_protocols.join(", ");
-            if labelled_text(ui, "ALPN protocols (comma separated)", &mut alpn, 200.0).changed() {
+            if labelled_text(ui, ui.tr(Tr::AlpnProtocols), &mut alpn, 200.0).changed() {
                 profile.tls.alpn_protocols =
                     alpn.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
             }
             ui.end_row();
         });
-        ui.checkbox(
-            &mut profile.tls.dangerously_accept_invalid_certificates,
-            "Dangerously accept invalid certificates (no server verification)",
-        );
+        ui.checkbox(&mut profile.tls.dangerously_accept_invalid_certificates, ui.tr(Tr::AcceptInvalidCerts));
     }
     ui.add_space(6.0);
     let mut use_proxy = profile.proxy.is_some();
-    if ui.checkbox(&mut use_proxy, "Connect through an HTTP CONNECT proxy").changed() {
+    if ui.checkbox(&mut use_proxy, ui.tr(Tr::UseProxy)).changed() {
         profile.proxy = use_proxy.then(|| ProxyOptions { port: 3128, ..ProxyOptions::default() });
     }
     if let Some(proxy) = profile.proxy.as_mut() {
         egui::Grid::new("proxy").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-            labelled_text(ui, "Proxy host", &mut proxy.host, 200.0);
+            labelled_text(ui, ui.tr(Tr::ProxyHost), &mut proxy.host, 200.0);
             ui.end_row();
-            let label = ui.label("Proxy port");
+            let label = ui.label(ui.tr(Tr::ProxyPort));
             ui.add(egui::DragValue::new(&mut proxy.port).range(1..=65_535)).labelled_by(label.id);
             ui.end_row();
-            labelled_text(ui, "Proxy user", &mut proxy.username, 160.0);
+            labelled_text(ui, ui.tr(Tr::ProxyUser), &mut proxy.username, 160.0);
             ui.end_row();
-            let label = ui.label("Proxy password");
+            let label = ui.label(ui.tr(Tr::ProxyPassword));
             ui.add(egui::TextEdit::singleline(&mut proxy.password).password(true).desired_width(160.0))
                 .labelled_by(label.id)
-                .on_hover_text("Never written to the profile file");
+                .on_hover_text(ui.tr(Tr::PasswordNotSavedHint));
             ui.end_row();
         });
     }
@@ -390,9 +380,9 @@ fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String,
     for (index, (key, value)) in properties.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             ui.push_id((id, index), |ui| {
-                labelled_text(ui, "Key", key, 120.0);
-                labelled_text(ui, "Value", value, 160.0);
-                if ui.small_button("Remove").clicked() {
+                labelled_text(ui, ui.tr(Tr::Key), key, 120.0);
+                labelled_text(ui, ui.tr(Tr::Value), value, 160.0);
+                if ui.small_button(ui.tr(Tr::Remove)).clicked() {
                     remove = Some(index);
                 }
             });
@@ -401,7 +391,7 @@ fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String,
     if let Some(index) = remove {
         properties.remove(index);
     }
-    if ui.small_button("Add user property").clicked() {
+    if ui.small_button(ui.tr(Tr::AddUserProperty)).clicked() {
         properties.push((String::new(), String::new()));
     }
 }
@@ -409,17 +399,17 @@ fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String,
 fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     let profile = &mut workspace.session.profile;
     let mut enabled = profile.last_will.is_some();
-    if ui.checkbox(&mut enabled, "Send a last will").changed() {
+    if ui.checkbox(&mut enabled, ui.tr(Tr::SendLastWill)).changed() {
         profile.last_will = enabled.then(|| LastWill { topic: "clients/offline".into(), ..LastWill::default() });
     }
     let v5 = profile.protocol == ProtocolVersion::V5;
     let Some(will) = profile.last_will.as_mut() else {
-        ui.weak("The broker publishes the last will for you if the connection drops without a DISCONNECT.");
+        ui.weak(ui.tr(Tr::LastWillHint));
         return;
     };
-    labelled_text(ui, "Will topic", &mut will.topic, 300.0);
+    labelled_text(ui, ui.tr(Tr::WillTopic), &mut will.topic, 300.0);
     ui.horizontal(|ui| {
-        let label = ui.label("Will payload format");
+        let label = ui.label(ui.tr(Tr::WillPayloadFormat));
         egui::ComboBox::from_id_salt("will-format")
             .selected_text(will.payload_format.label())
             .show_ui(ui, |ui| {
@@ -429,20 +419,20 @@ fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
             })
             .response
             .labelled_by(label.id);
-        qos_combo_ui(ui, "will-qos", "Will QoS", &mut will.qos);
-        ui.checkbox(&mut will.retain, "Retain will");
+        qos_combo_ui(ui, "will-qos", ui.tr(Tr::WillQos), &mut will.qos);
+        ui.checkbox(&mut will.retain, ui.tr(Tr::RetainWill));
     });
-    let label = ui.label("Will payload");
+    let label = ui.label(ui.tr(Tr::WillPayload));
     ui.add(egui::TextEdit::multiline(&mut will.payload).code_editor().desired_rows(3).desired_width(f32::INFINITY))
         .labelled_by(label.id);
     if v5 {
         ui.add_space(6.0);
-        ui.strong("MQTT 5 will properties");
-        ui.horizontal(|ui| optional_number_ui(ui, "Delay (s)", &mut will.delay_interval_secs));
-        ui.horizontal(|ui| optional_number_ui(ui, "Message expiry (s)", &mut will.message_expiry_secs));
-        optional_text_ui(ui, "Content type", &mut will.content_type);
-        optional_text_ui(ui, "Response topic", &mut will.response_topic);
-        optional_text_ui(ui, "Correlation data", &mut will.correlation_data);
+        ui.strong(ui.tr(Tr::Mqtt5WillProperties));
+        ui.horizontal(|ui| optional_number_ui(ui, ui.tr(Tr::DelaySecs), &mut will.delay_interval_secs));
+        ui.horizontal(|ui| optional_number_ui(ui, ui.tr(Tr::MessageExpirySecs), &mut will.message_expiry_secs));
+        optional_text_ui(ui, ui.tr(Tr::ContentType), &mut will.content_type);
+        optional_text_ui(ui, ui.tr(Tr::ResponseTopic), &mut will.response_topic);
+        optional_text_ui(ui, ui.tr(Tr::CorrelationData), &mut will.correlation_data);
         user_properties_ui(ui, "will-user-properties", &mut will.user_properties);
     }
 }
@@ -450,26 +440,26 @@ fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 fn mqtt5_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     let profile = &mut workspace.session.profile;
     if profile.protocol != ProtocolVersion::V5 {
-        ui.weak("These properties apply to MQTT 5.0 connections; this profile uses MQTT 3.1.1.");
+        ui.weak(ui.tr(Tr::Mqtt5OnlyHint));
     }
     let mqtt5 = &mut profile.mqtt5;
-    ui.horizontal(|ui| optional_number_ui(ui, "Session expiry (s)", &mut mqtt5.session_expiry_secs));
+    ui.horizontal(|ui| optional_number_ui(ui, ui.tr(Tr::SessionExpirySecs), &mut mqtt5.session_expiry_secs));
     let mut receive = mqtt5.receive_maximum.map(u32::from);
-    ui.horizontal(|ui| optional_number_ui(ui, "Receive maximum", &mut receive));
+    ui.horizontal(|ui| optional_number_ui(ui, ui.tr(Tr::ReceiveMaximum), &mut receive));
     mqtt5.receive_maximum = receive.map(|value| value.clamp(1, u32::from(u16::MAX)) as u16);
     let mut aliases = mqtt5.topic_alias_maximum.map(u32::from);
-    ui.horizontal(|ui| optional_number_ui(ui, "Topic alias maximum", &mut aliases));
+    ui.horizontal(|ui| optional_number_ui(ui, ui.tr(Tr::TopicAliasMaximum), &mut aliases));
     mqtt5.topic_alias_maximum = aliases.map(|value| value.min(u32::from(u16::MAX)) as u16);
-    ui.checkbox(&mut mqtt5.request_response_information, "Request response information");
-    ui.checkbox(&mut mqtt5.request_problem_information, "Request problem information");
+    ui.checkbox(&mut mqtt5.request_response_information, ui.tr(Tr::RequestResponseInfo));
+    ui.checkbox(&mut mqtt5.request_problem_information, ui.tr(Tr::RequestProblemInfo));
     ui.add_space(6.0);
-    ui.strong("CONNECT user properties");
+    ui.strong(ui.tr(Tr::ConnectUserProperties));
     user_properties_ui(ui, "connect-user-properties", &mut mqtt5.user_properties);
 }
 
 fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    ui.weak("Saved with the profile and subscribed on every connect. Save the profile to keep changes.");
-    if ui.button("Use the current subscriptions").clicked() {
+    ui.weak(ui.tr(Tr::SavedSubscriptionsHint));
+    if ui.button(ui.tr(Tr::UseCurrentSubscriptions)).clicked() {
         workspace.capture_subscriptions();
     }
     let profile = &mut workspace.session.profile;
@@ -477,34 +467,38 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     for (index, subscription) in profile.subscriptions.iter_mut().enumerate() {
         ui.push_id(("saved-subscription", index), |ui| {
             ui.horizontal(|ui| {
-                labelled_text(ui, "Filter", &mut subscription.filter, 200.0);
-                qos_combo_ui(ui, "saved-qos", "QoS", &mut subscription.qos);
-                if ui.small_button("Remove").clicked() {
+                labelled_text(ui, ui.tr(Tr::FilterLabel), &mut subscription.filter, 200.0);
+                qos_combo_ui(ui, "saved-qos", ui.tr(Tr::Qos), &mut subscription.qos);
+                if ui.small_button(ui.tr(Tr::Remove)).clicked() {
                     remove = Some(index);
                 }
             });
             ui.horizontal(|ui| {
-                ui.checkbox(&mut subscription.no_local, "No local");
-                ui.checkbox(&mut subscription.retain_as_published, "Retain as published");
-                let label = ui.label("Retained");
+                ui.checkbox(&mut subscription.no_local, ui.tr(Tr::NoLocal));
+                ui.checkbox(&mut subscription.retain_as_published, ui.tr(Tr::RetainAsPublished));
+                let label = ui.label(ui.tr(Tr::RetainedHandling));
                 egui::ComboBox::from_id_salt("retain-handling")
                     .selected_text(match subscription.retain_handling {
-                        RetainHandling::SendOnSubscribe => "on every subscribe",
-                        RetainHandling::SendIfNewSubscription => "on new subscriptions",
-                        RetainHandling::DoNotSend => "never",
+                        RetainHandling::SendOnSubscribe => ui.tr(Tr::RetainOnEverySubscribe),
+                        RetainHandling::SendIfNewSubscription => ui.tr(Tr::RetainOnNewSubscriptions),
+                        RetainHandling::DoNotSend => ui.tr(Tr::RetainNever),
                     })
                     .show_ui(ui, |ui| {
                         ui.selectable_value(
                             &mut subscription.retain_handling,
                             RetainHandling::SendOnSubscribe,
-                            "on every subscribe",
+                            ui.tr(Tr::RetainOnEverySubscribe),
                         );
                         ui.selectable_value(
                             &mut subscription.retain_handling,
                             RetainHandling::SendIfNewSubscription,
-                            "on new subscriptions",
+                            ui.tr(Tr::RetainOnNewSubscriptions),
                         );
-                        ui.selectable_value(&mut subscription.retain_handling, RetainHandling::DoNotSend, "never");
+                        ui.selectable_value(
+                            &mut subscription.retain_handling,
+                            RetainHandling::DoNotSend,
+                            ui.tr(Tr::RetainNever),
+                        );
                     })
                     .response
                     .labelled_by(label.id);
@@ -515,7 +509,7 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     if let Some(index) = remove {
         profile.subscriptions.remove(index);
     }
-    if ui.button("Add subscription").clicked() {
+    if ui.button(ui.tr(Tr::AddSubscription)).clicked() {
         profile.subscriptions.push(SavedSubscription::default());
     }
 }
@@ -532,21 +526,25 @@ pub fn password_prompt_ui(
     };
     let profile = &workspace.session.profile;
     let mut cancelled = false;
-    egui::Window::new("Password").collapsible(false).resizable(false).show(ctx, |ui| {
-        ui.label(format!("Password for {} at {}", profile.username, profile.address()));
-        let label = ui.label("Password for this connection");
-        let field = ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
-        let submitted = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-        ui.horizontal(|ui| {
-            if ui.button("Connect with this password").clicked() || submitted {
-                actions.push(UiAction::ConnectWithPassword(password.clone()));
-            }
-            if ui.button("Cancel").clicked() {
-                cancelled = true;
-            }
+    egui::Window::new(ctx.tr(Tr::Password))
+        .id(egui::Id::unique("password-prompt"))
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.label(ui.trf(Tr::PasswordFor, &[("user", &profile.username), ("address", &profile.address())]));
+            let label = ui.label(ui.tr(Tr::PasswordForThisConnection));
+            let field = ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
+            let submitted = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                if ui.button(ui.tr(Tr::ConnectWithPassword)).clicked() || submitted {
+                    actions.push(UiAction::ConnectWithPassword(password.clone()));
+                }
+                if ui.button(ui.tr(Tr::Cancel)).clicked() {
+                    cancelled = true;
+                }
+            });
+            ui.weak(ui.tr(Tr::PasswordPromptHint));
         });
-        ui.weak("It is used for this connect only and never saved.");
-    });
     if cancelled {
         state.password_prompt = None;
     }

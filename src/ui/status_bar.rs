@@ -1,16 +1,15 @@
 //! The status bar: connection, embedded broker, messages in/out, rate,
 //! what the store holds and what it evicted (never silently), and notices.
 
-use chrono::Local;
-
 use crate::core::engine::{BrokerState, Engine};
 use crate::core::payload::human_size;
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
 use crate::ui::connection::state_chip_ui;
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 
-/// Draws the status bar (and the notices window when open).
+/// Draws the status bar.
 pub fn status_bar_ui(
     ui: &mut egui::Ui,
     workspace: &mut Workspace,
@@ -26,70 +25,66 @@ pub fn status_bar_ui(
         state_chip_ui(ui, &workspace.session.state);
         ui.separator();
         theme::status_dot_ui(ui, theme::broker_colour(&workspace.broker));
-        if ui.link(workspace.broker.summary()).on_hover_text("Open the embedded broker's panel").clicked() {
+        if ui.link(workspace.broker.summary()).on_hover_text(ui.tr(Tr::OpenBrokerPanelHint)).clicked() {
             state.show_broker_panel = true;
         }
         match workspace.broker {
             BrokerState::Running { .. } => {
-                if ui.small_button("Stop broker").clicked() {
+                if ui.small_button(ui.tr(Tr::StopBroker)).clicked() {
                     actions.push(UiAction::StopBroker);
                 }
             }
             BrokerState::Starting => {}
             BrokerState::Stopped | BrokerState::Failed(_) => {
-                if ui.small_button("Start broker").clicked() {
+                if ui.small_button(ui.tr(Tr::StartBroker)).clicked() {
                     actions.push(UiAction::StartBroker);
                 }
             }
         }
         ui.separator();
-        ui.label(format!("in {}  out {}", counters.received, counters.sent))
-            .on_hover_text("Messages received / published since start");
-        ui.label(format!("{rate_in} msg/s in, {rate_out} out"));
+        ui.label(ui.trf(Tr::CountersInOut, &[("received", &counters.received), ("sent", &counters.sent)]))
+            .on_hover_text(ui.tr(Tr::CountersInOutHint));
+        ui.label(ui.trf(Tr::RatesInOut, &[("rate_in", &rate_in), ("rate_out", &rate_out)]));
         ui.separator();
-        ui.label(format!("stored {} ({})", workspace.store.len(), human_size(workspace.store.bytes()))).on_hover_text(
-            format!(
-                "The log keeps at most {} messages and {}; older ones are evicted.",
-                workspace.store.limits().max_messages,
-                human_size(workspace.store.limits().max_bytes)
-            ),
+        let stored = ui
+            .trf(Tr::StoredMessages, &[("n", &workspace.store.len()), ("size", &human_size(workspace.store.bytes()))]);
+        let caps = ui.trf(
+            Tr::StoreCapsHint,
+            &[("n", &workspace.store.limits().max_messages), ("size", &human_size(workspace.store.limits().max_bytes))],
         );
-        let evicted = egui::RichText::new(format!("evicted {}", counters.evicted));
+        ui.label(stored).on_hover_text(caps);
+        let evicted = egui::RichText::new(ui.trf(Tr::EvictedMessages, &[("n", &counters.evicted)]));
         ui.label(if counters.evicted > 0 { evicted.color(theme::BUSY) } else { evicted })
-            .on_hover_text("Messages dropped from the log because a cap was reached");
+            .on_hover_text(ui.tr(Tr::EvictedMessagesHint));
         if let Some(engine) = engine {
             let refused = engine.refused_commands();
             if refused > 0 {
-                ui.colored_label(theme::ERROR, format!("{refused} commands refused (engine busy)"));
+                ui.colored_label(theme::ERROR, ui.trf(Tr::CommandsRefused, &[("n", &refused)]));
             }
         }
-        if !workspace.notices.is_empty() {
+        if let Some(export) = &state.export_progress {
             ui.separator();
-            let text = format!("⚠ {} notices", workspace.notices.len());
-            if ui
-                .button(egui::RichText::new(text).color(theme::BUSY))
-                .on_hover_text("Show warnings and errors")
-                .clicked()
-            {
-                state.show_notices = !state.show_notices;
+            ui.spinner();
+            // Before the growing count, so the button does not move under the pointer.
+            if ui.small_button(ui.tr(Tr::Cancel)).on_hover_text(ui.tr(Tr::CancelExportHint)).clicked() {
+                actions.push(UiAction::CancelExport);
             }
+            ui.label(ui.trf(Tr::Exporting, &[("n", &export.written), ("file", &export.file)]));
+        }
+        if state.importing > 0 {
+            ui.separator();
+            ui.spinner();
+            ui.label(ui.trf(Tr::Importing, &[("n", &state.importing)]));
+        }
+        ui.separator();
+        let unread = workspace.notices_recorded.saturating_sub(state.notices_seen);
+        let bell = if unread > 0 {
+            egui::RichText::new(ui.trf(Tr::UnreadNotifications, &[("n", &unread)])).color(theme::BUSY)
+        } else {
+            egui::RichText::new(ui.tr(Tr::Notifications))
+        };
+        if ui.button(bell).on_hover_text(ui.tr(Tr::NotificationsHint)).clicked() {
+            state.show_notices = !state.show_notices;
         }
     });
-    if state.show_notices {
-        let mut open = true;
-        egui::Window::new("Notices").open(&mut open).default_width(520.0).show(ui.ctx(), |ui| {
-            egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-                for notice in workspace.notices.iter().rev() {
-                    ui.horizontal_wrapped(|ui| {
-                        ui.weak(notice.at.with_timezone(&Local).format("%H:%M:%S").to_string());
-                        ui.label(&notice.text);
-                    });
-                }
-            });
-            if ui.button("Clear notices").clicked() {
-                workspace.notices.clear();
-            }
-        });
-        state.show_notices = open && !workspace.notices.is_empty();
-    }
 }

@@ -6,16 +6,17 @@ use crate::core::mqtt::Qos;
 use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::{SubscriptionStatus, Workspace};
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
 /// Draws the subscriptions panel.
 pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    let filter_label = ui.label("Topic filter");
+    let filter_label = ui.label(ui.tr(Tr::TopicFilter));
     let response = ui
         .add(
             egui::TextEdit::singleline(&mut state.new_filter)
-                .hint_text("e.g. sensors/+/temperature or #")
+                .hint_text(ui.tr(Tr::TopicFilterHint))
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(filter_label.id);
@@ -30,7 +31,7 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
         validate_topic_filter(state.new_filter.trim()).err().map(|error| error.to_string())
     };
     ui.horizontal(|ui| {
-        let qos_label = ui.label("QoS");
+        let qos_label = ui.label(ui.tr(Tr::Qos));
         egui::ComboBox::from_id_salt("subscribe-qos")
             .selected_text(state.new_qos.level().to_string())
             .width(40.0)
@@ -41,20 +42,20 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
             })
             .response
             .labelled_by(qos_label.id);
-        if ui.button("Subscribe").clicked() || submitted {
+        if ui.button(ui.tr(Tr::Subscribe)).clicked() || submitted {
             actions.push(UiAction::Subscribe);
         }
     });
     if let Some(error) = live_error.as_ref().or(state.subscribe_error.as_ref()) {
-        ui.colored_label(theme::ERROR, format!("Invalid filter: {error}"));
+        ui.colored_label(theme::ERROR, ui.trf(Tr::InvalidFilter, &[("error", error)]));
     }
     ui.separator();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        if ui.selectable_label(state.selected_subscription.is_none(), "All messages").clicked() {
+        if ui.selectable_label(state.selected_subscription.is_none(), ui.tr(Tr::AllMessages)).clicked() {
             actions.push(UiAction::FilterBySubscription(None));
         }
         if workspace.session.subscriptions.is_empty() {
-            ui.weak("No subscriptions yet. Add a filter above; '#' shows everything.");
+            ui.weak(ui.tr(Tr::NoSubscriptionsYet));
         }
         for subscription in &workspace.session.subscriptions {
             ui.horizontal(|ui| {
@@ -63,20 +64,21 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
                 let selected = state.selected_subscription == Some(subscription.id);
                 let clicked = ui
                     .selectable_label(selected, egui::RichText::new(&subscription.filter).monospace())
-                    .on_hover_text("Show only messages matching this filter")
+                    .on_hover_text(ui.tr(Tr::ShowOnlyMatchingHint))
                     .clicked();
                 if clicked {
                     actions.push(UiAction::FilterBySubscription((!selected).then_some(subscription.id)));
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let unsubscribe = icon_button(ui, "🗙", &format!("Unsubscribe from {}", subscription.filter));
+                    let unsubscribe =
+                        icon_button(ui, "🗙", &ui.trf(Tr::UnsubscribeFrom, &[("filter", &subscription.filter)]));
                     if unsubscribe.clicked() {
                         actions.push(UiAction::Unsubscribe(subscription.id));
                     }
                 });
             });
             let connected = matches!(workspace.session.state, ConnectionState::Connected { .. });
-            let (text, colour) = status_text(&subscription.status, subscription.qos, connected);
+            let (text, colour) = status_text(ui, &subscription.status, subscription.qos, connected);
             ui.indent(subscription.id, |ui| {
                 ui.small(egui::RichText::new(text).color(colour));
             });
@@ -84,21 +86,22 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
     });
 }
 
-fn status_text(status: &SubscriptionStatus, requested: Qos, connected: bool) -> (String, egui::Color32) {
+fn status_text(ui: &egui::Ui, status: &SubscriptionStatus, requested: Qos, connected: bool) -> (String, egui::Color32) {
+    let requested = requested.level();
     match status {
         SubscriptionStatus::Pending if connected => {
-            (format!("QoS {} requested, waiting for SUBACK", requested.level()), theme::BUSY)
+            (ui.trf(Tr::SubscriptionWaiting, &[("qos", &requested)]), theme::BUSY)
         }
-        SubscriptionStatus::Pending => (format!("QoS {}, subscribes once connected", requested.level()), theme::MUTED),
-        SubscriptionStatus::Granted(granted) if *granted == requested => {
-            (format!("SUBACK: granted QoS {}", granted.level()), theme::OK)
+        SubscriptionStatus::Pending => (ui.trf(Tr::SubscriptionOnceConnected, &[("qos", &requested)]), theme::MUTED),
+        SubscriptionStatus::Granted(granted) if granted.level() == requested => {
+            (ui.trf(Tr::SubscriptionGranted, &[("qos", &granted.level())]), theme::OK)
         }
         SubscriptionStatus::Granted(granted) => {
-            (format!("SUBACK: granted QoS {} (requested {})", granted.level(), requested.level()), theme::BUSY)
+            (ui.trf(Tr::SubscriptionDowngraded, &[("qos", &granted.level()), ("requested", &requested)]), theme::BUSY)
         }
-        SubscriptionStatus::Refused(reason) => (format!("SUBACK: refused ({reason})"), theme::ERROR),
-        SubscriptionStatus::Resumed => ("kept by the resumed session".into(), theme::OK),
-        SubscriptionStatus::Failed(reason) => (format!("not subscribed: {reason}"), theme::ERROR),
-        SubscriptionStatus::Removing => ("unsubscribing…".into(), theme::MUTED),
+        SubscriptionStatus::Refused(reason) => (ui.trf(Tr::SubscriptionRefused, &[("reason", reason)]), theme::ERROR),
+        SubscriptionStatus::Resumed => (ui.tr(Tr::SubscriptionResumed).to_owned(), theme::OK),
+        SubscriptionStatus::Failed(reason) => (ui.trf(Tr::SubscriptionFailed, &[("reason", reason)]), theme::ERROR),
+        SubscriptionStatus::Removing => (ui.tr(Tr::Unsubscribing).to_owned(), theme::MUTED),
     }
 }

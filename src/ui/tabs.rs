@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::core::workspace::Workspace;
 use crate::ui::app::UiAction;
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
@@ -26,13 +27,13 @@ pub fn tabs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<UiAct
                 if tab.clicked() && !active {
                     actions.push(UiAction::ActivateTab(session.id));
                 }
-                if closable && icon_button(ui, "🗙", &format!("Close tab {title}")).clicked() {
+                if closable && icon_button(ui, "🗙", &ui.trf(Tr::CloseTab, &[("title", &title)])).clicked() {
                     actions.push(UiAction::CloseTab(session.id));
                 }
             });
             ui.separator();
         }
-        if icon_button(ui, "➕", "New connection tab").clicked() {
+        if icon_button(ui, "➕", ui.tr(Tr::ShortcutNewConnection)).clicked() {
             actions.push(UiAction::NewTab);
         }
     });

@@ -4,6 +4,25 @@ use egui::Color32;
 
 use crate::core::engine::{BrokerState, ConnectionState};
 use crate::core::workspace::SUBSCRIPTION_PALETTE_SIZE;
+use crate::ui::prefs::Preferences;
+
+/// Sets up spacing for both themes and applies the remembered theme and
+/// zoom; called once when the window opens.
+pub fn install(ctx: &egui::Context, prefs: &Preferences) {
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 5.0);
+        style.spacing.button_padding = egui::vec2(6.0, 3.0);
+        style.spacing.menu_margin = egui::Margin::same(8);
+        style.spacing.window_margin = egui::Margin::same(10);
+    });
+    apply(ctx, prefs);
+    ctx.set_zoom_factor(prefs.effective_zoom());
+}
+
+/// Applies the theme choice (System follows the OS, also when it changes).
+pub fn apply(ctx: &egui::Context, prefs: &Preferences) {
+    ctx.set_theme(prefs.theme.preference());
+}
 
 /// Subscription colours: distinct on dark and light backgrounds.
 const SUBSCRIPTION_PALETTE: [Color32; SUBSCRIPTION_PALETTE_SIZE] = [

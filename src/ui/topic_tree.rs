@@ -6,6 +6,7 @@ use crate::core::payload::preview;
 use crate::core::topic_tree::{NodeId, TreeSort};
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
 
@@ -20,43 +21,42 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
     let tree = &workspace.session.tree;
     let now_ms = workspace.now_ms();
     ui.horizontal(|ui| {
-        labelled_text(ui, "Find topic", &mut state.tree_search, 130.0);
+        labelled_text(ui, ui.tr(Tr::FindTopic), &mut state.tree_search, 130.0);
     });
     ui.horizontal(|ui| {
-        let label = ui.label("Sort");
+        let label = ui.label(ui.tr(Tr::Sort));
+        let ctx = ui.ctx().clone();
+        let sort_name = |sort| match sort {
+            TreeSort::Name => ctx.tr(Tr::SortName),
+            TreeSort::Count => ctx.tr(Tr::SortMessages),
+            TreeSort::Rate => ctx.tr(Tr::SortRate),
+        };
+        let selected = sort_name(state.tree_sort);
         egui::ComboBox::from_id_salt("tree-sort")
-            .selected_text(match state.tree_sort {
-                TreeSort::Name => "name",
-                TreeSort::Count => "messages",
-                TreeSort::Rate => "rate",
-            })
+            .selected_text(selected)
             .width(90.0)
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut state.tree_sort, TreeSort::Name, "name");
-                ui.selectable_value(&mut state.tree_sort, TreeSort::Count, "messages");
-                ui.selectable_value(&mut state.tree_sort, TreeSort::Rate, "rate");
+                for sort in [TreeSort::Name, TreeSort::Count, TreeSort::Rate] {
+                    ui.selectable_value(&mut state.tree_sort, sort, sort_name(sort));
+                }
             })
             .response
             .labelled_by(label.id);
-        ui.weak(format!("{} topics", tree.topic_count()));
-        if ui.button("Retained…").on_hover_text("List and clear retained messages").clicked() {
+        ui.weak(ui.trf(Tr::TopicsCount, &[("n", &tree.topic_count())]));
+        if ui.button(ui.tr(Tr::RetainedEllipsis)).on_hover_text(ui.tr(Tr::RetainedManagerHint)).clicked() {
             actions.push(UiAction::ShowRetained);
         }
     });
     if tree.overflow_messages() > 0 {
         ui.colored_label(
             theme::BUSY,
-            format!(
-                "The tree is full ({} levels): {} messages on newer topics are in the log but not here",
-                tree.node_count(),
-                tree.overflow_messages()
-            ),
+            ui.trf(Tr::TreeFull, &[("levels", &tree.node_count()), ("n", &tree.overflow_messages())]),
         );
     }
     if let Some(topic) = &state.selected_topic {
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(format!("log: {topic}/#")).color(theme::BUSY));
-            if ui.small_button("Show all").clicked() {
+            ui.label(egui::RichText::new(ui.trf(Tr::LogShowsSubtree, &[("topic", topic)])).color(theme::BUSY));
+            if ui.small_button(ui.tr(Tr::ShowAll)).clicked() {
                 actions.push(UiAction::SelectTopic(None));
             }
         });
@@ -68,7 +68,7 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
     if cached_rows.searching() {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.weak(format!("Searching {} levels…", tree.node_count()));
+            ui.weak(ui.trf(Tr::SearchingLevels, &[("n", &tree.node_count())]));
         });
         ui.ctx().request_repaint();
     }
@@ -86,11 +86,7 @@ fn rows_ui(
     let tree = &workspace.session.tree;
     let now_ms = workspace.now_ms();
     if rows.is_empty() {
-        ui.weak(if tree.node_count() == 0 {
-            "Topics appear here as messages arrive."
-        } else {
-            "No topic matches the search."
-        });
+        ui.weak(if tree.node_count() == 0 { ui.tr(Tr::TopicsAppearHere) } else { ui.tr(Tr::NoTopicMatches) });
         return;
     }
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
@@ -109,42 +105,48 @@ fn rows_ui(
                     } else {
                         let open = state.tree_expanded.contains(&id) || !state.tree_search.trim().is_empty();
                         let icon = if open { "⏷" } else { "⏵" };
-                        let verb = if open { "Collapse" } else { "Expand" };
-                        if icon_button(ui, icon, &format!("{verb} {path}")).clicked() {
+                        let name = ui.trf(if open { Tr::CollapseTopic } else { Tr::ExpandTopic }, &[("topic", &path)]);
+                        if icon_button(ui, icon, &name).clicked() {
                             actions.push(UiAction::ToggleTopic(id));
                         }
                     }
                     let flashing = node.last_activity_ms.is_some_and(|at| now_ms.saturating_sub(at) < FLASH_MS);
-                    let name = if node.name.is_empty() { "(empty level)".to_owned() } else { node.name.clone() };
+                    let name = if node.name.is_empty() { ui.tr(Tr::EmptyLevel).to_owned() } else { node.name.clone() };
                     let mut text = egui::RichText::new(name);
                     if flashing {
                         text = text.color(theme::BUSY);
                     }
                     let selected = state.selected_topic.as_deref() == Some(path.as_str());
-                    let response = ui.selectable_label(selected, text).on_hover_text(format!(
-                        "{path}\n{} messages here, {} in the subtree, {} subtopics",
-                        node.messages, node.subtree_messages, node.subtopics
-                    ));
+                    let hover = ui.trf(
+                        Tr::TopicNodeHint,
+                        &[
+                            ("topic", &path),
+                            ("here", &node.messages),
+                            ("subtree", &node.subtree_messages),
+                            ("subtopics", &node.subtopics),
+                        ],
+                    );
+                    let response = ui.selectable_label(selected, text).on_hover_text(hover);
                     if response.clicked() {
                         actions.push(UiAction::SelectTopic((!selected).then_some(path.clone())));
                     }
                     response.context_menu(|ui| {
-                        if ui.button("Copy topic").clicked() {
+                        if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
                             ui.ctx().copy_text(path.clone());
                         }
-                        if node.messages > 0 && ui.button("History").clicked() {
+                        if node.messages > 0 && ui.button(ui.tr(Tr::History)).clicked() {
                             actions.push(UiAction::ShowHistory(Some(path.clone())));
                         }
                         if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
                             crate::ui::charts::chart_offer_ui(ui, &path, message.payload, actions);
                         }
-                        if ui.button("Retained in this subtree…").clicked() {
+                        if ui.button(ui.tr(Tr::RetainedInSubtree)).clicked() {
                             actions.push(UiAction::SelectTopic(Some(path.clone())));
                             actions.push(UiAction::ShowRetained);
                         }
                     });
                     if node.retained {
-                        ui.colored_label(theme::OK, "R").on_hover_text("retained");
+                        ui.colored_label(theme::OK, "R").on_hover_text(ui.tr(Tr::Retained));
                     }
                     ui.weak(format!("{}", node.subtree_messages));
                     let rate = node.subtree_rate(now_ms);
@@ -173,70 +175,71 @@ pub fn retained_manager_ui(
         return;
     }
     let mut open = true;
-    egui::Window::new("Retained messages").open(&mut open).default_size([560.0, 420.0]).show(ctx, |ui| {
-        labelled_text(ui, "Subtree (empty: all topics)", &mut state.retained_scope, 240.0);
-        let scope = state.retained_scope.trim().trim_end_matches('/').to_owned();
-        let topics = workspace.session.tree.retained_topics((!scope.is_empty()).then_some(scope.as_str()));
-        ui.weak(format!(
-            "{} retained topics seen on this connection. Clearing publishes an empty retained message to each.",
-            topics.len()
-        ));
-        ui.separator();
-        if let Some(pending) = &state.retained_pending {
-            ui.colored_label(theme::BUSY, format!("Clear the retained message of {} topics?", pending.len()));
-            egui::ScrollArea::vertical().id_salt("retained-preview").max_height(200.0).show(ui, |ui| {
-                for topic in pending {
-                    ui.monospace(topic);
-                }
-            });
-            ui.horizontal(|ui| {
-                if ui.button(format!("Clear {} retained messages", pending.len())).clicked() {
-                    actions.push(UiAction::ClearRetained(pending.clone()));
-                }
-                if ui.button("Cancel").clicked() {
-                    actions.push(UiAction::CancelClearRetained);
-                }
-            });
-            return;
-        }
-        let now = chrono::Utc::now();
-        egui::ScrollArea::vertical().id_salt("retained-list").max_height(280.0).show(ui, |ui| {
-            egui::Grid::new("retained-grid").num_columns(4).striped(true).show(ui, |ui| {
-                for topic in &topics {
-                    ui.monospace(topic);
-                    let message = workspace
-                        .session
-                        .tree
-                        .find(topic)
-                        .and_then(|id| workspace.session.tree.node(id))
-                        .and_then(|node| node.last_seq)
-                        .and_then(|seq| workspace.store.get(seq));
-                    match message {
-                        Some(message) => {
-                            let age = now.signed_duration_since(message.time).num_seconds().max(0);
-                            ui.weak(format!("{age} s ago"));
-                            ui.weak(crate::core::payload::human_size(message.payload.len()));
-                        }
-                        None => {
-                            ui.weak("(evicted from the log)");
-                            ui.weak("");
-                        }
+    egui::Window::new(ctx.tr(Tr::RetainedMessages))
+        .id(egui::Id::unique("retained-manager"))
+        .open(&mut open)
+        .default_size([560.0, 420.0])
+        .show(ctx, |ui| {
+            labelled_text(ui, ui.tr(Tr::SubtreeScope), &mut state.retained_scope, 240.0);
+            let scope = state.retained_scope.trim().trim_end_matches('/').to_owned();
+            let topics = workspace.session.tree.retained_topics((!scope.is_empty()).then_some(scope.as_str()));
+            ui.weak(ui.trf(Tr::RetainedTopicsSeen, &[("n", &topics.len())]));
+            ui.separator();
+            if let Some(pending) = &state.retained_pending {
+                ui.colored_label(theme::BUSY, ui.trf(Tr::ConfirmClearRetained, &[("n", &pending.len())]));
+                egui::ScrollArea::vertical().id_salt("retained-preview").max_height(200.0).show(ui, |ui| {
+                    for topic in pending {
+                        ui.monospace(topic);
                     }
-                    if ui
-                        .small_button("Clear…")
-                        .on_hover_text(format!("Clear the retained message of {topic}"))
-                        .clicked()
-                    {
-                        actions.push(UiAction::PrepareClearRetained(vec![topic.clone()]));
+                });
+                ui.horizontal(|ui| {
+                    if ui.button(ui.trf(Tr::ClearNRetained, &[("n", &pending.len())])).clicked() {
+                        actions.push(UiAction::ClearRetained(pending.clone()));
                     }
-                    ui.end_row();
-                }
+                    if ui.button(ui.tr(Tr::Cancel)).clicked() {
+                        actions.push(UiAction::CancelClearRetained);
+                    }
+                });
+                return;
+            }
+            let now = chrono::Utc::now();
+            egui::ScrollArea::vertical().id_salt("retained-list").max_height(280.0).show(ui, |ui| {
+                egui::Grid::new("retained-grid").num_columns(4).striped(true).show(ui, |ui| {
+                    for topic in &topics {
+                        ui.monospace(topic);
+                        let message = workspace
+                            .session
+                            .tree
+                            .find(topic)
+                            .and_then(|id| workspace.session.tree.node(id))
+                            .and_then(|node| node.last_seq)
+                            .and_then(|seq| workspace.store.get(seq));
+                        match message {
+                            Some(message) => {
+                                let age = now.signed_duration_since(message.time).num_seconds().max(0);
+                                ui.weak(ui.trf(Tr::SecondsAgo, &[("n", &age)]));
+                                ui.weak(crate::core::payload::human_size(message.payload.len()));
+                            }
+                            None => {
+                                ui.weak(ui.tr(Tr::EvictedFromLog));
+                                ui.weak("");
+                            }
+                        }
+                        if ui
+                            .small_button(ui.tr(Tr::ClearEllipsis))
+                            .on_hover_text(ui.trf(Tr::ClearRetainedOf, &[("topic", topic)]))
+                            .clicked()
+                        {
+                            actions.push(UiAction::PrepareClearRetained(vec![topic.clone()]));
+                        }
+                        ui.end_row();
+                    }
+                });
             });
+            if !topics.is_empty() && ui.button(ui.trf(Tr::ClearAllShown, &[("n", &topics.len())])).clicked() {
+                actions.push(UiAction::PrepareClearRetained(topics.clone()));
+            }
         });
-        if !topics.is_empty() && ui.button(format!("Clear all {} shown…", topics.len())).clicked() {
-            actions.push(UiAction::PrepareClearRetained(topics.clone()));
-        }
-    });
     if !open {
         state.show_retained = false;
         state.retained_pending = None;

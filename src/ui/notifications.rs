@@ -1,0 +1,126 @@
+//! Warnings and errors: each new notice pops up as a toast in the corner
+//! (errors stay longer), and the notifications window keeps them to read
+//! later.
+
+use std::time::Duration;
+
+use chrono::Local;
+
+use crate::core::workspace::{NoticeLevel, Workspace};
+use crate::ui::app::UiState;
+use crate::ui::i18n::{Tr, Words};
+use crate::ui::theme;
+
+/// How long a warning toast stays.
+const WARNING_TOAST: Duration = Duration::from_secs(6);
+/// How long an error toast stays.
+const ERROR_TOAST: Duration = Duration::from_secs(12);
+/// Toasts a burst may raise; the rest are only in the list.
+const MAX_TOASTS_PER_FRAME: u64 = 3;
+
+/// The toasts on screen and how far through the notices they are.
+pub struct Toasts {
+    toasts: egui_notify::Toasts,
+    /// `Workspace::notices_recorded` when the last toast was raised.
+    toasted: u64,
+}
+
+impl Default for Toasts {
+    fn default() -> Self {
+        Self {
+            toasts: egui_notify::Toasts::default().with_anchor(egui_notify::Anchor::BottomRight).with_margin(
+                egui::vec2(12.0, 40.0), // clear of the status bar
+            ),
+            toasted: 0,
+        }
+    }
+}
+
+impl Toasts {
+    /// Raises toasts for notices recorded since the last frame (a burst
+    /// shows its first few and a count of the rest), then draws them.
+    pub fn show(&mut self, ctx: &egui::Context, workspace: &Workspace) {
+        let recorded = workspace.notices_recorded;
+        let new = recorded.saturating_sub(self.toasted);
+        if new > 0 {
+            let fresh = usize::try_from(new.min(workspace.notices.len() as u64)).unwrap_or(usize::MAX);
+            let first = workspace.notices.len() - fresh;
+            for notice in workspace.notices[first..].iter().take(MAX_TOASTS_PER_FRAME as usize) {
+                let toast = match notice.level {
+                    NoticeLevel::Warning => self.toasts.warning(notice.text.clone()),
+                    NoticeLevel::Error => self.toasts.error(notice.text.clone()),
+                };
+                toast.duration(Some(match notice.level {
+                    NoticeLevel::Warning => WARNING_TOAST,
+                    NoticeLevel::Error => ERROR_TOAST,
+                }));
+            }
+            if new > MAX_TOASTS_PER_FRAME {
+                let more = new - MAX_TOASTS_PER_FRAME;
+                self.toasts.info(ctx.trf(Tr::MoreNotifications, &[("n", &more)])).duration(Some(WARNING_TOAST));
+            }
+            self.toasted = recorded;
+        }
+        self.toasts.show(ctx);
+    }
+}
+
+impl Toasts {
+    /// Toasts on screen now.
+    pub fn len(&self) -> usize {
+        self.toasts.len()
+    }
+
+    /// A short-lived confirmation (not a notice: nothing went wrong).
+    pub fn success(&mut self, text: &str) {
+        self.toasts.success(text.to_owned()).duration(Some(WARNING_TOAST));
+    }
+}
+
+/// The notifications window: every notice kept, newest first.
+pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &mut UiState) {
+    if !state.show_notices {
+        return;
+    }
+    let mut open = true;
+    egui::Window::new(ctx.tr(Tr::Notifications))
+        .id(egui::Id::unique("notifications-window"))
+        .open(&mut open)
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            if workspace.notices.is_empty() {
+                ui.weak(ui.tr(Tr::NoNotifications));
+            }
+            egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+                for notice in workspace.notices.iter().rev() {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak(notice.at.with_timezone(&Local).format("%H:%M:%S").to_string());
+                        let (colour, level) = match notice.level {
+                            NoticeLevel::Warning => (theme::BUSY, ui.tr(Tr::Warning)),
+                            NoticeLevel::Error => (theme::ERROR, ui.tr(Tr::Error)),
+                        };
+                        ui.colored_label(colour, level);
+                        ui.label(&notice.text);
+                    });
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!workspace.notices.is_empty(), egui::Button::new(ui.tr(Tr::ClearNotifications)))
+                    .clicked()
+                {
+                    workspace.notices.clear();
+                }
+                if ui.button(ui.tr(Tr::CopyAll)).clicked() {
+                    let text: Vec<String> = workspace
+                        .notices
+                        .iter()
+                        .map(|notice| format!("{} {}", notice.at.with_timezone(&Local).format("%H:%M:%S"), notice.text))
+                        .collect();
+                    ui.ctx().copy_text(text.join("\n"));
+                }
+            });
+        });
+    state.show_notices = open;
+    state.notices_seen = workspace.notices_recorded;
+}
