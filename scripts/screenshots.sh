@@ -12,7 +12,13 @@
 #   broker-log.png       its log filtered to warnings (a wrong password, an ACL denial)
 #   topic-tree-searching.png / topic-tree-search.png
 #                        a search of a full 200,000-level tree: working, then found
-# ONLY=broker runs just the broker panel part; ONLY=tree-search just the search.
+#   theme-dark.png / theme-light.png
+#                        the same window in both themes, a Chinese payload in the JSON tree
+#   chinese-ui.png       the interface in Simplified Chinese
+#   keyboard-shortcuts.png  Help → Keyboard shortcuts (F1)
+# ONLY=broker runs just the broker panel part; ONLY=tree-search just the
+# search; ONLY=look just the themes, languages and shortcuts. The CJK
+# screenshots need a CJK font (fonts-noto-cjk).
 # Needs: xvfb xdotool imagemagick mosquitto mosquitto-clients (and the GL/X11
 # runtime libraries listed in the README). Coordinates assume 1280x800.
 set -euo pipefail
@@ -40,15 +46,17 @@ if ! ss -ltn 2>/dev/null | grep -q ':1883 '; then
 fi
 
 start_app() {
-    rm -rf "$STATE/config"
+    rm -rf "$STATE/config" "$STATE/.local"
     if [ -n "${BROKER_RON:-}" ]; then
         mkdir -p "$STATE/config/mqttdesk"
         printf '%s\n' "$BROKER_RON" > "$STATE/config/mqttdesk/broker.ron"
     fi
-    HOME=$STATE XDG_CONFIG_HOME=$STATE/config "$BIN" --broker-port "$PORT" >/dev/null 2>&1 &
+    # shellcheck disable=SC2086 # APP_ARGS is a list of flags
+    HOME=$STATE XDG_CONFIG_HOME=$STATE/config XDG_DATA_HOME=$STATE/.local/share \
+        "$BIN" --broker-port "$PORT" ${APP_ARGS:-} >/dev/null 2>&1 &
     APP=$!
     WINDOW=$(xdotool search --sync --name '^mqttdesk$' | head -1)
-    xdotool windowfocus --sync "$WINDOW"
+    sleep 1; xdotool windowfocus --sync "$WINDOW" || true
     sleep 3 # broker start + connect + SUBACK
 }
 click() { xdotool mousemove "$1" "$2" click 1; sleep 0.4; }
@@ -99,7 +107,40 @@ tree_search() {
     echo "saved screenshots/topic-tree-search.png"
     kill "$APP"; wait "$APP" 2>/dev/null || true
 }
+# --- themes, languages, CJK payloads, keyboard ------------------------------
+cjk_traffic() {
+    pub -t sensors/kitchen/temperature -m '{"value": 21.4, "unit": "C", "battery": 0.93}'
+    pub -t '工厂/车间1/温度' -m '{"传感器": "温度计 T-100", "值": 21.5, "单位": "摄氏度", "位置": {"楼层": 3, "房间": "实验室"}}'
+    pub -t 'devices/東京/センサー' -m '{"名前": "温度センサー", "値": 19.8}'
+    pub -t 'devices/서울/센서' -m '{"이름": "온도 센서", "값": 18.2}'
+    pub -t sensors/garage/humidity -m '{"value": 61, "unit": "%"}'
+    sleep 1
+    click 500 219   # the 工厂/车间1/温度 row
+    sleep 0.5
+    click 1080 350  # JSON tree (JSON 树 sits at the same place)
+    sleep 1
+}
+look() {
+    for theme in dark light; do
+        APP_ARGS="--theme $theme --language en" start_app
+        cjk_traffic
+        import -window root "screenshots/theme-$theme.png"
+        echo "saved screenshots/theme-$theme.png"
+        if [ "$theme" = dark ]; then
+            xdotool key F1; sleep 1
+            import -window root screenshots/keyboard-shortcuts.png
+            echo "saved screenshots/keyboard-shortcuts.png"
+        fi
+        kill "$APP"; wait "$APP" 2>/dev/null || true
+    done
+    APP_ARGS="--theme light --language zh-CN" start_app
+    cjk_traffic
+    import -window root screenshots/chinese-ui.png
+    echo "saved screenshots/chinese-ui.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+}
 if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi
+if [ "${ONLY:-}" = look ]; then look; exit 0; fi
 
 broker_panel
 if [ "${ONLY:-}" = broker ]; then exit 0; fi

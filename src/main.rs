@@ -1,5 +1,9 @@
 //! mqttdesk's binary: parse arguments, set up logging, run the window.
 
+// A double-clicked release build opens its window without a console window
+// beside it (debug builds keep theirs for logs).
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::net::IpAddr;
 use std::process::ExitCode;
 
@@ -9,6 +13,8 @@ use mqttdesk::core::broker::{BrokerConfig, STANDARD_MQTT_PORT};
 use mqttdesk::core::mqtt::ProtocolVersion;
 use mqttdesk::core::profile::ConnectionProfile;
 use mqttdesk::core::store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES, StoreLimits};
+use mqttdesk::ui::i18n::Language;
+use mqttdesk::ui::prefs::ThemeChoice;
 use mqttdesk::ui::{AppOptions, MqttDeskApp};
 
 /// A fast native MQTT test client with an embedded broker.
@@ -42,6 +48,12 @@ struct Args {
     /// Most memory (MiB) the log's messages may use before evicting the oldest.
     #[arg(long, default_value_t = DEFAULT_MAX_BYTES / (1024 * 1024))]
     max_memory_mib: usize,
+    /// Colour theme for this run (remembered): system, dark or light.
+    #[arg(long, value_parser = ["system", "dark", "light"])]
+    theme: Option<String>,
+    /// Interface language for this run (remembered): en or zh-CN.
+    #[arg(long, value_parser = ["en", "zh-CN"])]
+    language: Option<String>,
     /// Print "first frame" once the window has shown its first frame, then quit (start-up benchmark).
     #[arg(long, hide = true)]
     exit_after_first_frame: bool,
@@ -230,8 +242,25 @@ fn parse_target(target: &str, protocol: ProtocolVersion) -> Result<ConnectionPro
     Ok(profile)
 }
 
+/// On Windows, a release build has no console: text for the terminal
+/// (help, errors, the headless modes' output) needs the one it was started
+/// from, or a new one when double-clicked. Elsewhere, nothing to do.
+fn console_for_text() {
+    #[cfg(windows)]
+    let _ = consolex::attach();
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(error) => {
+            console_for_text();
+            error.exit()
+        }
+    };
+    if args.command.is_some() {
+        console_for_text();
+    }
     let default_filter = match &args.command {
         Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
@@ -256,6 +285,7 @@ fn main() -> ExitCode {
     let initial_profile = match args.connect.as_deref().map(|target| parse_target(target, protocol)).transpose() {
         Ok(profile) => profile,
         Err(message) => {
+            console_for_text();
             eprintln!("mqttdesk: {message}");
             return ExitCode::from(2);
         }
@@ -296,6 +326,15 @@ fn main() -> ExitCode {
         connect_on_start: initial_profile.is_some(),
         initial_profile,
         exit_after_first_frame: args.exit_after_first_frame,
+        theme: args.theme.as_deref().map(|theme| match theme {
+            "dark" => ThemeChoice::Dark,
+            "light" => ThemeChoice::Light,
+            _ => ThemeChoice::System,
+        }),
+        language: args
+            .language
+            .as_deref()
+            .map(|code| Language::ALL.into_iter().find(|language| language.code() == code).unwrap_or_default()),
         ..AppOptions::default()
     };
     let mut viewport = egui::ViewportBuilder::default();
@@ -316,6 +355,7 @@ fn main() -> ExitCode {
     match eframe::run_native("mqttdesk", native_options, Box::new(|cc| Ok(Box::new(MqttDeskApp::new(cc, options))))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            console_for_text();
             eprintln!("mqttdesk: cannot open the window: {error}");
             ExitCode::FAILURE
         }

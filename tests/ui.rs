@@ -982,3 +982,26 @@ fn chinese_topics_and_payloads_render_with_a_system_cjk_font() {
         "no missing-font hint"
     );
 }
+
+#[test]
+fn at_200_percent_on_macos_the_window_works_and_lists_command_shortcuts() {
+    let options = AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: None, ..AppOptions::default() };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_pixels_per_point(2.0)
+        .with_os(egui::os::OperatingSystem::Mac)
+        .build_eframe(move |cc| MqttDeskApp::new(cc, options.clone()));
+    harness.state_mut().prefs.language = Some(Language::English);
+    connected(&mut harness);
+    publish_through_composer(&mut harness, "hidpi/check", r#"{"scale": 2}"#);
+    step_until(&mut harness, "published and received at 2x", |app| received_on(app, "hidpi/check") == 1);
+    harness.key_press(egui::Key::F1);
+    harness.step();
+    harness.step();
+    for keys in ["⌘N", "⌘W", "⌘L", "⌘F"] {
+        assert!(harness.query_by_label(keys).is_some(), "{keys} listed for macOS");
+    }
+    harness.key_press(egui::Key::Escape);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    step_until(&mut harness, "⌘N opened a tab", |app| app.workspace.tab_order.len() == 2);
+}

@@ -54,6 +54,10 @@ pub struct AppOptions {
     pub broker_settings_path: Option<PathBuf>,
     /// Why the saved broker settings could not be used (shown as a notice).
     pub broker_settings_problem: Option<String>,
+    /// Theme chosen on the command line (overrides and updates the preferences).
+    pub theme: Option<crate::ui::prefs::ThemeChoice>,
+    /// Language chosen on the command line (overrides and updates the preferences).
+    pub language: Option<Language>,
     /// Print "first frame" on stdout once the first frame is on screen, then
     /// close: the start-up benchmark times this from outside the process.
     pub exit_after_first_frame: bool,
@@ -70,6 +74,8 @@ impl Default for AppOptions {
             connect_on_start: false,
             broker_settings_path: None,
             broker_settings_problem: None,
+            theme: None,
+            language: None,
             exit_after_first_frame: false,
         }
     }
@@ -364,6 +370,12 @@ impl MqttDeskApp {
             Self::with_repaint(Arc::new(move || ctx.request_repaint_after(Duration::from_millis(10))), options);
         app.ctx = Some(cc.egui_ctx.clone());
         app.prefs = Preferences::load(cc.storage);
+        if let Some(theme) = app.options.theme {
+            app.prefs.theme = theme;
+        }
+        if let Some(language) = app.options.language {
+            app.prefs.language = Some(language);
+        }
         theme::install(&cc.egui_ctx, &app.prefs);
         let language = app.prefs.language_or(app.system_language);
         i18n::set_language(&cc.egui_ctx, language);

@@ -118,7 +118,7 @@ fn controls_ui(ui: &mut egui::Ui, broker: &BrokerState, actions: &mut Vec<UiActi
         theme::status_dot_ui(ui, theme::broker_colour(broker));
         let running = matches!(broker, BrokerState::Running { .. });
         let starting = matches!(broker, BrokerState::Starting);
-        ui.label(broker.summary());
+        ui.label(crate::ui::states::broker_summary(ui, broker));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.add_enabled(running, egui::Button::new(ui.tr(Tr::Stop))).clicked() {
                 actions.push(UiAction::StopBroker);

@@ -137,7 +137,7 @@ fn delivery_ui(ui: &mut egui::Ui, workspace: &Workspace) {
                 ("n", &report.request),
                 ("topic", &report.topic),
                 ("qos", &report.qos),
-                ("outcome", outcome),
+                ("outcome", &crate::ui::states::delivery_outcome(ui, outcome)),
                 ("timing", &timing),
             ];
             (colour, ui.trf(Tr::DeliveryOutcome, &args))

@@ -9,8 +9,8 @@ use crate::core::profile::{TransportKind, generate_client_id};
 use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
 use crate::ui::i18n::{Tr, Words};
-use crate::ui::theme;
 use crate::ui::widgets::labelled_text;
+use crate::ui::{states, theme};
 
 /// Draws the connection bar.
 pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiState, actions: &mut Vec<UiAction>) {
@@ -102,7 +102,9 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
         }
         let colour = theme::state_colour(&workspace.session.state);
         theme::status_dot_ui(ui, colour);
-        ui.label(egui::RichText::new(workspace.session.state.short(Instant::now())).color(colour));
+        ui.label(
+            egui::RichText::new(states::connection_short(ui, &workspace.session.state, Instant::now())).color(colour),
+        );
     });
     if let Some(error) = &state.connection_error {
         ui.colored_label(theme::ERROR, ui.trf(Tr::CannotConnect, &[("error", error)]));
@@ -117,5 +119,5 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
 pub fn state_chip_ui(ui: &mut egui::Ui, state: &ConnectionState) {
     let colour = theme::state_colour(state);
     theme::status_dot_ui(ui, colour);
-    ui.label(egui::RichText::new(state.summary(Instant::now())).color(colour));
+    ui.label(egui::RichText::new(states::connection_summary(ui, state, Instant::now())).color(colour));
 }

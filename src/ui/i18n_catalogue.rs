@@ -551,4 +551,36 @@ catalogue! {
     CancelExportHint => "Stop the export; the file is not written", "停止导出；不会写入文件";
     Importing => "Importing {n} files…", "正在导入 {n} 个文件…";
     CancelConnectHint => "Stop trying to connect", "停止尝试连接";
+
+    // x
+
+    // x
+
+    // x
+
+    // x
+
+    // x
+
+    // Connection, broker and delivery states
+    StateDisconnected => "disconnected", "未连接";
+    StateConnecting => "connecting…", "正在连接…";
+    StateConnectingAttempt => "connecting… (attempt {n})", "正在连接…（第 {n} 次尝试）";
+    StateConnectedAs => "connected as {client}", "已连接，客户端 ID {client}";
+    StateConnectedResumed => "connected as {client}, session resumed", "已连接，客户端 ID {client}，会话已恢复";
+    StateConnected => "connected", "已连接";
+    StateReconnecting => "reconnecting in {s} s (attempt {n}): {error}", "{s} 秒后重连（第 {n} 次尝试）：{error}";
+    StateReconnectingShort => "reconnecting in {s} s", "{s} 秒后重连";
+    StateFailed => "failed: {error}", "失败：{error}";
+    BrokerStopped => "embedded broker stopped", "内置代理已停止";
+    BrokerStarting => "embedded broker starting…", "内置代理正在启动…";
+    BrokerRunning => "embedded broker on {address}", "内置代理运行于 {address}";
+    BrokerRunningMoved => "embedded broker on {address} (port {port} was taken)", "内置代理运行于 {address}（端口 {port} 已被占用）";
+    BrokerFailed => "embedded broker failed: {reason}", "内置代理出错：{reason}";
+    DeliveryWritten => "sent (QoS 0, no acknowledgement)", "已发送（QoS 0，无确认）";
+    DeliveryAcknowledged => "PUBACK received", "已收到 PUBACK";
+    DeliveryReceived => "PUBREC received, waiting for PUBCOMP", "已收到 PUBREC，等待 PUBCOMP";
+    DeliveryCompleted => "PUBCOMP received", "已收到 PUBCOMP";
+    DeliveryRefused => "refused by broker: {reason}", "被代理拒绝：{reason}";
+    DeliveryFailed => "failed: {reason}", "失败：{reason}";
 }

@@ -18,6 +18,7 @@ mod notifications;
 pub mod prefs;
 mod profile_editor;
 mod shortcuts;
+mod states;
 mod status_bar;
 mod subscriptions;
 mod tabs;

@@ -25,7 +25,11 @@ pub fn status_bar_ui(
         state_chip_ui(ui, &workspace.session.state);
         ui.separator();
         theme::status_dot_ui(ui, theme::broker_colour(&workspace.broker));
-        if ui.link(workspace.broker.summary()).on_hover_text(ui.tr(Tr::OpenBrokerPanelHint)).clicked() {
+        if ui
+            .link(crate::ui::states::broker_summary(ui, &workspace.broker))
+            .on_hover_text(ui.tr(Tr::OpenBrokerPanelHint))
+            .clicked()
+        {
             state.show_broker_panel = true;
         }
         match workspace.broker {

@@ -22,7 +22,7 @@ pub fn tabs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<UiAct
                 let tab = ui.selectable_label(active, &title).on_hover_text(format!(
                     "{} — {}",
                     session.profile.address(),
-                    session.state.summary(Instant::now())
+                    crate::ui::states::connection_summary(ui, &session.state, Instant::now())
                 ));
                 if tab.clicked() && !active {
                     actions.push(UiAction::ActivateTab(session.id));
