@@ -79,13 +79,13 @@ broker_panel() {
     mosquitto_pub -h 127.0.0.1 -p "$PORT" -u alice -P guess -i intruder -t sensors/x -m 1 2>/dev/null || true
     mosquitto_pub -h 127.0.0.1 -p "$PORT" -u alice -P wonderland -i alice-cli -t sensors/secret -m 1 -q 1 -V mqttv5 || true
     for i in $(seq 1 40); do pub -q 1 -t sensors/kitchen/temp -m "{\"t\": 2$((i % 10)).5}"; done
-    click 219 117   # Built-in broker
-    click 129 90    # Clients
+    click 208 152   # Built-in broker
+    click 127 105   # Clients
     sleep 1.2       # the client list is sampled every second
     import -window root screenshots/broker-clients.png
     echo "saved screenshots/broker-clients.png"
-    click 184 90    # Log
-    click 31 121    # untick Info: warnings and errors only
+    click 178 105   # Log
+    click 34 142    # untick Info: warnings and errors only
     import -window root screenshots/broker-log.png
     echo "saved screenshots/broker-log.png"
     pkill -f "mosquitto_sub -h 127.0.0.1 -p $PORT" || true
@@ -97,8 +97,8 @@ tree_search() {
     start_app
     python3 scripts/flood_topics.py "$PORT" 120000  # 200,000 levels: the tree's limit
     sleep 3
-    click 145 94    # Topic tree
-    click 137 149   # Find topic
+    click 140 126   # Topic tree
+    click 137 189   # Find topic
     xdotool type --delay 80 "device/42"
     import -window root screenshots/topic-tree-searching.png  # the walk is still going
     echo "saved screenshots/topic-tree-searching.png"
@@ -148,7 +148,7 @@ if [ "${ONLY:-}" = broker ]; then exit 0; fi
 start_app
 
 # --- main window -------------------------------------------------------
-click 140 166   # topic filter field
+click 140 209   # topic filter field
 xdotool key ctrl+a type 'sensors/+/temperature'
 xdotool key Return
 sleep 0.5
@@ -158,38 +158,38 @@ pub -t devices/front-door/state -m 'open' -r -q 1
 pub -t sensors/attic/temperature -m '{"value": 27.9, "unit": "C", "battery": 0.41, "alerts": ["hot"]}'
 printf '\x00\x01\x02\xfe\xffbinary frame' | pub -t devices/plc-7/raw -s
 pub -t sensors/kitchen/temperature -m '{"value": 21.6, "unit": "C", "battery": 0.93}'
-click 604 582   # QoS 1
-click 756 582   # Publish
+click 604 581   # QoS 1
+click 753 581   # Publish
 sleep 1
-click 560 224   # the attic row
-click 1090 306  # JSON tree tab
+click 560 269   # the attic row
+click 1080 350  # JSON tree tab
 sleep 0.5
 import -window root screenshots/main-window.png
 echo "saved screenshots/main-window.png"
 
 # --- profile editor ----------------------------------------------------
-click 945 64    # Edit profile…
-click 328 67    # Last will section
-click 31 99     # Send a last will
-click 325 218   # Will payload
+click 938 93    # Edit profile…
+click 324 79    # Last will section
+click 35 116    # Send a last will
+click 325 247   # Will payload
 sleep 0.3; xdotool type --delay 60 'offline'; sleep 0.6
-click 133 343   # Content type
+click 137 387   # Content type
 sleep 0.3; xdotool type --delay 40 'text/plain'
 sleep 0.5
 import -window root screenshots/profile-editor.png
 echo "saved screenshots/profile-editor.png"
-click 618 33    # close the editor
+click 614 37    # close the editor
 
 # --- two connections ----------------------------------------------------
-click 182 12    # new tab
-click 140 41    # profile picker
-click 114 91    # Local mosquitto
-click 1045 64   # Connect
+click 176 37    # new tab
+click 133 67    # profile picker
+click 116 123   # Local mosquitto
+click 1034 93   # Connect
 sleep 2
 mosquitto_pub -h 127.0.0.1 -p 1883 -t plant/line-2/pressure -m '{"bar": 2.31}'
 pub -t sensors/kitchen/temperature -m '{"value": 21.7, "unit": "C", "battery": 0.92}'
 sleep 0.5
-click 815 100   # All tabs
+click 806 132   # All tabs
 sleep 0.5
 import -window root screenshots/two-connections.png
 echo "saved screenshots/two-connections.png"
@@ -211,43 +211,44 @@ pub -t office/door -m 'closed' -r
 feed 110 &
 FEED=$!
 sleep 2
-click 145 94    # Topic tree
-click 20 227    # expand plant
-click 33 250    # expand boiler
-click 33 319    # expand line-1
-click 45 342    # expand oven
+click 140 126   # Topic tree
+click 20 278    # expand plant
+click 33 304    # expand boiler
+click 33 382    # expand line-1
+click 45 408    # expand oven
 # Chart from the tree's context menus: a JSON field and a plain number.
 rclick() { xdotool mousemove "$1" "$2"; sleep 0.3; xdotool click 3; sleep 0.5; }
-rclick 86 296   # telemetry
-click 130 359   # Chart a field ▸
-click 283 359   # /temp
-rclick 85 365   # oven temp
-click 110 428   # Chart
+rclick 86 356   # telemetry
+click 132 425   # Chart a field ▸
+click 289 425   # /temp
+rclick 85 434   # oven temp
+click 110 503   # Chart
 wait "$FEED"
 xdotool mousemove 1200 788; sleep 0.5
 import -window root screenshots/topic-tree-chart.png
 echo "saved screenshots/topic-tree-chart.png"
 
-click 942 147   # close the charts
-click 520 501   # the last telemetry row
-click 1090 306  # JSON tree
-xdotool mousemove 1040 408; sleep 0.3; xdotool click 3; sleep 0.5  # right-click temp's value
+click 938 151   # close the charts
+click 520 496   # the last telemetry row
+click 1080 350  # JSON tree
+xdotool mousemove 1030 471; sleep 0.3; xdotool click 3; sleep 0.5  # right-click temp's value
 import -window root screenshots/json-inspector.png
 echo "saved screenshots/json-inspector.png"
 xdotool key Escape; sleep 0.3
-click 1257 94   # close the inspector
+click 1260 126  # close the inspector
 
 pub -t devices/valve-3/config -m '{"mode": "auto", "setpoint": 21.5, "schedule": [{"at": "06:00", "setpoint": 21.5}, {"at": "22:00", "setpoint": 18}], "fw": "1.4.2"}'
 sleep 0.5
 pub -t devices/valve-3/config -m '{"mode": "manual", "setpoint": 22, "schedule": [{"at": "06:30", "setpoint": 21.5}], "fw": "1.4.3", "override": {"until": "18:00"}}'
 sleep 0.5
-click 20 204    # expand devices
-click 33 227    # expand valve-3
-click 72 250    # config: its history opens under the log
-click 296 421   # compare the first
-click 296 444   # with the second
+click 20 252    # expand devices
+click 33 278    # expand valve-3
+click 72 304    # config: its history opens under the log
+click 295 429   # compare the first
+click 295 455   # with the second
 xdotool mousemove 1200 788; sleep 0.5
 import -window root screenshots/diff.png
 echo "saved screenshots/diff.png"
 kill "$APP"; wait "$APP" 2>/dev/null || true
 tree_search
+look

@@ -193,11 +193,16 @@ fn init_logging(stderr_filter: &str, window: bool) -> Option<tracing_appender::n
         tracing_subscriber::registry().with(stderr).init();
         return None;
     }
-    let kept = || tracing_subscriber::EnvFilter::new("warn,mqttdesk=debug");
+    // The font provider warns about a POSIX "C" locale on every start; not news.
+    let kept = || tracing_subscriber::EnvFilter::new("warn,mqttdesk=debug,egui_system_font_provider=error");
     let capture =
         mqttdesk::core::app_log::CaptureLayer::new(mqttdesk::core::app_log::global().clone()).with_filter(kept());
     let mut file_problem = None;
     let file = mqttdesk::core::app_log::log_dir().and_then(|dir| {
+        if let Err(error) = std::fs::create_dir_all(&dir) {
+            file_problem = Some(format!("no log file in {}: {error}", dir.display()));
+            return None;
+        }
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("mqttdesk")
@@ -265,7 +270,7 @@ fn main() -> ExitCode {
         Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
         Some(Mode::Broker(_)) => "error",
-        _ => "warn,mqttdesk=info",
+        _ => "warn,mqttdesk=info,egui_system_font_provider=error",
     };
     // Headless modes log to stderr only; the window also keeps a daily
     // log file and feeds the in-app "Application log" pane.
