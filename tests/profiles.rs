@@ -58,7 +58,11 @@ fn golden_version_2_full_file_keeps_loading() {
     let profile = parse_profile(&text, "v2-full.ron").expect("v2 parses");
     // Fields added since the file was written take their defaults.
     let full = full_profile();
-    let expected = ConnectionProfile { tls: TlsOptions { server_name: None, ..full.tls.clone() }, ..full };
+    let expected = ConnectionProfile {
+        tls: TlsOptions { server_name: None, ..full.tls.clone() },
+        variables: Vec::new(),
+        ..full
+    };
     assert_eq!(profile, expected, "the golden file must equal the all-fields profile of its time");
 }
 
@@ -135,6 +139,7 @@ fn full_profile() -> ConnectionProfile {
                 retain_handling: RetainHandling::DoNotSend,
             },
         ],
+        variables: vec![("site".into(), "plant-2".into()), ("unit".into(), "°C".into())],
     }
 }
 

@@ -540,8 +540,7 @@ fn the_retained_manager_lists_and_clears_after_confirmation() {
 
 /// Publishes `payload` on `topic` through the composer.
 fn publish_through_composer(harness: &mut Harness<'_, MqttDeskApp>, topic: &str, payload: &str) {
-    replace_text(harness, "Topic", topic);
-    replace_text_in(harness, Role::MultilineTextInput, "Payload", payload);
+    publish_through_composer_without_sending(harness, topic, payload);
     harness.get_by_label("Publish").click();
     harness.step();
 }
@@ -1004,4 +1003,52 @@ fn at_200_percent_on_macos_the_window_works_and_lists_command_shortcuts() {
     harness.key_press(egui::Key::Escape);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
     step_until(&mut harness, "⌘N opened a tab", |app| app.workspace.tab_order.len() == 2);
+}
+
+#[test]
+fn the_previewed_message_with_variables_is_exactly_what_is_sent() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.state_mut().workspace.session.profile.variables = vec![("site".into(), "plant-2".into())];
+    publish_through_composer_without_sending(
+        &mut harness,
+        "lab/{{site}}/{{counter}}",
+        r#"{"id": "{{uuid}}", "n": {{counter}}, "v": {{random_int(1,1000000)}}}"#,
+    );
+    for _ in 0..3 {
+        harness.step();
+    }
+    let preview = harness.state().workspace.session.preview.clone().expect("a preview");
+    let previewed = preview.result.clone().expect("renders");
+    assert_eq!(previewed.topic, "lab/plant-2/1");
+    assert!(harness.query_by_label("lab/plant-2/1").is_some(), "the preview is shown");
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "the previewed message came back", |app| received_on(app, "lab/plant-2/1") == 1);
+    let store = &harness.state().workspace.store;
+    let received = (0..store.len())
+        .filter_map(|i| store.at(i))
+        .find(|m| m.direction == Direction::Incoming && m.topic == "lab/plant-2/1")
+        .expect("received");
+    assert_eq!(received.payload, previewed.payload.as_slice(), "sent = previewed, uuid and random number included");
+    // The next message is number 2, with fresh random values.
+    harness.step();
+    let next = harness.state().workspace.session.preview.clone().expect("a preview").result.expect("renders");
+    assert_eq!(next.topic, "lab/plant-2/2");
+    assert_ne!(next.payload, previewed.payload);
+
+    // An unknown variable is an inline error; nothing is sent.
+    replace_text(&mut harness, "Topic", "lab/{{sitee}}");
+    harness.step();
+    assert!(harness.query_by_label_contains("unknown variable '{{sitee}}' at position 5").is_some());
+    let sent_before = harness.state().workspace.store.counters().sent;
+    harness.get_by_label("Publish").click();
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert_eq!(harness.state().workspace.store.counters().sent, sent_before);
+}
+
+fn publish_through_composer_without_sending(harness: &mut Harness<'_, MqttDeskApp>, topic: &str, payload: &str) {
+    replace_text(harness, "Topic", topic);
+    replace_text_in(harness, Role::MultilineTextInput, "Payload", payload);
 }

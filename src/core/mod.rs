@@ -5,6 +5,7 @@
 pub mod app_log;
 pub mod broker;
 pub mod chart;
+pub mod compose;
 pub mod decode;
 pub mod diff;
 pub mod engine;
@@ -16,6 +17,7 @@ pub mod profile_exchange;
 pub mod secrets;
 pub mod store;
 pub mod sys_status;
+pub mod template;
 pub mod topic;
 pub mod topic_tree;
 pub mod workspace;

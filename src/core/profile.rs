@@ -294,6 +294,9 @@ pub struct ConnectionProfile {
     pub mqtt5: Mqtt5Options,
     /// Subscriptions restored on connect.
     pub subscriptions: Vec<SavedSubscription>,
+    /// Values for `{{name}}` placeholders in the composer's topic and
+    /// payload, in the order the editor lists them.
+    pub variables: Vec<(String, String)>,
 }
 
 impl Default for ConnectionProfile {
@@ -324,6 +327,7 @@ impl Default for ConnectionProfile {
             last_will: None,
             mqtt5: Mqtt5Options::default(),
             subscriptions: Vec::new(),
+            variables: Vec::new(),
         }
     }
 }
@@ -389,6 +393,12 @@ pub enum ProfileError {
 }
 
 impl ConnectionProfile {
+    /// The variables as a lookup table (the last of two equal names wins;
+    /// the editor flags duplicates).
+    pub fn variables_map(&self) -> std::collections::BTreeMap<String, String> {
+        self.variables.iter().map(|(name, value)| (name.trim().to_owned(), value.clone())).collect()
+    }
+
     /// Checks every field rumqttc would otherwise panic on, the broker
     /// refuse, or the connect fail on, naming the field.
     pub fn validate(&self) -> Result<(), ProfileError> {

@@ -13,12 +13,13 @@ use thiserror::Error;
 
 use crate::core::broker::BrokerConfig;
 use crate::core::chart::{ChartError, Charts, SeriesKey};
+use crate::core::compose::{self, ComposeError, DraftText, Preview};
 use crate::core::engine::{
     BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, PublishRequest,
     SubscribeOutcome, SubscriptionSpec,
 };
 use crate::core::mqtt::{ConnectionId, Direction, Qos, SubscribeOptions, SubscriptionId};
-use crate::core::payload::{PayloadError, PayloadFormat, encode_payload};
+use crate::core::payload::{PayloadError, PayloadFormat};
 use crate::core::profile::{ConnectionProfile, ProfileError, SavedSubscription};
 use crate::core::profile_exchange::{ImportReport, resolve_name_clashes};
 use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
@@ -99,9 +100,22 @@ pub enum PublishError {
     /// The payload does not match its format.
     #[error("payload: {0}")]
     Payload(#[from] PayloadError),
+    /// A placeholder cannot be filled.
+    #[error("{0}")]
+    Template(ComposeError),
     /// There is no live connection.
     #[error("not connected")]
     NotConnected,
+}
+
+impl From<ComposeError> for PublishError {
+    fn from(error: ComposeError) -> Self {
+        match error {
+            ComposeError::Topic(error) => Self::Topic(error),
+            ComposeError::Payload(error) => Self::Payload(error),
+            template => Self::Template(template),
+        }
+    }
 }
 
 /// Why a subscription was not added.
@@ -177,6 +191,10 @@ pub struct Session {
     pub charts: Charts,
     /// What the broker publishes about itself on `$SYS/#`.
     pub broker_status: BrokerStatus,
+    /// Messages published from the composer (`{{counter}}` of the next is this + 1).
+    pub published: u64,
+    /// The composer's rendered draft, when it has placeholders.
+    pub preview: Option<Preview>,
 }
 
 impl Session {
@@ -192,7 +210,33 @@ impl Session {
             tree: TopicTree::default(),
             charts: Charts::default(),
             broker_status: BrokerStatus::default(),
+            published: 0,
+            preview: None,
         }
+    }
+
+    /// The draft as the composer holds it.
+    pub fn draft_text(&self) -> DraftText<'_> {
+        DraftText { topic: &self.draft.topic, payload: &self.draft.payload, format: self.draft.format }
+    }
+
+    /// The rendered draft for the next message, rendered again only when
+    /// it is out of date; `None` when the draft has no placeholders (or is
+    /// too large to render every frame: it is rendered when sent).
+    pub fn refresh_preview(&mut self, now: DateTime<Utc>) -> Option<&Preview> {
+        let draft = self.draft_text();
+        let templated = compose::has_placeholders(draft.topic)
+            || (draft.payload.len() <= compose::PREVIEW_LIMIT && compose::has_placeholders(draft.payload));
+        if !templated {
+            self.preview = None;
+            return None;
+        }
+        let variables = self.profile.variables_map();
+        let counter = self.published + 1;
+        if !self.preview.as_ref().is_some_and(|preview| preview.is_current(&draft, &variables, counter, now)) {
+            self.preview = Some(Preview::render(&draft, &variables, counter, now));
+        }
+        self.preview.as_ref()
     }
 
     /// True while a connection exists in any state but Disconnected/Failed.
@@ -577,22 +621,36 @@ impl Workspace {
 
     /// Validates the active tab's composer and returns the publish command.
     pub fn publish(&mut self) -> Result<Command, PublishError> {
-        let draft = &self.session.draft;
-        let topic = draft.topic.clone();
-        validate_topic_name(&topic)?;
-        let payload = encode_payload(&draft.payload, draft.format)?;
-        let (qos, retain) = (draft.qos, draft.retain);
         let connection = match (&self.session.state, self.session.connection) {
             (ConnectionState::Connected { .. }, Some(connection)) => connection,
             _ => return Err(PublishError::NotConnected),
         };
+        // Exactly what the preview shows (rendered now if it was not shown).
+        let resolved = match self.session.refresh_preview(Utc::now()) {
+            Some(preview) => preview.result.clone()?,
+            None => {
+                let session = &self.session;
+                let variables = session.profile.variables_map();
+                compose::resolve(
+                    &session.draft_text(),
+                    &variables,
+                    session.published + 1,
+                    Utc::now(),
+                    &mut rand::rng(),
+                )?
+            }
+        };
+        let (qos, retain) = (self.session.draft.qos, self.session.draft.retain);
         let id = self.next_request;
         self.next_request += 1;
+        self.session.published += 1;
+        self.session.preview = None;
+        let topic = resolved.topic;
         self.session.last_delivery =
             Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
         Ok(Command::Publish {
             connection,
-            request: PublishRequest { id, topic, payload: Bytes::from(payload), qos, retain },
+            request: PublishRequest { id, topic, payload: Bytes::from(resolved.payload), qos, retain },
         })
     }
 

@@ -53,13 +53,25 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             actions.push(UiAction::Publish);
         }
     });
-    let live_error = live_validation(ui, &draft.topic, &draft.payload, draft.format);
+    let preview = workspace.session.refresh_preview(chrono::Utc::now()).cloned();
+    let live_error = match &preview {
+        Some(preview) => preview.result.as_ref().err().map(ToString::to_string),
+        None => live_validation(
+            ui,
+            &workspace.session.draft.topic,
+            &workspace.session.draft.payload,
+            workspace.session.draft.format,
+        ),
+    };
     ui.horizontal(|ui| match (&live_error, &state.publish_error) {
         (Some(error), _) | (None, Some(error)) => {
             ui.colored_label(theme::ERROR, error);
         }
         (None, None) => delivery_ui(ui, workspace),
     });
+    if let Some(preview) = &preview {
+        preview_ui(ui, preview, crate::core::compose::uses_time(&workspace.session.draft_text()));
+    }
     let draft = &mut workspace.session.draft;
     let payload_label = ui
         .horizontal(|ui| {
@@ -81,6 +93,25 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         if payload.changed() {
             state.publish_error = None;
         }
+    });
+}
+
+/// The message the next Publish sends, placeholders filled.
+fn preview_ui(ui: &mut egui::Ui, preview: &crate::core::compose::Preview, timed: bool) {
+    if timed {
+        // {{timestamp}} / {{iso_time}}: the preview is rendered again each second.
+        ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+    }
+    let Ok(message) = &preview.result else { return };
+    ui.horizontal(|ui| {
+        ui.weak(ui.trf(Tr::PreviewOf, &[("n", &preview.counter)]));
+        ui.monospace(&message.topic);
+        ui.weak("←");
+        let first_line = message.payload_text.lines().next().unwrap_or_default();
+        let shown: String = first_line.chars().take(120).collect();
+        let more = shown.len() < message.payload_text.len();
+        let text = if more { format!("{shown} …") } else { shown };
+        ui.add(egui::Label::new(egui::RichText::new(text).monospace()).truncate()).on_hover_text(&message.payload_text);
     });
 }
 

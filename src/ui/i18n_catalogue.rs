@@ -583,4 +583,15 @@ catalogue! {
     DeliveryCompleted => "PUBCOMP received", "已收到 PUBCOMP";
     DeliveryRefused => "refused by broker: {reason}", "被代理拒绝：{reason}";
     DeliveryFailed => "failed: {reason}", "失败：{reason}";
+
+    // Composer preview
+    PreviewOf => "Message #{n} will be:", "第 {n} 条消息将是：";
+
+    // Profile variables
+    SectionVariables => "Variables", "变量";
+    VariablesHint => "Use {{name}} in the composer's topic and payload; Publish sends the filled-in message the composer previews. Save the profile to keep them.", "在发布编辑器的主题和载荷中使用 {{name}}；“发布”发送的正是编辑器预览的填好的消息。保存配置以保留这些变量。";
+    BuiltInVariables => "Built in: {{timestamp}} (ms), {{iso_time}}, {{uuid}}, {{counter}}, {{random_int(a,b)}}, {{random_float(a,b)}}; \\{{ writes a literal {{.", "内置：{{timestamp}}（毫秒）、{{iso_time}}、{{uuid}}、{{counter}}、{{random_int(a,b)}}、{{random_float(a,b)}}；\\{{ 输出字面的 {{。";
+    BadVariableName => "'{name}' is not a variable name: use letters, digits, '_', '-' and '.'", "“{name}”不是有效的变量名：请使用字母、数字、“_”、“-”和“.”";
+    DuplicateVariable => "'{name}' is defined twice; the last one is used", "“{name}”定义了两次；使用最后一个";
+    AddVariable => "Add variable", "添加变量";
 }

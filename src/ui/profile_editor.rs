@@ -27,11 +27,20 @@ pub enum EditorSection {
     Mqtt5,
     /// Saved subscriptions.
     Subscriptions,
+    /// Values for `{{name}}` placeholders.
+    Variables,
 }
 
 impl EditorSection {
-    const ALL: [EditorSection; 6] =
-        [Self::General, Self::Credentials, Self::Transport, Self::LastWill, Self::Mqtt5, Self::Subscriptions];
+    const ALL: [EditorSection; 7] = [
+        Self::General,
+        Self::Credentials,
+        Self::Transport,
+        Self::LastWill,
+        Self::Mqtt5,
+        Self::Subscriptions,
+        Self::Variables,
+    ];
 
     fn label(self) -> Tr {
         match self {
@@ -41,6 +50,7 @@ impl EditorSection {
             Self::LastWill => Tr::SectionLastWill,
             Self::Mqtt5 => Tr::SectionMqtt5,
             Self::Subscriptions => Tr::SectionSubscriptions,
+            Self::Variables => Tr::SectionVariables,
         }
     }
 }
@@ -77,6 +87,7 @@ pub fn profile_editor_ui(
                     EditorSection::LastWill => last_will_ui(ui, workspace),
                     EditorSection::Mqtt5 => mqtt5_ui(ui, workspace),
                     EditorSection::Subscriptions => subscriptions_ui(ui, workspace),
+                    EditorSection::Variables => variables_ui(ui, workspace),
                 }
             });
             ui.separator();
@@ -511,6 +522,39 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     }
     if ui.button(ui.tr(Tr::AddSubscription)).clicked() {
         profile.subscriptions.push(SavedSubscription::default());
+    }
+}
+
+/// The profile's variables for `{{name}}` placeholders.
+fn variables_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    ui.weak(ui.tr(Tr::VariablesHint));
+    ui.weak(ui.tr(Tr::BuiltInVariables));
+    ui.add_space(4.0);
+    let variables = &mut workspace.session.profile.variables;
+    let mut remove = None;
+    let mut seen = std::collections::BTreeSet::new();
+    for (index, (name, value)) in variables.iter_mut().enumerate() {
+        ui.push_id(("variable", index), |ui| {
+            ui.horizontal(|ui| {
+                labelled_text(ui, ui.tr(Tr::VariableName), name, 140.0);
+                labelled_text(ui, ui.tr(Tr::Value), value, 240.0);
+                if ui.small_button(ui.tr(Tr::Remove)).clicked() {
+                    remove = Some(index);
+                }
+            });
+            let trimmed = name.trim();
+            if !trimmed.is_empty() && !trimmed.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+                ui.colored_label(theme::ERROR, ui.trf(Tr::BadVariableName, &[("name", &trimmed)]));
+            } else if !seen.insert(trimmed.to_owned()) {
+                ui.colored_label(theme::BUSY, ui.trf(Tr::DuplicateVariable, &[("name", &trimmed)]));
+            }
+        });
+    }
+    if let Some(index) = remove {
+        variables.remove(index);
+    }
+    if ui.button(ui.tr(Tr::AddVariable)).clicked() {
+        variables.push((String::new(), String::new()));
     }
 }
 
