@@ -58,11 +58,8 @@ fn golden_version_2_full_file_keeps_loading() {
     let profile = parse_profile(&text, "v2-full.ron").expect("v2 parses");
     // Fields added since the file was written take their defaults.
     let full = full_profile();
-    let expected = ConnectionProfile {
-        tls: TlsOptions { server_name: None, ..full.tls.clone() },
-        variables: Vec::new(),
-        ..full
-    };
+    let expected =
+        ConnectionProfile { tls: TlsOptions { server_name: None, ..full.tls.clone() }, variables: Vec::new(), ..full };
     assert_eq!(profile, expected, "the golden file must equal the all-fields profile of its time");
 }
 

@@ -1052,3 +1052,50 @@ fn publish_through_composer_without_sending(harness: &mut Harness<'_, MqttDeskAp
     replace_text(harness, "Topic", topic);
     replace_text_in(harness, Role::MultilineTextInput, "Payload", payload);
 }
+
+#[test]
+fn up_and_down_browse_sent_messages_and_send_again_repeats_one() {
+    let mut harness = harness();
+    connected(&mut harness);
+    publish_through_composer(&mut harness, "hist/one", "1");
+    publish_through_composer(&mut harness, "hist/two", "2");
+    step_until(&mut harness, "both logged", |app| {
+        received_on(app, "hist/one") == 1 && received_on(app, "hist/two") == 1
+    });
+    replace_text(&mut harness, "Topic", "hist/typing");
+    harness.key_press(egui::Key::ArrowUp);
+    harness.step();
+    assert_eq!(harness.state().workspace.session.draft.topic, "hist/two");
+    harness.key_press(egui::Key::ArrowUp);
+    harness.step();
+    assert_eq!(harness.state().workspace.session.draft.topic, "hist/one");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.step();
+    harness.key_press(egui::Key::ArrowDown);
+    harness.step();
+    assert_eq!(harness.state().workspace.session.draft.topic, "hist/typing", "back to what was typed");
+
+    harness.get_by_label("Sent (2)").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.query_all_by_label("Send again").nth(1).expect("the older entry").click();
+    step_until(&mut harness, "hist/one sent again", |app| received_on(app, "hist/one") == 2);
+}
+
+#[test]
+fn clear_retained_publishes_an_empty_retained_message_to_the_composer_topic() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.state_mut().workspace.session.profile.variables = vec![("room".into(), "lab".into())];
+    replace_text(&mut harness, "Topic", "status/{{room}}");
+    harness.get_by_label("Clear retained").click();
+    step_until(&mut harness, "an empty retained publish went out and was acknowledged", |app| {
+        let store = &app.workspace.store;
+        let sent = (0..store.len())
+            .filter_map(|i| store.at(i))
+            .any(|m| m.direction == Direction::Outgoing && m.topic == "status/lab" && m.retain && m.payload.is_empty());
+        sent && app.workspace.session.last_delivery.as_ref().and_then(|d| d.outcome.clone())
+            == Some(mqttdesk::core::engine::DeliveryOutcome::Acknowledged)
+    });
+}

@@ -14,6 +14,7 @@ pub mod mqtt;
 pub mod payload;
 pub mod profile;
 pub mod profile_exchange;
+pub mod publish_history;
 pub mod secrets;
 pub mod store;
 pub mod sys_status;

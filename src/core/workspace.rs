@@ -22,6 +22,7 @@ use crate::core::mqtt::{ConnectionId, Direction, Qos, SubscribeOptions, Subscrip
 use crate::core::payload::{PayloadError, PayloadFormat};
 use crate::core::profile::{ConnectionProfile, ProfileError, SavedSubscription};
 use crate::core::profile_exchange::{ImportReport, resolve_name_clashes};
+use crate::core::publish_history::PublishHistory;
 use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
 use crate::core::sys_status::BrokerStatus;
 use crate::core::topic::{TopicError, topic_matches, validate_topic_filter, validate_topic_name};
@@ -195,6 +196,8 @@ pub struct Session {
     pub published: u64,
     /// The composer's rendered draft, when it has placeholders.
     pub preview: Option<Preview>,
+    /// Messages sent from the composer, newest first.
+    pub history: PublishHistory,
 }
 
 impl Session {
@@ -212,6 +215,7 @@ impl Session {
             broker_status: BrokerStatus::default(),
             published: 0,
             preview: None,
+            history: PublishHistory::default(),
         }
     }
 
@@ -646,6 +650,7 @@ impl Workspace {
         self.session.published += 1;
         self.session.preview = None;
         let topic = resolved.topic;
+        self.session.history.record(self.session.draft.clone(), topic.clone(), Utc::now());
         self.session.last_delivery =
             Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
         Ok(Command::Publish {
@@ -696,6 +701,27 @@ impl Workspace {
             self.session.tree.mark_cleared(topic);
         }
         Ok(commands)
+    }
+
+    /// Clears the retained message on the composer's topic (placeholders
+    /// filled): an empty retained publish at QoS 1.
+    pub fn clear_retained_on_draft_topic(&mut self) -> Result<Command, PublishError> {
+        let variables = self.session.profile.variables_map();
+        let draft = DraftText { payload: "", format: PayloadFormat::Text, ..self.session.draft_text() };
+        let topic =
+            compose::resolve(&draft, &variables, self.session.published + 1, Utc::now(), &mut rand::rng())?.topic;
+        let mut commands = self.clear_retained(std::slice::from_ref(&topic))?;
+        let command = commands.pop().ok_or(PublishError::NotConnected)?;
+        if let Command::Publish { request, .. } = &command {
+            self.session.last_delivery = Some(DeliveryReport {
+                request: request.id,
+                topic,
+                qos: Qos::AtLeastOnce,
+                outcome: None,
+                round_trip: None,
+            });
+        }
+        Ok(command)
     }
 
     /// The most specific subscription of the active tab matching a topic.

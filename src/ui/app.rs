@@ -161,6 +161,10 @@ pub enum UiAction {
     FilterBySubscription(Option<SubscriptionId>),
     /// Publish the composer's message.
     Publish,
+    /// Load a sent message (0 = newest) into the composer.
+    LoadSent(usize),
+    /// Publish an empty retained message to the composer's topic.
+    ClearRetainedOnDraftTopic,
     /// Empty the log.
     ClearLog,
     /// Select a log row (by sequence number).
@@ -761,6 +765,19 @@ impl MqttDeskApp {
                 }
             }
             UiAction::Publish => match self.workspace.publish() {
+                Ok(command) => {
+                    self.ui.publish_error = None;
+                    self.send(command);
+                }
+                Err(error) => self.ui.publish_error = Some(error.to_string()),
+            },
+            UiAction::LoadSent(index) => {
+                if let Some(entry) = self.workspace.session.history.get(index) {
+                    self.workspace.session.draft = entry.draft.clone();
+                    self.workspace.session.history.stop_browsing();
+                }
+            }
+            UiAction::ClearRetainedOnDraftTopic => match self.workspace.clear_retained_on_draft_topic() {
                 Ok(command) => {
                     self.ui.publish_error = None;
                     self.send(command);

@@ -16,15 +16,24 @@ const LIVE_VALIDATION_LIMIT: usize = 256 * 1024;
 /// Draws the composer.
 pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     ui.add_space(4.0);
-    let draft = &mut workspace.session.draft;
+    browse_history_ui(ui, workspace);
+    let session = &mut workspace.session;
+    let draft = &mut session.draft;
     ui.horizontal(|ui| {
         ui.strong(ui.tr(Tr::NewMessage));
         let topic_label = ui.label(ui.tr(Tr::Topic));
         let topic = ui
-            .add(egui::TextEdit::singleline(&mut draft.topic).desired_width(260.0).hint_text(ui.tr(Tr::TopicNameHint)))
-            .labelled_by(topic_label.id);
+            .add(
+                egui::TextEdit::singleline(&mut draft.topic)
+                    .id(egui::Id::unique(TOPIC_FIELD_ID))
+                    .desired_width(260.0)
+                    .hint_text(ui.tr(Tr::TopicNameHint)),
+            )
+            .labelled_by(topic_label.id)
+            .on_hover_text(ui.tr(Tr::TopicHistoryHint));
         if topic.changed() {
             state.publish_error = None;
+            session.history.stop_browsing();
         }
         let format_label = ui.label(ui.tr(Tr::Format));
         let previous_format = draft.format;
@@ -46,12 +55,16 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             ui.radio_value(&mut draft.qos, qos, qos.level().to_string());
         }
         ui.checkbox(&mut draft.retain, ui.tr(Tr::Retain));
+        if ui.small_button(ui.tr(Tr::ClearRetainedHere)).on_hover_text(ui.tr(Tr::ClearRetainedHereHint)).clicked() {
+            actions.push(UiAction::ClearRetainedOnDraftTopic);
+        }
         let publish = ui
             .add(egui::Button::new(ui.tr(Tr::Publish)).fill(theme::OK.gamma_multiply(0.5)))
             .on_hover_text(ui.trf(Tr::PublishHint, &[("keys", &publish_keys(ui))]));
         if publish.clicked() {
             actions.push(UiAction::Publish);
         }
+        history_menu_ui(ui, &session.history, actions);
     });
     let preview = workspace.session.refresh_preview(chrono::Utc::now()).cloned();
     let live_error = match &preview {
@@ -93,6 +106,69 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         if payload.changed() {
             state.publish_error = None;
         }
+    });
+}
+
+/// The topic field's id, so Up/Down can browse the history while it has focus.
+const TOPIC_FIELD_ID: &str = "composer-topic";
+
+/// Up / Down in the topic field load older / newer sent messages.
+fn browse_history_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+    let focused = ui.ctx().memory(|memory| memory.has_focus(egui::Id::unique(TOPIC_FIELD_ID)));
+    if !focused {
+        return;
+    }
+    let (up, down) = ui.ctx().input_mut(|input| {
+        (
+            input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp),
+            input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
+        )
+    });
+    let session = &mut workspace.session;
+    let loaded = if up {
+        session.history.older(&session.draft)
+    } else if down {
+        session.history.newer()
+    } else {
+        None
+    };
+    if let Some(draft) = loaded {
+        session.draft = draft;
+    }
+}
+
+/// The recent sends: load one into the composer, or send it again.
+fn history_menu_ui(
+    ui: &mut egui::Ui,
+    history: &crate::core::publish_history::PublishHistory,
+    actions: &mut Vec<UiAction>,
+) {
+    let title = ui.trf(Tr::SentHistory, &[("n", &history.len())]);
+    ui.add_enabled_ui(!history.is_empty(), |ui| {
+        ui.menu_button(title, |ui| {
+            egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+                for (index, entry) in history.entries().enumerate() {
+                    ui.horizontal(|ui| {
+                        ui.weak(entry.at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string());
+                        if ui.small_button(ui.tr(Tr::SendAgain)).clicked() {
+                            actions.push(UiAction::LoadSent(index));
+                            actions.push(UiAction::Publish);
+                            ui.close();
+                        }
+                        let payload: String = entry.draft.payload.chars().take(48).collect();
+                        let text = format!("{}  {}", entry.sent_topic, payload.replace('\n', " "));
+                        if ui
+                            .button(egui::RichText::new(text).monospace())
+                            .on_hover_text(ui.tr(Tr::LoadSentHint))
+                            .clicked()
+                        {
+                            actions.push(UiAction::LoadSent(index));
+                            ui.close();
+                        }
+                    });
+                }
+            });
+        });
     });
 }
 

@@ -594,4 +594,12 @@ catalogue! {
     BadVariableName => "'{name}' is not a variable name: use letters, digits, '_', '-' and '.'", "“{name}”不是有效的变量名：请使用字母、数字、“_”、“-”和“.”";
     DuplicateVariable => "'{name}' is defined twice; the last one is used", "“{name}”定义了两次；使用最后一个";
     AddVariable => "Add variable", "添加变量";
+
+    // Composer history and retained
+    TopicHistoryHint => "Up / Down: earlier messages sent from here", "上 / 下方向键：浏览此处之前发送的消息";
+    ClearRetainedHere => "Clear retained", "清除保留消息";
+    ClearRetainedHereHint => "Publish an empty retained message to this topic, removing the broker's retained message", "向此主题发布一条空的保留消息，删除代理上保留的消息";
+    SentHistory => "Sent ({n})", "已发送（{n}）";
+    SendAgain => "Send again", "再次发送";
+    LoadSentHint => "Load into the composer", "载入编辑器";
 }
