@@ -7,6 +7,8 @@
 use std::net::IpAddr;
 use std::process::ExitCode;
 
+mod cli_profiles;
+
 use clap::{Parser, Subcommand};
 use mqttdesk::core::broker::monitor::LogEntry;
 use mqttdesk::core::broker::{BrokerConfig, STANDARD_MQTT_PORT};
@@ -64,6 +66,8 @@ struct Args {
 enum Mode {
     /// Run the embedded broker without a window until Ctrl+C.
     Broker(BrokerArgs),
+    /// List, show, export and import connection profiles.
+    Profiles(cli_profiles::ProfilesArgs),
 }
 
 /// `mqttdesk broker` options.
@@ -275,8 +279,10 @@ fn main() -> ExitCode {
     // Headless modes log to stderr only; the window also keeps a daily
     // log file and feeds the in-app "Application log" pane.
     let _log_file_guard = init_logging(default_filter, args.command.is_none());
-    if let Some(Mode::Broker(broker)) = &args.command {
-        return run_broker(broker);
+    match &args.command {
+        Some(Mode::Broker(broker)) => return run_broker(broker),
+        Some(Mode::Profiles(profiles)) => return cli_profiles::run(profiles),
+        None => {}
     }
 
     // The keychain password source needs the OS keychain; connecting to it
