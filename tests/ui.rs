@@ -1099,3 +1099,68 @@ fn clear_retained_publishes_an_empty_retained_message_to_the_composer_topic() {
             == Some(mqttdesk::core::engine::DeliveryOutcome::Acknowledged)
     });
 }
+
+fn incoming_payloads(app: &MqttDeskApp, topic: &str) -> Vec<String> {
+    let store = &app.workspace.store;
+    (0..store.len())
+        .filter_map(|i| store.at(i))
+        .filter(|m| m.direction == Direction::Incoming && m.topic == topic)
+        .map(|m| String::from_utf8_lossy(m.payload).into_owned())
+        .collect()
+}
+
+#[test]
+fn a_repeat_of_200_qos1_messages_every_millisecond_all_arrive_numbered() {
+    let mut harness = harness();
+    connected(&mut harness);
+    publish_through_composer_without_sending(&mut harness, "rep/qos1", r#"{"n": {{counter}}}"#);
+    harness.get_by_label("1").click();
+    harness.step();
+    {
+        let app = harness.state_mut();
+        app.ui.repeat_interval_ms = 1;
+        app.ui.repeat_count = 200;
+        app.apply_action(mqttdesk::ui::UiAction::StartRepeat);
+    }
+    step_until(&mut harness, "200 received and the job done", |app| {
+        received_on(app, "rep/qos1") == 200
+            && app
+                .workspace
+                .repeats
+                .values()
+                .any(|job| job.ended == Some(mqttdesk::core::engine::repeat::RepeatEnd::Done))
+    });
+    let expected: Vec<String> = (1..=200).map(|n| format!(r#"{{"n": {n}}}"#)).collect();
+    assert_eq!(incoming_payloads(harness.state(), "rep/qos1"), expected, "every message, once, in order");
+    let job = harness.state().workspace.repeats.values().next().cloned().expect("a job");
+    assert_eq!((job.sent, job.failed), (200, 0));
+    harness.step();
+    assert!(harness.query_by_label_contains("200 / 200 sent").is_some(), "the count is shown");
+}
+
+#[test]
+fn stopping_a_repeat_stops_it() {
+    let mut harness = harness();
+    connected(&mut harness);
+    publish_through_composer_without_sending(&mut harness, "rep/forever", r#""tick""#);
+    {
+        let app = harness.state_mut();
+        app.ui.repeat_interval_ms = 5;
+        app.ui.repeat_count = 0;
+        app.apply_action(mqttdesk::ui::UiAction::StartRepeat);
+    }
+    step_until(&mut harness, "it runs", |app| received_on(app, "rep/forever") >= 20);
+    harness.step();
+    assert!(harness.query_by_label_contains("/ ∞ sent").is_some(), "running until stopped");
+    harness.get_by_label("Stop").click();
+    step_until(&mut harness, "it reports the stop", |app| {
+        app.workspace.repeats.values().any(|job| job.ended == Some(mqttdesk::core::engine::repeat::RepeatEnd::Stopped))
+    });
+    let sent = harness.state().workspace.repeats.values().next().map(|job| job.sent).expect("a job");
+    step_until(&mut harness, "the last ones arrive", |app| received_on(app, "rep/forever") as u64 == sent);
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..5 {
+        harness.step();
+    }
+    assert_eq!(received_on(harness.state(), "rep/forever") as u64, sent, "nothing after the stop");
+}

@@ -14,6 +14,7 @@ use thiserror::Error;
 use crate::core::broker::BrokerConfig;
 use crate::core::chart::{ChartError, Charts, SeriesKey};
 use crate::core::compose::{self, ComposeError, DraftText, Preview};
+use crate::core::engine::repeat::{self, RepeatEnd, RepeatReport, RepeatSpec};
 use crate::core::engine::{
     BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, PublishRequest,
     SubscribeOutcome, SubscriptionSpec,
@@ -117,6 +118,27 @@ impl From<ComposeError> for PublishError {
             template => Self::Template(template),
         }
     }
+}
+
+/// A repeat job as the composer lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepeatJob {
+    /// The tab it publishes from.
+    pub session: SessionId,
+    /// The topic as typed.
+    pub topic: String,
+    /// Messages to send (`None`: until stopped).
+    pub count: Option<u64>,
+    /// Milliseconds between messages.
+    pub interval_ms: u64,
+    /// The engine's latest report.
+    pub sent: u64,
+    /// Achieved messages per second.
+    pub rate: f64,
+    /// QoS 1/2 messages the broker refused or that failed.
+    pub failed: u64,
+    /// Set once the job has ended.
+    pub ended: Option<RepeatEnd>,
 }
 
 /// Why a subscription was not added.
@@ -298,6 +320,8 @@ pub struct Workspace {
     /// Notices recorded since start (the list itself is bounded): the
     /// window toasts the ones it has not toasted yet.
     pub notices_recorded: u64,
+    /// Repeat jobs, running and ended (until dismissed), by job id.
+    pub repeats: std::collections::BTreeMap<u64, RepeatJob>,
     /// Connect to the embedded broker as soon as it is running.
     pub auto_connect_embedded: bool,
     /// Profile files that could not be loaded, as `file:line:col: problem`.
@@ -330,6 +354,7 @@ impl Workspace {
             broker: BrokerState::Stopped,
             notices: Vec::new(),
             notices_recorded: 0,
+            repeats: std::collections::BTreeMap::new(),
             auto_connect_embedded: false,
             profile_problems: Vec::new(),
             next_connection: 1,
@@ -703,6 +728,58 @@ impl Workspace {
         Ok(commands)
     }
 
+    /// Starts publishing the composer's message every `interval_ms` ms,
+    /// `count` times (`None`: until stopped). Message 1 is rendered first
+    /// so a mistake is reported here, not by the job.
+    pub fn start_repeat(&mut self, interval_ms: u64, count: Option<u64>) -> Result<Command, PublishError> {
+        let connection = match (&self.session.state, self.session.connection) {
+            (ConnectionState::Connected { .. }, Some(connection)) => connection,
+            _ => return Err(PublishError::NotConnected),
+        };
+        let variables = self.session.profile.variables_map();
+        compose::resolve(&self.session.draft_text(), &variables, 1, Utc::now(), &mut rand::rng())?;
+        let job = self.next_request;
+        self.next_request += 1;
+        let draft = self.session.draft.clone();
+        self.repeats.insert(
+            job,
+            RepeatJob {
+                session: self.session.id,
+                topic: draft.topic.clone(),
+                count,
+                interval_ms: interval_ms.max(1),
+                sent: 0,
+                rate: 0.0,
+                failed: 0,
+                ended: None,
+            },
+        );
+        let interval = std::time::Duration::from_millis(interval_ms.max(1));
+        Ok(Command::StartRepeat { connection, spec: Box::new(RepeatSpec { job, draft, variables, interval, count }) })
+    }
+
+    /// Stops a repeat job (it reports its end).
+    pub fn stop_repeat(&mut self, job: u64) -> Command {
+        Command::StopRepeat { job }
+    }
+
+    fn apply_repeat(&mut self, report: RepeatReport) {
+        if let Some(job) = self.repeats.get_mut(&report.job) {
+            job.sent = report.sent;
+            job.rate = report.rate;
+            if let Some(RepeatEnd::Failed(reason)) = &report.ended {
+                let text = format!("repeat of {}: {reason}", job.topic);
+                job.ended = report.ended.clone();
+                self.error(text);
+                return;
+            }
+            if report.ended.is_some() {
+                tracing::info!("repeat of {} ended after {} messages: {:?}", job.topic, report.sent, report.ended);
+            }
+            job.ended = report.ended;
+        }
+    }
+
     /// Clears the retained message on the composer's topic (placeholders
     /// filled): an empty retained publish at QoS 1.
     pub fn clear_retained_on_draft_topic(&mut self) -> Result<Command, PublishError> {
@@ -769,6 +846,10 @@ impl Workspace {
     pub fn apply(&mut self, event: Event) -> Vec<Command> {
         match event.kind {
             EventKind::Broker(state) => self.apply_broker(state),
+            EventKind::Repeat(report) => {
+                self.apply_repeat(report);
+                Vec::new()
+            }
             EventKind::Connection { connection, event: connection_event } => {
                 self.apply_connection(connection, event.at, connection_event);
                 Vec::new()
@@ -907,6 +988,14 @@ impl Workspace {
                     properties: None,
                 });
                 self.rate_out.record(now_ms, 1);
+            }
+            ConnectionEvent::Delivery { request, outcome, .. } if repeat::job_of(request).is_some() => {
+                let failed = matches!(outcome, DeliveryOutcome::Failed(_) | DeliveryOutcome::Refused(_));
+                if let Some(job) = repeat::job_of(request).and_then(|job| self.repeats.get_mut(&job))
+                    && failed
+                {
+                    job.failed += 1;
+                }
             }
             ConnectionEvent::Delivery { request, outcome, round_trip } => {
                 if let Some(report) = session.last_delivery.as_mut().filter(|report| report.request == request) {

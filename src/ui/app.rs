@@ -163,6 +163,12 @@ pub enum UiAction {
     Publish,
     /// Load a sent message (0 = newest) into the composer.
     LoadSent(usize),
+    /// Start repeating the composer's message (interval and count from the form).
+    StartRepeat,
+    /// Stop a repeat job.
+    StopRepeat(u64),
+    /// Remove an ended repeat job from the list.
+    DismissRepeat(u64),
     /// Publish an empty retained message to the composer's topic.
     ClearRetainedOnDraftTopic,
     /// Empty the log.
@@ -251,6 +257,10 @@ pub struct UiState {
     pub app_log_search: String,
     /// Put the cursor in the log's search box on the next frame.
     pub focus_log_search: bool,
+    /// Repeat form: milliseconds between messages.
+    pub repeat_interval_ms: u64,
+    /// Repeat form: messages to send (0: until stopped).
+    pub repeat_count: u64,
     /// The running export, for the status bar.
     pub export_progress: Option<ExportProgress>,
     /// Profile files being imported, for the status bar.
@@ -426,7 +436,13 @@ impl MqttDeskApp {
         };
         let mut app = Self {
             workspace,
-            ui: UiState { follow: true, new_filter: "#".into(), ..UiState::default() },
+            ui: UiState {
+                follow: true,
+                new_filter: "#".into(),
+                repeat_interval_ms: 1000,
+                repeat_count: 10,
+                ..UiState::default()
+            },
             engine,
             options,
             actions: Vec::new(),
@@ -776,6 +792,23 @@ impl MqttDeskApp {
                     self.workspace.session.draft = entry.draft.clone();
                     self.workspace.session.history.stop_browsing();
                 }
+            }
+            UiAction::StartRepeat => {
+                let count = (self.ui.repeat_count > 0).then_some(self.ui.repeat_count);
+                match self.workspace.start_repeat(self.ui.repeat_interval_ms, count) {
+                    Ok(command) => {
+                        self.ui.publish_error = None;
+                        self.send(command);
+                    }
+                    Err(error) => self.ui.publish_error = Some(error.to_string()),
+                }
+            }
+            UiAction::StopRepeat(job) => {
+                let command = self.workspace.stop_repeat(job);
+                self.send(command);
+            }
+            UiAction::DismissRepeat(job) => {
+                self.workspace.repeats.remove(&job);
             }
             UiAction::ClearRetainedOnDraftTopic => match self.workspace.clear_retained_on_draft_topic() {
                 Ok(command) => {

@@ -9,6 +9,7 @@ use crate::core::workspace::Workspace;
 use crate::ui::app::{UiAction, UiState};
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
+use crate::ui::widgets::icon_button;
 
 /// Payloads up to this size are validated on every frame while typing.
 const LIVE_VALIDATION_LIMIT: usize = 256 * 1024;
@@ -65,7 +66,9 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             actions.push(UiAction::Publish);
         }
         history_menu_ui(ui, &session.history, actions);
+        repeat_menu_ui(ui, state, actions);
     });
+    repeat_jobs_ui(ui, workspace, actions);
     let preview = workspace.session.refresh_preview(chrono::Utc::now()).cloned();
     let live_error = match &preview {
         Some(preview) => preview.result.as_ref().err().map(ToString::to_string),
@@ -170,6 +173,73 @@ fn history_menu_ui(
             });
         });
     });
+}
+
+/// Publish the composer's message every N ms, a number of times or until stopped.
+fn repeat_menu_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    ui.menu_button(ui.tr(Tr::RepeatEllipsis), |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label(ui.tr(Tr::RepeatEvery));
+            ui.add(egui::DragValue::new(&mut state.repeat_interval_ms).range(1..=86_400_000).suffix(" ms"))
+                .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label(ui.tr(Tr::RepeatTimes));
+            ui.add(egui::DragValue::new(&mut state.repeat_count).range(0..=100_000_000)).labelled_by(label.id);
+            ui.weak(ui.tr(Tr::RepeatZeroMeansForever));
+        });
+        if ui.button(ui.tr(Tr::StartRepeat)).clicked() {
+            actions.push(UiAction::StartRepeat);
+            ui.close();
+        }
+    });
+}
+
+/// Running and ended repeat jobs of this tab: count, achieved rate, Stop.
+fn repeat_jobs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<UiAction>) {
+    let jobs: Vec<_> = workspace.repeats.iter().filter(|(_, job)| job.session == workspace.session.id).collect();
+    if jobs.iter().any(|(_, job)| job.ended.is_none()) {
+        ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+    }
+    for (id, job) in jobs {
+        ui.horizontal(|ui| {
+            let target = job.count.map_or_else(|| "∞".to_owned(), |count| count.to_string());
+            let args: [(&str, &dyn std::fmt::Display); 5] = [
+                ("topic", &job.topic),
+                ("sent", &job.sent),
+                ("target", &target),
+                ("ms", &job.interval_ms),
+                ("rate", &format!("{:.1}", job.rate)),
+            ];
+            match &job.ended {
+                None => {
+                    ui.spinner();
+                    ui.label(ui.trf(Tr::RepeatRunning, &args));
+                    if ui.small_button(ui.tr(Tr::Stop)).clicked() {
+                        actions.push(UiAction::StopRepeat(*id));
+                    }
+                }
+                Some(end) => {
+                    ui.weak(ui.trf(Tr::RepeatEnded, &args));
+                    let why = match end {
+                        crate::core::engine::repeat::RepeatEnd::Done => ui.tr(Tr::RepeatDone).to_owned(),
+                        crate::core::engine::repeat::RepeatEnd::Stopped => ui.tr(Tr::RepeatStopped).to_owned(),
+                        crate::core::engine::repeat::RepeatEnd::ConnectionClosed => {
+                            ui.tr(Tr::RepeatConnectionClosed).to_owned()
+                        }
+                        crate::core::engine::repeat::RepeatEnd::Failed(reason) => reason.clone(),
+                    };
+                    ui.weak(why);
+                    if icon_button(ui, "🗙", ui.tr(Tr::Dismiss)).clicked() {
+                        actions.push(UiAction::DismissRepeat(*id));
+                    }
+                }
+            }
+            if job.failed > 0 {
+                ui.colored_label(theme::ERROR, ui.trf(Tr::RepeatFailed, &[("n", &job.failed)]));
+            }
+        });
+    }
 }
 
 /// The message the next Publish sends, placeholders filled.

@@ -602,4 +602,18 @@ catalogue! {
     SentHistory => "Sent ({n})", "已发送（{n}）";
     SendAgain => "Send again", "再次发送";
     LoadSentHint => "Load into the composer", "载入编辑器";
+
+    // Repeat publish
+    RepeatEllipsis => "Repeat…", "重复发送…";
+    RepeatEvery => "Every", "间隔";
+    RepeatTimes => "Times", "次数";
+    RepeatZeroMeansForever => "0 = until stopped", "0 = 直到停止";
+    StartRepeat => "Start repeating", "开始重复发送";
+    RepeatRunning => "Repeating {topic}: {sent} / {target} sent, every {ms} ms, {rate} msg/s", "正在重复发送 {topic}：已发送 {sent} / {target}，间隔 {ms} 毫秒，{rate} 条/秒";
+    RepeatEnded => "Repeat of {topic}: {sent} / {target} sent, every {ms} ms", "{topic} 的重复发送：已发送 {sent} / {target}，间隔 {ms} 毫秒";
+    RepeatDone => "done", "已完成";
+    RepeatStopped => "stopped", "已停止";
+    RepeatConnectionClosed => "the connection closed", "连接已关闭";
+    Dismiss => "Dismiss", "移除";
+    RepeatFailed => "{n} failed", "{n} 条失败";
 }

@@ -8,6 +8,7 @@
 pub mod adapter;
 mod connection;
 pub mod failure;
+pub mod repeat;
 mod tls;
 
 use std::collections::HashMap;
@@ -107,6 +108,18 @@ pub enum Command {
         connection: ConnectionId,
         /// The message.
         request: PublishRequest,
+    },
+    /// Publish a draft every N ms, N times or until stopped.
+    StartRepeat {
+        /// Which connection.
+        connection: ConnectionId,
+        /// What, how often, how many.
+        spec: Box<repeat::RepeatSpec>,
+    },
+    /// Stop a repeat job.
+    StopRepeat {
+        /// Which job.
+        job: u64,
     },
     /// Start the embedded broker.
     StartBroker(BrokerConfig),
@@ -247,6 +260,8 @@ pub enum EventKind {
     },
     /// The embedded broker changed state.
     Broker(BrokerState),
+    /// A repeat job's progress (a few times a second) or end.
+    Repeat(repeat::RepeatReport),
 }
 
 /// An engine event with the time it happened.
@@ -379,8 +394,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
     let mut connections: HashMap<ConnectionId, ConnectionHandle> = HashMap::new();
     let mut broker: Option<EmbeddedBroker> = None;
+    let mut repeats: HashMap<u64, (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>)> = HashMap::new();
     while let Some(command) = commands.recv().await {
         connections.retain(|_, handle| !handle.commands.is_closed());
+        repeats.retain(|_, (_, task)| !task.is_finished());
         match command {
             Command::Connect { connection, profile, subscriptions } => {
                 if let Some(old) = connections.remove(&connection) {
@@ -400,6 +417,32 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
                 };
                 if !forwarded {
                     report_unconnected(&sink, connection, command).await;
+                }
+            }
+            Command::StartRepeat { connection, spec } => {
+                let job = spec.job;
+                match connections.get(&connection) {
+                    Some(handle) => {
+                        let (stop, stopped) = tokio::sync::oneshot::channel();
+                        let task = tokio::spawn(repeat::run(
+                            connection,
+                            *spec,
+                            handle.commands.clone(),
+                            sink.clone(),
+                            stopped,
+                        ));
+                        repeats.insert(job, (stop, task));
+                    }
+                    None => {
+                        let ended = Some(repeat::RepeatEnd::ConnectionClosed);
+                        let report = repeat::RepeatReport { job, connection, sent: 0, rate: 0.0, ended };
+                        sink.send(EventKind::Repeat(report)).await;
+                    }
+                }
+            }
+            Command::StopRepeat { job } => {
+                if let Some((stop, _)) = repeats.remove(&job) {
+                    let _ = stop.send(());
                 }
             }
             Command::StartBroker(config) => {
