@@ -159,7 +159,7 @@ pub -t sensors/attic/temperature -m '{"value": 27.9, "unit": "C", "battery": 0.4
 printf '\x00\x01\x02\xfe\xffbinary frame' | pub -t devices/plc-7/raw -s
 pub -t sensors/kitchen/temperature -m '{"value": 21.6, "unit": "C", "battery": 0.93}'
 click 604 581   # QoS 1
-click 753 581   # Publish
+click 854 581   # Publish
 sleep 1
 click 560 269   # the attic row
 click 1080 350  # JSON tree tab

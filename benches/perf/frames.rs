@@ -214,7 +214,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     }
     rows.push(frames.row("typing a search, regex too (rescans included)"));
 
-    driver.app.ui.show_topic_tree = true;
+    driver.app.ui.left_panel = mqttdesk::ui::app::LeftPanel::TopicTree;
     let tree = &driver.app.workspace.session.tree;
     for branch in ["fleet", "fleet/device"] {
         if let Some(node) = tree.find(branch) {
@@ -234,7 +234,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
         }
     }
     rows.push(frames.row("topic tree: typing a topic search"));
-    driver.app.ui.show_topic_tree = false;
+    driver.app.ui.left_panel = mqttdesk::ui::app::LeftPanel::Subscriptions;
 
     let port = driver.app.workspace.session.profile.port;
     rows.push(live(&mut driver, settings, port, "the embedded broker")?);

@@ -13,6 +13,7 @@ use crate::core::export::{ExportJob, ExportState};
 use crate::core::mqtt::{Direction, Qos, SubscriptionId};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::profile_exchange;
+use crate::core::saved_messages::{self, SavedMessage, SavedMessages};
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
 use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::SessionId;
@@ -25,7 +26,7 @@ use crate::ui::prefs::Preferences;
 use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::{
     broker_panel, broker_status, charts, composer, connection, history, inspector, log, menu, profile_editor,
-    status_bar, subscriptions, tabs, theme, topic_tree,
+    saved_panel, status_bar, subscriptions, tabs, theme, topic_tree,
 };
 
 /// Longest `logic` may spend applying engine events in one frame.
@@ -103,6 +104,18 @@ pub enum InspectorTab {
     MessagePack,
 }
 
+/// The left panel's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LeftPanel {
+    /// Subscriptions and their filters.
+    #[default]
+    Subscriptions,
+    /// The live topic hierarchy.
+    TopicTree,
+    /// Saved messages.
+    Saved,
+}
+
 /// What a panel asks the app to do; applied after drawing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UiAction {
@@ -163,6 +176,18 @@ pub enum UiAction {
     Publish,
     /// Load a sent message (0 = newest) into the composer.
     LoadSent(usize),
+    /// Save the composer's message under the form's name and collection.
+    SaveComposerMessage,
+    /// Publish a saved message (collection, position).
+    PublishSaved(usize, usize),
+    /// Load a saved message into the composer.
+    LoadSaved(usize, usize),
+    /// Copy a saved message below itself.
+    DuplicateSaved(usize, usize),
+    /// Move a saved message up (-1) or down (1).
+    ShiftSaved(usize, usize, isize),
+    /// Delete a saved message.
+    RemoveSaved(usize, usize),
     /// Start repeating the composer's message (interval and count from the form).
     StartRepeat,
     /// Stop a repeat job.
@@ -277,8 +302,16 @@ pub struct UiState {
     pub password_prompt: Option<String>,
     /// Profile names ticked for export.
     pub export_selection: std::collections::BTreeSet<String>,
-    /// The left panel shows the topic tree instead of the subscriptions.
-    pub show_topic_tree: bool,
+    /// What the left panel shows.
+    pub left_panel: LeftPanel,
+    /// Save form: the message's name.
+    pub save_message_name: String,
+    /// Save form: the collection's name.
+    pub save_collection_name: String,
+    /// Save form: only for the active tab's profile.
+    pub save_for_profile_only: bool,
+    /// Where the saved messages were written, or why not.
+    pub saved_messages_message: Option<String>,
     /// Expanded topic tree nodes.
     pub tree_expanded: std::collections::HashSet<crate::core::topic_tree::NodeId>,
     /// Topic tree search text.
@@ -363,6 +396,9 @@ pub struct MqttDeskApp {
     fonts: Option<Arc<FallbackFonts>>,
     toasts: Toasts,
     export: Option<ExportJob>,
+    /// Saved messages and where they are written (None: nowhere).
+    pub saved: SavedMessages,
+    saved_path: Option<PathBuf>,
 }
 
 /// A running export as the status bar shows it.
@@ -416,6 +452,15 @@ impl MqttDeskApp {
             }
         }
         let mut workspace = Workspace::new(profiles, options.limits);
+        let saved_path = options.profile_dir.as_deref().map(saved_messages::default_path);
+        let saved = match saved_path.as_deref().map(SavedMessages::load) {
+            Some(Ok(saved)) => saved,
+            Some(Err(error)) => {
+                workspace.error(error);
+                SavedMessages::default()
+            }
+            None => SavedMessages::default(),
+        };
         if let Some(problem) = &options.broker_settings_problem {
             workspace
                 .notice(i18n::fill(Tr::BrokerSettingsNotUsed.text(Language::from_system()), &[("problem", problem)]));
@@ -441,6 +486,7 @@ impl MqttDeskApp {
                 new_filter: "#".into(),
                 repeat_interval_ms: 1000,
                 repeat_count: 10,
+                save_collection_name: "Messages".into(),
                 ..UiState::default()
             },
             engine,
@@ -454,6 +500,8 @@ impl MqttDeskApp {
             fonts: None,
             toasts: Toasts::default(),
             export: None,
+            saved,
+            saved_path,
         };
         if app.options.start_embedded_broker {
             let connect = app.options.initial_profile.is_none();
@@ -787,6 +835,50 @@ impl MqttDeskApp {
                 }
                 Err(error) => self.ui.publish_error = Some(error.to_string()),
             },
+            UiAction::SaveComposerMessage => {
+                let message = SavedMessage::from_draft(
+                    self.ui.save_message_name.trim().to_owned(),
+                    &self.workspace.session.draft,
+                );
+                let profile = self.ui.save_for_profile_only.then(|| self.workspace.session.profile.name.clone());
+                self.saved.add(self.ui.save_collection_name.trim(), profile, message);
+                self.ui.save_message_name.clear();
+                self.write_saved();
+            }
+            UiAction::PublishSaved(collection, index) => {
+                if let Some(message) = self.saved.get(collection, index) {
+                    // Published as the composer would, without changing the composer.
+                    let draft = std::mem::replace(&mut self.workspace.session.draft, message.to_draft());
+                    self.workspace.session.preview = None;
+                    let result = self.workspace.publish();
+                    self.workspace.session.draft = draft;
+                    self.workspace.session.preview = None;
+                    match result {
+                        Ok(command) => {
+                            self.ui.publish_error = None;
+                            self.send(command);
+                        }
+                        Err(error) => self.ui.publish_error = Some(error.to_string()),
+                    }
+                }
+            }
+            UiAction::LoadSaved(collection, index) => {
+                if let Some(message) = self.saved.get(collection, index) {
+                    self.workspace.session.draft = message.to_draft();
+                }
+            }
+            UiAction::DuplicateSaved(collection, index) => {
+                self.saved.duplicate(collection, index);
+                self.write_saved();
+            }
+            UiAction::ShiftSaved(collection, index, by) => {
+                self.saved.shift(collection, index, by);
+                self.write_saved();
+            }
+            UiAction::RemoveSaved(collection, index) => {
+                self.saved.remove(collection, index);
+                self.write_saved();
+            }
             UiAction::LoadSent(index) => {
                 if let Some(entry) = self.workspace.session.history.get(index) {
                     self.workspace.session.draft = entry.draft.clone();
@@ -943,6 +1035,19 @@ impl MqttDeskApp {
         self.ui.subscribe_error = None;
         self.ui.publish_error = None;
         self.ui.connection_error = None;
+    }
+
+    /// Writes the saved messages after a change (atomic; a failure is shown).
+    fn write_saved(&mut self) {
+        let Some(path) = &self.saved_path else { return };
+        self.ui.saved_messages_message = Some(match self.saved.save(path) {
+            Ok(()) => self.trf(Tr::SavedMessagesSavedTo, &[("path", &path.display())]),
+            Err(error) => {
+                let text = self.trf(Tr::SavedMessagesNotSaved, &[("error", &error)]);
+                self.workspace.error(text.clone());
+                text
+            }
+        });
     }
 
     /// Toasts on screen now (for tests: toasts are painted, not widgets).
@@ -1169,8 +1274,9 @@ impl MqttDeskApp {
             ui,
             |ui| {
                 ui.horizontal(|ui| {
-                    ui.selectable_value(&mut self.ui.show_topic_tree, false, ui.tr(Tr::Subscriptions));
-                    ui.selectable_value(&mut self.ui.show_topic_tree, true, ui.tr(Tr::TopicTree));
+                    ui.selectable_value(&mut self.ui.left_panel, LeftPanel::Subscriptions, ui.tr(Tr::Subscriptions));
+                    ui.selectable_value(&mut self.ui.left_panel, LeftPanel::TopicTree, ui.tr(Tr::TopicTree));
+                    ui.selectable_value(&mut self.ui.left_panel, LeftPanel::Saved, ui.tr(Tr::Saved));
                 });
                 ui.horizontal(|ui| {
                     ui.toggle_value(&mut self.ui.show_charts, ui.tr(Tr::Charts)).on_hover_text(ui.tr(Tr::ChartsHint));
@@ -1180,7 +1286,9 @@ impl MqttDeskApp {
                         .on_hover_text(ui.tr(Tr::BuiltInBrokerHint));
                 });
                 ui.separator();
-                if self.ui.show_topic_tree {
+                if self.ui.left_panel == LeftPanel::Saved {
+                    saved_panel::saved_panel_ui(ui, &self.workspace, &self.saved, &mut self.ui, &mut actions);
+                } else if self.ui.left_panel == LeftPanel::TopicTree {
                     topic_tree::topic_tree_ui(ui, &self.workspace, &mut self.ui, &mut actions);
                 } else {
                     subscriptions::subscriptions_ui(ui, &self.workspace, &mut self.ui, &mut actions);

@@ -616,4 +616,21 @@ catalogue! {
     RepeatConnectionClosed => "the connection closed", "连接已关闭";
     Dismiss => "Dismiss", "移除";
     RepeatFailed => "{n} failed", "{n} 条失败";
+
+    // Saved messages
+    SaveComposerMessage => "Save the composer's message", "保存编辑器中的消息";
+    MessageName => "Message name", "消息名称";
+    CollectionName => "Collection", "集合";
+    OnlyForProfile => "Only for {profile}", "仅用于 {profile}";
+    SaveMessage => "Save message", "保存消息";
+    PublishSavedHint => "Publish {name} now (placeholders filled)", "立即发布 {name}（填入占位符）";
+    RemoveSaved => "Remove {name}", "删除 {name}";
+    MoveDown => "Move down", "下移";
+    MoveUp => "Move up", "上移";
+    Duplicate => "Duplicate", "复制一份";
+    LoadIntoComposer => "Load into the composer", "载入编辑器";
+    NoSavedMessages => "No saved messages yet. Compose a message below, name it here and save it.", "还没有保存的消息。在下方编辑消息，在这里命名并保存。";
+    Saved => "Saved", "已保存";
+    SavedMessagesSavedTo => "saved to {path}", "已保存到 {path}";
+    SavedMessagesNotSaved => "saved messages not written: {error}", "保存的消息未写入：{error}";
 }

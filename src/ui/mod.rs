@@ -17,6 +17,7 @@ mod menu;
 mod notifications;
 pub mod prefs;
 mod profile_editor;
+mod saved_panel;
 mod shortcuts;
 mod states;
 mod status_bar;

@@ -1,0 +1,91 @@
+//! The left panel's "Saved" page: the composer's message saved under a
+//! name into a collection (global or for this profile); each saved message
+//! published in one click, loaded into the composer, duplicated, moved or
+//! removed.
+
+use crate::core::saved_messages::SavedMessages;
+use crate::core::workspace::Workspace;
+use crate::ui::app::{UiAction, UiState};
+use crate::ui::i18n::{Tr, Words};
+use crate::ui::widgets::{icon_button, labelled_text};
+
+/// Draws the page.
+pub fn saved_panel_ui(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    saved: &SavedMessages,
+    state: &mut UiState,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.strong(ui.tr(Tr::SaveComposerMessage));
+    labelled_text(ui, ui.tr(Tr::MessageName), &mut state.save_message_name, 170.0);
+    labelled_text(ui, ui.tr(Tr::CollectionName), &mut state.save_collection_name, 170.0);
+    ui.checkbox(
+        &mut state.save_for_profile_only,
+        ui.trf(Tr::OnlyForProfile, &[("profile", &workspace.session.profile.name)]),
+    );
+    let ready = !state.save_message_name.trim().is_empty() && !state.save_collection_name.trim().is_empty();
+    if ui.add_enabled(ready, egui::Button::new(ui.tr(Tr::SaveMessage))).clicked() {
+        actions.push(UiAction::SaveComposerMessage);
+    }
+    if let Some(message) = &state.saved_messages_message {
+        ui.small(message);
+    }
+    ui.separator();
+    let profile = workspace.session.profile.name.as_str();
+    let mut any = false;
+    egui::ScrollArea::vertical().id_salt("saved-messages").auto_shrink([false, false]).show(ui, |ui| {
+        for (collection_index, collection) in saved.visible_for(profile) {
+            any = true;
+            let title = match &collection.profile {
+                Some(_) => format!("{} · {}", collection.name, profile),
+                None => collection.name.clone(),
+            };
+            egui::CollapsingHeader::new(title).id_salt(("collection", collection_index)).default_open(true).show(
+                ui,
+                |ui| {
+                    let last = collection.messages.len().saturating_sub(1);
+                    for (message_index, message) in collection.messages.iter().enumerate() {
+                        ui.push_id(("saved", collection_index, message_index), |ui| {
+                            ui.horizontal(|ui| {
+                                let at = (collection_index, message_index);
+                                if ui
+                                    .small_button(ui.tr(Tr::Publish))
+                                    .on_hover_text(ui.trf(Tr::PublishSavedHint, &[("name", &message.name)]))
+                                    .clicked()
+                                {
+                                    actions.push(UiAction::PublishSaved(at.0, at.1));
+                                }
+                                ui.label(&message.name)
+                                    .on_hover_text(format!("{}\n{}", message.topic, message.payload));
+                                ui.weak(&message.topic);
+                                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                    if icon_button(ui, "🗙", &ui.trf(Tr::RemoveSaved, &[("name", &message.name)]))
+                                        .clicked()
+                                    {
+                                        actions.push(UiAction::RemoveSaved(at.0, at.1));
+                                    }
+                                    if message_index < last && icon_button(ui, "⏷", ui.tr(Tr::MoveDown)).clicked() {
+                                        actions.push(UiAction::ShiftSaved(at.0, at.1, 1));
+                                    }
+                                    if message_index > 0 && icon_button(ui, "⏶", ui.tr(Tr::MoveUp)).clicked() {
+                                        actions.push(UiAction::ShiftSaved(at.0, at.1, -1));
+                                    }
+                                    if icon_button(ui, "🗐", ui.tr(Tr::Duplicate)).clicked() {
+                                        actions.push(UiAction::DuplicateSaved(at.0, at.1));
+                                    }
+                                    if icon_button(ui, "✏", ui.tr(Tr::LoadIntoComposer)).clicked() {
+                                        actions.push(UiAction::LoadSaved(at.0, at.1));
+                                    }
+                                });
+                            });
+                        });
+                    }
+                },
+            );
+        }
+        if !any {
+            ui.weak(ui.tr(Tr::NoSavedMessages));
+        }
+    });
+}
