@@ -15,6 +15,7 @@
 #   theme-dark.png / theme-light.png
 #                        the same window in both themes, a Chinese payload in the JSON tree
 #   chinese-ui.png       the interface in Simplified Chinese
+#   saved-messages.png   the Saved page of the left panel and the composer's buttons
 #   keyboard-shortcuts.png  Help → Keyboard shortcuts (F1)
 # ONLY=broker runs just the broker panel part; ONLY=tree-search just the
 # search; ONLY=look just the themes, languages and shortcuts. The CJK
@@ -166,6 +167,10 @@ click 1080 350  # JSON tree tab
 sleep 0.5
 import -window root screenshots/main-window.png
 echo "saved screenshots/main-window.png"
+click 205 126   # Saved (left panel)
+import -window root screenshots/saved-messages.png
+echo "saved screenshots/saved-messages.png"
+click 52 126    # back to Subscriptions
 
 # --- profile editor ----------------------------------------------------
 click 938 93    # Edit profile…
