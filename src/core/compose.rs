@@ -78,21 +78,16 @@ pub fn resolve(
     rng: &mut impl rand::Rng,
 ) -> Result<ResolvedMessage, ComposeError> {
     let context = crate::core::template::RenderContext { variables, counter, now };
-    let topic = if has_placeholders(draft.topic) {
-        Template::parse(draft.topic)
-            .and_then(|template| template.render(&context, rng))
-            .map_err(ComposeError::TopicTemplate)?
-    } else {
-        draft.topic.to_owned()
+    let mut fill = |text: &str| {
+        if has_placeholders(text) {
+            Template::parse(text).and_then(|template| template.render(&context, rng))
+        } else {
+            Ok(text.to_owned())
+        }
     };
+    let topic = fill(draft.topic).map_err(ComposeError::TopicTemplate)?;
     validate_topic_name(&topic)?;
-    let payload_text = if has_placeholders(draft.payload) {
-        Template::parse(draft.payload)
-            .and_then(|template| template.render(&context, rng))
-            .map_err(ComposeError::PayloadTemplate)?
-    } else {
-        draft.payload.to_owned()
-    };
+    let payload_text = fill(draft.payload).map_err(ComposeError::PayloadTemplate)?;
     let payload = encode_payload(&payload_text, draft.format)?;
     Ok(ResolvedMessage { topic, payload_text, payload })
 }

@@ -650,38 +650,59 @@ impl Workspace {
 
     /// Validates the active tab's composer and returns the publish command.
     pub fn publish(&mut self) -> Result<Command, PublishError> {
-        let connection = match (&self.session.state, self.session.connection) {
-            (ConnectionState::Connected { .. }, Some(connection)) => connection,
-            _ => return Err(PublishError::NotConnected),
-        };
+        let connection = self.connected_connection()?;
         // Exactly what the preview shows (rendered now if it was not shown).
         let resolved = match self.session.refresh_preview(Utc::now()) {
             Some(preview) => preview.result.clone()?,
-            None => {
-                let session = &self.session;
-                let variables = session.profile.variables_map();
-                compose::resolve(
-                    &session.draft_text(),
-                    &variables,
-                    session.published + 1,
-                    Utc::now(),
-                    &mut rand::rng(),
-                )?
-            }
+            None => self.resolve(&self.session.draft)?,
         };
-        let (qos, retain) = (self.session.draft.qos, self.session.draft.retain);
+        let draft = self.session.draft.clone();
+        Ok(self.publish_resolved(connection, draft, resolved))
+    }
+
+    /// Publishes a saved message as the composer would (placeholders
+    /// filled, counted and kept in the history) without touching the
+    /// composer.
+    pub fn publish_draft(&mut self, draft: &PublishDraft) -> Result<Command, PublishError> {
+        let connection = self.connected_connection()?;
+        let resolved = self.resolve(draft)?;
+        Ok(self.publish_resolved(connection, draft.clone(), resolved))
+    }
+
+    /// The active tab's connection, if it is connected.
+    fn connected_connection(&self) -> Result<ConnectionId, PublishError> {
+        match (&self.session.state, self.session.connection) {
+            (ConnectionState::Connected { .. }, Some(connection)) => Ok(connection),
+            _ => Err(PublishError::NotConnected),
+        }
+    }
+
+    /// A draft rendered for the next message of the active tab.
+    fn resolve(&self, draft: &PublishDraft) -> Result<compose::ResolvedMessage, ComposeError> {
+        let text = DraftText { topic: &draft.topic, payload: &draft.payload, format: draft.format };
+        let variables = self.session.profile.variables_map();
+        compose::resolve(&text, &variables, self.session.published + 1, Utc::now(), &mut rand::rng())
+    }
+
+    fn publish_resolved(
+        &mut self,
+        connection: ConnectionId,
+        draft: PublishDraft,
+        resolved: compose::ResolvedMessage,
+    ) -> Command {
+        let (qos, retain) = (draft.qos, draft.retain);
         let id = self.next_request;
         self.next_request += 1;
         self.session.published += 1;
         self.session.preview = None;
         let topic = resolved.topic;
-        self.session.history.record(self.session.draft.clone(), topic.clone(), Utc::now());
+        self.session.history.record(draft, topic.clone(), Utc::now());
         self.session.last_delivery =
             Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
-        Ok(Command::Publish {
+        Command::Publish {
             connection,
             request: PublishRequest { id, topic, payload: Bytes::from(resolved.payload), qos, retain },
-        })
+        }
     }
 
     /// Charts a numeric value of the active tab: the topic's payload, or
@@ -704,10 +725,7 @@ impl Workspace {
     /// Publishes empty retained messages (QoS 1) to clear these topics'
     /// retained messages on the active tab's broker.
     pub fn clear_retained(&mut self, topics: &[String]) -> Result<Vec<Command>, PublishError> {
-        let connection = match (&self.session.state, self.session.connection) {
-            (ConnectionState::Connected { .. }, Some(connection)) => connection,
-            _ => return Err(PublishError::NotConnected),
-        };
+        let connection = self.connected_connection()?;
         let mut commands = Vec::with_capacity(topics.len());
         for topic in topics {
             validate_topic_name(topic)?;
@@ -732,10 +750,7 @@ impl Workspace {
     /// `count` times (`None`: until stopped). Message 1 is rendered first
     /// so a mistake is reported here, not by the job.
     pub fn start_repeat(&mut self, interval_ms: u64, count: Option<u64>) -> Result<Command, PublishError> {
-        let connection = match (&self.session.state, self.session.connection) {
-            (ConnectionState::Connected { .. }, Some(connection)) => connection,
-            _ => return Err(PublishError::NotConnected),
-        };
+        let connection = self.connected_connection()?;
         let variables = self.session.profile.variables_map();
         compose::resolve(&self.session.draft_text(), &variables, 1, Utc::now(), &mut rand::rng())?;
         let job = self.next_request;

@@ -847,13 +847,7 @@ impl MqttDeskApp {
             }
             UiAction::PublishSaved(collection, index) => {
                 if let Some(message) = self.saved.get(collection, index) {
-                    // Published as the composer would, without changing the composer.
-                    let draft = std::mem::replace(&mut self.workspace.session.draft, message.to_draft());
-                    self.workspace.session.preview = None;
-                    let result = self.workspace.publish();
-                    self.workspace.session.draft = draft;
-                    self.workspace.session.preview = None;
-                    match result {
+                    match self.workspace.publish_draft(&message.to_draft()) {
                         Ok(command) => {
                             self.ui.publish_error = None;
                             self.send(command);

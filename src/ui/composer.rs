@@ -69,9 +69,13 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         repeat_menu_ui(ui, state, actions);
     });
     repeat_jobs_ui(ui, workspace, actions);
-    let preview = workspace.session.refresh_preview(chrono::Utc::now()).cloned();
-    let live_error = match &preview {
-        Some(preview) => preview.result.as_ref().err().map(ToString::to_string),
+    // Rendered only when the draft changed; borrowed, not copied, each frame.
+    let preview_error = workspace
+        .session
+        .refresh_preview(chrono::Utc::now())
+        .map(|preview| preview.result.as_ref().err().map(ToString::to_string));
+    let live_error = match preview_error {
+        Some(error) => error,
         None => live_validation(
             ui,
             &workspace.session.draft.topic,
@@ -85,7 +89,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         }
         (None, None) => delivery_ui(ui, workspace),
     });
-    if let Some(preview) = &preview {
+    if let Some(preview) = &workspace.session.preview {
         preview_ui(ui, preview, crate::core::compose::uses_time(&workspace.session.draft_text()));
     }
     let draft = &mut workspace.session.draft;

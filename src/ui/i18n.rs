@@ -105,12 +105,14 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}').map(|close| (&after[..close], close)) {
-            Some((name, close)) if args.iter().any(|(arg, _)| *arg == name) => {
-                if let Some((_, value)) = args.iter().find(|(arg, _)| *arg == name) {
-                    use std::fmt::Write as _;
-                    let _ = write!(out, "{value}");
-                }
+        let named = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter().find(|(arg, _)| *arg == name).map(|(_, value)| (value, close))
+        });
+        match named {
+            Some((value, close)) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{value}");
                 rest = &after[close + 1..];
             }
             _ => {
