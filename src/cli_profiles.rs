@@ -54,7 +54,7 @@ enum ProfilesAction {
 }
 
 /// Shipped profiles, replaced or extended by the saved ones (as the window does).
-fn all_profiles(dir: Option<&std::path::Path>) -> (Vec<ConnectionProfile>, Vec<String>) {
+pub(crate) fn all_profiles(dir: Option<&std::path::Path>) -> (Vec<ConnectionProfile>, Vec<String>) {
     let mut profiles = profile::shipped_profiles();
     let mut problems = Vec::new();
     if let Some(dir) = dir {

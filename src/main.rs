@@ -7,6 +7,7 @@
 use std::net::IpAddr;
 use std::process::ExitCode;
 
+mod cli_mqtt;
 mod cli_profiles;
 
 use clap::{Parser, Subcommand};
@@ -68,6 +69,10 @@ enum Mode {
     Broker(BrokerArgs),
     /// List, show, export and import connection profiles.
     Profiles(cli_profiles::ProfilesArgs),
+    /// Publish messages, with mosquitto_pub's flags (--help for the list).
+    Pub(cli_mqtt::PubArgs),
+    /// Subscribe and print messages, with mosquitto_sub's flags (--help for the list).
+    Sub(cli_mqtt::SubArgs),
 }
 
 /// `mqttdesk broker` options.
@@ -154,30 +159,32 @@ fn run_broker(args: &BrokerArgs) -> ExitCode {
     broker.monitor().set_log_sink(Some(std::sync::Arc::new(|entry: &LogEntry| {
         eprintln!("mqttdesk broker: {} {}: {}", entry.at.format("%H:%M:%S"), entry.level.label(), entry.text);
     })));
-    let stop_signal = tokio::runtime::Builder::new_current_thread().enable_all().build().map(|runtime| {
-        runtime.block_on(async {
-            #[cfg(unix)]
-            {
-                use tokio::signal::unix::{SignalKind, signal};
-                match signal(SignalKind::terminate()) {
-                    Ok(mut terminate) => tokio::select! {
-                        result = tokio::signal::ctrl_c() => result,
-                        _ = terminate.recv() => Ok(()),
-                    },
-                    Err(error) => Err(error),
-                }
-            }
-            #[cfg(not(unix))]
-            tokio::signal::ctrl_c().await
-        })
-    });
-    if let Err(error) | Ok(Err(error)) = stop_signal {
+    let stop_signal = wait_for_stop_signal();
+    if let Err(error) = stop_signal {
         eprintln!("mqttdesk broker: cannot wait for Ctrl+C ({error}); stopping");
     }
     broker.monitor().set_log_sink(None);
     broker.stop();
     eprintln!("mqttdesk broker: stopped");
     ExitCode::SUCCESS
+}
+
+/// Blocks until Ctrl+C (or SIGTERM on Unix): how the headless modes end.
+fn wait_for_stop_signal() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut terminate = signal(SignalKind::terminate())?;
+            tokio::select! {
+                result = tokio::signal::ctrl_c() => result,
+                _ = terminate.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        tokio::signal::ctrl_c().await
+    })
 }
 
 /// stderr (filtered by RUST_LOG or the mode's default), plus for the window
@@ -274,6 +281,7 @@ fn main() -> ExitCode {
         Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
         Some(Mode::Broker(_)) => "error",
+        Some(Mode::Pub(_) | Mode::Sub(_)) => "error",
         _ => "warn,mqttdesk=info,egui_system_font_provider=error",
     };
     // Headless modes log to stderr only; the window also keeps a daily
@@ -282,6 +290,8 @@ fn main() -> ExitCode {
     match &args.command {
         Some(Mode::Broker(broker)) => return run_broker(broker),
         Some(Mode::Profiles(profiles)) => return cli_profiles::run(profiles),
+        Some(Mode::Pub(args)) => return cli_mqtt::run_pub(args),
+        Some(Mode::Sub(args)) => return cli_mqtt::run_sub(args),
         None => {}
     }
 

@@ -235,6 +235,7 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
         qos: Qos::AtMostOnce,
         retain: false,
         duplicate: false,
+        packet_id: 0,
         properties: None,
     };
     harness.state_mut().workspace.apply(mqttdesk::core::engine::Event {

@@ -309,6 +309,7 @@ fn fill(app: &mut MqttDeskApp, settings: FrameSettings) -> Result<(), String> {
                     qos: Qos::AtMostOnce,
                     retain: false,
                     duplicate: false,
+                    packet_id: 0,
                     properties: None,
                 };
                 (Utc::now(), message)

@@ -18,6 +18,7 @@ pub mod publish_history;
 pub mod saved_messages;
 pub mod secrets;
 pub mod store;
+pub mod sub_format;
 pub mod sys_status;
 pub mod template;
 pub mod topic;

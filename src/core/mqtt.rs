@@ -131,6 +131,8 @@ pub struct IncomingMessage {
     pub retain: bool,
     /// True when the broker marked it as a redelivery.
     pub duplicate: bool,
+    /// The packet identifier (0 for QoS 0), for `sub -F %m`.
+    pub packet_id: u16,
     /// MQTT 5 properties, if any.
     pub properties: Option<Box<MessageProperties>>,
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::compose::DraftProperties;
 use crate::core::mqtt::Qos;
 use crate::core::payload::PayloadFormat;
 use crate::core::workspace::PublishDraft;
@@ -30,6 +31,8 @@ pub struct SavedMessage {
     pub qos: Qos,
     /// Retain flag.
     pub retain: bool,
+    /// MQTT 5 publish properties.
+    pub properties: DraftProperties,
 }
 
 impl Default for SavedMessage {
@@ -48,6 +51,7 @@ impl SavedMessage {
             format: draft.format,
             qos: draft.qos,
             retain: draft.retain,
+            properties: draft.properties.clone(),
         }
     }
 
@@ -59,6 +63,7 @@ impl SavedMessage {
             format: self.format,
             qos: self.qos,
             retain: self.retain,
+            properties: self.properties.clone(),
         }
     }
 }

@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use crate::core::broker::BrokerConfig;
 use crate::core::chart::{ChartError, Charts, SeriesKey};
-use crate::core::compose::{self, ComposeError, DraftText, Preview};
+use crate::core::compose::{self, ComposeError, DraftProperties, DraftText, Preview};
 use crate::core::engine::repeat::{self, RepeatEnd, RepeatReport, RepeatSpec};
 use crate::core::engine::{
     BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, PublishRequest,
@@ -79,6 +79,15 @@ pub struct PublishDraft {
     pub qos: Qos,
     /// Retain flag.
     pub retain: bool,
+    /// MQTT 5 publish properties.
+    pub properties: DraftProperties,
+}
+
+impl PublishDraft {
+    /// The fields templates are rendered from.
+    pub fn text(&self) -> DraftText<'_> {
+        DraftText { topic: &self.topic, payload: &self.payload, format: self.format, properties: &self.properties }
+    }
 }
 
 impl Default for PublishDraft {
@@ -89,6 +98,7 @@ impl Default for PublishDraft {
             format: PayloadFormat::Json,
             qos: Qos::AtMostOnce,
             retain: false,
+            properties: DraftProperties::default(),
         }
     }
 }
@@ -243,7 +253,7 @@ impl Session {
 
     /// The draft as the composer holds it.
     pub fn draft_text(&self) -> DraftText<'_> {
-        DraftText { topic: &self.draft.topic, payload: &self.draft.payload, format: self.draft.format }
+        self.draft.text()
     }
 
     /// The rendered draft for the next message, rendered again only when
@@ -679,7 +689,7 @@ impl Workspace {
 
     /// A draft rendered for the next message of the active tab.
     fn resolve(&self, draft: &PublishDraft) -> Result<compose::ResolvedMessage, ComposeError> {
-        let text = DraftText { topic: &draft.topic, payload: &draft.payload, format: draft.format };
+        let text = draft.text();
         let variables = self.session.profile.variables_map();
         compose::resolve(&text, &variables, self.session.published + 1, Utc::now(), &mut rand::rng())
     }
@@ -701,7 +711,14 @@ impl Workspace {
             Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
         Command::Publish {
             connection,
-            request: PublishRequest { id, topic, payload: Bytes::from(resolved.payload), qos, retain },
+            request: PublishRequest {
+                id,
+                topic,
+                payload: Bytes::from(resolved.payload),
+                qos,
+                retain,
+                properties: resolved.properties.map(Box::new),
+            },
         }
     }
 
@@ -739,6 +756,7 @@ impl Workspace {
                     payload: Bytes::new(),
                     qos: Qos::AtLeastOnce,
                     retain: true,
+                    properties: None,
                 },
             });
             self.session.tree.mark_cleared(topic);
@@ -799,7 +817,13 @@ impl Workspace {
     /// filled): an empty retained publish at QoS 1.
     pub fn clear_retained_on_draft_topic(&mut self) -> Result<Command, PublishError> {
         let variables = self.session.profile.variables_map();
-        let draft = DraftText { payload: "", format: PayloadFormat::Text, ..self.session.draft_text() };
+        let no_properties = DraftProperties::default();
+        let draft = DraftText {
+            payload: "",
+            format: PayloadFormat::Text,
+            properties: &no_properties,
+            ..self.session.draft_text()
+        };
         let topic =
             compose::resolve(&draft, &variables, self.session.published + 1, Utc::now(), &mut rand::rng())?.topic;
         let mut commands = self.clear_retained(std::slice::from_ref(&topic))?;
@@ -1000,7 +1024,7 @@ impl Workspace {
                     qos: message.qos,
                     retain: message.retain,
                     subscription: None,
-                    properties: None,
+                    properties: message.properties.as_deref(),
                 });
                 self.rate_out.record(now_ms, 1);
             }
@@ -1181,6 +1205,7 @@ mod tests {
             qos: Qos::AtMostOnce,
             retain: false,
             duplicate: false,
+            packet_id: 0,
             properties: None,
         };
         (Utc::now(), message)

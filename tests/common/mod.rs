@@ -182,7 +182,14 @@ impl Driver {
         self.next_request += 1;
         self.send(Command::Publish {
             connection,
-            request: PublishRequest { id, topic: topic.into(), payload: payload.to_vec().into(), qos, retain },
+            request: PublishRequest {
+                id,
+                topic: topic.into(),
+                payload: payload.to_vec().into(),
+                qos,
+                retain,
+                properties: None,
+            },
         });
         id
     }

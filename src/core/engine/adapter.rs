@@ -137,17 +137,32 @@ fn from_qos_v5(qos: rumqttc::v5::mqttbytes::QoS) -> Qos {
 }
 
 impl MqttClient {
-    /// Queues a PUBLISH without waiting.
-    pub fn try_publish(&self, topic: &str, qos: Qos, retain: bool, payload: Bytes) -> Result<(), RequestError> {
+    /// Queues a PUBLISH without waiting; `properties` go out on MQTT 5
+    /// connections only (3.1.1 has none).
+    pub fn try_publish(
+        &self,
+        topic: &str,
+        qos: Qos,
+        retain: bool,
+        payload: Bytes,
+        properties: Option<&MessageProperties>,
+    ) -> Result<(), RequestError> {
         match self {
-            Self::V311(client) => client.try_publish(topic, qos_v3(qos), retain, payload),
-            Self::V5(client) => {
-                return client
-                    .try_publish(topic, qos_v5(qos), retain, payload)
-                    .map_err(|error| RequestError(error.to_string()));
+            Self::V311(client) => {
+                client.try_publish(topic, qos_v3(qos), retain, payload).map_err(|error| RequestError(error.to_string()))
             }
+            Self::V5(client) => match properties.filter(|properties| !properties.is_empty()) {
+                Some(properties) => client.try_publish_with_properties(
+                    topic,
+                    qos_v5(qos),
+                    retain,
+                    payload,
+                    to_v5_properties(properties),
+                ),
+                None => client.try_publish(topic, qos_v5(qos), retain, payload),
+            }
+            .map_err(|error| RequestError(error.to_string())),
         }
-        .map_err(|error| RequestError(error.to_string()))
     }
 
     /// Queues a SUBSCRIBE for one filter without waiting.
@@ -337,6 +352,7 @@ fn map_v3_event(event: rumqttc::Event) -> NetEvent {
                 qos: from_qos_v3(publish.qos),
                 retain: publish.retain,
                 duplicate: publish.dup,
+                packet_id: publish.pkid,
                 properties: None,
             }),
             Packet::PubAck(ack) => NetEvent::PublishAcked { pkid: ack.pkid, refused: None, complete: false },
@@ -396,6 +412,7 @@ fn map_v5_event(event: rumqttc::v5::Event) -> NetEvent {
                 qos: from_qos_v5(publish.qos),
                 retain: publish.retain,
                 duplicate: publish.dup,
+                packet_id: publish.pkid,
                 properties: publish.properties.and_then(map_v5_properties),
             }),
             Packet::PubAck(ack) => {
@@ -444,6 +461,20 @@ fn puback_refusal(reason: v5p::PubAckReason) -> Option<String> {
     match reason {
         v5p::PubAckReason::Success | v5p::PubAckReason::NoMatchingSubscribers => None,
         other => Some(format!("{other:?}")),
+    }
+}
+
+/// The PUBLISH properties a sender may set (subscription identifiers are the broker's).
+fn to_v5_properties(properties: &MessageProperties) -> v5p::PublishProperties {
+    v5p::PublishProperties {
+        payload_format_indicator: properties.payload_format_indicator,
+        message_expiry_interval: properties.message_expiry_interval,
+        topic_alias: None,
+        response_topic: properties.response_topic.clone(),
+        correlation_data: properties.correlation_data.as_ref().map(|data| Bytes::copy_from_slice(data)),
+        user_properties: properties.user_properties.clone(),
+        subscription_identifiers: Vec::new(),
+        content_type: properties.content_type.clone(),
     }
 }
 

@@ -270,7 +270,13 @@ impl Control {
             .await;
             return;
         }
-        match self.client.try_publish(&request.topic, request.qos, request.retain, request.payload.clone()) {
+        match self.client.try_publish(
+            &request.topic,
+            request.qos,
+            request.retain,
+            request.payload.clone(),
+            request.properties.as_deref(),
+        ) {
             Ok(()) => self.correlation.queued_publishes.push_back(request),
             Err(error) => {
                 self.emit(ConnectionEvent::Delivery {

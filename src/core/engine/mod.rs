@@ -28,7 +28,7 @@ pub use failure::ConnectionFailure;
 
 use crate::core::broker::monitor::BrokerMonitor;
 use crate::core::broker::{BrokerConfig, EmbeddedBroker, Listening};
-use crate::core::mqtt::{ConnectionId, IncomingMessage, Qos, SubscribeOptions, SubscriptionId};
+use crate::core::mqtt::{ConnectionId, IncomingMessage, MessageProperties, Qos, SubscribeOptions, SubscriptionId};
 use crate::core::profile::ConnectionProfile;
 
 /// Commands the UI may queue before `send` reports the engine as busy.
@@ -69,6 +69,8 @@ pub struct PublishRequest {
     pub qos: Qos,
     /// Retain flag.
     pub retain: bool,
+    /// MQTT 5 publish properties (ignored on 3.1.1 connections).
+    pub properties: Option<Box<MessageProperties>>,
 }
 
 /// What the UI asks the engine to do.

@@ -105,18 +105,18 @@ pub(crate) async fn run(
             _ = ticker.tick() => {}
         }
         let n = sent + 1;
-        let draft =
-            compose::DraftText { topic: &spec.draft.topic, payload: &spec.draft.payload, format: spec.draft.format };
-        let message = match compose::resolve(&draft, &spec.variables, n, chrono::Utc::now(), &mut rand::rng()) {
-            Ok(message) => message,
-            Err(error) => break RepeatEnd::Failed(format!("message {n}: {error}")),
-        };
+        let message =
+            match compose::resolve(&spec.draft.text(), &spec.variables, n, chrono::Utc::now(), &mut rand::rng()) {
+                Ok(message) => message,
+                Err(error) => break RepeatEnd::Failed(format!("message {n}: {error}")),
+            };
         let request = PublishRequest {
             id: request_id(spec.job, n),
             topic: message.topic,
             payload: Bytes::from(message.payload),
             qos: spec.draft.qos,
             retain: spec.draft.retain,
+            properties: message.properties.map(Box::new),
         };
         tokio::select! {
             _ = &mut stop => break RepeatEnd::Stopped,

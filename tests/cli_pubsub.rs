@@ -1,0 +1,384 @@
+//! `mqttdesk pub` / `mqttdesk sub` against mosquitto and the embedded
+//! broker, talking to Debian's mosquitto_pub / mosquitto_sub in both
+//! directions: payload sources, QoS, retain, MQTT 5 properties, saved
+//! profiles, exit codes, and Ctrl+C ending with a clean DISCONNECT.
+#![cfg(unix)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStderr, ChildStdout, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Mosquitto, TestBroker, brokers, free_port};
+
+fn mqttdesk(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mqttdesk"));
+    command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+}
+
+/// Runs to completion (killed and failed after 20 s), feeding `input` to stdin.
+fn run(mut command: Command, input: Option<&[u8]>) -> Output {
+    if input.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    let mut child = command.spawn().expect("spawn");
+    if let Some(input) = input {
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input).expect("write stdin");
+    }
+    wait_output(child, Duration::from_secs(20))
+}
+
+fn wait_output(mut child: Child, within: Duration) -> Output {
+    let deadline = Instant::now() + within;
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("output");
+            panic!("did not exit within {within:?}; stderr: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn port_of(broker: &TestBroker) -> String {
+    broker.port().to_string()
+}
+
+/// Reads lines until one contains `marker`; fails after 15 s.
+fn wait_for_line(reader: &mut impl BufRead, marker: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let read = reader.read_line(&mut line).expect("read");
+        assert!(read > 0, "stream ended before '{marker}'");
+        if line.contains(marker) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no '{marker}' in time");
+    }
+}
+
+/// mosquitto_sub, started and subscribed (its -d output shows the SUBACK;
+/// stdbuf makes it write lines as they come instead of when it exits).
+fn mosquitto_sub(port: &str, args: &[&str]) -> (Child, BufReader<ChildStdout>) {
+    let mut child = Command::new("stdbuf")
+        .args(["-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-d"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("mosquitto_sub (apt-get install mosquitto-clients)");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    wait_for_line(&mut stdout, "SUBACK");
+    (child, stdout)
+}
+
+/// mqttdesk sub, started and subscribed (its -d output says so on stderr).
+fn mqttdesk_sub(port: &str, args: &[&str]) -> (Child, BufReader<ChildStderr>) {
+    let mut command = mqttdesk(&["sub", "-h", "127.0.0.1", "-p", port, "-d"]);
+    command.args(args);
+    let mut child = command.spawn().expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    wait_for_line(&mut stderr, "subscribed to");
+    (child, stderr)
+}
+
+/// The lines mosquitto_sub printed with a "MSG " prefix, until it exits
+/// (killed, and the test failed with what it printed, after 15 s).
+fn messages(mut child: Child, mut stdout: BufReader<ChildStdout>) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut status = None;
+    while Instant::now() < deadline {
+        status = child.try_wait().expect("wait");
+        if status.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("read");
+    assert!(
+        status.is_some_and(|status| status.success()),
+        "mosquitto_sub did not finish: {status:?}; it printed {rest}"
+    );
+    rest.lines().filter_map(|line| line.strip_prefix("MSG ")).map(str::to_owned).collect()
+}
+
+fn assert_exit(output: &Output, code: i32, stderr_has: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
+    assert!(stderr.contains(stderr_has), "expected '{stderr_has}' in: {stderr}");
+}
+
+#[test]
+fn mqttdesk_pub_reaches_mosquitto_sub_with_every_payload_source_and_qos() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-pub-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let binary = dir.join("blob.bin");
+    std::fs::write(&binary, [0u8, 1, 0xfe, 0xff]).expect("write");
+    for broker in brokers() {
+        let port = port_of(&broker);
+        let (child, stdout) =
+            mosquitto_sub(&port, &["-t", "it/#", "-q", "2", "-C", "6", "-V", "mqttv5", "-F", "MSG %t q%q r%r %x"]);
+        for (args, input) in [
+            (vec!["-t", "it/m", "-m", "hi", "-q", "0"], None),
+            (vec!["-t", "it/f", "-f", binary.to_str().unwrap(), "-q", "1", "-V", "mqttv311"], None),
+            (vec!["-t", "it/n", "-n", "-q", "2"], None),
+            (vec!["-t", "it/s", "-s", "-q", "1"], Some(&b"whole\ninput"[..])),
+            (vec!["-t", "it/l", "-l", "-q", "2"], Some(&b"one\n\ntwo\r\n"[..])),
+        ] {
+            let mut command = mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &port]);
+            command.args(&args);
+            let output = run(command, input);
+            assert_exit(&output, 0, "");
+        }
+        assert_eq!(
+            messages(child, stdout),
+            [
+                "it/m q0 r0 6869",
+                "it/f q1 r0 0001feff",
+                "it/n q2 r0 ",
+                "it/s q1 r0 77686f6c650a696e707574",
+                "it/l q2 r0 6f6e65",
+                "it/l q2 r0 74776f",
+            ],
+            "on {}",
+            broker.name()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn mosquitto_pub_reaches_mqttdesk_sub_in_every_output_mode() {
+    for broker in brokers() {
+        let port = port_of(&broker);
+        let (verbose, _verbose_log) = mqttdesk_sub(&port, &["-t", "back/#", "-q", "2", "-v", "-C", "3"]);
+        let (formatted, _formatted_log) =
+            mqttdesk_sub(&port, &["-t", "back/+", "-V", "mqttv311", "-F", "%t|%q|%l|%p", "-C", "3"]);
+        let (json, _json_log) = mqttdesk_sub(&port, &["-t", "back/#", "--json", "-C", "3", "-T", "back/skip"]);
+        for (topic, qos, payload) in [("back/a", "0", "one"), ("back/skip", "1", "two"), ("back/c", "2", "three")] {
+            let status = Command::new("mosquitto_pub")
+                .args(["-h", "127.0.0.1", "-p", &port, "-t", topic, "-q", qos, "-m", payload])
+                .status()
+                .expect("mosquitto_pub");
+            assert!(status.success());
+        }
+        let status = Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port, "-t", "back/d", "-m", "four"])
+            .status()
+            .expect("mosquitto_pub");
+        assert!(status.success());
+        let verbose = wait_output(verbose, Duration::from_secs(15));
+        assert_eq!(String::from_utf8_lossy(&verbose.stdout), "back/a one\nback/skip two\nback/c three\n");
+        let formatted = wait_output(formatted, Duration::from_secs(15));
+        assert_eq!(String::from_utf8_lossy(&formatted.stdout), "back/a|0|3|one\nback/skip|0|3|two\nback/c|0|5|three\n");
+        let json = wait_output(json, Duration::from_secs(15));
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&json.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+            .collect();
+        let topics: Vec<&str> = lines.iter().map(|line| line["topic"].as_str().unwrap()).collect();
+        assert_eq!(topics, ["back/a", "back/c", "back/d"], "-T hides back/skip on {}", broker.name());
+        assert_eq!(lines[1]["payload"], "three");
+        assert!(json.status.success() && verbose.status.success() && formatted.status.success());
+    }
+}
+
+#[test]
+fn mqtt5_properties_travel_both_ways() {
+    for broker in brokers() {
+        let port = port_of(&broker);
+        let (child, stdout) =
+            mosquitto_sub(&port, &["-t", "props/#", "-V", "mqttv5", "-C", "1", "-F", "MSG %C|%R|%D|%P|%p"]);
+        let output = run(
+            mqttdesk(&[
+                "pub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port,
+                "-t",
+                "props/out",
+                "-m",
+                "req",
+                "-q",
+                "1",
+                "-D",
+                "publish",
+                "content-type",
+                "text/plain",
+                "-D",
+                "publish",
+                "response-topic",
+                "props/reply",
+                "-D",
+                "publish",
+                "correlation-data",
+                "c-42",
+                "-D",
+                "publish",
+                "user-property",
+                "site",
+                "plant-2",
+            ]),
+            None,
+        );
+        assert_exit(&output, 0, "");
+        assert_eq!(messages(child, stdout), ["text/plain|props/reply|c-42|site:plant-2|req"], "on {}", broker.name());
+
+        let (sub, _sub_log) = mqttdesk_sub(&port, &["-t", "props/#", "--json", "-C", "1"]);
+        let status = Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port, "-V", "mqttv5", "-t", "props/in", "-m", "{}"])
+            .args(["-D", "publish", "response-topic", "r/1", "-D", "publish", "correlation-data", "xyz"])
+            .args(["-D", "publish", "user-property", "k", "v", "-D", "publish", "content-type", "application/json"])
+            .status()
+            .expect("mosquitto_pub");
+        assert!(status.success());
+        let output = wait_output(sub, Duration::from_secs(15));
+        let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        let properties = &line["properties"];
+        assert_eq!(properties["response_topic"], "r/1", "on {}", broker.name());
+        assert_eq!(properties["correlation_data_base64"], "eHl6");
+        assert_eq!(properties["content_type"], "application/json");
+        assert_eq!(properties["user_properties"], serde_json::json!([["k", "v"]]));
+    }
+}
+
+#[test]
+fn a_saved_profile_is_used_and_flags_override_it() {
+    let broker = brokers().remove(0);
+    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-profiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    // The profile points at a dead port; -p fixes it for pub, sub uses a second profile as is.
+    let dead = mqttdesk::core::profile::ConnectionProfile {
+        name: "Lab broker".into(),
+        host: "127.0.0.1".into(),
+        port: free_port(),
+        ..Default::default()
+    };
+    let live = mqttdesk::core::profile::ConnectionProfile { name: "Live".into(), port: broker.port(), ..dead.clone() };
+    mqttdesk::core::profile::save_profile(&dir, &dead).expect("save");
+    mqttdesk::core::profile::save_profile(&dir, &live).expect("save");
+    let dir_arg = dir.to_str().unwrap();
+    let port = port_of(&broker);
+    let output = run(
+        mqttdesk(&["pub", "--profile", "Lab broker", "--profiles-dir", dir_arg, "-t", "saved/x", "-m", "kept", "-r"]),
+        None,
+    );
+    assert_exit(&output, 3, "connection refused");
+    let output = run(
+        mqttdesk(&[
+            "pub",
+            "--profile",
+            "Lab broker",
+            "--profiles-dir",
+            dir_arg,
+            "-p",
+            &port,
+            "-t",
+            "saved/x",
+            "-m",
+            "kept",
+            "-r",
+        ]),
+        None,
+    );
+    assert_exit(&output, 0, "");
+    let output =
+        run(mqttdesk(&["sub", "--profile", "Live", "--profiles-dir", dir_arg, "-t", "saved/#", "-C", "1", "-v"]), None);
+    assert_exit(&output, 0, "");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "saved/x kept\n");
+    let output = run(mqttdesk(&["sub", "--profile", "Nope", "--profiles-dir", dir_arg, "-t", "x"]), None);
+    assert_exit(&output, 2, "no profile named 'Nope'");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn failures_have_distinct_exit_codes_and_one_line_reasons() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-auth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let passwd = dir.join("passwd");
+    let status = Command::new("mosquitto_passwd")
+        .args(["-c", "-b", passwd.to_str().unwrap(), "alice", "wonderland"])
+        .status()
+        .expect("mosquitto_passwd");
+    assert!(status.success());
+    let acl = dir.join("acl");
+    std::fs::write(&acl, "user alice\ntopic readwrite allowed/#\n").expect("acl");
+    let shared = format!("allow_anonymous false\npassword_file {}\nacl_file {}\n", passwd.display(), acl.display());
+    let mosquitto = Mosquitto::start_on(free_port(), &shared);
+    let embedded_port = free_port();
+    let conf = dir.join("embedded.conf");
+    std::fs::write(&conf, format!("listener {embedded_port} 127.0.0.1\n{shared}")).expect("conf");
+    let (config, _) = mqttdesk::core::broker::settings::load_any(&conf).expect("config");
+    let embedded = mqttdesk::core::broker::EmbeddedBroker::start(config).expect("embedded broker");
+    for port in [mosquitto.port, embedded.local_addr().port()] {
+        let port = port.to_string();
+        let with = |extra: &[&str]| {
+            let mut command = mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &port, "-u", "alice"]);
+            command.args(extra);
+            run(command, None)
+        };
+        // mosquitto answers a wrong MQTT 5 password with 0x87 (not authorised), rmqtt with 0x86.
+        let output = with(&["-P", "wrong", "-t", "allowed/x", "-m", "1"]);
+        assert_exit(&output, 4, "cannot connect to 127.0.0.1");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("bad user name or password") || stderr.contains("not authorised"), "{stderr}");
+        let output = with(&["-P", "wonderland", "-t", "denied/x", "-m", "1", "-q", "1"]);
+        assert_exit(&output, 4, "refused");
+        let output = with(&["-P", "wonderland", "-t", "allowed/x", "-m", "1", "-q", "1"]);
+        assert_exit(&output, 0, "");
+        let mut sub = mqttdesk(&["sub", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "wonderland"]);
+        sub.args(["-t", "allowed/quiet", "-C", "1", "-W", "1"]);
+        assert_exit(&run(sub, None), 5, "timed out after 1 s: 0 of 1 messages");
+        let mut sub = mqttdesk(&["sub", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "wonderland"]);
+        sub.args(["-t", "allowed/quiet", "-W", "1"]);
+        assert_exit(&run(sub, None), 0, "");
+    }
+    let output = run(mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &free_port().to_string(), "-t", "x", "-m", "1"]), None);
+    assert_exit(&output, 3, "connection refused");
+    assert_exit(&run(mqttdesk(&["pub", "-t", "a/#", "-m", "1"]), None), 2, "wildcard");
+    assert_exit(&run(mqttdesk(&["sub", "-t", "a", "-F", "%z"]), None), 2, "unknown field '%z'");
+    assert_exit(&run(mqttdesk(&["pub", "-t", "a", "-m", "1", "-m", "2"]), None), 2, "");
+    embedded.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ctrl_c_disconnects_cleanly_so_no_last_will_is_sent() {
+    for broker in brokers() {
+        let port = port_of(&broker);
+        let mut watcher = common::Driver::new();
+        let profile = common::local_profile(broker.port(), mqttdesk::core::mqtt::ProtocolVersion::V5, "will-watcher");
+        watcher.connect(1, profile, Vec::new());
+        watcher.subscribe(1, 1, "wills/#", mqttdesk::core::mqtt::Qos::AtLeastOnce);
+        for (signal, client) in [("INT", "polite"), ("KILL", "crashed")] {
+            let topic = format!("wills/{client}");
+            let (child, _child_log) =
+                mqttdesk_sub(&port, &["-t", "nothing", "--will-topic", &topic, "--will-payload", "gone"]);
+            let status =
+                Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().expect("kill");
+            assert!(status.success());
+            let output = wait_output(child, Duration::from_secs(10));
+            if signal == "INT" {
+                assert_eq!(output.status.code(), Some(0), "Ctrl+C is a normal end");
+            }
+        }
+        watcher.wait_messages(1, 1);
+        std::thread::sleep(Duration::from_millis(300));
+        watcher.drain();
+        let wills: Vec<String> = watcher.messages(1).iter().map(|message| message.topic.clone()).collect();
+        assert_eq!(wills, ["wills/crashed"], "only the killed client's will, on {}", broker.name());
+    }
+}
