@@ -2,6 +2,8 @@
 //! egui_kittest: find widgets by label, click, type, and assert on state.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
+mod common;
+
 use std::time::Duration;
 
 use egui::accesskit::Role;
@@ -1214,4 +1216,59 @@ fn a_saved_message_is_kept_in_ron_and_published_in_one_click() {
     assert_eq!(reloaded, harness.state().saved);
     assert_eq!(reloaded.collections[0].messages.len(), 1);
     let _ = std::fs::remove_dir_all(&base);
+}
+
+#[test]
+fn a_request_with_properties_shows_its_response_and_round_trip() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let BrokerState::Running { addr, .. } = harness.state().workspace.broker.clone() else { panic!("broker") };
+    let mut responder = common::Driver::new();
+    let profile = common::local_profile(addr.port(), mqttdesk::core::mqtt::ProtocolVersion::V5, "ui-responder");
+    responder.connect(1, profile, Vec::new());
+    responder.subscribe(1, 1, "svc/ping", Qos::AtLeastOnce);
+
+    harness.get_by_label("MQTT 5 properties").click();
+    harness.step();
+    replace_text(&mut harness, "Content type", "text/plain");
+    replace_text(&mut harness, "Response topic", "svc/replies");
+    harness.get_by_label("Wait for the response").click();
+    harness.step();
+    assert!(harness.query_by_label("MQTT 5 properties (2 set)").is_some(), "the folded header counts what is set");
+    publish_through_composer(&mut harness, "svc/ping", r#"{"ping": 1}"#);
+
+    let request = responder.wait_messages(1, 1).remove(0);
+    let properties = request.properties.expect("properties sent");
+    assert_eq!(properties.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(properties.response_topic.as_deref(), Some("svc/replies"));
+    let correlation = properties.correlation_data.expect("generated correlation data");
+    step_until(&mut harness, "waiting is shown", |app| app.workspace.session.requests.latest().is_some());
+    harness.step();
+    assert!(harness.query_by_label_contains("waiting for a response on svc/replies").is_some());
+    responder.send(mqttdesk::core::engine::Command::Publish {
+        connection: 1,
+        request: mqttdesk::core::engine::PublishRequest {
+            id: 1,
+            topic: "svc/replies".into(),
+            payload: b"pong".to_vec().into(),
+            qos: Qos::AtLeastOnce,
+            retain: false,
+            properties: Some(Box::new(mqttdesk::core::mqtt::MessageProperties {
+                correlation_data: Some(correlation),
+                ..Default::default()
+            })),
+        },
+    });
+    step_until(&mut harness, "the response matched", |app| {
+        app.workspace.session.requests.latest().is_some_and(|request| request.reply.is_some())
+    });
+    harness.step();
+    assert!(harness.query_by_label_contains("on svc/replies after").is_some(), "round trip shown");
+    // Once in the log's payload column, once on the composer's status line.
+    assert!(harness.query_all_by_label("pong").count() >= 2, "the reply's payload is shown");
+    assert!(
+        harness.state().workspace.session.subscriptions.iter().any(|s| s.filter == "svc/replies")
+            || harness.state().workspace.session.subscription_for("svc/replies").is_some(),
+        "the response topic is covered by a subscription"
+    );
 }

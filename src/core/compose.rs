@@ -183,9 +183,15 @@ pub fn resolve(
                 Some(rendered)
             }
         };
-        let correlation_data = match wanted.correlation_data.as_str() {
-            "" => None,
-            text => Some(fill(text).map_err(ComposeError::CorrelationTemplate)?.into_bytes()),
+        // A request needs correlation data to be matched: a fresh UUID when none is typed.
+        let correlation_text = match (wanted.correlation_data.as_str(), wanted.await_response) {
+            ("", false) => None,
+            ("", true) => Some("{{uuid}}"),
+            (text, _) => Some(text),
+        };
+        let correlation_data = match correlation_text {
+            Some(text) => Some(fill(text).map_err(ComposeError::CorrelationTemplate)?.into_bytes()),
+            None => None,
         };
         Some(MessageProperties {
             payload_format_indicator: wanted.payload_is_utf8.then_some(1),
@@ -311,6 +317,12 @@ mod tests {
             resolve(&DraftText { properties: &unknown, ..draft("t", "1") }, &variables, 1, now, &mut rand::rng())
                 .expect_err("unknown variable");
         assert_eq!(error.to_string(), "correlation data: unknown variable '{{nope}}' at position 1");
+        let generated = DraftProperties { correlation_data: String::new(), ..properties.clone() };
+        let message =
+            resolve(&DraftText { properties: &generated, ..draft("t", "1") }, &variables, 1, now, &mut rand::rng())
+                .expect("valid");
+        let correlation = message.properties.and_then(|p| p.correlation_data).expect("a request gets correlation data");
+        assert_eq!(correlation.len(), 36, "a UUID: {}", String::from_utf8_lossy(&correlation));
         let no_topic = DraftProperties { response_topic: String::new(), ..properties.clone() };
         let error =
             resolve(&DraftText { properties: &no_topic, ..draft("t", "1") }, &variables, 1, now, &mut rand::rng())

@@ -15,6 +15,7 @@ pub mod payload;
 pub mod profile;
 pub mod profile_exchange;
 pub mod publish_history;
+pub mod requests;
 pub mod saved_messages;
 pub mod secrets;
 pub mod store;

@@ -24,6 +24,7 @@ use crate::core::payload::{PayloadError, PayloadFormat};
 use crate::core::profile::{ConnectionProfile, ProfileError, SavedSubscription};
 use crate::core::profile_exchange::{ImportReport, resolve_name_clashes};
 use crate::core::publish_history::PublishHistory;
+use crate::core::requests::Requests;
 use crate::core::store::{MessageStore, RateMeter, StoreLimits, StoredMessage};
 use crate::core::sys_status::BrokerStatus;
 use crate::core::topic::{TopicError, topic_matches, validate_topic_filter, validate_topic_name};
@@ -230,6 +231,8 @@ pub struct Session {
     pub preview: Option<Preview>,
     /// Messages sent from the composer, newest first.
     pub history: PublishHistory,
+    /// MQTT 5 requests sent from the composer and their replies.
+    pub requests: Requests,
 }
 
 impl Session {
@@ -248,6 +251,7 @@ impl Session {
             published: 0,
             preview: None,
             history: PublishHistory::default(),
+            requests: Requests::default(),
         }
     }
 
@@ -658,8 +662,10 @@ impl Workspace {
         self.session.connection.filter(|_| self.is_active())
     }
 
-    /// Validates the active tab's composer and returns the publish command.
-    pub fn publish(&mut self) -> Result<Command, PublishError> {
+    /// Validates the active tab's composer and returns the commands to
+    /// send: the publish, after a subscription to the response topic when
+    /// it is a request nothing subscribed to yet.
+    pub fn publish(&mut self) -> Result<Vec<Command>, PublishError> {
         let connection = self.connected_connection()?;
         // Exactly what the preview shows (rendered now if it was not shown).
         let resolved = match self.session.refresh_preview(Utc::now()) {
@@ -673,7 +679,7 @@ impl Workspace {
     /// Publishes a saved message as the composer would (placeholders
     /// filled, counted and kept in the history) without touching the
     /// composer.
-    pub fn publish_draft(&mut self, draft: &PublishDraft) -> Result<Command, PublishError> {
+    pub fn publish_draft(&mut self, draft: &PublishDraft) -> Result<Vec<Command>, PublishError> {
         let connection = self.connected_connection()?;
         let resolved = self.resolve(draft)?;
         Ok(self.publish_resolved(connection, draft.clone(), resolved))
@@ -699,8 +705,13 @@ impl Workspace {
         connection: ConnectionId,
         draft: PublishDraft,
         resolved: compose::ResolvedMessage,
-    ) -> Command {
+    ) -> Vec<Command> {
         let (qos, retain) = (draft.qos, draft.retain);
+        let mut commands = Vec::with_capacity(2);
+        let request_parts =
+            resolved.properties.as_ref().filter(|_| draft.properties.await_response).and_then(|properties| {
+                Some((properties.response_topic.clone()?, properties.correlation_data.clone()?))
+            });
         let id = self.next_request;
         self.next_request += 1;
         self.session.published += 1;
@@ -709,7 +720,15 @@ impl Workspace {
         self.session.history.record(draft, topic.clone(), Utc::now());
         self.session.last_delivery =
             Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
-        Command::Publish {
+        if let Some((response_topic, correlation)) = request_parts {
+            if self.session.subscription_for(&response_topic).is_none()
+                && let Ok(Some(subscribe)) = self.subscribe(&response_topic, Qos::AtLeastOnce)
+            {
+                commands.push(subscribe);
+            }
+            self.session.requests.track(id, response_topic, correlation);
+        }
+        commands.push(Command::Publish {
             connection,
             request: PublishRequest {
                 id,
@@ -719,7 +738,8 @@ impl Workspace {
                 retain,
                 properties: resolved.properties.map(Box::new),
             },
-        }
+        });
+        commands
     }
 
     /// Charts a numeric value of the active tab: the topic's payload, or
@@ -1013,7 +1033,10 @@ impl Workspace {
                 session.subscriptions.retain(|s| s.id != subscription);
                 retag_session(&mut self.store, session);
             }
-            ConnectionEvent::PublishSent { message, .. } => {
+            ConnectionEvent::PublishSent { request, message } => {
+                if !session.requests.is_empty() {
+                    session.requests.sent(request, at);
+                }
                 self.store.push(StoredMessage {
                     seq: 0,
                     session: session_id,
@@ -1110,6 +1133,9 @@ fn ingest(
             subscription,
             properties: message.properties.as_deref(),
         });
+        if !session.requests.is_empty() {
+            session.requests.observe(topic, message.properties.as_deref(), time, seq, &message.payload);
+        }
         session.tree.insert(topic, seq, message.payload.len(), message.retain, now_ms);
     }
 }
@@ -1192,8 +1218,9 @@ mod tests {
         workspace.session.draft.payload = "{oops".into();
         assert!(matches!(workspace.publish(), Err(PublishError::Payload(PayloadError::Json { .. }))));
         workspace.session.draft.format = PayloadFormat::Text;
-        let command = workspace.publish().expect("valid");
-        let Command::Publish { request, .. } = command else { panic!("not a publish") };
+        let mut commands = workspace.publish().expect("valid");
+        let Some(Command::Publish { request, .. }) = commands.pop() else { panic!("not a publish") };
+        assert!(commands.is_empty(), "a plain publish is one command");
         assert_eq!(&request.payload[..], b"{oops");
     }
 

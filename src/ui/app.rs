@@ -829,9 +829,11 @@ impl MqttDeskApp {
                 }
             }
             UiAction::Publish => match self.workspace.publish() {
-                Ok(command) => {
+                Ok(commands) => {
                     self.ui.publish_error = None;
-                    self.send(command);
+                    for command in commands {
+                        self.send(command);
+                    }
                 }
                 Err(error) => self.ui.publish_error = Some(error.to_string()),
             },
@@ -848,9 +850,11 @@ impl MqttDeskApp {
             UiAction::PublishSaved(collection, index) => {
                 if let Some(message) = self.saved.get(collection, index) {
                     match self.workspace.publish_draft(&message.to_draft()) {
-                        Ok(command) => {
+                        Ok(commands) => {
                             self.ui.publish_error = None;
-                            self.send(command);
+                            for command in commands {
+                                self.send(command);
+                            }
                         }
                         Err(error) => self.ui.publish_error = Some(error.to_string()),
                     }

@@ -92,6 +92,9 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
     if let Some(preview) = &workspace.session.preview {
         preview_ui(ui, preview, crate::core::compose::uses_time(&workspace.session.draft_text()));
     }
+    request_status_ui(ui, &workspace.session.requests);
+    let v5 = workspace.session.profile.protocol == crate::core::mqtt::ProtocolVersion::V5;
+    properties_ui(ui, &mut workspace.session.draft.properties, v5, state);
     let draft = &mut workspace.session.draft;
     let payload_label = ui
         .horizontal(|ui| {
@@ -262,6 +265,91 @@ fn preview_ui(ui: &mut egui::Ui, preview: &crate::core::compose::Preview, timed:
         let more = shown.len() < message.payload_text.len();
         let text = if more { format!("{shown} …") } else { shown };
         ui.add(egui::Label::new(egui::RichText::new(text).monospace()).truncate()).on_hover_text(&message.payload_text);
+    });
+}
+
+/// The message's MQTT 5 properties, folded away until wanted; the header
+/// counts what is set so a folded section never hides a property.
+fn properties_ui(
+    ui: &mut egui::Ui,
+    properties: &mut crate::core::compose::DraftProperties,
+    v5: bool,
+    state: &mut UiState,
+) {
+    let set = properties.count();
+    let title =
+        if set == 0 { ui.tr(Tr::Mqtt5Properties).to_owned() } else { ui.trf(Tr::Mqtt5PropertiesSet, &[("n", &set)]) };
+    let before = properties.clone();
+    egui::CollapsingHeader::new(title).id_salt("composer-properties").show(ui, |ui| {
+        if !v5 {
+            ui.colored_label(theme::BUSY, ui.tr(Tr::PropertiesNeedMqtt5));
+        }
+        egui::Grid::new("composer-properties-grid").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+            let label = ui.label(ui.tr(Tr::ContentType));
+            ui.add(
+                egui::TextEdit::singleline(&mut properties.content_type)
+                    .desired_width(220.0)
+                    .hint_text("application/json"),
+            )
+            .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(ui.tr(Tr::ResponseTopic));
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut properties.response_topic)
+                        .desired_width(220.0)
+                        .hint_text("replies/{{uuid}}"),
+                )
+                .labelled_by(label.id);
+                ui.checkbox(&mut properties.await_response, ui.tr(Tr::AwaitResponse))
+                    .on_hover_text(ui.tr(Tr::AwaitResponseHint));
+            });
+            ui.end_row();
+            let label = ui.label(ui.tr(Tr::CorrelationData));
+            let hint = if properties.await_response { ui.tr(Tr::CorrelationAutoHint) } else { "{{uuid}}" };
+            ui.add(egui::TextEdit::singleline(&mut properties.correlation_data).desired_width(220.0).hint_text(hint))
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(ui.tr(Tr::MessageExpirySecs));
+            ui.horizontal(|ui| {
+                let mut expires = properties.message_expiry_secs.is_some();
+                ui.checkbox(&mut expires, "").labelled_by(label.id);
+                let mut seconds = properties.message_expiry_secs.unwrap_or(60);
+                ui.add_enabled(expires, egui::DragValue::new(&mut seconds).range(0..=u32::MAX).suffix(" s"));
+                properties.message_expiry_secs = expires.then_some(seconds);
+            });
+            ui.end_row();
+            ui.label("");
+            ui.checkbox(&mut properties.payload_is_utf8, ui.tr(Tr::PayloadIsUtf8));
+            ui.end_row();
+        });
+        crate::ui::profile_editor::user_properties_ui(ui, "composer-user-properties", &mut properties.user_properties);
+    });
+    if *properties != before {
+        state.publish_error = None;
+    }
+}
+
+/// The newest request's state: waiting (with the time so far) or answered
+/// (round trip and the start of the reply).
+fn request_status_ui(ui: &mut egui::Ui, requests: &crate::core::requests::Requests) {
+    let Some(request) = requests.latest() else { return };
+    ui.horizontal(|ui| match (&request.reply, request.round_trip()) {
+        (Some(reply), Some(round_trip)) => {
+            let ms = format!("{:.1}", round_trip.num_microseconds().unwrap_or(0) as f64 / 1000.0);
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("n", &request.request), ("topic", &reply.topic), ("ms", &ms)];
+            ui.colored_label(theme::OK, ui.trf(Tr::ResponseReceived, &args));
+            ui.add(egui::Label::new(egui::RichText::new(&reply.preview).monospace()).truncate());
+        }
+        _ => {
+            let waited = request.sent_at.map_or(0, |sent| (chrono::Utc::now() - sent).num_seconds().max(0));
+            let args: [(&str, &dyn std::fmt::Display); 3] =
+                [("n", &request.request), ("topic", &request.response_topic), ("s", &waited)];
+            ui.spinner();
+            ui.colored_label(theme::BUSY, ui.trf(Tr::WaitingForResponse, &args));
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+        }
     });
 }
 

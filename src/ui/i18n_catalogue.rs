@@ -633,4 +633,15 @@ catalogue! {
     Saved => "Saved", "已保存";
     SavedMessagesSavedTo => "saved to {path}", "已保存到 {path}";
     SavedMessagesNotSaved => "saved messages not written: {error}", "保存的消息未写入：{error}";
+
+    // Publish properties and request/response
+    Mqtt5Properties => "MQTT 5 properties", "MQTT 5 属性";
+    Mqtt5PropertiesSet => "MQTT 5 properties ({n} set)", "MQTT 5 属性（已设置 {n} 项）";
+    PropertiesNeedMqtt5 => "This connection speaks MQTT 3.1.1: properties are not sent.", "此连接使用 MQTT 3.1.1：不会发送属性。";
+    AwaitResponse => "Wait for the response", "等待响应";
+    AwaitResponseHint => "Request/response: subscribe to the response topic and match the reply by its correlation data", "请求/响应：订阅响应主题，并按关联数据匹配回复";
+    CorrelationAutoHint => "empty: a new UUID per request", "留空：每个请求生成新的 UUID";
+    PayloadIsUtf8 => "Payload is UTF-8 text (payload format indicator)", "负载为 UTF-8 文本（负载格式指示）";
+    ResponseReceived => "Response to #{n} on {topic} after {ms} ms:", "#{n} 的响应来自 {topic}，用时 {ms} 毫秒：";
+    WaitingForResponse => "Request #{n}: waiting for a response on {topic} ({s} s)", "请求 #{n}：正在等待 {topic} 上的响应（{s} 秒）";
 }

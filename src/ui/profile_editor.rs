@@ -386,7 +386,7 @@ fn optional_text_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<String>) 
     }
 }
 
-fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String, String)>) {
+pub(crate) fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String, String)>) {
     let mut remove = None;
     for (index, (key, value)) in properties.iter_mut().enumerate() {
         ui.horizontal(|ui| {
