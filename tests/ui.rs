@@ -1272,3 +1272,41 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
         "the response topic is covered by a subscription"
     );
 }
+
+#[test]
+fn a_collection_is_sent_once_in_order_and_repeated_in_rounds() {
+    use mqttdesk::core::saved_messages::SavedMessage;
+    let mut harness = harness();
+    connected(&mut harness);
+    let text = mqttdesk::core::payload::PayloadFormat::Text;
+    let message = |name: &str, topic: &str, payload: &str| SavedMessage {
+        name: name.into(),
+        topic: topic.into(),
+        payload: payload.into(),
+        format: text,
+        qos: Qos::AtLeastOnce,
+        ..SavedMessage::default()
+    };
+    harness.state_mut().saved.add("Sequence", None, message("open", "coll/seq", "open {{counter}}"));
+    harness.state_mut().saved.add("Sequence", None, message("close", "coll/seq", "close {{counter}}"));
+    harness.get_by_label("Saved").click();
+    harness.step();
+    harness.get_by_label("Send all").click();
+    step_until(&mut harness, "one round arrived", |app| received_on(app, "coll/seq") == 2);
+    assert_eq!(incoming_payloads(harness.state(), "coll/seq"), ["open 1", "close 1"], "in the collection's order");
+
+    {
+        let app = harness.state_mut();
+        app.ui.repeat_interval_ms = 5;
+        app.ui.repeat_count = 3;
+        app.apply_action(mqttdesk::ui::UiAction::RepeatCollection { collection: 0, once: false });
+    }
+    step_until(&mut harness, "three more rounds", |app| received_on(app, "coll/seq") == 8);
+    assert_eq!(
+        incoming_payloads(harness.state(), "coll/seq")[2..],
+        ["open 1", "close 1", "open 2", "close 2", "open 3", "close 3"],
+        "{{counter}} counts rounds"
+    );
+    harness.step();
+    assert!(harness.query_by_label_contains("Sequence (2): 6 / 6 sent").is_some(), "the job counts messages");
+}

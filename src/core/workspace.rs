@@ -136,11 +136,11 @@ impl From<ComposeError> for PublishError {
 pub struct RepeatJob {
     /// The tab it publishes from.
     pub session: SessionId,
-    /// The topic as typed.
+    /// What it sends: the topic as typed, or the collection's name and size.
     pub topic: String,
     /// Messages to send (`None`: until stopped).
     pub count: Option<u64>,
-    /// Milliseconds between messages.
+    /// Milliseconds between rounds (one message, or one pass over a collection).
     pub interval_ms: u64,
     /// The engine's latest report.
     pub sent: u64,
@@ -788,18 +788,46 @@ impl Workspace {
     /// `count` times (`None`: until stopped). Message 1 is rendered first
     /// so a mistake is reported here, not by the job.
     pub fn start_repeat(&mut self, interval_ms: u64, count: Option<u64>) -> Result<Command, PublishError> {
+        let draft = self.session.draft.clone();
+        let label = draft.topic.clone();
+        self.start_repeat_of(label, vec![draft], interval_ms, count)
+    }
+
+    /// Sends a saved collection (every message, in order) every
+    /// `interval_ms`, `count` rounds or until stopped.
+    pub fn start_collection_repeat(
+        &mut self,
+        collection: &crate::core::saved_messages::Collection,
+        interval_ms: u64,
+        count: Option<u64>,
+    ) -> Result<Command, PublishError> {
+        let drafts: Vec<PublishDraft> = collection.messages.iter().map(|message| message.to_draft()).collect();
+        let label = format!("{} ({})", collection.name, drafts.len());
+        self.start_repeat_of(label, drafts, interval_ms, count)
+    }
+
+    fn start_repeat_of(
+        &mut self,
+        label: String,
+        drafts: Vec<PublishDraft>,
+        interval_ms: u64,
+        count: Option<u64>,
+    ) -> Result<Command, PublishError> {
         let connection = self.connected_connection()?;
         let variables = self.session.profile.variables_map();
-        compose::resolve(&self.session.draft_text(), &variables, 1, Utc::now(), &mut rand::rng())?;
+        // Checked once here so a typo is an inline error, not a job that fails at once.
+        for draft in &drafts {
+            compose::resolve(&draft.text(), &variables, 1, Utc::now(), &mut rand::rng())?;
+        }
         let job = self.next_request;
         self.next_request += 1;
-        let draft = self.session.draft.clone();
+        let per_round = drafts.len() as u64;
         self.repeats.insert(
             job,
             RepeatJob {
                 session: self.session.id,
-                topic: draft.topic.clone(),
-                count,
+                topic: label,
+                count: count.map(|rounds| rounds * per_round),
                 interval_ms: interval_ms.max(1),
                 sent: 0,
                 rate: 0.0,
@@ -808,7 +836,7 @@ impl Workspace {
             },
         );
         let interval = std::time::Duration::from_millis(interval_ms.max(1));
-        Ok(Command::StartRepeat { connection, spec: Box::new(RepeatSpec { job, draft, variables, interval, count }) })
+        Ok(Command::StartRepeat { connection, spec: Box::new(RepeatSpec { job, drafts, variables, interval, count }) })
     }
 
     /// Stops a repeat job (it reports its end).

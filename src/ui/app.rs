@@ -190,6 +190,13 @@ pub enum UiAction {
     RemoveSaved(usize, usize),
     /// Start repeating the composer's message (interval and count from the form).
     StartRepeat,
+    /// Send a saved collection: once, or repeated with the form's interval and count.
+    RepeatCollection {
+        /// Which collection.
+        collection: usize,
+        /// One round now instead of the repeat form's settings.
+        once: bool,
+    },
     /// Stop a repeat job.
     StopRepeat(u64),
     /// Remove an ended repeat job from the list.
@@ -886,6 +893,24 @@ impl MqttDeskApp {
             UiAction::StartRepeat => {
                 let count = (self.ui.repeat_count > 0).then_some(self.ui.repeat_count);
                 match self.workspace.start_repeat(self.ui.repeat_interval_ms, count) {
+                    Ok(command) => {
+                        self.ui.publish_error = None;
+                        self.send(command);
+                    }
+                    Err(error) => self.ui.publish_error = Some(error.to_string()),
+                }
+            }
+            UiAction::RepeatCollection { collection, once } => {
+                let (interval, count) = if once {
+                    (1, Some(1))
+                } else {
+                    (self.ui.repeat_interval_ms, (self.ui.repeat_count > 0).then_some(self.ui.repeat_count))
+                };
+                let started = match self.saved.collections.get(collection) {
+                    Some(chosen) => self.workspace.start_collection_repeat(chosen, interval, count),
+                    None => return,
+                };
+                match started {
                     Ok(command) => {
                         self.ui.publish_error = None;
                         self.send(command);

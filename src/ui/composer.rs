@@ -66,7 +66,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             actions.push(UiAction::Publish);
         }
         history_menu_ui(ui, &session.history, actions);
-        repeat_menu_ui(ui, state, actions);
+        repeat_menu_ui(ui, state, actions, UiAction::StartRepeat);
     });
     repeat_jobs_ui(ui, workspace, actions);
     // Rendered only when the draft changed; borrowed, not copied, each frame.
@@ -182,8 +182,9 @@ fn history_menu_ui(
     });
 }
 
-/// Publish the composer's message every N ms, a number of times or until stopped.
-fn repeat_menu_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<UiAction>) {
+/// "Repeat…": every N ms, a number of times or until stopped; `start` is
+/// what the form's Start does (the composer's message, or a collection).
+pub(crate) fn repeat_menu_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<UiAction>, start: UiAction) {
     ui.menu_button(ui.tr(Tr::RepeatEllipsis), |ui| {
         ui.horizontal(|ui| {
             let label = ui.label(ui.tr(Tr::RepeatEvery));
@@ -196,7 +197,7 @@ fn repeat_menu_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<UiAc
             ui.weak(ui.tr(Tr::RepeatZeroMeansForever));
         });
         if ui.button(ui.tr(Tr::StartRepeat)).clicked() {
-            actions.push(UiAction::StartRepeat);
+            actions.push(start);
             ui.close();
         }
     });

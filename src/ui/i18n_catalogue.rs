@@ -644,4 +644,6 @@ catalogue! {
     PayloadIsUtf8 => "Payload is UTF-8 text (payload format indicator)", "负载为 UTF-8 文本（负载格式指示）";
     ResponseReceived => "Response to #{n} on {topic} after {ms} ms:", "#{n} 的响应来自 {topic}，用时 {ms} 毫秒：";
     WaitingForResponse => "Request #{n}: waiting for a response on {topic} ({s} s)", "请求 #{n}：正在等待 {topic} 上的响应（{s} 秒）";
+    SendAll => "Send all", "全部发送";
+    SendAllHint => "Publish the {n} messages once, in order (placeholders filled)", "按顺序发布这 {n} 条消息一次（填入占位符）";
 }

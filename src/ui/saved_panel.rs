@@ -44,6 +44,17 @@ pub fn saved_panel_ui(
             egui::CollapsingHeader::new(title).id_salt(("collection", collection_index)).default_open(true).show(
                 ui,
                 |ui| {
+                    ui.horizontal(|ui| {
+                        if ui
+                            .small_button(ui.tr(Tr::SendAll))
+                            .on_hover_text(ui.trf(Tr::SendAllHint, &[("n", &collection.messages.len())]))
+                            .clicked()
+                        {
+                            actions.push(UiAction::RepeatCollection { collection: collection_index, once: true });
+                        }
+                        let repeat = UiAction::RepeatCollection { collection: collection_index, once: false };
+                        crate::ui::composer::repeat_menu_ui(ui, state, actions, repeat);
+                    });
                     let last = collection.messages.len().saturating_sub(1);
                     for (message_index, message) in collection.messages.iter().enumerate() {
                         ui.push_id(("saved", collection_index, message_index), |ui| {

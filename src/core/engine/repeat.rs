@@ -39,13 +39,14 @@ pub fn job_of(request: u64) -> Option<u64> {
 pub struct RepeatSpec {
     /// Caller's id for the job.
     pub job: u64,
-    /// The composer's fields (placeholders rendered per message).
-    pub draft: PublishDraft,
+    /// What one round sends, in order: the composer's message, or a whole
+    /// saved collection (placeholders rendered per round).
+    pub drafts: Vec<PublishDraft>,
     /// The profile's variables.
     pub variables: BTreeMap<String, String>,
-    /// Time between messages (at least 1 ms).
+    /// Time between rounds (at least 1 ms).
     pub interval: Duration,
-    /// Messages to send; `None` until stopped.
+    /// Rounds to send; `None` until stopped.
     pub count: Option<u64>,
 }
 
@@ -91,43 +92,48 @@ pub(crate) async fn run(
     // Behind schedule (a full queue, a busy machine): send the missed
     // messages at once rather than fewer messages.
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut sent = 0u64;
+    let (mut sent, mut rounds) = (0u64, 0u64);
     let (mut period_start, mut period_sent) = (Instant::now(), 0u64);
     let report = |sent: u64, rate: f64, ended: Option<RepeatEnd>| {
         EventKind::Repeat(RepeatReport { job: spec.job, connection, sent, rate, ended })
     };
-    let end = loop {
-        if spec.count.is_some_and(|count| sent >= count) {
+    let end = 'rounds: loop {
+        if spec.count.is_some_and(|count| rounds >= count) || spec.drafts.is_empty() {
             break RepeatEnd::Done;
         }
         tokio::select! {
             _ = &mut stop => break RepeatEnd::Stopped,
             _ = ticker.tick() => {}
         }
-        let n = sent + 1;
-        let message =
-            match compose::resolve(&spec.draft.text(), &spec.variables, n, chrono::Utc::now(), &mut rand::rng()) {
+        rounds += 1;
+        for draft in &spec.drafts {
+            let n = sent + 1;
+            // {{counter}} is the round, so a collection's messages share it.
+            let rendered =
+                compose::resolve(&draft.text(), &spec.variables, rounds, chrono::Utc::now(), &mut rand::rng());
+            let message = match rendered {
                 Ok(message) => message,
-                Err(error) => break RepeatEnd::Failed(format!("message {n}: {error}")),
+                Err(error) => break 'rounds RepeatEnd::Failed(format!("message {n}: {error}")),
             };
-        let request = PublishRequest {
-            id: request_id(spec.job, n),
-            topic: message.topic,
-            payload: Bytes::from(message.payload),
-            qos: spec.draft.qos,
-            retain: spec.draft.retain,
-            properties: message.properties.map(Box::new),
-        };
-        tokio::select! {
-            _ = &mut stop => break RepeatEnd::Stopped,
-            queued = commands.send(Command::Publish { connection, request }) => {
-                if queued.is_err() {
-                    break RepeatEnd::ConnectionClosed;
+            let request = PublishRequest {
+                id: request_id(spec.job, n),
+                topic: message.topic,
+                payload: Bytes::from(message.payload),
+                qos: draft.qos,
+                retain: draft.retain,
+                properties: message.properties.map(Box::new),
+            };
+            tokio::select! {
+                _ = &mut stop => break 'rounds RepeatEnd::Stopped,
+                queued = commands.send(Command::Publish { connection, request }) => {
+                    if queued.is_err() {
+                        break 'rounds RepeatEnd::ConnectionClosed;
+                    }
                 }
             }
+            sent = n;
+            period_sent += 1;
         }
-        sent = n;
-        period_sent += 1;
         let elapsed = period_start.elapsed();
         if elapsed >= REPORT_EVERY {
             let rate = period_sent as f64 / elapsed.as_secs_f64();
