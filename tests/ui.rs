@@ -1310,3 +1310,34 @@ fn a_collection_is_sent_once_in_order_and_repeated_in_rounds() {
     harness.step();
     assert!(harness.query_by_label_contains("Sequence (2): 6 / 6 sent").is_some(), "the job counts messages");
 }
+
+#[test]
+fn imported_saved_messages_join_the_list_renamed_on_a_clash_and_are_written() {
+    use mqttdesk::core::saved_messages::{SavedMessage, SavedMessages};
+    let base = std::env::temp_dir().join(format!("mqttdesk-ui-saved-import-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let mut harness = harness_saving_profiles_in(&base.join("profiles"));
+    harness.state_mut().prefs.language = Some(Language::English);
+    connected(&mut harness);
+    let message =
+        |name: &str| SavedMessage { name: name.into(), topic: format!("shared/{name}"), ..SavedMessage::default() };
+    harness.state_mut().saved.add("Smoke", None, message("mine"));
+    let mut colleague = SavedMessages::default();
+    colleague.add("Smoke", None, message("theirs"));
+    colleague.add("Their lab", Some("Their lab broker".into()), message("probe"));
+    let shared = SavedMessages::parse(&colleague.export(None).expect("export"), "shared.ron").expect("parse");
+    harness.state_mut().import_saved(shared);
+    harness.get_by_label("Saved").click();
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_label_contains("Imported 2 collections (2 messages)").is_some());
+    assert!(harness.query_by_label("Smoke (2)").is_some(), "renamed beside the user's own 'Smoke'");
+    assert!(
+        harness.query_by_label("Their lab").is_some(),
+        "an unknown profile's collection is shown for every profile"
+    );
+    assert!(harness.query_by_label("theirs").is_some() && harness.query_by_label("probe").is_some());
+    let written = SavedMessages::load(&base.join("messages.ron")).expect("written");
+    assert_eq!(written.collections.len(), 3);
+    let _ = std::fs::remove_dir_all(&base);
+}

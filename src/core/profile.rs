@@ -503,10 +503,7 @@ impl ConnectionProfile {
 
     /// A file name derived from the profile name (letters, digits, '-', '_').
     pub fn file_stem(&self) -> String {
-        let stem: String =
-            self.name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
-        let stem = stem.trim_matches('-').to_owned();
-        if stem.is_empty() { "profile".into() } else { stem }
+        file_stem_of(&self.name)
     }
 
     /// The password to connect with: the session's typed one, or the one
@@ -547,6 +544,14 @@ pub enum SecretError {
         /// The OS error.
         message: String,
     },
+}
+
+/// A file name made from a display name (letters, digits, '-', '_'; "profile" when nothing is left).
+pub fn file_stem_of(name: &str) -> String {
+    let stem: String =
+        name.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let stem = stem.trim_matches('-').to_owned();
+    if stem.is_empty() { "profile".into() } else { stem }
 }
 
 /// A client id that is unique enough for a test client: `mqttdesk-` + 8 hex digits.

@@ -96,6 +96,17 @@ impl Default for SavedMessages {
     }
 }
 
+/// What an import added.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MergeReport {
+    /// Collections added.
+    pub collections: usize,
+    /// Messages in them.
+    pub messages: usize,
+    /// Renames and profile bindings dropped, one line each.
+    pub notes: Vec<String>,
+}
+
 /// Where the saved messages live: beside the profiles folder.
 pub fn default_path(profile_dir: &Path) -> PathBuf {
     profile_dir.parent().unwrap_or(profile_dir).join("messages.ron")
@@ -119,9 +130,69 @@ impl SavedMessages {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
         }
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .map_err(|error| format!("cannot write saved messages: {error}"))?;
-        crate::core::profile::write_atomically(path, text).map_err(|error| error.to_string())
+        crate::core::profile::write_atomically(path, self.to_ron()?).map_err(|error| error.to_string())
+    }
+
+    fn to_ron(&self) -> Result<String, String> {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(|error| format!("cannot write saved messages: {error}"))
+    }
+
+    /// One collection (or all) as a file to share: the same format as
+    /// messages.ron, so either can be imported. Placeholders travel; their
+    /// values stay in the sender's profiles.
+    pub fn export(&self, collection: Option<usize>) -> Result<String, String> {
+        let collections = match collection {
+            Some(index) => vec![self.collections.get(index).ok_or("no such collection")?.clone()],
+            None => self.collections.clone(),
+        };
+        Self { version: SAVED_MESSAGES_VERSION, collections }.to_ron()
+    }
+
+    /// Reads a shared file; `source` names it in errors ("file:line:column: reason").
+    pub fn parse(text: &str, source: &str) -> Result<Self, String> {
+        ron::from_str(text).map_err(|error| {
+            format!(
+                "{source}:{}:{}: {} (expected mqttdesk saved messages)",
+                error.span.start.line, error.span.start.col, error.code
+            )
+        })
+    }
+
+    /// Adds imported collections: a name already taken (for the same
+    /// profile) gets " (2)", " (3)" …; a collection for a profile this
+    /// machine does not have is offered for every profile instead. Returns
+    /// what was added and what changed on the way.
+    pub fn merge(&mut self, imported: Self, profiles: &[String]) -> MergeReport {
+        let mut report = MergeReport::default();
+        for mut collection in imported.collections {
+            if let Some(profile) = collection.profile.take() {
+                if profiles.contains(&profile) {
+                    collection.profile = Some(profile);
+                } else {
+                    report.notes.push(format!(
+                        "'{}' was for the profile '{profile}', which is not here: it is shown for every profile",
+                        collection.name
+                    ));
+                }
+            }
+            let taken = |name: &str, this: &Self| {
+                this.collections.iter().any(|existing| existing.name == name && existing.profile == collection.profile)
+            };
+            if taken(&collection.name, self) {
+                let original = collection.name.clone();
+                let renamed = (2..)
+                    .map(|n| format!("{original} ({n})"))
+                    .find(|name| !taken(name, self))
+                    .unwrap_or(original.clone());
+                report.notes.push(format!("'{original}' exists already: imported as '{renamed}'"));
+                collection.name = renamed;
+            }
+            report.collections += 1;
+            report.messages += collection.messages.len();
+            self.collections.push(collection);
+        }
+        report
     }
 
     /// The collections a profile sees: the global ones and its own.
@@ -213,6 +284,36 @@ mod tests {
         let names = |profile| saved.visible_for(profile).map(|(_, c)| c.name.clone()).collect::<Vec<_>>();
         assert_eq!(names("lab"), ["All", "Mine"]);
         assert_eq!(names("plant"), ["All"]);
+    }
+
+    #[test]
+    fn a_shared_collection_imports_beside_the_existing_ones() {
+        let mut sender = SavedMessages::default();
+        sender.add("Smoke", None, message("ping"));
+        sender.add("Valves", Some("Plant A".into()), message("open"));
+        sender.add("Lab only", Some("Lab".into()), message("probe"));
+        let one = SavedMessages::parse(&sender.export(Some(0)).expect("export"), "smoke.ron").expect("parse");
+        assert_eq!(one.collections.len(), 1);
+        let all = SavedMessages::parse(&sender.export(None).expect("export"), "all.ron").expect("parse");
+
+        let mut receiver = SavedMessages::default();
+        receiver.add("Smoke", None, message("mine"));
+        let report = receiver.merge(all, &["Plant A".to_owned()]);
+        assert_eq!((report.collections, report.messages), (3, 3));
+        let names: Vec<(&str, Option<&str>)> =
+            receiver.collections.iter().map(|c| (c.name.as_str(), c.profile.as_deref())).collect();
+        assert_eq!(
+            names,
+            [("Smoke", None), ("Smoke (2)", None), ("Valves", Some("Plant A")), ("Lab only", None)],
+            "renamed on a clash; unknown profile dropped, known one kept"
+        );
+        assert_eq!(report.notes.len(), 2, "{:?}", report.notes);
+        assert!(report.notes[0].contains("imported as 'Smoke (2)'"), "{:?}", report.notes);
+        assert!(report.notes[1].contains("'Lab', which is not here"), "{:?}", report.notes);
+
+        let error = SavedMessages::parse("(collections: [(name: 3)])", "bad.ron").expect_err("damaged");
+        assert!(error.starts_with("bad.ron:1:"), "{error}");
+        assert!(sender.export(Some(9)).is_err());
     }
 
     #[test]

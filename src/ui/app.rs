@@ -190,6 +190,10 @@ pub enum UiAction {
     RemoveSaved(usize, usize),
     /// Start repeating the composer's message (interval and count from the form).
     StartRepeat,
+    /// Export one saved collection (or all of them) to a file.
+    ExportSaved(Option<usize>),
+    /// Import saved messages from a file.
+    ImportSaved,
     /// Send a saved collection: once, or repeated with the form's interval and count.
     RepeatCollection {
         /// Which collection.
@@ -900,6 +904,23 @@ impl MqttDeskApp {
                     Err(error) => self.ui.publish_error = Some(error.to_string()),
                 }
             }
+            UiAction::ExportSaved(collection) => match self.saved.export(collection) {
+                Ok(text) => {
+                    let stem = collection.and_then(|index| self.saved.collections.get(index)).map_or_else(
+                        || "messages".to_owned(),
+                        |chosen| crate::core::profile::file_stem_of(&chosen.name),
+                    );
+                    if let Some(ctx) = &self.ctx {
+                        self.files.export_saved_with_dialog(ctx, text, format!("{stem}.ron"));
+                    }
+                }
+                Err(error) => self.ui.saved_messages_message = Some(error),
+            },
+            UiAction::ImportSaved => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_saved_with_dialog(ctx);
+                }
+            }
             UiAction::RepeatCollection { collection, once } => {
                 let (interval, count) = if once {
                     (1, Some(1))
@@ -1061,6 +1082,23 @@ impl MqttDeskApp {
     }
 
     /// Writes the saved messages after a change (atomic; a failure is shown).
+    /// Adds shared saved messages (read from a file) beside the user's own,
+    /// saves them and says what was added and renamed.
+    pub fn import_saved(&mut self, imported: SavedMessages) {
+        let profiles: Vec<String> = self.workspace.profiles.iter().map(|profile| profile.name.clone()).collect();
+        let report = self.saved.merge(imported, &profiles);
+        self.write_saved();
+        let args: [(&str, &dyn std::fmt::Display); 2] =
+            [("collections", &report.collections), ("messages", &report.messages)];
+        let mut message = self.trf(Tr::SavedImported, &args);
+        for note in &report.notes {
+            message.push_str("\n• ");
+            message.push_str(note);
+        }
+        self.workspace.notice(message.clone());
+        self.ui.saved_messages_message = Some(message);
+    }
+
     fn write_saved(&mut self) {
         let Some(path) = &self.saved_path else { return };
         self.ui.saved_messages_message = Some(match self.saved.save(path) {
@@ -1119,6 +1157,12 @@ impl MqttDeskApp {
                     self.ui.profile_message = Some(message);
                 }
                 FileOutcome::ExportMessagesTo(path, filter) => self.start_export(&path, *filter),
+                FileOutcome::SavedMessagesRead(Ok(imported)) => self.import_saved(imported),
+                FileOutcome::SavedMessagesRead(Err(error)) => {
+                    let message = self.trf(Tr::ImportFailed, &[("error", &error)]);
+                    self.workspace.error(message.clone());
+                    self.ui.saved_messages_message = Some(message);
+                }
                 FileOutcome::BrokerSettings(Ok((config, notes))) => {
                     self.ui.broker_panel.draft =
                         Some(crate::core::broker::settings::SettingsDraft::from_config(&config));

@@ -19,6 +19,8 @@ pub enum FileOutcome {
     Exported(Result<PathBuf, String>),
     /// The user chose where to export the messages this filter selects.
     ExportMessagesTo(PathBuf, Box<crate::core::store::LogFilter>),
+    /// Saved messages read from a shared file (or why not).
+    SavedMessagesRead(Result<crate::core::saved_messages::SavedMessages, String>),
     /// Broker settings read from a file, with notes on what was not carried over.
     BrokerSettings(Result<(crate::core::broker::BrokerConfig, Vec<String>), String>),
 }
@@ -89,6 +91,37 @@ impl FileTasks {
     /// Asks where to save an export bundle and writes it there.
     pub fn export_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
         let (title, filter) = (ctx.tr(Tr::ExportProfilesTitle), ctx.tr(Tr::MqttdeskProfilesFilter));
+        self.save_text_with_dialog(ctx, title, filter, text, file_name);
+    }
+
+    /// Asks where to save shared saved messages and writes them there.
+    pub fn export_saved_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
+        let (title, filter) = (ctx.tr(Tr::ExportSavedTitle), ctx.tr(Tr::SavedMessagesFilter));
+        self.save_text_with_dialog(ctx, title, filter, text, file_name);
+    }
+
+    /// Lets the user pick a shared saved-messages file and reads it.
+    pub fn import_saved_with_dialog(&self, ctx: &egui::Context) {
+        let (title, filter) = (ctx.tr(Tr::ImportSavedTitle), ctx.tr(Tr::SavedMessagesFilter));
+        self.spawn(ctx, "mqttdesk-import-saved", move |sender| {
+            let Some(path) = rfd::FileDialog::new().set_title(title).add_filter(filter, &["ron"]).pick_file() else {
+                return;
+            };
+            let result = std::fs::read_to_string(&path)
+                .map_err(|error| format!("cannot read {}: {error}", path.display()))
+                .and_then(|text| crate::core::saved_messages::SavedMessages::parse(&text, &path.display().to_string()));
+            let _ = sender.send(FileOutcome::SavedMessagesRead(result));
+        });
+    }
+
+    fn save_text_with_dialog(
+        &self,
+        ctx: &egui::Context,
+        title: &'static str,
+        filter: &'static str,
+        text: String,
+        file_name: String,
+    ) {
         self.spawn(ctx, "mqttdesk-export-dialog", move |sender| {
             let Some(path) = rfd::FileDialog::new()
                 .set_title(title)

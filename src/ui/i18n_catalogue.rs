@@ -646,4 +646,11 @@ catalogue! {
     WaitingForResponse => "Request #{n}: waiting for a response on {topic} ({s} s)", "请求 #{n}：正在等待 {topic} 上的响应（{s} 秒）";
     SendAll => "Send all", "全部发送";
     SendAllHint => "Publish the {n} messages once, in order (placeholders filled)", "按顺序发布这 {n} 条消息一次（填入占位符）";
+    ExportSavedTitle => "Export saved messages", "导出保存的消息";
+    ImportSavedTitle => "Import saved messages", "导入保存的消息";
+    SavedMessagesFilter => "mqttdesk saved messages", "mqttdesk 保存的消息";
+    ExportCollectionHint => "Export this collection to a file to share (placeholders travel, their values stay in your profiles)", "将此集合导出为可分享的文件（占位符会随之导出，其取值保留在你的配置中）";
+    ExportAllSaved => "Export all…", "全部导出…";
+    ImportSavedEllipsis => "Import…", "导入…";
+    SavedImported => "Imported {collections} collections ({messages} messages)", "已导入 {collections} 个集合（{messages} 条消息）";
 }

@@ -28,6 +28,14 @@ pub fn saved_panel_ui(
     if ui.add_enabled(ready, egui::Button::new(ui.tr(Tr::SaveMessage))).clicked() {
         actions.push(UiAction::SaveComposerMessage);
     }
+    ui.horizontal(|ui| {
+        if ui.button(ui.tr(Tr::ImportSavedEllipsis)).clicked() {
+            actions.push(UiAction::ImportSaved);
+        }
+        if ui.add_enabled(!saved.collections.is_empty(), egui::Button::new(ui.tr(Tr::ExportAllSaved))).clicked() {
+            actions.push(UiAction::ExportSaved(None));
+        }
+    });
     if let Some(message) = &state.saved_messages_message {
         ui.small(message);
     }
@@ -54,6 +62,13 @@ pub fn saved_panel_ui(
                         }
                         let repeat = UiAction::RepeatCollection { collection: collection_index, once: false };
                         crate::ui::composer::repeat_menu_ui(ui, state, actions, repeat);
+                        if ui
+                            .small_button(ui.tr(Tr::ExportEllipsis))
+                            .on_hover_text(ui.tr(Tr::ExportCollectionHint))
+                            .clicked()
+                        {
+                            actions.push(UiAction::ExportSaved(Some(collection_index)));
+                        }
                     });
                     let last = collection.messages.len().saturating_sub(1);
                     for (message_index, message) in collection.messages.iter().enumerate() {
