@@ -1341,3 +1341,35 @@ fn imported_saved_messages_join_the_list_renamed_on_a_clash_and_are_written() {
     assert_eq!(written.collections.len(), 3);
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn a_saved_message_dragged_onto_another_takes_its_place() {
+    use mqttdesk::core::saved_messages::SavedMessage;
+    let base = std::env::temp_dir().join(format!("mqttdesk-ui-saved-drag-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let mut harness = harness_saving_profiles_in(&base.join("profiles"));
+    harness.state_mut().prefs.language = Some(Language::English);
+    for name in ["first", "second", "third"] {
+        let message = SavedMessage { name: name.into(), topic: format!("drag/{name}"), ..SavedMessage::default() };
+        harness.state_mut().saved.add("Order", None, message);
+    }
+    harness.get_by_label("Saved").click();
+    harness.step();
+    let from = harness.get_by_label("first").rect().center();
+    let to = harness.get_by_label("third").rect().center();
+    harness.drag_at(from);
+    harness.step();
+    for step in 1..=5 {
+        harness.hover_at(from + (to - from) * (step as f32 / 5.0));
+        harness.step();
+    }
+    harness.drop_at(to);
+    harness.step();
+    harness.step();
+    let names: Vec<String> =
+        harness.state().saved.collections[0].messages.iter().map(|message| message.name.clone()).collect();
+    assert_eq!(names, ["second", "third", "first"]);
+    let written = mqttdesk::core::saved_messages::SavedMessages::load(&base.join("messages.ron")).expect("written");
+    assert_eq!(written, harness.state().saved, "the new order is saved");
+    let _ = std::fs::remove_dir_all(&base);
+}

@@ -239,6 +239,31 @@ impl SavedMessages {
         }
     }
 
+    /// Moves a message (collection, position) to another place, in its own
+    /// collection or another one: it takes the target's position and the
+    /// rest make room. An emptied source collection goes.
+    pub fn move_message(&mut self, from: (usize, usize), to: (usize, usize)) {
+        if from == to || to.0 >= self.collections.len() {
+            return;
+        }
+        let Some(source) = self.collections.get_mut(from.0) else { return };
+        if from.1 >= source.messages.len() {
+            return;
+        }
+        let message = source.messages.remove(from.1);
+        let mut target = to.0;
+        if source.messages.is_empty() {
+            self.collections.remove(from.0);
+            if from.0 < target {
+                target -= 1;
+            }
+        }
+        if let Some(collection) = self.collections.get_mut(target) {
+            let at = to.1.min(collection.messages.len());
+            collection.messages.insert(at, message);
+        }
+    }
+
     /// Removes a message; an emptied collection goes too.
     pub fn remove(&mut self, collection: usize, message: usize) {
         if let Some(messages) = self.collections.get_mut(collection).map(|c| &mut c.messages)
@@ -314,6 +339,35 @@ mod tests {
         let error = SavedMessages::parse("(collections: [(name: 3)])", "bad.ron").expect_err("damaged");
         assert!(error.starts_with("bad.ron:1:"), "{error}");
         assert!(sender.export(Some(9)).is_err());
+    }
+
+    #[test]
+    fn dragging_moves_within_and_between_collections() {
+        let mut saved = SavedMessages::default();
+        for name in ["a", "b", "c"] {
+            saved.add("One", None, message(name));
+        }
+        saved.add("Two", None, message("x"));
+        let names = |saved: &SavedMessages, c: usize| {
+            saved.collections[c].messages.iter().map(|m| m.name.clone()).collect::<Vec<_>>()
+        };
+        saved.move_message((0, 0), (0, 2));
+        assert_eq!(names(&saved, 0), ["b", "c", "a"], "down: takes the target's place");
+        saved.move_message((0, 2), (0, 0));
+        assert_eq!(names(&saved, 0), ["a", "b", "c"], "up");
+        saved.move_message((0, 1), (1, 0));
+        assert_eq!(
+            (names(&saved, 0), names(&saved, 1)),
+            (vec!["a".to_owned(), "c".into()], vec!["b".into(), "x".into()])
+        );
+        saved.move_message((1, 1), (0, 9));
+        assert_eq!(names(&saved, 0), ["a", "c", "x"], "past the end: appended");
+        saved.move_message((1, 0), (0, 0));
+        assert_eq!(saved.collections.len(), 1, "the emptied collection went");
+        assert_eq!(names(&saved, 0), ["b", "a", "c", "x"]);
+        saved.move_message((0, 7), (0, 0));
+        saved.move_message((0, 0), (5, 0));
+        assert_eq!(names(&saved, 0), ["b", "a", "c", "x"], "out of range: nothing moves");
     }
 
     #[test]

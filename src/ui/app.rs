@@ -190,6 +190,13 @@ pub enum UiAction {
     RemoveSaved(usize, usize),
     /// Start repeating the composer's message (interval and count from the form).
     StartRepeat,
+    /// Move a saved message (dragged) to another place.
+    MoveSaved {
+        /// (collection, position) it comes from.
+        from: (usize, usize),
+        /// (collection, position) it goes to.
+        to: (usize, usize),
+    },
     /// Export one saved collection (or all of them) to a file.
     ExportSaved(Option<usize>),
     /// Import saved messages from a file.
@@ -903,6 +910,10 @@ impl MqttDeskApp {
                     }
                     Err(error) => self.ui.publish_error = Some(error.to_string()),
                 }
+            }
+            UiAction::MoveSaved { from, to } => {
+                self.saved.move_message(from, to);
+                self.write_saved();
             }
             UiAction::ExportSaved(collection) => match self.saved.export(collection) {
                 Ok(text) => {

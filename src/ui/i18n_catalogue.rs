@@ -653,4 +653,5 @@ catalogue! {
     ExportAllSaved => "Export all…", "全部导出…";
     ImportSavedEllipsis => "Import…", "导入…";
     SavedImported => "Imported {collections} collections ({messages} messages)", "已导入 {collections} 个集合（{messages} 条消息）";
+    DragToReorder => "Drag the name onto another message to move it there", "拖动名称到另一条消息上即可移动到该处";
 }

@@ -73,8 +73,8 @@ pub fn saved_panel_ui(
                     let last = collection.messages.len().saturating_sub(1);
                     for (message_index, message) in collection.messages.iter().enumerate() {
                         ui.push_id(("saved", collection_index, message_index), |ui| {
-                            ui.horizontal(|ui| {
-                                let at = (collection_index, message_index);
+                            let at = (collection_index, message_index);
+                            let row = ui.horizontal(|ui| {
                                 if ui
                                     .small_button(ui.tr(Tr::Publish))
                                     .on_hover_text(ui.trf(Tr::PublishSavedHint, &[("name", &message.name)]))
@@ -82,8 +82,16 @@ pub fn saved_panel_ui(
                                 {
                                     actions.push(UiAction::PublishSaved(at.0, at.1));
                                 }
-                                ui.label(&message.name)
-                                    .on_hover_text(format!("{}\n{}", message.topic, message.payload));
+                                // Drag a message by its name onto another row to move it there.
+                                let drag_id = egui::Id::unique(("saved-drag", at));
+                                ui.dnd_drag_source(drag_id, at, |ui| {
+                                    ui.label(&message.name).on_hover_text(format!(
+                                        "{}\n{}\n\n{}",
+                                        message.topic,
+                                        message.payload,
+                                        ui.tr(Tr::DragToReorder)
+                                    ));
+                                });
                                 ui.weak(&message.topic);
                                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                                     if icon_button(ui, "🗙", &ui.trf(Tr::RemoveSaved, &[("name", &message.name)]))
@@ -105,6 +113,7 @@ pub fn saved_panel_ui(
                                     }
                                 });
                             });
+                            drop_target(ui, &row.response, at, actions);
                         });
                     }
                 },
@@ -114,4 +123,21 @@ pub fn saved_panel_ui(
             ui.weak(ui.tr(Tr::NoSavedMessages));
         }
     });
+}
+
+/// A message row as a drop target: a line shows where a dragged message
+/// will go; releasing moves it there.
+fn drop_target(ui: &egui::Ui, row: &egui::Response, at: (usize, usize), actions: &mut Vec<UiAction>) {
+    let Some(dragged) = row.dnd_hover_payload::<(usize, usize)>() else { return };
+    if *dragged == at {
+        return;
+    }
+    // Moving down lands below the target row, moving up above it.
+    let below = dragged.0 == at.0 && dragged.1 < at.1;
+    let y = if below { row.rect.bottom() } else { row.rect.top() };
+    let stroke = egui::Stroke::new(2.0, ui.visuals().selection.stroke.color);
+    ui.painter().hline(row.rect.x_range(), y, stroke);
+    if let Some(dragged) = row.dnd_release_payload::<(usize, usize)>() {
+        actions.push(UiAction::MoveSaved { from: *dragged, to: at });
+    }
 }
