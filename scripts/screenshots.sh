@@ -15,10 +15,12 @@
 #   theme-dark.png / theme-light.png
 #                        the same window in both themes, a Chinese payload in the JSON tree
 #   chinese-ui.png       the interface in Simplified Chinese
-#   saved-messages.png   the Saved page of the left panel and the composer's buttons
+#   saved-messages.png   the Saved page: collections to send, repeat, share
 #   keyboard-shortcuts.png  Help → Keyboard shortcuts (F1)
+#   request-response.png the composer's MQTT 5 properties and a request answered
 # ONLY=broker runs just the broker panel part; ONLY=tree-search just the
-# search; ONLY=look just the themes, languages and shortcuts. The CJK
+# search; ONLY=look just the themes, languages and shortcuts; ONLY=request
+# just the request/response. The CJK
 # screenshots need a CJK font (fonts-noto-cjk).
 # Needs: xvfb xdotool imagemagick mosquitto mosquitto-clients (and the GL/X11
 # runtime libraries listed in the README). Coordinates assume 1280x800.
@@ -51,6 +53,10 @@ start_app() {
     if [ -n "${BROKER_RON:-}" ]; then
         mkdir -p "$STATE/config/mqttdesk"
         printf '%s\n' "$BROKER_RON" > "$STATE/config/mqttdesk/broker.ron"
+    fi
+    if [ -n "${SAVED_RON:-}" ]; then
+        mkdir -p "$STATE/config/mqttdesk"
+        printf '%s\n' "$SAVED_RON" > "$STATE/config/mqttdesk/messages.ron"
     fi
     # shellcheck disable=SC2086 # APP_ARGS is a list of flags
     HOME=$STATE XDG_CONFIG_HOME=$STATE/config XDG_DATA_HOME=$STATE/.local/share \
@@ -140,6 +146,49 @@ look() {
     echo "saved screenshots/chinese-ui.png"
     kill "$APP"; wait "$APP" 2>/dev/null || true
 }
+# --- request/response -----------------------------------------------------
+request_response() {
+    SAVED_RON='(version: 1, collections: [
+        (name: "Pump P-7", messages: [
+            (name: "status request", topic: "svc/ping", payload: "{\"cmd\": \"status\", \"pump\": \"P-7\"}", format: Json),
+            (name: "start", topic: "plant/pumps/P-7/set", payload: "{\"run\": true, \"at\": \"{{iso_time}}\"}", format: Json, qos: AtLeastOnce),
+            (name: "stop", topic: "plant/pumps/P-7/set", payload: "{\"run\": false}", format: Json, qos: AtLeastOnce)]),
+        (name: "Smoke tests", messages: [
+            (name: "ping", topic: "test/ping/{{counter}}", payload: "{{uuid}}"),
+            (name: "retained status", topic: "test/status", payload: "online", retain: true)])])'
+    start_app
+    SAVED_RON=
+    click 205 126   # Saved (left panel)
+    sleep 0.5
+    import -window root screenshots/saved-messages.png
+    echo "saved screenshots/saved-messages.png"
+    click 52 126    # back to Subscriptions
+    # A responder: answers svc/ping on its response topic with its correlation data.
+    (mosquitto_sub -h 127.0.0.1 -p "$PORT" -V mqttv5 -t svc/ping -C 1 -F '%R\t%D' |
+        while IFS=$'\t' read -r topic correlation; do
+            mosquitto_pub -h 127.0.0.1 -p "$PORT" -V mqttv5 -t "$topic" -D publish correlation-data "$correlation" \
+                -D publish content-type application/json -m '{"pong": true, "pump": "P-7", "state": "running"}'
+        done) &
+    sleep 0.5
+    click 80 632    # MQTT 5 properties (the composer grows upwards)
+    click 265 471   # Topic
+    xdotool key ctrl+a; xdotool type --delay 80 'svc/ping'; sleep 0.4
+    click 250 548   # Content type
+    xdotool type --delay 80 'application/json'; sleep 0.4
+    click 250 573   # Response topic
+    xdotool type --delay 80 'svc/pong'; sleep 0.4
+    click 375 574   # Wait for the response
+    click 100 740   # Payload
+    xdotool key ctrl+a; xdotool type --delay 30 '{"cmd": "status", "pump": "P-7"}'
+    sleep 0.5
+    click 854 471   # Publish
+    sleep 2
+    import -window root screenshots/request-response.png
+    echo "saved screenshots/request-response.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+}
+
+if [ "${ONLY:-}" = request ]; then request_response; exit 0; fi
 if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi
 if [ "${ONLY:-}" = look ]; then look; exit 0; fi
 
@@ -167,10 +216,6 @@ click 1080 350  # JSON tree tab
 sleep 0.5
 import -window root screenshots/main-window.png
 echo "saved screenshots/main-window.png"
-click 205 126   # Saved (left panel)
-import -window root screenshots/saved-messages.png
-echo "saved screenshots/saved-messages.png"
-click 52 126    # back to Subscriptions
 
 # --- profile editor ----------------------------------------------------
 click 938 93    # Edit profile…
@@ -257,3 +302,4 @@ echo "saved screenshots/diff.png"
 kill "$APP"; wait "$APP" 2>/dev/null || true
 tree_search
 look
+request_response

@@ -74,44 +74,36 @@ pub fn saved_panel_ui(
                     for (message_index, message) in collection.messages.iter().enumerate() {
                         ui.push_id(("saved", collection_index, message_index), |ui| {
                             let at = (collection_index, message_index);
-                            let row = ui.horizontal(|ui| {
-                                if ui
-                                    .small_button(ui.tr(Tr::Publish))
-                                    .on_hover_text(ui.trf(Tr::PublishSavedHint, &[("name", &message.name)]))
-                                    .clicked()
-                                {
-                                    actions.push(UiAction::PublishSaved(at.0, at.1));
-                                }
-                                // Drag a message by its name onto another row to move it there.
-                                let drag_id = egui::Id::unique(("saved-drag", at));
-                                ui.dnd_drag_source(drag_id, at, |ui| {
-                                    ui.label(&message.name).on_hover_text(format!(
-                                        "{}\n{}\n\n{}",
-                                        message.topic,
-                                        message.payload,
-                                        ui.tr(Tr::DragToReorder)
-                                    ));
+                            // Buttons first (right to left), so the name gets what is left
+                            // and is cut rather than drawn under them; the topic below.
+                            let row = ui.vertical(|ui| {
+                                ui.horizontal(|ui| {
+                                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                                        row_buttons_ui(ui, message, at, message_index, last, actions);
+                                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                                            if ui
+                                                .small_button(ui.tr(Tr::Publish))
+                                                .on_hover_text(ui.trf(Tr::PublishSavedHint, &[("name", &message.name)]))
+                                                .clicked()
+                                            {
+                                                actions.push(UiAction::PublishSaved(at.0, at.1));
+                                            }
+                                            // Drag a message by its name onto another row to move it there.
+                                            let drag_id = egui::Id::unique(("saved-drag", at));
+                                            ui.dnd_drag_source(drag_id, at, |ui| {
+                                                ui.add(egui::Label::new(&message.name).truncate()).on_hover_text(
+                                                    format!(
+                                                        "{}\n{}\n\n{}",
+                                                        message.topic,
+                                                        message.payload,
+                                                        ui.tr(Tr::DragToReorder)
+                                                    ),
+                                                );
+                                            });
+                                        });
+                                    });
                                 });
-                                ui.weak(&message.topic);
-                                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                    if icon_button(ui, "🗙", &ui.trf(Tr::RemoveSaved, &[("name", &message.name)]))
-                                        .clicked()
-                                    {
-                                        actions.push(UiAction::RemoveSaved(at.0, at.1));
-                                    }
-                                    if message_index < last && icon_button(ui, "⏷", ui.tr(Tr::MoveDown)).clicked() {
-                                        actions.push(UiAction::ShiftSaved(at.0, at.1, 1));
-                                    }
-                                    if message_index > 0 && icon_button(ui, "⏶", ui.tr(Tr::MoveUp)).clicked() {
-                                        actions.push(UiAction::ShiftSaved(at.0, at.1, -1));
-                                    }
-                                    if icon_button(ui, "🗐", ui.tr(Tr::Duplicate)).clicked() {
-                                        actions.push(UiAction::DuplicateSaved(at.0, at.1));
-                                    }
-                                    if icon_button(ui, "✏", ui.tr(Tr::LoadIntoComposer)).clicked() {
-                                        actions.push(UiAction::LoadSaved(at.0, at.1));
-                                    }
-                                });
+                                ui.add(egui::Label::new(egui::RichText::new(&message.topic).weak().small()).truncate());
                             });
                             drop_target(ui, &row.response, at, actions);
                         });
@@ -139,5 +131,31 @@ fn drop_target(ui: &egui::Ui, row: &egui::Response, at: (usize, usize), actions:
     ui.painter().hline(row.rect.x_range(), y, stroke);
     if let Some(dragged) = row.dnd_release_payload::<(usize, usize)>() {
         actions.push(UiAction::MoveSaved { from: *dragged, to: at });
+    }
+}
+
+/// A saved message's buttons, drawn right to left: remove, down, up, duplicate, load.
+fn row_buttons_ui(
+    ui: &mut egui::Ui,
+    message: &crate::core::saved_messages::SavedMessage,
+    at: (usize, usize),
+    index: usize,
+    last: usize,
+    actions: &mut Vec<UiAction>,
+) {
+    if icon_button(ui, "🗙", &ui.trf(Tr::RemoveSaved, &[("name", &message.name)])).clicked() {
+        actions.push(UiAction::RemoveSaved(at.0, at.1));
+    }
+    if index < last && icon_button(ui, "⏷", ui.tr(Tr::MoveDown)).clicked() {
+        actions.push(UiAction::ShiftSaved(at.0, at.1, 1));
+    }
+    if index > 0 && icon_button(ui, "⏶", ui.tr(Tr::MoveUp)).clicked() {
+        actions.push(UiAction::ShiftSaved(at.0, at.1, -1));
+    }
+    if icon_button(ui, "🗐", ui.tr(Tr::Duplicate)).clicked() {
+        actions.push(UiAction::DuplicateSaved(at.0, at.1));
+    }
+    if icon_button(ui, "✏", ui.tr(Tr::LoadIntoComposer)).clicked() {
+        actions.push(UiAction::LoadSaved(at.0, at.1));
     }
 }
