@@ -382,3 +382,52 @@ fn ctrl_c_disconnects_cleanly_so_no_last_will_is_sent() {
         assert_eq!(wills, ["wills/crashed"], "only the killed client's will, on {}", broker.name());
     }
 }
+
+#[test]
+fn tls_flags_reach_a_mutual_tls_mosquitto() {
+    let port = free_port();
+    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-tls-{}-{port}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    common::make_test_certificates(&dir);
+    let file = |name: &str| dir.join(name).display().to_string();
+    let _broker = Mosquitto::start_on(
+        port,
+        &format!(
+            "allow_anonymous true\ncafile {}\ncertfile {}\nkeyfile {}\nrequire_certificate true\n",
+            file("ca.crt"),
+            file("server.crt"),
+            file("server.key")
+        ),
+    );
+    let port = port.to_string();
+    let base = ["-h", "127.0.0.1", "-p", port.as_str()];
+    let (ca, cert, key) = (file("ca.crt"), file("client.crt"), file("client.key"));
+    let client_certificate = ["--cert", cert.as_str(), "--key", key.as_str()];
+
+    // The broker's CA and our certificate: a retained message goes in and comes back out.
+    let mut publish = mqttdesk(&["pub"]);
+    publish.args(base).args(["--cafile", &ca]).args(client_certificate).args(["-t", "tls/x", "-m", "sealed", "-r"]);
+    assert_exit(&run(publish, None), 0, "");
+    let mut subscribe = mqttdesk(&["sub"]);
+    subscribe.args(base).args(["--cafile", &ca]).args(client_certificate).args(["-t", "tls/#", "-C", "1", "-v"]);
+    let output = run(subscribe, None);
+    assert_exit(&output, 0, "");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "tls/x sealed\n");
+
+    // --insecure skips checking the broker's certificate (no CA given).
+    let mut insecure = mqttdesk(&["pub"]);
+    insecure.args(base).args(["--insecure"]).args(client_certificate).args(["-t", "tls/y", "-m", "1"]);
+    assert_exit(&run(insecure, None), 0, "");
+
+    // The system's roots do not know our CA: a TLS failure that says so.
+    let mut unknown_ca = mqttdesk(&["pub"]);
+    unknown_ca.args(base).args(["--tls-use-os-certs"]).args(client_certificate).args(["-t", "tls/z", "-m", "1"]);
+    let output = run(unknown_ca, None);
+    assert_exit(&output, 3, "TLS");
+    // Without a client certificate this broker refuses the handshake.
+    let mut anonymous = mqttdesk(&["pub"]);
+    anonymous.args(base).args(["--cafile", &ca, "-t", "tls/z", "-m", "1"]);
+    let output = run(anonymous, None);
+    assert_exit(&output, 3, "TLS: the broker requires a client certificate");
+    let _ = std::fs::remove_dir_all(&dir);
+}

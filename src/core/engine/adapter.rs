@@ -315,14 +315,14 @@ impl MqttLoop {
         match self {
             Self::V311(event_loop) => match event_loop.poll().await {
                 Ok(event) => Ok(map_v3_event(event)),
-                Err(error) => Err(map_v3_error(error, host, port, timeout_secs)),
+                Err(error) => Err(tls_alert(map_v3_error(error, host, port, timeout_secs))),
             },
             Self::V5(event_loop, aliases) => match event_loop.poll().await {
                 Ok(mut event) => {
                     resolve_topic_alias(&mut event, aliases);
                     Ok(map_v5_event(event))
                 }
-                Err(error) => Err(map_v5_error(error, host, port, timeout_secs)),
+                Err(error) => Err(tls_alert(map_v5_error(error, host, port, timeout_secs))),
             },
         }
     }
@@ -529,6 +529,24 @@ fn is_dns_error(text: &str) -> bool {
         || lower.contains("no address associated")
 }
 
+/// A TLS alert from the broker arrives as a read error deep inside
+/// rumqttc's wrapping ("… IO: received fatal alert: CertificateRequired");
+/// it is a TLS failure, said plainly.
+fn tls_alert(failure: ConnectionFailure) -> ConnectionFailure {
+    let (ConnectionFailure::Lost(text) | ConnectionFailure::Network(text)) = &failure else { return failure };
+    let Some((_, alert)) = text.split_once("fatal alert: ") else { return failure };
+    let alert = alert.trim();
+    ConnectionFailure::Tls(match alert {
+        "CertificateRequired" => "the broker requires a client certificate".to_owned(),
+        "BadCertificate" | "UnsupportedCertificate" | "CertificateUnknown" => {
+            format!("the broker rejected the client certificate ({alert})")
+        }
+        "UnknownCA" => "the broker does not trust the client certificate's CA".to_owned(),
+        "CertificateExpired" => "the broker says the client certificate has expired".to_owned(),
+        other => format!("the broker ended the TLS session ({other})"),
+    })
+}
+
 fn map_v3_error(error: rumqttc::ConnectionError, host: &str, port: u16, timeout_secs: u16) -> ConnectionFailure {
     use rumqttc::{ConnectReturnCode, ConnectionError, StateError};
     match error {
@@ -681,6 +699,17 @@ mod tests {
         assert_eq!(banned, ConnectionFailure::Rejected("Banned".into()));
         assert!(banned.is_permanent());
         assert_eq!(map_v3_error(rumqttc::ConnectionError::NetworkTimeout, "h", 1, 7), ConnectionFailure::Timeout(7));
+        let alert = ConnectionFailure::Lost(
+            "Mqtt serialization/deserialization error: IO: received fatal alert: CertificateRequired".into(),
+        );
+        assert_eq!(tls_alert(alert), ConnectionFailure::Tls("the broker requires a client certificate".into()));
+        let alert = ConnectionFailure::Lost("IO: received fatal alert: UnknownCA".into());
+        assert_eq!(
+            tls_alert(alert),
+            ConnectionFailure::Tls("the broker does not trust the client certificate's CA".into())
+        );
+        let plain = ConnectionFailure::Lost("the broker closed the connection".into());
+        assert_eq!(tls_alert(plain.clone()), plain);
     }
 
     #[test]
