@@ -90,9 +90,17 @@ fn mqttdesk_sub(port: &str, args: &[&str]) -> (Child, BufReader<ChildStderr>) {
 }
 
 /// The lines mosquitto_sub printed with a "MSG " prefix, until it exits
-/// (killed, and the test failed with what it printed, after 15 s).
+/// (killed, and the test failed with what it printed, after 30 s). Read on
+/// a thread so a long -d output never fills the pipe.
 fn messages(mut child: Child, mut stdout: BufReader<ChildStdout>) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let reader = std::thread::Builder::new()
+        .name("mosquitto_sub-output".into())
+        .spawn(move || {
+            let mut rest = String::new();
+            stdout.read_to_string(&mut rest).map(|_| rest)
+        })
+        .expect("thread");
+    let deadline = Instant::now() + Duration::from_secs(30);
     let mut status = None;
     while Instant::now() < deadline {
         status = child.try_wait().expect("wait");
@@ -105,8 +113,7 @@ fn messages(mut child: Child, mut stdout: BufReader<ChildStdout>) -> Vec<String>
         let _ = child.kill();
         let _ = child.wait();
     }
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).expect("read");
+    let rest = reader.join().expect("reader").expect("read");
     assert!(
         status.is_some_and(|status| status.success()),
         "mosquitto_sub did not finish: {status:?}; it printed {rest}"
@@ -430,4 +437,24 @@ fn tls_flags_reach_a_mutual_tls_mosquitto() {
     let output = run(anonymous, None);
     assert_exit(&output, 3, "TLS: the broker requires a client certificate");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_burst_larger_than_the_client_queue_arrives_whole_and_in_order() {
+    // 30,000 lines, three times rumqttc's request queue: the engine holds
+    // what does not fit instead of failing it (found by the CLI benchmark).
+    const LINES: usize = 30_000;
+    // No queue limit towards the (slow, -d printing) subscriber: mosquitto would drop past 1,000.
+    let broker = Mosquitto::start_on(free_port(), "allow_anonymous true\nmax_queued_messages 0\n");
+    let port = broker.port.to_string();
+    let (child, stdout) = mosquitto_sub(&port, &["-t", "burst/#", "-q", "1", "-C", &LINES.to_string(), "-F", "MSG %p"]);
+    let input: String = (1..=LINES).map(|n| format!("{n}\n")).collect();
+    let output = run(
+        mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &port, "-t", "burst/x", "-l", "-q", "1"]),
+        Some(input.as_bytes()),
+    );
+    assert_exit(&output, 0, "");
+    let received = messages(child, stdout);
+    assert_eq!(received.len(), LINES);
+    assert!(received.iter().enumerate().all(|(index, line)| line == &(index + 1).to_string()), "in order");
 }

@@ -64,7 +64,17 @@ struct Control {
     attempt: u32,
     /// Reason from an MQTT 5 DISCONNECT, reported instead of the socket error it causes.
     server_disconnect: Option<String>,
+    /// Publishes waiting for room in rumqttc's request queue, in order:
+    /// a burst (a script, a repeat at 1 ms) waits here instead of failing,
+    /// and while it is full no further commands are taken, so the
+    /// back-pressure reaches the sender.
+    backlog: VecDeque<PublishRequest>,
 }
+
+/// Most publishes held while rumqttc's request queue is full.
+const BACKLOG_LIMIT: usize = 1024;
+/// How often a held publish is offered to rumqttc again.
+const BACKLOG_RETRY: Duration = Duration::from_millis(1);
 
 /// Runs one connection until it is disconnected or fails for good.
 pub(crate) async fn run(
@@ -103,6 +113,7 @@ pub(crate) async fn run(
         connected: false,
         attempt: 1,
         server_disconnect: None,
+        backlog: VecDeque::new(),
     };
     control.state(ConnectionState::Connecting { attempt: 1 }).await;
 
@@ -111,7 +122,7 @@ pub(crate) async fn run(
     let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
     let final_state = loop {
         tokio::select! {
-            command = commands.recv(), if disconnect_deadline.is_none() => match command {
+            command = commands.recv(), if disconnect_deadline.is_none() && control.backlog.len() < BACKLOG_LIMIT => match command {
                 Some(Command::Disconnect { .. }) | None => {
                     control.flush().await;
                     if control.connected && control.client.try_disconnect().is_ok() {
@@ -159,6 +170,9 @@ pub(crate) async fn run(
                 if resume_tx.send(()).await.is_err() {
                     break ConnectionState::Disconnected;
                 }
+            }
+            () = tokio::time::sleep(BACKLOG_RETRY), if !control.backlog.is_empty() => {
+                control.retry_backlog();
             }
             () = tokio::time::sleep_until(control.batch_deadline.unwrap_or(far_future)), if control.batch_deadline.is_some() => {
                 control.flush().await;
@@ -270,21 +284,27 @@ impl Control {
             .await;
             return;
         }
-        match self.client.try_publish(
-            &request.topic,
-            request.qos,
-            request.retain,
-            request.payload.clone(),
-            request.properties.as_deref(),
-        ) {
-            Ok(()) => self.correlation.queued_publishes.push_back(request),
-            Err(error) => {
-                self.emit(ConnectionEvent::Delivery {
-                    request: request.id,
-                    outcome: DeliveryOutcome::Failed(format!("not queued: {error}")),
-                    round_trip: None,
-                })
-                .await;
+        self.backlog.push_back(request);
+        self.retry_backlog();
+    }
+
+    /// Hands held publishes to rumqttc, oldest first, until its queue is full.
+    fn retry_backlog(&mut self) {
+        while let Some(request) = self.backlog.front() {
+            let queued = self.client.try_publish(
+                &request.topic,
+                request.qos,
+                request.retain,
+                request.payload.clone(),
+                request.properties.as_deref(),
+            );
+            if queued.is_err() {
+                // Full (the poll task drains it) or closed (the connection
+                // ends and `lost_connection` reports what is left).
+                return;
+            }
+            if let Some(request) = self.backlog.pop_front() {
+                self.correlation.queued_publishes.push_back(request);
             }
         }
     }
@@ -423,7 +443,8 @@ impl Control {
         }
         let correlation = std::mem::take(&mut self.correlation);
         let reason = format!("no acknowledgement: {failure}");
-        for request in correlation.queued_publishes {
+        let held = std::mem::take(&mut self.backlog);
+        for request in correlation.queued_publishes.into_iter().chain(held) {
             self.emit(ConnectionEvent::Delivery {
                 request: request.id,
                 outcome: DeliveryOutcome::Failed(format!("not sent: {failure}")),
