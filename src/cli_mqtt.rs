@@ -47,7 +47,7 @@ pub struct ClientArgs {
     /// Password.
     #[arg(short = 'P', long = "pw", value_name = "PASSWORD")]
     password: Option<String>,
-    /// Client id (default: the profile's, else assigned by the broker).
+    /// Client id (default: the profile's, else mqttdesk-<8 hex digits>).
     #[arg(short = 'i', long = "id", value_name = "ID")]
     client_id: Option<String>,
     /// Keep-alive in seconds (default 60).
