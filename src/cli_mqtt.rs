@@ -765,19 +765,7 @@ impl Printer {
                 Err(reason) => return Ok(Err(reason)),
             },
             Self::Json { pretty } => {
-                let stored = StoredMessage {
-                    seq: 0,
-                    session: 0,
-                    time: at,
-                    direction: mqttdesk::core::mqtt::Direction::Incoming,
-                    topic: &message.topic,
-                    payload: &message.payload,
-                    qos: message.qos,
-                    retain: message.retain,
-                    subscription: None,
-                    properties: message.properties.as_deref(),
-                };
-                let value = mqttdesk::core::export::message_json(&stored);
+                let value = mqttdesk::core::export::message_json(&StoredMessage::received(0, at, message, None));
                 let text = if *pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) };
                 out.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
             }

@@ -75,7 +75,28 @@ pub struct StoredMessage<'a> {
     pub properties: Option<&'a MessageProperties>,
 }
 
-impl StoredMessage<'_> {
+impl<'a> StoredMessage<'a> {
+    /// A received message as the log stores it (`seq` is assigned by `push`).
+    pub fn received(
+        session: u32,
+        time: DateTime<Utc>,
+        message: &'a crate::core::mqtt::IncomingMessage,
+        subscription: Option<SubscriptionId>,
+    ) -> Self {
+        Self {
+            seq: 0,
+            session,
+            time,
+            direction: Direction::Incoming,
+            topic: &message.topic,
+            payload: &message.payload,
+            qos: message.qos,
+            retain: message.retain,
+            subscription,
+            properties: message.properties.as_deref(),
+        }
+    }
+
     /// An owned copy, for work that outlives the store's borrow (exports
     /// on a background thread, saving a payload).
     pub fn to_owned_message(&self) -> OwnedMessage {

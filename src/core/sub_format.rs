@@ -5,6 +5,7 @@
 //! control characters. A format is checked once, before connecting; an
 //! unknown sequence is an error naming its position.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chrono::format::{Item, StrftimeItems};
@@ -199,57 +200,57 @@ impl OutputFormat {
                 Piece::Time(specifier) => out.extend_from_slice(local.format(specifier).to_string().as_bytes()),
                 Piece::Nanos => out.extend_from_slice(format!("{:09}", at.timestamp_subsec_nanos()).as_bytes()),
                 Piece::Field(field, spec) => {
-                    let text: Vec<u8> = match field {
-                        Field::TopicAlias => Vec::new(),
-                        Field::ContentType => {
-                            properties.and_then(|p| p.content_type.clone()).unwrap_or_default().into_bytes()
-                        }
+                    // Borrowed where the message already holds the bytes: the
+                    // payload and topic are not copied per message.
+                    let owned = |text: String| Cow::Owned(text.into_bytes());
+                    let number = |value: Option<String>| owned(value.unwrap_or_default());
+                    let text: Cow<'_, [u8]> = match field {
+                        Field::TopicAlias => Cow::Borrowed(&[][..]),
+                        Field::ContentType => Cow::Borrowed(
+                            properties.and_then(|p| p.content_type.as_deref()).unwrap_or_default().as_bytes(),
+                        ),
                         Field::CorrelationData => {
-                            properties.and_then(|p| p.correlation_data.clone()).unwrap_or_default()
+                            Cow::Borrowed(properties.and_then(|p| p.correlation_data.as_deref()).unwrap_or_default())
                         }
-                        Field::MessageExpiry => properties
-                            .and_then(|p| p.message_expiry_interval)
-                            .map(|value| value.to_string().into_bytes())
-                            .unwrap_or_default(),
-                        Field::PayloadFormat => properties
-                            .and_then(|p| p.payload_format_indicator)
-                            .map(|value| value.to_string().into_bytes())
-                            .unwrap_or_default(),
-                        Field::IsoTime => local.format("%Y-%m-%dT%H:%M:%S%z").to_string().into_bytes(),
-                        Field::Json => mosquitto_json(message, &local, None).into_bytes(),
+                        Field::MessageExpiry => {
+                            number(properties.and_then(|p| p.message_expiry_interval).map(|value| value.to_string()))
+                        }
+                        Field::PayloadFormat => {
+                            number(properties.and_then(|p| p.payload_format_indicator).map(|value| value.to_string()))
+                        }
+                        Field::IsoTime => owned(local.format("%Y-%m-%dT%H:%M:%S%z").to_string()),
+                        Field::Json => owned(mosquitto_json(message, &local, None)),
                         Field::JsonPayload => {
                             let payload: serde_json::Value = serde_json::from_slice(&message.payload)
                                 .map_err(|_| format!("message payload is not valid JSON on topic {}", message.topic))?;
-                            mosquitto_json(message, &local, Some(payload)).into_bytes()
+                            owned(mosquitto_json(message, &local, Some(payload)))
                         }
-                        Field::Length => message.payload.len().to_string().into_bytes(),
-                        Field::MessageId => message.packet_id.to_string().into_bytes(),
-                        Field::UserProperties => properties
-                            .map(|p| {
-                                p.user_properties
-                                    .iter()
-                                    .map(|(key, value)| format!("{key}:{value}"))
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            })
-                            .unwrap_or_default()
-                            .into_bytes(),
-                        Field::Payload => message.payload.to_vec(),
-                        Field::Qos => message.qos.level().to_string().into_bytes(),
-                        Field::ResponseTopic => {
-                            properties.and_then(|p| p.response_topic.clone()).unwrap_or_default().into_bytes()
-                        }
-                        Field::Retain => u8::from(message.retain).to_string().into_bytes(),
-                        Field::SubscriptionId => properties
-                            .and_then(|p| p.subscription_identifiers.first())
-                            .map(|value| value.to_string().into_bytes())
-                            .unwrap_or_default(),
-                        Field::Topic => message.topic.clone().into_bytes(),
-                        Field::UnixTime => {
-                            format!("{}.{:09}", at.timestamp(), at.timestamp_subsec_nanos()).into_bytes()
-                        }
-                        Field::HexLower => hex(&message.payload, false).into_bytes(),
-                        Field::HexUpper => hex(&message.payload, true).into_bytes(),
+                        Field::Length => owned(message.payload.len().to_string()),
+                        Field::MessageId => owned(message.packet_id.to_string()),
+                        Field::UserProperties => owned(
+                            properties
+                                .map(|p| {
+                                    p.user_properties
+                                        .iter()
+                                        .map(|(key, value)| format!("{key}:{value}"))
+                                        .collect::<Vec<_>>()
+                                        .join(" ")
+                                })
+                                .unwrap_or_default(),
+                        ),
+                        Field::Payload => Cow::Borrowed(&message.payload[..]),
+                        Field::Qos => owned(message.qos.level().to_string()),
+                        Field::ResponseTopic => Cow::Borrowed(
+                            properties.and_then(|p| p.response_topic.as_deref()).unwrap_or_default().as_bytes(),
+                        ),
+                        Field::Retain => owned(u8::from(message.retain).to_string()),
+                        Field::SubscriptionId => number(
+                            properties.and_then(|p| p.subscription_identifiers.first()).map(|value| value.to_string()),
+                        ),
+                        Field::Topic => Cow::Borrowed(message.topic.as_bytes()),
+                        Field::UnixTime => owned(format!("{}.{:09}", at.timestamp(), at.timestamp_subsec_nanos())),
+                        Field::HexLower => owned(hex(&message.payload, false)),
+                        Field::HexUpper => owned(hex(&message.payload, true)),
                     };
                     pad(&mut out, &text, *field, *spec);
                 }
@@ -278,17 +279,20 @@ fn hex(bytes: &[u8], upper: bool) -> String {
 /// Applies width, maximum width and zero padding the way mosquitto does:
 /// the maximum applies to %C %I %R %t, zeros to the numeric and hex fields.
 fn pad(out: &mut Vec<u8>, text: &[u8], field: Field, spec: Spec) {
+    if spec == Spec::default() {
+        out.extend_from_slice(text);
+        return;
+    }
     let truncatable = matches!(field, Field::ContentType | Field::IsoTime | Field::ResponseTopic | Field::Topic);
-    let text = match spec.max {
+    let text: Cow<'_, [u8]> = match spec.max {
         Some(max) if truncatable => {
             // Cut at a character boundary of UTF-8 text.
-            let as_text = String::from_utf8_lossy(text);
-            let cut: String = as_text.chars().take(max).collect();
-            cut.into_bytes()
+            let cut: String = String::from_utf8_lossy(text).chars().take(max).collect();
+            Cow::Owned(cut.into_bytes())
         }
-        _ => text.to_vec(),
+        _ => Cow::Borrowed(text),
     };
-    let shown = String::from_utf8(text.clone()).map_or(text.len(), |text| text.chars().count());
+    let shown = std::str::from_utf8(&text).map_or(text.len(), |text| text.chars().count());
     let fill = spec.width.saturating_sub(shown);
     let zero_paddable = matches!(
         field,

@@ -1149,18 +1149,7 @@ fn ingest(
             session.charts.observe(topic, time, &message.payload);
         }
         session.broker_status.observe(topic, &message.payload, time);
-        let seq = store.push(StoredMessage {
-            seq: 0,
-            session: session.id,
-            time,
-            direction: Direction::Incoming,
-            topic,
-            payload: &message.payload,
-            qos: message.qos,
-            retain: message.retain,
-            subscription,
-            properties: message.properties.as_deref(),
-        });
+        let seq = store.push(StoredMessage::received(session.id, time, &message, subscription));
         if !session.requests.is_empty() {
             session.requests.observe(topic, message.properties.as_deref(), time, seq, &message.payload);
         }

@@ -280,8 +280,9 @@ fn properties_ui(
     let set = properties.count();
     let title =
         if set == 0 { ui.tr(Tr::Mqtt5Properties).to_owned() } else { ui.trf(Tr::Mqtt5PropertiesSet, &[("n", &set)]) };
-    let before = properties.clone();
-    egui::CollapsingHeader::new(title).id_salt("composer-properties").show(ui, |ui| {
+    let shown = egui::CollapsingHeader::new(title).id_salt("composer-properties").show(ui, |ui| {
+        // Only while the section is open (not every frame): to notice an edit.
+        let before = properties.clone();
         if !v5 {
             ui.colored_label(theme::BUSY, ui.tr(Tr::PropertiesNeedMqtt5));
         }
@@ -325,8 +326,9 @@ fn properties_ui(
             ui.end_row();
         });
         crate::ui::profile_editor::user_properties_ui(ui, "composer-user-properties", &mut properties.user_properties);
+        *properties != before
     });
-    if *properties != before {
+    if shown.body_returned == Some(true) {
         state.publish_error = None;
     }
 }
@@ -347,9 +349,14 @@ fn request_status_ui(ui: &mut egui::Ui, requests: &crate::core::requests::Reques
             let waited = request.sent_at.map_or(0, |sent| (chrono::Utc::now() - sent).num_seconds().max(0));
             let args: [(&str, &dyn std::fmt::Display); 3] =
                 [("n", &request.request), ("topic", &request.response_topic), ("s", &waited)];
-            ui.spinner();
+            // A spinner repaints every frame: only for the first half minute,
+            // so a request nobody answers does not keep the app busy.
+            if waited < 30 {
+                ui.spinner();
+            }
             ui.colored_label(theme::BUSY, ui.trf(Tr::WaitingForResponse, &args));
-            ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
+            // The wait is shown in whole seconds.
+            ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
         }
     });
 }
