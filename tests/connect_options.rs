@@ -118,15 +118,15 @@ fn a_wrong_ca_is_an_unknown_issuer_and_the_insecure_switch_connects_anyway() {
 #[test]
 fn websocket_and_secure_websocket_transports_work() {
     let certificates = Certificates::new("websocket");
-    let (ws_port, wss_port) = (common::free_port(), common::free_port());
     let dir = certificates.dir.display();
-    let _broker = Mosquitto::start_on(
-        common::free_port(),
-        &format!(
-            "allow_anonymous true\nlistener {ws_port} 127.0.0.1\nprotocol websockets\n\
-             listener {wss_port} 127.0.0.1\nprotocol websockets\ncafile {dir}/ca.crt\ncertfile {dir}/server.crt\nkeyfile {dir}/server.key\n"
-        ),
-    );
+    let (_broker, ports) = Mosquitto::start_with_ports(2, |ports| {
+        format!(
+            "allow_anonymous true\nlistener {} 127.0.0.1\nprotocol websockets\n\
+             listener {} 127.0.0.1\nprotocol websockets\ncafile {dir}/ca.crt\ncertfile {dir}/server.crt\nkeyfile {dir}/server.key\n",
+            ports[0], ports[1]
+        )
+    });
+    let (ws_port, wss_port) = (ports[0], ports[1]);
     for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
         let mut driver = Driver::new();
         let mut plain = local_profile(ws_port, protocol, "ws-client");

@@ -56,31 +56,64 @@ impl Mosquitto {
 
     /// Starts mosquitto on `port` with extra config lines.
     pub fn start_on(port: u16, extra_config: &str) -> Self {
+        Self::try_start_on(port, extra_config).unwrap_or_else(|problem| panic!("{problem}"))
+    }
+
+    /// Starts mosquitto on a free port plus `extra` more free ports that
+    /// `config` puts into listener lines. A port picked free can be taken by
+    /// another test's socket before mosquitto binds it (it then exits with
+    /// "Address already in use"); such a start is retried on fresh ports.
+    pub fn start_with_ports(extra: usize, mut config: impl FnMut(&[u16]) -> String) -> (Self, Vec<u16>) {
+        let mut last_problem = String::new();
+        for _ in 0..3 {
+            let ports: Vec<u16> = (0..extra).map(|_| free_port()).collect();
+            match Self::try_start_on(free_port(), &config(&ports)) {
+                Ok(mosquitto) => return (mosquitto, ports),
+                Err(problem) if problem.contains("Address already in use") => last_problem = problem,
+                Err(problem) => panic!("{problem}"),
+            }
+        }
+        panic!("{last_problem}")
+    }
+
+    fn try_start_on(port: u16, extra_config: &str) -> Result<Self, String> {
         let dir = std::env::temp_dir().join(format!("mqttdesk-mosquitto-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let config = dir.join("mosquitto.conf");
-        std::fs::write(&config, format!("listener {port} 127.0.0.1\npersistence false\n{extra_config}"))
-            .expect("write config");
+        let config_text = format!("listener {port} 127.0.0.1\npersistence false\n{extra_config}");
+        std::fs::write(&config, &config_text).expect("write config");
+        let log_path = dir.join("mosquitto.log");
+        let log = std::fs::File::create(&log_path).expect("mosquitto log file");
         let child = Process::new(mosquitto_binary())
             .arg("-c")
             .arg(&config)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("mosquitto must be installed (apt-get install mosquitto)");
-        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        assert!(
-            wait_until(WAIT, || std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()),
-            "mosquitto did not start on port {port}"
-        );
         let mut mosquitto = Self { child, port, dir };
-        // It opens its socket before loading TLS files; make sure it stayed up.
-        std::thread::sleep(Duration::from_millis(100));
-        assert!(
-            matches!(mosquitto.child.try_wait(), Ok(None)),
-            "mosquitto exited right after starting on port {port}; check its config"
-        );
-        mosquitto
+        // Every listener must accept, and mosquitto must still be up: it binds
+        // its listeners one by one and loads TLS files after that, exiting
+        // (after the first ones accepted) when any of it fails.
+        let listener_ports: Vec<u16> = config_text
+            .lines()
+            .filter_map(|line| line.strip_prefix("listener "))
+            .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+            .collect();
+        let all_listening = wait_until(WAIT, || {
+            listener_ports.iter().all(|listener| {
+                let addr: SocketAddr = ([127, 0, 0, 1], *listener).into();
+                std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+            }) || !matches!(mosquitto.child.try_wait(), Ok(None))
+        });
+        if all_listening {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if !all_listening || !matches!(mosquitto.child.try_wait(), Ok(None)) {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            return Err(format!("mosquitto did not start listening on {listener_ports:?}: {}", log.trim()));
+        }
+        Ok(mosquitto)
     }
 
     /// The directory holding its config (for password files).
