@@ -47,9 +47,16 @@ pub struct ClientArgs {
     /// Password.
     #[arg(short = 'P', long = "pw", value_name = "PASSWORD")]
     password: Option<String>,
+    /// Broker, credentials and topic in one: mqtt(s)://[USER[:PASSWORD]@]HOST[:PORT]/TOPIC
+    /// (mqtts: TLS with the system's certificates, port 8883). -h -p -u -P override it.
+    #[arg(short = 'L', long = "url", value_name = "URL", value_parser = parse_mqtt_url)]
+    url: Option<MqttUrl>,
     /// Client id (default: the profile's, else mqttdesk-<8 hex digits>).
-    #[arg(short = 'i', long = "id", value_name = "ID")]
+    #[arg(short = 'i', long = "id", value_name = "ID", conflicts_with = "id_prefix")]
     client_id: Option<String>,
+    /// Client id made of this prefix and the process id.
+    #[arg(short = 'I', long = "id-prefix", value_name = "PREFIX")]
+    id_prefix: Option<String>,
     /// Keep-alive in seconds (default 60).
     #[arg(short = 'k', long = "keepalive", value_name = "SECONDS")]
     keep_alive: Option<u16>,
@@ -59,6 +66,10 @@ pub struct ClientArgs {
     /// Keep the session (no clean start); needs -i.
     #[arg(short = 'c', long = "disable-clean-session")]
     keep_session: bool,
+    /// MQTT 5 session expiry in seconds after disconnecting; -1 never
+    /// (default: -1 with -c, else 0).
+    #[arg(short = 'x', long = "session-expiry-interval", value_name = "SECONDS", value_parser = parse_session_expiry, allow_hyphen_values = true)]
+    session_expiry: Option<u32>,
     /// Last will topic.
     #[arg(long, value_name = "TOPIC")]
     will_topic: Option<String>,
@@ -103,9 +114,9 @@ pub struct ClientArgs {
 pub struct PubArgs {
     #[command(flatten)]
     client: ClientArgs,
-    /// Topic to publish to.
-    #[arg(short = 't', long, value_name = "TOPIC")]
-    topic: String,
+    /// Topic to publish to (or the path of -L's URL).
+    #[arg(short = 't', long, value_name = "TOPIC", required_unless_present = "url", conflicts_with = "url")]
+    topic: Option<String>,
     /// The message.
     #[arg(short = 'm', long, value_name = "TEXT", group = "source")]
     message: Option<String>,
@@ -146,8 +157,8 @@ pub struct PubArgs {
 pub struct SubArgs {
     #[command(flatten)]
     client: ClientArgs,
-    /// Topic filter to subscribe to (repeat for more; + and # allowed).
-    #[arg(short = 't', long, value_name = "FILTER", required = true)]
+    /// Topic filter to subscribe to (repeat for more; + and # allowed; -L's path is one more).
+    #[arg(short = 't', long, value_name = "FILTER", required_unless_present = "url")]
     topic: Vec<String>,
     /// Do not print messages on topics matching this filter (repeatable).
     #[arg(short = 'T', long = "filter-out", value_name = "FILTER")]
@@ -185,6 +196,11 @@ pub struct SubArgs {
     /// Exit once every subscription is acknowledged.
     #[arg(short = 'E', long = "exit-after-subscribe")]
     exit_after_subscribe: bool,
+    /// Clear each retained message received: publish an empty retained
+    /// message (QoS 1) to its topic. Waits for those to be acknowledged
+    /// before exiting.
+    #[arg(long)]
+    remove_retained: bool,
 }
 
 /// How a run fails, as a process exit code (0 when it does not).
@@ -251,6 +267,82 @@ fn parse_protocol(text: &str) -> Result<ProtocolVersion, String> {
     }
 }
 
+/// What `-L` names: where to connect, as whom, and the topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MqttUrl {
+    tls: bool,
+    username: Option<String>,
+    password: Option<String>,
+    host: String,
+    port: Option<u16>,
+    topic: String,
+}
+
+/// `mqtt://[user[:password]@]host[:port]/topic` as mosquitto's -L reads it
+/// (no percent-decoding; the topic is everything after the first `/`),
+/// plus `[IPv6]` hosts.
+fn parse_mqtt_url(text: &str) -> Result<MqttUrl, String> {
+    let (tls, rest) = if let Some(rest) = strip_prefix_ignoring_case(text, "mqtt://") {
+        (false, rest)
+    } else if let Some(rest) = strip_prefix_ignoring_case(text, "mqtts://") {
+        (true, rest)
+    } else {
+        return Err("expected mqtt://HOST[:PORT]/TOPIC or mqtts://…".into());
+    };
+    let Some((authority, topic)) = rest.split_once('/') else {
+        return Err("the topic is missing (mqtt://HOST[:PORT]/TOPIC)".into());
+    };
+    if topic.is_empty() {
+        return Err("the topic is missing (mqtt://HOST[:PORT]/TOPIC)".into());
+    }
+    let (credentials, address) = match authority.rsplit_once('@') {
+        Some((credentials, address)) => (Some(credentials), address),
+        None => (None, authority),
+    };
+    let (username, password) = match credentials {
+        Some(credentials) => match credentials.split_once(':') {
+            Some((user, password)) => (Some(user.to_owned()), Some(password.to_owned())),
+            None => (Some(credentials.to_owned()), None),
+        },
+        None => (None, None),
+    };
+    let (host, port) = if let Some(bracketed) = address.strip_prefix('[') {
+        let (host, after) = bracketed.split_once(']').ok_or("an IPv6 host needs its closing ']'")?;
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':').ok_or("expected :PORT after the IPv6 host")?),
+        };
+        (host, port)
+    } else {
+        match address.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (address, None),
+        }
+    };
+    if host.is_empty() {
+        return Err("the host is missing".into());
+    }
+    let port =
+        port.map(|port| port.parse::<u16>().map_err(|_| format!("'{port}' is not a port (1-65535)"))).transpose()?;
+    if port == Some(0) {
+        return Err("'0' is not a port (1-65535)".into());
+    }
+    Ok(MqttUrl { tls, username, password, host: host.to_owned(), port, topic: topic.to_owned() })
+}
+
+fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+/// `-x`: seconds, or -1 / ∞ for a session that never expires.
+fn parse_session_expiry(text: &str) -> Result<u32, String> {
+    match text {
+        "-1" | "∞" => Ok(u32::MAX),
+        _ => text.parse().map_err(|_| format!("'{text}' is not a number of seconds (0-4294967295, or -1 for never)")),
+    }
+}
+
 fn qos(level: u8) -> Qos {
     Qos::from_level(level).unwrap_or_default()
 }
@@ -274,19 +366,33 @@ fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Fai
             ..ConnectionProfile::default()
         },
     };
-    let tls_wanted = args.cafile.is_some() || args.tls_use_os_certs || args.cert.is_some() || args.insecure;
+    let url_tls = args.url.as_ref().is_some_and(|url| url.tls);
+    let tls_wanted = url_tls || args.cafile.is_some() || args.tls_use_os_certs || args.cert.is_some() || args.insecure;
     if tls_wanted {
         profile.transport = match profile.transport {
             TransportKind::Tcp | TransportKind::Tls => TransportKind::Tls,
             TransportKind::WebSocket | TransportKind::WebSocketTls => TransportKind::WebSocketTls,
         };
     }
+    if let Some(url) = &args.url {
+        profile.host.clone_from(&url.host);
+        if let Some(username) = &url.username {
+            profile.username.clone_from(username);
+        }
+        if let Some(password) = &url.password {
+            profile.password_source = PasswordSource::NotSaved;
+            profile.password.clone_from(password);
+        }
+        if url.tls {
+            profile.tls.ca_file = None;
+        }
+    }
     if let Some(host) = &args.host {
         profile.host.clone_from(host);
     }
-    if let Some(port) = args.port {
+    if let Some(port) = args.port.or_else(|| args.url.as_ref().and_then(|url| url.port)) {
         profile.port = port;
-    } else if !from_profile {
+    } else if !from_profile || args.url.is_some() {
         profile.port = if profile.transport == TransportKind::Tls { 8883 } else { 1883 };
     }
     if let Some(username) = &args.username {
@@ -298,6 +404,10 @@ fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Fai
     }
     if let Some(client_id) = &args.client_id {
         profile.client_id.clone_from(client_id);
+        profile.random_client_id_suffix = false;
+    } else if let Some(prefix) = &args.id_prefix {
+        // As mosquitto: the prefix and the process id, nothing between.
+        profile.client_id = format!("{prefix}{}", std::process::id());
         profile.random_client_id_suffix = false;
     }
     if let Some(keep_alive) = args.keep_alive {
@@ -313,6 +423,12 @@ fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Fai
         profile.clean_start = false;
         // As mosquitto: a kept MQTT 5 session does not expire.
         profile.mqtt5.session_expiry_secs = Some(u32::MAX);
+    }
+    if let Some(seconds) = args.session_expiry {
+        if profile.protocol != ProtocolVersion::V5 {
+            return Err(Failure::new(ExitKind::Usage, "-x (session expiry) is MQTT 5 only; this connection is 3.1.1"));
+        }
+        profile.mqtt5.session_expiry_secs = Some(seconds);
     }
     if let Some(topic) = &args.will_topic {
         profile.last_will = Some(LastWill {
@@ -593,7 +709,12 @@ pub fn run_pub(args: &PubArgs) -> ExitCode {
 }
 
 fn publish(args: &PubArgs) -> Result<(), Failure> {
-    validate_topic_name(&args.topic).map_err(|error| Failure::new(ExitKind::Usage, format!("-t: {error}")))?;
+    let topic = match (&args.topic, &args.client.url) {
+        (Some(topic), _) => topic.clone(),
+        (None, Some(url)) => url.topic.clone(),
+        (None, None) => return Err(Failure::new(ExitKind::Usage, "say where to publish: -t TOPIC or -L URL")),
+    };
+    validate_topic_name(&topic).map_err(|error| Failure::new(ExitKind::Usage, format!("-t: {error}")))?;
     if !(args.repeat_delay.is_finite() && args.repeat_delay >= 0.0) {
         return Err(Failure::new(ExitKind::Usage, "--repeat-delay: expected seconds ≥ 0"));
     }
@@ -605,7 +726,7 @@ fn publish(args: &PubArgs) -> Result<(), Failure> {
 
     let request = |id: u64, payload: Bytes| PublishRequest {
         id,
-        topic: args.topic.clone(),
+        topic: topic.clone(),
         payload,
         qos: qos(args.qos),
         retain: args.retain,
@@ -693,7 +814,7 @@ fn publish(args: &PubArgs) -> Result<(), Failure> {
                     sent += 1;
                 }
                 DeliveryOutcome::Refused(reason) => {
-                    client.say(&format!("the broker refused message {request} on '{}': {reason}", args.topic));
+                    client.say(&format!("the broker refused message {request} on '{topic}': {reason}"));
                     pending.remove(&request);
                     refused += 1;
                 }
@@ -783,7 +904,9 @@ pub fn run_sub(args: &SubArgs) -> ExitCode {
 }
 
 fn subscribe(args: &SubArgs) -> Result<(), Failure> {
-    for filter in args.topic.iter().chain(&args.filter_out) {
+    let filters: Vec<String> =
+        args.topic.iter().chain(args.client.url.as_ref().map(|url| &url.topic)).cloned().collect();
+    for filter in filters.iter().chain(&args.filter_out) {
         validate_topic_filter(filter).map_err(|error| Failure::new(ExitKind::Usage, format!("'{filter}': {error}")))?;
     }
     let printer = match &args.format {
@@ -795,8 +918,7 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
         None => Printer::Payload,
     };
     let profile = build_profile(&args.client, "sub")?;
-    let subscriptions: Vec<SubscriptionSpec> = args
-        .topic
+    let subscriptions: Vec<SubscriptionSpec> = filters
         .iter()
         .enumerate()
         .map(|(index, filter)| SubscriptionSpec {
@@ -811,6 +933,7 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
     let deadline = args.timeout.map(|seconds| Instant::now() + Duration::from_secs(seconds));
     let (mut answered, mut refused) = (0usize, 0usize);
     let mut received = 0u64;
+    let mut clearing = RetainedClearing::default();
     // -C reached, --retained-only saw a live message, or stdout was closed.
     let mut done = false;
     let stdout = std::io::stdout();
@@ -819,11 +942,16 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
         if done || args.count.is_some_and(|count| received >= count) {
             break Ok(());
         }
+        clearing.send(&client);
         match client.next(deadline) {
             Next::Event(ConnectionEvent::Messages(batch)) => {
                 for (at, message) in &batch {
                     if args.count.is_some_and(|count| received >= count) {
                         break;
+                    }
+                    // As mosquitto_sub: cleared before -T, -R and --retained-only apply.
+                    if args.remove_retained && message.retain {
+                        clearing.waiting.push_back(message.topic.to_string());
                     }
                     if args.filter_out.iter().any(|filter| topic_matches(filter, &message.topic)) {
                         continue;
@@ -880,6 +1008,9 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
                     break Ok(());
                 }
             }
+            Next::Event(ConnectionEvent::Delivery { request, outcome, .. }) => {
+                clearing.delivered(&client, request, &outcome);
+            }
             Next::Event(ConnectionEvent::State(ConnectionState::Reconnecting { error, .. })) => {
                 client.say(&format!("{error}; reconnecting"));
             }
@@ -903,6 +1034,155 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
         }
     };
     let _ = out.flush();
+    // Exit only once the broker has the retained messages cleared.
+    let clear_deadline = Instant::now() + Duration::from_secs(10);
+    while !clearing.is_done() {
+        clearing.send(&client);
+        match client.next(Some(clear_deadline)) {
+            Next::Event(ConnectionEvent::Delivery { request, outcome, .. }) => {
+                clearing.delivered(&client, request, &outcome);
+            }
+            Next::Event(ConnectionEvent::State(ConnectionState::Reconnecting { .. } | ConnectionState::Failed(_)))
+            | Next::TimedOut
+            | Next::Interrupted => {
+                clearing.failed += clearing.waiting.len() + clearing.sent.len();
+                break;
+            }
+            _ => {}
+        }
+    }
     client.disconnect();
-    result
+    match result {
+        Ok(()) if clearing.failed > 0 => {
+            Err(Failure::new(ExitKind::Refused, format!("{} retained messages were not cleared", clearing.failed)))
+        }
+        other => other,
+    }
+}
+
+/// `sub --remove-retained`: an empty retained QoS 1 publish per retained
+/// message received, each followed to its acknowledgement.
+#[derive(Default)]
+struct RetainedClearing {
+    /// Topics to clear, in arrival order, not yet taken by the engine.
+    waiting: VecDeque<String>,
+    /// Request id → topic, sent and not yet acknowledged.
+    sent: std::collections::HashMap<u64, String>,
+    next_request: u64,
+    /// Clears the broker refused or that were lost.
+    failed: usize,
+}
+
+impl RetainedClearing {
+    /// Hands waiting clears to the engine while its queue takes them.
+    fn send(&mut self, client: &Client) {
+        while let Some(topic) = self.waiting.front() {
+            self.next_request += 1;
+            let request = PublishRequest {
+                id: self.next_request,
+                topic: topic.clone(),
+                payload: Bytes::new(),
+                qos: Qos::AtLeastOnce,
+                retain: true,
+                properties: None,
+            };
+            match client.send(Command::Publish { connection: CONNECTION, request }) {
+                Ok(()) => {
+                    if let Some(topic) = self.waiting.pop_front() {
+                        self.sent.insert(self.next_request, topic);
+                    }
+                }
+                Err(SendError::Busy) => return,
+                Err(SendError::Stopped) => {
+                    client.say("the network engine stopped; retained messages not cleared");
+                    self.waiting.clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    fn delivered(&mut self, client: &Client, request: u64, outcome: &DeliveryOutcome) {
+        let reason = match outcome {
+            DeliveryOutcome::Acknowledged | DeliveryOutcome::Completed => None,
+            DeliveryOutcome::Refused(reason) | DeliveryOutcome::Failed(reason) => Some(reason),
+            DeliveryOutcome::Written | DeliveryOutcome::Received => return,
+        };
+        let Some(topic) = self.sent.remove(&request) else { return };
+        match reason {
+            None => client.debug(&format!("cleared the retained message on '{topic}'")),
+            Some(reason) => {
+                self.failed += 1;
+                client.say(&format!("the retained message on '{topic}' was not cleared: {reason}"));
+            }
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        self.waiting.is_empty() && self.sent.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> MqttUrl {
+        parse_mqtt_url(text).unwrap_or_else(|error| panic!("{text}: {error}"))
+    }
+
+    #[test]
+    fn urls_read_as_mosquitto_reads_them() {
+        let plain = url("mqtt://broker.local/plant/valve");
+        assert_eq!(
+            plain,
+            MqttUrl {
+                tls: false,
+                username: None,
+                password: None,
+                host: "broker.local".into(),
+                port: None,
+                topic: "plant/valve".into()
+            }
+        );
+        let full = url("MQTTS://alice:s3:cr@t@10.0.0.5:8884/a/+/#");
+        assert!(full.tls);
+        assert_eq!(full.username.as_deref(), Some("alice"));
+        assert_eq!(full.password.as_deref(), Some("s3:cr@t"), "the last @ ends the credentials");
+        assert_eq!((full.host.as_str(), full.port), ("10.0.0.5", Some(8884)));
+        assert_eq!(full.topic, "a/+/#");
+        let user_only = url("mqtt://bob@h/t");
+        assert_eq!((user_only.username.as_deref(), user_only.password), (Some("bob"), None));
+        let ipv6 = url("mqtt://[::1]:1884/t");
+        assert_eq!((ipv6.host.as_str(), ipv6.port), ("::1", Some(1884)));
+        assert_eq!(url("mqtt://[fe80::1]/t").port, None);
+    }
+
+    #[test]
+    fn bad_urls_say_what_is_wrong() {
+        for (text, expected) in [
+            ("http://h/t", "expected mqtt://"),
+            ("mqtt://h", "topic is missing"),
+            ("mqtt://h/", "topic is missing"),
+            ("mqtt:///t", "host is missing"),
+            ("mqtt://h:99999/t", "'99999' is not a port"),
+            ("mqtt://h:0/t", "'0' is not a port"),
+            ("mqtt://h:/t", "'' is not a port"),
+            ("mqtt://[::1/t", "closing ']'"),
+            ("mqtt://[::1]1883/t", "expected :PORT"),
+        ] {
+            let error = parse_mqtt_url(text).expect_err(text);
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn session_expiry_takes_seconds_or_never() {
+        assert_eq!(parse_session_expiry("0"), Ok(0));
+        assert_eq!(parse_session_expiry("3600"), Ok(3600));
+        assert_eq!(parse_session_expiry("-1"), Ok(u32::MAX));
+        assert_eq!(parse_session_expiry("∞"), Ok(u32::MAX));
+        assert!(parse_session_expiry("-2").is_err());
+        assert!(parse_session_expiry("soon").unwrap_err().contains("'soon'"));
+    }
 }

@@ -311,10 +311,10 @@ fn a_saved_profile_is_used_and_flags_override_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[test]
-fn failures_have_distinct_exit_codes_and_one_line_reasons() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-auth-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+/// mosquitto and the embedded broker, both with user alice (password
+/// wonderland) allowed only under allowed/#; files in `dir`.
+fn secured_brokers(dir: &std::path::Path) -> (Mosquitto, mqttdesk::core::broker::EmbeddedBroker) {
+    std::fs::create_dir_all(dir).expect("dir");
     let passwd = dir.join("passwd");
     let status = Command::new("mosquitto_passwd")
         .args(["-c", "-b", passwd.to_str().unwrap(), "alice", "wonderland"])
@@ -330,6 +330,13 @@ fn failures_have_distinct_exit_codes_and_one_line_reasons() {
     std::fs::write(&conf, format!("listener {embedded_port} 127.0.0.1\n{shared}")).expect("conf");
     let (config, _) = mqttdesk::core::broker::settings::load_any(&conf).expect("config");
     let embedded = mqttdesk::core::broker::EmbeddedBroker::start(config).expect("embedded broker");
+    (mosquitto, embedded)
+}
+
+#[test]
+fn failures_have_distinct_exit_codes_and_one_line_reasons() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-auth-{}", std::process::id()));
+    let (mosquitto, embedded) = secured_brokers(&dir);
     for port in [mosquitto.port, embedded.local_addr().port()] {
         let port = port.to_string();
         let with = |extra: &[&str]| {
@@ -360,6 +367,94 @@ fn failures_have_distinct_exit_codes_and_one_line_reasons() {
     assert_exit(&run(mqttdesk(&["pub", "-t", "a", "-m", "1", "-m", "2"]), None), 2, "");
     embedded.stop();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_url_names_broker_credentials_and_topic_and_flags_override_it() {
+    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-url-{}", std::process::id()));
+    let (mosquitto, embedded) = secured_brokers(&dir);
+    for port in [mosquitto.port, embedded.local_addr().port()] {
+        let url = |credentials: &str, topic: &str| format!("mqtt://{credentials}@127.0.0.1:{port}/{topic}");
+        let good = url("alice:wonderland", "allowed/url");
+        let output = run(mqttdesk(&["pub", "-L", &good, "-m", "via-url", "-q", "1", "-r"]), None);
+        assert_exit(&output, 0, "");
+        // sub takes the URL's topic as its filter.
+        let output =
+            run(mqttdesk(&["sub", "-L", &url("alice:wonderland", "allowed/#"), "-v", "-C", "1", "-W", "5"]), None);
+        assert_exit(&output, 0, "");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "allowed/url via-url\n");
+        // The URL's password is wrong; -P after it wins.
+        let wrong = url("alice:wrong", "allowed/url");
+        assert_exit(&run(mqttdesk(&["pub", "-L", &wrong, "-m", "x"]), None), 4, "cannot connect");
+        assert_exit(&run(mqttdesk(&["pub", "-L", &wrong, "-P", "wonderland", "-m", "x"]), None), 0, "");
+        // Clear the retained message for the next broker's run.
+        let output = run(mqttdesk(&["pub", "-L", &good, "-n", "-r", "-q", "1"]), None);
+        assert_exit(&output, 0, "");
+    }
+    assert_exit(&run(mqttdesk(&["pub", "-L", "mqtt://127.0.0.1:1883", "-m", "x"]), None), 2, "topic is missing");
+    assert_exit(&run(mqttdesk(&["sub", "-L", "http://127.0.0.1/t"]), None), 2, "expected mqtt://");
+    assert_exit(&run(mqttdesk(&["pub", "-L", "mqtt://h/t", "-t", "t", "-m", "x"]), None), 2, "cannot be used with");
+    embedded.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
+    for broker in brokers() {
+        let name = broker.name();
+        let port = port_of(&broker);
+        let base = ["-h", "127.0.0.1", "-p", port.as_str()];
+        let pub_with = |extra: &[&str]| {
+            let mut command = mqttdesk(&["pub"]);
+            command.args(base).args(extra);
+            run(command, None)
+        };
+        let sub_with = |extra: &[&str]| {
+            let mut command = mqttdesk(&["sub"]);
+            command.args(base).args(extra);
+            run(command, None)
+        };
+
+        // -I: the prefix and the process id.
+        let mut command = mqttdesk(&["sub", "-d", "-I", "probe-", "-t", "x", "-E"]);
+        command.args(base);
+        let child = command.spawn().expect("spawn");
+        let pid = child.id();
+        let output = wait_output(child, Duration::from_secs(20));
+        assert_exit(&output, 0, &format!("connected as probe-{pid}"));
+        assert_exit(&sub_with(&["-i", "a", "-I", "b", "-t", "x"]), 2, "cannot be used with");
+
+        // -x: a session that outlives the connection keeps its QoS 1
+        // messages; with -x 0 it ends with the connection.
+        assert_exit(&sub_with(&["-V", "mqttv311", "-x", "60", "-t", "x"]), 2, "MQTT 5 only");
+        for (expiry, kept) in [("60", true), ("0", false)] {
+            let id = format!("keeper-{}-{expiry}", std::process::id());
+            let topic = format!("kept/{expiry}");
+            let output = sub_with(&["-i", &id, "-x", expiry, "-q", "1", "-t", &topic, "-E"]);
+            assert_exit(&output, 0, "");
+            assert_exit(&pub_with(&["-t", &topic, "-m", "while-away", "-q", "1"]), 0, "");
+            let output = sub_with(&["-i", &id, "-c", "-x", "0", "-q", "1", "-t", &topic, "-C", "1", "-W", "2"]);
+            if kept {
+                assert_exit(&output, 0, "");
+                assert_eq!(String::from_utf8_lossy(&output.stdout), "while-away\n", "{name}");
+            } else {
+                assert_exit(&output, 5, "0 of 1 messages");
+            }
+        }
+
+        // --remove-retained prints the retained messages and clears them.
+        for (topic, payload) in [("clean/1", "a"), ("clean/2", "b")] {
+            assert_exit(&pub_with(&["-t", topic, "-m", payload, "-r", "-q", "1"]), 0, "");
+        }
+        let output = sub_with(&["-t", "clean/#", "--remove-retained", "-v", "-C", "2"]);
+        assert_exit(&output, 0, "");
+        let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
+        lines.sort();
+        assert_eq!(lines, ["clean/1 a", "clean/2 b"], "{name}");
+        let output = sub_with(&["-t", "clean/#", "-v", "-W", "1"]);
+        assert_exit(&output, 0, "");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "", "{name}: nothing retained is left");
+    }
 }
 
 #[test]
