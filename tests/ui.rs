@@ -1373,3 +1373,28 @@ fn a_saved_message_dragged_onto_another_takes_its_place() {
     assert_eq!(written, harness.state().saved, "the new order is saved");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn folding_the_composer_properties_gives_their_room_back() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for _ in 0..3 {
+        harness.step();
+    }
+    let folded = harness.state().ui.composer_height;
+    harness.get_by_label("MQTT 5 properties").click();
+    for _ in 0..10 {
+        harness.step();
+    }
+    let unfolded = harness.state().ui.composer_height;
+    assert!(unfolded > folded + 50.0, "the properties pushed the composer up: {folded} → {unfolded}");
+    harness.get_by_label("MQTT 5 properties").click();
+    for _ in 0..10 {
+        harness.step();
+    }
+    let refolded = harness.state().ui.composer_height;
+    assert!((refolded - folded).abs() < 1.0, "back to {folded} after folding, not {refolded}");
+    // The panel stays resizable: the next frames keep that height.
+    harness.step();
+    assert!((harness.state().ui.composer_height - folded).abs() < 1.0);
+}

@@ -258,6 +258,12 @@ pub enum UiAction {
 /// UI-only state: form fields, selection, view options.
 #[derive(Debug, Default)]
 pub struct UiState {
+    /// The composer panel's height last frame.
+    pub composer_height: f32,
+    /// Its height before the MQTT 5 properties were unfolded.
+    pub composer_height_before_properties: Option<f32>,
+    /// The height to put the composer back to (one frame, after folding).
+    pub composer_restore_height: Option<f32>,
     /// The log's filtered rows.
     pub log_view: FilteredView,
     /// Search box text.
@@ -1345,9 +1351,14 @@ impl MqttDeskApp {
         egui::Panel::bottom("status").show(ui, |ui| {
             status_bar::status_bar_ui(ui, &mut self.workspace, &mut self.ui, self.engine.as_ref(), &mut actions);
         });
-        egui::Panel::bottom("composer").resizable(true).default_size(210.0).show(ui, |ui| {
+        let mut composer_panel = egui::Panel::bottom("composer").resizable(true).default_size(210.0);
+        if let Some(height) = self.ui.composer_restore_height.take() {
+            composer_panel = composer_panel.exact_size(height);
+        }
+        let composer = composer_panel.show(ui, |ui| {
             composer::composer_ui(ui, &mut self.workspace, &mut self.ui, &mut actions);
         });
+        self.ui.composer_height = composer.response.rect.height();
         egui::Panel::left("subscriptions").resizable(true).default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH).show(
             ui,
             |ui| {

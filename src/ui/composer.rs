@@ -331,6 +331,19 @@ fn properties_ui(
     if shown.body_returned == Some(true) {
         state.publish_error = None;
     }
+    // A resizable panel keeps the height its content pushed it to; give
+    // back what opening the section took when it is folded again.
+    if shown.openness > 0.0 {
+        // Last frame's height is the folded one when unfolding starts (none
+        // on the first frame, when the section may come back open).
+        if state.composer_height > 0.0 {
+            state.composer_height_before_properties.get_or_insert(state.composer_height);
+        }
+    } else if let Some(before) = state.composer_height_before_properties.take() {
+        // Folded, and the animation is over (until then the body still
+        // takes room and would push the panel up again).
+        state.composer_restore_height = Some(before.min(state.composer_height));
+    }
 }
 
 /// The newest request's state: waiting (with the time so far) or answered
