@@ -158,8 +158,12 @@ pub struct SubArgs {
     #[command(flatten)]
     client: ClientArgs,
     /// Topic filter to subscribe to (repeat for more; + and # allowed; -L's path is one more).
-    #[arg(short = 't', long, value_name = "FILTER", required_unless_present = "url")]
+    #[arg(short = 't', long, value_name = "FILTER", required_unless_present_any = ["url", "unsubscribe"])]
     topic: Vec<String>,
+    /// Unsubscribe from this filter (repeatable), e.g. one a kept session
+    /// (-c) still holds. Without -t, exit once the broker confirmed.
+    #[arg(short = 'U', long = "unsubscribe", value_name = "FILTER")]
+    unsubscribe: Vec<String>,
     /// Do not print messages on topics matching this filter (repeatable).
     #[arg(short = 'T', long = "filter-out", value_name = "FILTER")]
     filter_out: Vec<String>,
@@ -906,7 +910,7 @@ pub fn run_sub(args: &SubArgs) -> ExitCode {
 fn subscribe(args: &SubArgs) -> Result<(), Failure> {
     let filters: Vec<String> =
         args.topic.iter().chain(args.client.url.as_ref().map(|url| &url.topic)).cloned().collect();
-    for filter in filters.iter().chain(&args.filter_out) {
+    for filter in filters.iter().chain(&args.filter_out).chain(&args.unsubscribe) {
         validate_topic_filter(filter).map_err(|error| Failure::new(ExitKind::Usage, format!("'{filter}': {error}")))?;
     }
     let printer = match &args.format {
@@ -930,6 +934,21 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
         .collect();
     let mut client = Client::start("sub", &args.client)?;
     client.connect(&profile, subscriptions.clone())?;
+    // -U: ids after the subscriptions'.
+    let first_unsubscribe = u32::try_from(subscriptions.len()).unwrap_or(u32::MAX);
+    for (offset, filter) in args.unsubscribe.iter().enumerate() {
+        let subscription = first_unsubscribe.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX));
+        let command = Command::UnsubscribeFilter { connection: CONNECTION, subscription, filter: filter.clone() };
+        client.send(command).map_err(|error| Failure::new(ExitKind::Other, error.to_string()))?;
+    }
+    let unsubscribed_from = |subscription: u32| {
+        let index = subscription.checked_sub(first_unsubscribe)? as usize;
+        args.unsubscribe.get(index).map(String::as_str)
+    };
+    let mut unsubscribes_answered = 0usize;
+    let everything_answered = |answered: usize, unsubscribes_answered: usize| {
+        answered == subscriptions.len() && unsubscribes_answered == args.unsubscribe.len()
+    };
     let deadline = args.timeout.map(|seconds| Instant::now() + Duration::from_secs(seconds));
     let (mut answered, mut refused) = (0usize, 0usize);
     let mut received = 0u64;
@@ -998,14 +1017,32 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
                 if refused == subscriptions.len() {
                     break Err(Failure::new(ExitKind::Refused, "every subscription was refused"));
                 }
-                if args.exit_after_subscribe && answered == subscriptions.len() {
+                if args.exit_after_subscribe && everything_answered(answered, unsubscribes_answered) {
                     break Ok(());
                 }
             }
             Next::Event(ConnectionEvent::SubscriptionResumed { .. }) => {
                 answered += 1;
-                if args.exit_after_subscribe && answered == subscriptions.len() {
+                if args.exit_after_subscribe && everything_answered(answered, unsubscribes_answered) {
                     break Ok(());
+                }
+            }
+            Next::Event(ConnectionEvent::Unsubscribed { subscription }) => {
+                if let Some(filter) = unsubscribed_from(subscription) {
+                    unsubscribes_answered += 1;
+                    client.debug(&format!("unsubscribed from '{filter}'"));
+                }
+                let only_unsubscribing = subscriptions.is_empty() || args.exit_after_subscribe;
+                if only_unsubscribing && everything_answered(answered, unsubscribes_answered) {
+                    break Ok(());
+                }
+            }
+            Next::Event(ConnectionEvent::SubscriptionFailed { subscription, reason }) => {
+                if let Some(filter) = unsubscribed_from(subscription) {
+                    break Err(Failure::new(
+                        ExitKind::Network,
+                        format!("cannot unsubscribe from '{filter}': {reason}"),
+                    ));
                 }
             }
             Next::Event(ConnectionEvent::Delivery { request, outcome, .. }) => {

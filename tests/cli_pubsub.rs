@@ -458,6 +458,35 @@ fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
 }
 
 #[test]
+fn unsubscribe_removes_a_subscription_a_kept_session_holds() {
+    for broker in brokers() {
+        let name = broker.name();
+        let port = port_of(&broker);
+        let id = format!("unsub-{}", std::process::id());
+        let run_with = |tool: &str, extra: &[&str]| {
+            let mut command = mqttdesk(&[tool, "-h", "127.0.0.1", "-p", &port]);
+            command.args(extra);
+            run(command, None)
+        };
+        let kept = ["-i", id.as_str(), "-c", "-x", "60", "-q", "1"];
+        let output = run_with("sub", &[&kept[..], &["-t", "gone/#", "-t", "stays/#", "-E"]].concat());
+        assert_exit(&output, 0, "");
+        // -U alone: unsubscribes and exits once the broker confirmed.
+        let output = run_with("sub", &[&kept[..], &["-U", "gone/#", "-d"]].concat());
+        assert_exit(&output, 0, "unsubscribed from 'gone/#'");
+        assert_exit(&run_with("pub", &["-t", "gone/a", "-m", "lost", "-q", "1"]), 0, "");
+        assert_exit(&run_with("pub", &["-t", "stays/a", "-m", "kept", "-q", "1"]), 0, "");
+        // Back on the session (which ends with this connection): only the
+        // subscription that stayed delivered anything.
+        let resumed = ["-i", id.as_str(), "-c", "-x", "0", "-v", "-C", "2", "-W", "2"];
+        let output = run_with("sub", &[&resumed[..], &["-t", "other/#"]].concat());
+        assert_exit(&output, 5, "1 of 2 messages");
+        assert_eq!(String::from_utf8_lossy(&output.stdout), "stays/a kept\n", "{name}");
+    }
+    assert_exit(&run(mqttdesk(&["sub", "-U", "a/#/b"]), None), 2, "'a/#/b'");
+}
+
+#[test]
 fn ctrl_c_disconnects_cleanly_so_no_last_will_is_sent() {
     for broker in brokers() {
         let port = port_of(&broker);

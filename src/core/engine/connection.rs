@@ -259,18 +259,27 @@ impl Control {
                     self.emit(ConnectionEvent::Unsubscribed { subscription }).await;
                     return;
                 }
-                match self.client.try_unsubscribe(&removed.spec.filter) {
-                    Ok(()) => self.correlation.queued_unsubscribes.push_back(subscription),
-                    Err(error) => {
-                        self.emit(ConnectionEvent::SubscriptionFailed {
-                            subscription,
-                            reason: format!("unsubscribe not sent: {error}"),
-                        })
-                        .await;
-                    }
+                self.send_unsubscribe(subscription, &removed.spec.filter).await;
+            }
+            Command::UnsubscribeFilter { subscription, filter, .. } => {
+                if self.connected {
+                    self.send_unsubscribe(subscription, &filter).await;
+                } else {
+                    let reason = "not connected".into();
+                    self.emit(ConnectionEvent::SubscriptionFailed { subscription, reason }).await;
                 }
             }
             _ => {}
+        }
+    }
+
+    async fn send_unsubscribe(&mut self, subscription: SubscriptionId, filter: &str) {
+        match self.client.try_unsubscribe(filter) {
+            Ok(()) => self.correlation.queued_unsubscribes.push_back(subscription),
+            Err(error) => {
+                let reason = format!("unsubscribe not sent: {error}");
+                self.emit(ConnectionEvent::SubscriptionFailed { subscription, reason }).await;
+            }
         }
     }
 

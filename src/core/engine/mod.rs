@@ -104,6 +104,18 @@ pub enum Command {
         /// Which subscription.
         subscription: SubscriptionId,
     },
+    /// Unsubscribe from a filter that is not one of this connection's
+    /// subscriptions, e.g. one a stored session kept from an earlier
+    /// connection (`sub -U`). Answered with `Unsubscribed { subscription }`,
+    /// or `SubscriptionFailed` when it could not be sent.
+    UnsubscribeFilter {
+        /// Which connection.
+        connection: ConnectionId,
+        /// The caller's id for the answer.
+        subscription: SubscriptionId,
+        /// The topic filter to unsubscribe from.
+        filter: String,
+    },
     /// Publish a message.
     Publish {
         /// Which connection.
@@ -412,6 +424,7 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
             Command::Disconnect { connection }
             | Command::Subscribe { connection, .. }
             | Command::Unsubscribe { connection, .. }
+            | Command::UnsubscribeFilter { connection, .. }
             | Command::Publish { connection, .. } => {
                 let forwarded = match connections.get(&connection) {
                     Some(handle) => handle.commands.send(command.clone()).await.is_ok(),
@@ -510,6 +523,9 @@ async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command:
             subscription: subscription.id,
             reason: "not connected; it will be sent on connect".into(),
         },
+        Command::UnsubscribeFilter { subscription, .. } => {
+            ConnectionEvent::SubscriptionFailed { subscription, reason: "not connected".into() }
+        }
         Command::Disconnect { .. } => ConnectionEvent::State(ConnectionState::Disconnected),
         _ => return,
     };
