@@ -205,6 +205,10 @@ pub struct SubArgs {
     /// before exiting.
     #[arg(long)]
     remove_retained: bool,
+    /// Print only this percentage (0.1-100) of the messages, picked at
+    /// random; the others do not count for -C.
+    #[arg(long, value_name = "CHANCE", value_parser = parse_chance)]
+    random_filter: Option<f64>,
 }
 
 /// How a run fails, as a process exit code (0 when it does not).
@@ -337,6 +341,14 @@ fn parse_mqtt_url(text: &str) -> Result<MqttUrl, String> {
 fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+/// `--random-filter`: a percentage, 0.1 to 100.
+fn parse_chance(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(chance) if (0.1..=100.0).contains(&chance) => Ok(chance),
+        _ => Err(format!("'{text}' is not a percentage from 0.1 to 100")),
+    }
 }
 
 /// `-x`: seconds, or -1 / ∞ for a session that never expires.
@@ -982,6 +994,9 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
                         done = true;
                         break;
                     }
+                    if args.random_filter.is_some_and(|chance| rand::random::<f64>() * 100.0 >= chance) {
+                        continue;
+                    }
                     match printer.print(&mut out, *at, message, !args.no_newline) {
                         Ok(Ok(())) => received += 1,
                         Ok(Err(reason)) => client.say(&reason),
@@ -1210,6 +1225,15 @@ mod tests {
         ] {
             let error = parse_mqtt_url(text).expect_err(text);
             assert!(error.contains(expected), "{text}: {error}");
+        }
+    }
+
+    #[test]
+    fn random_filter_takes_a_percentage() {
+        assert_eq!(parse_chance("0.1"), Ok(0.1));
+        assert_eq!(parse_chance("100"), Ok(100.0));
+        for bad in ["0", "0.05", "100.1", "-5", "half", "NaN"] {
+            assert!(parse_chance(bad).is_err(), "{bad}");
         }
     }
 

@@ -45,6 +45,12 @@ fn wait_output(mut child: Child, within: Duration) -> Output {
     child.wait_with_output().expect("output")
 }
 
+fn pub_command(port: &str, args: &[&str]) -> Command {
+    let mut command = mqttdesk(&["pub", "-h", "127.0.0.1", "-p", port]);
+    command.args(args);
+    command
+}
+
 fn port_of(broker: &TestBroker) -> String {
     broker.port().to_string()
 }
@@ -441,6 +447,17 @@ fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
                 assert_exit(&output, 5, "0 of 1 messages");
             }
         }
+
+        // --random-filter 50 prints about half (outside 100..300 of 400: p < 1e-20).
+        let (child, mut stderr) = mqttdesk_sub(&port, &["-t", "sample/#", "--random-filter", "50", "-W", "5"]);
+        let lines: String = (0..400).map(|n| format!("m{n}\n")).collect();
+        assert_exit(&run(pub_command(&port, &["-t", "sample/x", "-l", "-q", "1"]), Some(lines.as_bytes())), 0, "");
+        let output = wait_output(child, Duration::from_secs(20));
+        let mut rest = String::new();
+        let _ = stderr.read_to_string(&mut rest);
+        assert!(output.status.success(), "{rest}");
+        let printed = String::from_utf8_lossy(&output.stdout).lines().count();
+        assert!((100..=300).contains(&printed), "{name}: {printed} of 400 printed");
 
         // --remove-retained prints the retained messages and clears them.
         for (topic, payload) in [("clean/1", "a"), ("clean/2", "b")] {
