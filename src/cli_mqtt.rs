@@ -389,6 +389,12 @@ fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Fai
             TransportKind::Tcp | TransportKind::Tls => TransportKind::Tls,
             TransportKind::WebSocket | TransportKind::WebSocketTls => TransportKind::WebSocketTls,
         };
+    } else if args.url.is_some() {
+        // mqtt:// says plain, even over a saved TLS profile.
+        profile.transport = match profile.transport {
+            TransportKind::Tcp | TransportKind::Tls => TransportKind::Tcp,
+            TransportKind::WebSocket | TransportKind::WebSocketTls => TransportKind::WebSocket,
+        };
     }
     if let Some(url) = &args.url {
         profile.host.clone_from(&url.host);

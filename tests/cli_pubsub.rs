@@ -314,6 +314,18 @@ fn a_saved_profile_is_used_and_flags_override_it() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), "saved/x kept\n");
     let output = run(mqttdesk(&["sub", "--profile", "Nope", "--profiles-dir", dir_arg, "-t", "x"]), None);
     assert_exit(&output, 2, "no profile named 'Nope'");
+    // A TLS profile with an mqtt:// URL: the URL's plain TCP, host and port win.
+    let secure = mqttdesk::core::profile::ConnectionProfile {
+        name: "Secure".into(),
+        host: "tls.invalid".into(),
+        transport: mqttdesk::core::profile::TransportKind::Tls,
+        ..dead.clone()
+    };
+    mqttdesk::core::profile::save_profile(&dir, &secure).expect("save");
+    let url = format!("mqtt://127.0.0.1:{port}/saved/#");
+    let output = run(mqttdesk(&["sub", "--profile", "Secure", "--profiles-dir", dir_arg, "-L", &url, "-C", "1"]), None);
+    assert_exit(&output, 0, "");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "kept\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
