@@ -4,16 +4,16 @@
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
-    println!("cargo::rerun-if-changed=assets/mqttdesk.ico");
+    println!("cargo::rerun-if-changed=assets/topicscope.ico");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("windows") {
         return;
     }
     let mut resource = winresource::WindowsResource::new();
     resource
-        .set_icon("assets/mqttdesk.ico")
-        .set("ProductName", "mqttdesk")
-        .set("FileDescription", "mqttdesk MQTT test client")
-        .set("CompanyName", "mqttdesk")
+        .set_icon("assets/topicscope.ico")
+        .set("ProductName", "Topicscope")
+        .set("FileDescription", "Topicscope MQTT test client")
+        .set("CompanyName", "Topicscope")
         .set("LegalCopyright", "MIT OR Apache-2.0");
     if let Err(error) = resource.compile() {
         // Without a resource compiler (rc.exe with the Windows SDK, or

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders the app icon (assets/icon.svg) into every size and format the
-# packages need: PNGs 16–1024, mqttdesk.ico (Windows: 16–256 in one file)
-# and mqttdesk.icns (macOS). Needs ImageMagick and Python's Pillow
+# packages need: PNGs 16–1024, topicscope.ico (Windows: 16–256 in one file)
+# and topicscope.icns (macOS). Needs ImageMagick and Python's Pillow
 # (`sudo apt install imagemagick python3-pil`). The outputs are committed;
 # run this again only after changing the SVG.
 set -euo pipefail
@@ -9,9 +9,9 @@ cd "$(dirname "$0")/../assets"
 for size in 16 24 32 48 64 128 256 512 1024; do
   convert -background none -density $((size * 72 / 256 + 1)) icon.svg -resize "${size}x${size}" "icon-${size}.png"
 done
-convert icon-16.png icon-24.png icon-32.png icon-48.png icon-64.png icon-128.png icon-256.png mqttdesk.ico
+convert icon-16.png icon-24.png icon-32.png icon-48.png icon-64.png icon-128.png icon-256.png topicscope.ico
 python3 - <<'PY'
 from PIL import Image
-Image.open("icon-1024.png").save("mqttdesk.icns", sizes=[(16, 16), (32, 32), (64, 64), (128, 128), (256, 256), (512, 512), (1024, 1024)])
+Image.open("icon-1024.png").save("topicscope.icns", sizes=[(16, 16), (32, 32), (64, 64), (128, 128), (256, 256), (512, 512), (1024, 1024)])
 PY
-ls -l icon-*.png mqttdesk.ico mqttdesk.icns
+ls -l icon-*.png topicscope.ico topicscope.icns

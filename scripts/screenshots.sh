@@ -27,7 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BIN=${MQTTDESK_BIN:-target/release/mqttdesk}
+BIN=${TOPICSCOPE_BIN:-target/release/topicscope}
 if [ ! -x "$BIN" ]; then cargo build --release; fi
 PORT=${PORT:-18830}
 DISPLAY_NUMBER=${DISPLAY_NUMBER:-:97}
@@ -51,18 +51,18 @@ fi
 start_app() {
     rm -rf "$STATE/config" "$STATE/.local"
     if [ -n "${BROKER_RON:-}" ]; then
-        mkdir -p "$STATE/config/mqttdesk"
-        printf '%s\n' "$BROKER_RON" > "$STATE/config/mqttdesk/broker.ron"
+        mkdir -p "$STATE/config/topicscope"
+        printf '%s\n' "$BROKER_RON" > "$STATE/config/topicscope/broker.ron"
     fi
     if [ -n "${SAVED_RON:-}" ]; then
-        mkdir -p "$STATE/config/mqttdesk"
-        printf '%s\n' "$SAVED_RON" > "$STATE/config/mqttdesk/messages.ron"
+        mkdir -p "$STATE/config/topicscope"
+        printf '%s\n' "$SAVED_RON" > "$STATE/config/topicscope/messages.ron"
     fi
     # shellcheck disable=SC2086 # APP_ARGS is a list of flags
     HOME=$STATE XDG_CONFIG_HOME=$STATE/config XDG_DATA_HOME=$STATE/.local/share \
         "$BIN" --broker-port "$PORT" ${APP_ARGS:-} >/dev/null 2>&1 &
     APP=$!
-    WINDOW=$(xdotool search --sync --name '^mqttdesk$' | head -1)
+    WINDOW=$(xdotool search --sync --name '^Topicscope$' | head -1)
     sleep 1; xdotool windowfocus --sync "$WINDOW" || true
     sleep 3 # broker start + connect + SUBACK
 }

@@ -1,4 +1,4 @@
-//! `mqttdesk pub` and `mqttdesk sub`: mosquitto_pub / mosquitto_sub's flags
+//! `topicscope pub` and `topicscope sub`: mosquitto_pub / mosquitto_sub's flags
 //! where they mean the same thing, on the window's engine and profiles.
 //! Errors are one line on stderr with an exit code a script can test
 //! (see [`ExitKind`]); Ctrl+C disconnects cleanly.
@@ -13,15 +13,15 @@ use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use mqttdesk::core::engine::{
+use topicscope::core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, Engine, EventKind, PublishRequest,
     SendError, SubscribeOutcome, SubscriptionSpec,
 };
-use mqttdesk::core::mqtt::{ConnectionId, MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
-use mqttdesk::core::profile::{self, ConnectionProfile, LastWill, PasswordSource, TransportKind};
-use mqttdesk::core::store::StoredMessage;
-use mqttdesk::core::sub_format::OutputFormat;
-use mqttdesk::core::topic::{topic_matches, validate_topic_filter, validate_topic_name};
+use topicscope::core::mqtt::{ConnectionId, MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
+use topicscope::core::profile::{self, ConnectionProfile, LastWill, PasswordSource, TransportKind};
+use topicscope::core::store::StoredMessage;
+use topicscope::core::sub_format::OutputFormat;
+use topicscope::core::topic::{topic_matches, validate_topic_filter, validate_topic_name};
 
 /// The one connection a pub/sub run opens.
 const CONNECTION: ConnectionId = 1;
@@ -51,7 +51,7 @@ pub struct ClientArgs {
     /// (mqtts: TLS with the system's certificates, port 8883). -h -p -u -P override it.
     #[arg(short = 'L', long = "url", value_name = "URL", value_parser = parse_mqtt_url)]
     url: Option<MqttUrl>,
-    /// Client id (default: the profile's, else mqttdesk-<8 hex digits>).
+    /// Client id (default: the profile's, else topicscope-<8 hex digits>).
     #[arg(short = 'i', long = "id", value_name = "ID", conflicts_with = "id_prefix")]
     client_id: Option<String>,
     /// Client id made of this prefix and the process id.
@@ -108,7 +108,7 @@ pub struct ClientArgs {
     help: Option<bool>,
 }
 
-/// `mqttdesk pub` options.
+/// `topicscope pub` options.
 #[derive(Debug, clap::Args)]
 #[command(disable_help_flag = true)]
 pub struct PubArgs {
@@ -151,7 +151,7 @@ pub struct PubArgs {
     properties: Vec<String>,
 }
 
-/// `mqttdesk sub` options.
+/// `topicscope sub` options.
 #[derive(Debug, clap::Args)]
 #[command(disable_help_flag = true)]
 pub struct SubArgs {
@@ -373,11 +373,11 @@ fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Fai
             let (profiles, _) = crate::cli_profiles::all_profiles(dir.as_deref());
             let found = profiles.into_iter().find(|candidate| candidate.name == *name);
             found.ok_or_else(|| {
-                Failure::new(ExitKind::Usage, format!("no profile named '{name}' (see `mqttdesk profiles list`)"))
+                Failure::new(ExitKind::Usage, format!("no profile named '{name}' (see `topicscope profiles list`)"))
             })?
         }
         None => ConnectionProfile {
-            name: format!("mqttdesk {tool}"),
+            name: format!("topicscope {tool}"),
             host: "localhost".into(),
             ..ConnectionProfile::default()
         },
@@ -456,7 +456,7 @@ fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Fai
         profile.last_will = Some(LastWill {
             topic: topic.clone(),
             payload: args.will_payload.clone().unwrap_or_default(),
-            payload_format: mqttdesk::core::payload::PayloadFormat::Text,
+            payload_format: topicscope::core::payload::PayloadFormat::Text,
             qos: qos(args.will_qos.unwrap_or(0)),
             retain: args.will_retain,
             ..LastWill::default()
@@ -476,7 +476,7 @@ fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Fai
     }
     profile.validate().map_err(|error| Failure::new(ExitKind::Usage, error.to_string()))?;
     if matches!(profile.password_source, PasswordSource::Keychain(_))
-        && let Err(error) = mqttdesk::core::secrets::install_platform_keychain()
+        && let Err(error) = topicscope::core::secrets::install_platform_keychain()
     {
         return Err(Failure::new(ExitKind::Usage, format!("the profile's password is in the keychain: {error}")));
     }
@@ -515,7 +515,7 @@ impl Client {
         let engine = Engine::start(waker.clone()).map_err(|error| Failure::new(ExitKind::Other, error.to_string()))?;
         let interrupted = Arc::new(AtomicBool::new(false));
         let (flag, wake_on_signal) = (interrupted.clone(), waker.clone());
-        let _ = std::thread::Builder::new().name("mqttdesk-signal".into()).spawn(move || {
+        let _ = std::thread::Builder::new().name("topicscope-signal".into()).spawn(move || {
             if crate::wait_for_stop_signal().is_ok() {
                 flag.store(true, Ordering::SeqCst);
                 wake_on_signal();
@@ -527,13 +527,13 @@ impl Client {
     fn say(&self, text: &str) {
         if !self.quiet {
             // A closed stderr is no reason to stop (eprintln! would panic).
-            let _ = writeln!(std::io::stderr(), "mqttdesk {}: {text}", self.tool);
+            let _ = writeln!(std::io::stderr(), "topicscope {}: {text}", self.tool);
         }
     }
 
     fn debug(&self, text: &str) {
         if self.debug {
-            let _ = writeln!(std::io::stderr(), "mqttdesk {}: {text}", self.tool);
+            let _ = writeln!(std::io::stderr(), "topicscope {}: {text}", self.tool);
         }
     }
 
@@ -625,7 +625,7 @@ fn finish(tool: &str, quiet: bool, result: Result<(), Failure>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             if let (Some(message), false) = (&failure.message, quiet) {
-                let _ = writeln!(std::io::stderr(), "mqttdesk {tool}: {message}");
+                let _ = writeln!(std::io::stderr(), "topicscope {tool}: {message}");
             }
             ExitCode::from(failure.kind.code())
         }
@@ -725,7 +725,7 @@ fn read_source(args: &PubArgs) -> Result<Source, Failure> {
     Err(Failure::new(ExitKind::Usage, "say what to send: -m, -f, -n, -s or -l"))
 }
 
-/// Runs `mqttdesk pub`.
+/// Runs `topicscope pub`.
 pub fn run_pub(args: &PubArgs) -> ExitCode {
     finish("pub", args.client.quiet, publish(args))
 }
@@ -765,7 +765,7 @@ fn publish(args: &PubArgs) -> Result<(), Failure> {
         Source::Lines => {
             let (line_tx, line_rx) = std_mpsc::sync_channel::<Option<Vec<u8>>>(256);
             let waker = client.waker.clone();
-            let _ = std::thread::Builder::new().name("mqttdesk-stdin".into()).spawn(move || {
+            let _ = std::thread::Builder::new().name("topicscope-stdin".into()).spawn(move || {
                 let stdin = std::io::stdin();
                 for line in stdin.lock().split(b'\n') {
                     let Ok(mut line) = line else { break };
@@ -893,7 +893,7 @@ impl Printer {
         &self,
         out: &mut impl std::io::Write,
         at: chrono::DateTime<chrono::Utc>,
-        message: &mqttdesk::core::mqtt::IncomingMessage,
+        message: &topicscope::core::mqtt::IncomingMessage,
         newline: bool,
     ) -> Result<Result<(), String>, std::io::Error> {
         match self {
@@ -908,7 +908,7 @@ impl Printer {
                 Err(reason) => return Ok(Err(reason)),
             },
             Self::Json { pretty } => {
-                let value = mqttdesk::core::export::message_json(&StoredMessage::received(0, at, message, None));
+                let value = topicscope::core::export::message_json(&StoredMessage::received(0, at, message, None));
                 let text = if *pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) };
                 out.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
             }
@@ -920,7 +920,7 @@ impl Printer {
     }
 }
 
-/// Runs `mqttdesk sub`.
+/// Runs `topicscope sub`.
 pub fn run_sub(args: &SubArgs) -> ExitCode {
     finish("sub", args.client.quiet, subscribe(args))
 }

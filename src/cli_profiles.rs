@@ -1,4 +1,4 @@
-//! `mqttdesk profiles list|show|export|import`: the window's connection
+//! `topicscope profiles list|show|export|import`: the window's connection
 //! profiles from a terminal or script, under the same sharing rules
 //! (exports leave passwords out unless asked; imports report what they
 //! could not carry over).
@@ -7,10 +7,10 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use mqttdesk::core::profile::{self, ConnectionProfile};
-use mqttdesk::core::profile_exchange;
+use topicscope::core::profile::{self, ConnectionProfile};
+use topicscope::core::profile_exchange;
 
-/// `mqttdesk profiles` options.
+/// `topicscope profiles` options.
 #[derive(Debug, clap::Args)]
 pub struct ProfilesArgs {
     /// Profile folder (default: the one the window uses).
@@ -21,7 +21,7 @@ pub struct ProfilesArgs {
     action: ProfilesAction,
 }
 
-/// `mqttdesk profiles` actions.
+/// `topicscope profiles` actions.
 #[derive(Debug, clap::Subcommand)]
 enum ProfilesAction {
     /// One line per profile: name, broker address, transport, protocol (tab-separated).
@@ -31,7 +31,7 @@ enum ProfilesAction {
         /// Profile name.
         name: String,
     },
-    /// Write profiles as a bundle other mqttdesk users can import.
+    /// Write profiles as a bundle other topicscope users can import.
     Export {
         /// Profile names (none with --all).
         names: Vec<String>,
@@ -45,7 +45,7 @@ enum ProfilesAction {
         #[arg(long)]
         include_passwords: bool,
     },
-    /// Add profiles from mqttdesk RON files or bundles, an MQTTX export or MQTT.fx's mqttfx-config.xml.
+    /// Add profiles from topicscope RON files or bundles, an MQTTX export or MQTT.fx's mqttfx-config.xml.
     Import {
         /// Files to import.
         #[arg(required = true)]
@@ -81,7 +81,7 @@ pub fn run(args: &ProfilesArgs) -> ExitCode {
     let dir = args.dir.clone().or_else(profile::default_profile_dir);
     let (profiles, problems) = all_profiles(dir.as_deref());
     for problem in &problems {
-        eprintln!("mqttdesk profiles: not loaded: {problem}");
+        eprintln!("topicscope profiles: not loaded: {problem}");
     }
     let find = |name: &str| profiles.iter().find(|profile| profile.name == name);
     let result = match &args.action {
@@ -127,14 +127,14 @@ pub fn run(args: &ProfilesArgs) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("mqttdesk profiles: {error}");
+            eprintln!("topicscope profiles: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
 fn unknown(name: &str) -> ExitCode {
-    eprintln!("mqttdesk profiles: no profile named '{name}' (see `mqttdesk profiles list`)");
+    eprintln!("topicscope profiles: no profile named '{name}' (see `topicscope profiles list`)");
     ExitCode::from(2)
 }
 
@@ -145,10 +145,10 @@ fn import(files: &[PathBuf], dir: Option<&std::path::Path>, existing: &[Connecti
     for file in files {
         let report = profile_exchange::import_file(file).map_err(|error| error.to_string())?;
         for line in &report.skipped {
-            eprintln!("mqttdesk profiles: {}: skipped {line}", file.display());
+            eprintln!("topicscope profiles: {}: skipped {line}", file.display());
         }
         for line in &report.errors {
-            eprintln!("mqttdesk profiles: {}: not imported: {line}", file.display());
+            eprintln!("topicscope profiles: {}: not imported: {line}", file.display());
             failed = true;
         }
         let mut profiles = report.profiles;

@@ -1,4 +1,4 @@
-//! mqttdesk's binary: parse arguments, set up logging, run the window.
+//! topicscope's binary: parse arguments, set up logging, run the window.
 
 // A double-clicked release build opens its window without a console window
 // beside it (debug builds keep theirs for logs).
@@ -11,18 +11,20 @@ mod cli_mqtt;
 mod cli_profiles;
 
 use clap::{Parser, Subcommand};
-use mqttdesk::core::broker::monitor::LogEntry;
-use mqttdesk::core::broker::{BrokerConfig, STANDARD_MQTT_PORT};
-use mqttdesk::core::mqtt::ProtocolVersion;
-use mqttdesk::core::profile::ConnectionProfile;
-use mqttdesk::core::store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES, StoreLimits};
-use mqttdesk::ui::i18n::Language;
-use mqttdesk::ui::prefs::ThemeChoice;
-use mqttdesk::ui::{AppOptions, MqttDeskApp};
+use topicscope::core::app_dirs::APP_NAME as APP_ID;
+use topicscope::core::broker::monitor::LogEntry;
+use topicscope::core::broker::{BrokerConfig, STANDARD_MQTT_PORT};
+use topicscope::core::legacy_migration::MigrationReport;
+use topicscope::core::mqtt::ProtocolVersion;
+use topicscope::core::profile::ConnectionProfile;
+use topicscope::core::store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES, StoreLimits};
+use topicscope::ui::i18n::Language;
+use topicscope::ui::prefs::ThemeChoice;
+use topicscope::ui::{AppOptions, TopicscopeApp};
 
 /// A fast native MQTT test client with an embedded broker.
 ///
-/// With no arguments, mqttdesk starts its embedded broker on
+/// With no arguments, topicscope starts its embedded broker on
 /// 127.0.0.1:1883 (or a free port if that is taken) and connects to it.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -75,7 +77,7 @@ enum Mode {
     Sub(cli_mqtt::SubArgs),
 }
 
-/// `mqttdesk broker` options.
+/// `topicscope broker` options.
 #[derive(Debug, clap::Args)]
 struct BrokerArgs {
     /// Address to listen on (default 127.0.0.1); anything but loopback exposes the broker to your network.
@@ -87,7 +89,7 @@ struct BrokerArgs {
     /// Also serve MQTT over WebSocket on this port.
     #[arg(long, value_name = "N")]
     ws_port: Option<u16>,
-    /// Settings file: mqttdesk's broker RON, or a mosquitto.conf (*.conf). Flags override it.
+    /// Settings file: topicscope's broker RON, or a mosquitto.conf (*.conf). Flags override it.
     #[arg(long, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
     /// Log the broker's own messages too (repeat for more detail).
@@ -100,9 +102,9 @@ fn broker_config(args: &BrokerArgs) -> Result<BrokerConfig, String> {
     let mut config = match &args.config {
         Some(path) => {
             let (config, notes) =
-                mqttdesk::core::broker::settings::load_any(path).map_err(|error| error.to_string())?;
+                topicscope::core::broker::settings::load_any(path).map_err(|error| error.to_string())?;
             for note in notes {
-                eprintln!("mqttdesk broker: note: {note}");
+                eprintln!("topicscope broker: note: {note}");
             }
             config
         }
@@ -130,20 +132,20 @@ fn run_broker(args: &BrokerArgs) -> ExitCode {
     let config = match broker_config(args) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("mqttdesk broker: {error}");
+            eprintln!("topicscope broker: {error}");
             return ExitCode::FAILURE;
         }
     };
     if !config.bind.is_loopback() {
         eprintln!(
-            "mqttdesk broker: warning: listening on {} makes the broker reachable from your network",
+            "topicscope broker: warning: listening on {} makes the broker reachable from your network",
             config.bind
         );
     }
-    let broker = match mqttdesk::core::broker::EmbeddedBroker::start(config) {
+    let broker = match topicscope::core::broker::EmbeddedBroker::start(config) {
         Ok(broker) => broker,
         Err(error) => {
-            eprintln!("mqttdesk broker: {error}");
+            eprintln!("topicscope broker: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -152,20 +154,20 @@ fn run_broker(args: &BrokerArgs) -> ExitCode {
         .map(|listener| format!(", {}://{}", listener.kind.scheme(), listener.addr))
         .collect();
     eprintln!(
-        "mqttdesk broker: listening on {} (MQTT 3.1.1 and 5.0){}; Ctrl+C stops it",
+        "topicscope broker: listening on {} (MQTT 3.1.1 and 5.0){}; Ctrl+C stops it",
         broker.local_addr(),
         others.concat()
     );
     broker.monitor().set_log_sink(Some(std::sync::Arc::new(|entry: &LogEntry| {
-        eprintln!("mqttdesk broker: {} {}: {}", entry.at.format("%H:%M:%S"), entry.level.label(), entry.text);
+        eprintln!("topicscope broker: {} {}: {}", entry.at.format("%H:%M:%S"), entry.level.label(), entry.text);
     })));
     let stop_signal = wait_for_stop_signal();
     if let Err(error) = stop_signal {
-        eprintln!("mqttdesk broker: cannot wait for Ctrl+C ({error}); stopping");
+        eprintln!("topicscope broker: cannot wait for Ctrl+C ({error}); stopping");
     }
     broker.monitor().set_log_sink(None);
     broker.stop();
-    eprintln!("mqttdesk broker: stopped");
+    eprintln!("topicscope broker: stopped");
     ExitCode::SUCCESS
 }
 
@@ -189,7 +191,7 @@ fn wait_for_stop_signal() -> std::io::Result<()> {
 
 /// stderr (filtered by RUST_LOG or the mode's default), plus for the window
 /// the log file in the platform's data folder and the in-app log pane
-/// (mqttdesk's own debug events and everyone's warnings). The returned
+/// (topicscope's own debug events and everyone's warnings). The returned
 /// guard flushes the file when dropped.
 fn init_logging(stderr_filter: &str, window: bool) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::Layer as _;
@@ -205,20 +207,20 @@ fn init_logging(stderr_filter: &str, window: bool) -> Option<tracing_appender::n
         return None;
     }
     // The font provider warns about a POSIX "C" locale on every start; not news.
-    let kept = || tracing_subscriber::EnvFilter::new("warn,mqttdesk=debug,egui_system_font_provider=error");
+    let kept = || tracing_subscriber::EnvFilter::new("warn,topicscope=debug,egui_system_font_provider=error");
     let capture =
-        mqttdesk::core::app_log::CaptureLayer::new(mqttdesk::core::app_log::global().clone()).with_filter(kept());
+        topicscope::core::app_log::CaptureLayer::new(topicscope::core::app_log::global().clone()).with_filter(kept());
     let mut file_problem = None;
-    let file = mqttdesk::core::app_log::log_dir().and_then(|dir| {
+    let file = topicscope::core::app_log::log_dir().and_then(|dir| {
         if let Err(error) = std::fs::create_dir_all(&dir) {
             file_problem = Some(format!("no log file in {}: {error}", dir.display()));
             return None;
         }
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
-            .filename_prefix("mqttdesk")
+            .filename_prefix("topicscope")
             .filename_suffix("log")
-            .max_log_files(mqttdesk::core::app_log::LOG_FILES_KEPT)
+            .max_log_files(topicscope::core::app_log::LOG_FILES_KEPT)
             .build(&dir)
             .map_err(|error| file_problem = Some(format!("no log file in {}: {error}", dir.display())))
             .ok()
@@ -236,7 +238,7 @@ fn init_logging(stderr_filter: &str, window: bool) -> Option<tracing_appender::n
         tracing::warn!("{problem}");
     }
     tracing::info!(
-        "mqttdesk {} on {} {} started",
+        "topicscope {} on {} {} started",
         env!("CARGO_PKG_VERSION"),
         std::env::consts::OS,
         std::env::consts::ARCH
@@ -256,6 +258,31 @@ fn parse_target(target: &str, protocol: ProtocolVersion) -> Result<ConnectionPro
         ConnectionProfile { name: format!("{host}:{port}"), host, port, protocol, ..ConnectionProfile::default() };
     profile.validate().map_err(|error| format!("--connect {target}: {error}"))?;
     Ok(profile)
+}
+
+/// Copies the settings of the app's former name on the first start after the
+/// rename (every mode: a script's first `profiles list` must find them too).
+/// The command line says so on stderr; the window shows a notice.
+fn carry_over_old_name_settings(command_line: bool) -> Option<MigrationReport> {
+    use topicscope::core::legacy_migration::{AppLocations, LEGACY_NAME, migrate};
+    let preferences = |name: &str| eframe::storage_dir(name).map(|dir| dir.join("app.ron"));
+    let old = AppLocations::legacy(preferences(LEGACY_NAME))?;
+    let new = AppLocations::current(preferences(APP_ID))?;
+    match migrate(&old, &new) {
+        Ok(Some(report)) => {
+            tracing::info!("{report}");
+            if command_line {
+                eprintln!("topicscope: {report}");
+            }
+            Some(report)
+        }
+        Ok(None) => None,
+        Err(error) => {
+            tracing::warn!("{error}");
+            eprintln!("topicscope: {error}");
+            None
+        }
+    }
 }
 
 /// On Windows, a release build has no console: text for the terminal
@@ -282,11 +309,12 @@ fn main() -> ExitCode {
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
         Some(Mode::Broker(_)) => "error",
         Some(Mode::Pub(_) | Mode::Sub(_)) => "error",
-        _ => "warn,mqttdesk=info,egui_system_font_provider=error",
+        _ => "warn,topicscope=info,egui_system_font_provider=error",
     };
     // Headless modes log to stderr only; the window also keeps a daily
     // log file and feeds the in-app "Application log" pane.
     let _log_file_guard = init_logging(default_filter, args.command.is_none());
+    let carried_over = carry_over_old_name_settings(args.command.is_some());
     match &args.command {
         Some(Mode::Broker(broker)) => return run_broker(broker),
         Some(Mode::Profiles(profiles)) => return cli_profiles::run(profiles),
@@ -297,8 +325,8 @@ fn main() -> ExitCode {
 
     // The keychain password source needs the OS keychain; connecting to it
     // (D-Bus on Linux) must not delay the window.
-    let _ = std::thread::Builder::new().name("mqttdesk-keychain".into()).spawn(|| {
-        if let Err(error) = mqttdesk::core::secrets::install_platform_keychain() {
+    let _ = std::thread::Builder::new().name("topicscope-keychain".into()).spawn(|| {
+        if let Err(error) = topicscope::core::secrets::install_platform_keychain() {
             tracing::info!("{error}; the keychain password source is unavailable");
         }
     });
@@ -307,17 +335,17 @@ fn main() -> ExitCode {
         Ok(profile) => profile,
         Err(message) => {
             console_for_text();
-            eprintln!("mqttdesk: {message}");
+            eprintln!("topicscope: {message}");
             return ExitCode::from(2);
         }
     };
     // The broker panel's saved settings, then the flags.
-    let settings_path = mqttdesk::core::broker::settings::default_settings_path();
+    let settings_path = topicscope::core::broker::settings::default_settings_path();
     let (mut broker, broker_settings_problem) = match settings_path.as_deref().filter(|path| path.exists()) {
-        Some(path) => match mqttdesk::core::broker::settings::load_settings(path) {
+        Some(path) => match topicscope::core::broker::settings::load_settings(path) {
             Ok(config) => (config, None),
             Err(error) => {
-                eprintln!("mqttdesk: broker settings not used: {error}");
+                eprintln!("topicscope: broker settings not used: {error}");
                 (BrokerConfig::default(), Some(error.to_string()))
             }
         },
@@ -331,7 +359,7 @@ fn main() -> ExitCode {
     }
     if !broker.bind.is_loopback() && !args.no_broker {
         eprintln!(
-            "mqttdesk: warning: the embedded broker listens on {} and is reachable from your network",
+            "topicscope: warning: the embedded broker listens on {} and is reachable from your network",
             broker.bind
         );
     }
@@ -356,6 +384,7 @@ fn main() -> ExitCode {
             .language
             .as_deref()
             .map(|code| Language::ALL.into_iter().find(|language| language.code() == code).unwrap_or_default()),
+        carried_over,
         ..AppOptions::default()
     };
     let mut viewport = egui::ViewportBuilder::default();
@@ -365,19 +394,19 @@ fn main() -> ExitCode {
     }
     let native_options = eframe::NativeOptions {
         viewport: viewport
-            .with_title("mqttdesk")
-            .with_app_id("mqttdesk")
+            .with_title("Topicscope")
+            .with_app_id(APP_ID)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([900.0, 560.0]),
         // The app installs its own system font fallback (src/ui/fonts.rs).
         system_font_fallback: false,
         ..eframe::NativeOptions::default()
     };
-    match eframe::run_native("mqttdesk", native_options, Box::new(|cc| Ok(Box::new(MqttDeskApp::new(cc, options))))) {
+    match eframe::run_native(APP_ID, native_options, Box::new(|cc| Ok(Box::new(TopicscopeApp::new(cc, options))))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             console_for_text();
-            eprintln!("mqttdesk: cannot open the window: {error}");
+            eprintln!("topicscope: cannot open the window: {error}");
             ExitCode::FAILURE
         }
     }

@@ -8,11 +8,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{Driver, Mosquitto, local_profile, pump_workspace};
-use mqttdesk::core::chart::SeriesKey;
-use mqttdesk::core::engine::{ConnectionState, Engine};
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
-use mqttdesk::core::store::StoreLimits;
-use mqttdesk::core::workspace::{SubscriptionStatus, Workspace};
+use topicscope::core::chart::SeriesKey;
+use topicscope::core::engine::{ConnectionState, Engine};
+use topicscope::core::mqtt::{ProtocolVersion, Qos};
+use topicscope::core::store::StoreLimits;
+use topicscope::core::workspace::{SubscriptionStatus, Workspace};
 
 /// A workspace connected to 127.0.0.1:`port` with these subscriptions granted.
 fn connected_workspace(port: u16, filters: &[&str]) -> (Engine, Workspace) {
@@ -51,18 +51,18 @@ fn mosquitto_sys_topics_fill_the_broker_status() {
 
 #[test]
 fn the_embedded_broker_publishes_sys_topics_in_mosquitto_naming() {
-    let config = mqttdesk::core::broker::BrokerConfig {
+    let config = topicscope::core::broker::BrokerConfig {
         sys_interval: std::time::Duration::from_secs(1),
-        ..mqttdesk::core::broker::BrokerConfig::ephemeral()
+        ..topicscope::core::broker::BrokerConfig::ephemeral()
     };
-    let broker = mqttdesk::core::broker::EmbeddedBroker::start(config).expect("embedded broker");
+    let broker = topicscope::core::broker::EmbeddedBroker::start(config).expect("embedded broker");
     let (mut engine, mut workspace) = connected_workspace(broker.local_addr().port(), &["$SYS/#"]);
     pump_workspace(&mut engine, &mut workspace, "version, uptime and us among the clients", |w| {
         let summary = w.session.broker_status.summary();
         summary.version.is_some() && summary.uptime.is_some() && summary.clients_connected.as_deref() == Some("1")
     });
     let summary = workspace.session.broker_status.summary();
-    assert!(summary.version.as_deref().is_some_and(|v| v.starts_with("mqttdesk ")), "{summary:?}");
+    assert!(summary.version.as_deref().is_some_and(|v| v.starts_with("topicscope ")), "{summary:?}");
     assert!(summary.subscriptions.is_some() && summary.retained.is_some() && summary.clients_total.is_some());
 
     // Message counters and per-minute load follow real traffic.
@@ -91,7 +91,7 @@ fn the_embedded_broker_publishes_sys_topics_in_mosquitto_naming() {
         .output()
         .expect("mosquitto_sub");
     let line = String::from_utf8_lossy(&output.stdout);
-    assert!(line.starts_with("1 mqttdesk "), "retained version for a new subscriber: {line:?}");
+    assert!(line.starts_with("1 topicscope "), "retained version for a new subscriber: {line:?}");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! the spec's CONNACK codes), mosquitto-style ACLs (SUBACK / PUBACK codes
 //! and withheld deliveries), persistence across a restart, WebSocket and
 //! TLS listeners, and the monitor the app's broker panel shows. Clients are
-//! mqttdesk's engine (rumqttc) and Debian's mosquitto_pub / mosquitto_sub.
+//! topicscope's engine (rumqttc) and Debian's mosquitto_pub / mosquitto_sub.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
 mod common;
@@ -11,12 +11,12 @@ use std::process::Command as Process;
 use std::time::Duration;
 
 use common::{Driver, local_profile, wait_until};
-use mqttdesk::core::broker::auth::{Acl, hash_password};
-use mqttdesk::core::broker::monitor::LogLevel;
-use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker, ListenerKind, TlsListener};
-use mqttdesk::core::engine::{Command, ConnectionFailure, ConnectionState, DeliveryOutcome, SubscribeOutcome};
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
-use mqttdesk::core::profile::{ConnectionProfile, TransportKind};
+use topicscope::core::broker::auth::{Acl, hash_password};
+use topicscope::core::broker::monitor::LogLevel;
+use topicscope::core::broker::{BrokerConfig, EmbeddedBroker, ListenerKind, TlsListener};
+use topicscope::core::engine::{Command, ConnectionFailure, ConnectionState, DeliveryOutcome, SubscribeOutcome};
+use topicscope::core::mqtt::{ProtocolVersion, Qos};
+use topicscope::core::profile::{ConnectionProfile, TransportKind};
 
 const PROTOCOLS: [ProtocolVersion; 2] = [ProtocolVersion::V311, ProtocolVersion::V5];
 
@@ -167,7 +167,7 @@ fn the_acl_decides_who_publishes_and_receives_what() {
 
 #[test]
 fn retained_messages_and_queued_sessions_survive_a_restart() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-persistence-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-persistence-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let port = common::free_port();
     let config = BrokerConfig {
@@ -217,7 +217,7 @@ fn retained_messages_and_queued_sessions_survive_a_restart() {
 
 #[test]
 fn websocket_and_tls_listeners_serve_mqtt() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-broker-tls-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-broker-tls-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     common::make_test_certificates(&dir);
@@ -416,7 +416,7 @@ fn acl_observations(port: u16, user: &str, password: &str, topics: &[&str]) -> (
 
 #[test]
 fn the_same_password_and_acl_files_decide_alike_on_mosquitto_and_the_embedded_broker() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-acl-parity-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-acl-parity-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let passwd = dir.join("passwd");
@@ -444,7 +444,7 @@ fn the_same_password_and_acl_files_decide_alike_on_mosquitto_and_the_embedded_br
     let port = common::free_port();
     std::fs::write(dir.join("embedded.conf"), format!("listener {port} 127.0.0.1\n{shared}")).expect("conf");
     let (config, _) =
-        mqttdesk::core::broker::settings::import_mosquitto_conf(&dir.join("embedded.conf")).expect("conf imports");
+        topicscope::core::broker::settings::import_mosquitto_conf(&dir.join("embedded.conf")).expect("conf imports");
     let embedded = EmbeddedBroker::start(config).expect("broker starts");
     let topics = [
         "sensors/kitchen",

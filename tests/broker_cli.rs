@@ -1,4 +1,4 @@
-//! `mqttdesk broker`: the embedded broker headless, as a tester runs it in
+//! `topicscope broker`: the embedded broker headless, as a tester runs it in
 //! a terminal or CI — serves clients, stops cleanly on SIGINT/SIGTERM, and
 //! fails with a one-line reason and a non-zero exit when it cannot listen.
 #![cfg(unix)]
@@ -11,10 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Driver, free_port, local_profile};
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
+use topicscope::core::mqtt::{ProtocolVersion, Qos};
 
 fn broker_command(port: u16) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mqttdesk"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_topicscope"));
     command.args(["broker", "--port", &port.to_string()]).stdout(Stdio::null()).stderr(Stdio::piped());
     command
 }
@@ -28,7 +28,7 @@ fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("mqttdesk broker did not exit within {within:?}");
+            panic!("topicscope broker did not exit within {within:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -43,7 +43,7 @@ fn signal(child: &Child, name: &str) {
 fn serves_clients_and_stops_cleanly_on_sigint_and_sigterm() {
     for stop_signal in ["INT", "TERM"] {
         let port = free_port();
-        let mut child = broker_command(port).spawn().expect("mqttdesk binary");
+        let mut child = broker_command(port).spawn().expect("topicscope binary");
         let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
         let mut line = String::new();
         stderr.read_line(&mut line).expect("first line");
@@ -64,7 +64,7 @@ fn serves_clients_and_stops_cleanly_on_sigint_and_sigterm() {
         assert!(status.success(), "SIG{stop_signal} → {status}");
         let mut rest = String::new();
         std::io::Read::read_to_string(&mut stderr, &mut rest).expect("rest of stderr");
-        assert!(rest.trim_end().ends_with("mqttdesk broker: stopped"), "{rest}");
+        assert!(rest.trim_end().ends_with("topicscope broker: stopped"), "{rest}");
     }
 }
 
@@ -72,17 +72,17 @@ fn serves_clients_and_stops_cleanly_on_sigint_and_sigterm() {
 fn a_taken_port_is_a_one_line_error_and_a_failure_exit() {
     let taken = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
     let port = taken.local_addr().expect("addr").port();
-    let output = broker_command(port).output().expect("mqttdesk binary");
+    let output = broker_command(port).output().expect("topicscope binary");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
-    assert!(lines[0].starts_with(&format!("mqttdesk broker: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
+    assert!(lines[0].starts_with(&format!("topicscope broker: cannot listen on 127.0.0.1:{port}: ")), "{stderr}");
 }
 
 #[test]
 fn a_mosquitto_conf_and_flags_configure_the_headless_broker() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-conf-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-cli-conf-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let (port, ws_port) = (free_port(), free_port());
@@ -91,12 +91,12 @@ fn a_mosquitto_conf_and_flags_configure_the_headless_broker() {
     let conf = dir.join("mosquitto.conf");
     std::fs::write(&conf, format!("listener {port} 127.0.0.1\npassword_file passwd\nacl_file acl\nlog_dest stderr\n"))
         .expect("conf");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mqttdesk"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_topicscope"))
         .args(["broker", "--config", &conf.display().to_string(), "--ws-port", &ws_port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("mqttdesk binary");
+        .expect("topicscope binary");
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
     let mut lines = Vec::new();
     loop {
@@ -135,15 +135,15 @@ fn a_mosquitto_conf_and_flags_configure_the_headless_broker() {
 
     // A bad line is a one-line error naming file and line.
     std::fs::write(&conf, "listener 1883\nallow_anonymous perhaps\n").expect("conf");
-    let output = Command::new(env!("CARGO_BIN_EXE_mqttdesk"))
+    let output = Command::new(env!("CARGO_BIN_EXE_topicscope"))
         .args(["broker", "--config", &conf.display().to_string()])
         .output()
-        .expect("mqttdesk binary");
+        .expect("topicscope binary");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         stderr.trim(),
-        format!("mqttdesk broker: {}:2: allow_anonymous: 'perhaps' is not true or false", conf.display())
+        format!("topicscope broker: {}:2: allow_anonymous: 'perhaps' is not true or false", conf.display())
     );
     let _ = std::fs::remove_dir_all(dir);
 }

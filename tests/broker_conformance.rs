@@ -1,5 +1,5 @@
 //! The embedded broker behaves like mosquitto: every behaviour here runs
-//! against both, with mqttdesk's engine (rumqttc) and Debian's own
+//! against both, with topicscope's engine (rumqttc) and Debian's own
 //! `mosquitto_pub` / `mosquitto_sub` as independent clients.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Driver, brokers, local_profile};
-use mqttdesk::core::engine::{Command as EngineCommand, ConnectionState, SubscriptionSpec};
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos, RetainHandling, SubscribeOptions};
+use topicscope::core::engine::{Command as EngineCommand, ConnectionState, SubscriptionSpec};
+use topicscope::core::mqtt::{ProtocolVersion, Qos, RetainHandling, SubscribeOptions};
 
 /// Runs `mosquitto_sub` (which exits after `count` messages) while
 /// publishing with `mosquitto_pub` every 100 ms until it has them, so the
@@ -323,7 +323,7 @@ fn retain_handling_and_retain_as_published_are_honoured() {
 fn fifty_clients_times_a_thousand_qos1_messages_lose_nothing() {
     const CLIENTS: usize = 50;
     const PER_CLIENT: usize = 1_000;
-    let broker = mqttdesk::core::broker::EmbeddedBroker::start(mqttdesk::core::broker::BrokerConfig::ephemeral())
+    let broker = topicscope::core::broker::EmbeddedBroker::start(topicscope::core::broker::BrokerConfig::ephemeral())
         .expect("embedded broker");
     let port = broker.local_addr().port().to_string();
     let mut subscriber = Driver::new();

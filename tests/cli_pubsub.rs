@@ -1,4 +1,4 @@
-//! `mqttdesk pub` / `mqttdesk sub` against mosquitto and the embedded
+//! `topicscope pub` / `topicscope sub` against mosquitto and the embedded
 //! broker, talking to Debian's mosquitto_pub / mosquitto_sub in both
 //! directions: payload sources, QoS, retain, MQTT 5 properties, saved
 //! profiles, exit codes, and Ctrl+C ending with a clean DISCONNECT.
@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use common::{Mosquitto, TestBroker, brokers, free_port};
 
-fn mqttdesk(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mqttdesk"));
+fn topicscope(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_topicscope"));
     command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     command
 }
@@ -46,7 +46,7 @@ fn wait_output(mut child: Child, within: Duration) -> Output {
 }
 
 fn pub_command(port: &str, args: &[&str]) -> Command {
-    let mut command = mqttdesk(&["pub", "-h", "127.0.0.1", "-p", port]);
+    let mut command = topicscope(&["pub", "-h", "127.0.0.1", "-p", port]);
     command.args(args);
     command
 }
@@ -85,9 +85,9 @@ fn mosquitto_sub(port: &str, args: &[&str]) -> (Child, BufReader<ChildStdout>) {
     (child, stdout)
 }
 
-/// mqttdesk sub, started and subscribed (its -d output says so on stderr).
-fn mqttdesk_sub(port: &str, args: &[&str]) -> (Child, BufReader<ChildStderr>) {
-    let mut command = mqttdesk(&["sub", "-h", "127.0.0.1", "-p", port, "-d"]);
+/// topicscope sub, started and subscribed (its -d output says so on stderr).
+fn topicscope_sub(port: &str, args: &[&str]) -> (Child, BufReader<ChildStderr>) {
+    let mut command = topicscope(&["sub", "-h", "127.0.0.1", "-p", port, "-d"]);
     command.args(args);
     let mut child = command.spawn().expect("spawn");
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
@@ -134,8 +134,8 @@ fn assert_exit(output: &Output, code: i32, stderr_has: &str) {
 }
 
 #[test]
-fn mqttdesk_pub_reaches_mosquitto_sub_with_every_payload_source_and_qos() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-pub-{}", std::process::id()));
+fn topicscope_pub_reaches_mosquitto_sub_with_every_payload_source_and_qos() {
+    let dir = std::env::temp_dir().join(format!("topicscope-cli-pub-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let binary = dir.join("blob.bin");
     std::fs::write(&binary, [0u8, 1, 0xfe, 0xff]).expect("write");
@@ -150,7 +150,7 @@ fn mqttdesk_pub_reaches_mosquitto_sub_with_every_payload_source_and_qos() {
             (vec!["-t", "it/s", "-s", "-q", "1"], Some(&b"whole\ninput"[..])),
             (vec!["-t", "it/l", "-l", "-q", "2"], Some(&b"one\n\ntwo\r\n"[..])),
         ] {
-            let mut command = mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &port]);
+            let mut command = topicscope(&["pub", "-h", "127.0.0.1", "-p", &port]);
             command.args(&args);
             let output = run(command, input);
             assert_exit(&output, 0, "");
@@ -173,13 +173,13 @@ fn mqttdesk_pub_reaches_mosquitto_sub_with_every_payload_source_and_qos() {
 }
 
 #[test]
-fn mosquitto_pub_reaches_mqttdesk_sub_in_every_output_mode() {
+fn mosquitto_pub_reaches_topicscope_sub_in_every_output_mode() {
     for broker in brokers() {
         let port = port_of(&broker);
-        let (verbose, _verbose_log) = mqttdesk_sub(&port, &["-t", "back/#", "-q", "2", "-v", "-C", "3"]);
+        let (verbose, _verbose_log) = topicscope_sub(&port, &["-t", "back/#", "-q", "2", "-v", "-C", "3"]);
         let (formatted, _formatted_log) =
-            mqttdesk_sub(&port, &["-t", "back/+", "-V", "mqttv311", "-F", "%t|%q|%l|%p", "-C", "3"]);
-        let (json, _json_log) = mqttdesk_sub(&port, &["-t", "back/#", "--json", "-C", "3", "-T", "back/skip"]);
+            topicscope_sub(&port, &["-t", "back/+", "-V", "mqttv311", "-F", "%t|%q|%l|%p", "-C", "3"]);
+        let (json, _json_log) = topicscope_sub(&port, &["-t", "back/#", "--json", "-C", "3", "-T", "back/skip"]);
         for (topic, qos, payload) in [("back/a", "0", "one"), ("back/skip", "1", "two"), ("back/c", "2", "three")] {
             let status = Command::new("mosquitto_pub")
                 .args(["-h", "127.0.0.1", "-p", &port, "-t", topic, "-q", qos, "-m", payload])
@@ -215,7 +215,7 @@ fn mqtt5_properties_travel_both_ways() {
         let (child, stdout) =
             mosquitto_sub(&port, &["-t", "props/#", "-V", "mqttv5", "-C", "1", "-F", "MSG %C|%R|%D|%P|%p"]);
         let output = run(
-            mqttdesk(&[
+            topicscope(&[
                 "pub",
                 "-h",
                 "127.0.0.1",
@@ -250,7 +250,7 @@ fn mqtt5_properties_travel_both_ways() {
         assert_exit(&output, 0, "");
         assert_eq!(messages(child, stdout), ["text/plain|props/reply|c-42|site:plant-2|req"], "on {}", broker.name());
 
-        let (sub, _sub_log) = mqttdesk_sub(&port, &["-t", "props/#", "--json", "-C", "1"]);
+        let (sub, _sub_log) = topicscope_sub(&port, &["-t", "props/#", "--json", "-C", "1"]);
         let status = Command::new("mosquitto_pub")
             .args(["-h", "127.0.0.1", "-p", &port, "-V", "mqttv5", "-t", "props/in", "-m", "{}"])
             .args(["-D", "publish", "response-topic", "r/1", "-D", "publish", "correlation-data", "xyz"])
@@ -271,27 +271,28 @@ fn mqtt5_properties_travel_both_ways() {
 #[test]
 fn a_saved_profile_is_used_and_flags_override_it() {
     let broker = brokers().remove(0);
-    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-profiles-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-cli-profiles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     // The profile points at a dead port; -p fixes it for pub, sub uses a second profile as is.
-    let dead = mqttdesk::core::profile::ConnectionProfile {
+    let dead = topicscope::core::profile::ConnectionProfile {
         name: "Lab broker".into(),
         host: "127.0.0.1".into(),
         port: free_port(),
         ..Default::default()
     };
-    let live = mqttdesk::core::profile::ConnectionProfile { name: "Live".into(), port: broker.port(), ..dead.clone() };
-    mqttdesk::core::profile::save_profile(&dir, &dead).expect("save");
-    mqttdesk::core::profile::save_profile(&dir, &live).expect("save");
+    let live =
+        topicscope::core::profile::ConnectionProfile { name: "Live".into(), port: broker.port(), ..dead.clone() };
+    topicscope::core::profile::save_profile(&dir, &dead).expect("save");
+    topicscope::core::profile::save_profile(&dir, &live).expect("save");
     let dir_arg = dir.to_str().unwrap();
     let port = port_of(&broker);
     let output = run(
-        mqttdesk(&["pub", "--profile", "Lab broker", "--profiles-dir", dir_arg, "-t", "saved/x", "-m", "kept", "-r"]),
+        topicscope(&["pub", "--profile", "Lab broker", "--profiles-dir", dir_arg, "-t", "saved/x", "-m", "kept", "-r"]),
         None,
     );
     assert_exit(&output, 3, "connection refused");
     let output = run(
-        mqttdesk(&[
+        topicscope(&[
             "pub",
             "--profile",
             "Lab broker",
@@ -308,22 +309,25 @@ fn a_saved_profile_is_used_and_flags_override_it() {
         None,
     );
     assert_exit(&output, 0, "");
-    let output =
-        run(mqttdesk(&["sub", "--profile", "Live", "--profiles-dir", dir_arg, "-t", "saved/#", "-C", "1", "-v"]), None);
+    let output = run(
+        topicscope(&["sub", "--profile", "Live", "--profiles-dir", dir_arg, "-t", "saved/#", "-C", "1", "-v"]),
+        None,
+    );
     assert_exit(&output, 0, "");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "saved/x kept\n");
-    let output = run(mqttdesk(&["sub", "--profile", "Nope", "--profiles-dir", dir_arg, "-t", "x"]), None);
+    let output = run(topicscope(&["sub", "--profile", "Nope", "--profiles-dir", dir_arg, "-t", "x"]), None);
     assert_exit(&output, 2, "no profile named 'Nope'");
     // A TLS profile with an mqtt:// URL: the URL's plain TCP, host and port win.
-    let secure = mqttdesk::core::profile::ConnectionProfile {
+    let secure = topicscope::core::profile::ConnectionProfile {
         name: "Secure".into(),
         host: "tls.invalid".into(),
-        transport: mqttdesk::core::profile::TransportKind::Tls,
+        transport: topicscope::core::profile::TransportKind::Tls,
         ..dead.clone()
     };
-    mqttdesk::core::profile::save_profile(&dir, &secure).expect("save");
+    topicscope::core::profile::save_profile(&dir, &secure).expect("save");
     let url = format!("mqtt://127.0.0.1:{port}/saved/#");
-    let output = run(mqttdesk(&["sub", "--profile", "Secure", "--profiles-dir", dir_arg, "-L", &url, "-C", "1"]), None);
+    let output =
+        run(topicscope(&["sub", "--profile", "Secure", "--profiles-dir", dir_arg, "-L", &url, "-C", "1"]), None);
     assert_exit(&output, 0, "");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "kept\n");
     let _ = std::fs::remove_dir_all(&dir);
@@ -331,7 +335,7 @@ fn a_saved_profile_is_used_and_flags_override_it() {
 
 /// mosquitto and the embedded broker, both with user alice (password
 /// wonderland) allowed only under allowed/#; files in `dir`.
-fn secured_brokers(dir: &std::path::Path) -> (Mosquitto, mqttdesk::core::broker::EmbeddedBroker) {
+fn secured_brokers(dir: &std::path::Path) -> (Mosquitto, topicscope::core::broker::EmbeddedBroker) {
     std::fs::create_dir_all(dir).expect("dir");
     let passwd = dir.join("passwd");
     let status = Command::new("mosquitto_passwd")
@@ -346,19 +350,19 @@ fn secured_brokers(dir: &std::path::Path) -> (Mosquitto, mqttdesk::core::broker:
     let embedded_port = free_port();
     let conf = dir.join("embedded.conf");
     std::fs::write(&conf, format!("listener {embedded_port} 127.0.0.1\n{shared}")).expect("conf");
-    let (config, _) = mqttdesk::core::broker::settings::load_any(&conf).expect("config");
-    let embedded = mqttdesk::core::broker::EmbeddedBroker::start(config).expect("embedded broker");
+    let (config, _) = topicscope::core::broker::settings::load_any(&conf).expect("config");
+    let embedded = topicscope::core::broker::EmbeddedBroker::start(config).expect("embedded broker");
     (mosquitto, embedded)
 }
 
 #[test]
 fn failures_have_distinct_exit_codes_and_one_line_reasons() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-auth-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-cli-auth-{}", std::process::id()));
     let (mosquitto, embedded) = secured_brokers(&dir);
     for port in [mosquitto.port, embedded.local_addr().port()] {
         let port = port.to_string();
         let with = |extra: &[&str]| {
-            let mut command = mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &port, "-u", "alice"]);
+            let mut command = topicscope(&["pub", "-h", "127.0.0.1", "-p", &port, "-u", "alice"]);
             command.args(extra);
             run(command, None)
         };
@@ -371,47 +375,48 @@ fn failures_have_distinct_exit_codes_and_one_line_reasons() {
         assert_exit(&output, 4, "refused");
         let output = with(&["-P", "wonderland", "-t", "allowed/x", "-m", "1", "-q", "1"]);
         assert_exit(&output, 0, "");
-        let mut sub = mqttdesk(&["sub", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "wonderland"]);
+        let mut sub = topicscope(&["sub", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "wonderland"]);
         sub.args(["-t", "allowed/quiet", "-C", "1", "-W", "1"]);
         assert_exit(&run(sub, None), 5, "timed out after 1 s: 0 of 1 messages");
-        let mut sub = mqttdesk(&["sub", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "wonderland"]);
+        let mut sub = topicscope(&["sub", "-h", "127.0.0.1", "-p", &port, "-u", "alice", "-P", "wonderland"]);
         sub.args(["-t", "allowed/quiet", "-W", "1"]);
         assert_exit(&run(sub, None), 0, "");
     }
-    let output = run(mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &free_port().to_string(), "-t", "x", "-m", "1"]), None);
+    let output =
+        run(topicscope(&["pub", "-h", "127.0.0.1", "-p", &free_port().to_string(), "-t", "x", "-m", "1"]), None);
     assert_exit(&output, 3, "connection refused");
-    assert_exit(&run(mqttdesk(&["pub", "-t", "a/#", "-m", "1"]), None), 2, "wildcard");
-    assert_exit(&run(mqttdesk(&["sub", "-t", "a", "-F", "%z"]), None), 2, "unknown field '%z'");
-    assert_exit(&run(mqttdesk(&["pub", "-t", "a", "-m", "1", "-m", "2"]), None), 2, "");
+    assert_exit(&run(topicscope(&["pub", "-t", "a/#", "-m", "1"]), None), 2, "wildcard");
+    assert_exit(&run(topicscope(&["sub", "-t", "a", "-F", "%z"]), None), 2, "unknown field '%z'");
+    assert_exit(&run(topicscope(&["pub", "-t", "a", "-m", "1", "-m", "2"]), None), 2, "");
     embedded.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn a_url_names_broker_credentials_and_topic_and_flags_override_it() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-url-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-cli-url-{}", std::process::id()));
     let (mosquitto, embedded) = secured_brokers(&dir);
     for port in [mosquitto.port, embedded.local_addr().port()] {
         let url = |credentials: &str, topic: &str| format!("mqtt://{credentials}@127.0.0.1:{port}/{topic}");
         let good = url("alice:wonderland", "allowed/url");
-        let output = run(mqttdesk(&["pub", "-L", &good, "-m", "via-url", "-q", "1", "-r"]), None);
+        let output = run(topicscope(&["pub", "-L", &good, "-m", "via-url", "-q", "1", "-r"]), None);
         assert_exit(&output, 0, "");
         // sub takes the URL's topic as its filter.
         let output =
-            run(mqttdesk(&["sub", "-L", &url("alice:wonderland", "allowed/#"), "-v", "-C", "1", "-W", "5"]), None);
+            run(topicscope(&["sub", "-L", &url("alice:wonderland", "allowed/#"), "-v", "-C", "1", "-W", "5"]), None);
         assert_exit(&output, 0, "");
         assert_eq!(String::from_utf8_lossy(&output.stdout), "allowed/url via-url\n");
         // The URL's password is wrong; -P after it wins.
         let wrong = url("alice:wrong", "allowed/url");
-        assert_exit(&run(mqttdesk(&["pub", "-L", &wrong, "-m", "x"]), None), 4, "cannot connect");
-        assert_exit(&run(mqttdesk(&["pub", "-L", &wrong, "-P", "wonderland", "-m", "x"]), None), 0, "");
+        assert_exit(&run(topicscope(&["pub", "-L", &wrong, "-m", "x"]), None), 4, "cannot connect");
+        assert_exit(&run(topicscope(&["pub", "-L", &wrong, "-P", "wonderland", "-m", "x"]), None), 0, "");
         // Clear the retained message for the next broker's run.
-        let output = run(mqttdesk(&["pub", "-L", &good, "-n", "-r", "-q", "1"]), None);
+        let output = run(topicscope(&["pub", "-L", &good, "-n", "-r", "-q", "1"]), None);
         assert_exit(&output, 0, "");
     }
-    assert_exit(&run(mqttdesk(&["pub", "-L", "mqtt://127.0.0.1:1883", "-m", "x"]), None), 2, "topic is missing");
-    assert_exit(&run(mqttdesk(&["sub", "-L", "http://127.0.0.1/t"]), None), 2, "expected mqtt://");
-    assert_exit(&run(mqttdesk(&["pub", "-L", "mqtt://h/t", "-t", "t", "-m", "x"]), None), 2, "cannot be used with");
+    assert_exit(&run(topicscope(&["pub", "-L", "mqtt://127.0.0.1:1883", "-m", "x"]), None), 2, "topic is missing");
+    assert_exit(&run(topicscope(&["sub", "-L", "http://127.0.0.1/t"]), None), 2, "expected mqtt://");
+    assert_exit(&run(topicscope(&["pub", "-L", "mqtt://h/t", "-t", "t", "-m", "x"]), None), 2, "cannot be used with");
     embedded.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -423,18 +428,18 @@ fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
         let port = port_of(&broker);
         let base = ["-h", "127.0.0.1", "-p", port.as_str()];
         let pub_with = |extra: &[&str]| {
-            let mut command = mqttdesk(&["pub"]);
+            let mut command = topicscope(&["pub"]);
             command.args(base).args(extra);
             run(command, None)
         };
         let sub_with = |extra: &[&str]| {
-            let mut command = mqttdesk(&["sub"]);
+            let mut command = topicscope(&["sub"]);
             command.args(base).args(extra);
             run(command, None)
         };
 
         // -I: the prefix and the process id.
-        let mut command = mqttdesk(&["sub", "-d", "-I", "probe-", "-t", "x", "-E"]);
+        let mut command = topicscope(&["sub", "-d", "-I", "probe-", "-t", "x", "-E"]);
         command.args(base);
         let child = command.spawn().expect("spawn");
         let pid = child.id();
@@ -461,7 +466,7 @@ fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
         }
 
         // --random-filter 50 prints about half (outside 100..300 of 400: p < 1e-20).
-        let (child, mut stderr) = mqttdesk_sub(&port, &["-t", "sample/#", "--random-filter", "50", "-W", "5"]);
+        let (child, mut stderr) = topicscope_sub(&port, &["-t", "sample/#", "--random-filter", "50", "-W", "5"]);
         let lines: String = (0..400).map(|n| format!("m{n}\n")).collect();
         assert_exit(&run(pub_command(&port, &["-t", "sample/x", "-l", "-q", "1"]), Some(lines.as_bytes())), 0, "");
         let output = wait_output(child, Duration::from_secs(20));
@@ -493,7 +498,7 @@ fn unsubscribe_removes_a_subscription_a_kept_session_holds() {
         let port = port_of(&broker);
         let id = format!("unsub-{}", std::process::id());
         let run_with = |tool: &str, extra: &[&str]| {
-            let mut command = mqttdesk(&[tool, "-h", "127.0.0.1", "-p", &port]);
+            let mut command = topicscope(&[tool, "-h", "127.0.0.1", "-p", &port]);
             command.args(extra);
             run(command, None)
         };
@@ -512,7 +517,7 @@ fn unsubscribe_removes_a_subscription_a_kept_session_holds() {
         assert_exit(&output, 5, "1 of 2 messages");
         assert_eq!(String::from_utf8_lossy(&output.stdout), "stays/a kept\n", "{name}");
     }
-    assert_exit(&run(mqttdesk(&["sub", "-U", "a/#/b"]), None), 2, "'a/#/b'");
+    assert_exit(&run(topicscope(&["sub", "-U", "a/#/b"]), None), 2, "'a/#/b'");
 }
 
 #[test]
@@ -520,13 +525,13 @@ fn ctrl_c_disconnects_cleanly_so_no_last_will_is_sent() {
     for broker in brokers() {
         let port = port_of(&broker);
         let mut watcher = common::Driver::new();
-        let profile = common::local_profile(broker.port(), mqttdesk::core::mqtt::ProtocolVersion::V5, "will-watcher");
+        let profile = common::local_profile(broker.port(), topicscope::core::mqtt::ProtocolVersion::V5, "will-watcher");
         watcher.connect(1, profile, Vec::new());
-        watcher.subscribe(1, 1, "wills/#", mqttdesk::core::mqtt::Qos::AtLeastOnce);
+        watcher.subscribe(1, 1, "wills/#", topicscope::core::mqtt::Qos::AtLeastOnce);
         for (signal, client) in [("INT", "polite"), ("KILL", "crashed")] {
             let topic = format!("wills/{client}");
             let (child, _child_log) =
-                mqttdesk_sub(&port, &["-t", "nothing", "--will-topic", &topic, "--will-payload", "gone"]);
+                topicscope_sub(&port, &["-t", "nothing", "--will-topic", &topic, "--will-payload", "gone"]);
             let status =
                 Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().expect("kill");
             assert!(status.success());
@@ -546,7 +551,7 @@ fn ctrl_c_disconnects_cleanly_so_no_last_will_is_sent() {
 #[test]
 fn tls_flags_reach_a_mutual_tls_mosquitto() {
     let port = free_port();
-    let dir = std::env::temp_dir().join(format!("mqttdesk-cli-tls-{}-{port}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-cli-tls-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     common::make_test_certificates(&dir);
     let file = |name: &str| dir.join(name).display().to_string();
@@ -565,27 +570,27 @@ fn tls_flags_reach_a_mutual_tls_mosquitto() {
     let client_certificate = ["--cert", cert.as_str(), "--key", key.as_str()];
 
     // The broker's CA and our certificate: a retained message goes in and comes back out.
-    let mut publish = mqttdesk(&["pub"]);
+    let mut publish = topicscope(&["pub"]);
     publish.args(base).args(["--cafile", &ca]).args(client_certificate).args(["-t", "tls/x", "-m", "sealed", "-r"]);
     assert_exit(&run(publish, None), 0, "");
-    let mut subscribe = mqttdesk(&["sub"]);
+    let mut subscribe = topicscope(&["sub"]);
     subscribe.args(base).args(["--cafile", &ca]).args(client_certificate).args(["-t", "tls/#", "-C", "1", "-v"]);
     let output = run(subscribe, None);
     assert_exit(&output, 0, "");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "tls/x sealed\n");
 
     // --insecure skips checking the broker's certificate (no CA given).
-    let mut insecure = mqttdesk(&["pub"]);
+    let mut insecure = topicscope(&["pub"]);
     insecure.args(base).args(["--insecure"]).args(client_certificate).args(["-t", "tls/y", "-m", "1"]);
     assert_exit(&run(insecure, None), 0, "");
 
     // The system's roots do not know our CA: a TLS failure that says so.
-    let mut unknown_ca = mqttdesk(&["pub"]);
+    let mut unknown_ca = topicscope(&["pub"]);
     unknown_ca.args(base).args(["--tls-use-os-certs"]).args(client_certificate).args(["-t", "tls/z", "-m", "1"]);
     let output = run(unknown_ca, None);
     assert_exit(&output, 3, "TLS");
     // Without a client certificate this broker refuses the handshake.
-    let mut anonymous = mqttdesk(&["pub"]);
+    let mut anonymous = topicscope(&["pub"]);
     anonymous.args(base).args(["--cafile", &ca, "-t", "tls/z", "-m", "1"]);
     let output = run(anonymous, None);
     assert_exit(&output, 3, "TLS: the broker requires a client certificate");
@@ -603,7 +608,7 @@ fn a_burst_larger_than_the_client_queue_arrives_whole_and_in_order() {
     let (child, stdout) = mosquitto_sub(&port, &["-t", "burst/#", "-q", "1", "-C", &LINES.to_string(), "-F", "MSG %p"]);
     let input: String = (1..=LINES).map(|n| format!("{n}\n")).collect();
     let output = run(
-        mqttdesk(&["pub", "-h", "127.0.0.1", "-p", &port, "-t", "burst/x", "-l", "-q", "1"]),
+        topicscope(&["pub", "-h", "127.0.0.1", "-p", &port, "-t", "burst/x", "-l", "-q", "1"]),
         Some(input.as_bytes()),
     );
     assert_exit(&output, 0, "");

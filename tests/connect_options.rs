@@ -8,13 +8,13 @@ mod common;
 use std::path::PathBuf;
 
 use common::{Driver, Mosquitto, Relay, brokers, local_profile};
-use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker};
-use mqttdesk::core::engine::{
+use topicscope::core::broker::{BrokerConfig, EmbeddedBroker};
+use topicscope::core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventKind, SubscriptionSpec,
 };
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos, SubscribeOptions};
-use mqttdesk::core::payload::PayloadFormat;
-use mqttdesk::core::profile::{ConnectionProfile, LastWill, TransportKind};
+use topicscope::core::mqtt::{ProtocolVersion, Qos, SubscribeOptions};
+use topicscope::core::payload::PayloadFormat;
+use topicscope::core::profile::{ConnectionProfile, LastWill, TransportKind};
 
 struct Certificates {
     dir: PathBuf,
@@ -22,7 +22,7 @@ struct Certificates {
 
 impl Certificates {
     fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("mqttdesk-{tag}-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("topicscope-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         common::make_test_certificates(&dir);
         Self { dir }
@@ -250,9 +250,9 @@ fn no_local_subscriptions_skip_our_own_publishes() {
 
 #[test]
 fn passwords_from_the_keychain_a_file_and_the_profile_reach_the_broker() {
-    use mqttdesk::core::profile::PasswordSource;
+    use topicscope::core::profile::PasswordSource;
     let port = common::free_port();
-    let dir = std::env::temp_dir().join(format!("mqttdesk-secrets-{}-{port}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-secrets-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let password_file = dir.join("passwords");
     std::fs::write(&password_file, "alice:wonderland\n").expect("write");
@@ -261,7 +261,7 @@ fn passwords_from_the_keychain_a_file_and_the_profile_reach_the_broker() {
     let _broker =
         Mosquitto::start_on(port, &format!("allow_anonymous false\npassword_file {}\n", password_file.display()));
     keyring_core::set_default_store(keyring_core::mock::Store::new().expect("mock keychain"));
-    mqttdesk::core::secrets::store_password("alice@secured", "wonderland").expect("keychain");
+    topicscope::core::secrets::store_password("alice@secured", "wonderland").expect("keychain");
     let secret_file = dir.join("secret");
     std::fs::write(&secret_file, "wonderland\n").expect("secret file");
     let sources = [
@@ -310,7 +310,7 @@ fn the_certificate_can_be_verified_for_another_name() {
 
 #[test]
 fn connections_go_through_an_http_connect_proxy_with_credentials() {
-    use mqttdesk::core::profile::ProxyOptions;
+    use topicscope::core::profile::ProxyOptions;
     let broker = EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("embedded");
     let port = broker.local_addr().port();
     let proxy = common::ConnectProxy::start(Some("proxyuser:proxypass"));

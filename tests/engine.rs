@@ -5,12 +5,12 @@
 mod common;
 
 use common::{Driver, Mosquitto, brokers, connected_count, local_profile, wait_until};
-use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker};
-use mqttdesk::core::engine::{
+use topicscope::core::broker::{BrokerConfig, EmbeddedBroker};
+use topicscope::core::engine::{
     BrokerState, Command, ConnectionFailure, ConnectionState, DeliveryOutcome, EventKind, SubscribeOutcome,
     SubscriptionSpec,
 };
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
+use topicscope::core::mqtt::{ProtocolVersion, Qos};
 
 #[test]
 fn connects_with_mqtt_311_and_5_on_one_port() {
@@ -159,7 +159,7 @@ fn reconnects_and_resubscribes_after_mosquitto_restarts() {
             matches!(
                 &event.kind,
                 EventKind::Connection {
-                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
+                    event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
                     ..
                 }
             )
@@ -189,7 +189,7 @@ fn reconnects_after_the_embedded_broker_restarts() {
             matches!(
                 &event.kind,
                 EventKind::Connection {
-                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
+                    event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
                     ..
                 }
             )
@@ -219,7 +219,7 @@ fn refused_port_backs_off_with_a_specific_reason() {
             matches!(
                 &event.kind,
                 EventKind::Connection {
-                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting {
+                    event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting {
                         error: ConnectionFailure::Refused(_),
                         attempt: 2,
                         ..
@@ -235,7 +235,7 @@ fn refused_port_backs_off_with_a_specific_reason() {
             matches!(
                 &event.kind,
                 EventKind::Connection {
-                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Disconnected),
+                    event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Disconnected),
                     ..
                 }
             )
@@ -247,7 +247,7 @@ fn refused_port_backs_off_with_a_specific_reason() {
 /// that lets alice use `allowed/#` only; anonymous clients are refused.
 fn secured_mosquitto() -> Mosquitto {
     let port = common::free_port();
-    let dir = std::env::temp_dir().join(format!("mqttdesk-secured-{}-{port}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-secured-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let password_file = dir.join("passwords");
     std::fs::write(&password_file, "alice:wonderland\n").expect("password file");
@@ -278,7 +278,7 @@ fn refused_credentials_fail_without_retrying() {
         assert!(!driver.events.iter().any(|event| matches!(
             &event.kind,
             EventKind::Connection {
-                event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
+                event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
                 ..
             }
         )));
@@ -328,7 +328,7 @@ fn silent_server_times_out_with_the_configured_timeout() {
             matches!(
                 &event.kind,
                 EventKind::Connection {
-                    event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting {
+                    event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting {
                         error: ConnectionFailure::Timeout(1),
                         ..
                     }),
@@ -362,7 +362,7 @@ fn engine_starts_and_stops_the_embedded_broker() {
                 matches!(
                     &event.kind,
                     EventKind::Connection {
-                        event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
+                        event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Reconnecting { .. }),
                         ..
                     }
                 )
@@ -401,7 +401,7 @@ fn keep_alive_zero_is_accepted_by_both_brokers() {
 #[test]
 fn tls_connects_with_the_profile_ca_and_names_the_certificate_problem_otherwise() {
     let port = common::free_port();
-    let dir = std::env::temp_dir().join(format!("mqttdesk-tls-{}-{port}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-tls-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     common::make_test_certificates(&dir);
     let _broker = Mosquitto::start_on(
@@ -414,7 +414,7 @@ fn tls_connects_with_the_profile_ca_and_names_the_certificate_problem_otherwise(
     for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
         let mut driver = Driver::new();
         let mut profile = local_profile(port, protocol, "tls-client");
-        profile.transport = mqttdesk::core::profile::TransportKind::Tls;
+        profile.transport = topicscope::core::profile::TransportKind::Tls;
         profile.reconnect = false;
         // The system roots do not know our CA: a TLS failure that says why.
         driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
@@ -424,7 +424,7 @@ fn tls_connects_with_the_profile_ca_and_names_the_certificate_problem_otherwise(
                     &event.kind,
                     EventKind::Connection {
                         connection: 1,
-                        event: mqttdesk::core::engine::ConnectionEvent::State(ConnectionState::Failed(_))
+                        event: topicscope::core::engine::ConnectionEvent::State(ConnectionState::Failed(_))
                     }
                 )
             })

@@ -18,10 +18,10 @@ fn ingest_benchmark_stores_every_message_and_times_the_peers() {
     let settings =
         ingest::IngestSettings { messages: 2_000, qos: vec![QoS::AtMostOnce, QoS::AtLeastOnce], mqttjs: false };
     let (broker, rows) = ingest::run(&settings).expect("ingest ran");
-    let mqttdesk: Vec<_> = rows.iter().filter(|row| row.subscriber.starts_with("mqttdesk")).collect();
-    assert_eq!(mqttdesk.len(), 2, "one mqttdesk run per QoS: {rows:?}");
-    for row in &mqttdesk {
-        assert_eq!(row.received, row.expected, "mqttdesk stored everything at QoS {}", row.qos);
+    let topicscope: Vec<_> = rows.iter().filter(|row| row.subscriber.starts_with("topicscope")).collect();
+    assert_eq!(topicscope.len(), 2, "one topicscope run per QoS: {rows:?}");
+    for row in &topicscope {
+        assert_eq!(row.received, row.expected, "topicscope stored everything at QoS {}", row.qos);
         assert!(row.rate().is_some());
     }
     assert!(rows.iter().any(|row| row.subscriber == "mosquitto_sub" && row.rate().is_some()), "{rows:?}");
@@ -84,7 +84,7 @@ fn broker_benchmark_delivers_everything_on_both_brokers() {
 #[test]
 fn startup_benchmark_sees_the_first_frame_of_the_real_window() {
     let settings = startup::StartupSettings { starts: 1, idle: Duration::from_secs(1) };
-    let row = startup::run(&startup::mqttdesk_binary(), settings).expect("the window started under X");
+    let row = startup::run(&startup::topicscope_binary(), settings).expect("the window started under X");
     assert_eq!(row.first_frame.len(), 1);
     assert!(row.binary_bytes > 0 && row.idle_cpu_share >= 0.0);
     assert!(report::startup(&row).contains("First frame on screen"));

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
-use mqttdesk::core::payload::PayloadFormat;
-use mqttdesk::core::profile::{
+use topicscope::core::mqtt::{ProtocolVersion, Qos};
+use topicscope::core::payload::PayloadFormat;
+use topicscope::core::profile::{
     ConnectionProfile, LastWill, Mqtt5Options, PasswordSource, ProfileError, ProxyOptions, RetainHandling,
     SHIPPED_PROFILE_FILES, SavedSubscription, TlsOptions, TransportKind, load_profiles, parse_profile, save_profile,
 };
@@ -119,7 +119,7 @@ fn full_profile() -> ConnectionProfile {
             topic_alias_maximum: Some(10),
             request_response_information: true,
             request_problem_information: false,
-            user_properties: vec![("client".into(), "mqttdesk".into())],
+            user_properties: vec![("client".into(), "topicscope".into())],
         },
         subscriptions: vec![
             SavedSubscription {
@@ -142,7 +142,7 @@ fn full_profile() -> ConnectionProfile {
 
 #[test]
 fn a_profile_with_every_field_round_trips_without_secrets() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-profiles-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-profiles-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut profile = full_profile();
     profile.password = "session-only".into();
@@ -165,14 +165,14 @@ fn a_password_stored_by_choice_is_kept() {
         password_source: PasswordSource::InProfile("written-on-purpose".into()),
         ..ConnectionProfile::default()
     };
-    let text = mqttdesk::core::profile::profile_to_ron(&profile).expect("serialise");
+    let text = topicscope::core::profile::profile_to_ron(&profile).expect("serialise");
     let loaded = parse_profile(&text, "inline").expect("parse");
     assert_eq!(loaded.resolve_password().as_deref(), Ok("written-on-purpose"));
 }
 
 #[test]
 fn a_malformed_file_reports_file_line_and_column_and_the_others_still_load() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-malformed-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-malformed-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     save_profile(&dir, &ConnectionProfile { name: "good".into(), ..ConnectionProfile::default() }).expect("save");
@@ -228,22 +228,22 @@ fn invalid_fields_are_named() {
 
 #[test]
 fn password_sources_resolve_or_name_what_is_missing() {
-    let from_file = std::env::temp_dir().join(format!("mqttdesk-secret-{}", std::process::id()));
+    let from_file = std::env::temp_dir().join(format!("topicscope-secret-{}", std::process::id()));
     std::fs::write(&from_file, "s3cret\n").expect("write");
     let profile =
         ConnectionProfile { password_source: PasswordSource::File(from_file.clone()), ..ConnectionProfile::default() };
     assert_eq!(profile.resolve_password().as_deref(), Ok("s3cret"));
     let _ = std::fs::remove_file(&from_file);
     let missing = ConnectionProfile {
-        password_source: PasswordSource::Environment("MQTTDESK_TEST_SURELY_UNSET_VARIABLE".into()),
+        password_source: PasswordSource::Environment("TOPICSCOPE_TEST_SURELY_UNSET_VARIABLE".into()),
         ..ConnectionProfile::default()
     };
-    assert!(missing.resolve_password().unwrap_err().to_string().contains("MQTTDESK_TEST_SURELY_UNSET_VARIABLE"));
+    assert!(missing.resolve_password().unwrap_err().to_string().contains("TOPICSCOPE_TEST_SURELY_UNSET_VARIABLE"));
 }
 
 #[test]
 fn an_mqttx_export_is_mapped_field_by_field_with_a_skipped_report() {
-    use mqttdesk::core::profile_exchange::import_file;
+    use topicscope::core::profile_exchange::import_file;
     let report = import_file(&repo_file("tests/fixtures/import/mqttx-export.json")).expect("readable");
     assert_eq!(report.profiles.len(), 2, "{report:#?}");
     assert_eq!(report.errors, vec!["No host here: has no host".to_owned()]);
@@ -311,7 +311,7 @@ fn an_mqttx_export_is_mapped_field_by_field_with_a_skipped_report() {
 
 #[test]
 fn exports_leave_passwords_out_unless_asked() {
-    use mqttdesk::core::profile_exchange::{export_bundle, import_text};
+    use topicscope::core::profile_exchange::{export_bundle, import_text};
     let profiles = vec![
         ConnectionProfile { name: "typed".into(), password: "typed-secret".into(), ..ConnectionProfile::default() },
         ConnectionProfile {
@@ -332,7 +332,7 @@ fn exports_leave_passwords_out_unless_asked() {
 
 #[test]
 fn an_mqttfx_configuration_is_mapped_with_a_skipped_report() {
-    use mqttdesk::core::profile_exchange::import_file;
+    use topicscope::core::profile_exchange::import_file;
     let report = import_file(&repo_file("tests/fixtures/import/mqttfx-config.xml")).expect("readable");
     assert_eq!(report.errors, vec!["connection profile 3: half done: it has no brokerAddress".to_owned()]);
     assert_eq!(report.profiles.len(), 2);
@@ -366,7 +366,7 @@ fn an_mqttfx_configuration_is_mapped_with_a_skipped_report() {
 
 #[test]
 fn keychain_passwords_resolve_through_the_installed_store() {
-    use mqttdesk::core::secrets::{read_password, store_password};
+    use topicscope::core::secrets::{read_password, store_password};
     // An in-memory keyring-core store stands in for the OS keychain.
     keyring_core::set_default_store(keyring_core::mock::Store::new().expect("mock store"));
     store_password("alice@Plant", "from-the-keychain").expect("stored");
@@ -383,13 +383,13 @@ fn keychain_passwords_resolve_through_the_installed_store() {
     assert!(error.contains("no password for 'nobody@Nowhere'"), "{error}");
     assert_eq!(read_password("alice@Plant").as_deref(), Ok("from-the-keychain"));
     // The account name is written to the profile file, the password never.
-    let text = mqttdesk::core::profile::profile_to_ron(&profile).expect("serialise");
+    let text = topicscope::core::profile::profile_to_ron(&profile).expect("serialise");
     assert!(text.contains("Keychain(\"alice@Plant\")") && !text.contains("from-the-keychain"), "{text}");
 }
 
-/// `mqttdesk profiles …` with its own profile folder.
+/// `topicscope profiles …` with its own profile folder.
 fn profiles_cli(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_mqttdesk"))
+    std::process::Command::new(env!("CARGO_BIN_EXE_topicscope"))
         .arg("profiles")
         .arg("--dir")
         .arg(dir)
@@ -400,7 +400,7 @@ fn profiles_cli(dir: &Path, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn the_profiles_command_lists_shows_exports_and_imports() {
-    let base = std::env::temp_dir().join(format!("mqttdesk-profiles-cli-{}", std::process::id()));
+    let base = std::env::temp_dir().join(format!("topicscope-profiles-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let (mine, theirs) = (base.join("mine"), base.join("theirs"));
     let mut site = full_profile();

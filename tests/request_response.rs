@@ -10,11 +10,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{Driver, brokers, local_profile, pump_workspace};
-use mqttdesk::core::engine::{Command, ConnectionState, Engine, PublishRequest};
-use mqttdesk::core::mqtt::{MessageProperties, ProtocolVersion, Qos};
-use mqttdesk::core::payload::PayloadFormat;
-use mqttdesk::core::store::StoreLimits;
-use mqttdesk::core::workspace::{SubscriptionStatus, Workspace};
+use topicscope::core::engine::{Command, ConnectionState, Engine, PublishRequest};
+use topicscope::core::mqtt::{MessageProperties, ProtocolVersion, Qos};
+use topicscope::core::payload::PayloadFormat;
+use topicscope::core::store::StoreLimits;
+use topicscope::core::workspace::{SubscriptionStatus, Workspace};
 
 /// The responder answers on the request's response topic with these bytes as correlation data.
 fn reply(responder: &mut Driver, response_topic: &str, correlation: &[u8], payload: &[u8], id: u64) {

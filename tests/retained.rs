@@ -8,11 +8,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{Driver, local_profile, pump_workspace as pump};
-use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker};
-use mqttdesk::core::engine::{ConnectionState, Engine};
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
-use mqttdesk::core::store::StoreLimits;
-use mqttdesk::core::workspace::{SubscriptionStatus, Workspace};
+use topicscope::core::broker::{BrokerConfig, EmbeddedBroker};
+use topicscope::core::engine::{ConnectionState, Engine};
+use topicscope::core::mqtt::{ProtocolVersion, Qos};
+use topicscope::core::store::StoreLimits;
+use topicscope::core::workspace::{SubscriptionStatus, Workspace};
 
 #[test]
 fn a_retained_subtree_is_found_and_cleared() {
@@ -27,7 +27,7 @@ fn a_retained_subtree_is_found_and_cleared() {
         publisher.delivery(1, request);
     }
 
-    // mqttdesk's model subscribes to everything and sees them as retained.
+    // topicscope's model subscribes to everything and sees them as retained.
     let mut engine = Engine::start(Arc::new(|| {})).expect("engine");
     let profile = local_profile(port, ProtocolVersion::V5, "manager");
     let mut workspace = Workspace::new(vec![profile.clone()], StoreLimits::default());
@@ -54,7 +54,7 @@ fn a_retained_subtree_is_found_and_cleared() {
     pump(&mut engine, &mut workspace, "the three empty publishes echoed back", |w| {
         let echoed = (0..w.store.len())
             .filter_map(|i| w.store.at(i))
-            .filter(|m| m.direction == mqttdesk::core::mqtt::Direction::Incoming && m.payload.is_empty())
+            .filter(|m| m.direction == topicscope::core::mqtt::Direction::Incoming && m.payload.is_empty())
             .count();
         w.store.counters().sent == 3 && echoed == 3
     });

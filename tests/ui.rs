@@ -9,23 +9,23 @@ use std::time::Duration;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use mqttdesk::core::broker::BrokerConfig;
-use mqttdesk::core::engine::{BrokerState, ConnectionState};
-use mqttdesk::core::mqtt::{Direction, Qos};
-use mqttdesk::core::workspace::SubscriptionStatus;
-use mqttdesk::ui::i18n::Language;
-use mqttdesk::ui::prefs::ThemeChoice;
-use mqttdesk::ui::{AppOptions, MqttDeskApp};
+use topicscope::core::broker::BrokerConfig;
+use topicscope::core::engine::{BrokerState, ConnectionState};
+use topicscope::core::mqtt::{Direction, Qos};
+use topicscope::core::workspace::SubscriptionStatus;
+use topicscope::ui::i18n::Language;
+use topicscope::ui::prefs::ThemeChoice;
+use topicscope::ui::{AppOptions, TopicscopeApp};
 
-fn harness() -> Harness<'static, MqttDeskApp> {
+fn harness() -> Harness<'static, TopicscopeApp> {
     harness_with(AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: None, ..AppOptions::default() })
 }
 
 /// The real app at the README's window size, started with `options`.
-fn harness_with(options: AppOptions) -> Harness<'static, MqttDeskApp> {
+fn harness_with(options: AppOptions) -> Harness<'static, TopicscopeApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| MqttDeskApp::new(cc, options.clone()));
+        .build_eframe(move |cc| TopicscopeApp::new(cc, options.clone()));
     // The labels below are English, whatever this machine's locale is.
     harness.state_mut().prefs.language = Some(Language::English);
     harness.step();
@@ -33,7 +33,7 @@ fn harness_with(options: AppOptions) -> Harness<'static, MqttDeskApp> {
 }
 
 /// The app with profiles saved in `dir` (instead of the user's config folder).
-fn harness_saving_profiles_in(dir: &std::path::Path) -> Harness<'static, MqttDeskApp> {
+fn harness_saving_profiles_in(dir: &std::path::Path) -> Harness<'static, TopicscopeApp> {
     harness_with(AppOptions {
         broker: BrokerConfig::ephemeral(),
         profile_dir: Some(dir.to_path_buf()),
@@ -43,7 +43,7 @@ fn harness_saving_profiles_in(dir: &std::path::Path) -> Harness<'static, MqttDes
 
 /// Steps frames until `predicate` holds; background work (engine, broker)
 /// runs on other threads, so each step also gives it a moment.
-fn step_until(harness: &mut Harness<'_, MqttDeskApp>, what: &str, predicate: impl Fn(&MqttDeskApp) -> bool) {
+fn step_until(harness: &mut Harness<'_, TopicscopeApp>, what: &str, predicate: impl Fn(&TopicscopeApp) -> bool) {
     if !step_until_or_give_up(harness, 1500, &predicate) {
         let app = harness.state();
         let broker_log: Vec<String> = match &app.workspace.broker {
@@ -61,9 +61,9 @@ fn step_until(harness: &mut Harness<'_, MqttDeskApp>, what: &str, predicate: imp
 
 /// Steps up to `frames` frames until `predicate` holds; false if it never did.
 fn step_until_or_give_up(
-    harness: &mut Harness<'_, MqttDeskApp>,
+    harness: &mut Harness<'_, TopicscopeApp>,
     frames: usize,
-    predicate: impl Fn(&MqttDeskApp) -> bool,
+    predicate: impl Fn(&TopicscopeApp) -> bool,
 ) -> bool {
     for _ in 0..frames {
         harness.step();
@@ -75,18 +75,18 @@ fn step_until_or_give_up(
     false
 }
 
-fn connected(harness: &mut Harness<'_, MqttDeskApp>) {
+fn connected(harness: &mut Harness<'_, TopicscopeApp>) {
     step_until(harness, "connected to the embedded broker with '#' granted", |app| {
         matches!(app.workspace.session.state, ConnectionState::Connected { .. })
             && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     });
 }
 
-fn replace_text(harness: &mut Harness<'_, MqttDeskApp>, label: &str, text: &str) {
+fn replace_text(harness: &mut Harness<'_, TopicscopeApp>, label: &str, text: &str) {
     replace_text_in(harness, Role::TextInput, label, text);
 }
 
-fn replace_text_in(harness: &mut Harness<'_, MqttDeskApp>, role: Role, label: &str, text: &str) {
+fn replace_text_in(harness: &mut Harness<'_, TopicscopeApp>, role: Role, label: &str, text: &str) {
     harness.get_by_role_and_label(role, label).click();
     harness.step();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -100,7 +100,7 @@ fn starts_the_embedded_broker_and_connects_without_arguments() {
     let mut harness = harness();
     connected(&mut harness);
     let app = harness.state();
-    assert!(matches!(app.workspace.broker, mqttdesk::core::engine::BrokerState::Running { .. }));
+    assert!(matches!(app.workspace.broker, topicscope::core::engine::BrokerState::Running { .. }));
     assert_eq!(app.workspace.session.subscriptions.len(), 1);
     assert_eq!(app.workspace.session.subscriptions[0].filter, "#");
 }
@@ -136,7 +136,7 @@ fn ctrl_enter_publishes_and_the_delivery_result_is_shown() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     step_until(&mut harness, "PUBACK shown", |app| {
         app.workspace.session.last_delivery.as_ref().and_then(|report| report.outcome.clone())
-            == Some(mqttdesk::core::engine::DeliveryOutcome::Acknowledged)
+            == Some(topicscope::core::engine::DeliveryOutcome::Acknowledged)
     });
     harness.step();
     assert!(harness.query_by_label_contains("PUBACK received").is_some());
@@ -211,7 +211,7 @@ fn selecting_a_row_opens_the_inspector_with_json_views() {
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "message received", |app| app.workspace.store.counters().received >= 1);
     harness.step();
-    harness.get_all_by_label("mqttdesk/demo").next().expect("a row").click();
+    harness.get_all_by_label("topicscope/demo").next().expect("a row").click();
     harness.step();
     harness.step();
     assert!(harness.state().ui.selected_message.is_some());
@@ -231,7 +231,7 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
     connected(&mut harness);
     let payload: Vec<u8> = (0..20 * 1024 * 1024).map(|index: u32| (index % 256) as u8).collect();
     let connection = harness.state().workspace.session.connection.expect("connection");
-    let message = mqttdesk::core::mqtt::IncomingMessage {
+    let message = topicscope::core::mqtt::IncomingMessage {
         topic: "huge/binary".into(),
         payload: payload.clone().into(),
         qos: Qos::AtMostOnce,
@@ -240,11 +240,11 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
         packet_id: 0,
         properties: None,
     };
-    harness.state_mut().workspace.apply(mqttdesk::core::engine::Event {
+    harness.state_mut().workspace.apply(topicscope::core::engine::Event {
         at: chrono::Utc::now(),
-        kind: mqttdesk::core::engine::EventKind::Connection {
+        kind: topicscope::core::engine::EventKind::Connection {
             connection,
-            event: mqttdesk::core::engine::ConnectionEvent::Messages(vec![(chrono::Utc::now(), message)]),
+            event: topicscope::core::engine::ConnectionEvent::Messages(vec![(chrono::Utc::now(), message)]),
         },
     });
     harness.step();
@@ -264,7 +264,7 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
 
 #[test]
 fn a_profile_made_in_the_editor_is_saved_as_ron_and_listed() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-editor-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-editor-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut harness = harness_saving_profiles_in(&dir);
     connected(&mut harness);
@@ -314,7 +314,7 @@ impl egui::DroppedFile for TestDrop {
 
 #[test]
 fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-drop-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-drop-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut harness = harness_saving_profiles_in(&dir);
     connected(&mut harness);
@@ -408,7 +408,7 @@ fn ask_on_connect_prompts_for_the_password_and_forgets_it() {
     {
         let profile = &mut harness.state_mut().workspace.session.profile;
         profile.username = "alice".into();
-        profile.password_source = mqttdesk::core::profile::PasswordSource::AskOnConnect;
+        profile.password_source = topicscope::core::profile::PasswordSource::AskOnConnect;
     }
     harness.get_by_label("Disconnect").click();
     step_until(&mut harness, "disconnected", |app| app.workspace.session.state == ConnectionState::Disconnected);
@@ -542,13 +542,13 @@ fn the_retained_manager_lists_and_clears_after_confirmation() {
 }
 
 /// Publishes `payload` on `topic` through the composer.
-fn publish_through_composer(harness: &mut Harness<'_, MqttDeskApp>, topic: &str, payload: &str) {
+fn publish_through_composer(harness: &mut Harness<'_, TopicscopeApp>, topic: &str, payload: &str) {
     publish_through_composer_without_sending(harness, topic, payload);
     harness.get_by_label("Publish").click();
     harness.step();
 }
 
-fn received_on(app: &MqttDeskApp, topic: &str) -> usize {
+fn received_on(app: &TopicscopeApp, topic: &str) -> usize {
     let store = &app.workspace.store;
     (0..store.len())
         .filter_map(|i| store.at(i))
@@ -593,7 +593,7 @@ fn a_topics_history_shows_and_two_picked_messages_diff_by_json_field() {
 
     // "Compare with previous" on the newest message picks the one before it.
     let newest = harness.state().ui.history_view.row(&harness.state().workspace.store, 2).unwrap().seq;
-    harness.state_mut().apply_action(mqttdesk::ui::UiAction::SelectMessage(Some(newest)));
+    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage(Some(newest)));
     harness.step();
     harness.get_by_label("Compare with previous").click();
     for _ in 0..4 {
@@ -617,7 +617,7 @@ fn a_number_in_the_json_tree_is_charted_from_its_context_menu() {
         let store = &harness.state().workspace.store;
         (0..store.len()).filter_map(|i| store.at(i)).rfind(|m| m.direction == Direction::Incoming).unwrap().seq
     };
-    harness.state_mut().apply_action(mqttdesk::ui::UiAction::SelectMessage(Some(newest)));
+    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage(Some(newest)));
     harness.step();
     harness.get_by_label("JSON tree").click();
     for _ in 0..3 {
@@ -639,7 +639,7 @@ fn a_number_in_the_json_tree_is_charted_from_its_context_menu() {
     assert_eq!(values, vec![20.5, 22.25], "filled from the log");
     assert!(harness.query_all_by_label("lab/probe /sensor/temp").next().is_some(), "listed in the charts window");
     // The view choice is remembered for the topic.
-    assert_eq!(harness.state().ui.inspector_views.get("lab/probe"), Some(&mqttdesk::ui::app::InspectorTab::JsonTree));
+    assert_eq!(harness.state().ui.inspector_views.get("lab/probe"), Some(&topicscope::ui::app::InspectorTab::JsonTree));
 }
 
 #[test]
@@ -663,14 +663,14 @@ fn the_broker_status_window_subscribes_to_sys_topics() {
     assert!(harness.query_by_label("Subscribe to $SYS/#").is_none(), "offered only while not subscribed");
     // The embedded broker's retained $SYS values arrive at once.
     step_until(&mut harness, "the embedded broker's version", |app| {
-        app.workspace.session.broker_status.summary().version.is_some_and(|v| v.starts_with("mqttdesk "))
+        app.workspace.session.broker_status.summary().version.is_some_and(|v| v.starts_with("topicscope "))
     });
     harness.step();
     assert!(harness.query_all_by_label_contains("(rmqtt embedded broker)").count() >= 2, "in the summary and the log");
     assert!(harness.query_by_label("Uptime").is_some());
 }
 
-fn open_broker_panel(harness: &mut Harness<'_, MqttDeskApp>) {
+fn open_broker_panel(harness: &mut Harness<'_, TopicscopeApp>) {
     harness.get_by_label("Built-in broker").click();
 }
 
@@ -695,7 +695,7 @@ fn the_broker_panel_lists_clients_disconnects_one_and_shows_the_log() {
         _ => unreachable!(),
     };
     assert!(harness.query_by_label(&client_id).is_some(), "client id listed");
-    let disconnect_logged = |app: &MqttDeskApp| match &app.workspace.broker {
+    let disconnect_logged = |app: &TopicscopeApp| match &app.workspace.broker {
         BrokerState::Running { monitor, .. } => monitor
             .lock()
             .log
@@ -735,7 +735,7 @@ fn the_broker_panel_lists_clients_disconnects_one_and_shows_the_log() {
 
 #[test]
 fn broker_settings_add_a_user_refuse_anonymous_and_survive_in_ron() {
-    let dir = std::env::temp_dir().join(format!("mqttdesk-ui-broker-settings-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-ui-broker-settings-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let settings_path = dir.join("broker.ron");
     let mut harness = harness_with(AppOptions {
@@ -774,14 +774,14 @@ fn broker_settings_add_a_user_refuse_anonymous_and_survive_in_ron() {
         app.ui.broker_panel.message.as_deref().is_some_and(|message| message.starts_with("Saved to"))
             && matches!(app.workspace.broker, BrokerState::Running { .. })
     });
-    let saved = mqttdesk::core::broker::settings::load_settings(&settings_path).expect("saved RON");
+    let saved = topicscope::core::broker::settings::load_settings(&settings_path).expect("saved RON");
     assert!(!saved.access.allow_anonymous);
     assert!(saved.access.users["alice"].starts_with("$7$"), "hashed: {:?}", saved.access.users);
     // The app's anonymous connection is now refused by the restarted broker.
     step_until(&mut harness, "anonymous connection refused", |app| {
         matches!(
             app.workspace.session.state,
-            ConnectionState::Failed(mqttdesk::core::engine::ConnectionFailure::NotAuthorized)
+            ConnectionState::Failed(topicscope::core::engine::ConnectionFailure::NotAuthorized)
         )
     });
     let _ = std::fs::remove_dir_all(dir);
@@ -807,7 +807,7 @@ fn a_taken_port_is_reported_in_the_broker_panel() {
 }
 
 /// Opens a menu of the menu bar and clicks one of its entries.
-fn menu(harness: &mut Harness<'_, MqttDeskApp>, menu: &str, entry: &str) {
+fn menu(harness: &mut Harness<'_, TopicscopeApp>, menu: &str, entry: &str) {
     harness.get_by_label(menu).click();
     for _ in 0..3 {
         harness.step();
@@ -935,7 +935,7 @@ fn a_large_log_exports_with_progress_in_the_status_bar() {
         let payload = vec![b'x'; 200];
         for n in 0..200_000u32 {
             let topic = format!("bulk/{}", n % 100);
-            store.push(mqttdesk::core::store::StoredMessage {
+            store.push(topicscope::core::store::StoredMessage {
                 seq: 0,
                 session: 1,
                 time: chrono::Utc::now(),
@@ -949,10 +949,10 @@ fn a_large_log_exports_with_progress_in_the_status_bar() {
             });
         }
     }
-    let dir = std::env::temp_dir().join(format!("mqttdesk-ui-export-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("topicscope-ui-export-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bulk.jsonl");
-    harness.state_mut().start_export(&path, mqttdesk::core::store::LogFilter::default());
+    harness.state_mut().start_export(&path, topicscope::core::store::LogFilter::default());
     harness.step();
     harness.step();
     assert!(harness.state().ui.export_progress.is_some(), "the export runs over several frames");
@@ -963,7 +963,7 @@ fn a_large_log_exports_with_progress_in_the_status_bar() {
 
     // A second one, cancelled from the status bar: no file.
     let cancelled = dir.join("cancelled.jsonl");
-    harness.state_mut().start_export(&cancelled, mqttdesk::core::store::LogFilter::default());
+    harness.state_mut().start_export(&cancelled, topicscope::core::store::LogFilter::default());
     harness.step();
     harness.step();
     let progress = harness.state().ui.export_progress.clone();
@@ -1004,7 +1004,7 @@ fn at_200_percent_on_macos_the_window_works_and_lists_command_shortcuts() {
         .with_size(egui::vec2(1280.0, 800.0))
         .with_pixels_per_point(2.0)
         .with_os(egui::os::OperatingSystem::Mac)
-        .build_eframe(move |cc| MqttDeskApp::new(cc, options.clone()));
+        .build_eframe(move |cc| TopicscopeApp::new(cc, options.clone()));
     harness.state_mut().prefs.language = Some(Language::English);
     connected(&mut harness);
     publish_through_composer(&mut harness, "hidpi/check", r#"{"scale": 2}"#);
@@ -1063,7 +1063,7 @@ fn the_previewed_message_with_variables_is_exactly_what_is_sent() {
     assert_eq!(harness.state().workspace.store.counters().sent, sent_before);
 }
 
-fn publish_through_composer_without_sending(harness: &mut Harness<'_, MqttDeskApp>, topic: &str, payload: &str) {
+fn publish_through_composer_without_sending(harness: &mut Harness<'_, TopicscopeApp>, topic: &str, payload: &str) {
     replace_text(harness, "Topic", topic);
     replace_text_in(harness, Role::MultilineTextInput, "Payload", payload);
 }
@@ -1111,11 +1111,11 @@ fn clear_retained_publishes_an_empty_retained_message_to_the_composer_topic() {
             .filter_map(|i| store.at(i))
             .any(|m| m.direction == Direction::Outgoing && m.topic == "status/lab" && m.retain && m.payload.is_empty());
         sent && app.workspace.session.last_delivery.as_ref().and_then(|d| d.outcome.clone())
-            == Some(mqttdesk::core::engine::DeliveryOutcome::Acknowledged)
+            == Some(topicscope::core::engine::DeliveryOutcome::Acknowledged)
     });
 }
 
-fn incoming_payloads(app: &MqttDeskApp, topic: &str) -> Vec<String> {
+fn incoming_payloads(app: &TopicscopeApp, topic: &str) -> Vec<String> {
     let store = &app.workspace.store;
     (0..store.len())
         .filter_map(|i| store.at(i))
@@ -1135,7 +1135,7 @@ fn a_repeat_of_200_qos1_messages_every_millisecond_all_arrive_numbered() {
         let app = harness.state_mut();
         app.ui.repeat_interval_ms = 1;
         app.ui.repeat_count = 200;
-        app.apply_action(mqttdesk::ui::UiAction::StartRepeat);
+        app.apply_action(topicscope::ui::UiAction::StartRepeat);
     }
     step_until(&mut harness, "200 received and the job done", |app| {
         received_on(app, "rep/qos1") == 200
@@ -1143,7 +1143,7 @@ fn a_repeat_of_200_qos1_messages_every_millisecond_all_arrive_numbered() {
                 .workspace
                 .repeats
                 .values()
-                .any(|job| job.ended == Some(mqttdesk::core::engine::repeat::RepeatEnd::Done))
+                .any(|job| job.ended == Some(topicscope::core::engine::repeat::RepeatEnd::Done))
     });
     let expected: Vec<String> = (1..=200).map(|n| format!(r#"{{"n": {n}}}"#)).collect();
     assert_eq!(incoming_payloads(harness.state(), "rep/qos1"), expected, "every message, once, in order");
@@ -1162,14 +1162,17 @@ fn stopping_a_repeat_stops_it() {
         let app = harness.state_mut();
         app.ui.repeat_interval_ms = 5;
         app.ui.repeat_count = 0;
-        app.apply_action(mqttdesk::ui::UiAction::StartRepeat);
+        app.apply_action(topicscope::ui::UiAction::StartRepeat);
     }
     step_until(&mut harness, "it runs", |app| received_on(app, "rep/forever") >= 20);
     harness.step();
     assert!(harness.query_by_label_contains("/ ∞ sent").is_some(), "running until stopped");
     harness.get_by_label("Stop").click();
     step_until(&mut harness, "it reports the stop", |app| {
-        app.workspace.repeats.values().any(|job| job.ended == Some(mqttdesk::core::engine::repeat::RepeatEnd::Stopped))
+        app.workspace
+            .repeats
+            .values()
+            .any(|job| job.ended == Some(topicscope::core::engine::repeat::RepeatEnd::Stopped))
     });
     let sent = harness.state().workspace.repeats.values().next().map(|job| job.sent).expect("a job");
     step_until(&mut harness, "the last ones arrive", |app| received_on(app, "rep/forever") as u64 == sent);
@@ -1182,7 +1185,7 @@ fn stopping_a_repeat_stops_it() {
 
 #[test]
 fn a_saved_message_is_kept_in_ron_and_published_in_one_click() {
-    let base = std::env::temp_dir().join(format!("mqttdesk-ui-saved-{}", std::process::id()));
+    let base = std::env::temp_dir().join(format!("topicscope-ui-saved-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let mut harness = harness_saving_profiles_in(&base.join("profiles"));
     harness.state_mut().prefs.language = Some(Language::English);
@@ -1212,7 +1215,7 @@ fn a_saved_message_is_kept_in_ron_and_published_in_one_click() {
     harness.get_by_label("Remove ping (copy)").click();
     harness.step();
     harness.step();
-    let reloaded = mqttdesk::core::saved_messages::SavedMessages::load(&base.join("messages.ron")).expect("loads");
+    let reloaded = topicscope::core::saved_messages::SavedMessages::load(&base.join("messages.ron")).expect("loads");
     assert_eq!(reloaded, harness.state().saved);
     assert_eq!(reloaded.collections[0].messages.len(), 1);
     let _ = std::fs::remove_dir_all(&base);
@@ -1224,7 +1227,7 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
     connected(&mut harness);
     let BrokerState::Running { addr, .. } = harness.state().workspace.broker.clone() else { panic!("broker") };
     let mut responder = common::Driver::new();
-    let profile = common::local_profile(addr.port(), mqttdesk::core::mqtt::ProtocolVersion::V5, "ui-responder");
+    let profile = common::local_profile(addr.port(), topicscope::core::mqtt::ProtocolVersion::V5, "ui-responder");
     responder.connect(1, profile, Vec::new());
     responder.subscribe(1, 1, "svc/ping", Qos::AtLeastOnce);
 
@@ -1245,15 +1248,15 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
     step_until(&mut harness, "waiting is shown", |app| app.workspace.session.requests.latest().is_some());
     harness.step();
     assert!(harness.query_by_label_contains("waiting for a response on svc/replies").is_some());
-    responder.send(mqttdesk::core::engine::Command::Publish {
+    responder.send(topicscope::core::engine::Command::Publish {
         connection: 1,
-        request: mqttdesk::core::engine::PublishRequest {
+        request: topicscope::core::engine::PublishRequest {
             id: 1,
             topic: "svc/replies".into(),
             payload: b"pong".to_vec().into(),
             qos: Qos::AtLeastOnce,
             retain: false,
-            properties: Some(Box::new(mqttdesk::core::mqtt::MessageProperties {
+            properties: Some(Box::new(topicscope::core::mqtt::MessageProperties {
                 correlation_data: Some(correlation),
                 ..Default::default()
             })),
@@ -1275,10 +1278,10 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
 
 #[test]
 fn a_collection_is_sent_once_in_order_and_repeated_in_rounds() {
-    use mqttdesk::core::saved_messages::SavedMessage;
+    use topicscope::core::saved_messages::SavedMessage;
     let mut harness = harness();
     connected(&mut harness);
-    let text = mqttdesk::core::payload::PayloadFormat::Text;
+    let text = topicscope::core::payload::PayloadFormat::Text;
     let message = |name: &str, topic: &str, payload: &str| SavedMessage {
         name: name.into(),
         topic: topic.into(),
@@ -1299,7 +1302,7 @@ fn a_collection_is_sent_once_in_order_and_repeated_in_rounds() {
         let app = harness.state_mut();
         app.ui.repeat_interval_ms = 5;
         app.ui.repeat_count = 3;
-        app.apply_action(mqttdesk::ui::UiAction::RepeatCollection { collection: 0, once: false });
+        app.apply_action(topicscope::ui::UiAction::RepeatCollection { collection: 0, once: false });
     }
     step_until(&mut harness, "three more rounds", |app| received_on(app, "coll/seq") == 8);
     assert_eq!(
@@ -1313,8 +1316,8 @@ fn a_collection_is_sent_once_in_order_and_repeated_in_rounds() {
 
 #[test]
 fn imported_saved_messages_join_the_list_renamed_on_a_clash_and_are_written() {
-    use mqttdesk::core::saved_messages::{SavedMessage, SavedMessages};
-    let base = std::env::temp_dir().join(format!("mqttdesk-ui-saved-import-{}", std::process::id()));
+    use topicscope::core::saved_messages::{SavedMessage, SavedMessages};
+    let base = std::env::temp_dir().join(format!("topicscope-ui-saved-import-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let mut harness = harness_saving_profiles_in(&base.join("profiles"));
     harness.state_mut().prefs.language = Some(Language::English);
@@ -1344,8 +1347,8 @@ fn imported_saved_messages_join_the_list_renamed_on_a_clash_and_are_written() {
 
 #[test]
 fn a_saved_message_dragged_onto_another_takes_its_place() {
-    use mqttdesk::core::saved_messages::SavedMessage;
-    let base = std::env::temp_dir().join(format!("mqttdesk-ui-saved-drag-{}", std::process::id()));
+    use topicscope::core::saved_messages::SavedMessage;
+    let base = std::env::temp_dir().join(format!("topicscope-ui-saved-drag-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let mut harness = harness_saving_profiles_in(&base.join("profiles"));
     harness.state_mut().prefs.language = Some(Language::English);
@@ -1369,7 +1372,7 @@ fn a_saved_message_dragged_onto_another_takes_its_place() {
     let names: Vec<String> =
         harness.state().saved.collections[0].messages.iter().map(|message| message.name.clone()).collect();
     assert_eq!(names, ["second", "third", "first"]);
-    let written = mqttdesk::core::saved_messages::SavedMessages::load(&base.join("messages.ron")).expect("written");
+    let written = topicscope::core::saved_messages::SavedMessages::load(&base.join("messages.ron")).expect("written");
     assert_eq!(written, harness.state().saved, "the new order is saved");
     let _ = std::fs::remove_dir_all(&base);
 }
@@ -1397,4 +1400,29 @@ fn folding_the_composer_properties_gives_their_room_back() {
     // The panel stays resizable: the next frames keep that height.
     harness.step();
     assert!((harness.state().ui.composer_height - folded).abs() < 1.0);
+}
+
+#[test]
+fn settings_carried_over_from_the_former_name_are_announced_once_as_a_notice() {
+    let report = topicscope::core::legacy_migration::MigrationReport {
+        from: "/home/someone/.config/old-name".into(),
+        to: "/home/someone/.config/topicscope".into(),
+        profiles: 2,
+        saved_messages: true,
+        broker_settings: false,
+        broker_data: false,
+        preferences: true,
+    };
+    let harness = harness_with(AppOptions {
+        broker: BrokerConfig::ephemeral(),
+        profile_dir: None,
+        carried_over: Some(report),
+        ..AppOptions::default()
+    });
+    let carried: Vec<_> =
+        harness.state().workspace.notices.iter().filter(|notice| notice.text.contains("former name")).collect();
+    assert_eq!(carried.len(), 1, "{:?}", harness.state().workspace.notices);
+    assert!(
+        carried[0].text.contains("Copied 2 profile(s)") && carried[0].text.contains("/home/someone/.config/old-name")
+    );
 }

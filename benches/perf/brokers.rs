@@ -1,15 +1,15 @@
-//! The brokers a benchmark runs against, both on 127.0.0.1: mqttdesk's
+//! The brokers a benchmark runs against, both on 127.0.0.1: topicscope's
 //! embedded broker (in this process) and Debian's mosquitto (a child process).
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mqttdesk::core::broker::{BrokerConfig, EmbeddedBroker};
+use topicscope::core::broker::{BrokerConfig, EmbeddedBroker};
 
 /// Which broker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BrokerKind {
-    /// mqttdesk's embedded broker (rmqtt), as the app runs it.
+    /// topicscope's embedded broker (rmqtt), as the app runs it.
     Embedded,
     /// Debian's mosquitto with a generated config.
     Mosquitto,
@@ -19,7 +19,7 @@ impl BrokerKind {
     /// The name used in reports.
     pub fn name(self) -> &'static str {
         match self {
-            Self::Embedded => "mqttdesk embedded broker",
+            Self::Embedded => "topicscope embedded broker",
             Self::Mosquitto => "mosquitto",
         }
     }
@@ -47,7 +47,7 @@ impl RunningBroker {
             }
             BrokerKind::Mosquitto => {
                 let port = free_port()?;
-                let dir = std::env::temp_dir().join(format!("mqttdesk-perf-mosquitto-{}-{port}", std::process::id()));
+                let dir = std::env::temp_dir().join(format!("topicscope-perf-mosquitto-{}-{port}", std::process::id()));
                 std::fs::create_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
                 let config = dir.join("mosquitto.conf");
                 // Unbounded queues, like the embedded broker's settings for this run:

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use chrono::Utc;
 use egui::{Event, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase, Vec2};
-use mqttdesk::core::broker::BrokerConfig;
-use mqttdesk::core::engine::{ConnectionEvent, ConnectionState, Event as EngineEvent, EventKind};
-use mqttdesk::core::mqtt::{IncomingMessage, Qos};
-use mqttdesk::core::store::StoreLimits;
-use mqttdesk::core::workspace::SubscriptionStatus;
-use mqttdesk::ui::{AppOptions, MqttDeskApp};
 use rumqttc::QoS;
+use topicscope::core::broker::BrokerConfig;
+use topicscope::core::engine::{ConnectionEvent, ConnectionState, Event as EngineEvent, EventKind};
+use topicscope::core::mqtt::{IncomingMessage, Qos};
+use topicscope::core::store::StoreLimits;
+use topicscope::core::workspace::SubscriptionStatus;
+use topicscope::ui::{AppOptions, TopicscopeApp};
 
 use super::brokers::{BrokerKind, RunningBroker, installed};
 use super::loadgen::{Load, connected_app, spawn_load};
@@ -104,7 +104,7 @@ impl Frames {
 
 /// The app on a bare egui context, one frame at a time.
 struct Driver {
-    app: MqttDeskApp,
+    app: TopicscopeApp,
     ctx: egui::Context,
     time: f64,
 }
@@ -134,7 +134,7 @@ impl Driver {
         (elapsed, cpu)
     }
 
-    fn frames_until(&mut self, what: &str, done: impl Fn(&MqttDeskApp) -> bool) -> Result<(), String> {
+    fn frames_until(&mut self, what: &str, done: impl Fn(&TopicscopeApp) -> bool) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(20);
         while !done(&self.app) {
             if Instant::now() > deadline {
@@ -162,7 +162,7 @@ fn wheel(at: Pos2, dy: f32) -> Vec<Event> {
 
 /// Runs every scenario.
 pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
-    let app = MqttDeskApp::with_repaint(
+    let app = TopicscopeApp::with_repaint(
         Arc::new(|| {}),
         AppOptions { broker: BrokerConfig::ephemeral(), profile_dir: None, ..AppOptions::default() },
     );
@@ -214,7 +214,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     }
     rows.push(frames.row("typing a search, regex too (rescans included)"));
 
-    driver.app.ui.left_panel = mqttdesk::ui::app::LeftPanel::TopicTree;
+    driver.app.ui.left_panel = topicscope::ui::app::LeftPanel::TopicTree;
     let tree = &driver.app.workspace.session.tree;
     for branch in ["fleet", "fleet/device"] {
         if let Some(node) = tree.find(branch) {
@@ -234,7 +234,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
         }
     }
     rows.push(frames.row("topic tree: typing a topic search"));
-    driver.app.ui.left_panel = mqttdesk::ui::app::LeftPanel::Subscriptions;
+    driver.app.ui.left_panel = topicscope::ui::app::LeftPanel::Subscriptions;
 
     let port = driver.app.workspace.session.profile.port;
     rows.push(live(&mut driver, settings, port, "the embedded broker")?);
@@ -294,7 +294,7 @@ fn live(driver: &mut Driver, settings: FrameSettings, port: u16, broker: &str) -
 /// Puts `settings.stored` messages on `settings.topics` topics into the
 /// log as the engine would deliver them (in batches), bypassing only the
 /// network.
-fn fill(app: &mut MqttDeskApp, settings: FrameSettings) -> Result<(), String> {
+fn fill(app: &mut TopicscopeApp, settings: FrameSettings) -> Result<(), String> {
     let connection = app.workspace.session.connection.ok_or("no connection")?;
     let mut index = 0;
     while index < settings.stored {

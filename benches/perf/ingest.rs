@@ -1,5 +1,5 @@
 //! Benchmark 1, ingest: messages per second received *and fully stored* by
-//! mqttdesk (engine + workspace: message store, topic tree, the log's
+//! topicscope (engine + workspace: message store, topic tree, the log's
 //! filtered view), drained exactly as the window drains it — at most
 //! `EVENT_BUDGET` of each 60 Hz frame — against `mosquitto_sub -t … >
 //! /dev/null` and MQTT.js (MQTTX's engine) on the same broker and load.
@@ -8,10 +8,10 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mqttdesk::core::mqtt::Qos;
-use mqttdesk::core::store::StoreLimits;
-use mqttdesk::ui::app::EVENT_BUDGET;
 use rumqttc::QoS;
+use topicscope::core::mqtt::Qos;
+use topicscope::core::store::StoreLimits;
+use topicscope::ui::app::EVENT_BUDGET;
 
 use super::brokers::{BrokerKind, RunningBroker, installed};
 use super::loadgen::{Load, connected_app, spawn_load};
@@ -63,7 +63,7 @@ pub fn run(settings: &IngestSettings) -> Result<(String, Vec<IngestRow>), String
     let mut rows = Vec::new();
     for &qos in &settings.qos {
         let load = Load::standard(settings.messages, qos);
-        rows.push(mqttdesk_run(kind, &load)?);
+        rows.push(topicscope_run(kind, &load)?);
         if installed("mosquitto_sub") {
             rows.push(process_run(kind, &load, "mosquitto_sub", |port, load| {
                 Command::new("mosquitto_sub")
@@ -95,8 +95,8 @@ pub fn run(settings: &IngestSettings) -> Result<(String, Vec<IngestRow>), String
     Ok((broker, rows))
 }
 
-/// mqttdesk's model, fed by its engine, drained frame by frame as the window does.
-fn mqttdesk_run(kind: BrokerKind, load: &Load) -> Result<IngestRow, String> {
+/// topicscope's model, fed by its engine, drained frame by frame as the window does.
+fn topicscope_run(kind: BrokerKind, load: &Load) -> Result<IngestRow, String> {
     let broker = RunningBroker::start(kind)?;
     let qos = if load.qos == QoS::AtMostOnce { Qos::AtMostOnce } else { Qos::AtLeastOnce };
     let mut app = connected_app(broker.port, &load.filter(), qos, StoreLimits::default())?;
@@ -125,7 +125,7 @@ fn mqttdesk_run(kind: BrokerKind, load: &Load) -> Result<IngestRow, String> {
     }
     generator.join().map_err(|_| "load generator panicked".to_owned())??;
     Ok(IngestRow {
-        subscriber: "mqttdesk (engine + store + tree + log view)".into(),
+        subscriber: "topicscope (engine + store + tree + log view)".into(),
         qos: load.qos as u8,
         received: last_count,
         expected: load.messages,

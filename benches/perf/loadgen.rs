@@ -5,14 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use mqttdesk::core::engine::ConnectionState;
-use mqttdesk::core::mqtt::{ProtocolVersion, Qos};
-use mqttdesk::core::profile::{ConnectionProfile, SavedSubscription};
-use mqttdesk::core::store::StoreLimits;
-use mqttdesk::core::workspace::SubscriptionStatus;
-use mqttdesk::ui::app::EVENT_BUDGET;
-use mqttdesk::ui::{AppOptions, MqttDeskApp};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+use topicscope::core::engine::ConnectionState;
+use topicscope::core::mqtt::{ProtocolVersion, Qos};
+use topicscope::core::profile::{ConnectionProfile, SavedSubscription};
+use topicscope::core::store::StoreLimits;
+use topicscope::core::workspace::SubscriptionStatus;
+use topicscope::ui::app::EVENT_BUDGET;
+use topicscope::ui::{AppOptions, TopicscopeApp};
 
 /// What to publish.
 #[derive(Debug, Clone)]
@@ -253,17 +253,17 @@ pub fn wait_for_count(expected: usize, stall: Duration, mut count: impl FnMut() 
     }
 }
 
-/// mqttdesk's side: the app's model (no window) connected to 127.0.0.1:`port` with `filter` granted.
-pub fn connected_app(port: u16, filter: &str, qos: Qos, limits: StoreLimits) -> Result<MqttDeskApp, String> {
+/// topicscope's side: the app's model (no window) connected to 127.0.0.1:`port` with `filter` granted.
+pub fn connected_app(port: u16, filter: &str, qos: Qos, limits: StoreLimits) -> Result<TopicscopeApp, String> {
     let profile = ConnectionProfile {
         name: "perf".into(),
         port,
         protocol: ProtocolVersion::V311,
-        client_id: format!("mqttdesk-perf-{}", std::process::id()),
+        client_id: format!("topicscope-perf-{}", std::process::id()),
         subscriptions: vec![SavedSubscription { filter: filter.to_owned(), qos, ..SavedSubscription::default() }],
         ..ConnectionProfile::default()
     };
-    let mut app = MqttDeskApp::with_repaint(
+    let mut app = TopicscopeApp::with_repaint(
         Arc::new(|| {}),
         AppOptions {
             start_embedded_broker: false,
@@ -280,7 +280,7 @@ pub fn connected_app(port: u16, filter: &str, qos: Qos, limits: StoreLimits) -> 
         && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_))))
     {
         if Instant::now() > deadline {
-            return Err(format!("mqttdesk did not connect and subscribe: {:?}", app.workspace.notices));
+            return Err(format!("topicscope did not connect and subscribe: {:?}", app.workspace.notices));
         }
         app.drain_events(EVENT_BUDGET);
         std::thread::sleep(Duration::from_millis(5));

@@ -1,4 +1,4 @@
-//! `cargo bench --bench perf`: all five of mqttdesk's performance benchmarks
+//! `cargo bench --bench perf`: all five of topicscope's performance benchmarks
 //! in one run, each beside its peer, printed as Markdown (and written to
 //! `target/perf-report.md`). `PERF_ONLY=ingest,frames,memory,broker,startup`
 //! picks some; `PERF_SCALE=0.1` shrinks every load for a quick look.
@@ -21,7 +21,7 @@ fn main() {
     let wanted = |name: &str| only.is_empty() || only.split(',').any(|item| item.trim() == name);
     let scale: f64 = std::env::var("PERF_SCALE").ok().and_then(|value| value.parse().ok()).unwrap_or(1.0);
     let scaled = |count: usize| ((count as f64 * scale) as usize).max(1000);
-    let mut out = String::from("## mqttdesk performance run\n\n");
+    let mut out = String::from("## topicscope performance run\n\n");
     out.push_str(&machine());
     let mut section = |name: &str, result: Result<String, String>| {
         let text = result.unwrap_or_else(|error| format!("### {name}\n\nDid not run: {error}\n"));
@@ -69,7 +69,7 @@ fn main() {
     }
     if wanted("startup") {
         let settings = startup::StartupSettings { starts: 5, idle: Duration::from_secs(10) };
-        section("5. Start-up", startup::run(&startup::mqttdesk_binary(), settings).map(|row| report::startup(&row)));
+        section("5. Start-up", startup::run(&startup::topicscope_binary(), settings).map(|row| report::startup(&row)));
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/perf-report.md");
     match std::fs::write(&path, &out) {

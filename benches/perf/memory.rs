@@ -1,22 +1,22 @@
 //! Benchmark 3, memory: resident memory per stored message against the raw
 //! topic + payload bytes, and the log's memory cap under a load several
 //! times its size. Each measurement runs in a fresh child process (the
-//! caller says how to start one) that receives the load through mqttdesk's
+//! caller says how to start one) that receives the load through topicscope's
 //! engine from a broker on 127.0.0.1, so the figure is what the app holds.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use mqttdesk::core::mqtt::Qos;
-use mqttdesk::core::store::StoreLimits;
-use mqttdesk::ui::app::EVENT_BUDGET;
 use rumqttc::QoS;
+use topicscope::core::mqtt::Qos;
+use topicscope::core::store::StoreLimits;
+use topicscope::ui::app::EVENT_BUDGET;
 
 use super::brokers::{BrokerKind, RunningBroker, installed};
 use super::loadgen::{Load, connected_app, spawn_load};
 
 /// Environment variable that turns a process into a measuring child.
-pub const CHILD_ENV: &str = "MQTTDESK_PERF_MEMORY_CHILD";
+pub const CHILD_ENV: &str = "TOPICSCOPE_PERF_MEMORY_CHILD";
 
 /// One child's measurement.
 #[derive(Debug, Clone, Copy, Default)]

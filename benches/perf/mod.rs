@@ -1,4 +1,4 @@
-//! mqttdesk's performance suite: five benchmarks that each measure mqttdesk
+//! topicscope's performance suite: five benchmarks that each measure topicscope
 //! beside a peer in the same run (mosquitto_sub, MQTT.js, Debian's
 //! mosquitto), shared by the bench runner (`cargo bench --bench perf`) and
 //! the smoke tests (`tests/perf_smoke.rs`), which run every benchmark at a

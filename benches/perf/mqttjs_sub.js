@@ -1,4 +1,4 @@
-// MQTT.js (the engine of MQTTX) as a peer subscriber for mqttdesk's ingest
+// MQTT.js (the engine of MQTTX) as a peer subscriber for topicscope's ingest
 // benchmark: node mqttjs_sub.js PORT FILTER QOS COUNT
 // Prints "ready" once subscribed and "done N" when COUNT messages arrived.
 const mqtt = require("mqtt");

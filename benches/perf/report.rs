@@ -34,9 +34,9 @@ fn mib(bytes: f64) -> String {
 /// Benchmark 1.
 pub fn ingest(broker: &str, rows: &[IngestRow]) -> String {
     let mut out = format!("### 1. Ingest (broker: {broker})\n\n");
-    out.push_str("| QoS | subscriber | received | msg/s | mqttdesk ÷ this |\n|---|---|---:|---:|---:|\n");
+    out.push_str("| QoS | subscriber | received | msg/s | topicscope ÷ this |\n|---|---|---:|---:|---:|\n");
     for row in rows {
-        let ours = rows.iter().find(|other| other.qos == row.qos && other.subscriber.starts_with("mqttdesk"));
+        let ours = rows.iter().find(|other| other.qos == row.qos && other.subscriber.starts_with("topicscope"));
         let ratio = match (ours.and_then(IngestRow::rate), row.rate()) {
             (Some(ours), Some(theirs)) => format!("{:.2}×", ours / theirs),
             _ => "—".into(),
@@ -51,7 +51,7 @@ pub fn ingest(broker: &str, rows: &[IngestRow]) -> String {
             thousands(row.expected as f64)
         );
     }
-    out.push_str("\nTarget: mqttdesk ≥ 1.0× mosquitto_sub.\n");
+    out.push_str("\nTarget: topicscope ≥ 1.0× mosquitto_sub.\n");
     out
 }
 

@@ -82,10 +82,10 @@ fn display() -> Result<Display, String> {
     Ok(display)
 }
 
-/// Measures `binary` (the mqttdesk executable).
+/// Measures `binary` (the topicscope executable).
 pub fn run(binary: &Path, settings: StartupSettings) -> Result<StartupRow, String> {
     let display = display()?;
-    let home = std::env::temp_dir().join(format!("mqttdesk-perf-home-{}", std::process::id()));
+    let home = std::env::temp_dir().join(format!("topicscope-perf-home-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).map_err(|error| format!("{}: {error}", home.display()))?;
     let command = |exit_after_first_frame: bool| {
@@ -161,7 +161,7 @@ fn clock_ticks_per_second() -> f64 {
         .unwrap_or(100.0)
 }
 
-/// The mqttdesk binary cargo built beside this benchmark or test.
-pub fn mqttdesk_binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_mqttdesk"))
+/// The topicscope binary cargo built beside this benchmark or test.
+pub fn topicscope_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_topicscope"))
 }

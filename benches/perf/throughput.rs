@@ -1,5 +1,5 @@
 //! Benchmark 4, broker throughput: the same load generator and the same
-//! rumqttc subscribers against mqttdesk's embedded broker and Debian's
+//! rumqttc subscribers against topicscope's embedded broker and Debian's
 //! mosquitto, one after the other: 1 → 1 at QoS 0 and QoS 1, and 1 → 10
 //! fan-out at QoS 0.
 

@@ -1,4 +1,4 @@
-//! mqttdesk's own log, for bug reports: every `tracing` event the app
+//! topicscope's own log, for bug reports: every `tracing` event the app
 //! records goes to stderr, to a daily log file in the platform's data
 //! folder (written off the emitting thread) and into a bounded in-memory
 //! list that the window's "Application log" pane shows.
@@ -136,9 +136,9 @@ pub fn global() -> &'static Arc<AppLog> {
 }
 
 /// Where the log files go: `<data dir>/logs` (e.g.
-/// `~/.local/share/mqttdesk/logs` on Linux).
+/// `~/.local/share/topicscope/logs` on Linux).
 pub fn log_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "mqttdesk").map(|dirs| dirs.data_dir().join("logs"))
+    crate::core::app_dirs::data_dir().map(|dir| dir.join("logs"))
 }
 
 /// A `tracing` layer that copies events into an [`AppLog`].

@@ -233,7 +233,7 @@ impl ExportJob {
         let cancel = Arc::new(AtomicBool::new(false));
         let written = Arc::new(AtomicU64::new(0));
         let (thread_cancel, thread_written, target) = (cancel.clone(), written.clone(), path.to_path_buf());
-        let spawned = std::thread::Builder::new().name("mqttdesk-export".into()).spawn(move || {
+        let spawned = std::thread::Builder::new().name("topicscope-export".into()).spawn(move || {
             let result = write_stream(file, &temp, &target, format, &receiver, &thread_cancel, &thread_written);
             if result.is_err() || thread_cancel.load(std::sync::atomic::Ordering::Relaxed) {
                 let _ = std::fs::remove_file(&temp);
@@ -502,7 +502,7 @@ mod tests {
 
     #[test]
     fn a_large_export_streams_in_slices_and_keeps_the_snapshot_it_started_with() {
-        let dir = std::env::temp_dir().join(format!("mqttdesk-export-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("topicscope-export-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("log.csv");
         let mut store = store_with(30_000);
@@ -525,7 +525,7 @@ mod tests {
 
     #[test]
     fn a_cancelled_export_leaves_no_file_behind() {
-        let dir = std::env::temp_dir().join(format!("mqttdesk-export-cancel-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("topicscope-export-cancel-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("log.jsonl");
         let store = store_with(50_000);
@@ -542,7 +542,7 @@ mod tests {
     fn an_unwritable_folder_fails_before_any_work() {
         let store = store_with(3);
         let error = ExportJob::start(
-            Path::new("/nonexistent-mqttdesk-folder/log.jsonl"),
+            Path::new("/nonexistent-topicscope-folder/log.jsonl"),
             crate::core::store::LogFilter::default(),
             &store,
         )

@@ -2,6 +2,7 @@
 //! store. Nothing here names the UI toolkit, so all of it is tested without
 //! a window.
 
+pub mod app_dirs;
 pub mod app_log;
 pub mod broker;
 pub mod chart;
@@ -10,6 +11,7 @@ pub mod decode;
 pub mod diff;
 pub mod engine;
 pub mod export;
+pub mod legacy_migration;
 pub mod mqtt;
 pub mod payload;
 pub mod profile;

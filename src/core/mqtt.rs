@@ -1,4 +1,4 @@
-//! The version-neutral MQTT vocabulary the rest of mqttdesk speaks.
+//! The version-neutral MQTT vocabulary the rest of topicscope speaks.
 //!
 //! rumqttc has two parallel clients (3.1.1 and 5); only the engine's adapter
 //! names them. Everything else uses these types.

@@ -171,7 +171,7 @@ pub struct Mqtt5Options {
     pub session_expiry_secs: Option<u32>,
     /// Most QoS 1/2 publishes the broker may have in flight towards us.
     pub receive_maximum: Option<u16>,
-    /// Most topic aliases the broker may use towards us (mqttdesk resolves them).
+    /// Most topic aliases the broker may use towards us (topicscope resolves them).
     pub topic_alias_maximum: Option<u16>,
     /// Ask the broker for response information.
     pub request_response_information: bool,
@@ -248,7 +248,7 @@ pub struct ConnectionProfile {
     pub host: String,
     /// Broker port.
     pub port: u16,
-    /// Client identifier; empty lets mqttdesk generate one.
+    /// Client identifier; empty lets topicscope generate one.
     pub client_id: String,
     /// Append `-` and 6 random hex digits to the client id on every connect,
     /// so two copies of one profile do not kick each other off.
@@ -554,12 +554,12 @@ pub fn file_stem_of(name: &str) -> String {
     if stem.is_empty() { "profile".into() } else { stem }
 }
 
-/// A client id that is unique enough for a test client: `mqttdesk-` + 8 hex digits.
+/// A client id that is unique enough for a test client: `topicscope-` + 8 hex digits.
 pub fn generate_client_id() -> String {
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
     let mixed = (nanos as u64 ^ u64::from(std::process::id()).rotate_left(32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    format!("mqttdesk-{:08x}", (mixed >> 32) as u32)
+    format!("topicscope-{:08x}", (mixed >> 32) as u32)
 }
 
 /// Why a profile file could not be read or written.
@@ -690,7 +690,7 @@ pub fn shipped_profiles() -> Vec<ConnectionProfile> {
 /// The platform folder for profiles (XDG config on Linux, Application
 /// Support on macOS, AppData on Windows), if the platform has one.
 pub fn default_profile_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("io.github", "mqttdesk", "mqttdesk").map(|dirs| dirs.config_dir().join("profiles"))
+    crate::core::app_dirs::config_dir().map(|dir| dir.join("profiles"))
 }
 
 #[cfg(test)]
@@ -718,7 +718,7 @@ mod tests {
 
     #[test]
     fn save_and_load_round_trip_without_the_password() {
-        let dir = std::env::temp_dir().join(format!("mqttdesk-profile-test-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("topicscope-profile-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let profile = ConnectionProfile {
             name: "Site A / prod".into(),
@@ -754,6 +754,6 @@ mod tests {
         assert_eq!(profiles.len(), SHIPPED_PROFILE_FILES.len());
         assert_eq!(profiles[0].name, "Embedded broker");
         assert_eq!(profiles[0].subscriptions.len(), 1);
-        assert!(generate_client_id().starts_with("mqttdesk-"));
+        assert!(generate_client_id().starts_with("topicscope-"));
     }
 }

@@ -1,5 +1,5 @@
 //! Sharing profiles: export bundles without secrets (unless asked), and
-//! import mqttdesk RON files or MQTTX connection exports, reporting every
+//! import topicscope RON files or MQTTX connection exports, reporting every
 //! field that has no equivalent and never aborting for one bad entry.
 
 use std::collections::BTreeSet;
@@ -92,7 +92,7 @@ pub enum ImportError {
     },
     /// The content is none of the known formats.
     #[error(
-        "{origin}: not an mqttdesk profile or bundle (RON), an MQTTX export (JSON) or an MQTT.fx configuration (XML): {detail}"
+        "{origin}: not an topicscope profile or bundle (RON), an MQTTX export (JSON) or an MQTT.fx configuration (XML): {detail}"
     )]
     Unrecognised {
         /// The file.
@@ -109,7 +109,7 @@ pub fn import_file(path: &Path) -> Result<ImportReport, ImportError> {
     import_text(&text, &path.display().to_string())
 }
 
-/// Imports text: an mqttdesk bundle, a single mqttdesk profile, an MQTTX
+/// Imports text: an topicscope bundle, a single topicscope profile, an MQTTX
 /// export or an MQTT.fx `mqttfx-config.xml`.
 pub fn import_text(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
     let trimmed = text.trim_start();
@@ -251,7 +251,7 @@ impl<'a> MqttxEntry<'a> {
             profile.reconnect = reconnect;
         }
         if self.number("reconnectPeriod").is_some() {
-            skipped.push("reconnectPeriod (mqttdesk backs off from 0.5 s up to the profile's cap)".into());
+            skipped.push("reconnectPeriod (topicscope backs off from 0.5 s up to the profile's cap)".into());
         }
         match self.string("mqttVersion").as_deref() {
             Some("5.0") | Some("5") => profile.protocol = ProtocolVersion::V5,
@@ -414,7 +414,7 @@ impl<'a> MqttxEntry<'a> {
             });
         }
         if colours > 0 {
-            skipped.push(format!("{colours} subscription colours (mqttdesk assigns its own palette)"));
+            skipped.push(format!("{colours} subscription colours (topicscope assigns its own palette)"));
         }
     }
 }
@@ -593,6 +593,6 @@ mod tests {
     #[test]
     fn unrecognised_text_is_an_error_naming_the_file() {
         let error = import_text("this is not a profile", "notes.txt").unwrap_err();
-        assert!(error.to_string().starts_with("notes.txt: not an mqttdesk profile"), "{error}");
+        assert!(error.to_string().starts_with("notes.txt: not an topicscope profile"), "{error}");
     }
 }

@@ -153,7 +153,7 @@ impl SavedMessages {
     pub fn parse(text: &str, source: &str) -> Result<Self, String> {
         ron::from_str(text).map_err(|error| {
             format!(
-                "{source}:{}:{}: {} (expected mqttdesk saved messages)",
+                "{source}:{}:{}: {} (expected topicscope saved messages)",
                 error.span.start.line, error.span.start.col, error.code
             )
         })
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn collections_round_trip_through_their_file_and_a_damaged_file_is_named() {
-        let dir = std::env::temp_dir().join(format!("mqttdesk-saved-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("topicscope-saved-{}", std::process::id()));
         let path = dir.join("messages.ron");
         let mut saved = SavedMessages::default();
         saved.add("Smoke tests", None, message("ping"));

@@ -4,8 +4,8 @@
 
 use thiserror::Error;
 
-/// The keychain "service" every mqttdesk entry is filed under.
-pub const KEYCHAIN_SERVICE: &str = "mqttdesk";
+/// The keychain "service" every Topicscope entry is filed under.
+pub const KEYCHAIN_SERVICE: &str = "topicscope";
 
 /// Why the keychain could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -48,25 +48,33 @@ pub fn install_platform_keychain() -> Result<(), KeychainError> {
     Err(KeychainError::Unavailable("no keychain on this platform".into()))
 }
 
-fn entry(account: &str) -> Result<keyring_core::Entry, KeychainError> {
+fn entry(service: &str, account: &str) -> Result<keyring_core::Entry, KeychainError> {
     if keyring_core::get_default_store().is_none() {
-        return Err(KeychainError::Unavailable("no keychain was found when mqttdesk started".into()));
+        return Err(KeychainError::Unavailable("no keychain was found when Topicscope started".into()));
     }
-    keyring_core::Entry::new(KEYCHAIN_SERVICE, account)
+    keyring_core::Entry::new(service, account)
         .map_err(|error| KeychainError::Failed { account: account.to_owned(), message: error.to_string() })
 }
 
-/// Reads a password from the keychain.
-pub fn read_password(account: &str) -> Result<String, KeychainError> {
-    entry(account)?.get_password().map_err(|error| match error {
+fn read_from(service: &str, account: &str) -> Result<String, KeychainError> {
+    entry(service, account)?.get_password().map_err(|error| match error {
         keyring_core::Error::NoEntry => KeychainError::Missing(account.to_owned()),
         other => KeychainError::Failed { account: account.to_owned(), message: other.to_string() },
     })
 }
 
+/// Reads a password from the keychain. Passwords stored before the rename
+/// are still found under the old service name.
+pub fn read_password(account: &str) -> Result<String, KeychainError> {
+    match read_from(KEYCHAIN_SERVICE, account) {
+        Err(KeychainError::Missing(_)) => read_from(crate::core::legacy_migration::LEGACY_KEYCHAIN_SERVICE, account),
+        other => other,
+    }
+}
+
 /// Stores (or replaces) a password in the keychain.
 pub fn store_password(account: &str, password: &str) -> Result<(), KeychainError> {
-    entry(account)?
+    entry(KEYCHAIN_SERVICE, account)?
         .set_password(password)
         .map_err(|error| KeychainError::Failed { account: account.to_owned(), message: error.to_string() })
 }

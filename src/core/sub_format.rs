@@ -1,4 +1,4 @@
-//! `mqttdesk sub -F`: mosquitto_sub's output format strings, so scripts
+//! `topicscope sub -F`: mosquitto_sub's output format strings, so scripts
 //! written for mosquitto_sub print the same bytes. `%` sequences are the
 //! message's fields (with mosquitto's flags, width and precision), `@`
 //! sequences go to strftime (plus `@N` for nanoseconds), `\` sequences are

@@ -94,7 +94,7 @@ impl PublishDraft {
 impl Default for PublishDraft {
     fn default() -> Self {
         Self {
-            topic: "mqttdesk/demo".into(),
+            topic: "topicscope/demo".into(),
             payload: "{\n  \"temperature\": 21.5,\n  \"unit\": \"C\"\n}".into(),
             format: PayloadFormat::Json,
             qos: Qos::AtMostOnce,

@@ -62,6 +62,8 @@ pub struct AppOptions {
     /// Print "first frame" on stdout once the first frame is on screen, then
     /// close: the start-up benchmark times this from outside the process.
     pub exit_after_first_frame: bool,
+    /// The former name's settings copied at this start (said once, as a notice).
+    pub carried_over: Option<crate::core::legacy_migration::MigrationReport>,
 }
 
 impl Default for AppOptions {
@@ -78,6 +80,7 @@ impl Default for AppOptions {
             theme: None,
             language: None,
             exit_after_first_frame: false,
+            carried_over: None,
         }
     }
 }
@@ -400,8 +403,8 @@ pub struct UiState {
     pub broker_panel: broker_panel::BrokerPanelState,
 }
 
-/// The mqttdesk application.
-pub struct MqttDeskApp {
+/// The topicscope application.
+pub struct TopicscopeApp {
     /// The model.
     pub workspace: Workspace,
     /// UI-only state.
@@ -436,7 +439,7 @@ pub struct ExportProgress {
     pub written: u64,
 }
 
-impl MqttDeskApp {
+impl TopicscopeApp {
     /// Builds the app for eframe (or kittest's `build_eframe`).
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
         let ctx = cc.egui_ctx.clone();
@@ -485,6 +488,14 @@ impl MqttDeskApp {
             }
             None => SavedMessages::default(),
         };
+        if let Some(report) = &options.carried_over {
+            let profiles = report.profiles.to_string();
+            let from = report.from.display().to_string();
+            workspace.notice(i18n::fill(
+                Tr::SettingsCarriedOver.text(Language::from_system()),
+                &[("profiles", &profiles), ("from", &from)],
+            ));
+        }
         if let Some(problem) = &options.broker_settings_problem {
             workspace
                 .notice(i18n::fill(Tr::BrokerSettingsNotUsed.text(Language::from_system()), &[("problem", problem)]));
@@ -827,7 +838,7 @@ impl MqttDeskApp {
                     match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
                         Ok(text) => {
                             if let Some(ctx) = &self.ctx {
-                                self.files.export_with_dialog(ctx, text, "mqttdesk-profiles.ron".into());
+                                self.files.export_with_dialog(ctx, text, "topicscope-profiles.ron".into());
                             }
                         }
                         Err(error) => self.ui.profile_message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
@@ -839,7 +850,7 @@ impl MqttDeskApp {
                 let profiles =
                     if all { self.workspace.profiles.clone() } else { vec![self.workspace.session.profile.clone()] };
                 let file_name = if all {
-                    "mqttdesk-profiles.ron".to_owned()
+                    "topicscope-profiles.ron".to_owned()
                 } else {
                     format!("{}.ron", self.workspace.session.profile.file_stem())
                 };
@@ -1278,7 +1289,7 @@ impl MqttDeskApp {
     }
 }
 
-impl MqttDeskApp {
+impl TopicscopeApp {
     /// The per-frame model work (engine events, file tasks, repaint
     /// scheduling); eframe calls it through [`eframe::App::logic`], the
     /// frame-time benchmark calls it on a bare `egui::Context`.
@@ -1410,7 +1421,7 @@ impl MqttDeskApp {
     }
 }
 
-impl eframe::App for MqttDeskApp {
+impl eframe::App for TopicscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.update_model(ctx);
     }

@@ -300,7 +300,7 @@ fn properties_ui(
                 ui.add(
                     egui::TextEdit::singleline(&mut properties.response_topic)
                         .desired_width(220.0)
-                        .hint_text("replies/mqttdesk"),
+                        .hint_text("replies/topicscope"),
                 )
                 .labelled_by(label.id);
                 ui.checkbox(&mut properties.await_response, ui.tr(Tr::AwaitResponse))

@@ -72,7 +72,7 @@ impl FileTasks {
     pub fn import_with_dialog(&self, ctx: &egui::Context) {
         let (title, filter) = (ctx.tr(Tr::ImportProfilesTitle), ctx.tr(Tr::ProfilesFilter));
         let importing = self.importing.clone();
-        self.spawn(ctx, "mqttdesk-import-dialog", move |sender| {
+        self.spawn(ctx, "topicscope-import-dialog", move |sender| {
             let picked = rfd::FileDialog::new()
                 .set_title(title)
                 .add_filter(filter, &["ron", "json", "xml"])
@@ -85,12 +85,12 @@ impl FileTasks {
     /// Imports files that were dropped on the window.
     pub fn import_paths(&self, ctx: &egui::Context, paths: Vec<PathBuf>) {
         let importing = self.importing.clone();
-        self.spawn(ctx, "mqttdesk-import", move |sender| import_each(paths, &importing, sender));
+        self.spawn(ctx, "topicscope-import", move |sender| import_each(paths, &importing, sender));
     }
 
     /// Asks where to save an export bundle and writes it there.
     pub fn export_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
-        let (title, filter) = (ctx.tr(Tr::ExportProfilesTitle), ctx.tr(Tr::MqttdeskProfilesFilter));
+        let (title, filter) = (ctx.tr(Tr::ExportProfilesTitle), ctx.tr(Tr::TopicscopeProfilesFilter));
         self.save_text_with_dialog(ctx, title, filter, text, file_name);
     }
 
@@ -103,7 +103,7 @@ impl FileTasks {
     /// Lets the user pick a shared saved-messages file and reads it.
     pub fn import_saved_with_dialog(&self, ctx: &egui::Context) {
         let (title, filter) = (ctx.tr(Tr::ImportSavedTitle), ctx.tr(Tr::SavedMessagesFilter));
-        self.spawn(ctx, "mqttdesk-import-saved", move |sender| {
+        self.spawn(ctx, "topicscope-import-saved", move |sender| {
             let Some(path) = rfd::FileDialog::new().set_title(title).add_filter(filter, &["ron"]).pick_file() else {
                 return;
             };
@@ -122,7 +122,7 @@ impl FileTasks {
         text: String,
         file_name: String,
     ) {
-        self.spawn(ctx, "mqttdesk-export-dialog", move |sender| {
+        self.spawn(ctx, "topicscope-export-dialog", move |sender| {
             let Some(path) = rfd::FileDialog::new()
                 .set_title(title)
                 .set_file_name(file_name)
@@ -143,10 +143,10 @@ impl FileTasks {
     /// [`ExportJob`]: crate::core::export::ExportJob
     pub fn pick_export_path(&self, ctx: &egui::Context, filter: crate::core::store::LogFilter) {
         let title = ctx.tr(Tr::ExportMessagesTitle);
-        self.spawn(ctx, "mqttdesk-export-messages", move |sender| {
+        self.spawn(ctx, "topicscope-export-messages", move |sender| {
             let Some(path) = rfd::FileDialog::new()
                 .set_title(title)
-                .set_file_name("mqttdesk-messages.jsonl")
+                .set_file_name("topicscope-messages.jsonl")
                 .add_filter("JSON Lines", &["jsonl"])
                 .add_filter("CSV", &["csv"])
                 .save_file()
@@ -161,7 +161,7 @@ impl FileTasks {
     pub fn save_payload_with_dialog(&self, ctx: &egui::Context, payload: bytes::Bytes, topic: &str) {
         let file_name = crate::core::payload::payload_file_name(topic, &payload);
         let title = ctx.tr(Tr::SavePayloadTitle);
-        self.spawn(ctx, "mqttdesk-save-payload", move |sender| {
+        self.spawn(ctx, "topicscope-save-payload", move |sender| {
             let Some(path) = rfd::FileDialog::new().set_title(title).set_file_name(file_name).save_file() else {
                 return;
             };
@@ -172,10 +172,10 @@ impl FileTasks {
         });
     }
 
-    /// Lets the user pick a mosquitto.conf (or mqttdesk broker RON) and reads it.
+    /// Lets the user pick a mosquitto.conf (or topicscope broker RON) and reads it.
     pub fn import_broker_settings_with_dialog(&self, ctx: &egui::Context) {
         let (title, filter) = (ctx.tr(Tr::LoadBrokerSettingsTitle), ctx.tr(Tr::BrokerSettingsFilter));
-        self.spawn(ctx, "mqttdesk-broker-settings", move |sender| {
+        self.spawn(ctx, "topicscope-broker-settings", move |sender| {
             let Some(path) = rfd::FileDialog::new().set_title(title).add_filter(filter, &["conf", "ron"]).pick_file()
             else {
                 return;

@@ -84,7 +84,7 @@ impl Words for egui::Ui {
 }
 
 fn language_id() -> egui::Id {
-    egui::Id::unique("mqttdesk-language")
+    egui::Id::unique("topicscope-language")
 }
 
 /// The language a context's panels speak.

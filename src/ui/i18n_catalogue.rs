@@ -19,7 +19,7 @@ catalogue! {
     LanguageSystem => "System language", "系统语言";
     Zoom => "Zoom", "缩放";
     KeyboardShortcuts => "Keyboard shortcuts", "键盘快捷键";
-    About => "About mqttdesk", "关于 mqttdesk";
+    About => "About Topicscope", "关于 Topicscope";
     AboutText => "A fast native MQTT test client with an embedded broker.", "带内置代理的快速原生 MQTT 测试客户端。";
     LogFolder => "Log folder:", "日志文件夹：";
 
@@ -327,12 +327,12 @@ catalogue! {
 
     // File dialogs
     ImportProfilesTitle => "Import connection profiles", "导入连接配置";
-    ProfilesFilter => "Profiles (mqttdesk .ron, MQTTX .json, MQTT.fx .xml)", "配置（mqttdesk .ron、MQTTX .json、MQTT.fx .xml）";
+    ProfilesFilter => "Profiles (Topicscope .ron, MQTTX .json, MQTT.fx .xml)", "配置（Topicscope .ron、MQTTX .json、MQTT.fx .xml）";
     ExportProfilesTitle => "Export connection profiles", "导出连接配置";
-    MqttdeskProfilesFilter => "mqttdesk profiles", "mqttdesk 配置";
+    TopicscopeProfilesFilter => "Topicscope profiles", "Topicscope 配置";
     SavePayloadTitle => "Save the full payload", "保存完整载荷";
     LoadBrokerSettingsTitle => "Load broker settings", "加载代理设置";
-    BrokerSettingsFilter => "mosquitto.conf or mqttdesk broker settings", "mosquitto.conf 或 mqttdesk 代理设置";
+    BrokerSettingsFilter => "mosquitto.conf or Topicscope broker settings", "mosquitto.conf 或 Topicscope 代理设置";
 
     // App messages
     SavedTo => "saved to {path}", "已保存到 {path}";
@@ -359,7 +359,7 @@ catalogue! {
     BrokerStatusHint => "What the broker reports about itself on $SYS/#", "代理在 $SYS/# 上报告的自身状态";
     BuiltInBroker => "Built-in broker", "内置代理";
     BuiltInBrokerHint => "Start, stop and configure the embedded broker; see its clients and log", "启动、停止和配置内置代理；查看其客户端和日志";
-    CjkAdviceLinux => "Install Noto Sans CJK, e.g. `sudo apt install fonts-noto-cjk` (Debian/Ubuntu) or `sudo dnf install google-noto-sans-cjk-fonts` (Fedora), then restart mqttdesk.", "请安装 Noto Sans CJK，例如 `sudo apt install fonts-noto-cjk`（Debian/Ubuntu）或 `sudo dnf install google-noto-sans-cjk-fonts`（Fedora），然后重启 mqttdesk。";
+    CjkAdviceLinux => "Install Noto Sans CJK, e.g. `sudo apt install fonts-noto-cjk` (Debian/Ubuntu) or `sudo dnf install google-noto-sans-cjk-fonts` (Fedora), then restart Topicscope.", "请安装 Noto Sans CJK，例如 `sudo apt install fonts-noto-cjk`（Debian/Ubuntu）或 `sudo dnf install google-noto-sans-cjk-fonts`（Fedora），然后重启 Topicscope。";
     CjkAdviceMac => "macOS ships PingFang; check that the system fonts are intact.", "macOS 自带苹方字体；请检查系统字体是否完好。";
     CjkAdviceWindows => "Windows ships Microsoft YaHei; add the Chinese (Simplified) supplemental fonts in Settings → Apps → Optional features.", "Windows 自带微软雅黑；请在“设置 → 应用 → 可选功能”中添加“中文（简体）补充字体”。";
 
@@ -448,7 +448,7 @@ catalogue! {
     SaveProfile => "Save profile", "保存配置";
     SaveProfileHint => "Write this profile's RON file", "写入此配置的 RON 文件";
     ImportEllipsis => "Import…", "导入…";
-    ImportProfilesHint => "mqttdesk .ron files, an MQTTX export (.json) or MQTT.fx's mqttfx-config.xml; or drop files on the window", "mqttdesk .ron 文件、MQTTX 导出文件（.json）或 MQTT.fx 的 mqttfx-config.xml；也可以把文件拖到窗口上";
+    ImportProfilesHint => "Topicscope .ron files, an MQTTX export (.json) or MQTT.fx's mqttfx-config.xml; or drop files on the window", "Topicscope .ron 文件、MQTTX 导出文件（.json）或 MQTT.fx 的 mqttfx-config.xml；也可以把文件拖到窗口上";
     ExportThisProfile => "Export this profile…", "导出此配置…";
     ExportAllProfiles => "Export all profiles…", "导出全部配置…";
     IncludePasswords => "Include passwords", "包含密码";
@@ -458,7 +458,7 @@ catalogue! {
     BrokerHost => "Broker host", "代理主机";
     BrokerPort => "Broker port", "代理端口";
     ClientIdentifier => "Client identifier", "客户端标识符";
-    ClientIdentifierHint => "Empty: mqttdesk generates one on connect", "留空：mqttdesk 在连接时生成";
+    ClientIdentifierHint => "Empty: Topicscope generates one on connect", "留空：Topicscope 在连接时生成";
     RandomClientIdSuffix => "Add a random suffix on every connect", "每次连接时添加随机后缀";
     MqttVersion => "MQTT version", "MQTT 版本";
     CleanStartSession => "Clean start / clean session", "清除会话（clean start / clean session）";
@@ -541,6 +541,7 @@ catalogue! {
 
     // Start-up notices
     BrokerSettingsNotUsed => "broker settings not used: {problem}", "未使用代理设置：{problem}";
+    SettingsCarriedOver => "Copied {profiles} profile(s) and your settings from the folder of Topicscope's former name ({from}); that folder is left as it was", "已从 Topicscope 旧名称的文件夹（{from}）复制 {profiles} 个配置及其他设置；该文件夹保持不变";
     ProfileNotLoaded => "profile not loaded: {error}", "配置未加载：{error}";
 
     // Long operations
@@ -648,7 +649,7 @@ catalogue! {
     SendAllHint => "Publish the {n} messages once, in order (placeholders filled)", "按顺序发布这 {n} 条消息一次（填入占位符）";
     ExportSavedTitle => "Export saved messages", "导出保存的消息";
     ImportSavedTitle => "Import saved messages", "导入保存的消息";
-    SavedMessagesFilter => "mqttdesk saved messages", "mqttdesk 保存的消息";
+    SavedMessagesFilter => "Topicscope saved messages", "Topicscope 保存的消息";
     ExportCollectionHint => "Export this collection to a file to share (placeholders travel, their values stay in your profiles)", "将此集合导出为可分享的文件（占位符会随之导出，其取值保留在你的配置中）";
     ExportAllSaved => "Export all…", "全部导出…";
     ImportSavedEllipsis => "Import…", "导入…";

@@ -137,7 +137,7 @@ pub fn about_window_ui(ctx: &egui::Context, state: &mut UiState) {
         .resizable(false)
         .collapsible(false)
         .show(ctx, |ui| {
-            ui.heading(format!("mqttdesk {}", env!("CARGO_PKG_VERSION")));
+            ui.heading(format!("Topicscope {}", env!("CARGO_PKG_VERSION")));
             ui.label(ui.tr(Tr::AboutText));
             ui.weak(format!("{} {}", std::env::consts::OS, std::env::consts::ARCH));
             if let Some(dir) = app_log::log_dir() {
@@ -149,7 +149,7 @@ pub fn about_window_ui(ctx: &egui::Context, state: &mut UiState) {
         });
 }
 
-/// View → Application log: what mqttdesk itself recorded this run (the
+/// View → Application log: what topicscope itself recorded this run (the
 /// daily files in the log folder keep it across runs), for bug reports.
 pub fn app_log_window_ui(ctx: &egui::Context, prefs: &mut Preferences, state: &mut UiState) {
     if !state.show_app_log {

@@ -27,4 +27,4 @@ mod theme;
 mod topic_tree;
 mod widgets;
 
-pub use app::{AppOptions, MqttDeskApp, UiAction};
+pub use app::{AppOptions, TopicscopeApp, UiAction};

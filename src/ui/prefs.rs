@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::ui::i18n::Language;
 
 /// eframe storage key.
-pub const STORAGE_KEY: &str = "mqttdesk.preferences";
+pub const STORAGE_KEY: &str = crate::core::app_dirs::PREFERENCES_KEY;
 
 /// Dark, light, or whatever the operating system uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

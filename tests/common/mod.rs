@@ -8,12 +8,12 @@ use std::process::{Child, Command as Process, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mqttdesk::core::engine::{
+use topicscope::core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, Engine, Event, EventKind,
     PublishRequest, SubscribeOutcome, SubscriptionSpec,
 };
-use mqttdesk::core::mqtt::{ConnectionId, IncomingMessage, ProtocolVersion, Qos};
-use mqttdesk::core::profile::ConnectionProfile;
+use topicscope::core::mqtt::{ConnectionId, IncomingMessage, ProtocolVersion, Qos};
+use topicscope::core::profile::ConnectionProfile;
 
 /// Upper bound for any single wait in a test.
 pub const WAIT: Duration = Duration::from_secs(15);
@@ -77,7 +77,7 @@ impl Mosquitto {
     }
 
     fn try_start_on(port: u16, extra_config: &str) -> Result<Self, String> {
-        let dir = std::env::temp_dir().join(format!("mqttdesk-mosquitto-{}-{port}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("topicscope-mosquitto-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let config = dir.join("mosquitto.conf");
         let config_text = format!("listener {port} 127.0.0.1\npersistence false\n{extra_config}");
@@ -367,7 +367,7 @@ pub fn make_test_certificates(dir: &std::path::Path) {
         "-days",
         "2",
         "-subj",
-        "/CN=mqttdesk test CA",
+        "/CN=topicscope test CA",
     ]);
     run(&[
         "req",
@@ -412,7 +412,7 @@ pub fn make_test_certificates(dir: &std::path::Path) {
         "-out",
         "client.csr",
         "-subj",
-        "/CN=mqttdesk-client",
+        "/CN=topicscope-client",
     ]);
     std::fs::write(dir.join("client.ext"), "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n").expect("ext");
     run(&[
@@ -579,8 +579,8 @@ impl ConnectProxy {
 
 /// A broker under test: the embedded one or mosquitto.
 pub enum TestBroker {
-    /// mqttdesk's embedded broker.
-    Embedded(mqttdesk::core::broker::EmbeddedBroker),
+    /// topicscope's embedded broker.
+    Embedded(topicscope::core::broker::EmbeddedBroker),
     /// Debian's mosquitto.
     Mosquitto(Mosquitto),
 }
@@ -607,7 +607,7 @@ impl TestBroker {
 pub fn brokers() -> Vec<TestBroker> {
     vec![
         TestBroker::Embedded(
-            mqttdesk::core::broker::EmbeddedBroker::start(mqttdesk::core::broker::BrokerConfig::ephemeral())
+            topicscope::core::broker::EmbeddedBroker::start(topicscope::core::broker::BrokerConfig::ephemeral())
                 .expect("embedded broker starts"),
         ),
         TestBroker::Mosquitto(Mosquitto::start()),
@@ -617,10 +617,10 @@ pub fn brokers() -> Vec<TestBroker> {
 /// Applies engine events to a workspace (sending its follow-up commands)
 /// until `done` holds; fails the test after [`WAIT`].
 pub fn pump_workspace(
-    engine: &mut mqttdesk::core::engine::Engine,
-    workspace: &mut mqttdesk::core::workspace::Workspace,
+    engine: &mut topicscope::core::engine::Engine,
+    workspace: &mut topicscope::core::workspace::Workspace,
     what: &str,
-    done: impl Fn(&mqttdesk::core::workspace::Workspace) -> bool,
+    done: impl Fn(&topicscope::core::workspace::Workspace) -> bool,
 ) {
     let deadline = std::time::Instant::now() + WAIT;
     while !done(workspace) {

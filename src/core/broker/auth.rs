@@ -2,7 +2,7 @@
 //!
 //! Passwords are stored the way `mosquitto_passwd` writes them (`$7$`:
 //! PBKDF2-HMAC-SHA512, and the older `$6$`: salted SHA-512), so password
-//! files move between mosquitto and mqttdesk in both directions. The ACL is
+//! files move between mosquitto and topicscope in both directions. The ACL is
 //! mosquitto's `acl_file`: `topic` lines before any `user` line apply to
 //! anonymous clients, `user NAME` starts a user's rules, and `pattern`
 //! lines apply to everyone with `%u` (user name) and `%c` (client id)

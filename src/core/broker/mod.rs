@@ -244,7 +244,7 @@ impl EmbeddedBroker {
         let requested_port = config.port;
         let thread_monitor = monitor.clone();
         let thread = std::thread::Builder::new()
-            .name("mqttdesk-broker".into())
+            .name("topicscope-broker".into())
             .spawn(move || run_broker_thread(config, thread_monitor, ready_tx, stop_rx, control_rx))
             .map_err(|error| BrokerError::Startup(format!("cannot spawn broker thread: {error}")))?;
         match ready_rx.recv_timeout(READY_TIMEOUT) {
@@ -326,7 +326,7 @@ fn run_broker_thread(
 ) {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_name("mqttdesk-broker-rt")
+        .thread_name("topicscope-broker-rt")
         .enable_all()
         .build()
     {
@@ -413,7 +413,8 @@ async fn build_server(
     server = server.listener_by_id(tcp.tcp().map_err(|error| BrokerError::Startup(error.to_string()))?, 1);
     if let Some(port) = config.websocket_port {
         let address = SocketAddr::new(config.bind, port);
-        let ws = listener_builder(config, address, "mqttdesk/ws").bind().map_err(|error| bind_error(address, error))?;
+        let ws =
+            listener_builder(config, address, "topicscope/ws").bind().map_err(|error| bind_error(address, error))?;
         let addr = ws.local_addr().map_err(|error| BrokerError::Startup(error.to_string()))?;
         listeners.push(Listening { kind: ListenerKind::WebSocket, addr });
         server = server.listener_by_id(ws.ws().map_err(|error| BrokerError::Startup(error.to_string()))?, 2);
@@ -425,7 +426,7 @@ async fn build_server(
             }
         }
         let address = SocketAddr::new(config.bind, tls.port);
-        let secure = listener_builder(config, address, "mqttdesk/tls")
+        let secure = listener_builder(config, address, "topicscope/tls")
             .tls_cert(Some(tls.cert_file.display().to_string()))
             .tls_key(Some(tls.key_file.display().to_string()))
             .bind()
@@ -738,12 +739,12 @@ async fn serve_control(
 }
 
 /// Publishes mosquitto-style `$SYS/broker/...` status topics, retained, every
-/// `interval`, so `$SYS/#` subscribers (and mqttdesk's broker status panel)
+/// `interval`, so `$SYS/#` subscribers (and topicscope's broker status panel)
 /// see the embedded broker the way they see mosquitto.
 async fn publish_sys_topics(scx: rmqtt::context::ServerContext, counters: Arc<MessageCounters>, interval: Duration) {
     let started = std::time::Instant::now();
     let publisher = rmqtt::types::Id::new(scx.node.id(), 0, None, None, "$SYS".into(), None);
-    let version = format!("mqttdesk {} (rmqtt embedded broker)", env!("CARGO_PKG_VERSION"));
+    let version = format!("topicscope {} (rmqtt embedded broker)", env!("CARGO_PKG_VERSION"));
     let mut ticker = tokio::time::interval(interval);
     // The previous sample of (received, sent, when), for per-minute rates.
     let mut previous: Option<(usize, usize, std::time::Instant)> = None;
@@ -869,7 +870,7 @@ retained_message_ttl = "0s"
 fn bind_listener(config: &BrokerConfig) -> Result<rmqtt::net::Listener, BrokerError> {
     let attempt = |port: u16| {
         let address = SocketAddr::new(config.bind, port);
-        listener_builder(config, address, "mqttdesk/tcp").bind().map_err(|error| bind_error(address, error))
+        listener_builder(config, address, "topicscope/tcp").bind().map_err(|error| bind_error(address, error))
     };
     match attempt(config.port) {
         Ok(listener) => Ok(listener),
@@ -892,7 +893,7 @@ fn listener_builder(config: &BrokerConfig, address: SocketAddr, name: &str) -> r
         .nodelay(true)
         .max_connections(config.max_connections)
         .max_packet_size(config.max_packet_size)
-        // Every CONNECT goes through mqttdesk's authentication hook, which
+        // Every CONNECT goes through topicscope's authentication hook, which
         // applies allow_anonymous itself and the connection limit.
         .allow_anonymous(false)
         .allow_zero_keepalive(true)

@@ -152,7 +152,7 @@ impl BrokerMonitor {
     /// Adds a log entry.
     pub fn log(&self, level: LogLevel, text: impl Into<String>) {
         let entry = LogEntry { at: Utc::now(), level, text: text.into() };
-        tracing::debug!(target: "mqttdesk::broker", "{}: {}", level.label(), entry.text);
+        tracing::debug!(target: "topicscope::broker", "{}: {}", level.label(), entry.text);
         let sink = self.sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         if let Some(sink) = sink {
             sink(&entry);

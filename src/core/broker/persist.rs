@@ -19,7 +19,7 @@ use rmqtt::types::{ConnectInfo, From, Id, Publish, Retain, Subscriptions, TopicN
 use serde::{Deserialize, Serialize};
 
 /// The snapshot's file name inside the data folder.
-pub const SNAPSHOT_FILE: &str = "mqttdesk-broker.snapshot";
+pub const SNAPSHOT_FILE: &str = "topicscope-broker.snapshot";
 
 /// Bumped when the snapshot layout changes; other versions are not read.
 const FORMAT: u32 = 1;
@@ -132,7 +132,11 @@ pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
 /// Puts back what the last `save` wrote. Call after the listeners are
 /// configured and before clients connect. A missing snapshot is an empty one.
 pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
-    let path = snapshot_path(dir);
+    let mut path = snapshot_path(dir);
+    let legacy = crate::core::legacy_migration::legacy_snapshot_path(dir);
+    if !path.exists() && legacy.is_file() {
+        path = legacy;
+    }
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Carried::default()),
@@ -141,7 +145,7 @@ pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
     let snapshot: Snapshot = ciborium::from_reader(bytes.as_slice())
         .map_err(|error| format!("{} is damaged or from another version: {error}", path.display()))?;
     if snapshot.format != FORMAT {
-        return Err(format!("{} has format {}, this mqttdesk reads {FORMAT}", path.display(), snapshot.format));
+        return Err(format!("{} has format {}, this Topicscope reads {FORMAT}", path.display(), snapshot.format));
     }
     let mut carried = Carried { retained: snapshot.retained.len(), ..Carried::default() };
     for (topic, retain) in snapshot.retained {

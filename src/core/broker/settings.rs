@@ -1,6 +1,6 @@
 //! The embedded broker's settings on disk: RON like the profiles, and a
 //! reader for the part of mosquitto.conf that maps onto them, so a tester
-//! can point mqttdesk at the configuration they already use.
+//! can point topicscope at the configuration they already use.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
@@ -40,12 +40,12 @@ fn io_error(action: &'static str, path: &Path, error: &std::io::Error) -> Settin
 
 /// The platform file for the app's broker settings, next to the profiles folder.
 pub fn default_settings_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("io.github", "mqttdesk", "mqttdesk").map(|dirs| dirs.config_dir().join("broker.ron"))
+    crate::core::app_dirs::config_dir().map(|dir| dir.join("broker.ron"))
 }
 
 /// The platform folder for persisted broker data (retained messages, sessions).
 pub fn default_data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("io.github", "mqttdesk", "mqttdesk").map(|dirs| dirs.data_dir().join("broker"))
+    crate::core::app_dirs::data_dir().map(|dir| dir.join("broker"))
 }
 
 /// Parses RON broker settings; `origin` names the source in errors.
@@ -198,7 +198,7 @@ pub fn parse_mosquitto_conf(
     config.bind = main.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     if main.bind.is_none() && !listeners.is_empty() {
         notes.push(format!(
-            "listener {} has no address: mqttdesk binds 127.0.0.1 (mosquitto would listen on all interfaces)",
+            "listener {} has no address: topicscope binds 127.0.0.1 (mosquitto would listen on all interfaces)",
             main.port
         ));
     }
@@ -437,7 +437,7 @@ mod tests {
     use crate::core::broker::auth::{Access, verify_password};
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("mqttdesk-settings-{name}-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("topicscope-settings-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         dir

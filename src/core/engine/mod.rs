@@ -347,13 +347,13 @@ impl Engine {
         let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE_CAPACITY);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
-            .thread_name("mqttdesk-engine-rt")
+            .thread_name("topicscope-engine-rt")
             .enable_all()
             .build()
             .map_err(|error| EngineError::Startup(error.to_string()))?;
         let sink = EventSink { events: event_tx, waker };
         let thread = std::thread::Builder::new()
-            .name("mqttdesk-engine".into())
+            .name("topicscope-engine".into())
             .spawn(move || {
                 runtime.block_on(run_engine(command_rx, sink));
                 runtime.shutdown_timeout(Duration::from_secs(2));
