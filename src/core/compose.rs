@@ -11,9 +11,47 @@ use thiserror::Error;
 use serde::{Deserialize, Serialize};
 
 use crate::core::mqtt::MessageProperties;
+use crate::core::mqtt::Qos;
 use crate::core::payload::{PayloadError, PayloadFormat, encode_payload};
 use crate::core::template::{Template, TemplateError};
 use crate::core::topic::{TopicError, validate_topic_name};
+
+/// The publish composer's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishDraft {
+    /// Topic to publish to.
+    pub topic: String,
+    /// Payload as typed.
+    pub payload: String,
+    /// How the payload text is encoded.
+    pub format: PayloadFormat,
+    /// QoS.
+    pub qos: Qos,
+    /// Retain flag.
+    pub retain: bool,
+    /// MQTT 5 publish properties.
+    pub properties: DraftProperties,
+}
+
+impl PublishDraft {
+    /// The fields templates are rendered from.
+    pub fn text(&self) -> DraftText<'_> {
+        DraftText { topic: &self.topic, payload: &self.payload, format: self.format, properties: &self.properties }
+    }
+}
+
+impl Default for PublishDraft {
+    fn default() -> Self {
+        Self {
+            topic: "topicscope/demo".into(),
+            payload: "{\n  \"temperature\": 21.5,\n  \"unit\": \"C\"\n}".into(),
+            format: PayloadFormat::Json,
+            qos: Qos::AtMostOnce,
+            retain: false,
+            properties: DraftProperties::default(),
+        }
+    }
+}
 
 /// Drafts larger than this are resolved only when sent (not every frame).
 pub const PREVIEW_LIMIT: usize = 256 * 1024;

@@ -22,7 +22,7 @@ pub const LEGACY_KEYCHAIN_SERVICE: &str = LEGACY_NAME;
 /// persistence folder has no snapshot under the new name.
 pub const LEGACY_SNAPSHOT_FILE: &str = "mqttdesk-broker.snapshot";
 
-/// The key the window's preferences were stored under in eframe's storage.
+/// The key the window's preferences were stored under in the UI toolkit's storage file.
 const LEGACY_PREFERENCES_KEY: &str = "mqttdesk.preferences";
 
 /// The folders and files one name of the app uses on this machine.
@@ -32,7 +32,7 @@ pub struct AppLocations {
     pub config_dir: PathBuf,
     /// Broker data (and logs, which are not carried over).
     pub data_dir: PathBuf,
-    /// eframe's storage file with the window's preferences, if known.
+    /// The UI toolkit's storage file with the window's preferences, if known.
     pub preferences_file: Option<PathBuf>,
 }
 
@@ -195,7 +195,7 @@ fn copy_broker_data(old_data: &Path, new_data: &Path) -> Result<bool, MigrationE
     Ok(true)
 }
 
-/// eframe's storage is a RON map of keys to RON strings; the window's own
+/// The toolkit's storage is a RON map of keys to RON strings; the window's own
 /// entries (size, position) keep their keys, Topicscope's preferences move
 /// from the old key to the new one.
 fn copy_preferences(old_file: &Path, new_file: &Path) -> Result<bool, MigrationError> {
@@ -260,7 +260,7 @@ mod tests {
         write(&old.config_dir.join("broker.ron"), "(port: 1884)");
         write(&old.data_dir.join("broker").join(LEGACY_SNAPSHOT_FILE), "snapshot bytes");
         let old_prefs = old.preferences_file.clone().unwrap();
-        write(&old_prefs, r#"{"mqttdesk.preferences":"(zoom:1.5)","egui":"(x:1)"}"#);
+        write(&old_prefs, r#"{"mqttdesk.preferences":"(zoom:1.5)","window":"(x:1)"}"#);
 
         let report = migrate(&old, &new).unwrap().expect("copied");
         assert_eq!(report.profiles, 2);
@@ -276,7 +276,7 @@ mod tests {
         let prefs: BTreeMap<String, String> =
             ron::from_str(&std::fs::read_to_string(new.preferences_file.as_ref().unwrap()).unwrap()).unwrap();
         assert_eq!(prefs.get(crate::core::app_dirs::PREFERENCES_KEY).map(String::as_str), Some("(zoom:1.5)"));
-        assert_eq!(prefs.get("egui").map(String::as_str), Some("(x:1)"));
+        assert_eq!(prefs.get("window").map(String::as_str), Some("(x:1)"));
         assert!(old.config_dir.join("profiles/plant-a.ron").is_file(), "the old folder stays");
 
         // Said once: the new folder now exists, so the next start copies nothing.

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
-use crate::core::workspace::PublishDraft;
+use crate::core::compose::PublishDraft;
 
 /// Entries kept per tab.
 pub const HISTORY_LIMIT: usize = 100;

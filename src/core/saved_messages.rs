@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::core::compose::DraftProperties;
+use crate::core::compose::PublishDraft;
 use crate::core::mqtt::Qos;
 use crate::core::payload::PayloadFormat;
-use crate::core::workspace::PublishDraft;
 
 /// File format version.
 pub const SAVED_MESSAGES_VERSION: u32 = 1;

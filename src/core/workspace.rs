@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use crate::core::broker::BrokerConfig;
 use crate::core::chart::{ChartError, Charts, SeriesKey};
-use crate::core::compose::{self, ComposeError, DraftProperties, DraftText, Preview};
+use crate::core::compose::{self, ComposeError, DraftProperties, DraftText, Preview, PublishDraft};
 use crate::core::engine::repeat::{self, RepeatEnd, RepeatReport, RepeatSpec};
 use crate::core::engine::{
     BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, PublishRequest,
@@ -65,43 +65,6 @@ pub struct Subscription {
     pub options: SubscribeOptions,
     /// SUBACK outcome.
     pub status: SubscriptionStatus,
-}
-
-/// The publish composer's fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublishDraft {
-    /// Topic to publish to.
-    pub topic: String,
-    /// Payload as typed.
-    pub payload: String,
-    /// How the payload text is encoded.
-    pub format: PayloadFormat,
-    /// QoS.
-    pub qos: Qos,
-    /// Retain flag.
-    pub retain: bool,
-    /// MQTT 5 publish properties.
-    pub properties: DraftProperties,
-}
-
-impl PublishDraft {
-    /// The fields templates are rendered from.
-    pub fn text(&self) -> DraftText<'_> {
-        DraftText { topic: &self.topic, payload: &self.payload, format: self.format, properties: &self.properties }
-    }
-}
-
-impl Default for PublishDraft {
-    fn default() -> Self {
-        Self {
-            topic: "topicscope/demo".into(),
-            payload: "{\n  \"temperature\": 21.5,\n  \"unit\": \"C\"\n}".into(),
-            format: PayloadFormat::Json,
-            qos: Qos::AtMostOnce,
-            retain: false,
-            properties: DraftProperties::default(),
-        }
-    }
 }
 
 /// Why a publish was not sent.

@@ -12,9 +12,9 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use crate::core::compose;
+use crate::core::compose::PublishDraft;
 use crate::core::engine::{Command, EventKind, EventSink, PublishRequest};
 use crate::core::mqtt::ConnectionId;
-use crate::core::workspace::PublishDraft;
 
 /// Request ids of repeat publishes have this bit set (and the job in the
 /// bits above 32), so delivery reports are counted per job instead of
