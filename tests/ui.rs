@@ -2,6 +2,7 @@
 //! egui_kittest: find widgets by label, click, type, and assert on state.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
+#[path = "../core/tests/common/mod.rs"]
 mod common;
 
 use std::time::Duration;
@@ -318,7 +319,7 @@ fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
     let _ = std::fs::remove_dir_all(&dir);
     let mut harness = harness_saving_profiles_in(&dir);
     connected(&mut harness);
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/mqttx-export.json");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("core/tests/fixtures/import/mqttx-export.json");
     harness.input_mut().dropped_files.push(std::sync::Arc::new(TestDrop(fixture)));
     step_until(&mut harness, "imported profiles", |app| {
         app.workspace.profiles.iter().any(|p| p.name == "Factory floor (WebSocket)")

@@ -1,0 +1,232 @@
+//! Persistence for the embedded broker: retained messages and persistent
+//! sessions (subscriptions, queued and in-flight QoS 1/2 messages) are
+//! written to one snapshot file in the data folder when the broker stops,
+//! and put back when it starts — mosquitto's `persistence true` model.
+//!
+//! Why not rmqtt's storage plugins: their sled databases are never closed
+//! (a background thread and reference cycles keep them open), so a broker
+//! stopped and started again in the same process — the app's Restart —
+//! could not reopen its own data folder. A snapshot has no such lock, and
+//! is written atomically so a crash while saving leaves the previous one.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rmqtt::context::ServerContext;
+use rmqtt::inflight::OutInflightMessage;
+use rmqtt::types::{ConnectInfo, From, Id, Publish, Retain, Subscriptions, TopicName};
+use serde::{Deserialize, Serialize};
+
+/// The snapshot's file name inside the data folder.
+pub const SNAPSHOT_FILE: &str = "topicscope-broker.snapshot";
+
+/// Bumped when the snapshot layout changes; other versions are not read.
+const FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    format: u32,
+    saved_at_ms: i64,
+    retained: Vec<(TopicName, Retain)>,
+    sessions: Vec<StoredSession>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredSession {
+    id: Id,
+    conn_info: ConnectInfo,
+    created_at: i64,
+    connected_at: i64,
+    disconnected_at: i64,
+    /// Session lifetime left when the snapshot was written.
+    expires_in_ms: i64,
+    subscriptions: Subscriptions,
+    queued: VecDeque<(From, Publish)>,
+    inflight: Vec<OutInflightMessage>,
+}
+
+/// What a save or a load carried.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Carried {
+    /// Retained messages.
+    pub retained: usize,
+    /// Persistent sessions.
+    pub sessions: usize,
+    /// Messages queued for them (including in-flight ones).
+    pub messages: usize,
+}
+
+/// The snapshot's path in a data folder.
+pub fn snapshot_path(dir: &Path) -> PathBuf {
+    dir.join(SNAPSHOT_FILE)
+}
+
+/// Writes retained messages and persistent sessions. Call while the broker
+/// is stopping: queued messages are taken out of the sessions.
+pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let retained = scx
+        .extends
+        .retain()
+        .await
+        .get(&"#".into())
+        .await
+        .map_err(|error| format!("cannot read retained messages: {error}"))?;
+    let mut sessions = Vec::new();
+    let mut messages = 0;
+    let shared = scx.extends.shared().await;
+    for entry in shared.iter() {
+        let Some(session) = entry.session() else { continue };
+        let Ok(conn_info) = session.connect_info().await else { continue };
+        let connected = session.connected().await.unwrap_or(false);
+        let disconnect = session.disconnect().await.ok().flatten();
+        let expiry = session.fitter.session_expiry_interval(disconnect.as_ref());
+        // 3.1.1 clean sessions end with the connection; MQTT 5 sessions live for their expiry.
+        let persistent = match conn_info.as_ref() {
+            ConnectInfo::V3(..) => !conn_info.clean_start(),
+            ConnectInfo::V5(..) => !expiry.is_zero(),
+        };
+        if !persistent {
+            continue;
+        }
+        let disconnected_at = if connected { now } else { session.disconnected_at().await.unwrap_or(now) };
+        let expires_in_ms = expiry.as_millis() as i64 - (now - disconnected_at);
+        if expires_in_ms <= 0 {
+            continue;
+        }
+        let subscriptions: Subscriptions = match session.subscriptions().await {
+            Ok(subscriptions) => {
+                subscriptions.read().await.iter().map(|(filter, options)| (filter.clone(), options.clone())).collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        let mut queued = VecDeque::new();
+        while let Some(item) = session.deliver_queue().pop() {
+            queued.push_back(item);
+        }
+        let inflight = session.out_inflight().write().await.to_inflight_messages();
+        messages += queued.len() + inflight.len();
+        sessions.push(StoredSession {
+            id: session.id.clone(),
+            conn_info: conn_info.as_ref().clone(),
+            created_at: session.created_at().await.unwrap_or(now),
+            connected_at: session.connected_at().await.unwrap_or(now),
+            disconnected_at,
+            expires_in_ms,
+            subscriptions,
+            queued,
+            inflight,
+        });
+    }
+    drop(shared);
+    let carried = Carried { retained: retained.len(), sessions: sessions.len(), messages };
+    let snapshot = Snapshot { format: FORMAT, saved_at_ms: now, retained, sessions };
+    let mut bytes = Vec::new();
+    ciborium::into_writer(&snapshot, &mut bytes).map_err(|error| format!("cannot encode the snapshot: {error}"))?;
+    std::fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+    crate::profile::write_atomically(&snapshot_path(dir), bytes).map_err(|error| error.to_string())?;
+    Ok(carried)
+}
+
+/// Puts back what the last `save` wrote. Call after the listeners are
+/// configured and before clients connect. A missing snapshot is an empty one.
+pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
+    let mut path = snapshot_path(dir);
+    let legacy = crate::legacy_migration::legacy_snapshot_path(dir);
+    if !path.exists() && legacy.is_file() {
+        path = legacy;
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Carried::default()),
+        Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
+    };
+    let snapshot: Snapshot = ciborium::from_reader(bytes.as_slice())
+        .map_err(|error| format!("{} is damaged or from another version: {error}", path.display()))?;
+    if snapshot.format != FORMAT {
+        return Err(format!("{} has format {}, this Topicscope reads {FORMAT}", path.display(), snapshot.format));
+    }
+    let mut carried = Carried { retained: snapshot.retained.len(), ..Carried::default() };
+    for (topic, retain) in snapshot.retained {
+        scx.extends
+            .retain()
+            .await
+            .set(&topic, retain, None)
+            .await
+            .map_err(|error| format!("cannot restore the retained message on {topic}: {error}"))?;
+    }
+    let elapsed = (chrono::Utc::now().timestamp_millis() - snapshot.saved_at_ms).max(0);
+    for stored in snapshot.sessions {
+        let remaining = stored.expires_in_ms - elapsed;
+        if remaining <= 0 {
+            continue;
+        }
+        carried.messages += stored.queued.len() + stored.inflight.len();
+        restore_session(scx, stored, Duration::from_millis(remaining as u64)).await?;
+        carried.sessions += 1;
+    }
+    Ok(carried)
+}
+
+/// Rebuilds one offline session the way rmqtt does for a client that went away.
+async fn restore_session(scx: &ServerContext, stored: StoredSession, expires_in: Duration) -> Result<(), String> {
+    let id = stored.id;
+    let client = id.client_id.clone();
+    // The listener it used may be gone (e.g. WebSocket turned off): use TCP's settings.
+    let listen_cfg = scx
+        .listen_cfgs
+        .get(&id.lid)
+        .or_else(|| scx.listen_cfgs.get(&1))
+        .map(|cfg| cfg.value().clone())
+        .ok_or_else(|| "no listener to restore sessions on".to_owned())?;
+    let conn_info = std::sync::Arc::new(stored.conn_info);
+    let fitter = scx.extends.fitter_mgr().await.create(conn_info.clone(), id.clone(), listen_cfg.clone());
+    let max_mqueue_len = fitter.max_mqueue_len();
+    let max_inflight = fitter.max_inflight();
+    let subscriptions = rmqtt::types::SessionSubs::from(stored.subscriptions.iter().cloned().collect());
+    let session = rmqtt::session::Session::new(
+        id.clone(),
+        scx.clone(),
+        max_mqueue_len,
+        listen_cfg,
+        fitter,
+        None,
+        max_inflight,
+        stored.created_at,
+        conn_info,
+        false,
+        false,
+        false,
+        stored.connected_at,
+        subscriptions,
+        Some(rmqtt::types::DisconnectInfo::new(stored.disconnected_at)),
+        None,
+    )
+    .await
+    .map_err(|error| format!("cannot restore the session of {client}: {error}"))?;
+    for item in stored.queued {
+        if session.deliver_queue().push(item).is_err() {
+            tracing::warn!("{client}: restored queue is full; a message was dropped");
+        }
+    }
+    for item in stored.inflight {
+        session.out_inflight().write().await.push_back(item);
+    }
+    let tx = rmqtt::session::SessionState::offline_restart(session.clone(), expires_in)
+        .await
+        .map_err(|error| format!("cannot restore the session of {client}: {error}"))?;
+    let mut entry = scx.extends.shared().await.entry(id.clone());
+    entry.set(session, tx).await.map_err(|error| format!("cannot restore the session of {client}: {error}"))?;
+    // Route the subscriptions now, so messages published before the client
+    // returns are queued for it.
+    for (filter, options) in stored.subscriptions {
+        scx.extends
+            .router()
+            .await
+            .add(&filter, id.clone(), options)
+            .await
+            .map_err(|error| format!("cannot restore {client}'s subscription to {filter}: {error}"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,720 @@
+//! The only place that names rumqttc: it builds a 3.1.1 or 5.0 client from a
+//! profile and maps both clients' packets and errors into one vocabulary.
+
+use std::collections::HashMap;
+use std::io;
+use std::time::Duration;
+
+use bytes::Bytes;
+use rumqttc::v5::mqttbytes::v5 as v5p;
+
+use crate::engine::failure::ConnectionFailure;
+use crate::engine::tls;
+use crate::mqtt::RetainHandling;
+use crate::mqtt::{IncomingMessage, MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
+use crate::payload::{PayloadFormat, encode_payload};
+use crate::profile::{ConnectionProfile, LastWill, TransportKind};
+
+/// Requests rumqttc may queue before `try_*` calls report "queue full".
+pub const REQUEST_QUEUE_CAPACITY: usize = 10_000;
+
+/// The broker's answer to one subscription in a SUBACK.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscribeOutcome {
+    /// Accepted with this (possibly lower) QoS.
+    Granted(Qos),
+    /// Refused, with the reason code's name.
+    Refused(String),
+}
+
+/// A network event in version-neutral form.
+#[derive(Debug)]
+pub enum NetEvent {
+    /// CONNACK success.
+    Connected {
+        /// The broker resumed a stored session.
+        session_present: bool,
+        /// MQTT 5: the id the broker assigned when ours was empty.
+        assigned_client_id: Option<String>,
+    },
+    /// A PUBLISH from the broker.
+    Message(IncomingMessage),
+    /// PUBACK (QoS 1 done) or a PUBREC/PUBACK refusal.
+    PublishAcked {
+        /// Packet id.
+        pkid: u16,
+        /// `Some(reason)` when the broker refused the publish (MQTT 5).
+        refused: Option<String>,
+        /// True for PUBCOMP (QoS 2 done), false for PUBACK.
+        complete: bool,
+    },
+    /// PUBREC accepted: QoS 2 half way.
+    PublishReceived {
+        /// Packet id.
+        pkid: u16,
+        /// `Some(reason)` when the broker refused the publish (MQTT 5).
+        refused: Option<String>,
+    },
+    /// SUBACK.
+    SubscribeAcked {
+        /// Packet id.
+        pkid: u16,
+        /// One outcome per filter in the SUBSCRIBE.
+        outcomes: Vec<SubscribeOutcome>,
+    },
+    /// UNSUBACK.
+    UnsubscribeAcked {
+        /// Packet id.
+        pkid: u16,
+    },
+    /// A PUBLISH we queued went on the wire with this packet id (0 for QoS 0).
+    PublishWritten(u16),
+    /// A SUBSCRIBE went on the wire.
+    SubscribeWritten(u16),
+    /// An UNSUBSCRIBE went on the wire.
+    UnsubscribeWritten(u16),
+    /// Our DISCONNECT went on the wire.
+    DisconnectWritten,
+    /// MQTT 5 DISCONNECT from the broker.
+    ServerDisconnect(String),
+    /// Anything else (pings, our own acks).
+    Other,
+}
+
+/// The sending half of either client.
+#[derive(Clone)]
+pub enum MqttClient {
+    /// MQTT 3.1.1.
+    V311(rumqttc::AsyncClient),
+    /// MQTT 5.
+    V5(rumqttc::v5::AsyncClient),
+}
+
+/// The event loop of either client.
+pub enum MqttLoop {
+    /// MQTT 3.1.1.
+    V311(Box<rumqttc::EventLoop>),
+    /// MQTT 5, with the topic aliases the broker assigned on this connection
+    /// (rumqttc hands aliased publishes over with an empty topic).
+    V5(Box<rumqttc::v5::EventLoop>, HashMap<u16, String>),
+}
+
+/// Why a request could not be queued.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RequestError(String);
+
+fn qos_v3(qos: Qos) -> rumqttc::QoS {
+    match qos {
+        Qos::AtMostOnce => rumqttc::QoS::AtMostOnce,
+        Qos::AtLeastOnce => rumqttc::QoS::AtLeastOnce,
+        Qos::ExactlyOnce => rumqttc::QoS::ExactlyOnce,
+    }
+}
+
+fn qos_v5(qos: Qos) -> rumqttc::v5::mqttbytes::QoS {
+    match qos {
+        Qos::AtMostOnce => rumqttc::v5::mqttbytes::QoS::AtMostOnce,
+        Qos::AtLeastOnce => rumqttc::v5::mqttbytes::QoS::AtLeastOnce,
+        Qos::ExactlyOnce => rumqttc::v5::mqttbytes::QoS::ExactlyOnce,
+    }
+}
+
+fn from_qos_v3(qos: rumqttc::QoS) -> Qos {
+    match qos {
+        rumqttc::QoS::AtMostOnce => Qos::AtMostOnce,
+        rumqttc::QoS::AtLeastOnce => Qos::AtLeastOnce,
+        rumqttc::QoS::ExactlyOnce => Qos::ExactlyOnce,
+    }
+}
+
+fn from_qos_v5(qos: rumqttc::v5::mqttbytes::QoS) -> Qos {
+    match qos {
+        rumqttc::v5::mqttbytes::QoS::AtMostOnce => Qos::AtMostOnce,
+        rumqttc::v5::mqttbytes::QoS::AtLeastOnce => Qos::AtLeastOnce,
+        rumqttc::v5::mqttbytes::QoS::ExactlyOnce => Qos::ExactlyOnce,
+    }
+}
+
+impl MqttClient {
+    /// Queues a PUBLISH without waiting; `properties` go out on MQTT 5
+    /// connections only (3.1.1 has none).
+    pub fn try_publish(
+        &self,
+        topic: &str,
+        qos: Qos,
+        retain: bool,
+        payload: Bytes,
+        properties: Option<&MessageProperties>,
+    ) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => {
+                client.try_publish(topic, qos_v3(qos), retain, payload).map_err(|error| RequestError(error.to_string()))
+            }
+            Self::V5(client) => match properties.filter(|properties| !properties.is_empty()) {
+                Some(properties) => client.try_publish_with_properties(
+                    topic,
+                    qos_v5(qos),
+                    retain,
+                    payload,
+                    to_v5_properties(properties),
+                ),
+                None => client.try_publish(topic, qos_v5(qos), retain, payload),
+            }
+            .map_err(|error| RequestError(error.to_string())),
+        }
+    }
+
+    /// Queues a SUBSCRIBE for one filter without waiting.
+    pub fn try_subscribe(&self, filter: &str, qos: Qos, options: SubscribeOptions) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => {
+                client.try_subscribe(filter, qos_v3(qos)).map_err(|error| RequestError(error.to_string()))
+            }
+            Self::V5(client) => {
+                let mut subscription = v5p::Filter::new(filter, qos_v5(qos));
+                subscription.nolocal = options.no_local;
+                subscription.preserve_retain = options.retain_as_published;
+                subscription.retain_forward_rule = match options.retain_handling {
+                    RetainHandling::SendOnSubscribe => v5p::RetainForwardRule::OnEverySubscribe,
+                    RetainHandling::SendIfNewSubscription => v5p::RetainForwardRule::OnNewSubscribe,
+                    RetainHandling::DoNotSend => v5p::RetainForwardRule::Never,
+                };
+                client.try_subscribe_many([subscription]).map_err(|error| RequestError(error.to_string()))
+            }
+        }
+    }
+
+    /// Queues an UNSUBSCRIBE without waiting.
+    pub fn try_unsubscribe(&self, filter: &str) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => client.try_unsubscribe(filter).map_err(|error| RequestError(error.to_string())),
+            Self::V5(client) => client.try_unsubscribe(filter).map_err(|error| RequestError(error.to_string())),
+        }
+    }
+
+    /// Queues a DISCONNECT without waiting.
+    pub fn try_disconnect(&self) -> Result<(), RequestError> {
+        match self {
+            Self::V311(client) => client.try_disconnect().map_err(|error| RequestError(error.to_string())),
+            Self::V5(client) => client.try_disconnect().map_err(|error| RequestError(error.to_string())),
+        }
+    }
+}
+
+/// Builds a client and its event loop from a profile (validated here).
+pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(MqttClient, MqttLoop), ConnectionFailure> {
+    profile.validate().map_err(|error| ConnectionFailure::InvalidSettings(error.to_string()))?;
+    let password = profile.resolve_password().map_err(|error| ConnectionFailure::InvalidSettings(error.to_string()))?;
+    let tls = if profile.transport.uses_tls() {
+        Some(rumqttc::TlsConfiguration::Rustls(tls::client_config(&profile.tls)?))
+    } else {
+        None
+    };
+    let transport = match (profile.transport, tls) {
+        (TransportKind::Tls, Some(tls)) => rumqttc::Transport::Tls(tls),
+        (TransportKind::WebSocket, _) => rumqttc::Transport::Ws,
+        (TransportKind::WebSocketTls, Some(tls)) => rumqttc::Transport::Wss(tls),
+        _ => rumqttc::Transport::Tcp,
+    };
+    // For WebSocket transports rumqttc takes the whole URL as the "host".
+    let broker =
+        if profile.transport.uses_websocket() { profile.websocket_url() } else { profile.host.trim().to_owned() };
+    let proxy = profile.proxy.as_ref().map(|proxy| rumqttc::Proxy {
+        ty: rumqttc::ProxyType::Http,
+        auth: if proxy.username.is_empty() {
+            rumqttc::ProxyAuth::None
+        } else {
+            rumqttc::ProxyAuth::Basic { username: proxy.username.clone(), password: proxy.password.clone() }
+        },
+        addr: proxy.host.trim().to_owned(),
+        port: proxy.port,
+    });
+    let will_payload = |will: &LastWill| encode_payload(&will.payload, will.payload_format).unwrap_or_default();
+    match profile.protocol {
+        ProtocolVersion::V311 => {
+            let mut options = rumqttc::MqttOptions::new(client_id, broker, profile.port);
+            options
+                .set_keep_alive(profile.keep_alive())
+                .set_clean_session(profile.clean_start)
+                .set_max_packet_size(profile.max_packet_size as usize, profile.max_packet_size as usize)
+                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY)
+                .set_transport(transport);
+            if !profile.username.is_empty() || !password.is_empty() {
+                options.set_credentials(profile.username.clone(), password);
+            }
+            if let Some(will) = &profile.last_will {
+                options.set_last_will(rumqttc::LastWill::new(
+                    &will.topic,
+                    will_payload(will),
+                    qos_v3(will.qos),
+                    will.retain,
+                ));
+            }
+            if let Some(proxy) = proxy {
+                options.set_proxy(proxy);
+            }
+            let (client, mut event_loop) = rumqttc::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
+            let mut network = rumqttc::NetworkOptions::new();
+            network.set_connection_timeout(u64::from(profile.connect_timeout_secs));
+            event_loop.set_network_options(network);
+            Ok((MqttClient::V311(client), MqttLoop::V311(Box::new(event_loop))))
+        }
+        ProtocolVersion::V5 => {
+            let mut options = rumqttc::v5::MqttOptions::new(client_id, broker, profile.port);
+            let mqtt5 = &profile.mqtt5;
+            options
+                .set_keep_alive(profile.keep_alive())
+                .set_clean_start(profile.clean_start)
+                .set_max_packet_size(Some(profile.max_packet_size))
+                .set_connection_timeout(u64::from(profile.connect_timeout_secs))
+                .set_request_channel_capacity(REQUEST_QUEUE_CAPACITY)
+                .set_transport(transport)
+                .set_session_expiry_interval(mqtt5.session_expiry_secs)
+                .set_receive_maximum(mqtt5.receive_maximum)
+                .set_topic_alias_max(mqtt5.topic_alias_maximum)
+                .set_request_response_info(mqtt5.request_response_information.then_some(1))
+                .set_request_problem_info(Some(u8::from(mqtt5.request_problem_information)))
+                .set_user_properties(mqtt5.user_properties.clone());
+            if !profile.username.is_empty() || !password.is_empty() {
+                options.set_credentials(profile.username.clone(), password);
+            }
+            if let Some(will) = &profile.last_will {
+                let properties = v5p::LastWillProperties {
+                    delay_interval: will.delay_interval_secs,
+                    payload_format_indicator: (will.payload_format == PayloadFormat::Text
+                        || will.payload_format == PayloadFormat::Json)
+                        .then_some(1),
+                    message_expiry_interval: will.message_expiry_secs,
+                    content_type: will.content_type.clone(),
+                    response_topic: will.response_topic.clone(),
+                    correlation_data: will.correlation_data.clone().map(Bytes::from),
+                    user_properties: will.user_properties.clone(),
+                };
+                options.set_last_will(v5p::LastWill::new(
+                    &will.topic,
+                    will_payload(will),
+                    qos_v5(will.qos),
+                    will.retain,
+                    Some(properties),
+                ));
+            }
+            if let Some(proxy) = proxy {
+                options.set_proxy(proxy);
+            }
+            let (client, event_loop) = rumqttc::v5::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
+            Ok((MqttClient::V5(client), MqttLoop::V5(Box::new(event_loop), HashMap::new())))
+        }
+    }
+}
+
+impl MqttLoop {
+    /// Drives the connection one step. Calling it again after an error
+    /// reconnects at once (rumqttc has no back-off; the caller adds it).
+    pub async fn poll(&mut self, host: &str, port: u16, timeout_secs: u16) -> Result<NetEvent, ConnectionFailure> {
+        match self {
+            Self::V311(event_loop) => match event_loop.poll().await {
+                Ok(event) => Ok(map_v3_event(event)),
+                Err(error) => Err(tls_alert(map_v3_error(error, host, port, timeout_secs))),
+            },
+            Self::V5(event_loop, aliases) => match event_loop.poll().await {
+                Ok(mut event) => {
+                    resolve_topic_alias(&mut event, aliases);
+                    Ok(map_v5_event(event))
+                }
+                Err(error) => Err(tls_alert(map_v5_error(error, host, port, timeout_secs))),
+            },
+        }
+    }
+}
+
+fn map_outgoing(outgoing: rumqttc::Outgoing) -> NetEvent {
+    match outgoing {
+        rumqttc::Outgoing::Publish(pkid) => NetEvent::PublishWritten(pkid),
+        rumqttc::Outgoing::Subscribe(pkid) => NetEvent::SubscribeWritten(pkid),
+        rumqttc::Outgoing::Unsubscribe(pkid) => NetEvent::UnsubscribeWritten(pkid),
+        rumqttc::Outgoing::Disconnect => NetEvent::DisconnectWritten,
+        _ => NetEvent::Other,
+    }
+}
+
+fn map_v3_event(event: rumqttc::Event) -> NetEvent {
+    use rumqttc::Packet;
+    match event {
+        rumqttc::Event::Outgoing(outgoing) => map_outgoing(outgoing),
+        rumqttc::Event::Incoming(packet) => match packet {
+            Packet::ConnAck(ack) => {
+                NetEvent::Connected { session_present: ack.session_present, assigned_client_id: None }
+            }
+            Packet::Publish(publish) => NetEvent::Message(IncomingMessage {
+                topic: publish.topic,
+                payload: publish.payload,
+                qos: from_qos_v3(publish.qos),
+                retain: publish.retain,
+                duplicate: publish.dup,
+                packet_id: publish.pkid,
+                properties: None,
+            }),
+            Packet::PubAck(ack) => NetEvent::PublishAcked { pkid: ack.pkid, refused: None, complete: false },
+            Packet::PubRec(rec) => NetEvent::PublishReceived { pkid: rec.pkid, refused: None },
+            Packet::PubComp(comp) => NetEvent::PublishAcked { pkid: comp.pkid, refused: None, complete: true },
+            Packet::SubAck(ack) => NetEvent::SubscribeAcked {
+                pkid: ack.pkid,
+                outcomes: ack
+                    .return_codes
+                    .into_iter()
+                    .map(|code| match code {
+                        rumqttc::SubscribeReasonCode::Success(qos) => SubscribeOutcome::Granted(from_qos_v3(qos)),
+                        rumqttc::SubscribeReasonCode::Failure => SubscribeOutcome::Refused("failure (0x80)".into()),
+                    })
+                    .collect(),
+            },
+            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
+            _ => NetEvent::Other,
+        },
+    }
+}
+
+/// Topic aliases live for one network connection: learn them from
+/// publishes that carry both topic and alias, fill in the topic of those
+/// that carry only the alias, forget them all on a new CONNACK.
+fn resolve_topic_alias(event: &mut rumqttc::v5::Event, aliases: &mut HashMap<u16, String>) {
+    match event {
+        rumqttc::v5::Event::Incoming(v5p::Packet::ConnAck(_)) => aliases.clear(),
+        rumqttc::v5::Event::Incoming(v5p::Packet::Publish(publish)) => {
+            let Some(alias) = publish.properties.as_ref().and_then(|properties| properties.topic_alias) else {
+                return;
+            };
+            if publish.topic.is_empty() {
+                if let Some(topic) = aliases.get(&alias) {
+                    publish.topic = Bytes::copy_from_slice(topic.as_bytes());
+                }
+            } else {
+                aliases.insert(alias, String::from_utf8_lossy(&publish.topic).into_owned());
+            }
+        }
+        _ => {}
+    }
+}
+
+fn map_v5_event(event: rumqttc::v5::Event) -> NetEvent {
+    use v5p::Packet;
+    match event {
+        rumqttc::v5::Event::Outgoing(outgoing) => map_outgoing(outgoing),
+        rumqttc::v5::Event::Incoming(packet) => match packet {
+            Packet::ConnAck(ack) => NetEvent::Connected {
+                session_present: ack.session_present,
+                assigned_client_id: ack.properties.and_then(|properties| properties.assigned_client_identifier),
+            },
+            Packet::Publish(publish) => NetEvent::Message(IncomingMessage {
+                topic: String::from_utf8_lossy(&publish.topic).into_owned(),
+                payload: publish.payload,
+                qos: from_qos_v5(publish.qos),
+                retain: publish.retain,
+                duplicate: publish.dup,
+                packet_id: publish.pkid,
+                properties: publish.properties.and_then(map_v5_properties),
+            }),
+            Packet::PubAck(ack) => {
+                NetEvent::PublishAcked { pkid: ack.pkid, refused: puback_refusal(ack.reason), complete: false }
+            }
+            Packet::PubRec(rec) => NetEvent::PublishReceived {
+                pkid: rec.pkid,
+                refused: match rec.reason {
+                    v5p::PubRecReason::Success | v5p::PubRecReason::NoMatchingSubscribers => None,
+                    other => Some(format!("{other:?}")),
+                },
+            },
+            Packet::PubComp(comp) => NetEvent::PublishAcked {
+                pkid: comp.pkid,
+                refused: match comp.reason {
+                    v5p::PubCompReason::Success => None,
+                    other => Some(format!("{other:?}")),
+                },
+                complete: true,
+            },
+            Packet::SubAck(ack) => NetEvent::SubscribeAcked {
+                pkid: ack.pkid,
+                outcomes: ack
+                    .return_codes
+                    .into_iter()
+                    .map(|code| match code {
+                        v5p::SubscribeReasonCode::Success(qos) => SubscribeOutcome::Granted(from_qos_v5(qos)),
+                        other => SubscribeOutcome::Refused(format!("{other:?}")),
+                    })
+                    .collect(),
+            },
+            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
+            Packet::Disconnect(disconnect) => {
+                let reason = disconnect.properties.and_then(|properties| properties.reason_string).map_or_else(
+                    || format!("{:?}", disconnect.reason_code),
+                    |text| format!("{:?}: {text}", disconnect.reason_code),
+                );
+                NetEvent::ServerDisconnect(reason)
+            }
+            _ => NetEvent::Other,
+        },
+    }
+}
+
+fn puback_refusal(reason: v5p::PubAckReason) -> Option<String> {
+    match reason {
+        v5p::PubAckReason::Success | v5p::PubAckReason::NoMatchingSubscribers => None,
+        other => Some(format!("{other:?}")),
+    }
+}
+
+/// The PUBLISH properties a sender may set (subscription identifiers are the broker's).
+fn to_v5_properties(properties: &MessageProperties) -> v5p::PublishProperties {
+    v5p::PublishProperties {
+        payload_format_indicator: properties.payload_format_indicator,
+        message_expiry_interval: properties.message_expiry_interval,
+        topic_alias: None,
+        response_topic: properties.response_topic.clone(),
+        correlation_data: properties.correlation_data.as_ref().map(|data| Bytes::copy_from_slice(data)),
+        user_properties: properties.user_properties.clone(),
+        subscription_identifiers: Vec::new(),
+        content_type: properties.content_type.clone(),
+    }
+}
+
+fn map_v5_properties(properties: v5p::PublishProperties) -> Option<Box<MessageProperties>> {
+    let mapped = MessageProperties {
+        payload_format_indicator: properties.payload_format_indicator,
+        message_expiry_interval: properties.message_expiry_interval,
+        content_type: properties.content_type,
+        response_topic: properties.response_topic,
+        correlation_data: properties.correlation_data.map(|data| data.to_vec()),
+        user_properties: properties.user_properties,
+        subscription_identifiers: properties.subscription_identifiers,
+    };
+    (!mapped.is_empty()).then(|| Box::new(mapped))
+}
+
+fn map_io_error(error: &io::Error, host: &str, port: u16) -> ConnectionFailure {
+    let text = error.to_string();
+    match error.kind() {
+        io::ErrorKind::ConnectionRefused => ConnectionFailure::Refused(format!("{host}:{port}")),
+        io::ErrorKind::ConnectionReset
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::UnexpectedEof
+        | io::ErrorKind::BrokenPipe => ConnectionFailure::Lost(text),
+        io::ErrorKind::TimedOut => ConnectionFailure::Lost(text),
+        _ if is_dns_error(&text) => ConnectionFailure::Dns(host.to_owned()),
+        _ if text.contains("InvalidCertificate") || text.contains("certificate") => ConnectionFailure::Tls(text),
+        _ => ConnectionFailure::Network(text),
+    }
+}
+
+fn map_websocket_error(text: &str, host: &str, port: u16) -> ConnectionFailure {
+    let lower = text.to_lowercase();
+    if lower.contains("connection refused") {
+        ConnectionFailure::Refused(format!("{host}:{port}"))
+    } else if is_dns_error(text) {
+        ConnectionFailure::Dns(host.to_owned())
+    } else if lower.contains("certificate") || lower.contains("tls") {
+        ConnectionFailure::Tls(text.to_owned())
+    } else {
+        ConnectionFailure::WebSocket(text.to_owned())
+    }
+}
+
+fn is_dns_error(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("failed to lookup address")
+        || lower.contains("name or service not known")
+        || lower.contains("no such host")
+        || lower.contains("nodename nor servname")
+        || lower.contains("temporary failure in name resolution")
+        || lower.contains("no address associated")
+}
+
+/// A TLS alert from the broker arrives as a read error deep inside
+/// rumqttc's wrapping ("… IO: received fatal alert: CertificateRequired");
+/// it is a TLS failure, said plainly.
+fn tls_alert(failure: ConnectionFailure) -> ConnectionFailure {
+    let (ConnectionFailure::Lost(text) | ConnectionFailure::Network(text)) = &failure else { return failure };
+    let Some((_, alert)) = text.split_once("fatal alert: ") else { return failure };
+    let alert = alert.trim();
+    ConnectionFailure::Tls(match alert {
+        "CertificateRequired" => "the broker requires a client certificate".to_owned(),
+        "BadCertificate" | "UnsupportedCertificate" | "CertificateUnknown" => {
+            format!("the broker rejected the client certificate ({alert})")
+        }
+        "UnknownCA" => "the broker does not trust the client certificate's CA".to_owned(),
+        "CertificateExpired" => "the broker says the client certificate has expired".to_owned(),
+        other => format!("the broker ended the TLS session ({other})"),
+    })
+}
+
+fn map_v3_error(error: rumqttc::ConnectionError, host: &str, port: u16, timeout_secs: u16) -> ConnectionFailure {
+    use rumqttc::{ConnectReturnCode, ConnectionError, StateError};
+    match error {
+        ConnectionError::Io(error) => map_io_error(&error, host, port),
+        ConnectionError::NetworkTimeout | ConnectionError::FlushTimeout => ConnectionFailure::Timeout(timeout_secs),
+        ConnectionError::Tls(error) => ConnectionFailure::Tls(error.to_string()),
+        ConnectionError::ConnectionRefused(code) => match code {
+            ConnectReturnCode::BadUserNamePassword => ConnectionFailure::BadCredentials,
+            ConnectReturnCode::NotAuthorized => ConnectionFailure::NotAuthorized,
+            other => ConnectionFailure::Rejected(format!("{other:?}")),
+        },
+        ConnectionError::MqttState(StateError::Io(error)) => map_io_error(&error, host, port),
+        ConnectionError::MqttState(StateError::AwaitPingResp) => {
+            ConnectionFailure::Lost("the broker did not answer a keep-alive ping".into())
+        }
+        ConnectionError::MqttState(StateError::ConnectionAborted) => {
+            ConnectionFailure::Lost("the broker closed the connection".into())
+        }
+        ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
+        ConnectionError::NotConnAck(packet) => {
+            ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
+        }
+        ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
+        ConnectionError::Websocket(error) => map_websocket_error(&error.to_string(), host, port),
+        ConnectionError::WsConnect(error) => ConnectionFailure::WebSocket(error.to_string()),
+        ConnectionError::InvalidUrl(error) => ConnectionFailure::InvalidSettings(format!("WebSocket URL: {error}")),
+        ConnectionError::ResponseValidation(error) => {
+            ConnectionFailure::WebSocket(format!("the server did not accept the 'mqtt' subprotocol ({error})"))
+        }
+        ConnectionError::Proxy(error) => ConnectionFailure::Proxy(error.to_string()),
+    }
+}
+
+fn map_v5_error(error: rumqttc::v5::ConnectionError, host: &str, port: u16, timeout_secs: u16) -> ConnectionFailure {
+    use rumqttc::v5::mqttbytes::v5::ConnectReturnCode;
+    use rumqttc::v5::{ConnectionError, StateError};
+    match error {
+        ConnectionError::Io(error) => map_io_error(&error, host, port),
+        ConnectionError::Timeout(_) => ConnectionFailure::Timeout(timeout_secs),
+        ConnectionError::Tls(error) => ConnectionFailure::Tls(error.to_string()),
+        ConnectionError::ConnectionRefused(code) => match code {
+            ConnectReturnCode::BadUserNamePassword => ConnectionFailure::BadCredentials,
+            ConnectReturnCode::NotAuthorized => ConnectionFailure::NotAuthorized,
+            other => ConnectionFailure::Rejected(format!("{other:?}")),
+        },
+        ConnectionError::MqttState(StateError::Io(error)) => map_io_error(&error, host, port),
+        ConnectionError::MqttState(StateError::AwaitPingResp) => {
+            ConnectionFailure::Lost("the broker did not answer a keep-alive ping".into())
+        }
+        ConnectionError::MqttState(StateError::ConnectionAborted) => {
+            ConnectionFailure::Lost("the broker closed the connection".into())
+        }
+        ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
+        ConnectionError::NotConnAck(packet) => {
+            ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
+        }
+        ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
+        ConnectionError::Websocket(error) => map_websocket_error(&error.to_string(), host, port),
+        ConnectionError::WsConnect(error) => ConnectionFailure::WebSocket(error.to_string()),
+        ConnectionError::InvalidUrl(error) => ConnectionFailure::InvalidSettings(format!("WebSocket URL: {error}")),
+        ConnectionError::ResponseValidation(error) => {
+            ConnectionFailure::WebSocket(format!("the server did not accept the 'mqtt' subprotocol ({error})"))
+        }
+        ConnectionError::Proxy(error) => ConnectionFailure::Proxy(error.to_string()),
+    }
+}
+
+/// Back-off before reconnect attempt `attempt` (1-based): 0.5 s doubling up to `cap`.
+pub fn backoff_delay(attempt: u32, cap: Duration) -> Duration {
+    const FIRST_MS: u64 = 500;
+    let exponent = attempt.saturating_sub(1).min(16);
+    Duration::from_millis(FIRST_MS.saturating_mul(1 << exponent)).min(cap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let cap = Duration::from_secs(30);
+        let delays: Vec<u64> = (1..=9).map(|attempt| backoff_delay(attempt, cap).as_millis() as u64).collect();
+        assert_eq!(delays, vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+        assert_eq!(backoff_delay(0, cap).as_millis(), 500);
+        assert_eq!(backoff_delay(u32::MAX, cap).as_millis(), 30_000);
+        assert_eq!(backoff_delay(5, Duration::from_secs(3)).as_millis(), 3_000);
+    }
+
+    #[test]
+    fn io_errors_map_to_specific_failures() {
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        assert_eq!(map_io_error(&refused, "h", 1), ConnectionFailure::Refused("h:1".into()));
+        let dns = io::Error::other("failed to lookup address information: Name or service not known");
+        assert_eq!(map_io_error(&dns, "nowhere.invalid", 1), ConnectionFailure::Dns("nowhere.invalid".into()));
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert!(matches!(map_io_error(&reset, "h", 1), ConnectionFailure::Lost(_)));
+    }
+
+    #[test]
+    fn suback_failures_keep_their_reason_code() {
+        let v3 = map_v3_event(rumqttc::Event::Incoming(rumqttc::Packet::SubAck(rumqttc::SubAck {
+            pkid: 7,
+            return_codes: vec![
+                rumqttc::SubscribeReasonCode::Success(rumqttc::QoS::AtLeastOnce),
+                rumqttc::SubscribeReasonCode::Failure,
+            ],
+        })));
+        match v3 {
+            NetEvent::SubscribeAcked { pkid: 7, outcomes } => assert_eq!(
+                outcomes,
+                vec![SubscribeOutcome::Granted(Qos::AtLeastOnce), SubscribeOutcome::Refused("failure (0x80)".into())]
+            ),
+            other => panic!("unexpected {other:?}"),
+        }
+        let v5 = map_v5_event(rumqttc::v5::Event::Incoming(v5p::Packet::SubAck(v5p::SubAck {
+            pkid: 8,
+            return_codes: vec![v5p::SubscribeReasonCode::NotAuthorized],
+            properties: None,
+        })));
+        match v5 {
+            NetEvent::SubscribeAcked { pkid: 8, outcomes } => {
+                assert_eq!(outcomes, vec![SubscribeOutcome::Refused("NotAuthorized".into())]);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn connack_refusals_map_to_specific_failures() {
+        use rumqttc::ConnectReturnCode;
+        let bad = map_v3_error(
+            rumqttc::ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),
+            "h",
+            1,
+            5,
+        );
+        assert_eq!(bad, ConnectionFailure::BadCredentials);
+        let denied =
+            map_v3_error(rumqttc::ConnectionError::ConnectionRefused(ConnectReturnCode::NotAuthorized), "h", 1, 5);
+        assert_eq!(denied, ConnectionFailure::NotAuthorized);
+        let v5_bad = map_v5_error(
+            rumqttc::v5::ConnectionError::ConnectionRefused(v5p::ConnectReturnCode::BadUserNamePassword),
+            "h",
+            1,
+            5,
+        );
+        assert_eq!(v5_bad, ConnectionFailure::BadCredentials);
+        let banned =
+            map_v5_error(rumqttc::v5::ConnectionError::ConnectionRefused(v5p::ConnectReturnCode::Banned), "h", 1, 5);
+        assert_eq!(banned, ConnectionFailure::Rejected("Banned".into()));
+        assert!(banned.is_permanent());
+        assert_eq!(map_v3_error(rumqttc::ConnectionError::NetworkTimeout, "h", 1, 7), ConnectionFailure::Timeout(7));
+        let alert = ConnectionFailure::Lost(
+            "Mqtt serialization/deserialization error: IO: received fatal alert: CertificateRequired".into(),
+        );
+        assert_eq!(tls_alert(alert), ConnectionFailure::Tls("the broker requires a client certificate".into()));
+        let alert = ConnectionFailure::Lost("IO: received fatal alert: UnknownCA".into());
+        assert_eq!(
+            tls_alert(alert),
+            ConnectionFailure::Tls("the broker does not trust the client certificate's CA".into())
+        );
+        let plain = ConnectionFailure::Lost("the broker closed the connection".into());
+        assert_eq!(tls_alert(plain.clone()), plain);
+    }
+
+    #[test]
+    fn invalid_profiles_never_reach_rumqttc() {
+        let profile = ConnectionProfile { keep_alive_secs: 2, ..ConnectionProfile::default() };
+        assert!(matches!(build_client(&profile, "id"), Err(ConnectionFailure::InvalidSettings(_))));
+    }
+}

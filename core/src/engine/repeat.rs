@@ -1,0 +1,160 @@
+//! Repeat / timed publish: one task per job renders the draft for message
+//! 1, 2, 3 … (so `{{counter}}`, `{{timestamp}}` and random values change
+//! per message), paces it every N ms, and hands each publish to its
+//! connection's queue like a composer publish (waiting when the queue is
+//! full, so QoS 1/2 flow control holds). It reports its count and
+//! achieved rate a few times a second and once when it ends.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use crate::compose;
+use crate::compose::PublishDraft;
+use crate::engine::{Command, EventKind, EventSink, PublishRequest};
+use crate::mqtt::ConnectionId;
+
+/// Request ids of repeat publishes have this bit set (and the job in the
+/// bits above 32), so delivery reports are counted per job instead of
+/// replacing the composer's last result.
+pub const REPEAT_REQUEST_BIT: u64 = 1 << 63;
+
+/// How often a running job reports.
+const REPORT_EVERY: Duration = Duration::from_millis(250);
+
+/// The request id of message `n` of `job`.
+pub fn request_id(job: u64, n: u64) -> u64 {
+    REPEAT_REQUEST_BIT | ((job & 0x7fff_ffff) << 32) | (n & 0xffff_ffff)
+}
+
+/// The job a request id belongs to, if it is a repeat publish.
+pub fn job_of(request: u64) -> Option<u64> {
+    (request & REPEAT_REQUEST_BIT != 0).then_some((request >> 32) & 0x7fff_ffff)
+}
+
+/// What to send, how often, how many times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepeatSpec {
+    /// Caller's id for the job.
+    pub job: u64,
+    /// What one round sends, in order: the composer's message, or a whole
+    /// saved collection (placeholders rendered per round).
+    pub drafts: Vec<PublishDraft>,
+    /// The profile's variables.
+    pub variables: BTreeMap<String, String>,
+    /// Time between rounds (at least 1 ms).
+    pub interval: Duration,
+    /// Rounds to send; `None` until stopped.
+    pub count: Option<u64>,
+}
+
+/// Why a job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepeatEnd {
+    /// All `count` messages were handed to the connection.
+    Done,
+    /// Stopped by the user.
+    Stopped,
+    /// The connection went away.
+    ConnectionClosed,
+    /// Message `n` could not be rendered or encoded.
+    Failed(String),
+}
+
+/// A job's progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepeatReport {
+    /// Which job.
+    pub job: u64,
+    /// The connection it publishes on.
+    pub connection: ConnectionId,
+    /// Messages handed to the connection so far.
+    pub sent: u64,
+    /// Messages per second over the last report period.
+    pub rate: f64,
+    /// Set when the job has ended.
+    pub ended: Option<RepeatEnd>,
+}
+
+/// Runs one job until it is done, stopped (the task is aborted after a
+/// final report) or its connection is gone.
+pub(crate) async fn run(
+    connection: ConnectionId,
+    spec: RepeatSpec,
+    commands: mpsc::Sender<Command>,
+    sink: EventSink,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let interval = spec.interval.max(Duration::from_millis(1));
+    let mut ticker = tokio::time::interval(interval);
+    // Behind schedule (a full queue, a busy machine): send the missed
+    // messages at once rather than fewer messages.
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let (mut sent, mut rounds) = (0u64, 0u64);
+    let (mut period_start, mut period_sent) = (Instant::now(), 0u64);
+    let report = |sent: u64, rate: f64, ended: Option<RepeatEnd>| {
+        EventKind::Repeat(RepeatReport { job: spec.job, connection, sent, rate, ended })
+    };
+    let end = 'rounds: loop {
+        if spec.count.is_some_and(|count| rounds >= count) || spec.drafts.is_empty() {
+            break RepeatEnd::Done;
+        }
+        tokio::select! {
+            _ = &mut stop => break RepeatEnd::Stopped,
+            _ = ticker.tick() => {}
+        }
+        rounds += 1;
+        for draft in &spec.drafts {
+            let n = sent + 1;
+            // {{counter}} is the round, so a collection's messages share it.
+            let rendered =
+                compose::resolve(&draft.text(), &spec.variables, rounds, chrono::Utc::now(), &mut rand::rng());
+            let message = match rendered {
+                Ok(message) => message,
+                Err(error) => break 'rounds RepeatEnd::Failed(format!("message {n}: {error}")),
+            };
+            let request = PublishRequest {
+                id: request_id(spec.job, n),
+                topic: message.topic,
+                payload: Bytes::from(message.payload),
+                qos: draft.qos,
+                retain: draft.retain,
+                properties: message.properties.map(Box::new),
+            };
+            tokio::select! {
+                _ = &mut stop => break 'rounds RepeatEnd::Stopped,
+                queued = commands.send(Command::Publish { connection, request }) => {
+                    if queued.is_err() {
+                        break 'rounds RepeatEnd::ConnectionClosed;
+                    }
+                }
+            }
+            sent = n;
+            period_sent += 1;
+        }
+        let elapsed = period_start.elapsed();
+        if elapsed >= REPORT_EVERY {
+            let rate = period_sent as f64 / elapsed.as_secs_f64();
+            sink.send(report(sent, rate, None)).await;
+            (period_start, period_sent) = (Instant::now(), 0);
+        }
+    };
+    let elapsed = period_start.elapsed().as_secs_f64();
+    let rate = if elapsed > 0.0 { period_sent as f64 / elapsed } else { 0.0 };
+    sink.send(report(sent, rate, Some(end))).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_carry_their_job() {
+        let id = request_id(42, 7);
+        assert_eq!(job_of(id), Some(42));
+        assert_eq!(id & 0xffff_ffff, 7);
+        assert_eq!(job_of(12), None, "composer publishes are not repeat ones");
+    }
+}

@@ -1,0 +1,598 @@
+//! Sharing profiles: export bundles without secrets (unless asked), and
+//! import topicscope RON files or MQTTX connection exports, reporting every
+//! field that has no equivalent and never aborting for one bad entry.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::mqtt::{ProtocolVersion, Qos, RetainHandling};
+use crate::payload::PayloadFormat;
+use crate::profile::{
+    ConnectionProfile, LastWill, PROFILE_FORMAT_VERSION, PasswordSource, ProfileFileError, SavedSubscription,
+    TransportKind, parse_profile, write_atomically,
+};
+
+/// Several profiles in one RON file, as exported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfileBundle {
+    /// Format version of the profiles inside.
+    pub version: u32,
+    /// The profiles.
+    pub profiles: Vec<ConnectionProfile>,
+}
+
+impl Default for ProfileBundle {
+    fn default() -> Self {
+        Self { version: PROFILE_FORMAT_VERSION, profiles: Vec::new() }
+    }
+}
+
+/// Renders profiles as a RON bundle. Without `include_secrets`, passwords
+/// stored in profiles are removed; with it, session passwords are written
+/// too (the caller warns the user first).
+pub fn export_bundle(profiles: &[ConnectionProfile], include_secrets: bool) -> Result<String, ProfileFileError> {
+    let profiles = profiles
+        .iter()
+        .cloned()
+        .map(|mut profile| {
+            profile.password_source = match (&profile.password_source, include_secrets) {
+                (PasswordSource::InProfile(_), false) => PasswordSource::NotSaved,
+                (PasswordSource::NotSaved, true) if !profile.password.is_empty() => {
+                    PasswordSource::InProfile(profile.password.clone())
+                }
+                (source, _) => source.clone(),
+            };
+            profile
+        })
+        .collect();
+    let bundle = ProfileBundle { version: PROFILE_FORMAT_VERSION, profiles };
+    let config = ron::ser::PrettyConfig::new().struct_names(true);
+    ron::ser::to_string_pretty(&bundle, config).map_err(|error| ProfileFileError::Io {
+        action: "serialise",
+        path: "profile bundle".into(),
+        message: error.to_string(),
+    })
+}
+
+/// Writes an export bundle to `path` atomically.
+pub fn write_bundle(
+    path: &Path,
+    profiles: &[ConnectionProfile],
+    include_secrets: bool,
+) -> Result<(), ProfileFileError> {
+    write_atomically(path, &export_bundle(profiles, include_secrets)?)
+}
+
+/// What an import produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Profiles ready to add.
+    pub profiles: Vec<ConnectionProfile>,
+    /// Fields that had no equivalent or were changed, one line each.
+    pub skipped: Vec<String>,
+    /// Entries that could not be imported at all, one line each.
+    pub errors: Vec<String>,
+}
+
+/// Why a file could not be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The OS error.
+        message: String,
+    },
+    /// The content is none of the known formats.
+    #[error(
+        "{origin}: not an topicscope profile or bundle (RON), an MQTTX export (JSON) or an MQTT.fx configuration (XML): {detail}"
+    )]
+    Unrecognised {
+        /// The file.
+        origin: String,
+        /// What the closest parser said.
+        detail: String,
+    },
+}
+
+/// Imports a file (format detected from its content).
+pub fn import_file(path: &Path) -> Result<ImportReport, ImportError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| ImportError::Read { path: path.display().to_string(), message: error.to_string() })?;
+    import_text(&text, &path.display().to_string())
+}
+
+/// Imports text: an topicscope bundle, a single topicscope profile, an MQTTX
+/// export or an MQTT.fx `mqttfx-config.xml`.
+pub fn import_text(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('<') {
+        return import_mqttfx(text).map_err(|detail| ImportError::Unrecognised { origin: origin.into(), detail });
+    }
+    if trimmed.starts_with('[') || (trimmed.starts_with('{') && serde_json::from_str::<Value>(text).is_ok()) {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|error| ImportError::Unrecognised { origin: origin.into(), detail: error.to_string() })?;
+        return Ok(import_mqttx(&value));
+    }
+    if let Ok(bundle) = ron::from_str::<ProfileBundle>(text)
+        && !bundle.profiles.is_empty()
+    {
+        let profiles = bundle.profiles.into_iter().map(ConnectionProfile::migrate).collect();
+        return Ok(ImportReport { profiles, ..ImportReport::default() });
+    }
+    parse_profile(text, origin)
+        .map(|profile| ImportReport { profiles: vec![profile], ..ImportReport::default() })
+        .map_err(|error| ImportError::Unrecognised { origin: origin.into(), detail: error.to_string() })
+}
+
+/// Renames imported profiles whose names are taken: "Name (2)", "Name (3)", ...
+pub fn resolve_name_clashes(existing: &[String], imported: &mut [ConnectionProfile]) {
+    let mut taken: BTreeSet<String> = existing.iter().cloned().collect();
+    for profile in imported {
+        if taken.contains(&profile.name) {
+            let base = profile.name.clone();
+            let mut counter = 2;
+            while taken.contains(&format!("{base} ({counter})")) {
+                counter += 1;
+            }
+            profile.name = format!("{base} ({counter})");
+        }
+        taken.insert(profile.name.clone());
+    }
+}
+
+/// Keys of an MQTTX connection that are bookkeeping, not settings.
+const MQTTX_METADATA: [&str; 11] = [
+    "id",
+    "createAt",
+    "updateAt",
+    "orderId",
+    "parent_id",
+    "isCollection",
+    "unreadMessageCount",
+    "client",
+    "pushProps",
+    "children",
+    "traceSubscription",
+];
+
+/// Reads an MQTTX "Export Data" JSON file: a list of connections (or an
+/// object holding one under `connections`). Field names follow MQTTX's
+/// `ConnectionModel`; both the older flat MQTT 5 fields and the newer
+/// `properties` object are understood.
+fn import_mqttx(value: &Value) -> ImportReport {
+    let mut report = ImportReport::default();
+    let entries: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(map) => match map.get("connections") {
+            Some(Value::Array(items)) => items.iter().collect(),
+            _ => vec![value],
+        },
+        _ => Vec::new(),
+    };
+    if entries.is_empty() {
+        report.errors.push("the file holds no connections".into());
+    }
+    for (index, entry) in entries.into_iter().enumerate() {
+        match MqttxEntry::new(entry, index).and_then(MqttxEntry::into_profile) {
+            Ok((profile, skipped)) => {
+                report.skipped.extend(skipped.into_iter().map(|line| format!("{}: {line}", profile.name)));
+                report.profiles.push(profile);
+            }
+            Err(error) => report.errors.push(error),
+        }
+    }
+    report
+}
+
+/// One MQTTX connection being read; remembers which keys were used so the
+/// rest can be reported.
+struct MqttxEntry<'a> {
+    object: &'a serde_json::Map<String, Value>,
+    used: BTreeSet<&'static str>,
+    label: String,
+}
+
+impl<'a> MqttxEntry<'a> {
+    fn new(value: &'a Value, index: usize) -> Result<Self, String> {
+        let object = value.as_object().ok_or_else(|| format!("entry {}: not a connection object", index + 1))?;
+        let label =
+            object.get("name").and_then(Value::as_str).map_or_else(|| format!("entry {}", index + 1), str::to_owned);
+        Ok(Self { object, used: BTreeSet::new(), label })
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.used.insert(key);
+        self.object.get(key).filter(|value| !value.is_null())
+    }
+
+    fn string(&mut self, key: &'static str) -> Option<String> {
+        self.get(key).and_then(Value::as_str).map(str::to_owned).filter(|text| !text.is_empty())
+    }
+
+    fn number(&mut self, key: &'static str) -> Option<u64> {
+        self.get(key).and_then(|value| value.as_u64().or_else(|| value.as_str().and_then(|text| text.parse().ok())))
+    }
+
+    fn boolean(&mut self, key: &'static str) -> Option<bool> {
+        self.get(key).and_then(Value::as_bool)
+    }
+
+    fn into_profile(mut self) -> Result<(ConnectionProfile, Vec<String>), String> {
+        let mut skipped = Vec::new();
+        let name = self.string("name").ok_or_else(|| format!("{}: has no name", self.label))?;
+        let host = self.string("host").ok_or_else(|| format!("{name}: has no host"))?;
+        let port = self
+            .number("port")
+            .and_then(|port| u16::try_from(port).ok())
+            .filter(|port| *port > 0)
+            .ok_or_else(|| format!("{name}: has no valid port"))?;
+        let mut profile = ConnectionProfile { name, host, port, ..ConnectionProfile::default() };
+        profile.client_id = self.string("clientId").unwrap_or_default();
+        if let Some(clean) = self.boolean("clean") {
+            profile.clean_start = clean;
+        }
+        if let Some(keep_alive) = self.number("keepalive") {
+            profile.keep_alive_secs = u16::try_from(keep_alive).unwrap_or(u16::MAX);
+        }
+        if let Some(timeout) = self.number("connectTimeout") {
+            // MQTTX stores seconds in the UI model; values above an hour are milliseconds.
+            let seconds = if timeout > 3600 { timeout / 1000 } else { timeout };
+            profile.connect_timeout_secs = u16::try_from(seconds.max(1)).unwrap_or(u16::MAX);
+        }
+        if let Some(reconnect) = self.boolean("reconnect") {
+            profile.reconnect = reconnect;
+        }
+        if self.number("reconnectPeriod").is_some() {
+            skipped.push("reconnectPeriod (topicscope backs off from 0.5 s up to the profile's cap)".into());
+        }
+        match self.string("mqttVersion").as_deref() {
+            Some("5.0") | Some("5") => profile.protocol = ProtocolVersion::V5,
+            Some("3.1.1") | None => profile.protocol = ProtocolVersion::V311,
+            Some(other) => {
+                profile.protocol = ProtocolVersion::V311;
+                skipped.push(format!("mqttVersion {other} (imported as 3.1.1)"));
+            }
+        }
+        let ssl = self.boolean("ssl").unwrap_or(false);
+        profile.transport = match self.string("protocol").as_deref() {
+            Some("ws") => TransportKind::WebSocket,
+            Some("wss") => TransportKind::WebSocketTls,
+            Some("mqtts") => TransportKind::Tls,
+            _ if ssl => TransportKind::Tls,
+            _ => TransportKind::Tcp,
+        };
+        if let Some(path) = self.string("path") {
+            profile.websocket_path = if path.starts_with('/') { path } else { format!("/{path}") };
+        }
+        profile.username = self.string("username").unwrap_or_default();
+        if let Some(password) = self.string("password") {
+            profile.password = password;
+            profile.password_source = PasswordSource::NotSaved;
+            skipped.push("password (kept for this session only; choose a password source to keep it)".into());
+        }
+        if self.boolean("rejectUnauthorized") == Some(false) {
+            profile.tls.dangerously_accept_invalid_certificates = true;
+        }
+        let path = |text: Option<String>| text.map(PathBuf::from);
+        profile.tls.ca_file = path(self.string("ca"));
+        profile.tls.client_certificate_file = path(self.string("cert"));
+        profile.tls.client_key_file = path(self.string("key"));
+        let _ = self.get("certType");
+        match self.get("ALPNProtocols") {
+            Some(Value::String(text)) => {
+                profile.tls.alpn_protocols =
+                    text.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+            }
+            Some(Value::Array(items)) => {
+                profile.tls.alpn_protocols = items.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            }
+            _ => {}
+        }
+        if self.boolean("clientIdWithTime") == Some(true) {
+            profile.random_client_id_suffix = true;
+            skipped.push("clientIdWithTime (a random suffix is added instead of a timestamp)".into());
+        }
+        self.mqtt5_properties(&mut profile, &mut skipped);
+        self.will(&mut profile, &mut skipped);
+        self.subscriptions(&mut profile, &mut skipped);
+        if let Some(Value::Array(messages)) = self.get("messages")
+            && !messages.is_empty()
+        {
+            skipped.push(format!("{} stored messages (message history is not imported)", messages.len()));
+        }
+        for (key, value) in self.object {
+            let empty = match value {
+                Value::Null => true,
+                Value::String(text) => text.is_empty(),
+                Value::Array(items) => items.is_empty(),
+                Value::Object(map) => map.is_empty(),
+                _ => false,
+            };
+            if !self.used.contains(key.as_str()) && !MQTTX_METADATA.contains(&key.as_str()) && !empty {
+                skipped.push(format!("{key} (no equivalent)"));
+            }
+        }
+        Ok((profile, skipped))
+    }
+
+    fn mqtt5_properties(&mut self, profile: &mut ConnectionProfile, skipped: &mut Vec<String>) {
+        let nested = self.get("properties").and_then(Value::as_object);
+        let lookup = |entry: &mut Self, key: &'static str| -> Option<&'a Value> {
+            nested.and_then(|map| map.get(key)).filter(|value| !value.is_null()).or_else(|| entry.get(key))
+        };
+        let number = |value: Option<&Value>| value.and_then(Value::as_u64);
+        let mqtt5 = &mut profile.mqtt5;
+        mqtt5.session_expiry_secs =
+            number(lookup(self, "sessionExpiryInterval")).and_then(|value| u32::try_from(value).ok());
+        mqtt5.receive_maximum = number(lookup(self, "receiveMaximum")).and_then(|value| u16::try_from(value).ok());
+        mqtt5.topic_alias_maximum =
+            number(lookup(self, "topicAliasMaximum")).and_then(|value| u16::try_from(value).ok());
+        if let Some(value) = lookup(self, "requestResponseInformation").and_then(Value::as_bool) {
+            mqtt5.request_response_information = value;
+        }
+        if let Some(value) = lookup(self, "requestProblemInformation").and_then(Value::as_bool) {
+            mqtt5.request_problem_information = value;
+        }
+        if let Some(size) = number(lookup(self, "maximumPacketSize")).and_then(|value| u32::try_from(value).ok()) {
+            profile.max_packet_size = size.max(128);
+        }
+        if let Some(Value::Object(properties)) = lookup(self, "userProperties") {
+            mqtt5.user_properties = user_properties(properties);
+        }
+        if lookup(self, "authenticationMethod").and_then(Value::as_str).is_some_and(|text| !text.is_empty()) {
+            skipped.push("authenticationMethod (enhanced authentication is not supported)".into());
+        }
+    }
+
+    fn will(&mut self, profile: &mut ConnectionProfile, skipped: &mut Vec<String>) {
+        let Some(will) = self.get("will").and_then(Value::as_object) else {
+            return;
+        };
+        let text = |key: &str| will.get(key).and_then(Value::as_str).filter(|text| !text.is_empty()).map(str::to_owned);
+        let Some(topic) = text("lastWillTopic") else {
+            return;
+        };
+        let properties = will.get("properties").and_then(Value::as_object);
+        let property = |key: &str| properties.and_then(|map| map.get(key)).filter(|value| !value.is_null());
+        let seconds = |key: &str| property(key).and_then(Value::as_u64).and_then(|value| u32::try_from(value).ok());
+        let property_text =
+            |key: &str| property(key).and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
+        let qos = will.get("lastWillQos").and_then(Value::as_u64).and_then(|level| Qos::from_level(level as u8));
+        profile.last_will = Some(LastWill {
+            topic,
+            payload: text("lastWillPayload").unwrap_or_default(),
+            payload_format: PayloadFormat::Text,
+            qos: qos.unwrap_or_default(),
+            retain: will.get("lastWillRetain").and_then(Value::as_bool).unwrap_or(false),
+            delay_interval_secs: seconds("willDelayInterval"),
+            message_expiry_secs: seconds("messageExpiryInterval"),
+            content_type: property_text("contentType"),
+            response_topic: property_text("responseTopic"),
+            correlation_data: property_text("correlationData"),
+            user_properties: property("userProperties")
+                .and_then(Value::as_object)
+                .map(user_properties)
+                .unwrap_or_default(),
+        });
+        if property("correlationData").is_some_and(|value| !value.is_string()) {
+            skipped.push("will correlationData (not text)".into());
+        }
+    }
+
+    fn subscriptions(&mut self, profile: &mut ConnectionProfile, skipped: &mut Vec<String>) {
+        let Some(Value::Array(items)) = self.get("subscriptions") else {
+            return;
+        };
+        let mut colours = 0;
+        for item in items {
+            let Some(topic) = item.get("topic").and_then(Value::as_str).filter(|t| !t.is_empty()) else {
+                skipped.push("a subscription without a topic".into());
+                continue;
+            };
+            if item.get("color").and_then(Value::as_str).is_some() {
+                colours += 1;
+            }
+            profile.subscriptions.push(SavedSubscription {
+                filter: topic.to_owned(),
+                qos: item.get("qos").and_then(Value::as_u64).and_then(|l| Qos::from_level(l as u8)).unwrap_or_default(),
+                colour: None,
+                no_local: item.get("nl").and_then(Value::as_bool).unwrap_or(false),
+                retain_as_published: item.get("rap").and_then(Value::as_bool).unwrap_or(false),
+                retain_handling: match item.get("rh").and_then(Value::as_u64) {
+                    Some(1) => RetainHandling::SendIfNewSubscription,
+                    Some(2) => RetainHandling::DoNotSend,
+                    _ => RetainHandling::SendOnSubscribe,
+                },
+            });
+        }
+        if colours > 0 {
+            skipped.push(format!("{colours} subscription colours (topicscope assigns its own palette)"));
+        }
+    }
+}
+
+/// Reads MQTT.fx 1.x's `mqttfx-config.xml`:
+/// `configuration/connectionProfiles/connectionProfile` elements with
+/// `profileName`, `brokerAddress`, `brokerPort` and `connectionOptions`
+/// (`clientId`, `userName`, `password`, `cleanSession`, `connectionTimeout`,
+/// `keepAliveInterval`, `mqttVersion`, `caFile`, `clientCertificateFile`,
+/// `clientKeyFile`), plus `recentSubscriptionTopics`.
+fn import_mqttfx(text: &str) -> Result<ImportReport, String> {
+    let document = roxmltree::Document::parse(text).map_err(|error| format!("invalid XML: {error}"))?;
+    let root = document.root_element();
+    let profiles_element = root
+        .children()
+        .find(|node| node.has_tag_name("connectionProfiles"))
+        .ok_or_else(|| "no <connectionProfiles> element (is this mqttfx-config.xml?)".to_owned())?;
+    let mut report = ImportReport::default();
+    for (index, element) in
+        profiles_element.children().filter(|node| node.has_tag_name("connectionProfile")).enumerate()
+    {
+        match mqttfx_profile(element) {
+            Ok((profile, skipped)) => {
+                report.skipped.extend(skipped.into_iter().map(|line| format!("{}: {line}", profile.name)));
+                report.profiles.push(profile);
+            }
+            Err(error) => report.errors.push(format!("connection profile {}: {error}", index + 1)),
+        }
+    }
+    if report.profiles.is_empty() && report.errors.is_empty() {
+        report.errors.push("the file holds no connection profiles".into());
+    }
+    Ok(report)
+}
+
+fn child<'a, 'input>(node: roxmltree::Node<'a, 'input>, name: &str) -> Option<roxmltree::Node<'a, 'input>> {
+    node.children().find(|child| child.has_tag_name(name))
+}
+
+fn child_text(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+    child(node, name).and_then(|child| child.text()).map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned)
+}
+
+fn mqttfx_profile(element: roxmltree::Node<'_, '_>) -> Result<(ConnectionProfile, Vec<String>), String> {
+    const MAPPED: [&str; 5] =
+        ["profileName", "brokerAddress", "brokerPort", "connectionOptions", "recentSubscriptionTopics"];
+    const MAPPED_OPTIONS: [&str; 10] = [
+        "clientId",
+        "userName",
+        "password",
+        "cleanSession",
+        "connectionTimeout",
+        "keepAliveInterval",
+        "mqttVersion",
+        "caFile",
+        "clientCertificateFile",
+        "clientKeyFile",
+    ];
+    let mut skipped = Vec::new();
+    let name = child_text(element, "profileName").ok_or("it has no profileName")?;
+    let host = child_text(element, "brokerAddress").ok_or_else(|| format!("{name}: it has no brokerAddress"))?;
+    let port = child_text(element, "brokerPort")
+        .and_then(|port| port.parse::<u16>().ok())
+        .filter(|port| *port > 0)
+        .ok_or_else(|| format!("{name}: it has no valid brokerPort"))?;
+    let mut profile = ConnectionProfile {
+        name: format!("MQTT.fx {name}"),
+        host,
+        port,
+        protocol: ProtocolVersion::V311,
+        ..ConnectionProfile::default()
+    };
+    if let Some(options) = child(element, "connectionOptions") {
+        profile.client_id = child_text(options, "clientId").unwrap_or_default();
+        profile.username = child_text(options, "userName").unwrap_or_default();
+        if let Some(password) = child_text(options, "password") {
+            profile.password = password;
+            skipped.push("password (kept for this session only; choose a password source to keep it)".into());
+        }
+        if let Some(clean) = child_text(options, "cleanSession") {
+            profile.clean_start = clean.eq_ignore_ascii_case("true");
+        }
+        if let Some(timeout) = child_text(options, "connectionTimeout").and_then(|t| t.parse::<u16>().ok()) {
+            profile.connect_timeout_secs = timeout.max(1);
+        }
+        if let Some(keep_alive) = child_text(options, "keepAliveInterval").and_then(|k| k.parse::<u16>().ok()) {
+            profile.keep_alive_secs = keep_alive;
+        }
+        if let Some(version) = child_text(options, "mqttVersion") {
+            let compact: String = version.chars().filter(char::is_ascii_alphanumeric).collect();
+            if compact.ends_with('5') || compact.ends_with("50") {
+                profile.protocol = ProtocolVersion::V5;
+            } else if !compact.ends_with("311") && !compact.eq_ignore_ascii_case("default") {
+                skipped.push(format!("mqttVersion {version} (imported as 3.1.1)"));
+            }
+        }
+        let path = |name: &str| child_text(options, name).map(PathBuf::from);
+        profile.tls.ca_file = path("caFile");
+        profile.tls.client_certificate_file = path("clientCertificateFile");
+        profile.tls.client_key_file = path("clientKeyFile");
+        if profile.tls.ca_file.is_some() || profile.tls.client_certificate_file.is_some() {
+            profile.transport = TransportKind::Tls;
+            skipped.push("TLS settings (certificate files mapped; check the transport and port)".into());
+        }
+        for option in options.children().filter(roxmltree::Node::is_element) {
+            let tag = option.tag_name().name();
+            let has_content = option.text().is_some_and(|t| !t.trim().is_empty()) || option.has_children();
+            if !MAPPED_OPTIONS.contains(&tag) && has_content {
+                skipped.push(format!("connectionOptions/{tag} (no equivalent)"));
+            }
+        }
+    }
+    if let Some(topics) = child(element, "recentSubscriptionTopics") {
+        for topic in topics.children().filter(|node| node.has_tag_name("topic")) {
+            let filter = child_text(topic, "name").or_else(|| topic.text().map(str::trim).map(str::to_owned));
+            let Some(filter) = filter.filter(|f| !f.is_empty()) else { continue };
+            let qos = child_text(topic, "qos")
+                .and_then(|level| level.parse::<u8>().ok())
+                .and_then(Qos::from_level)
+                .unwrap_or_default();
+            profile.subscriptions.push(SavedSubscription { filter, qos, ..SavedSubscription::default() });
+        }
+        if !profile.subscriptions.is_empty() {
+            skipped.push(format!(
+                "{} recent subscription topics became saved subscriptions (subscribed on connect)",
+                profile.subscriptions.len()
+            ));
+        }
+    }
+    for node in element.children().filter(roxmltree::Node::is_element) {
+        let tag = node.tag_name().name();
+        let has_content = node.text().is_some_and(|t| !t.trim().is_empty()) || node.has_children();
+        if MAPPED.contains(&tag) || !has_content || tag == "profileType" {
+            continue;
+        }
+        if tag == "preDefinedMessages" {
+            let count =
+                child(node, "message").map_or(0, |_| node.children().filter(|n| n.has_tag_name("message")).count());
+            skipped.push(format!("{count} predefined messages (saved messages are not imported yet)"));
+        } else {
+            skipped.push(format!("{tag} (no equivalent)"));
+        }
+    }
+    Ok((profile, skipped))
+}
+
+fn user_properties(map: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
+    map.iter()
+        .flat_map(|(key, value)| match value {
+            Value::Array(values) => values.iter().map(|value| (key.clone(), json_text(value))).collect::<Vec<_>>(),
+            other => vec![(key.clone(), json_text(other))],
+        })
+        .collect()
+}
+
+fn json_text(value: &Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_clashes_get_numbered_suffixes() {
+        let mut imported = vec![
+            ConnectionProfile { name: "Lab".into(), ..ConnectionProfile::default() },
+            ConnectionProfile { name: "Lab".into(), ..ConnectionProfile::default() },
+            ConnectionProfile { name: "New".into(), ..ConnectionProfile::default() },
+        ];
+        resolve_name_clashes(&["Lab".into(), "Lab (2)".into()], &mut imported);
+        let names: Vec<&str> = imported.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Lab (3)", "Lab (4)", "New"]);
+    }
+
+    #[test]
+    fn unrecognised_text_is_an_error_naming_the_file() {
+        let error = import_text("this is not a profile", "notes.txt").unwrap_err();
+        assert!(error.to_string().starts_with("notes.txt: not an topicscope profile"), "{error}");
+    }
+}

@@ -1,0 +1,394 @@
+//! Profile files: every shipped and every golden file keeps loading, and a
+//! profile with every field set survives a save / load round trip.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
+
+use std::path::{Path, PathBuf};
+
+use topicscope_core::mqtt::{ProtocolVersion, Qos};
+use topicscope_core::payload::PayloadFormat;
+use topicscope_core::profile::{
+    ConnectionProfile, LastWill, Mqtt5Options, PasswordSource, ProfileError, ProxyOptions, RetainHandling,
+    SHIPPED_PROFILE_FILES, SavedSubscription, TlsOptions, TransportKind, load_profiles, parse_profile, save_profile,
+};
+
+/// A file of this crate (its fixtures).
+fn repo_file(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A file of the repository root (the shipped profiles live in `profiles/`).
+fn shipped_file(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+#[test]
+fn every_file_in_profiles_loads_and_is_built_in() {
+    let (profiles, errors) = load_profiles(&shipped_file("profiles"));
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        profiles.len(),
+        SHIPPED_PROFILE_FILES.len(),
+        "a file in profiles/ is missing from SHIPPED_PROFILE_FILES"
+    );
+    for (origin, text) in SHIPPED_PROFILE_FILES {
+        assert_eq!(std::fs::read_to_string(shipped_file(origin)).expect("read"), text, "{origin}");
+    }
+    // None of the shipped profiles carries a secret.
+    assert!(
+        profiles.iter().all(|p| !matches!(p.password_source, PasswordSource::InProfile(_)) && p.password.is_empty())
+    );
+}
+
+#[test]
+fn golden_version_1_files_keep_loading() {
+    let text = std::fs::read_to_string(repo_file("tests/fixtures/profiles/v1-tls-with-ca.ron")).expect("fixture");
+    let profile = parse_profile(&text, "v1-tls-with-ca.ron").expect("v1 parses");
+    assert_eq!(profile.version, 2, "migrated to the current version");
+    assert_eq!(profile.name, "Site A / prod");
+    assert_eq!((profile.host.as_str(), profile.port), ("10.1.2.3", 8883));
+    assert_eq!(profile.protocol, ProtocolVersion::V311);
+    assert_eq!(profile.transport, TransportKind::Tls);
+    assert_eq!(profile.tls.ca_file.as_deref(), Some(Path::new("/etc/ssl/site-a-ca.pem")), "ca_file moved into tls");
+    assert_eq!(profile.legacy_ca_file, None);
+    assert!(!profile.clean_start && !profile.reconnect);
+    assert_eq!((profile.keep_alive_secs, profile.connect_timeout_secs, profile.max_packet_size), (30, 7, 1_048_576));
+
+    let text = std::fs::read_to_string(repo_file("tests/fixtures/profiles/v1-minimal.ron")).expect("fixture");
+    let profile = parse_profile(&text, "v1-minimal.ron").expect("minimal parses");
+    assert_eq!((profile.name.as_str(), profile.port, profile.keep_alive_secs), ("old", 1884, 60));
+}
+
+#[test]
+fn golden_version_2_full_file_keeps_loading() {
+    let text = std::fs::read_to_string(repo_file("tests/fixtures/profiles/v2-full.ron")).expect("fixture");
+    let profile = parse_profile(&text, "v2-full.ron").expect("v2 parses");
+    // Fields added since the file was written take their defaults.
+    let full = full_profile();
+    let expected =
+        ConnectionProfile { tls: TlsOptions { server_name: None, ..full.tls.clone() }, variables: Vec::new(), ..full };
+    assert_eq!(profile, expected, "the golden file must equal the all-fields profile of its time");
+}
+
+/// A profile with every field set to a non-default value.
+fn full_profile() -> ConnectionProfile {
+    ConnectionProfile {
+        version: 2,
+        name: "Everything".into(),
+        host: "broker.internal".into(),
+        port: 8084,
+        client_id: "tester".into(),
+        random_client_id_suffix: true,
+        protocol: ProtocolVersion::V5,
+        transport: TransportKind::WebSocketTls,
+        websocket_path: "/ws/mqtt".into(),
+        tls: TlsOptions {
+            ca_file: Some("/certs/ca.pem".into()),
+            client_certificate_file: Some("/certs/client.pem".into()),
+            client_key_file: Some("/certs/client.key".into()),
+            alpn_protocols: vec!["mqtt".into()],
+            server_name: Some("broker.example.com".into()),
+            dangerously_accept_invalid_certificates: true,
+        },
+        legacy_ca_file: None,
+        proxy: Some(ProxyOptions {
+            host: "proxy.internal".into(),
+            port: 3128,
+            username: "bob".into(),
+            password: String::new(),
+        }),
+        username: "alice".into(),
+        password_source: PasswordSource::Environment("BROKER_PASSWORD".into()),
+        password: String::new(),
+        keep_alive_secs: 15,
+        clean_start: false,
+        connect_timeout_secs: 3,
+        max_packet_size: 65_536,
+        reconnect: true,
+        reconnect_max_attempts: 5,
+        reconnect_backoff_cap_secs: 10,
+        last_will: Some(LastWill {
+            topic: "devices/tester/status".into(),
+            payload: "{\"online\": false}".into(),
+            payload_format: PayloadFormat::Json,
+            qos: Qos::AtLeastOnce,
+            retain: true,
+            delay_interval_secs: Some(5),
+            message_expiry_secs: Some(3600),
+            content_type: Some("application/json".into()),
+            response_topic: Some("devices/tester/ack".into()),
+            correlation_data: Some("will-1".into()),
+            user_properties: vec![("site".into(), "A".into())],
+        }),
+        mqtt5: Mqtt5Options {
+            session_expiry_secs: Some(600),
+            receive_maximum: Some(100),
+            topic_alias_maximum: Some(10),
+            request_response_information: true,
+            request_problem_information: false,
+            user_properties: vec![("client".into(), "topicscope".into())],
+        },
+        subscriptions: vec![
+            SavedSubscription {
+                filter: "devices/+/status".into(),
+                qos: Qos::AtLeastOnce,
+                ..SavedSubscription::default()
+            },
+            SavedSubscription {
+                filter: "$share/testers/telemetry/#".into(),
+                qos: Qos::ExactlyOnce,
+                colour: Some(3),
+                no_local: true,
+                retain_as_published: true,
+                retain_handling: RetainHandling::DoNotSend,
+            },
+        ],
+        variables: vec![("site".into(), "plant-2".into()), ("unit".into(), "°C".into())],
+    }
+}
+
+#[test]
+fn a_profile_with_every_field_round_trips_without_secrets() {
+    let dir = std::env::temp_dir().join(format!("topicscope-profiles-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut profile = full_profile();
+    profile.password = "session-only".into();
+    if let Some(proxy) = profile.proxy.as_mut() {
+        proxy.password = "proxy-secret".into();
+    }
+    let path = save_profile(&dir, &profile).expect("save");
+    let bytes = std::fs::read(&path).expect("read back");
+    let text = String::from_utf8(bytes).expect("utf-8");
+    assert!(!text.contains("session-only") && !text.contains("proxy-secret"), "{text}");
+    let (loaded, errors) = load_profiles(&dir);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(loaded, vec![full_profile()]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_password_stored_by_choice_is_kept() {
+    let profile = ConnectionProfile {
+        password_source: PasswordSource::InProfile("written-on-purpose".into()),
+        ..ConnectionProfile::default()
+    };
+    let text = topicscope_core::profile::profile_to_ron(&profile).expect("serialise");
+    let loaded = parse_profile(&text, "inline").expect("parse");
+    assert_eq!(loaded.resolve_password().as_deref(), Ok("written-on-purpose"));
+}
+
+#[test]
+fn a_malformed_file_reports_file_line_and_column_and_the_others_still_load() {
+    let dir = std::env::temp_dir().join(format!("topicscope-malformed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    save_profile(&dir, &ConnectionProfile { name: "good".into(), ..ConnectionProfile::default() }).expect("save");
+    let broken = dir.join("broken.ron");
+    let original = "ConnectionProfile(\n    name: \"broken\",\n    port: \"not a number\",\n)\n";
+    std::fs::write(&broken, original).expect("write");
+    let (profiles, errors) = load_profiles(&dir);
+    assert_eq!(profiles.len(), 1);
+    assert_eq!(errors.len(), 1);
+    let message = errors[0].to_string();
+    assert!(message.starts_with(&format!("{}:3:", broken.display())), "{message}");
+    assert_eq!(std::fs::read_to_string(&broken).expect("still there"), original, "the broken file is untouched");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn invalid_fields_are_named() {
+    let base = ConnectionProfile::default();
+    let missing_ca = ConnectionProfile {
+        transport: TransportKind::Tls,
+        tls: TlsOptions { ca_file: Some("/nonexistent/ca.pem".into()), ..TlsOptions::default() },
+        ..base.clone()
+    };
+    assert_eq!(
+        missing_ca.validate(),
+        Err(ProfileError::MissingFile { what: "CA file", path: "/nonexistent/ca.pem".into() })
+    );
+    let will_with_wildcard = ConnectionProfile {
+        last_will: Some(LastWill { topic: "status/#".into(), ..LastWill::default() }),
+        ..base.clone()
+    };
+    assert!(matches!(will_with_wildcard.validate(), Err(ProfileError::WillTopic(_))));
+    let bad_will_payload = ConnectionProfile {
+        last_will: Some(LastWill {
+            topic: "status".into(),
+            payload: "{".into(),
+            payload_format: PayloadFormat::Json,
+            ..LastWill::default()
+        }),
+        ..base.clone()
+    };
+    assert!(matches!(bad_will_payload.validate(), Err(ProfileError::WillPayload(_))));
+    let ws = ConnectionProfile { transport: TransportKind::WebSocket, websocket_path: "mqtt".into(), ..base.clone() };
+    assert_eq!(ws.validate(), Err(ProfileError::BadWebSocketPath));
+    let bad_subscription = ConnectionProfile {
+        subscriptions: vec![SavedSubscription { filter: "a/#/b".into(), ..SavedSubscription::default() }],
+        ..base.clone()
+    };
+    assert!(matches!(bad_subscription.validate(), Err(ProfileError::SavedSubscription { .. })));
+    let proxy = ConnectionProfile { proxy: Some(ProxyOptions::default()), ..base };
+    assert_eq!(proxy.validate(), Err(ProfileError::IncompleteProxy));
+}
+
+#[test]
+fn password_sources_resolve_or_name_what_is_missing() {
+    let from_file = std::env::temp_dir().join(format!("topicscope-secret-{}", std::process::id()));
+    std::fs::write(&from_file, "s3cret\n").expect("write");
+    let profile =
+        ConnectionProfile { password_source: PasswordSource::File(from_file.clone()), ..ConnectionProfile::default() };
+    assert_eq!(profile.resolve_password().as_deref(), Ok("s3cret"));
+    let _ = std::fs::remove_file(&from_file);
+    let missing = ConnectionProfile {
+        password_source: PasswordSource::Environment("TOPICSCOPE_TEST_SURELY_UNSET_VARIABLE".into()),
+        ..ConnectionProfile::default()
+    };
+    assert!(missing.resolve_password().unwrap_err().to_string().contains("TOPICSCOPE_TEST_SURELY_UNSET_VARIABLE"));
+}
+
+#[test]
+fn an_mqttx_export_is_mapped_field_by_field_with_a_skipped_report() {
+    use topicscope_core::profile_exchange::import_file;
+    let report = import_file(&repo_file("tests/fixtures/import/mqttx-export.json")).expect("readable");
+    assert_eq!(report.profiles.len(), 2, "{report:#?}");
+    assert_eq!(report.errors, vec!["No host here: has no host".to_owned()]);
+
+    let factory = &report.profiles[0];
+    assert_eq!(factory.name, "Factory floor (WebSocket)");
+    assert_eq!((factory.host.as_str(), factory.port), ("broker.factory.local", 8083));
+    assert_eq!(factory.transport, TransportKind::WebSocket);
+    assert_eq!(factory.websocket_path, "/mqtt");
+    assert_eq!(factory.protocol, ProtocolVersion::V5);
+    assert_eq!(
+        (factory.client_id.as_str(), factory.clean_start, factory.keep_alive_secs),
+        ("mqttx_factory", false, 30)
+    );
+    assert!(factory.random_client_id_suffix);
+    assert_eq!(factory.username, "operator");
+    assert_eq!(factory.password, "hunter2");
+    assert_eq!(factory.password_source, PasswordSource::NotSaved, "imported passwords are not written to files");
+    assert_eq!(factory.mqtt5.session_expiry_secs, Some(3600));
+    assert_eq!(factory.mqtt5.receive_maximum, Some(50));
+    assert_eq!(factory.mqtt5.topic_alias_maximum, Some(5));
+    assert!(factory.mqtt5.request_response_information && !factory.mqtt5.request_problem_information);
+    assert_eq!(factory.max_packet_size, 1_048_576);
+    // In the export's order.
+    assert_eq!(
+        factory.mqtt5.user_properties,
+        vec![("site".into(), "north".into()), ("line".into(), "1".into()), ("line".into(), "2".into())]
+    );
+    let will = factory.last_will.as_ref().expect("will");
+    assert_eq!(
+        (will.topic.as_str(), will.payload.as_str(), will.qos, will.retain),
+        ("factory/operator/status", "offline", Qos::AtLeastOnce, true)
+    );
+    assert_eq!((will.delay_interval_secs, will.message_expiry_secs), (Some(10), Some(120)));
+    assert_eq!(will.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(will.correlation_data.as_deref(), Some("w-1"));
+    assert_eq!(factory.subscriptions.len(), 2);
+    let first = &factory.subscriptions[0];
+    assert_eq!((first.filter.as_str(), first.qos), ("factory/+/temperature", Qos::AtLeastOnce));
+    assert!(first.no_local && first.retain_as_published);
+    assert_eq!(first.retain_handling, RetainHandling::DoNotSend);
+    assert_eq!(factory.validate(), Ok(()));
+
+    let cloud = &report.profiles[1];
+    assert_eq!((cloud.port, cloud.transport, cloud.protocol), (8883, TransportKind::Tls, ProtocolVersion::V311));
+    assert!(cloud.tls.dangerously_accept_invalid_certificates);
+    assert_eq!(cloud.tls.ca_file.as_deref(), Some(Path::new("/home/me/certs/ca.pem")));
+    assert_eq!(cloud.tls.client_key_file.as_deref(), Some(Path::new("/home/me/certs/client.key")));
+    assert_eq!(cloud.tls.alpn_protocols, vec!["mqtt".to_owned(), "x-amzn-mqtt-ca".to_owned()]);
+    assert!(!cloud.reconnect);
+
+    let skipped = report.skipped.join("\n");
+    for expected in [
+        "Factory floor (WebSocket): reconnectPeriod",
+        "Factory floor (WebSocket): password (kept for this session only",
+        "Factory floor (WebSocket): authenticationMethod",
+        "Factory floor (WebSocket): 1 stored messages",
+        "Factory floor (WebSocket): 2 subscription colours",
+        "Cloud TLS: customField (no equivalent)",
+    ] {
+        assert!(skipped.contains(expected), "missing '{expected}' in:\n{skipped}");
+    }
+    assert!(!skipped.contains("createAt") && !skipped.contains("pushProps"), "{skipped}");
+}
+
+#[test]
+fn exports_leave_passwords_out_unless_asked() {
+    use topicscope_core::profile_exchange::{export_bundle, import_text};
+    let profiles = vec![
+        ConnectionProfile { name: "typed".into(), password: "typed-secret".into(), ..ConnectionProfile::default() },
+        ConnectionProfile {
+            name: "stored".into(),
+            password_source: PasswordSource::InProfile("stored-secret".into()),
+            ..ConnectionProfile::default()
+        },
+    ];
+    let safe = export_bundle(&profiles, false).expect("export");
+    assert!(!safe.contains("typed-secret") && !safe.contains("stored-secret"), "{safe}");
+    let with_secrets = export_bundle(&profiles, true).expect("export");
+    assert!(with_secrets.contains("typed-secret") && with_secrets.contains("stored-secret"));
+    let report = import_text(&safe, "bundle.ron").expect("bundle imports");
+    let names: Vec<&str> = report.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["typed", "stored"]);
+    assert!(report.profiles.iter().all(|p| p.resolve_password().is_ok_and(|password| password.is_empty())));
+}
+
+#[test]
+fn an_mqttfx_configuration_is_mapped_with_a_skipped_report() {
+    use topicscope_core::profile_exchange::import_file;
+    let report = import_file(&repo_file("tests/fixtures/import/mqttfx-config.xml")).expect("readable");
+    assert_eq!(report.errors, vec!["connection profile 3: half done: it has no brokerAddress".to_owned()]);
+    assert_eq!(report.profiles.len(), 2);
+    let local = &report.profiles[0];
+    assert_eq!(local.name, "MQTT.fx local mosquitto");
+    assert_eq!((local.host.as_str(), local.port, local.protocol), ("127.0.0.1", 1883, ProtocolVersion::V311));
+    assert_eq!(
+        (local.client_id.as_str(), local.username.as_str(), local.password.as_str()),
+        ("MQTT_FX_Client", "tester", "pa55")
+    );
+    assert!(!local.clean_start);
+    assert_eq!((local.connect_timeout_secs, local.keep_alive_secs), (30, 45));
+    assert_eq!(local.transport, TransportKind::Tcp);
+    assert_eq!(local.subscriptions.len(), 1);
+    assert_eq!((local.subscriptions[0].filter.as_str(), local.subscriptions[0].qos), ("home/#", Qos::AtLeastOnce));
+    let plant = &report.profiles[1];
+    assert_eq!((plant.protocol, plant.transport, plant.port), (ProtocolVersion::V5, TransportKind::Tls, 8883));
+    assert_eq!(plant.tls.client_key_file.as_deref(), Some(Path::new("/opt/certs/plant.key")));
+    let skipped = report.skipped.join("\n");
+    for expected in [
+        "MQTT.fx local mosquitto: connectionOptions/maxInflight (no equivalent)",
+        "MQTT.fx local mosquitto: 2 predefined messages",
+        "MQTT.fx local mosquitto: recentPublishTopics (no equivalent)",
+        "MQTT.fx local mosquitto: 1 recent subscription topics became saved subscriptions",
+        "MQTT.fx local mosquitto: password (kept for this session only",
+        "MQTT.fx secure plant: TLS settings",
+    ] {
+        assert!(skipped.contains(expected), "missing '{expected}' in:\n{skipped}");
+    }
+}
+
+#[test]
+fn keychain_passwords_resolve_through_the_installed_store() {
+    use topicscope_core::secrets::{read_password, store_password};
+    // An in-memory keyring-core store stands in for the OS keychain.
+    keyring_core::set_default_store(keyring_core::mock::Store::new().expect("mock store"));
+    store_password("alice@Plant", "from-the-keychain").expect("stored");
+    let profile = ConnectionProfile {
+        password_source: PasswordSource::Keychain("alice@Plant".into()),
+        ..ConnectionProfile::default()
+    };
+    assert_eq!(profile.resolve_password().as_deref(), Ok("from-the-keychain"));
+    let missing = ConnectionProfile {
+        password_source: PasswordSource::Keychain("nobody@Nowhere".into()),
+        ..ConnectionProfile::default()
+    };
+    let error = missing.resolve_password().unwrap_err().to_string();
+    assert!(error.contains("no password for 'nobody@Nowhere'"), "{error}");
+    assert_eq!(read_password("alice@Plant").as_deref(), Ok("from-the-keychain"));
+    // The account name is written to the profile file, the password never.
+    let text = topicscope_core::profile::profile_to_ron(&profile).expect("serialise");
+    assert!(text.contains("Keychain(\"alice@Plant\")") && !text.contains("from-the-keychain"), "{text}");
+}
