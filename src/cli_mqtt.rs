@@ -17,14 +17,15 @@ use topicscope::core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, Engine, EventKind, PublishRequest,
     SendError, SubscribeOutcome, SubscriptionSpec,
 };
-use topicscope::core::mqtt::{ConnectionId, MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
+use topicscope::core::ids::{ConnectionId, PublishId, RequestId, SubscriptionId, TabId};
+use topicscope::core::mqtt::{MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
 use topicscope::core::profile::{self, ConnectionProfile, LastWill, PasswordSource, TransportKind};
 use topicscope::core::store::StoredMessage;
 use topicscope::core::sub_format::OutputFormat;
 use topicscope::core::topic::{topic_matches, validate_topic_filter, validate_topic_name};
 
 /// The one connection a pub/sub run opens.
-const CONNECTION: ConnectionId = 1;
+const CONNECTION: ConnectionId = ConnectionId(1);
 
 /// Connection options shared by `pub` and `sub` (mosquitto's letters).
 #[derive(Debug, Clone, clap::Args)]
@@ -746,7 +747,7 @@ fn publish(args: &PubArgs) -> Result<(), Failure> {
     let mut client = Client::start("pub", &args.client)?;
     client.connect(&profile, Vec::new())?;
 
-    let request = |id: u64, payload: Bytes| PublishRequest {
+    let request = |id: PublishId, payload: Bytes| PublishRequest {
         id,
         topic: topic.clone(),
         payload,
@@ -783,8 +784,8 @@ fn publish(args: &PubArgs) -> Result<(), Failure> {
             lines = Some(line_rx);
         }
     }
-    let mut pending: HashSet<u64> = HashSet::new();
-    let (mut next_id, mut sent, mut refused) = (1u64, 0u64, 0u64);
+    let mut pending: HashSet<PublishId> = HashSet::new();
+    let (mut next_id, mut sent, mut refused) = (RequestId(1), 0u64, 0u64);
     let mut lost: Option<ConnectionFailure> = None;
     loop {
         // Take in what there is to send.
@@ -810,11 +811,12 @@ fn publish(args: &PubArgs) -> Result<(), Failure> {
         }
         // Hand it over while the engine's queue has room.
         while let Some(payload) = ready.front().cloned() {
-            match client.send(Command::Publish { connection: CONNECTION, request: request(next_id, payload) }) {
+            let id = PublishId::Request(next_id);
+            match client.send(Command::Publish { connection: CONNECTION, request: request(id, payload) }) {
                 Ok(()) => {
                     ready.pop_front();
-                    pending.insert(next_id);
-                    next_id += 1;
+                    pending.insert(id);
+                    next_id.take_next();
                 }
                 Err(SendError::Busy) => break,
                 Err(SendError::Stopped) => return Err(Failure::new(ExitKind::Other, "the network engine stopped")),
@@ -908,7 +910,12 @@ impl Printer {
                 Err(reason) => return Ok(Err(reason)),
             },
             Self::Json { pretty } => {
-                let value = topicscope::core::export::message_json(&StoredMessage::received(0, at, message, None));
+                let value = topicscope::core::export::message_json(&StoredMessage::received(
+                    TabId::default(),
+                    at,
+                    message,
+                    None,
+                ));
                 let text = if *pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) };
                 out.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
             }
@@ -944,7 +951,7 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
         .iter()
         .enumerate()
         .map(|(index, filter)| SubscriptionSpec {
-            id: u32::try_from(index).unwrap_or(u32::MAX),
+            id: SubscriptionId(u32::try_from(index).unwrap_or(u32::MAX)),
             filter: filter.clone(),
             qos: qos(args.qos),
             options: SubscribeOptions::default(),
@@ -955,12 +962,12 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
     // -U: ids after the subscriptions'.
     let first_unsubscribe = u32::try_from(subscriptions.len()).unwrap_or(u32::MAX);
     for (offset, filter) in args.unsubscribe.iter().enumerate() {
-        let subscription = first_unsubscribe.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX));
+        let subscription = SubscriptionId(first_unsubscribe.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX)));
         let command = Command::UnsubscribeFilter { connection: CONNECTION, subscription, filter: filter.clone() };
         client.send(command).map_err(|error| Failure::new(ExitKind::Other, error.to_string()))?;
     }
-    let unsubscribed_from = |subscription: u32| {
-        let index = subscription.checked_sub(first_unsubscribe)? as usize;
+    let unsubscribed_from = |subscription: SubscriptionId| {
+        let index = subscription.0.checked_sub(first_unsubscribe)? as usize;
         args.unsubscribe.get(index).map(String::as_str)
     };
     let mut unsubscribes_answered = 0usize;
@@ -1025,7 +1032,7 @@ fn subscribe(args: &SubArgs) -> Result<(), Failure> {
             }
             Next::Event(ConnectionEvent::Subscribed { subscription, outcome }) => {
                 answered += 1;
-                let filter = subscriptions.get(subscription as usize).map_or("?", |spec| spec.filter.as_str());
+                let filter = subscriptions.get(subscription.0 as usize).map_or("?", |spec| spec.filter.as_str());
                 match outcome {
                     SubscribeOutcome::Granted(granted) => {
                         client.debug(&format!("subscribed to '{filter}' ({granted})"))
@@ -1125,8 +1132,8 @@ struct RetainedClearing {
     /// Topics to clear, in arrival order, not yet taken by the engine.
     waiting: VecDeque<String>,
     /// Request id → topic, sent and not yet acknowledged.
-    sent: std::collections::HashMap<u64, String>,
-    next_request: u64,
+    sent: std::collections::HashMap<PublishId, String>,
+    next_request: RequestId,
     /// Clears the broker refused or that were lost.
     failed: usize,
 }
@@ -1135,9 +1142,9 @@ impl RetainedClearing {
     /// Hands waiting clears to the engine while its queue takes them.
     fn send(&mut self, client: &Client) {
         while let Some(topic) = self.waiting.front() {
-            self.next_request += 1;
+            let id = PublishId::Request(self.next_request);
             let request = PublishRequest {
-                id: self.next_request,
+                id,
                 topic: topic.clone(),
                 payload: Bytes::new(),
                 qos: Qos::AtLeastOnce,
@@ -1146,8 +1153,9 @@ impl RetainedClearing {
             };
             match client.send(Command::Publish { connection: CONNECTION, request }) {
                 Ok(()) => {
+                    self.next_request.take_next();
                     if let Some(topic) = self.waiting.pop_front() {
-                        self.sent.insert(self.next_request, topic);
+                        self.sent.insert(id, topic);
                     }
                 }
                 Err(SendError::Busy) => return,
@@ -1160,7 +1168,7 @@ impl RetainedClearing {
         }
     }
 
-    fn delivered(&mut self, client: &Client, request: u64, outcome: &DeliveryOutcome) {
+    fn delivered(&mut self, client: &Client, request: PublishId, outcome: &DeliveryOutcome) {
         let reason = match outcome {
             DeliveryOutcome::Acknowledged | DeliveryOutcome::Completed => None,
             DeliveryOutcome::Refused(reason) | DeliveryOutcome::Failed(reason) => Some(reason),

@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{Driver, free_port, local_profile};
+use topicscope::core::ids::ConnectionId;
 use topicscope::core::mqtt::{ProtocolVersion, Qos};
 
 fn broker_command(port: u16) -> Command {
@@ -52,12 +53,12 @@ fn serves_clients_and_stops_cleanly_on_sigint_and_sigterm() {
 
         // A 3.1.1 and a 5.0 client talk through it.
         let mut clients = Driver::new();
-        clients.connect(1, local_profile(port, ProtocolVersion::V5, "cli-sub"), Vec::new());
-        clients.subscribe(1, 1, "cli/#", Qos::AtLeastOnce);
-        clients.connect(2, local_profile(port, ProtocolVersion::V311, "cli-pub"), Vec::new());
-        let request = clients.publish(2, "cli/hello", b"from 3.1.1", Qos::AtLeastOnce, false);
-        clients.delivery(2, request);
-        let received = clients.wait_messages(1, 1);
+        clients.connect(ConnectionId(1), local_profile(port, ProtocolVersion::V5, "cli-sub"), Vec::new());
+        clients.subscribe(ConnectionId(1), 1, "cli/#", Qos::AtLeastOnce);
+        clients.connect(ConnectionId(2), local_profile(port, ProtocolVersion::V311, "cli-pub"), Vec::new());
+        let request = clients.publish(ConnectionId(2), "cli/hello", b"from 3.1.1", Qos::AtLeastOnce, false);
+        clients.delivery(ConnectionId(2), request);
+        let received = clients.wait_messages(ConnectionId(1), 1);
         assert_eq!(&received[0].payload[..], b"from 3.1.1");
 
         signal(&child, stop_signal);

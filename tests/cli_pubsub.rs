@@ -11,6 +11,7 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStderr, ChildStdout, Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use topicscope::core::ids::ConnectionId;
 
 use common::{Mosquitto, TestBroker, brokers, free_port};
 
@@ -527,8 +528,8 @@ fn ctrl_c_disconnects_cleanly_so_no_last_will_is_sent() {
         let port = port_of(&broker);
         let mut watcher = common::Driver::new();
         let profile = common::local_profile(broker.port(), topicscope::core::mqtt::ProtocolVersion::V5, "will-watcher");
-        watcher.connect(1, profile, Vec::new());
-        watcher.subscribe(1, 1, "wills/#", topicscope::core::mqtt::Qos::AtLeastOnce);
+        watcher.connect(ConnectionId(1), profile, Vec::new());
+        watcher.subscribe(ConnectionId(1), 1, "wills/#", topicscope::core::mqtt::Qos::AtLeastOnce);
         for (signal, client) in [("INT", "polite"), ("KILL", "crashed")] {
             let topic = format!("wills/{client}");
             let (child, _child_log) =
@@ -541,10 +542,11 @@ fn ctrl_c_disconnects_cleanly_so_no_last_will_is_sent() {
                 assert_eq!(output.status.code(), Some(0), "Ctrl+C is a normal end");
             }
         }
-        watcher.wait_messages(1, 1);
+        watcher.wait_messages(ConnectionId(1), 1);
         std::thread::sleep(Duration::from_millis(300));
         watcher.drain();
-        let wills: Vec<String> = watcher.messages(1).iter().map(|message| message.topic.clone()).collect();
+        let wills: Vec<String> =
+            watcher.messages(ConnectionId(1)).iter().map(|message| message.topic.clone()).collect();
         assert_eq!(wills, ["wills/crashed"], "only the killed client's will, on {}", broker.name());
     }
 }

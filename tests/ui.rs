@@ -12,6 +12,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use topicscope::core::broker::BrokerConfig;
 use topicscope::core::engine::{BrokerState, ConnectionState};
+use topicscope::core::ids::{ConnectionId, PublishId, RequestId, TabId};
 use topicscope::core::mqtt::{Direction, Qos};
 use topicscope::core::workspace::SubscriptionStatus;
 use topicscope::ui::i18n::Language;
@@ -55,7 +56,8 @@ fn step_until(harness: &mut Harness<'_, TopicscopeApp>, what: &str, predicate: i
         };
         panic!(
             "timed out waiting for {what}; notices: {:?}; connection: {:?}; broker log: {broker_log:#?}",
-            app.workspace.notices, app.workspace.session.state
+            app.workspace.notices,
+            app.workspace.active_tab().state
         );
     }
 }
@@ -78,8 +80,13 @@ fn step_until_or_give_up(
 
 fn connected(harness: &mut Harness<'_, TopicscopeApp>) {
     step_until(harness, "connected to the embedded broker with '#' granted", |app| {
-        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
-            && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+        matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
+            && app
+                .workspace
+                .active_tab()
+                .subscriptions
+                .iter()
+                .all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     });
 }
 
@@ -102,8 +109,8 @@ fn starts_the_embedded_broker_and_connects_without_arguments() {
     connected(&mut harness);
     let app = harness.state();
     assert!(matches!(app.workspace.broker, topicscope::core::engine::BrokerState::Running { .. }));
-    assert_eq!(app.workspace.session.subscriptions.len(), 1);
-    assert_eq!(app.workspace.session.subscriptions[0].filter, "#");
+    assert_eq!(app.workspace.active_tab().subscriptions.len(), 1);
+    assert_eq!(app.workspace.active_tab().subscriptions[0].filter, "#");
 }
 
 #[test]
@@ -112,7 +119,7 @@ fn typed_message_is_published_and_appears_in_the_log() {
     connected(&mut harness);
     replace_text(&mut harness, "Topic", "kittest/hello");
     replace_text_in(&mut harness, Role::MultilineTextInput, "Payload", "{\"greeting\": \"hello from kittest\"}");
-    assert_eq!(harness.state().workspace.session.draft.topic, "kittest/hello");
+    assert_eq!(harness.state().workspace.active_tab().draft.topic, "kittest/hello");
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "the message in and out of the log", |app| {
         let store = &app.workspace.store;
@@ -133,10 +140,10 @@ fn ctrl_enter_publishes_and_the_delivery_result_is_shown() {
     connected(&mut harness);
     harness.get_by_label("1").click();
     harness.step();
-    assert_eq!(harness.state().workspace.session.draft.qos, Qos::AtLeastOnce);
+    assert_eq!(harness.state().workspace.active_tab().draft.qos, Qos::AtLeastOnce);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     step_until(&mut harness, "PUBACK shown", |app| {
-        app.workspace.session.last_delivery.as_ref().and_then(|report| report.outcome.clone())
+        app.workspace.active_tab().last_delivery.as_ref().and_then(|report| report.outcome.clone())
             == Some(topicscope::core::engine::DeliveryOutcome::Acknowledged)
     });
     harness.step();
@@ -151,7 +158,7 @@ fn subscription_added_through_the_form_gets_its_suback() {
     harness.get_by_label("Subscribe").click();
     step_until(&mut harness, "SUBACK for the new subscription", |app| {
         app.workspace
-            .session
+            .active_tab()
             .subscriptions
             .iter()
             .any(|s| s.filter == "sensors/+/temperature" && s.status == SubscriptionStatus::Granted(Qos::AtMostOnce))
@@ -171,7 +178,7 @@ fn invalid_filter_shows_its_reason_and_is_not_subscribed() {
     harness.get_by_label("Subscribe").click();
     harness.step();
     harness.step();
-    assert_eq!(harness.state().workspace.session.subscriptions.len(), 1);
+    assert_eq!(harness.state().workspace.active_tab().subscriptions.len(), 1);
     replace_text(&mut harness, "Topic filter", "a+");
     harness.step();
     assert!(harness.query_by_label_contains("'+' must occupy a whole level").is_some());
@@ -184,8 +191,8 @@ fn clicking_a_subscription_filters_the_log_and_unsubscribe_removes_it() {
     replace_text(&mut harness, "Topic filter", "only/this");
     harness.get_by_label("Subscribe").click();
     step_until(&mut harness, "second SUBACK", |app| {
-        app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
-            && app.workspace.session.subscriptions.len() == 2
+        app.workspace.active_tab().subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+            && app.workspace.active_tab().subscriptions.len() == 2
     });
     replace_text(&mut harness, "Topic", "only/this");
     harness.get_by_label("Publish").click();
@@ -201,7 +208,7 @@ fn clicking_a_subscription_filters_the_log_and_unsubscribe_removes_it() {
     // Outgoing + incoming on only/this; nothing from something/else.
     assert_eq!(app.visible_log_rows(), 2);
     harness.get_by_label("Unsubscribe from only/this").click();
-    step_until(&mut harness, "UNSUBACK", |app| app.workspace.session.subscriptions.len() == 1);
+    step_until(&mut harness, "UNSUBACK", |app| app.workspace.active_tab().subscriptions.len() == 1);
     assert!(harness.state().ui.selected_subscription.is_none());
 }
 
@@ -231,7 +238,7 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
     let mut harness = harness();
     connected(&mut harness);
     let payload: Vec<u8> = (0..20 * 1024 * 1024).map(|index: u32| (index % 256) as u8).collect();
-    let connection = harness.state().workspace.session.connection.expect("connection");
+    let connection = harness.state().workspace.active_tab().connection.expect("connection");
     let message = topicscope::core::mqtt::IncomingMessage {
         topic: "huge/binary".into(),
         payload: payload.clone().into(),
@@ -331,9 +338,14 @@ fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
     let app = harness.state();
     let copies = app.workspace.profiles.iter().filter(|p| p.name.starts_with("Factory floor")).count();
     assert_eq!(copies, 1, "a drop imports once");
-    assert!(app.workspace.notices.iter().any(|n| n.text.contains("not imported: No host here: has no host")));
     assert!(
-        app.workspace.notices.iter().any(|n| n.text.contains("skipped Factory floor (WebSocket): reconnectPeriod"))
+        app.workspace.notices.iter().any(|n| n.kind.to_string().contains("not imported: No host here: has no host"))
+    );
+    assert!(
+        app.workspace
+            .notices
+            .iter()
+            .any(|n| n.kind.to_string().contains("skipped Factory floor (WebSocket): reconnectPeriod"))
     );
     let saved = std::fs::read_to_string(dir.join("Factory-floor--WebSocket.ron")).expect("saved as RON");
     assert!(saved.contains("broker.factory.local") && !saved.contains("hunter2"), "{saved}");
@@ -344,28 +356,33 @@ fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
 fn two_connection_tabs_publish_and_receive_side_by_side() {
     let mut harness = harness();
     connected(&mut harness);
-    let first = harness.state().workspace.session.id;
+    let first = harness.state().workspace.active_tab().id;
     harness.get_by_label("New connection tab").click();
     harness.step();
     harness.step();
-    let second = harness.state().workspace.session.id;
+    let second = harness.state().workspace.active_tab().id;
     assert_ne!(first, second);
     assert_eq!(harness.state().workspace.tabs().len(), 2);
     // The new tab has the same (embedded broker) settings; connect it.
     harness.get_by_role_and_label(Role::Button, "Connect").click();
     step_until(&mut harness, "second tab connected with '#'", |app| {
-        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
-            && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+        matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
+            && app
+                .workspace
+                .active_tab()
+                .subscriptions
+                .iter()
+                .all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     });
     replace_text(&mut harness, "Topic", "tabs/from-second");
     harness.get_by_label("Publish").click();
     // Both tabs subscribe to '#', so both receive it; the first tab sends too.
     step_until(&mut harness, "the second tab's message in both tabs", |app| {
         let store = &app.workspace.store;
-        let incoming = |session| {
+        let incoming = |tab| {
             (0..store.len())
                 .filter_map(|i| store.at(i))
-                .filter(|m| m.session == session && m.direction == Direction::Incoming && m.topic == "tabs/from-second")
+                .filter(|m| m.tab == tab && m.direction == Direction::Incoming && m.topic == "tabs/from-second")
                 .count()
         };
         incoming(first) == 1 && incoming(second) == 1
@@ -376,17 +393,17 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
     harness.get_by_label("Embedded broker").click();
     harness.step();
     harness.step();
-    assert_eq!(harness.state().workspace.session.id, first);
+    assert_eq!(harness.state().workspace.active_tab().id, first);
     assert_eq!(harness.state().visible_log_rows(), 1, "the first tab only received it");
     // And the other way round: the first tab publishes, both receive.
     replace_text(&mut harness, "Topic", "tabs/from-first");
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "the first tab's message in both tabs", |app| {
         let store = &app.workspace.store;
-        [first, second].iter().all(|session| {
+        [first, second].iter().all(|tab| {
             (0..store.len())
                 .filter_map(|i| store.at(i))
-                .any(|m| m.session == *session && m.direction == Direction::Incoming && m.topic == "tabs/from-first")
+                .any(|m| m.tab == *tab && m.direction == Direction::Incoming && m.topic == "tabs/from-first")
         })
     });
     harness.step();
@@ -407,28 +424,28 @@ fn ask_on_connect_prompts_for_the_password_and_forgets_it() {
     let mut harness = harness();
     connected(&mut harness);
     {
-        let profile = &mut harness.state_mut().workspace.session.profile;
+        let profile = &mut harness.state_mut().workspace.active_tab_mut().profile;
         profile.username = "alice".into();
         profile.password_source = topicscope::core::profile::PasswordSource::AskOnConnect;
     }
     harness.get_by_label("Disconnect").click();
-    step_until(&mut harness, "disconnected", |app| app.workspace.session.state == ConnectionState::Disconnected);
+    step_until(&mut harness, "disconnected", |app| app.workspace.active_tab().state == ConnectionState::Disconnected);
     harness.get_by_role_and_label(Role::Button, "Connect").click();
     for _ in 0..4 {
         harness.step();
     }
     assert!(harness.state().ui.password_prompt.is_some(), "the prompt opened instead of connecting");
-    assert_eq!(harness.state().workspace.session.state, ConnectionState::Disconnected);
+    assert_eq!(harness.state().workspace.active_tab().state, ConnectionState::Disconnected);
     harness.get_by_label("Password for this connection").click();
     harness.step();
     harness.get_by_label("Password for this connection").type_text("typed-now");
     harness.step();
     harness.get_by_label("Connect with this password").click();
     step_until(&mut harness, "connected after the prompt", |app| {
-        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
+        matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
     });
     assert!(harness.state().ui.password_prompt.is_none());
-    assert!(harness.state().workspace.session.profile.password.is_empty(), "not kept after use");
+    assert!(harness.state().workspace.active_tab().profile.password.is_empty(), "not kept after use");
 }
 
 #[test]
@@ -444,7 +461,7 @@ fn the_topic_tree_counts_topics_and_filters_the_log_to_one() {
     harness.get_by_role_and_label(Role::Button, "Topic tree").click();
     harness.step();
     harness.step();
-    assert_eq!(harness.state().workspace.session.tree.topic_count(), 3);
+    assert_eq!(harness.state().workspace.active_tab().tree.topic_count(), 3);
     harness.get_by_label("Expand plant").click();
     harness.step();
     harness.step();
@@ -470,7 +487,7 @@ fn log_filters_regex_retained_and_pause() {
     connected(&mut harness);
     for (topic, retain) in [("meter/1", false), ("meter/2", true), ("valve/7", false)] {
         replace_text(&mut harness, "Topic", topic);
-        harness.state_mut().workspace.session.draft.retain = retain;
+        harness.state_mut().workspace.active_tab_mut().draft.retain = retain;
         harness.get_by_label("Publish").click();
         harness.step();
     }
@@ -517,14 +534,14 @@ fn the_retained_manager_lists_and_clears_after_confirmation() {
     let mut harness = harness();
     connected(&mut harness);
     replace_text(&mut harness, "Topic", "lamp/state");
-    harness.state_mut().workspace.session.draft.retain = true;
+    harness.state_mut().workspace.active_tab_mut().draft.retain = true;
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "published", |app| app.workspace.store.counters().sent == 1);
     // A new subscription gets the retained message replayed (retain flag set).
     replace_text(&mut harness, "Topic filter", "lamp/#");
     harness.get_by_label("Subscribe").click();
     step_until(&mut harness, "retained replay", |app| {
-        app.workspace.session.tree.retained_topics(None) == vec!["lamp/state".to_owned()]
+        app.workspace.active_tab().tree.retained_topics(None) == vec!["lamp/state".to_owned()]
     });
     harness.get_by_role_and_label(Role::Button, "Topic tree").click();
     harness.step();
@@ -539,7 +556,7 @@ fn the_retained_manager_lists_and_clears_after_confirmation() {
     assert!(harness.query_by_label("Clear the retained message of 1 topics?").is_some());
     harness.get_by_label("Clear 1 retained messages").click();
     step_until(&mut harness, "the empty retained publish sent", |app| app.workspace.store.counters().sent == 2);
-    assert!(harness.state().workspace.session.tree.retained_topics(None).is_empty());
+    assert!(harness.state().workspace.active_tab().tree.retained_topics(None).is_empty());
 }
 
 /// Publishes `payload` on `topic` through the composer.
@@ -634,7 +651,7 @@ fn a_number_in_the_json_tree_is_charted_from_its_context_menu() {
     }
     let app = harness.state();
     assert!(app.ui.show_charts);
-    let series = &app.workspace.session.charts.series()[0];
+    let series = &app.workspace.active_tab().charts.series()[0];
     assert_eq!(series.key.pointer.as_deref(), Some("/sensor/temp"));
     let values: Vec<f64> = series.points.iter().map(|point| point[1]).collect();
     assert_eq!(values, vec![20.5, 22.25], "filled from the log");
@@ -655,7 +672,7 @@ fn the_broker_status_window_subscribes_to_sys_topics() {
     harness.get_by_label("Subscribe to $SYS/#").click();
     step_until(&mut harness, "$SYS/# granted", |app| {
         app.workspace
-            .session
+            .active_tab()
             .subscriptions
             .iter()
             .any(|s| s.filter == "$SYS/#" && matches!(s.status, SubscriptionStatus::Granted(_)))
@@ -664,7 +681,7 @@ fn the_broker_status_window_subscribes_to_sys_topics() {
     assert!(harness.query_by_label("Subscribe to $SYS/#").is_none(), "offered only while not subscribed");
     // The embedded broker's retained $SYS values arrive at once.
     step_until(&mut harness, "the embedded broker's version", |app| {
-        app.workspace.session.broker_status.summary().version.is_some_and(|v| v.starts_with("topicscope "))
+        app.workspace.active_tab().broker_status.summary().version.is_some_and(|v| v.starts_with("topicscope "))
     });
     harness.step();
     assert!(harness.query_all_by_label_contains("(rmqtt embedded broker)").count() >= 2, "in the summary and the log");
@@ -683,7 +700,7 @@ fn the_broker_panel_lists_clients_disconnects_one_and_shows_the_log() {
     for _ in 0..3 {
         harness.step();
     }
-    let port = harness.state().workspace.session.profile.port;
+    let port = harness.state().workspace.active_tab().profile.port;
     assert!(harness.query_by_label(&format!("mqtt://127.0.0.1:{port}")).is_some(), "listening address shown");
     harness.get_by_label("Clients").click();
     step_until(&mut harness, "the app's own connection in the client list", |app| match &app.workspace.broker {
@@ -781,7 +798,7 @@ fn broker_settings_add_a_user_refuse_anonymous_and_survive_in_ron() {
     // The app's anonymous connection is now refused by the restarted broker.
     step_until(&mut harness, "anonymous connection refused", |app| {
         matches!(
-            app.workspace.session.state,
+            app.workspace.active_tab().state,
             ConnectionState::Failed(topicscope::core::engine::ConnectionFailure::NotAuthorized)
         )
     });
@@ -878,9 +895,9 @@ fn keyboard_shortcuts_open_close_search_and_clear() {
     step_until(&mut harness, "the message is logged", |app| received_on(app, "kb/one") == 1);
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
-    step_until(&mut harness, "Ctrl+N opened a tab", |app| app.workspace.tab_order.len() == 2);
+    step_until(&mut harness, "Ctrl+N opened a tab", |app| app.workspace.tabs().len() == 2);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::W);
-    step_until(&mut harness, "Ctrl+W closed it", |app| app.workspace.tab_order.len() == 1);
+    step_until(&mut harness, "Ctrl+W closed it", |app| app.workspace.tabs().len() == 1);
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     harness.step();
@@ -938,7 +955,7 @@ fn a_large_log_exports_with_progress_in_the_status_bar() {
             let topic = format!("bulk/{}", n % 100);
             store.push(topicscope::core::store::StoredMessage {
                 seq: 0,
-                session: 1,
+                tab: TabId(1),
                 time: chrono::Utc::now(),
                 direction: Direction::Incoming,
                 topic: &topic,
@@ -993,7 +1010,7 @@ fn chinese_topics_and_payloads_render_with_a_system_cjk_font() {
     let rendered = harness.ctx.fonts_mut(|fonts| ['工', '温', '传', '值'].iter().all(|c| fonts.has_glyph(&font, *c)));
     assert!(rendered, "the system fallback supplied the glyphs");
     assert!(
-        !harness.state().workspace.notices.iter().any(|notice| notice.text.contains("boxes")),
+        !harness.state().workspace.notices.iter().any(|notice| notice.kind.to_string().contains("boxes")),
         "no missing-font hint"
     );
 }
@@ -1018,14 +1035,14 @@ fn at_200_percent_on_macos_the_window_works_and_lists_command_shortcuts() {
     }
     harness.key_press(egui::Key::Escape);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
-    step_until(&mut harness, "⌘N opened a tab", |app| app.workspace.tab_order.len() == 2);
+    step_until(&mut harness, "⌘N opened a tab", |app| app.workspace.tabs().len() == 2);
 }
 
 #[test]
 fn the_previewed_message_with_variables_is_exactly_what_is_sent() {
     let mut harness = harness();
     connected(&mut harness);
-    harness.state_mut().workspace.session.profile.variables = vec![("site".into(), "plant-2".into())];
+    harness.state_mut().workspace.active_tab_mut().profile.variables = vec![("site".into(), "plant-2".into())];
     publish_through_composer_without_sending(
         &mut harness,
         "lab/{{site}}/{{counter}}",
@@ -1034,7 +1051,7 @@ fn the_previewed_message_with_variables_is_exactly_what_is_sent() {
     for _ in 0..3 {
         harness.step();
     }
-    let preview = harness.state().workspace.session.preview.clone().expect("a preview");
+    let preview = harness.state().workspace.active_tab().preview.clone().expect("a preview");
     let previewed = preview.result.clone().expect("renders");
     assert_eq!(previewed.topic, "lab/plant-2/1");
     assert!(harness.query_by_label("lab/plant-2/1").is_some(), "the preview is shown");
@@ -1048,7 +1065,7 @@ fn the_previewed_message_with_variables_is_exactly_what_is_sent() {
     assert_eq!(received.payload, previewed.payload.as_slice(), "sent = previewed, uuid and random number included");
     // The next message is number 2, with fresh random values.
     harness.step();
-    let next = harness.state().workspace.session.preview.clone().expect("a preview").result.expect("renders");
+    let next = harness.state().workspace.active_tab().preview.clone().expect("a preview").result.expect("renders");
     assert_eq!(next.topic, "lab/plant-2/2");
     assert_ne!(next.payload, previewed.payload);
 
@@ -1081,15 +1098,15 @@ fn up_and_down_browse_sent_messages_and_send_again_repeats_one() {
     replace_text(&mut harness, "Topic", "hist/typing");
     harness.key_press(egui::Key::ArrowUp);
     harness.step();
-    assert_eq!(harness.state().workspace.session.draft.topic, "hist/two");
+    assert_eq!(harness.state().workspace.active_tab().draft.topic, "hist/two");
     harness.key_press(egui::Key::ArrowUp);
     harness.step();
-    assert_eq!(harness.state().workspace.session.draft.topic, "hist/one");
+    assert_eq!(harness.state().workspace.active_tab().draft.topic, "hist/one");
     harness.key_press(egui::Key::ArrowDown);
     harness.step();
     harness.key_press(egui::Key::ArrowDown);
     harness.step();
-    assert_eq!(harness.state().workspace.session.draft.topic, "hist/typing", "back to what was typed");
+    assert_eq!(harness.state().workspace.active_tab().draft.topic, "hist/typing", "back to what was typed");
 
     harness.get_by_label("Sent (2)").click();
     for _ in 0..3 {
@@ -1103,7 +1120,7 @@ fn up_and_down_browse_sent_messages_and_send_again_repeats_one() {
 fn clear_retained_publishes_an_empty_retained_message_to_the_composer_topic() {
     let mut harness = harness();
     connected(&mut harness);
-    harness.state_mut().workspace.session.profile.variables = vec![("room".into(), "lab".into())];
+    harness.state_mut().workspace.active_tab_mut().profile.variables = vec![("room".into(), "lab".into())];
     replace_text(&mut harness, "Topic", "status/{{room}}");
     harness.get_by_label("Clear retained").click();
     step_until(&mut harness, "an empty retained publish went out and was acknowledged", |app| {
@@ -1111,7 +1128,7 @@ fn clear_retained_publishes_an_empty_retained_message_to_the_composer_topic() {
         let sent = (0..store.len())
             .filter_map(|i| store.at(i))
             .any(|m| m.direction == Direction::Outgoing && m.topic == "status/lab" && m.retain && m.payload.is_empty());
-        sent && app.workspace.session.last_delivery.as_ref().and_then(|d| d.outcome.clone())
+        sent && app.workspace.active_tab().last_delivery.as_ref().and_then(|d| d.outcome.clone())
             == Some(topicscope::core::engine::DeliveryOutcome::Acknowledged)
     });
 }
@@ -1205,7 +1222,7 @@ fn a_saved_message_is_kept_in_ron_and_published_in_one_click() {
     harness.step();
     harness.query_all_by_label("Publish").nth(1).expect("the saved message's Publish").click();
     step_until(&mut harness, "the saved message arrived", |app| received_on(app, "saved/ping") == 1);
-    assert_eq!(harness.state().workspace.session.draft.topic, "elsewhere", "the composer is untouched");
+    assert_eq!(harness.state().workspace.active_tab().draft.topic, "elsewhere", "the composer is untouched");
     assert_eq!(incoming_payloads(harness.state(), "saved/ping"), [r#"{"n": 1}"#]);
 
     // Duplicate, then remove the copy: the file follows.
@@ -1229,8 +1246,8 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
     let BrokerState::Running { addr, .. } = harness.state().workspace.broker.clone() else { panic!("broker") };
     let mut responder = common::Driver::new();
     let profile = common::local_profile(addr.port(), topicscope::core::mqtt::ProtocolVersion::V5, "ui-responder");
-    responder.connect(1, profile, Vec::new());
-    responder.subscribe(1, 1, "svc/ping", Qos::AtLeastOnce);
+    responder.connect(ConnectionId(1), profile, Vec::new());
+    responder.subscribe(ConnectionId(1), 1, "svc/ping", Qos::AtLeastOnce);
 
     harness.get_by_label("MQTT 5 properties").click();
     harness.step();
@@ -1241,18 +1258,18 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
     assert!(harness.query_by_label("MQTT 5 properties (2 set)").is_some(), "the folded header counts what is set");
     publish_through_composer(&mut harness, "svc/ping", r#"{"ping": 1}"#);
 
-    let request = responder.wait_messages(1, 1).remove(0);
+    let request = responder.wait_messages(ConnectionId(1), 1).remove(0);
     let properties = request.properties.expect("properties sent");
     assert_eq!(properties.content_type.as_deref(), Some("text/plain"));
     assert_eq!(properties.response_topic.as_deref(), Some("svc/replies"));
     let correlation = properties.correlation_data.expect("generated correlation data");
-    step_until(&mut harness, "waiting is shown", |app| app.workspace.session.requests.latest().is_some());
+    step_until(&mut harness, "waiting is shown", |app| app.workspace.active_tab().requests.latest().is_some());
     harness.step();
     assert!(harness.query_by_label_contains("waiting for a response on svc/replies").is_some());
     responder.send(topicscope::core::engine::Command::Publish {
-        connection: 1,
+        connection: ConnectionId(1),
         request: topicscope::core::engine::PublishRequest {
-            id: 1,
+            id: PublishId::Request(RequestId(1)),
             topic: "svc/replies".into(),
             payload: b"pong".to_vec().into(),
             qos: Qos::AtLeastOnce,
@@ -1264,15 +1281,15 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
         },
     });
     step_until(&mut harness, "the response matched", |app| {
-        app.workspace.session.requests.latest().is_some_and(|request| request.reply.is_some())
+        app.workspace.active_tab().requests.latest().is_some_and(|request| request.reply.is_some())
     });
     harness.step();
     assert!(harness.query_by_label_contains("on svc/replies after").is_some(), "round trip shown");
     // Once in the log's payload column, once on the composer's status line.
     assert!(harness.query_all_by_label("pong").count() >= 2, "the reply's payload is shown");
     assert!(
-        harness.state().workspace.session.subscriptions.iter().any(|s| s.filter == "svc/replies")
-            || harness.state().workspace.session.subscription_for("svc/replies").is_some(),
+        harness.state().workspace.active_tab().subscriptions.iter().any(|s| s.filter == "svc/replies")
+            || harness.state().workspace.active_tab().subscription_for("svc/replies").is_some(),
         "the response topic is covered by a subscription"
     );
 }
@@ -1420,10 +1437,16 @@ fn settings_carried_over_from_the_former_name_are_announced_once_as_a_notice() {
         carried_over: Some(report),
         ..AppOptions::default()
     });
-    let carried: Vec<_> =
-        harness.state().workspace.notices.iter().filter(|notice| notice.text.contains("former name")).collect();
+    let carried: Vec<_> = harness
+        .state()
+        .workspace
+        .notices
+        .iter()
+        .filter(|notice| notice.kind.to_string().contains("former name"))
+        .collect();
     assert_eq!(carried.len(), 1, "{:?}", harness.state().workspace.notices);
     assert!(
-        carried[0].text.contains("Copied 2 profile(s)") && carried[0].text.contains("/home/someone/.config/old-name")
+        carried[0].kind.to_string().contains("Copied 2 profile(s)")
+            && carried[0].kind.to_string().contains("/home/someone/.config/old-name")
     );
 }

@@ -168,8 +168,13 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     );
     let mut driver = Driver { app, ctx: egui::Context::default(), time: 0.0 };
     driver.frames_until("the embedded broker and '#' granted", |app| {
-        matches!(app.workspace.session.state, ConnectionState::Connected { .. })
-            && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+        matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
+            && app
+                .workspace
+                .active_tab()
+                .subscriptions
+                .iter()
+                .all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     })?;
     fill(&mut driver.app, settings)?;
     for _ in 0..10 {
@@ -215,7 +220,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     rows.push(frames.row("typing a search, regex too (rescans included)"));
 
     driver.app.ui.left_panel = topicscope::ui::app::LeftPanel::TopicTree;
-    let tree = &driver.app.workspace.session.tree;
+    let tree = &driver.app.workspace.active_tab().tree;
     for branch in ["fleet", "fleet/device"] {
         if let Some(node) = tree.find(branch) {
             driver.app.ui.tree_expanded.insert(node);
@@ -236,7 +241,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     rows.push(frames.row("topic tree: typing a topic search"));
     driver.app.ui.left_panel = topicscope::ui::app::LeftPanel::Subscriptions;
 
-    let port = driver.app.workspace.session.profile.port;
+    let port = driver.app.workspace.active_tab().profile.port;
     rows.push(live(&mut driver, settings, port, "the embedded broker")?);
     drop(driver);
 
@@ -295,7 +300,7 @@ fn live(driver: &mut Driver, settings: FrameSettings, port: u16, broker: &str) -
 /// log as the engine would deliver them (in batches), bypassing only the
 /// network.
 fn fill(app: &mut TopicscopeApp, settings: FrameSettings) -> Result<(), String> {
-    let connection = app.workspace.session.connection.ok_or("no connection")?;
+    let connection = app.workspace.active_tab().connection.ok_or("no connection")?;
     let mut index = 0;
     while index < settings.stored {
         let batch_end = (index + 10_000).min(settings.stored);

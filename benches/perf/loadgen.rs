@@ -275,9 +275,9 @@ pub fn connected_app(port: u16, filter: &str, qos: Qos, limits: StoreLimits) -> 
         },
     );
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !(matches!(app.workspace.session.state, ConnectionState::Connected { .. })
-        && !app.workspace.session.subscriptions.is_empty()
-        && app.workspace.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_))))
+    while !(matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
+        && !app.workspace.active_tab().subscriptions.is_empty()
+        && app.workspace.active_tab().subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_))))
     {
         if Instant::now() > deadline {
             return Err(format!("topicscope did not connect and subscribe: {:?}", app.workspace.notices));

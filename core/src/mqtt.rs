@@ -7,12 +7,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Identifies one connection (one profile opened once) inside the engine.
-pub type ConnectionId = u64;
-
-/// Identifies one subscription row; stable across reconnects.
-pub type SubscriptionId = u32;
-
 /// MQTT quality of service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub enum Qos {

@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
 
+use crate::ids::RequestId;
 use crate::mqtt::MessageProperties;
 use crate::topic::topic_matches;
 
@@ -31,7 +32,7 @@ pub struct Reply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// The publish request id (as in delivery reports).
-    pub request: u64,
+    pub request: RequestId,
     /// Where the reply is expected.
     pub response_topic: String,
     /// What the reply must carry.
@@ -57,7 +58,7 @@ pub struct Requests {
 
 impl Requests {
     /// Starts tracking a request that is about to be sent.
-    pub fn track(&mut self, request: u64, response_topic: String, correlation: Vec<u8>) {
+    pub fn track(&mut self, request: RequestId, response_topic: String, correlation: Vec<u8>) {
         if self.list.len() == REQUESTS_KEPT {
             self.list.pop_front();
         }
@@ -65,7 +66,7 @@ impl Requests {
     }
 
     /// The request's PUBLISH was written at `at`.
-    pub fn sent(&mut self, request: u64, at: DateTime<Utc>) {
+    pub fn sent(&mut self, request: RequestId, at: DateTime<Utc>) {
         if let Some(entry) = self.list.iter_mut().rev().find(|entry| entry.request == request) {
             entry.sent_at.get_or_insert(at);
         }
@@ -121,10 +122,10 @@ mod tests {
     fn a_reply_matches_by_correlation_data_and_topic() {
         let mut requests = Requests::default();
         let start = Utc::now();
-        requests.track(1, "replies/a".into(), b"c-1".to_vec());
-        requests.track(2, "replies/a".into(), b"c-2".to_vec());
-        requests.sent(1, start);
-        requests.sent(2, start + chrono::Duration::milliseconds(1));
+        requests.track(RequestId(1), "replies/a".into(), b"c-1".to_vec());
+        requests.track(RequestId(2), "replies/a".into(), b"c-2".to_vec());
+        requests.sent(RequestId(1), start);
+        requests.sent(RequestId(2), start + chrono::Duration::milliseconds(1));
         let later = start + chrono::Duration::milliseconds(25);
         assert!(!requests.observe("replies/a", None, later, 1, b"no data"), "no correlation data");
         assert!(!requests.observe("replies/b", Some(&with_correlation(b"c-1")), later, 2, b"x"), "other topic");
@@ -132,7 +133,7 @@ mod tests {
         assert!(requests.observe("replies/a", Some(&with_correlation(b"c-1")), later, 4, b"{\"ok\":true}"));
         assert!(!requests.observe("replies/a", Some(&with_correlation(b"c-1")), later, 5, b"again"), "answered");
         assert_eq!(requests.answered(), 1);
-        let first = requests.list.iter().find(|entry| entry.request == 1).expect("tracked");
+        let first = requests.list.iter().find(|entry| entry.request == RequestId(1)).expect("tracked");
         assert_eq!(first.round_trip(), Some(chrono::Duration::milliseconds(25)));
         assert_eq!(first.reply.as_ref().map(|reply| (reply.seq, reply.preview.as_str())), Some((4, "{\"ok\":true}")));
         assert_eq!(requests.latest().map(|latest| latest.reply.is_none()), Some(true), "request 2 still waits");
@@ -142,9 +143,9 @@ mod tests {
     fn old_requests_are_forgotten() {
         let mut requests = Requests::default();
         for n in 0..(REQUESTS_KEPT as u64 + 5) {
-            requests.track(n, "r".into(), n.to_be_bytes().to_vec());
+            requests.track(RequestId(n), "r".into(), n.to_be_bytes().to_vec());
         }
         assert_eq!(requests.list.len(), REQUESTS_KEPT);
-        assert_eq!(requests.list.front().map(|entry| entry.request), Some(5));
+        assert_eq!(requests.list.front().map(|entry| entry.request), Some(RequestId(5)));
     }
 }

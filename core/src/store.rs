@@ -15,7 +15,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
-use crate::mqtt::{Direction, MessageProperties, Qos, SubscriptionId};
+use crate::ids::{SubscriptionId, TabId};
+use crate::mqtt::{Direction, MessageProperties, Qos};
 use crate::topic::topic_matches;
 
 /// Default cap on stored messages.
@@ -55,8 +56,8 @@ pub struct StoredMessage<'a> {
     /// Position in the log since start; never reused, survives eviction of
     /// others. Ignored by `push`, which assigns it.
     pub seq: u64,
-    /// The connection tab (session) it belongs to.
-    pub session: u32,
+    /// The connection tab it belongs to.
+    pub tab: TabId,
     /// When the engine saw it (µs precision is kept, ms is shown).
     pub time: DateTime<Utc>,
     /// In or out.
@@ -78,14 +79,14 @@ pub struct StoredMessage<'a> {
 impl<'a> StoredMessage<'a> {
     /// A received message as the log stores it (`seq` is assigned by `push`).
     pub fn received(
-        session: u32,
+        tab: TabId,
         time: DateTime<Utc>,
         message: &'a crate::mqtt::IncomingMessage,
         subscription: Option<SubscriptionId>,
     ) -> Self {
         Self {
             seq: 0,
-            session,
+            tab,
             time,
             direction: Direction::Incoming,
             topic: &message.topic,
@@ -102,7 +103,7 @@ impl<'a> StoredMessage<'a> {
     pub fn to_owned_message(&self) -> OwnedMessage {
         OwnedMessage {
             seq: self.seq,
-            session: self.session,
+            tab: self.tab,
             time: self.time,
             direction: self.direction,
             topic: Arc::from(self.topic),
@@ -120,8 +121,8 @@ impl<'a> StoredMessage<'a> {
 pub struct OwnedMessage {
     /// See [`StoredMessage::seq`].
     pub seq: u64,
-    /// See [`StoredMessage::session`].
-    pub session: u32,
+    /// See [`StoredMessage::tab`].
+    pub tab: TabId,
     /// See [`StoredMessage::time`].
     pub time: DateTime<Utc>,
     /// See [`StoredMessage::direction`].
@@ -145,7 +146,7 @@ impl OwnedMessage {
     pub fn view(&self) -> StoredMessage<'_> {
         StoredMessage {
             seq: self.seq,
-            session: self.session,
+            tab: self.tab,
             time: self.time,
             direction: self.direction,
             topic: &self.topic,
@@ -180,7 +181,7 @@ struct Record {
     payload_at: u64,
     payload_len: u32,
     topic: u32,
-    session: u32,
+    tab: TabId,
     /// Subscription id, 0 for none (ids start at 1).
     subscription: u32,
     flags: u8,
@@ -373,8 +374,8 @@ impl MessageStore {
             payload_at: self.payloads.append(message.payload),
             payload_len,
             topic: self.topics.acquire(message.topic),
-            session: message.session,
-            subscription: message.subscription.unwrap_or(0),
+            tab: message.tab,
+            subscription: message.subscription.map_or(0, |id| id.0),
             flags,
         };
         self.charged += PER_MESSAGE_OVERHEAD + payload_len as usize;
@@ -507,14 +508,14 @@ impl MessageStore {
         };
         StoredMessage {
             seq,
-            session: record.session,
+            tab: record.tab,
             time: DateTime::from_timestamp_micros(record.time_us).unwrap_or_default(),
             direction: if record.flags & OUTGOING != 0 { Direction::Outgoing } else { Direction::Incoming },
             topic: self.topics.name(record.topic),
             payload: self.payloads.get(record.payload_at, record.payload_len),
             qos: Qos::ALL.get(usize::from((record.flags >> QOS_SHIFT) & 3)).copied().unwrap_or_default(),
             retain: record.flags & RETAIN != 0,
-            subscription: (record.subscription != 0).then_some(record.subscription),
+            subscription: (record.subscription != 0).then_some(SubscriptionId(record.subscription)),
             properties,
         }
     }
@@ -544,9 +545,7 @@ impl MessageStore {
             .rev()
             .find(|&index| {
                 self.record(index).is_some_and(|candidate| {
-                    candidate.topic == record.topic
-                        && candidate.session == record.session
-                        && candidate.flags & OUTGOING == 0
+                    candidate.topic == record.topic && candidate.tab == record.tab && candidate.flags & OUTGOING == 0
                 })
             })
             .map(|index| self.first_seq() + index as u64)
@@ -557,7 +556,7 @@ impl MessageStore {
     pub fn retag(&mut self, mut tag: impl FnMut(&StoredMessage<'_>) -> Option<SubscriptionId>) {
         for index in 0..self.len {
             let Some(record) = self.record(index).copied() else { continue };
-            let subscription = tag(&self.message(index, &record)).unwrap_or(0);
+            let subscription = tag(&self.message(index, &record)).map_or(0, |id| id.0);
             let position = self.head + index;
             if let Some(record) =
                 self.blocks.get_mut(position / RECORD_BLOCK).and_then(|block| block.get_mut(position % RECORD_BLOCK))
@@ -584,8 +583,8 @@ pub struct LogFilter {
     /// Only messages whose topic matches these MQTT filters (all of them),
     /// e.g. a subscription's and one typed in the filter bar.
     pub topic_filters: Vec<String>,
-    /// Only this connection tab (session).
-    pub session: Option<u32>,
+    /// Only this connection tab.
+    pub tab: Option<TabId>,
     /// Only incoming or only outgoing messages.
     pub direction: Option<Direction>,
     /// Only this QoS.
@@ -606,7 +605,7 @@ impl LogFilter {
     pub fn is_empty(&self) -> bool {
         self.search.is_empty()
             && self.topic_filters.is_empty()
-            && self.session.is_none()
+            && self.tab.is_none()
             && self.direction.is_none()
             && self.qos.is_none()
             && !self.retained_only
@@ -634,7 +633,7 @@ impl LogFilter {
     }
 
     fn accepts_with(&self, message: &StoredMessage<'_>, compiled: &CompiledFilter) -> bool {
-        if self.session.is_some_and(|session| session != message.session)
+        if self.tab.is_some_and(|tab| tab != message.tab)
             || self.direction.is_some_and(|direction| direction != message.direction)
             || self.qos.is_some_and(|qos| qos != message.qos)
             || (self.retained_only && !message.retain)
@@ -942,7 +941,7 @@ impl RateMeter {
 pub(crate) fn test_message<'a>(topic: &'a str, payload: &'a [u8]) -> StoredMessage<'a> {
     StoredMessage {
         seq: 0,
-        session: 1,
+        tab: TabId(1),
         time: Utc::now(),
         direction: Direction::Incoming,
         topic,
@@ -967,7 +966,7 @@ mod tests {
         let mut store = MessageStore::new(StoreLimits::default());
         let first = store.push(message("a", b"1"));
         let _other_topic = store.push(message("b", b"2"));
-        let _other_tab = store.push(StoredMessage { session: 2, ..message("a", b"3") });
+        let _other_tab = store.push(StoredMessage { tab: TabId(2), ..message("a", b"3") });
         let _sent = store.push(StoredMessage { direction: Direction::Outgoing, ..message("a", b"4") });
         let latest = store.push(message("a", b"5"));
         assert_eq!(store.previous_on_topic(latest), Some(first));
@@ -1023,12 +1022,12 @@ mod tests {
         let mut store = MessageStore::new(StoreLimits { max_messages: 2, max_bytes: usize::MAX });
         store.push(StoredMessage { properties: Some(&properties), ..message("a", b"1") });
         let sent = StoredMessage {
-            session: 7,
+            tab: TabId(7),
             time,
             direction: Direction::Outgoing,
             qos: Qos::ExactlyOnce,
             retain: true,
-            subscription: Some(3),
+            subscription: Some(SubscriptionId(3)),
             ..message("b", b"2")
         };
         store.push(sent);
@@ -1036,17 +1035,17 @@ mod tests {
         assert_eq!(with_properties.properties, Some(&properties));
         let held = store.at(1).expect("second");
         assert_eq!(
-            (held.session, held.time, held.direction, held.qos, held.retain, held.subscription, held.properties),
-            (7, time, Direction::Outgoing, Qos::ExactlyOnce, true, Some(3), None)
+            (held.tab, held.time, held.direction, held.qos, held.retain, held.subscription, held.properties),
+            (TabId(7), time, Direction::Outgoing, Qos::ExactlyOnce, true, Some(SubscriptionId(3)), None)
         );
         let charged = store.bytes();
         store.push(message("c", b"3")); // evicts the message with properties
         assert!(store.bytes() < charged, "its properties were uncharged");
         assert!(store.at(0).is_some_and(|m| m.properties.is_none()) && store.properties.is_empty());
-        store.retag(|m| (m.topic == "c").then_some(9));
+        store.retag(|m| (m.topic == "c").then_some(SubscriptionId(9)));
         assert_eq!(
             (store.at(0).and_then(|m| m.subscription), store.at(1).and_then(|m| m.subscription)),
-            (None, Some(9))
+            (None, Some(SubscriptionId(9)))
         );
     }
 
@@ -1125,7 +1124,7 @@ mod tests {
         let unicode = LogFilter { search: "温度".into(), ..LogFilter::default() };
         assert!(unicode.accepts(&message("家/温度", b"")));
         assert!(unicode.accepts(&message("x", "{\"温度\": 3}".as_bytes())));
-        let by_connection = LogFilter { session: Some(2), ..LogFilter::default() };
+        let by_connection = LogFilter { tab: Some(TabId(2)), ..LogFilter::default() };
         assert!(!by_connection.accepts(&message("x", b"")));
     }
 

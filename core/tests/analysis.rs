@@ -10,6 +10,7 @@ use std::sync::Arc;
 use common::{Driver, Mosquitto, local_profile, pump_workspace};
 use topicscope_core::chart::SeriesKey;
 use topicscope_core::engine::{ConnectionState, Engine};
+use topicscope_core::ids::ConnectionId;
 use topicscope_core::mqtt::{ProtocolVersion, Qos};
 use topicscope_core::store::StoreLimits;
 use topicscope_core::workspace::{SubscriptionStatus, Workspace};
@@ -19,7 +20,7 @@ fn connected_workspace(port: u16, filters: &[&str]) -> (Engine, Workspace) {
     let mut engine = Engine::start(Arc::new(|| {})).expect("engine");
     let profile = local_profile(port, ProtocolVersion::V5, "analysis");
     let mut workspace = Workspace::new(vec![profile.clone()], StoreLimits::default());
-    workspace.session.profile = profile;
+    workspace.active_tab_mut().profile = profile;
     for filter in filters {
         let _ = workspace.subscribe(filter, Qos::AtMostOnce).expect("filter");
     }
@@ -27,8 +28,8 @@ fn connected_workspace(port: u16, filters: &[&str]) -> (Engine, Workspace) {
         engine.send(command).expect("send");
     }
     pump_workspace(&mut engine, &mut workspace, "connected and subscribed", |w| {
-        matches!(w.session.state, ConnectionState::Connected { .. })
-            && w.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+        matches!(w.active_tab().state, ConnectionState::Connected { .. })
+            && w.active_tab().subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     });
     (engine, workspace)
 }
@@ -40,13 +41,13 @@ fn mosquitto_sys_topics_fill_the_broker_status() {
     // The first values are the retained ones from before we connected; the
     // next periodic update (every second here) counts us.
     pump_workspace(&mut engine, &mut workspace, "version, uptime and us among the clients", |w| {
-        let summary = w.session.broker_status.summary();
+        let summary = w.active_tab().broker_status.summary();
         summary.version.is_some() && summary.uptime.is_some() && summary.clients_connected.as_deref() == Some("1")
     });
-    let summary = workspace.session.broker_status.summary();
+    let summary = workspace.active_tab().broker_status.summary();
     assert!(summary.version.as_deref().is_some_and(|v| v.starts_with("mosquitto version")), "{summary:?}");
     assert!(summary.uptime.as_deref().is_some_and(|u| u.ends_with(" s")), "{summary:?}");
-    assert!(workspace.session.broker_status.entries().count() > 10, "every $SYS value is listed");
+    assert!(workspace.active_tab().broker_status.entries().count() > 10, "every $SYS value is listed");
 }
 
 #[test]
@@ -58,22 +59,26 @@ fn the_embedded_broker_publishes_sys_topics_in_mosquitto_naming() {
     let broker = topicscope_core::broker::EmbeddedBroker::start(config).expect("embedded broker");
     let (mut engine, mut workspace) = connected_workspace(broker.local_addr().port(), &["$SYS/#"]);
     pump_workspace(&mut engine, &mut workspace, "version, uptime and us among the clients", |w| {
-        let summary = w.session.broker_status.summary();
+        let summary = w.active_tab().broker_status.summary();
         summary.version.is_some() && summary.uptime.is_some() && summary.clients_connected.as_deref() == Some("1")
     });
-    let summary = workspace.session.broker_status.summary();
+    let summary = workspace.active_tab().broker_status.summary();
     assert!(summary.version.as_deref().is_some_and(|v| v.starts_with("topicscope ")), "{summary:?}");
     assert!(summary.subscriptions.is_some() && summary.retained.is_some() && summary.clients_total.is_some());
 
     // Message counters and per-minute load follow real traffic.
     let mut device = Driver::new();
-    device.connect(1, local_profile(broker.local_addr().port(), ProtocolVersion::V311, "counted"), Vec::new());
+    device.connect(
+        ConnectionId(1),
+        local_profile(broker.local_addr().port(), ProtocolVersion::V311, "counted"),
+        Vec::new(),
+    );
     for _ in 0..5 {
-        let request = device.publish(1, "counted/x", b"1", Qos::AtLeastOnce, false);
-        device.delivery(1, request);
+        let request = device.publish(ConnectionId(1), "counted/x", b"1", Qos::AtLeastOnce, false);
+        device.delivery(ConnectionId(1), request);
     }
     let counter = |w: &Workspace, topic: &str| {
-        w.session.broker_status.entries().find(|(t, _)| *t == topic).and_then(|(_, v)| v.text.parse::<f64>().ok())
+        w.active_tab().broker_status.entries().find(|(t, _)| *t == topic).and_then(|(_, v)| v.text.parse::<f64>().ok())
     };
     pump_workspace(&mut engine, &mut workspace, "5 messages counted, with a per-minute load", |w| {
         counter(w, "$SYS/broker/messages/received").is_some_and(|n| n >= 5.0)
@@ -81,7 +86,7 @@ fn the_embedded_broker_publishes_sys_topics_in_mosquitto_naming() {
             && counter(w, "$SYS/broker/messages/sent").is_some_and(|n| n >= 1.0)
             && counter(w, "$SYS/broker/load/messages/received/1min").is_some_and(|rate| rate > 0.0)
     });
-    let summary = workspace.session.broker_status.summary();
+    let summary = workspace.active_tab().broker_status.summary();
     assert!(summary.messages_received.as_deref().is_some_and(|v| v.ends_with(" /min")), "{summary:?}");
 
     // Retained like mosquitto's: a late subscriber gets them at once.
@@ -100,16 +105,16 @@ fn a_live_json_field_is_charted_from_another_clients_messages() {
     let (mut engine, mut workspace) = connected_workspace(mosquitto.port, &["meter/#"]);
     workspace.add_chart(SeriesKey { topic: "meter/power".into(), pointer: Some("/watts".into()) }).expect("chartable");
     let mut device = Driver::new();
-    device.connect(1, local_profile(mosquitto.port, ProtocolVersion::V311, "meter"), Vec::new());
+    device.connect(ConnectionId(1), local_profile(mosquitto.port, ProtocolVersion::V311, "meter"), Vec::new());
     for payload in [r#"{"watts": 100}"#, r#"{"watts": "n/a"}"#, r#"{"watts": 250.5}"#] {
-        let request = device.publish(1, "meter/power", payload.as_bytes(), Qos::AtLeastOnce, false);
-        device.delivery(1, request);
+        let request = device.publish(ConnectionId(1), "meter/power", payload.as_bytes(), Qos::AtLeastOnce, false);
+        device.delivery(ConnectionId(1), request);
     }
     pump_workspace(&mut engine, &mut workspace, "two points and one skipped message", |w| {
-        let series = &w.session.charts.series()[0];
+        let series = &w.active_tab().charts.series()[0];
         series.points.len() == 2 && series.skipped == 1
     });
-    let series = &workspace.session.charts.series()[0];
+    let series = &workspace.active_tab().charts.series()[0];
     assert_eq!(series.points.iter().map(|p| p[1]).collect::<Vec<_>>(), vec![100.0, 250.5]);
     assert_eq!(series.last_problem.as_deref(), Some("'n/a' is not a number"));
 }

@@ -15,6 +15,7 @@ use topicscope_core::broker::auth::{Acl, hash_password};
 use topicscope_core::broker::monitor::LogLevel;
 use topicscope_core::broker::{BrokerConfig, EmbeddedBroker, ListenerKind, TlsListener};
 use topicscope_core::engine::{Command, ConnectionFailure, ConnectionState, DeliveryOutcome, SubscribeOutcome};
+use topicscope_core::ids::ConnectionId;
 use topicscope_core::mqtt::{ProtocolVersion, Qos};
 use topicscope_core::profile::{ConnectionProfile, TransportKind};
 
@@ -63,15 +64,27 @@ fn passwords_are_checked_and_refusals_carry_the_spec_codes() {
     for protocol in PROTOCOLS {
         let mut driver = Driver::new();
         let wrong = user_profile(port, protocol, "wrong", "alice", "guess");
-        driver.send(Command::Connect { connection: 1, profile: Box::new(wrong), subscriptions: Vec::new() });
-        assert_eq!(driver.failure(1), ConnectionFailure::BadCredentials, "{protocol}: wrong password");
+        driver.send(Command::Connect {
+            connection: ConnectionId(1),
+            profile: Box::new(wrong),
+            subscriptions: Vec::new(),
+        });
+        assert_eq!(driver.failure(ConnectionId(1)), ConnectionFailure::BadCredentials, "{protocol}: wrong password");
         let stranger = user_profile(port, protocol, "stranger", "mallory", "x");
-        driver.send(Command::Connect { connection: 2, profile: Box::new(stranger), subscriptions: Vec::new() });
-        assert_eq!(driver.failure(2), ConnectionFailure::BadCredentials, "{protocol}: unknown user");
+        driver.send(Command::Connect {
+            connection: ConnectionId(2),
+            profile: Box::new(stranger),
+            subscriptions: Vec::new(),
+        });
+        assert_eq!(driver.failure(ConnectionId(2)), ConnectionFailure::BadCredentials, "{protocol}: unknown user");
         let anonymous = local_profile(port, protocol, "anonymous");
-        driver.send(Command::Connect { connection: 3, profile: Box::new(anonymous), subscriptions: Vec::new() });
-        assert_eq!(driver.failure(3), ConnectionFailure::NotAuthorized, "{protocol}: anonymous");
-        driver.connect(4, user_profile(port, protocol, "alice-ok", "alice", "wonderland"), Vec::new());
+        driver.send(Command::Connect {
+            connection: ConnectionId(3),
+            profile: Box::new(anonymous),
+            subscriptions: Vec::new(),
+        });
+        assert_eq!(driver.failure(ConnectionId(3)), ConnectionFailure::NotAuthorized, "{protocol}: anonymous");
+        driver.connect(ConnectionId(4), user_profile(port, protocol, "alice-ok", "alice", "wonderland"), Vec::new());
     }
     // mosquitto's own clients read the same codes.
     for (version, expected) in [("mqttv311", "bad user name or password"), ("mqttv5", "bad user name or password")] {
@@ -102,23 +115,32 @@ fn the_acl_decides_who_publishes_and_receives_what() {
     let port = broker.local_addr().port();
     for protocol in PROTOCOLS {
         let mut clients = Driver::new();
-        clients.connect(1, user_profile(port, protocol, "alice-1", "alice", "wonderland"), Vec::new());
-        clients.connect(2, user_profile(port, protocol, "admin-1", "admin", "root"), Vec::new());
-        clients.connect(3, user_profile(port, protocol, "lamp-7", "bob", "builder"), Vec::new());
+        clients.connect(ConnectionId(1), user_profile(port, protocol, "alice-1", "alice", "wonderland"), Vec::new());
+        clients.connect(ConnectionId(2), user_profile(port, protocol, "admin-1", "admin", "root"), Vec::new());
+        clients.connect(ConnectionId(3), user_profile(port, protocol, "lamp-7", "bob", "builder"), Vec::new());
 
         // SUBACK: a filter that can only match unreadable topics is refused.
-        let refused = clients.subscribe(1, 1, "commands/#", Qos::AtLeastOnce);
+        let refused = clients.subscribe(ConnectionId(1), 1, "commands/#", Qos::AtLeastOnce);
         assert!(matches!(refused, SubscribeOutcome::Refused(_)), "{protocol}: {refused:?}");
-        assert_eq!(clients.subscribe(1, 2, "sensors/#", Qos::AtLeastOnce), SubscribeOutcome::Granted(Qos::AtLeastOnce));
-        assert_eq!(clients.subscribe(2, 3, "#", Qos::AtLeastOnce), SubscribeOutcome::Granted(Qos::AtLeastOnce));
+        assert_eq!(
+            clients.subscribe(ConnectionId(1), 2, "sensors/#", Qos::AtLeastOnce),
+            SubscribeOutcome::Granted(Qos::AtLeastOnce)
+        );
+        assert_eq!(
+            clients.subscribe(ConnectionId(2), 3, "#", Qos::AtLeastOnce),
+            SubscribeOutcome::Granted(Qos::AtLeastOnce)
+        );
         // bob may read sensors/bob/# and, by pattern, devices/<his client id>/#.
-        assert_eq!(clients.subscribe(3, 4, "#", Qos::AtLeastOnce), SubscribeOutcome::Granted(Qos::AtLeastOnce));
+        assert_eq!(
+            clients.subscribe(ConnectionId(3), 4, "#", Qos::AtLeastOnce),
+            SubscribeOutcome::Granted(Qos::AtLeastOnce)
+        );
 
         // PUBACK: alice may write commands/+/set, not other/topic.
-        let allowed = clients.publish(1, "commands/lamp/set", b"on", Qos::AtLeastOnce, false);
-        assert_eq!(clients.delivery(1, allowed), DeliveryOutcome::Acknowledged, "{protocol}");
-        let forbidden = clients.publish(1, "other/topic", b"no", Qos::AtLeastOnce, false);
-        let outcome = clients.delivery(1, forbidden);
+        let allowed = clients.publish(ConnectionId(1), "commands/lamp/set", b"on", Qos::AtLeastOnce, false);
+        assert_eq!(clients.delivery(ConnectionId(1), allowed), DeliveryOutcome::Acknowledged, "{protocol}");
+        let forbidden = clients.publish(ConnectionId(1), "other/topic", b"no", Qos::AtLeastOnce, false);
+        let outcome = clients.delivery(ConnectionId(1), forbidden);
         if protocol == ProtocolVersion::V5 {
             assert_eq!(outcome, DeliveryOutcome::Refused("NotAuthorized".into()), "{protocol}");
         } else {
@@ -128,29 +150,33 @@ fn the_acl_decides_who_publishes_and_receives_what() {
 
         // Reads: admin publishes; each receiver gets only what it may read.
         for topic in ["sensors/secret", "sensors/open", "sensors/bob/temp", "devices/lamp-7/state", "devices/x/state"] {
-            let request = clients.publish(2, topic, topic.as_bytes(), Qos::AtLeastOnce, false);
-            clients.delivery(2, request);
+            let request = clients.publish(ConnectionId(2), topic, topic.as_bytes(), Qos::AtLeastOnce, false);
+            clients.delivery(ConnectionId(2), request);
         }
-        let end = clients.publish(2, "sensors/end", b"end", Qos::AtLeastOnce, false);
-        clients.delivery(2, end);
+        let end = clients.publish(ConnectionId(2), "sensors/end", b"end", Qos::AtLeastOnce, false);
+        clients.delivery(ConnectionId(2), end);
         clients.wait_for("alice's end marker", |events| {
-            common::messages(events, 1).iter().any(|message| &*message.topic == "sensors/end")
+            common::messages(events, ConnectionId(1)).iter().any(|message| &*message.topic == "sensors/end")
         });
         clients.wait_for("admin's end marker", |events| {
-            common::messages(events, 2).iter().any(|message| &*message.topic == "sensors/end")
+            common::messages(events, ConnectionId(2)).iter().any(|message| &*message.topic == "sensors/end")
         });
         let topics = |clients: &Driver, connection| -> Vec<String> {
             clients.messages(connection).iter().map(|message| message.topic.to_string()).collect()
         };
-        assert_eq!(topics(&clients, 1), ["sensors/open", "sensors/bob/temp", "sensors/end"], "{protocol}: alice");
-        let admin = topics(&clients, 2);
+        assert_eq!(
+            topics(&clients, ConnectionId(1)),
+            ["sensors/open", "sensors/bob/temp", "sensors/end"],
+            "{protocol}: alice"
+        );
+        let admin = topics(&clients, ConnectionId(2));
         assert!(admin.contains(&"commands/lamp/set".to_owned()), "{protocol}: {admin:?}");
         assert!(!admin.contains(&"other/topic".to_owned()), "{protocol}: refused publish was delivered");
         assert!(wait_until(Duration::from_secs(5), || {
             clients.drain();
-            topics(&clients, 3).len() >= 2
+            topics(&clients, ConnectionId(3)).len() >= 2
         }));
-        assert_eq!(topics(&clients, 3), ["sensors/bob/temp", "devices/lamp-7/state"], "{protocol}: bob");
+        assert_eq!(topics(&clients, ConnectionId(3)), ["sensors/bob/temp", "devices/lamp-7/state"], "{protocol}: bob");
     }
     // mosquitto_pub (MQTT 5) sees reason 135 (not authorised) on the PUBACK.
     let output = Process::new("mosquitto_pub")
@@ -181,16 +207,16 @@ fn retained_messages_and_queued_sessions_survive_a_restart() {
     let mut profile = local_profile(port, ProtocolVersion::V5, "persistent-device");
     profile.clean_start = false;
     profile.mqtt5.session_expiry_secs = Some(3600);
-    device.connect(1, profile.clone(), Vec::new());
-    device.subscribe(1, 1, "jobs/#", Qos::AtLeastOnce);
-    device.disconnect(1);
+    device.connect(ConnectionId(1), profile.clone(), Vec::new());
+    device.subscribe(ConnectionId(1), 1, "jobs/#", Qos::AtLeastOnce);
+    device.disconnect(ConnectionId(1));
     let mut sender = Driver::new();
-    sender.connect(1, local_profile(port, ProtocolVersion::V311, "sender"), Vec::new());
-    let retained = sender.publish(1, "status/door", b"open", Qos::AtLeastOnce, true);
-    sender.delivery(1, retained);
-    let queued = sender.publish(1, "jobs/1", b"queued while away", Qos::AtLeastOnce, false);
-    sender.delivery(1, queued);
-    sender.send(Command::Disconnect { connection: 1 });
+    sender.connect(ConnectionId(1), local_profile(port, ProtocolVersion::V311, "sender"), Vec::new());
+    let retained = sender.publish(ConnectionId(1), "status/door", b"open", Qos::AtLeastOnce, true);
+    sender.delivery(ConnectionId(1), retained);
+    let queued = sender.publish(ConnectionId(1), "jobs/1", b"queued while away", Qos::AtLeastOnce, false);
+    sender.delivery(ConnectionId(1), queued);
+    sender.send(Command::Disconnect { connection: ConnectionId(1) });
     drop(sender);
     broker.stop();
 
@@ -202,13 +228,13 @@ fn retained_messages_and_queued_sessions_survive_a_restart() {
         .expect("mosquitto_sub");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "status/door open");
     // The persistent session is back with its subscription and the queued message.
-    device.connect(2, profile, Vec::new());
+    device.connect(ConnectionId(2), profile, Vec::new());
     assert!(
-        matches!(device.state(2), Some(ConnectionState::Connected { session_present: true, .. })),
+        matches!(device.state(ConnectionId(2)), Some(ConnectionState::Connected { session_present: true, .. })),
         "session present after restart: {:?}",
-        device.state(2)
+        device.state(ConnectionId(2))
     );
-    let received = device.wait_messages(2, 1);
+    let received = device.wait_messages(ConnectionId(2), 1);
     assert_eq!(&received[0].payload[..], b"queued while away");
     drop(device);
     broker.stop();
@@ -234,15 +260,15 @@ fn websocket_and_tls_listeners_serve_mqtt() {
         let mut clients = Driver::new();
         let mut ws = local_profile(ws_port, protocol, "ws-client");
         ws.transport = TransportKind::WebSocket;
-        clients.connect(1, ws, Vec::new());
-        clients.subscribe(1, 1, "listeners/#", Qos::AtLeastOnce);
+        clients.connect(ConnectionId(1), ws, Vec::new());
+        clients.subscribe(ConnectionId(1), 1, "listeners/#", Qos::AtLeastOnce);
         let mut tls = local_profile(tls_port, protocol, "tls-client");
         tls.transport = TransportKind::Tls;
         tls.tls.ca_file = Some(dir.join("ca.crt"));
-        clients.connect(2, tls, Vec::new());
-        let request = clients.publish(2, "listeners/tls", b"over TLS", Qos::AtLeastOnce, false);
-        clients.delivery(2, request);
-        let received = clients.wait_messages(1, 1);
+        clients.connect(ConnectionId(2), tls, Vec::new());
+        let request = clients.publish(ConnectionId(2), "listeners/tls", b"over TLS", Qos::AtLeastOnce, false);
+        clients.delivery(ConnectionId(2), request);
+        let received = clients.wait_messages(ConnectionId(1), 1);
         assert_eq!(&received[0].payload[..], b"over TLS", "{protocol}");
     }
     // A taken WebSocket port is named in the error.
@@ -268,10 +294,10 @@ fn the_monitor_lists_clients_and_disconnects_one() {
     let mut clients = Driver::new();
     let mut profile = local_profile(port, ProtocolVersion::V5, "watched");
     profile.reconnect = false;
-    clients.connect(1, profile, Vec::new());
-    clients.subscribe(1, 1, "a/#", Qos::AtLeastOnce);
-    clients.subscribe(1, 2, "b/#", Qos::AtMostOnce);
-    clients.connect(2, local_profile(port, ProtocolVersion::V311, "other"), Vec::new());
+    clients.connect(ConnectionId(1), profile, Vec::new());
+    clients.subscribe(ConnectionId(1), 1, "a/#", Qos::AtLeastOnce);
+    clients.subscribe(ConnectionId(1), 2, "b/#", Qos::AtMostOnce);
+    clients.connect(ConnectionId(2), local_profile(port, ProtocolVersion::V311, "other"), Vec::new());
     assert!(
         wait_until(Duration::from_secs(5), || {
             let state = broker.monitor().lock();
@@ -293,7 +319,7 @@ fn the_monitor_lists_clients_and_disconnects_one() {
     assert!(
         wait_until(Duration::from_secs(5), || {
             clients.drain();
-            !matches!(clients.state(1), Some(ConnectionState::Connected { .. }))
+            !matches!(clients.state(ConnectionId(1)), Some(ConnectionState::Connected { .. }))
         }),
         "the client saw its connection closed"
     );
@@ -304,7 +330,7 @@ fn the_monitor_lists_clients_and_disconnects_one() {
     assert!(wait_until(Duration::from_secs(5), || {
         broker.monitor().lock().log.iter().any(|entry| entry.text == "cannot disconnect nobody: no such client")
     }));
-    assert!(matches!(clients.state(2), Some(ConnectionState::Connected { .. })), "others stay");
+    assert!(matches!(clients.state(ConnectionId(2)), Some(ConnectionState::Connected { .. })), "others stay");
 }
 
 #[test]
@@ -313,9 +339,9 @@ fn connection_and_packet_size_limits_hold() {
     let broker = EmbeddedBroker::start(config).expect("broker starts");
     let port = broker.local_addr().port();
     let mut clients = Driver::new();
-    clients.connect(1, local_profile(port, ProtocolVersion::V5, "first"), Vec::new());
-    clients.subscribe(1, 1, "limits/#", Qos::AtLeastOnce);
-    clients.connect(2, local_profile(port, ProtocolVersion::V311, "second"), Vec::new());
+    clients.connect(ConnectionId(1), local_profile(port, ProtocolVersion::V5, "first"), Vec::new());
+    clients.subscribe(ConnectionId(1), 1, "limits/#", Qos::AtLeastOnce);
+    clients.connect(ConnectionId(2), local_profile(port, ProtocolVersion::V311, "second"), Vec::new());
     let publish = |payload: &str| {
         Process::new("mosquitto_pub")
             .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-t", "limits/x", "-m", payload, "-q", "1"])
@@ -325,18 +351,18 @@ fn connection_and_packet_size_limits_hold() {
     assert!(!publish("third client").status.success(), "a third connection is refused");
     let log = broker.monitor().lock().log.clone();
     assert!(log.iter().any(|entry| entry.text.ends_with(": the limit of 2 connections is reached")), "{log:#?}");
-    clients.send(Command::Disconnect { connection: 2 });
+    clients.send(Command::Disconnect { connection: ConnectionId(2) });
     assert!(
         wait_until(Duration::from_secs(5), || publish("small").status.success()),
         "a freed slot takes a new client"
     );
     let big = "x".repeat(2048);
     let _ = publish(&big);
-    let small = clients.wait_messages(1, 1);
+    let small = clients.wait_messages(ConnectionId(1), 1);
     assert_eq!(&small[0].payload[..], b"small");
     std::thread::sleep(Duration::from_millis(300));
     clients.drain();
-    assert_eq!(clients.messages(1).len(), 1, "the 2 KiB packet above the 1 KiB limit is not delivered");
+    assert_eq!(clients.messages(ConnectionId(1)).len(), 1, "the 2 KiB packet above the 1 KiB limit is not delivered");
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{Driver, brokers, local_profile};
 use topicscope_core::engine::{Command as EngineCommand, ConnectionState, SubscriptionSpec};
+use topicscope_core::ids::{ConnectionId, SubscriptionId};
 use topicscope_core::mqtt::{ProtocolVersion, Qos, RetainHandling, SubscribeOptions};
 
 /// Runs `mosquitto_sub` (which exits after `count` messages) while
@@ -123,21 +124,29 @@ fn shared_subscriptions_spread_messages_across_the_group() {
     for broker in brokers() {
         let port = broker.port();
         let mut clients = Driver::new();
-        for (connection, id) in [(1, "worker-a"), (2, "worker-b")] {
+        for (connection, id) in [(ConnectionId(1), "worker-a"), (ConnectionId(2), "worker-b")] {
             clients.connect(connection, local_profile(port, ProtocolVersion::V5, id), Vec::new());
             clients.subscribe(connection, 1, "$share/workers/jobs/#", Qos::AtLeastOnce);
         }
-        clients.connect(3, local_profile(port, ProtocolVersion::V5, "dispatcher"), Vec::new());
+        clients.connect(ConnectionId(3), local_profile(port, ProtocolVersion::V5, "dispatcher"), Vec::new());
         for n in 0..40 {
-            let request = clients.publish(3, &format!("jobs/{n}"), n.to_string().as_bytes(), Qos::AtLeastOnce, false);
-            clients.delivery(3, request);
+            let request = clients.publish(
+                ConnectionId(3),
+                &format!("jobs/{n}"),
+                n.to_string().as_bytes(),
+                Qos::AtLeastOnce,
+                false,
+            );
+            clients.delivery(ConnectionId(3), request);
         }
         let deadline = Instant::now() + common::WAIT;
-        while clients.messages(1).len() + clients.messages(2).len() < 40 && Instant::now() < deadline {
+        while clients.messages(ConnectionId(1)).len() + clients.messages(ConnectionId(2)).len() < 40
+            && Instant::now() < deadline
+        {
             clients.drain();
             std::thread::sleep(Duration::from_millis(20));
         }
-        let (a, b) = (clients.messages(1), clients.messages(2));
+        let (a, b) = (clients.messages(ConnectionId(1)), clients.messages(ConnectionId(2)));
         assert_eq!(a.len() + b.len(), 40, "{}: each job once to the group", broker.name());
         assert!(!a.is_empty() && !b.is_empty(), "{}: both workers get jobs ({} / {})", broker.name(), a.len(), b.len());
         let mut topics: Vec<String> = a.iter().chain(&b).map(|m| m.topic.clone()).collect();
@@ -156,20 +165,21 @@ fn persistent_sessions_keep_subscriptions_and_queue_qos1_while_away() {
             let mut profile = local_profile(port, protocol, &format!("persistent-{protocol:?}"));
             profile.clean_start = false;
             profile.mqtt5.session_expiry_secs = Some(300);
-            device.connect(1, profile.clone(), Vec::new());
-            device.subscribe(1, 1, "queue/#", Qos::AtLeastOnce);
-            device.disconnect(1);
+            device.connect(ConnectionId(1), profile.clone(), Vec::new());
+            device.subscribe(ConnectionId(1), 1, "queue/#", Qos::AtLeastOnce);
+            device.disconnect(ConnectionId(1));
 
             let mut sender = Driver::new();
-            sender.connect(1, local_profile(port, protocol, "sender"), Vec::new());
-            let request = sender.publish(1, "queue/job", b"while you were away", Qos::AtLeastOnce, false);
-            sender.delivery(1, request);
+            sender.connect(ConnectionId(1), local_profile(port, protocol, "sender"), Vec::new());
+            let request = sender.publish(ConnectionId(1), "queue/job", b"while you were away", Qos::AtLeastOnce, false);
+            sender.delivery(ConnectionId(1), request);
 
             // Same client id, no subscriptions sent: the session has them.
-            device.connect(2, profile, Vec::new());
-            let resumed = matches!(device.state(2), Some(ConnectionState::Connected { session_present: true, .. }));
+            device.connect(ConnectionId(2), profile, Vec::new());
+            let resumed =
+                matches!(device.state(ConnectionId(2)), Some(ConnectionState::Connected { session_present: true, .. }));
             assert!(resumed, "{} {protocol:?}: session present", broker.name());
-            let received = device.wait_messages(2, 1);
+            let received = device.wait_messages(ConnectionId(2), 1);
             assert_eq!(&received[0].payload[..], b"while you were away", "{} {protocol:?}", broker.name());
         }
     }
@@ -180,12 +190,12 @@ fn sixteen_megabyte_payloads_arrive_intact() {
     let payload: Vec<u8> = (0..16 * 1024 * 1024).map(|n: u32| (n.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     for broker in brokers() {
         let mut clients = Driver::new();
-        clients.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "big-sub"), Vec::new());
-        clients.subscribe(1, 1, "big", Qos::AtLeastOnce);
-        clients.connect(2, local_profile(broker.port(), ProtocolVersion::V311, "big-pub"), Vec::new());
-        let request = clients.publish(2, "big", &payload, Qos::AtLeastOnce, false);
-        clients.delivery(2, request);
-        let received = clients.wait_messages(1, 1);
+        clients.connect(ConnectionId(1), local_profile(broker.port(), ProtocolVersion::V5, "big-sub"), Vec::new());
+        clients.subscribe(ConnectionId(1), 1, "big", Qos::AtLeastOnce);
+        clients.connect(ConnectionId(2), local_profile(broker.port(), ProtocolVersion::V311, "big-pub"), Vec::new());
+        let request = clients.publish(ConnectionId(2), "big", &payload, Qos::AtLeastOnce, false);
+        clients.delivery(ConnectionId(2), request);
+        let received = clients.wait_messages(ConnectionId(1), 1);
         assert_eq!(received[0].payload.len(), payload.len(), "{}", broker.name());
         assert!(received[0].payload[..] == payload[..], "{}: bytes differ", broker.name());
     }
@@ -263,10 +273,15 @@ fn an_empty_client_id_gets_one_assigned() {
 }
 
 /// Subscribes with MQTT 5 options and waits for the SUBACK.
-fn subscribe_with(clients: &mut Driver, connection: u64, id: u32, filter: &str, options: SubscribeOptions) {
+fn subscribe_with(clients: &mut Driver, connection: ConnectionId, id: u32, filter: &str, options: SubscribeOptions) {
     clients.send(EngineCommand::Subscribe {
         connection,
-        subscription: SubscriptionSpec { id, filter: filter.into(), qos: Qos::AtLeastOnce, options },
+        subscription: SubscriptionSpec {
+            id: SubscriptionId(id),
+            filter: filter.into(),
+            qos: Qos::AtLeastOnce,
+            options,
+        },
     });
     clients.wait_for("SUBACK", |events| !common::suback_outcomes(events, connection, id).is_empty());
 }
@@ -277,34 +292,34 @@ fn retain_handling_and_retain_as_published_are_honoured() {
         let name = broker.name();
         let port = broker.port();
         let mut clients = Driver::new();
-        clients.connect(1, local_profile(port, ProtocolVersion::V5, "retainer"), Vec::new());
-        let request = clients.publish(1, "lamp/state", b"on", Qos::AtLeastOnce, true);
-        clients.delivery(1, request);
+        clients.connect(ConnectionId(1), local_profile(port, ProtocolVersion::V5, "retainer"), Vec::new());
+        let request = clients.publish(ConnectionId(1), "lamp/state", b"on", Qos::AtLeastOnce, true);
+        clients.delivery(ConnectionId(1), request);
 
-        clients.connect(2, local_profile(port, ProtocolVersion::V5, "watcher"), Vec::new());
+        clients.connect(ConnectionId(2), local_profile(port, ProtocolVersion::V5, "watcher"), Vec::new());
         // 2 = never send retained messages on subscribe.
         let never = SubscribeOptions { retain_handling: RetainHandling::DoNotSend, ..SubscribeOptions::default() };
-        subscribe_with(&mut clients, 2, 1, "lamp/#", never);
+        subscribe_with(&mut clients, ConnectionId(2), 1, "lamp/#", never);
         // 1 = only for a new subscription: once here, not again when repeated.
         let if_new =
             SubscribeOptions { retain_handling: RetainHandling::SendIfNewSubscription, ..SubscribeOptions::default() };
-        subscribe_with(&mut clients, 2, 2, "lamp/state", if_new);
-        subscribe_with(&mut clients, 2, 3, "lamp/state", if_new);
+        subscribe_with(&mut clients, ConnectionId(2), 2, "lamp/state", if_new);
+        subscribe_with(&mut clients, ConnectionId(2), 3, "lamp/state", if_new);
         // A live retained publish keeps its flag only with retain-as-published.
         subscribe_with(
             &mut clients,
-            2,
+            ConnectionId(2),
             4,
             "live/#",
             SubscribeOptions { retain_as_published: true, ..SubscribeOptions::default() },
         );
-        clients.connect(3, local_profile(port, ProtocolVersion::V5, "plain"), Vec::new());
-        clients.subscribe(3, 1, "live/#", Qos::AtLeastOnce);
-        let request = clients.publish(1, "live/flag", b"kept", Qos::AtLeastOnce, true);
-        clients.delivery(1, request);
+        clients.connect(ConnectionId(3), local_profile(port, ProtocolVersion::V5, "plain"), Vec::new());
+        clients.subscribe(ConnectionId(3), 1, "live/#", Qos::AtLeastOnce);
+        let request = clients.publish(ConnectionId(1), "live/flag", b"kept", Qos::AtLeastOnce, true);
+        clients.delivery(ConnectionId(1), request);
 
-        let watcher = clients.wait_messages(2, 2);
-        let plain = clients.wait_messages(3, 1);
+        let watcher = clients.wait_messages(ConnectionId(2), 2);
+        let plain = clients.wait_messages(ConnectionId(3), 1);
         let lamp: Vec<_> = watcher.iter().filter(|m| m.topic == "lamp/state").collect();
         assert_eq!(lamp.len(), 1, "{name}: one retained replay (new subscription only), got {watcher:?}");
         assert!(lamp[0].retain, "{name}: a replay carries the retain flag");
@@ -313,8 +328,8 @@ fn retain_handling_and_retain_as_published_are_honoured() {
         assert!(!plain[0].retain, "{name}: without it the live flag is cleared");
         // Clean up the retained messages this test left behind.
         for topic in ["lamp/state", "live/flag"] {
-            let request = clients.publish(1, topic, b"", Qos::AtLeastOnce, true);
-            clients.delivery(1, request);
+            let request = clients.publish(ConnectionId(1), topic, b"", Qos::AtLeastOnce, true);
+            clients.delivery(ConnectionId(1), request);
         }
     }
 }
@@ -327,8 +342,12 @@ fn fifty_clients_times_a_thousand_qos1_messages_lose_nothing() {
         .expect("embedded broker");
     let port = broker.local_addr().port().to_string();
     let mut subscriber = Driver::new();
-    subscriber.connect(1, local_profile(broker.local_addr().port(), ProtocolVersion::V5, "stress-sub"), Vec::new());
-    subscriber.subscribe(1, 1, "stress/#", Qos::AtLeastOnce);
+    subscriber.connect(
+        ConnectionId(1),
+        local_profile(broker.local_addr().port(), ProtocolVersion::V5, "stress-sub"),
+        Vec::new(),
+    );
+    subscriber.subscribe(ConnectionId(1), 1, "stress/#", Qos::AtLeastOnce);
 
     // Independent publishers: mosquitto_pub -l sends each stdin line as a QoS 1 message.
     let publishers: Vec<std::process::Child> = (0..CLIENTS)
@@ -352,11 +371,11 @@ fn fifty_clients_times_a_thousand_qos1_messages_lose_nothing() {
     }
 
     let deadline = Instant::now() + Duration::from_secs(60);
-    while subscriber.messages(1).len() < CLIENTS * PER_CLIENT && Instant::now() < deadline {
+    while subscriber.messages(ConnectionId(1)).len() < CLIENTS * PER_CLIENT && Instant::now() < deadline {
         subscriber.drain();
         std::thread::sleep(Duration::from_millis(50));
     }
-    let received = subscriber.messages(1);
+    let received = subscriber.messages(ConnectionId(1));
     let mut payloads: Vec<&[u8]> = received.iter().map(|message| &message.payload[..]).collect();
     payloads.sort_unstable();
     payloads.dedup();
@@ -400,8 +419,8 @@ fn a_killed_mosquitto_client_leaves_its_will_and_a_clean_one_does_not() {
     for broker in brokers() {
         let port = broker.port();
         let mut watcher = Driver::new();
-        watcher.connect(1, local_profile(port, ProtocolVersion::V5, "will-watcher"), Vec::new());
-        watcher.subscribe(1, 1, "wills/#", Qos::AtLeastOnce);
+        watcher.connect(ConnectionId(1), local_profile(port, ProtocolVersion::V5, "will-watcher"), Vec::new());
+        watcher.subscribe(ConnectionId(1), 1, "wills/#", Qos::AtLeastOnce);
         let client = |id: &str, will: &str| {
             Command::new("mosquitto_sub")
                 .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-i", id, "-t", "idle/#"])
@@ -418,10 +437,10 @@ fn a_killed_mosquitto_client_leaves_its_will_and_a_clean_one_does_not() {
         killed.kill().expect("SIGKILL");
         let _ = killed.wait();
         let _ = clean.wait();
-        let received = watcher.wait_messages(1, 1);
+        let received = watcher.wait_messages(ConnectionId(1), 1);
         std::thread::sleep(Duration::from_millis(500));
         watcher.drain();
-        let topics: Vec<String> = watcher.messages(1).iter().map(|m| m.topic.clone()).collect();
+        let topics: Vec<String> = watcher.messages(ConnectionId(1)).iter().map(|m| m.topic.clone()).collect();
         assert_eq!(topics, vec!["wills/abrupt"], "{}: only the killed client's will ({received:?})", broker.name());
     }
 }

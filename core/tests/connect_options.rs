@@ -12,6 +12,7 @@ use topicscope_core::broker::{BrokerConfig, EmbeddedBroker};
 use topicscope_core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventKind, SubscriptionSpec,
 };
+use topicscope_core::ids::{ConnectionId, SubscriptionId};
 use topicscope_core::mqtt::{ProtocolVersion, Qos, SubscribeOptions};
 use topicscope_core::payload::PayloadFormat;
 use topicscope_core::profile::{ConnectionProfile, LastWill, TransportKind};
@@ -44,7 +45,7 @@ impl Drop for Certificates {
     }
 }
 
-fn failed_state(driver: &mut Driver, connection: u64) -> ConnectionFailure {
+fn failed_state(driver: &mut Driver, connection: ConnectionId) -> ConnectionFailure {
     driver.wait_for("a failure", |events| {
         events.iter().any(|event| {
             matches!(&event.kind, EventKind::Connection { connection: c, event: ConnectionEvent::State(ConnectionState::Failed(_)) } if *c == connection)
@@ -63,7 +64,7 @@ fn tls_profile(port: u16, protocol: ProtocolVersion, id: &str) -> ConnectionProf
     profile
 }
 
-fn round_trip(driver: &mut Driver, connection: u64, topic: &str) {
+fn round_trip(driver: &mut Driver, connection: ConnectionId, topic: &str) {
     driver.subscribe(connection, 1, topic, Qos::AtLeastOnce);
     let request = driver.publish(connection, topic, b"ping", Qos::AtLeastOnce, false);
     assert_eq!(driver.delivery(connection, request), DeliveryOutcome::Acknowledged);
@@ -83,14 +84,18 @@ fn mutual_tls_needs_the_client_certificate() {
         let mut profile = tls_profile(port, protocol, "mtls-client");
         profile.tls.ca_file = Some(certificates.file("ca.crt"));
         // Without a client certificate the broker ends the handshake.
-        driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
-        let failure = failed_state(&mut driver, 1);
+        driver.send(Command::Connect {
+            connection: ConnectionId(1),
+            profile: Box::new(profile.clone()),
+            subscriptions: Vec::new(),
+        });
+        let failure = failed_state(&mut driver, ConnectionId(1));
         assert!(!matches!(failure, ConnectionFailure::InvalidSettings(_)), "{protocol}: {failure}");
         // With it, the connection works.
         profile.tls.client_certificate_file = Some(certificates.file("client.crt"));
         profile.tls.client_key_file = Some(certificates.file("client.key"));
-        driver.connect(2, profile, Vec::new());
-        round_trip(&mut driver, 2, "mtls/hello");
+        driver.connect(ConnectionId(2), profile, Vec::new());
+        round_trip(&mut driver, ConnectionId(2), "mtls/hello");
     }
 }
 
@@ -103,15 +108,19 @@ fn a_wrong_ca_is_an_unknown_issuer_and_the_insecure_switch_connects_anyway() {
         let mut driver = Driver::new();
         let mut profile = tls_profile(port, protocol, "wrong-ca");
         profile.tls.ca_file = Some(certificates.file("other-ca.crt"));
-        driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
-        match failed_state(&mut driver, 1) {
+        driver.send(Command::Connect {
+            connection: ConnectionId(1),
+            profile: Box::new(profile.clone()),
+            subscriptions: Vec::new(),
+        });
+        match failed_state(&mut driver, ConnectionId(1)) {
             ConnectionFailure::Tls(reason) => assert!(reason.contains("UnknownIssuer"), "{protocol}: {reason}"),
             other => panic!("{protocol}: expected a TLS failure, got {other}"),
         }
         profile.tls.ca_file = None;
         profile.tls.dangerously_accept_invalid_certificates = true;
-        driver.connect(2, profile, Vec::new());
-        round_trip(&mut driver, 2, "insecure/hello");
+        driver.connect(ConnectionId(2), profile, Vec::new());
+        round_trip(&mut driver, ConnectionId(2), "insecure/hello");
     }
 }
 
@@ -131,14 +140,14 @@ fn websocket_and_secure_websocket_transports_work() {
         let mut driver = Driver::new();
         let mut plain = local_profile(ws_port, protocol, "ws-client");
         plain.transport = TransportKind::WebSocket;
-        driver.connect(1, plain, Vec::new());
-        round_trip(&mut driver, 1, "ws/hello");
+        driver.connect(ConnectionId(1), plain, Vec::new());
+        round_trip(&mut driver, ConnectionId(1), "ws/hello");
 
         let mut secure = local_profile(wss_port, protocol, "wss-client");
         secure.transport = TransportKind::WebSocketTls;
         secure.tls.ca_file = Some(certificates.file("ca.crt"));
-        driver.connect(2, secure, Vec::new());
-        round_trip(&mut driver, 2, "wss/hello");
+        driver.connect(ConnectionId(2), secure, Vec::new());
+        round_trip(&mut driver, ConnectionId(2), "wss/hello");
     }
 }
 
@@ -148,8 +157,8 @@ fn last_will_is_delivered_when_the_connection_vanishes() {
         let name = broker.name();
         for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
             let mut driver = Driver::new();
-            driver.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "watcher"), Vec::new());
-            driver.subscribe(1, 1, "wills/#", Qos::AtLeastOnce);
+            driver.connect(ConnectionId(1), local_profile(broker.port(), ProtocolVersion::V5, "watcher"), Vec::new());
+            driver.subscribe(ConnectionId(1), 1, "wills/#", Qos::AtLeastOnce);
             let relay = Relay::start(broker.port());
             let mut profile = local_profile(relay.port, protocol, "doomed");
             profile.reconnect = false;
@@ -161,9 +170,9 @@ fn last_will_is_delivered_when_the_connection_vanishes() {
                 content_type: Some("application/json".into()),
                 ..LastWill::default()
             });
-            driver.connect(2, profile, Vec::new());
+            driver.connect(ConnectionId(2), profile, Vec::new());
             relay.cut();
-            let received = driver.wait_messages(1, 1);
+            let received = driver.wait_messages(ConnectionId(1), 1);
             assert_eq!(received[0].topic, "wills/doomed", "{name} {protocol}");
             assert_eq!(&received[0].payload[..], b"{\"online\": false}");
             if protocol == ProtocolVersion::V5 {
@@ -179,21 +188,21 @@ fn a_clean_disconnect_does_not_publish_the_will() {
     for broker in brokers() {
         let name = broker.name();
         let mut driver = Driver::new();
-        driver.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "watcher"), Vec::new());
-        driver.subscribe(1, 1, "wills/#", Qos::AtLeastOnce);
+        driver.connect(ConnectionId(1), local_profile(broker.port(), ProtocolVersion::V5, "watcher"), Vec::new());
+        driver.subscribe(ConnectionId(1), 1, "wills/#", Qos::AtLeastOnce);
         let mut profile = local_profile(broker.port(), ProtocolVersion::V311, "polite");
         profile.last_will =
             Some(LastWill { topic: "wills/polite".into(), payload: "gone".into(), ..LastWill::default() });
-        driver.connect(2, profile, Vec::new());
-        driver.send(Command::Disconnect { connection: 2 });
+        driver.connect(ConnectionId(2), profile, Vec::new());
+        driver.send(Command::Disconnect { connection: ConnectionId(2) });
         driver.wait_for("disconnected", |_| true);
         assert!(common::wait_until(common::WAIT, || {
             driver.drain();
-            driver.state(2) == Some(ConnectionState::Disconnected)
+            driver.state(ConnectionId(2)) == Some(ConnectionState::Disconnected)
         }));
-        let marker = driver.publish(1, "wills/marker", b"m", Qos::AtLeastOnce, false);
-        driver.delivery(1, marker);
-        let received = driver.wait_messages(1, 1);
+        let marker = driver.publish(ConnectionId(1), "wills/marker", b"m", Qos::AtLeastOnce, false);
+        driver.delivery(ConnectionId(1), marker);
+        let received = driver.wait_messages(ConnectionId(1), 1);
         assert_eq!(received.len(), 1, "{name}: {received:?}");
         assert_eq!(received[0].topic, "wills/marker", "{name}");
     }
@@ -205,8 +214,8 @@ fn random_client_id_suffix_and_reconnect_limit() {
     let mut driver = Driver::new();
     let mut profile = local_profile(broker.local_addr().port(), ProtocolVersion::V5, "suffixed");
     profile.random_client_id_suffix = true;
-    driver.connect(1, profile, Vec::new());
-    match driver.state(1) {
+    driver.connect(ConnectionId(1), profile, Vec::new());
+    match driver.state(ConnectionId(1)) {
         Some(ConnectionState::Connected { client_id, .. }) => {
             assert!(client_id.starts_with("suffixed-") && client_id.len() == "suffixed-".len() + 6, "{client_id}")
         }
@@ -216,8 +225,12 @@ fn random_client_id_suffix_and_reconnect_limit() {
     let mut limited = local_profile(common::free_port(), ProtocolVersion::V311, "limited");
     limited.reconnect_max_attempts = 2;
     limited.reconnect_backoff_cap_secs = 1;
-    driver.send(Command::Connect { connection: 2, profile: Box::new(limited), subscriptions: Vec::new() });
-    match failed_state(&mut driver, 2) {
+    driver.send(Command::Connect {
+        connection: ConnectionId(2),
+        profile: Box::new(limited),
+        subscriptions: Vec::new(),
+    });
+    match failed_state(&mut driver, ConnectionId(2)) {
         ConnectionFailure::GaveUp { attempts: 2, last } => {
             assert!(matches!(*last, ConnectionFailure::Refused(_)), "{last}")
         }
@@ -230,19 +243,24 @@ fn no_local_subscriptions_skip_our_own_publishes() {
     for broker in brokers() {
         let name = broker.name();
         let mut driver = Driver::new();
-        driver.connect(1, local_profile(broker.port(), ProtocolVersion::V5, "no-local"), Vec::new());
+        driver.connect(ConnectionId(1), local_profile(broker.port(), ProtocolVersion::V5, "no-local"), Vec::new());
         let options = SubscribeOptions { no_local: true, ..SubscribeOptions::default() };
         driver.send(Command::Subscribe {
-            connection: 1,
-            subscription: SubscriptionSpec { id: 1, filter: "echo/#".into(), qos: Qos::AtLeastOnce, options },
+            connection: ConnectionId(1),
+            subscription: SubscriptionSpec {
+                id: SubscriptionId(1),
+                filter: "echo/#".into(),
+                qos: Qos::AtLeastOnce,
+                options,
+            },
         });
-        driver.wait_for("SUBACK", |events| !common::suback_outcomes(events, 1, 1).is_empty());
-        driver.connect(2, local_profile(broker.port(), ProtocolVersion::V5, "other"), Vec::new());
-        let own = driver.publish(1, "echo/own", b"mine", Qos::AtLeastOnce, false);
-        driver.delivery(1, own);
-        let other = driver.publish(2, "echo/other", b"theirs", Qos::AtLeastOnce, false);
-        driver.delivery(2, other);
-        let received = driver.wait_messages(1, 1);
+        driver.wait_for("SUBACK", |events| !common::suback_outcomes(events, ConnectionId(1), 1).is_empty());
+        driver.connect(ConnectionId(2), local_profile(broker.port(), ProtocolVersion::V5, "other"), Vec::new());
+        let own = driver.publish(ConnectionId(1), "echo/own", b"mine", Qos::AtLeastOnce, false);
+        driver.delivery(ConnectionId(1), own);
+        let other = driver.publish(ConnectionId(2), "echo/other", b"theirs", Qos::AtLeastOnce, false);
+        driver.delivery(ConnectionId(2), other);
+        let received = driver.wait_messages(ConnectionId(1), 1);
         assert!(received.iter().all(|m| m.topic != "echo/own"), "{name}: {received:?}");
         assert_eq!(received[0].topic, "echo/other", "{name}");
     }
@@ -274,14 +292,18 @@ fn passwords_from_the_keychain_a_file_and_the_profile_reach_the_broker() {
         let mut profile = local_profile(port, ProtocolVersion::V5, &format!("secret-{index}"));
         profile.username = "alice".into();
         profile.password_source = source;
-        driver.connect(index as u64 + 1, profile, Vec::new());
+        driver.connect(ConnectionId(index as u64 + 1), profile, Vec::new());
     }
     // A source that cannot provide the password fails before connecting, naming it.
     let mut profile = local_profile(port, ProtocolVersion::V5, "no-secret");
     profile.username = "alice".into();
     profile.password_source = PasswordSource::Keychain("nobody@secured".into());
-    driver.send(Command::Connect { connection: 9, profile: Box::new(profile), subscriptions: Vec::new() });
-    match failed_state(&mut driver, 9) {
+    driver.send(Command::Connect {
+        connection: ConnectionId(9),
+        profile: Box::new(profile),
+        subscriptions: Vec::new(),
+    });
+    match failed_state(&mut driver, ConnectionId(9)) {
         ConnectionFailure::InvalidSettings(reason) => assert!(reason.contains("nobody@secured"), "{reason}"),
         other => panic!("expected a settings failure, got {other}"),
     }
@@ -297,15 +319,19 @@ fn the_certificate_can_be_verified_for_another_name() {
     let mut profile = tls_profile(port, ProtocolVersion::V5, "renamed");
     profile.tls.ca_file = Some(certificates.file("ca.crt"));
     profile.tls.server_name = Some("wrong.test".into());
-    driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
-    match failed_state(&mut driver, 1) {
+    driver.send(Command::Connect {
+        connection: ConnectionId(1),
+        profile: Box::new(profile.clone()),
+        subscriptions: Vec::new(),
+    });
+    match failed_state(&mut driver, ConnectionId(1)) {
         ConnectionFailure::Tls(reason) => assert!(reason.contains("not valid for name \"wrong.test\""), "{reason}"),
         other => panic!("expected a TLS name failure, got {other}"),
     }
     // The certificate names broker.test (and 127.0.0.1): verifying for that name works.
     profile.tls.server_name = Some("broker.test".into());
-    driver.connect(2, profile, Vec::new());
-    round_trip(&mut driver, 2, "renamed/hello");
+    driver.connect(ConnectionId(2), profile, Vec::new());
+    round_trip(&mut driver, ConnectionId(2), "renamed/hello");
 }
 
 #[test]
@@ -324,16 +350,20 @@ fn connections_go_through_an_http_connect_proxy_with_credentials() {
             username: "proxyuser".into(),
             password: "wrong".into(),
         });
-        driver.send(Command::Connect { connection: 1, profile: Box::new(profile.clone()), subscriptions: Vec::new() });
-        match failed_state(&mut driver, 1) {
+        driver.send(Command::Connect {
+            connection: ConnectionId(1),
+            profile: Box::new(profile.clone()),
+            subscriptions: Vec::new(),
+        });
+        match failed_state(&mut driver, ConnectionId(1)) {
             ConnectionFailure::Proxy(reason) => assert!(reason.contains("407"), "{protocol}: {reason}"),
             other => panic!("{protocol}: expected a proxy failure, got {other}"),
         }
         if let Some(proxy) = profile.proxy.as_mut() {
             proxy.password = "proxypass".into();
         }
-        driver.connect(2, profile, Vec::new());
-        round_trip(&mut driver, 2, "proxied/hello");
+        driver.connect(ConnectionId(2), profile, Vec::new());
+        round_trip(&mut driver, ConnectionId(2), "proxied/hello");
     }
     let requests = proxy.requests.lock().expect("lock").clone();
     assert!(requests.iter().all(|line| line.starts_with(&format!("CONNECT 127.0.0.1:{port} "))), "{requests:?}");

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use common::{Driver, local_profile, pump_workspace as pump};
 use topicscope_core::broker::{BrokerConfig, EmbeddedBroker};
 use topicscope_core::engine::{ConnectionState, Engine};
+use topicscope_core::ids::ConnectionId;
 use topicscope_core::mqtt::{ProtocolVersion, Qos};
 use topicscope_core::store::StoreLimits;
 use topicscope_core::workspace::{SubscriptionStatus, Workspace};
@@ -21,27 +22,27 @@ fn a_retained_subtree_is_found_and_cleared() {
 
     // Another client leaves retained messages behind.
     let mut publisher = Driver::new();
-    publisher.connect(1, local_profile(port, ProtocolVersion::V311, "device"), Vec::new());
+    publisher.connect(ConnectionId(1), local_profile(port, ProtocolVersion::V311, "device"), Vec::new());
     for topic in ["site/a/1", "site/a/2", "site/b/3", "other/keep"] {
-        let request = publisher.publish(1, topic, b"state", Qos::AtLeastOnce, true);
-        publisher.delivery(1, request);
+        let request = publisher.publish(ConnectionId(1), topic, b"state", Qos::AtLeastOnce, true);
+        publisher.delivery(ConnectionId(1), request);
     }
 
     // topicscope's model subscribes to everything and sees them as retained.
     let mut engine = Engine::start(Arc::new(|| {})).expect("engine");
     let profile = local_profile(port, ProtocolVersion::V5, "manager");
     let mut workspace = Workspace::new(vec![profile.clone()], StoreLimits::default());
-    workspace.session.profile = profile;
+    workspace.active_tab_mut().profile = profile;
     let _ = workspace.subscribe("#", Qos::AtLeastOnce).expect("filter");
     for command in workspace.connect().expect("profile") {
         engine.send(command).expect("send");
     }
     pump(&mut engine, &mut workspace, "connected and subscribed", |w| {
-        matches!(w.session.state, ConnectionState::Connected { .. })
-            && w.session.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
+        matches!(w.active_tab().state, ConnectionState::Connected { .. })
+            && w.active_tab().subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
     });
-    pump(&mut engine, &mut workspace, "retained replays", |w| w.session.tree.retained_topics(None).len() == 4);
-    let under_site = workspace.session.tree.retained_topics(Some("site"));
+    pump(&mut engine, &mut workspace, "retained replays", |w| w.active_tab().tree.retained_topics(None).len() == 4);
+    let under_site = workspace.active_tab().tree.retained_topics(Some("site"));
     assert_eq!(under_site, vec!["site/a/1", "site/a/2", "site/b/3"]);
 
     // Clear the subtree through the manager's core function.
@@ -58,14 +59,14 @@ fn a_retained_subtree_is_found_and_cleared() {
             .count();
         w.store.counters().sent == 3 && echoed == 3
     });
-    assert_eq!(workspace.session.tree.retained_topics(None), vec!["other/keep"]);
+    assert_eq!(workspace.active_tab().tree.retained_topics(None), vec!["other/keep"]);
 
     // A fresh subscriber gets only what is still retained.
-    publisher.connect(2, local_profile(port, ProtocolVersion::V5, "fresh"), Vec::new());
-    publisher.subscribe(2, 1, "#", Qos::AtLeastOnce);
-    let marker = publisher.publish(1, "marker", b"m", Qos::AtLeastOnce, false);
-    publisher.delivery(1, marker);
-    let received = publisher.wait_messages(2, 2);
+    publisher.connect(ConnectionId(2), local_profile(port, ProtocolVersion::V5, "fresh"), Vec::new());
+    publisher.subscribe(ConnectionId(2), 1, "#", Qos::AtLeastOnce);
+    let marker = publisher.publish(ConnectionId(1), "marker", b"m", Qos::AtLeastOnce, false);
+    publisher.delivery(ConnectionId(1), marker);
+    let received = publisher.wait_messages(ConnectionId(2), 2);
     let retained: Vec<&str> = received.iter().filter(|m| m.retain).map(|m| m.topic.as_str()).collect();
     assert_eq!(retained, vec!["other/keep"], "{received:?}");
 }

@@ -10,13 +10,14 @@ use std::time::{Duration, Instant};
 use crate::core::broker::BrokerConfig;
 use crate::core::engine::{Command, ConnectionState, Engine, SendError};
 use crate::core::export::{ExportJob, ExportState};
-use crate::core::mqtt::{Direction, Qos, SubscriptionId};
+use crate::core::ids::TabId;
+use crate::core::ids::{RepeatJobId, SubscriptionId};
+use crate::core::mqtt::{Direction, Qos};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::profile_exchange;
 use crate::core::saved_messages::{self, SavedMessage, SavedMessages};
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
 use crate::core::topic::validate_topic_filter;
-use crate::core::workspace::SessionId;
 use crate::core::workspace::Workspace;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
 use crate::ui::fonts::{self, FallbackFonts};
@@ -137,9 +138,9 @@ pub enum UiAction {
     /// Open a new connection tab (with a copy of the active tab's profile).
     NewTab,
     /// Switch to a tab.
-    ActivateTab(SessionId),
+    ActivateTab(TabId),
     /// Close a tab, disconnecting it cleanly.
-    CloseTab(SessionId),
+    CloseTab(TabId),
     /// Close the active tab (or disconnect it when it is the only one).
     CloseActiveTab,
     /// Pick profile files to import.
@@ -212,9 +213,9 @@ pub enum UiAction {
         once: bool,
     },
     /// Stop a repeat job.
-    StopRepeat(u64),
+    StopRepeat(RepeatJobId),
     /// Remove an ended repeat job from the list.
-    DismissRepeat(u64),
+    DismissRepeat(RepeatJobId),
     /// Publish an empty retained message to the composer's topic.
     ClearRetainedOnDraftTopic,
     /// Empty the log.
@@ -505,7 +506,7 @@ impl TopicscopeApp {
             workspace.profile_problems.push(error.to_string());
         }
         if let Some(initial) = &options.initial_profile {
-            workspace.session.profile = initial.clone();
+            workspace.active_tab_mut().profile = initial.clone();
         }
         let engine = match Engine::start(waker) {
             Ok(engine) => Some(engine),
@@ -546,7 +547,7 @@ impl TopicscopeApp {
         if app.options.connect_on_start && app.options.initial_profile.is_some() {
             app.apply_action(UiAction::Connect);
         }
-        if app.workspace.session.subscriptions.is_empty() {
+        if app.workspace.active_tab().subscriptions.is_empty() {
             // A useful start: see everything on the broker.
             let _ = app.workspace.subscribe("#", Qos::AtMostOnce);
         }
@@ -605,7 +606,7 @@ impl TopicscopeApp {
             search: self.ui.search.clone(),
             search_is_regex: self.ui.search_regex,
             topic_filters: topic_filter.into_iter().chain(typed).collect(),
-            session: (!self.ui.all_tabs_in_log).then_some(self.workspace.session.id),
+            tab: (!self.ui.all_tabs_in_log).then_some(self.workspace.active_tab().id),
             direction: self.ui.log_direction,
             qos: self.ui.log_qos,
             retained_only: self.ui.log_retained_only,
@@ -617,7 +618,7 @@ impl TopicscopeApp {
         if let Some(topic) = &self.ui.history_topic {
             self.ui.history_view.set_filter(LogFilter {
                 topic_filters: vec![topic.clone()],
-                session: Some(self.workspace.session.id),
+                tab: Some(self.workspace.active_tab().id),
                 direction: Some(Direction::Incoming),
                 ..LogFilter::default()
             });
@@ -631,15 +632,15 @@ impl TopicscopeApp {
     /// Applies one UI action (panels queue these; tests may call it).
     pub fn apply_action(&mut self, action: UiAction) {
         match action {
-            UiAction::Connect if self.workspace.session.profile.needs_password_prompt() => {
+            UiAction::Connect if self.workspace.active_tab().profile.needs_password_prompt() => {
                 self.ui.password_prompt = Some(String::new());
             }
             UiAction::ConnectWithPassword(password) => {
                 self.ui.password_prompt = None;
-                self.workspace.session.profile.password = password;
+                self.workspace.active_tab_mut().profile.password = password;
                 self.apply_action(UiAction::Connect);
                 // Asked for each time: forget it once used.
-                self.workspace.session.profile.password.clear();
+                self.workspace.active_tab_mut().profile.password.clear();
             }
             UiAction::Connect => match self.workspace.connect() {
                 Ok(commands) => {
@@ -662,9 +663,9 @@ impl TopicscopeApp {
             UiAction::SaveProfile => {
                 self.workspace.capture_subscriptions();
                 self.ui.profile_message = Some(match &self.options.profile_dir {
-                    Some(dir) => match profile::save_profile(dir, &self.workspace.session.profile) {
+                    Some(dir) => match profile::save_profile(dir, &self.workspace.active_tab().profile) {
                         Ok(path) => {
-                            let saved = self.workspace.session.profile.clone();
+                            let saved = self.workspace.active_tab().profile.clone();
                             match self.workspace.profiles.iter_mut().find(|p| p.name == saved.name) {
                                 Some(existing) => *existing = saved,
                                 None => self.workspace.profiles.push(saved),
@@ -728,7 +729,7 @@ impl TopicscopeApp {
             }
             UiAction::SelectTopic(topic) => {
                 // A topic that carries messages itself opens its history.
-                let tree = &self.workspace.session.tree;
+                let tree = &self.workspace.active_tab().tree;
                 let has_messages = topic
                     .as_deref()
                     .and_then(|topic| tree.find(topic))
@@ -769,8 +770,8 @@ impl TopicscopeApp {
             UiAction::AddChart { topic, pointer } => {
                 charts::add_series(&mut self.workspace, &mut self.ui, topic, pointer);
             }
-            UiAction::RemoveChart(key) => self.workspace.session.charts.remove(&key),
-            UiAction::ClearCharts => self.workspace.session.charts.clear_points(),
+            UiAction::RemoveChart(key) => self.workspace.active_tab_mut().charts.remove(&key),
+            UiAction::ClearCharts => self.workspace.active_tab_mut().charts.clear_points(),
             UiAction::SubscribeSys => match self.workspace.subscribe(broker_status::SYS_FILTER, Qos::AtMostOnce) {
                 Ok(Some(command)) => self.send(command),
                 Ok(None) => {}
@@ -792,9 +793,9 @@ impl TopicscopeApp {
             }
             UiAction::ToggleProfileEditor => self.ui.show_profile_editor = !self.ui.show_profile_editor,
             UiAction::NewTab => {
-                let mut profile = self.workspace.session.profile.clone();
+                let mut profile = self.workspace.active_tab().profile.clone();
                 profile.password.clear();
-                self.workspace.open_session(profile);
+                self.workspace.open_tab(profile);
                 self.reset_tab_view();
             }
             UiAction::ActivateTab(id) => {
@@ -802,14 +803,14 @@ impl TopicscopeApp {
                 self.reset_tab_view();
             }
             UiAction::CloseTab(id) => {
-                if let Some(command) = self.workspace.close_session(id) {
+                if let Some(command) = self.workspace.close_tab(id) {
                     self.send(command);
                 }
                 self.reset_tab_view();
             }
             UiAction::CloseActiveTab => {
-                if self.workspace.tab_order.len() > 1 {
-                    self.apply_action(UiAction::CloseTab(self.workspace.session.id));
+                if self.workspace.tabs().len() > 1 {
+                    self.apply_action(UiAction::CloseTab(self.workspace.active_tab().id));
                 } else {
                     self.apply_action(UiAction::Disconnect);
                 }
@@ -847,12 +848,15 @@ impl TopicscopeApp {
             }
             UiAction::ExportProfiles { all } => {
                 self.workspace.capture_subscriptions();
-                let profiles =
-                    if all { self.workspace.profiles.clone() } else { vec![self.workspace.session.profile.clone()] };
+                let profiles = if all {
+                    self.workspace.profiles.clone()
+                } else {
+                    vec![self.workspace.active_tab().profile.clone()]
+                };
                 let file_name = if all {
                     "topicscope-profiles.ron".to_owned()
                 } else {
-                    format!("{}.ron", self.workspace.session.profile.file_stem())
+                    format!("{}.ron", self.workspace.active_tab().profile.file_stem())
                 };
                 match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
                     Ok(text) => {
@@ -875,9 +879,9 @@ impl TopicscopeApp {
             UiAction::SaveComposerMessage => {
                 let message = SavedMessage::from_draft(
                     self.ui.save_message_name.trim().to_owned(),
-                    &self.workspace.session.draft,
+                    &self.workspace.active_tab().draft,
                 );
-                let profile = self.ui.save_for_profile_only.then(|| self.workspace.session.profile.name.clone());
+                let profile = self.ui.save_for_profile_only.then(|| self.workspace.active_tab().profile.name.clone());
                 self.saved.add(self.ui.save_collection_name.trim(), profile, message);
                 self.ui.save_message_name.clear();
                 self.write_saved();
@@ -897,7 +901,7 @@ impl TopicscopeApp {
             }
             UiAction::LoadSaved(collection, index) => {
                 if let Some(message) = self.saved.get(collection, index) {
-                    self.workspace.session.draft = message.to_draft();
+                    self.workspace.active_tab_mut().draft = message.to_draft();
                 }
             }
             UiAction::DuplicateSaved(collection, index) => {
@@ -913,9 +917,9 @@ impl TopicscopeApp {
                 self.write_saved();
             }
             UiAction::LoadSent(index) => {
-                if let Some(entry) = self.workspace.session.history.get(index) {
-                    self.workspace.session.draft = entry.draft.clone();
-                    self.workspace.session.history.stop_browsing();
+                if let Some(entry) = self.workspace.active_tab().history.get(index) {
+                    self.workspace.active_tab_mut().draft = entry.draft.clone();
+                    self.workspace.active_tab_mut().history.stop_browsing();
                 }
             }
             UiAction::StartRepeat => {
@@ -983,7 +987,7 @@ impl TopicscopeApp {
             },
             UiAction::ClearLog => {
                 self.workspace.store.clear();
-                self.workspace.session.tree.clear();
+                self.workspace.active_tab_mut().tree.clear();
                 self.ui.tree_expanded.clear();
                 self.ui.selected_topic = None;
                 self.ui.selected_message = None;
@@ -1324,7 +1328,7 @@ impl TopicscopeApp {
         if self.ui.view_progress.is_some() {
             ctx.request_repaint();
         }
-        match self.workspace.session.state {
+        match self.workspace.active_tab().state {
             // The countdown and rates change without events.
             ConnectionState::Reconnecting { .. } => ctx.request_repaint_after(Duration::from_millis(250)),
             _ => {

@@ -20,10 +20,10 @@ pub fn broker_status_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut 
         .open(&mut open)
         .default_size([520.0, 460.0])
         .show(ctx, |ui| {
-            let status = &workspace.session.broker_status;
-            let subscribed = workspace.session.subscriptions.iter().any(|s| s.filter == SYS_FILTER);
+            let status = &workspace.active_tab().broker_status;
+            let subscribed = workspace.active_tab().subscriptions.iter().any(|s| s.filter == SYS_FILTER);
             ui.horizontal(|ui| {
-                ui.weak(ui.trf(Tr::OnThisTab, &[("title", &workspace.session.title())]));
+                ui.weak(ui.trf(Tr::OnThisTab, &[("title", &workspace.active_tab().title())]));
                 if !subscribed && ui.button(ui.tr(Tr::SubscribeToSys)).clicked() {
                     actions.push(UiAction::SubscribeSys);
                 }

@@ -43,14 +43,14 @@ pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState
     if !open {
         state.show_charts = false;
     }
-    if !workspace.session.charts.is_empty() && state.chart_paused_at.is_none() {
+    if !workspace.active_tab().charts.is_empty() && state.chart_paused_at.is_none() {
         // The time axis moves even without messages.
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
     }
 }
 
 fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    let charts = &workspace.session.charts;
+    let charts = &workspace.active_tab().charts;
     ui.horizontal(|ui| {
         labelled_text(ui, ui.tr(Tr::Topic), &mut state.chart_topic, 180.0);
         labelled_text(ui, ui.tr(Tr::JsonPointerOptional), &mut state.chart_pointer, 110.0)
@@ -127,7 +127,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
     }
     let to = state.chart_paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
     let from = state.chart_window_s.map_or(f64::MIN, |window| to - window);
-    let mut plot = Plot::new(("chart-plot", workspace.session.id))
+    let mut plot = Plot::new(("chart-plot", workspace.active_tab().id))
         .legend(Legend::default())
         .x_axis_formatter(|mark, _| clock(mark.value))
         .label_formatter(|position| {

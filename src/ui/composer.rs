@@ -18,8 +18,8 @@ const LIVE_VALIDATION_LIMIT: usize = 256 * 1024;
 pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     ui.add_space(4.0);
     browse_history_ui(ui, workspace);
-    let session = &mut workspace.session;
-    let draft = &mut session.draft;
+    let tab = workspace.active_tab_mut();
+    let draft = &mut tab.draft;
     ui.horizontal(|ui| {
         ui.strong(ui.tr(Tr::NewMessage));
         let topic_label = ui.label(ui.tr(Tr::Topic));
@@ -34,7 +34,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             .on_hover_text(ui.tr(Tr::TopicHistoryHint));
         if topic.changed() {
             state.publish_error = None;
-            session.history.stop_browsing();
+            tab.history.stop_browsing();
         }
         let format_label = ui.label(ui.tr(Tr::Format));
         let previous_format = draft.format;
@@ -65,22 +65,22 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         if publish.clicked() {
             actions.push(UiAction::Publish);
         }
-        history_menu_ui(ui, &session.history, actions);
+        history_menu_ui(ui, &tab.history, actions);
         repeat_menu_ui(ui, state, actions, UiAction::StartRepeat);
     });
     repeat_jobs_ui(ui, workspace, actions);
     // Rendered only when the draft changed; borrowed, not copied, each frame.
     let preview_error = workspace
-        .session
+        .active_tab_mut()
         .refresh_preview(chrono::Utc::now())
         .map(|preview| preview.result.as_ref().err().map(ToString::to_string));
     let live_error = match preview_error {
         Some(error) => error,
         None => live_validation(
             ui,
-            &workspace.session.draft.topic,
-            &workspace.session.draft.payload,
-            workspace.session.draft.format,
+            &workspace.active_tab().draft.topic,
+            &workspace.active_tab().draft.payload,
+            workspace.active_tab().draft.format,
         ),
     };
     ui.horizontal(|ui| match (&live_error, &state.publish_error) {
@@ -89,13 +89,13 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
         }
         (None, None) => delivery_ui(ui, workspace),
     });
-    if let Some(preview) = &workspace.session.preview {
-        preview_ui(ui, preview, crate::core::compose::uses_time(&workspace.session.draft_text()));
+    if let Some(preview) = &workspace.active_tab().preview {
+        preview_ui(ui, preview, crate::core::compose::uses_time(&workspace.active_tab().draft_text()));
     }
-    request_status_ui(ui, &workspace.session.requests);
-    let v5 = workspace.session.profile.protocol == crate::core::mqtt::ProtocolVersion::V5;
-    properties_ui(ui, &mut workspace.session.draft.properties, v5, state);
-    let draft = &mut workspace.session.draft;
+    request_status_ui(ui, &workspace.active_tab().requests);
+    let v5 = workspace.active_tab().profile.protocol == crate::core::mqtt::ProtocolVersion::V5;
+    properties_ui(ui, &mut workspace.active_tab_mut().draft.properties, v5, state);
+    let draft = &mut workspace.active_tab_mut().draft;
     let payload_label = ui
         .horizontal(|ui| {
             let label = ui.label(ui.tr(Tr::Payload));
@@ -134,16 +134,16 @@ fn browse_history_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
             input.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
         )
     });
-    let session = &mut workspace.session;
+    let tab = workspace.active_tab_mut();
     let loaded = if up {
-        session.history.older(&session.draft)
+        tab.history.older(&tab.draft)
     } else if down {
-        session.history.newer()
+        tab.history.newer()
     } else {
         None
     };
     if let Some(draft) = loaded {
-        session.draft = draft;
+        tab.draft = draft;
     }
 }
 
@@ -205,7 +205,7 @@ pub(crate) fn repeat_menu_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &m
 
 /// Running and ended repeat jobs of this tab: count, achieved rate, Stop.
 fn repeat_jobs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<UiAction>) {
-    let jobs: Vec<_> = workspace.repeats.iter().filter(|(_, job)| job.session == workspace.session.id).collect();
+    let jobs: Vec<_> = workspace.repeats.iter().filter(|(_, job)| job.tab == workspace.active_tab().id).collect();
     if jobs.iter().any(|(_, job)| job.ended.is_none()) {
         ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
     }
@@ -407,7 +407,7 @@ fn publish_keys(ui: &egui::Ui) -> String {
 }
 
 fn delivery_ui(ui: &mut egui::Ui, workspace: &Workspace) {
-    let Some(report) = &workspace.session.last_delivery else {
+    let Some(report) = &workspace.active_tab().last_delivery else {
         ui.weak(ui.tr(Tr::DeliveryReady));
         return;
     };

@@ -18,62 +18,76 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(ui.tr(Tr::Profile));
         egui::ComboBox::from_id_salt("profile-picker")
-            .selected_text(workspace.session.profile.name.clone())
+            .selected_text(workspace.active_tab().profile.name.clone())
             .width(170.0)
             .show_ui(ui, |ui| {
                 for profile in &workspace.profiles {
-                    if ui.selectable_label(profile.name == workspace.session.profile.name, &profile.name).clicked() {
+                    if ui.selectable_label(profile.name == workspace.active_tab().profile.name, &profile.name).clicked()
+                    {
                         actions.push(UiAction::SelectProfile(profile.name.clone()));
                     }
                 }
             })
             .response
             .labelled_by(label.id);
-        labelled_text(ui, ui.tr(Tr::Name), &mut workspace.session.profile.name, 120.0);
-        labelled_text(ui, ui.tr(Tr::Host), &mut workspace.session.profile.host, 150.0);
+        labelled_text(ui, ui.tr(Tr::Name), &mut workspace.active_tab_mut().profile.name, 120.0);
+        labelled_text(ui, ui.tr(Tr::Host), &mut workspace.active_tab_mut().profile.host, 150.0);
         let port_label = ui.label(ui.tr(Tr::Port));
-        ui.add(egui::DragValue::new(&mut workspace.session.profile.port).range(1..=65_535)).labelled_by(port_label.id);
+        ui.add(egui::DragValue::new(&mut workspace.active_tab_mut().profile.port).range(1..=65_535))
+            .labelled_by(port_label.id);
         let version_label = ui.label(ui.tr(Tr::Version));
         egui::ComboBox::from_id_salt("protocol-version")
-            .selected_text(workspace.session.profile.protocol.to_string())
+            .selected_text(workspace.active_tab().profile.protocol.to_string())
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut workspace.session.profile.protocol, ProtocolVersion::V311, "MQTT 3.1.1");
-                ui.selectable_value(&mut workspace.session.profile.protocol, ProtocolVersion::V5, "MQTT 5.0");
+                ui.selectable_value(
+                    &mut workspace.active_tab_mut().profile.protocol,
+                    ProtocolVersion::V311,
+                    "MQTT 3.1.1",
+                );
+                ui.selectable_value(&mut workspace.active_tab_mut().profile.protocol, ProtocolVersion::V5, "MQTT 5.0");
             })
             .response
             .labelled_by(version_label.id);
         let transport_label = ui.label(ui.tr(Tr::Transport));
         egui::ComboBox::from_id_salt("transport")
-            .selected_text(workspace.session.profile.transport.label())
+            .selected_text(workspace.active_tab().profile.transport.label())
             .show_ui(ui, |ui| {
                 for transport in TransportKind::ALL {
-                    ui.selectable_value(&mut workspace.session.profile.transport, transport, transport.label());
+                    ui.selectable_value(
+                        &mut workspace.active_tab_mut().profile.transport,
+                        transport,
+                        transport.label(),
+                    );
                 }
             })
             .response
             .labelled_by(transport_label.id);
     });
     ui.horizontal_wrapped(|ui| {
-        labelled_text(ui, ui.tr(Tr::ClientId), &mut workspace.session.profile.client_id, 160.0)
+        labelled_text(ui, ui.tr(Tr::ClientId), &mut workspace.active_tab_mut().profile.client_id, 160.0)
             .on_hover_text(ui.tr(Tr::ClientIdHint));
         if ui.button(ui.tr(Tr::Generate)).on_hover_text(ui.tr(Tr::GenerateClientIdHint)).clicked() {
-            workspace.session.profile.client_id = generate_client_id();
+            workspace.active_tab_mut().profile.client_id = generate_client_id();
         }
-        labelled_text(ui, ui.tr(Tr::Username), &mut workspace.session.profile.username, 110.0);
+        labelled_text(ui, ui.tr(Tr::Username), &mut workspace.active_tab_mut().profile.username, 110.0);
         let password_label = ui.label(ui.tr(Tr::Password));
-        ui.add(egui::TextEdit::singleline(&mut workspace.session.profile.password).password(true).desired_width(110.0))
-            .labelled_by(password_label.id)
-            .on_hover_text(ui.tr(Tr::PasswordNotSavedHint));
+        ui.add(
+            egui::TextEdit::singleline(&mut workspace.active_tab_mut().profile.password)
+                .password(true)
+                .desired_width(110.0),
+        )
+        .labelled_by(password_label.id)
+        .on_hover_text(ui.tr(Tr::PasswordNotSavedHint));
         let keep_alive_label = ui.label(ui.tr(Tr::KeepAliveSecs));
-        ui.add(egui::DragValue::new(&mut workspace.session.profile.keep_alive_secs).range(0..=65_535))
+        ui.add(egui::DragValue::new(&mut workspace.active_tab_mut().profile.keep_alive_secs).range(0..=65_535))
             .labelled_by(keep_alive_label.id);
-        ui.checkbox(&mut workspace.session.profile.clean_start, ui.tr(Tr::CleanStart));
+        ui.checkbox(&mut workspace.active_tab_mut().profile.clean_start, ui.tr(Tr::CleanStart));
         if ui.button(ui.tr(Tr::EditProfile)).on_hover_text(ui.tr(Tr::EditProfileHint)).clicked() {
             actions.push(UiAction::ToggleProfileEditor);
         }
         ui.separator();
         let trying = matches!(
-            workspace.session.state,
+            workspace.active_tab().state,
             ConnectionState::Connecting { .. } | ConnectionState::Reconnecting { .. }
         );
         if trying {
@@ -88,8 +102,8 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
         } else if ui.add(egui::Button::new(ui.tr(Tr::Connect)).fill(theme::OK.gamma_multiply(0.5))).clicked() {
             actions.push(UiAction::Connect);
         }
-        if workspace.session.profile.transport.uses_tls()
-            && workspace.session.profile.tls.dangerously_accept_invalid_certificates
+        if workspace.active_tab().profile.transport.uses_tls()
+            && workspace.active_tab().profile.tls.dangerously_accept_invalid_certificates
         {
             ui.colored_label(theme::BUSY, ui.tr(Tr::InsecureTls)).on_hover_text(ui.tr(Tr::InsecureTlsHint));
         }
@@ -100,10 +114,11 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
             )
             .on_hover_text(workspace.profile_problems.join("\n"));
         }
-        let colour = theme::state_colour(&workspace.session.state);
+        let colour = theme::state_colour(&workspace.active_tab().state);
         theme::status_dot_ui(ui, colour);
         ui.label(
-            egui::RichText::new(states::connection_short(ui, &workspace.session.state, Instant::now())).color(colour),
+            egui::RichText::new(states::connection_short(ui, &workspace.active_tab().state, Instant::now()))
+                .color(colour),
         );
     });
     if let Some(error) = &state.connection_error {

@@ -46,8 +46,12 @@ pub fn history_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
 fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic: &str, actions: &mut Vec<UiAction>) {
     let store = &workspace.store;
     let shown = state.history_view.len(store);
-    let seen =
-        workspace.session.tree.find(topic).and_then(|id| workspace.session.tree.node(id)).map_or(0, |n| n.messages);
+    let seen = workspace
+        .active_tab()
+        .tree
+        .find(topic)
+        .and_then(|id| workspace.active_tab().tree.node(id))
+        .map_or(0, |n| n.messages);
     ui.horizontal(|ui| {
         ui.strong(ui.tr(Tr::History));
         ui.add(egui::Label::new(egui::RichText::new(topic).monospace().strong()).truncate());

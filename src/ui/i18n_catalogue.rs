@@ -655,4 +655,31 @@ catalogue! {
     ImportSavedEllipsis => "Import…", "导入…";
     SavedImported => "Imported {collections} collections ({messages} messages)", "已导入 {collections} 个集合（{messages} 条消息）";
     DragToReorder => "Drag the name onto another message to move it there", "拖动名称到另一条消息上即可移动到该处";
+
+    // Why a connection failed (the core's reasons, in the interface language)
+    FailureRefused => "connection refused: nothing is listening at {address}", "连接被拒绝：{address} 上没有服务在监听";
+    FailureDns => "DNS: cannot resolve host '{host}'", "DNS：无法解析主机“{host}”";
+    FailureTimeout => "timed out after {s} s waiting for the broker", "等待代理 {s} 秒后超时";
+    FailureBadCredentials => "bad user name or password", "用户名或密码错误";
+    FailureNotAuthorized => "not authorised by the broker", "代理未授权此连接";
+    FailureRejected => "broker refused the connection: {reason}", "代理拒绝了连接：{reason}";
+    FailureTls => "TLS: {detail}", "TLS 错误：{detail}";
+    FailureLost => "connection lost: {detail}", "连接中断：{detail}";
+    FailureServerDisconnect => "broker disconnected us: {reason}", "代理断开了我们的连接：{reason}";
+    FailureWebSocket => "WebSocket: {detail}", "WebSocket 错误：{detail}";
+    FailureProxy => "proxy: {detail}", "网络代理：{detail}";
+    FailureGaveUp => "gave up after {attempts} attempts; last error: {last}", "尝试 {attempts} 次后放弃；最后的错误：{last}";
+    FailureInvalidSettings => "invalid connection settings: {detail}", "连接设置无效：{detail}";
+    FailureNetwork => "network error: {detail}", "网络错误：{detail}";
+
+    // Notices the core records
+    NoticeBrokerPortTaken => "port {wanted} is taken; the embedded broker listens on {listening} instead", "端口 {wanted} 已被占用；内置代理改为监听 {listening}";
+    NoticeBrokerFailed => "embedded broker: {reason}", "内置代理：{reason}";
+    NoticeEmbeddedConnectFailed => "cannot connect to the embedded broker: {error}", "无法连接内置代理：{error}";
+    NoticeImportSkipped => "import {origin}: skipped {detail}", "导入 {origin}：已跳过 {detail}";
+    NoticeImportRefused => "import {origin}: not imported: {detail}", "导入 {origin}：未导入：{detail}";
+    NoticeRepeatFailed => "repeat of {what}: {reason}", "重复发布 {what}：{reason}";
+    NoticeConnectionFailed => "{tab}: connection failed: {failure}", "{tab}：连接失败：{failure}";
+    NoticeConnectionLost => "{tab}: connection lost: {failure}", "{tab}：连接中断：{failure}";
+    NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

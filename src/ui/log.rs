@@ -172,7 +172,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                 });
                 if show_tab {
                     row.col(|ui| {
-                        let title = workspace.tab_title(message.session);
+                        let title = workspace.tab_title(message.tab);
                         ui.add(egui::Label::new(title).truncate());
                     });
                 }

@@ -14,6 +14,7 @@ pub mod i18n;
 mod inspector;
 mod log;
 mod menu;
+mod notice_text;
 mod notifications;
 pub mod prefs;
 mod profile_editor;

@@ -9,6 +9,7 @@ use chrono::Local;
 use crate::core::workspace::{NoticeLevel, Workspace};
 use crate::ui::app::UiState;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::notice_text::notice_text;
 use crate::ui::theme;
 
 /// How long a warning toast stays.
@@ -46,9 +47,10 @@ impl Toasts {
             let fresh = usize::try_from(new.min(workspace.notices.len() as u64)).unwrap_or(usize::MAX);
             let first = workspace.notices.len() - fresh;
             for notice in workspace.notices[first..].iter().take(MAX_TOASTS_PER_FRAME as usize) {
+                let text = notice_text(ctx, &notice.kind);
                 let toast = match notice.level {
-                    NoticeLevel::Warning => self.toasts.warning(notice.text.clone()),
-                    NoticeLevel::Error => self.toasts.error(notice.text.clone()),
+                    NoticeLevel::Warning => self.toasts.warning(text),
+                    NoticeLevel::Error => self.toasts.error(text),
                 };
                 toast.duration(Some(match notice.level {
                     NoticeLevel::Warning => WARNING_TOAST,
@@ -100,7 +102,7 @@ pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &
                             NoticeLevel::Error => (theme::ERROR, ui.tr(Tr::Error)),
                         };
                         ui.colored_label(colour, level);
-                        ui.label(&notice.text);
+                        ui.label(notice_text(ui, &notice.kind));
                     });
                 }
             });
@@ -115,7 +117,10 @@ pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &
                     let text: Vec<String> = workspace
                         .notices
                         .iter()
-                        .map(|notice| format!("{} {}", notice.at.with_timezone(&Local).format("%H:%M:%S"), notice.text))
+                        .map(|notice| {
+                            let at = notice.at.with_timezone(&Local).format("%H:%M:%S");
+                            format!("{at} {}", notice_text(ui, &notice.kind))
+                        })
                         .collect();
                     ui.ctx().copy_text(text.join("\n"));
                 }

@@ -91,7 +91,7 @@ pub fn profile_editor_ui(
                 }
             });
             ui.separator();
-            match workspace.session.profile.validate() {
+            match workspace.active_tab().profile.validate() {
                 Ok(()) => {
                     ui.colored_label(theme::OK, ui.tr(Tr::SettingsValid));
                 }
@@ -99,8 +99,8 @@ pub fn profile_editor_ui(
                     ui.colored_label(theme::ERROR, ui.trf(Tr::CannotConnect, &[("error", &error)]));
                 }
             }
-            if workspace.session.profile.tls.dangerously_accept_invalid_certificates
-                && workspace.session.profile.transport.uses_tls()
+            if workspace.active_tab().profile.tls.dangerously_accept_invalid_certificates
+                && workspace.active_tab().profile.transport.uses_tls()
             {
                 ui.colored_label(theme::BUSY, ui.tr(Tr::TlsNotVerifiedWarning));
             }
@@ -108,7 +108,7 @@ pub fn profile_editor_ui(
                 if ui.button(ui.tr(Tr::SaveProfile)).on_hover_text(ui.tr(Tr::SaveProfileHint)).clicked() {
                     actions.push(UiAction::SaveProfile);
                 }
-                let valid = workspace.session.profile.validate().is_ok();
+                let valid = workspace.active_tab().profile.validate().is_ok();
                 if ui.add_enabled(valid, egui::Button::new(ui.tr(Tr::Connect))).clicked() {
                     actions.push(UiAction::Connect);
                 }
@@ -153,7 +153,7 @@ pub fn profile_editor_ui(
 }
 
 fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.session.profile;
+    let profile = &mut workspace.active_tab_mut().profile;
     egui::Grid::new("general").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
         labelled_text(ui, ui.tr(Tr::ProfileName), &mut profile.name, 260.0);
         ui.end_row();
@@ -204,7 +204,7 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 
 fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState) {
     let mut message = None;
-    let profile = &mut workspace.session.profile;
+    let profile = &mut workspace.active_tab_mut().profile;
     labelled_text(ui, ui.tr(Tr::UserName), &mut profile.username, 260.0);
     ui.add_space(6.0);
     ui.label(ui.tr(Tr::PasswordSource));
@@ -291,7 +291,7 @@ fn optional_path_ui(ui: &mut egui::Ui, label: &str, path: &mut Option<std::path:
 }
 
 fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.session.profile;
+    let profile = &mut workspace.active_tab_mut().profile;
     ui.horizontal(|ui| {
         let label = ui.label(ui.tr(Tr::Transport));
         egui::ComboBox::from_id_salt("editor-transport")
@@ -408,7 +408,7 @@ pub(crate) fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut V
 }
 
 fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.session.profile;
+    let profile = &mut workspace.active_tab_mut().profile;
     let mut enabled = profile.last_will.is_some();
     if ui.checkbox(&mut enabled, ui.tr(Tr::SendLastWill)).changed() {
         profile.last_will = enabled.then(|| LastWill { topic: "clients/offline".into(), ..LastWill::default() });
@@ -449,7 +449,7 @@ fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 }
 
 fn mqtt5_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
-    let profile = &mut workspace.session.profile;
+    let profile = &mut workspace.active_tab_mut().profile;
     if profile.protocol != ProtocolVersion::V5 {
         ui.weak(ui.tr(Tr::Mqtt5OnlyHint));
     }
@@ -473,7 +473,7 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     if ui.button(ui.tr(Tr::UseCurrentSubscriptions)).clicked() {
         workspace.capture_subscriptions();
     }
-    let profile = &mut workspace.session.profile;
+    let profile = &mut workspace.active_tab_mut().profile;
     let mut remove = None;
     for (index, subscription) in profile.subscriptions.iter_mut().enumerate() {
         ui.push_id(("saved-subscription", index), |ui| {
@@ -530,7 +530,7 @@ fn variables_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     ui.weak(ui.tr(Tr::VariablesHint));
     ui.weak(ui.tr(Tr::BuiltInVariables));
     ui.add_space(4.0);
-    let variables = &mut workspace.session.profile.variables;
+    let variables = &mut workspace.active_tab_mut().profile.variables;
     let mut remove = None;
     let mut seen = std::collections::BTreeSet::new();
     for (index, (name, value)) in variables.iter_mut().enumerate() {
@@ -568,7 +568,7 @@ pub fn password_prompt_ui(
     let Some(password) = state.password_prompt.as_mut() else {
         return;
     };
-    let profile = &workspace.session.profile;
+    let profile = &workspace.active_tab().profile;
     let mut cancelled = false;
     egui::Window::new(ctx.tr(Tr::Password))
         .id(egui::Id::unique("password-prompt"))

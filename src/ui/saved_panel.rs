@@ -22,7 +22,7 @@ pub fn saved_panel_ui(
     labelled_text(ui, ui.tr(Tr::CollectionName), &mut state.save_collection_name, 170.0);
     ui.checkbox(
         &mut state.save_for_profile_only,
-        ui.trf(Tr::OnlyForProfile, &[("profile", &workspace.session.profile.name)]),
+        ui.trf(Tr::OnlyForProfile, &[("profile", &workspace.active_tab().profile.name)]),
     );
     let ready = !state.save_message_name.trim().is_empty() && !state.save_collection_name.trim().is_empty();
     if ui.add_enabled(ready, egui::Button::new(ui.tr(Tr::SaveMessage))).clicked() {
@@ -40,7 +40,7 @@ pub fn saved_panel_ui(
         ui.small(message);
     }
     ui.separator();
-    let profile = workspace.session.profile.name.as_str();
+    let profile = workspace.active_tab().profile.name.as_str();
     let mut any = false;
     egui::ScrollArea::vertical().id_salt("saved-messages").auto_shrink([false, false]).show(ui, |ui| {
         for (collection_index, collection) in saved.visible_for(profile) {

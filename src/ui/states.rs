@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crate::core::engine::{BrokerState, ConnectionState, DeliveryOutcome};
+use crate::core::engine::{BrokerState, ConnectionFailure, ConnectionState, DeliveryOutcome};
 use crate::ui::i18n::{Tr, Words};
 
 fn seconds_until(at: Instant, now: Instant) -> u64 {
@@ -21,9 +21,34 @@ pub fn connection_summary(words: &impl Words, state: &ConnectionState, now: Inst
             words.trf(key, &[("client", client_id)])
         }
         ConnectionState::Reconnecting { attempt, retry_at, error } => {
-            words.trf(Tr::StateReconnecting, &[("s", &seconds_until(*retry_at, now)), ("n", attempt), ("error", error)])
+            let error = connection_failure(words, error);
+            words
+                .trf(Tr::StateReconnecting, &[("s", &seconds_until(*retry_at, now)), ("n", attempt), ("error", &error)])
         }
-        ConnectionState::Failed(error) => words.trf(Tr::StateFailed, &[("error", error)]),
+        ConnectionState::Failed(error) => words.trf(Tr::StateFailed, &[("error", &connection_failure(words, error))]),
+    }
+}
+
+/// Why a connection failed, in the interface language; what the broker or
+/// the network said (reason codes, TLS details) follows as it was said.
+pub fn connection_failure(words: &impl Words, failure: &ConnectionFailure) -> String {
+    match failure {
+        ConnectionFailure::Refused(address) => words.trf(Tr::FailureRefused, &[("address", address)]),
+        ConnectionFailure::Dns(host) => words.trf(Tr::FailureDns, &[("host", host)]),
+        ConnectionFailure::Timeout(seconds) => words.trf(Tr::FailureTimeout, &[("s", seconds)]),
+        ConnectionFailure::BadCredentials => words.tr(Tr::FailureBadCredentials).to_owned(),
+        ConnectionFailure::NotAuthorized => words.tr(Tr::FailureNotAuthorized).to_owned(),
+        ConnectionFailure::Rejected(reason) => words.trf(Tr::FailureRejected, &[("reason", reason)]),
+        ConnectionFailure::Tls(detail) => words.trf(Tr::FailureTls, &[("detail", detail)]),
+        ConnectionFailure::Lost(detail) => words.trf(Tr::FailureLost, &[("detail", detail)]),
+        ConnectionFailure::ServerDisconnect(reason) => words.trf(Tr::FailureServerDisconnect, &[("reason", reason)]),
+        ConnectionFailure::WebSocket(detail) => words.trf(Tr::FailureWebSocket, &[("detail", detail)]),
+        ConnectionFailure::Proxy(detail) => words.trf(Tr::FailureProxy, &[("detail", detail)]),
+        ConnectionFailure::GaveUp { attempts, last } => {
+            words.trf(Tr::FailureGaveUp, &[("attempts", attempts), ("last", &connection_failure(words, last))])
+        }
+        ConnectionFailure::InvalidSettings(detail) => words.trf(Tr::FailureInvalidSettings, &[("detail", detail)]),
+        ConnectionFailure::Network(detail) => words.trf(Tr::FailureNetwork, &[("detail", detail)]),
     }
 }
 
@@ -83,6 +108,27 @@ mod tests {
         for state in states {
             assert_eq!(connection_summary(&ctx, &state, now), state.summary(now));
             assert_eq!(connection_short(&ctx, &state, now), state.short(now));
+        }
+        let failures = [
+            ConnectionFailure::Refused("127.0.0.1:1".into()),
+            ConnectionFailure::Dns("nowhere.invalid".into()),
+            ConnectionFailure::Timeout(5),
+            ConnectionFailure::BadCredentials,
+            ConnectionFailure::NotAuthorized,
+            ConnectionFailure::Rejected("0x87 Not authorized".into()),
+            ConnectionFailure::Tls("unknown CA".into()),
+            ConnectionFailure::Lost("reset".into()),
+            ConnectionFailure::ServerDisconnect("0x8E Session taken over".into()),
+            ConnectionFailure::WebSocket("404".into()),
+            ConnectionFailure::Proxy("407".into()),
+            ConnectionFailure::GaveUp { attempts: 3, last: Box::new(ConnectionFailure::Timeout(5)) },
+            ConnectionFailure::InvalidSettings("host is empty".into()),
+            ConnectionFailure::Network("unreachable".into()),
+        ];
+        for failure in failures {
+            assert_eq!(connection_failure(&ctx, &failure), failure.to_string());
+            let failed = ConnectionState::Failed(failure.clone());
+            assert_eq!(connection_summary(&ctx, &failed, now), failed.summary(now));
         }
         for state in [BrokerState::Stopped, BrokerState::Starting, BrokerState::Failed("port taken".into())] {
             assert_eq!(broker_summary(&ctx, &state), state.summary());

@@ -22,7 +22,7 @@ pub fn status_bar_ui(
     let rate_out = workspace.rate_out.per_second(now);
     let counters = workspace.store.counters();
     ui.horizontal(|ui| {
-        state_chip_ui(ui, &workspace.session.state);
+        state_chip_ui(ui, &workspace.active_tab().state);
         ui.separator();
         theme::status_dot_ui(ui, theme::broker_colour(&workspace.broker));
         if ui

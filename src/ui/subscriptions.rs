@@ -54,10 +54,10 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
         if ui.selectable_label(state.selected_subscription.is_none(), ui.tr(Tr::AllMessages)).clicked() {
             actions.push(UiAction::FilterBySubscription(None));
         }
-        if workspace.session.subscriptions.is_empty() {
+        if workspace.active_tab().subscriptions.is_empty() {
             ui.weak(ui.tr(Tr::NoSubscriptionsYet));
         }
-        for subscription in &workspace.session.subscriptions {
+        for subscription in &workspace.active_tab().subscriptions {
             ui.horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 18.0), egui::Sense::hover());
                 ui.painter().rect_filled(rect, 2.0, theme::subscription_colour(subscription.colour));
@@ -77,7 +77,7 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
                     }
                 });
             });
-            let connected = matches!(workspace.session.state, ConnectionState::Connected { .. });
+            let connected = matches!(workspace.active_tab().state, ConnectionState::Connected { .. });
             let (text, colour) = status_text(ui, &subscription.status, subscription.qos, connected);
             ui.indent(subscription.id, |ui| {
                 ui.small(egui::RichText::new(text).color(colour));

@@ -14,21 +14,22 @@ pub fn tabs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<UiAct
     ui.horizontal(|ui| {
         let tabs = workspace.tabs();
         let closable = tabs.len() > 1;
-        for (session, active) in tabs {
-            let title = workspace.tab_title(session.id);
-            ui.push_id(("tab", session.id), |ui| {
-                let colour = theme::state_colour(&session.state);
+        for tab in tabs {
+            let active = workspace.is_active_tab(tab.id);
+            let title = workspace.tab_title(tab.id);
+            ui.push_id(("tab", tab.id), |ui| {
+                let colour = theme::state_colour(&tab.state);
                 theme::status_dot_ui(ui, colour);
-                let tab = ui.selectable_label(active, &title).on_hover_text(format!(
+                let label = ui.selectable_label(active, &title).on_hover_text(format!(
                     "{} — {}",
-                    session.profile.address(),
-                    crate::ui::states::connection_summary(ui, &session.state, Instant::now())
+                    tab.profile.address(),
+                    crate::ui::states::connection_summary(ui, &tab.state, Instant::now())
                 ));
-                if tab.clicked() && !active {
-                    actions.push(UiAction::ActivateTab(session.id));
+                if label.clicked() && !active {
+                    actions.push(UiAction::ActivateTab(tab.id));
                 }
                 if closable && icon_button(ui, "🗙", &ui.trf(Tr::CloseTab, &[("title", &title)])).clicked() {
-                    actions.push(UiAction::CloseTab(session.id));
+                    actions.push(UiAction::CloseTab(tab.id));
                 }
             });
             ui.separator();

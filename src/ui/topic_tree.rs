@@ -18,7 +18,7 @@ const TREE_SEARCH_BUDGET: std::time::Duration = std::time::Duration::from_millis
 
 /// Draws the topic tree.
 pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    let tree = &workspace.session.tree;
+    let tree = &workspace.active_tab().tree;
     let now_ms = workspace.now_ms();
     ui.horizontal(|ui| {
         labelled_text(ui, ui.tr(Tr::FindTopic), &mut state.tree_search, 130.0);
@@ -83,7 +83,7 @@ fn rows_ui(
     state: &mut UiState,
     actions: &mut Vec<UiAction>,
 ) {
-    let tree = &workspace.session.tree;
+    let tree = &workspace.active_tab().tree;
     let now_ms = workspace.now_ms();
     if rows.is_empty() {
         ui.weak(if tree.node_count() == 0 { ui.tr(Tr::TopicsAppearHere) } else { ui.tr(Tr::NoTopicMatches) });
@@ -182,7 +182,7 @@ pub fn retained_manager_ui(
         .show(ctx, |ui| {
             labelled_text(ui, ui.tr(Tr::SubtreeScope), &mut state.retained_scope, 240.0);
             let scope = state.retained_scope.trim().trim_end_matches('/').to_owned();
-            let topics = workspace.session.tree.retained_topics((!scope.is_empty()).then_some(scope.as_str()));
+            let topics = workspace.active_tab().tree.retained_topics((!scope.is_empty()).then_some(scope.as_str()));
             ui.weak(ui.trf(Tr::RetainedTopicsSeen, &[("n", &topics.len())]));
             ui.separator();
             if let Some(pending) = &state.retained_pending {
@@ -208,10 +208,10 @@ pub fn retained_manager_ui(
                     for topic in &topics {
                         ui.monospace(topic);
                         let message = workspace
-                            .session
+                            .active_tab()
                             .tree
                             .find(topic)
-                            .and_then(|id| workspace.session.tree.node(id))
+                            .and_then(|id| workspace.active_tab().tree.node(id))
                             .and_then(|node| node.last_seq)
                             .and_then(|seq| workspace.store.get(seq));
                         match message {

@@ -14,7 +14,8 @@ use super::{
     BATCH_WINDOW, Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventSink,
     MAX_MESSAGES_PER_BATCH, PublishRequest, SubscriptionSpec,
 };
-use crate::mqtt::{ConnectionId, IncomingMessage, Qos, SubscriptionId};
+use crate::ids::{ConnectionId, PublishId, SubscriptionId};
+use crate::mqtt::{IncomingMessage, Qos};
 use crate::profile::{ConnectionProfile, generate_client_id};
 
 /// How long a clean DISCONNECT may take before the socket is just closed.
@@ -39,7 +40,7 @@ struct Correlation {
     /// Publishes queued in rumqttc, in order, not yet on the wire.
     queued_publishes: VecDeque<PublishRequest>,
     /// Publishes on the wire awaiting PUBACK/PUBCOMP, by packet id.
-    inflight_publishes: HashMap<u16, (u64, Qos, Instant)>,
+    inflight_publishes: HashMap<u16, (PublishId, Qos, Instant)>,
     /// Subscriptions queued, in order.
     queued_subscribes: VecDeque<SubscriptionId>,
     /// Subscriptions on the wire, by packet id.

@@ -28,7 +28,8 @@ pub use failure::ConnectionFailure;
 
 use crate::broker::monitor::BrokerMonitor;
 use crate::broker::{BrokerConfig, EmbeddedBroker, Listening};
-use crate::mqtt::{ConnectionId, IncomingMessage, MessageProperties, Qos, SubscribeOptions, SubscriptionId};
+use crate::ids::{ConnectionId, PublishId, RepeatJobId, SubscriptionId};
+use crate::mqtt::{IncomingMessage, MessageProperties, Qos, SubscribeOptions};
 use crate::profile::ConnectionProfile;
 
 /// Commands the UI may queue before `send` reports the engine as busy.
@@ -60,7 +61,7 @@ pub struct SubscriptionSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishRequest {
     /// Caller's id, echoed in the delivery events.
-    pub id: u64,
+    pub id: PublishId,
     /// Topic name (already validated).
     pub topic: String,
     /// Payload bytes.
@@ -133,7 +134,7 @@ pub enum Command {
     /// Stop a repeat job.
     StopRepeat {
         /// Which job.
-        job: u64,
+        job: RepeatJobId,
     },
     /// Start the embedded broker.
     StartBroker(BrokerConfig),
@@ -224,14 +225,14 @@ pub enum ConnectionEvent {
     /// A publish went on the wire (log it as outgoing now).
     PublishSent {
         /// The request's id.
-        request: u64,
+        request: PublishId,
         /// The message as sent.
         message: PublishRequest,
     },
     /// A publish progressed or finished.
     Delivery {
         /// The request's id.
-        request: u64,
+        request: PublishId,
         /// How far it got.
         outcome: DeliveryOutcome,
         /// For acknowledgements: time from writing the PUBLISH to this answer,
@@ -408,7 +409,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
     let mut connections: HashMap<ConnectionId, ConnectionHandle> = HashMap::new();
     let mut broker: Option<EmbeddedBroker> = None;
-    let mut repeats: HashMap<u64, (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>)> = HashMap::new();
+    let mut repeats: HashMap<RepeatJobId, (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>)> =
+        HashMap::new();
     while let Some(command) = commands.recv().await {
         connections.retain(|_, handle| !handle.commands.is_closed());
         repeats.retain(|_, (_, task)| !task.is_finished());

@@ -14,31 +14,16 @@ use tokio::sync::mpsc;
 use crate::compose;
 use crate::compose::PublishDraft;
 use crate::engine::{Command, EventKind, EventSink, PublishRequest};
-use crate::mqtt::ConnectionId;
-
-/// Request ids of repeat publishes have this bit set (and the job in the
-/// bits above 32), so delivery reports are counted per job instead of
-/// replacing the composer's last result.
-pub const REPEAT_REQUEST_BIT: u64 = 1 << 63;
+use crate::ids::{ConnectionId, PublishId, RepeatJobId};
 
 /// How often a running job reports.
 const REPORT_EVERY: Duration = Duration::from_millis(250);
-
-/// The request id of message `n` of `job`.
-pub fn request_id(job: u64, n: u64) -> u64 {
-    REPEAT_REQUEST_BIT | ((job & 0x7fff_ffff) << 32) | (n & 0xffff_ffff)
-}
-
-/// The job a request id belongs to, if it is a repeat publish.
-pub fn job_of(request: u64) -> Option<u64> {
-    (request & REPEAT_REQUEST_BIT != 0).then_some((request >> 32) & 0x7fff_ffff)
-}
 
 /// What to send, how often, how many times.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepeatSpec {
     /// Caller's id for the job.
-    pub job: u64,
+    pub job: RepeatJobId,
     /// What one round sends, in order: the composer's message, or a whole
     /// saved collection (placeholders rendered per round).
     pub drafts: Vec<PublishDraft>,
@@ -67,7 +52,7 @@ pub enum RepeatEnd {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepeatReport {
     /// Which job.
-    pub job: u64,
+    pub job: RepeatJobId,
     /// The connection it publishes on.
     pub connection: ConnectionId,
     /// Messages handed to the connection so far.
@@ -116,7 +101,7 @@ pub(crate) async fn run(
                 Err(error) => break 'rounds RepeatEnd::Failed(format!("message {n}: {error}")),
             };
             let request = PublishRequest {
-                id: request_id(spec.job, n),
+                id: PublishId::Repeat { job: spec.job, message: n },
                 topic: message.topic,
                 payload: Bytes::from(message.payload),
                 qos: draft.qos,
@@ -144,17 +129,4 @@ pub(crate) async fn run(
     let elapsed = period_start.elapsed().as_secs_f64();
     let rate = if elapsed > 0.0 { period_sent as f64 / elapsed } else { 0.0 };
     sink.send(report(sent, rate, Some(end))).await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn request_ids_carry_their_job() {
-        let id = request_id(42, 7);
-        assert_eq!(job_of(id), Some(42));
-        assert_eq!(id & 0xffff_ffff, 7);
-        assert_eq!(job_of(12), None, "composer publishes are not repeat ones");
-    }
 }

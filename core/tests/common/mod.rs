@@ -12,7 +12,8 @@ use topicscope_core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, Engine, Event, EventKind,
     PublishRequest, SubscribeOutcome, SubscriptionSpec,
 };
-use topicscope_core::mqtt::{ConnectionId, IncomingMessage, ProtocolVersion, Qos};
+use topicscope_core::ids::{ConnectionId, PublishId, RequestId, SubscriptionId};
+use topicscope_core::mqtt::{IncomingMessage, ProtocolVersion, Qos};
 use topicscope_core::profile::ConnectionProfile;
 
 /// Upper bound for any single wait in a test.
@@ -138,7 +139,7 @@ fn mosquitto_binary() -> &'static str {
 pub struct Driver {
     pub engine: Engine,
     pub events: Vec<Event>,
-    next_request: u64,
+    next_request: RequestId,
 }
 
 impl Default for Driver {
@@ -151,7 +152,7 @@ impl Driver {
     /// Starts an engine with a no-op waker.
     pub fn new() -> Self {
         let engine = Engine::start(Arc::new(|| {})).expect("engine starts");
-        Self { engine, events: Vec::new(), next_request: 1 }
+        Self { engine, events: Vec::new(), next_request: RequestId(1) }
     }
 
     /// Sends a command, failing the test if the engine refuses it.
@@ -199,7 +200,12 @@ impl Driver {
     pub fn subscribe(&mut self, connection: ConnectionId, id: u32, filter: &str, qos: Qos) -> SubscribeOutcome {
         self.send(Command::Subscribe {
             connection,
-            subscription: SubscriptionSpec { id, filter: filter.into(), qos, ..SubscriptionSpec::default() },
+            subscription: SubscriptionSpec {
+                id: SubscriptionId(id),
+                filter: filter.into(),
+                qos,
+                ..SubscriptionSpec::default()
+            },
         });
         let mut outcome = None;
         self.wait_for("SUBACK", |events| {
@@ -210,9 +216,15 @@ impl Driver {
     }
 
     /// Publishes; returns the request id.
-    pub fn publish(&mut self, connection: ConnectionId, topic: &str, payload: &[u8], qos: Qos, retain: bool) -> u64 {
-        let id = self.next_request;
-        self.next_request += 1;
+    pub fn publish(
+        &mut self,
+        connection: ConnectionId,
+        topic: &str,
+        payload: &[u8],
+        qos: Qos,
+        retain: bool,
+    ) -> PublishId {
+        let id = PublishId::Request(self.next_request.take_next());
         self.send(Command::Publish {
             connection,
             request: PublishRequest {
@@ -228,7 +240,7 @@ impl Driver {
     }
 
     /// Waits for the final delivery outcome of a request.
-    pub fn delivery(&mut self, connection: ConnectionId, request: u64) -> DeliveryOutcome {
+    pub fn delivery(&mut self, connection: ConnectionId, request: PublishId) -> DeliveryOutcome {
         let mut found = None;
         self.wait_for("delivery outcome", |events| {
             found = events.iter().rev().find_map(|event| match &event.kind {
@@ -310,7 +322,7 @@ pub fn suback_outcomes(events: &[Event], connection: ConnectionId, id: u32) -> V
         .iter()
         .filter_map(|event| match &event.kind {
             EventKind::Connection { connection: c, event: ConnectionEvent::Subscribed { subscription, outcome } }
-                if *c == connection && *subscription == id =>
+                if *c == connection && *subscription == SubscriptionId(id) =>
             {
                 Some(outcome.clone())
             }

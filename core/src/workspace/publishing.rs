@@ -1,0 +1,187 @@
+//! Publishing from the active tab: the composer's message, a saved one,
+//! clearing retained messages; what the last publish became.
+
+use bytes::Bytes;
+use chrono::Utc;
+use thiserror::Error;
+
+use super::Workspace;
+use crate::compose::{self, ComposeError, DraftProperties, DraftText, PublishDraft};
+use crate::engine::{Command, ConnectionState, DeliveryOutcome, PublishRequest};
+use crate::ids::{ConnectionId, PublishId, RequestId};
+use crate::mqtt::Qos;
+use crate::payload::{PayloadError, PayloadFormat};
+use crate::topic::{TopicError, validate_topic_name};
+
+/// Why a publish was not sent.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PublishError {
+    /// The topic is not a valid topic name.
+    #[error("topic: {0}")]
+    Topic(#[from] TopicError),
+    /// The payload does not match its format.
+    #[error("payload: {0}")]
+    Payload(#[from] PayloadError),
+    /// A placeholder cannot be filled.
+    #[error("{0}")]
+    Template(ComposeError),
+    /// There is no live connection.
+    #[error("not connected")]
+    NotConnected,
+}
+
+impl From<ComposeError> for PublishError {
+    fn from(error: ComposeError) -> Self {
+        match error {
+            ComposeError::Topic(error) => Self::Topic(error),
+            ComposeError::Payload(error) => Self::Payload(error),
+            template => Self::Template(template),
+        }
+    }
+}
+
+/// The last publish and how far it got, for the composer's status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// The request id.
+    pub request: RequestId,
+    /// Topic it went to.
+    pub topic: String,
+    /// QoS it was sent with.
+    pub qos: Qos,
+    /// Latest outcome (None while still queued).
+    pub outcome: Option<DeliveryOutcome>,
+    /// PUBLISH written → latest acknowledgement, measured in the engine.
+    pub round_trip: Option<std::time::Duration>,
+}
+
+impl Workspace {
+    /// Validates the active tab's composer and returns the commands to
+    /// send: the publish, after a subscription to the response topic when
+    /// it is a request nothing subscribed to yet.
+    pub fn publish(&mut self) -> Result<Vec<Command>, PublishError> {
+        let connection = self.connected_connection()?;
+        // Exactly what the preview shows (rendered now if it was not shown).
+        let resolved = match self.active_tab_mut().refresh_preview(Utc::now()) {
+            Some(preview) => preview.result.clone()?,
+            None => self.resolve(&self.active_tab().draft)?,
+        };
+        let draft = self.active_tab().draft.clone();
+        Ok(self.publish_resolved(connection, draft, resolved))
+    }
+
+    /// Publishes a saved message as the composer would (placeholders
+    /// filled, counted and kept in the history) without touching the
+    /// composer.
+    pub fn publish_draft(&mut self, draft: &PublishDraft) -> Result<Vec<Command>, PublishError> {
+        let connection = self.connected_connection()?;
+        let resolved = self.resolve(draft)?;
+        Ok(self.publish_resolved(connection, draft.clone(), resolved))
+    }
+
+    /// The active tab's connection, if it is connected.
+    pub(super) fn connected_connection(&self) -> Result<ConnectionId, PublishError> {
+        let tab = self.active_tab();
+        match (&tab.state, tab.connection) {
+            (ConnectionState::Connected { .. }, Some(connection)) => Ok(connection),
+            _ => Err(PublishError::NotConnected),
+        }
+    }
+
+    /// A draft rendered for the next message of the active tab.
+    fn resolve(&self, draft: &PublishDraft) -> Result<compose::ResolvedMessage, ComposeError> {
+        let text = draft.text();
+        let tab = self.active_tab();
+        let variables = tab.profile.variables_map();
+        compose::resolve(&text, &variables, tab.published + 1, Utc::now(), &mut rand::rng())
+    }
+
+    fn publish_resolved(
+        &mut self,
+        connection: ConnectionId,
+        draft: PublishDraft,
+        resolved: compose::ResolvedMessage,
+    ) -> Vec<Command> {
+        let (qos, retain) = (draft.qos, draft.retain);
+        let mut commands = Vec::with_capacity(2);
+        let request_parts =
+            resolved.properties.as_ref().filter(|_| draft.properties.await_response).and_then(|properties| {
+                Some((properties.response_topic.clone()?, properties.correlation_data.clone()?))
+            });
+        let id = self.next_request.take_next();
+        let topic = resolved.topic;
+        let tab = self.active_tab_mut();
+        tab.published += 1;
+        tab.preview = None;
+        tab.history.record(draft, topic.clone(), Utc::now());
+        tab.last_delivery =
+            Some(DeliveryReport { request: id, topic: topic.clone(), qos, outcome: None, round_trip: None });
+        if let Some((response_topic, correlation)) = request_parts {
+            if self.active_tab().subscription_for(&response_topic).is_none()
+                && let Ok(Some(subscribe)) = self.subscribe(&response_topic, Qos::AtLeastOnce)
+            {
+                commands.push(subscribe);
+            }
+            self.active_tab_mut().requests.track(id, response_topic, correlation);
+        }
+        commands.push(Command::Publish {
+            connection,
+            request: PublishRequest {
+                id: PublishId::Request(id),
+                topic,
+                payload: Bytes::from(resolved.payload),
+                qos,
+                retain,
+                properties: resolved.properties.map(Box::new),
+            },
+        });
+        commands
+    }
+
+    /// Publishes empty retained messages (QoS 1) to clear these topics'
+    /// retained messages on the active tab's broker.
+    pub fn clear_retained(&mut self, topics: &[String]) -> Result<Vec<Command>, PublishError> {
+        let connection = self.connected_connection()?;
+        let mut commands = Vec::with_capacity(topics.len());
+        for topic in topics {
+            validate_topic_name(topic)?;
+            let id = self.next_request.take_next();
+            commands.push(Command::Publish {
+                connection,
+                request: PublishRequest {
+                    id: PublishId::Request(id),
+                    topic: topic.clone(),
+                    payload: Bytes::new(),
+                    qos: Qos::AtLeastOnce,
+                    retain: true,
+                    properties: None,
+                },
+            });
+            self.active_tab_mut().tree.mark_cleared(topic);
+        }
+        Ok(commands)
+    }
+
+    /// Clears the retained message on the composer's topic (placeholders
+    /// filled): an empty retained publish at QoS 1.
+    pub fn clear_retained_on_draft_topic(&mut self) -> Result<Command, PublishError> {
+        let tab = self.active_tab();
+        let variables = tab.profile.variables_map();
+        let no_properties = DraftProperties::default();
+        let draft =
+            DraftText { payload: "", format: PayloadFormat::Text, properties: &no_properties, ..tab.draft_text() };
+        let topic = compose::resolve(&draft, &variables, tab.published + 1, Utc::now(), &mut rand::rng())?.topic;
+        let mut commands = self.clear_retained(std::slice::from_ref(&topic))?;
+        let command = commands.pop().ok_or(PublishError::NotConnected)?;
+        if let Command::Publish { request: PublishRequest { id: PublishId::Request(request), .. }, .. } = &command {
+            self.active_tab_mut().last_delivery = Some(DeliveryReport {
+                request: *request,
+                topic,
+                qos: Qos::AtLeastOnce,
+                outcome: None,
+                round_trip: None,
+            });
+        }
+        Ok(command)
+    }
+}
