@@ -261,3 +261,23 @@ fn failures_become_notices_and_states() {
     assert!(workspace.notices.iter().any(|notice| notice.kind.to_string().contains("bad user name")));
     assert!(!workspace.is_active());
 }
+
+#[test]
+fn closing_the_active_tab_activates_its_neighbour() {
+    let named = |name: &str| ConnectionProfile { name: name.into(), ..ConnectionProfile::default() };
+    let mut workspace = Workspace::new(vec![named("a")], StoreLimits::default());
+    let first = workspace.active_tab().id;
+    let second = workspace.open_tab(named("b"));
+    let third = workspace.open_tab(named("c"));
+    workspace.activate(first);
+    assert!(workspace.close_tab(first).is_none(), "never connected: nothing to disconnect");
+    assert_eq!(workspace.active_tab().id, second, "the first tab's neighbour is the one after it");
+    workspace.activate(third);
+    let _ = workspace.close_tab(third);
+    assert_eq!(workspace.active_tab().id, second, "a later tab's neighbour is the one before it");
+    let _ = workspace.open_tab(named("d"));
+    workspace.activate(second);
+    let _ = workspace.close_tab(workspace.tabs()[1].id);
+    assert_eq!(workspace.active_tab().id, second, "closing another tab keeps the active one");
+    assert_eq!(workspace.open_profile_names(), ["b"]);
+}
