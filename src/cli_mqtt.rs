@@ -907,7 +907,7 @@ impl Printer {
             }
             Self::Format(format) => match format.render(message, at) {
                 Ok(bytes) => out.write_all(&bytes)?,
-                Err(reason) => return Ok(Err(reason)),
+                Err(reason) => return Ok(Err(reason.to_string())),
             },
             Self::Json { pretty } => {
                 let value = topicscope::core::export::message_json(&StoredMessage::received(

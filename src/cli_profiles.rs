@@ -117,7 +117,9 @@ pub fn run(args: &ProfilesArgs) -> ExitCode {
                 profile_exchange::export_bundle(&chosen, *include_passwords)
                     .map_err(|error| error.to_string())
                     .and_then(|text| match output {
-                        Some(path) => profile::write_atomically(path, &text).map_err(|error| error.to_string()),
+                        Some(path) => {
+                            topicscope::core::fs::write_atomically(path, &text).map_err(|error| error.to_string())
+                        }
                         None => out(&text),
                     })
             }

@@ -46,7 +46,7 @@ pub struct ChartSeries {
     /// Messages on the topic that held no number at the pointer.
     pub skipped: u64,
     /// Why the latest skipped message held no number.
-    pub last_problem: Option<String>,
+    pub last_problem: Option<NotANumber>,
 }
 
 impl ChartSeries {
@@ -84,6 +84,34 @@ pub enum ChartError {
     /// Already plotted.
     #[error("{0} is already charted")]
     AlreadyCharted(String),
+}
+
+/// Why a payload gives no number to chart.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotANumber {
+    /// The payload is not text.
+    #[error("payload is binary, not a number")]
+    Binary,
+    /// A pointer was given and the payload is not JSON.
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    /// Nothing is at the pointer.
+    #[error("no value at {0}")]
+    Missing(String),
+    /// The number is too large for a float.
+    #[error("{0} does not fit a float")]
+    TooLarge(String),
+    /// The value at the pointer is null, an array or an object.
+    #[error("{pointer} is {found}")]
+    WrongKind {
+        /// Where.
+        pointer: String,
+        /// What is there ("null", "an array", "an object").
+        found: &'static str,
+    },
+    /// The text does not read as a number (first 40 characters shown).
+    #[error("'{0}' is not a number")]
+    Text(String),
 }
 
 /// The series of one connection tab.
@@ -162,21 +190,22 @@ impl Charts {
 /// The number a payload holds: the whole payload as a number (or
 /// true/false as 1/0), or the value at a JSON pointer (a number, a boolean,
 /// or a string holding a number).
-pub fn extract_number(payload: &[u8], pointer: Option<&str>) -> Result<f64, String> {
+pub fn extract_number(payload: &[u8], pointer: Option<&str>) -> Result<f64, NotANumber> {
     let Some(pointer) = pointer else {
-        let text = std::str::from_utf8(payload).map_err(|_| "payload is binary, not a number".to_owned())?.trim();
+        let text = std::str::from_utf8(payload).map_err(|_| NotANumber::Binary)?.trim();
         let text = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
         return number_from_text(text);
     };
-    let document: Value = serde_json::from_slice(payload).map_err(|error| format!("not JSON: {error}"))?;
+    let document: Value = serde_json::from_slice(payload).map_err(|error| NotANumber::NotJson(error.to_string()))?;
+    let wrong_kind = |found| Err(NotANumber::WrongKind { pointer: pointer.to_owned(), found });
     match document.pointer(pointer) {
-        None => Err(format!("no value at {pointer}")),
-        Some(Value::Number(number)) => number.as_f64().ok_or_else(|| format!("{number} does not fit a float")),
+        None => Err(NotANumber::Missing(pointer.to_owned())),
+        Some(Value::Number(number)) => number.as_f64().ok_or_else(|| NotANumber::TooLarge(number.to_string())),
         Some(Value::Bool(flag)) => Ok(if *flag { 1.0 } else { 0.0 }),
         Some(Value::String(text)) => number_from_text(text.trim()),
-        Some(Value::Null) => Err(format!("{pointer} is null")),
-        Some(Value::Array(_)) => Err(format!("{pointer} is an array")),
-        Some(Value::Object(_)) => Err(format!("{pointer} is an object")),
+        Some(Value::Null) => wrong_kind("null"),
+        Some(Value::Array(_)) => wrong_kind("an array"),
+        Some(Value::Object(_)) => wrong_kind("an object"),
     }
 }
 
@@ -209,7 +238,7 @@ pub fn numeric_pointers(payload: &[u8], limit: usize) -> Vec<String> {
     found
 }
 
-fn number_from_text(text: &str) -> Result<f64, String> {
+fn number_from_text(text: &str) -> Result<f64, NotANumber> {
     match text {
         "true" => return Ok(1.0),
         "false" => return Ok(0.0),
@@ -217,10 +246,7 @@ fn number_from_text(text: &str) -> Result<f64, String> {
     }
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
-        _ => {
-            let shown: String = text.chars().take(40).collect();
-            Err(format!("'{shown}' is not a number"))
-        }
+        _ => Err(NotANumber::Text(text.chars().take(40).collect())),
     }
 }
 
@@ -290,14 +316,15 @@ mod tests {
 
     #[test]
     fn payloads_without_a_number_say_why() {
-        assert_eq!(extract_number(b"warm", None), Err("'warm' is not a number".into()));
-        assert_eq!(extract_number(b"NaN", None), Err("'NaN' is not a number".into()));
-        assert!(extract_number(&[0xff, 0x00], None).is_err_and(|e| e.contains("binary")));
+        let said = |payload: &[u8], pointer: Option<&str>| extract_number(payload, pointer).map_err(|e| e.to_string());
+        assert_eq!(said(b"warm", None), Err("'warm' is not a number".into()));
+        assert_eq!(said(b"NaN", None), Err("'NaN' is not a number".into()));
+        assert_eq!(extract_number(&[0xff, 0x00], None), Err(NotANumber::Binary));
         let json = br#"{"a": {"b": [1]}, "n": null}"#;
-        assert_eq!(extract_number(json, Some("/a/c")), Err("no value at /a/c".into()));
-        assert_eq!(extract_number(json, Some("/a/b")), Err("/a/b is an array".into()));
-        assert_eq!(extract_number(json, Some("/n")), Err("/n is null".into()));
-        assert!(extract_number(b"{oops", Some("/a")).is_err_and(|e| e.starts_with("not JSON")));
+        assert_eq!(said(json, Some("/a/c")), Err("no value at /a/c".into()));
+        assert_eq!(said(json, Some("/a/b")), Err("/a/b is an array".into()));
+        assert_eq!(said(json, Some("/n")), Err("/n is null".into()));
+        assert!(said(b"{oops", Some("/a")).is_err_and(|e| e.starts_with("not JSON")));
     }
 
     #[test]
@@ -331,7 +358,7 @@ mod tests {
         let series = &charts.series()[0];
         assert_eq!(series.points.iter().copied().collect::<Vec<_>>(), vec![[10.0, 1.0], [13.0, 3.0]]);
         assert_eq!(series.skipped, 1);
-        assert_eq!(series.last_problem.as_deref(), Some("'n/a' is not a number"));
+        assert_eq!(series.last_problem, Some(NotANumber::Text("n/a".into())));
         assert_eq!(series.latest(), Some(3.0));
 
         for n in 0..MAX_POINTS_PER_SERIES {

@@ -5,6 +5,33 @@
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
+/// Why a payload is not in the format it was decoded as.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The decoder refused it.
+    #[error("not {format}: {reason}")]
+    Invalid {
+        /// The format tried ("CBOR", ...).
+        format: &'static str,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// One value decoded and bytes were left over.
+    #[error("not {format}: {left} bytes left after the first {item}")]
+    Trailing {
+        /// The format tried.
+        format: &'static str,
+        /// Bytes after the first value.
+        left: usize,
+        /// What the format calls a value ("item", "value").
+        item: &'static str,
+    },
+}
+
+fn invalid(format: &'static str) -> impl Fn(&dyn std::fmt::Display) -> DecodeError {
+    move |reason| DecodeError::Invalid { format, reason: reason.to_string() }
+}
+
 /// Deepest nesting accepted from untrusted payloads.
 const MAX_DEPTH: usize = 256;
 
@@ -22,12 +49,12 @@ fn key_text(key: &Value) -> String {
 
 /// Decodes a CBOR payload (RFC 8949). Byte strings become `"base64:…"`,
 /// tags are unwrapped, non-text map keys are written as JSON text.
-pub fn decode_cbor(payload: &[u8]) -> Result<Value, String> {
+pub fn decode_cbor(payload: &[u8]) -> Result<Value, DecodeError> {
     let mut reader = payload;
     let value: ciborium::Value = ciborium::de::from_reader_with_recursion_limit(&mut reader, MAX_DEPTH)
-        .map_err(|error| format!("not CBOR: {error}"))?;
+        .map_err(|error| invalid("CBOR")(&error))?;
     if !reader.is_empty() {
-        return Err(format!("not CBOR: {} bytes left after the first item", reader.len()));
+        return Err(DecodeError::Trailing { format: "CBOR", left: reader.len(), item: "item" });
     }
     Ok(cbor_to_json(value))
 }
@@ -61,12 +88,12 @@ fn cbor_to_json(value: ciborium::Value) -> Value {
 
 /// Decodes a MessagePack payload. Binary values become `"base64:…"`,
 /// extension types `{"ext": type, "data": "base64:…"}`.
-pub fn decode_msgpack(payload: &[u8]) -> Result<Value, String> {
+pub fn decode_msgpack(payload: &[u8]) -> Result<Value, DecodeError> {
     let mut reader = payload;
     let value = rmpv::decode::read_value_with_max_depth(&mut reader, MAX_DEPTH)
-        .map_err(|error| format!("not MessagePack: {error}"))?;
+        .map_err(|error| invalid("MessagePack")(&error))?;
     if !reader.is_empty() {
-        return Err(format!("not MessagePack: {} bytes left after the first value", reader.len()));
+        return Err(DecodeError::Trailing { format: "MessagePack", left: reader.len(), item: "value" });
     }
     Ok(msgpack_to_json(value))
 }
@@ -100,9 +127,10 @@ fn msgpack_to_json(value: rmpv::Value) -> Value {
 }
 
 /// Pretty-prints XML with two-space indentation (text content kept).
-pub fn pretty_xml(payload: &[u8]) -> Result<String, String> {
-    let text = std::str::from_utf8(payload).map_err(|error| format!("not XML: not UTF-8 ({error})"))?;
-    let document = roxmltree::Document::parse(text).map_err(|error| format!("not XML: {error}"))?;
+pub fn pretty_xml(payload: &[u8]) -> Result<String, DecodeError> {
+    let text = std::str::from_utf8(payload)
+        .map_err(|error| DecodeError::Invalid { format: "XML", reason: format!("not UTF-8 ({error})") })?;
+    let document = roxmltree::Document::parse(text).map_err(|error| invalid("XML")(&error))?;
     let mut out = String::new();
     write_xml(document.root_element(), 0, &mut out);
     Ok(out)
@@ -179,14 +207,20 @@ mod tests {
 
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
-        assert!(decode_cbor(&[0x1c]).unwrap_err().starts_with("not CBOR"), "reserved additional information");
-        assert!(decode_cbor(&[0x01, 0x02]).unwrap_err().contains("left after"));
+        assert!(
+            decode_cbor(&[0x1c]).unwrap_err().to_string().starts_with("not CBOR"),
+            "reserved additional information"
+        );
+        assert!(decode_cbor(&[0x01, 0x02]).unwrap_err().to_string().contains("left after"));
         assert!(decode_cbor(&[]).is_err());
-        assert!(decode_msgpack(&[0xd9]).unwrap_err().starts_with("not MessagePack"), "str8 without its length");
+        assert!(
+            decode_msgpack(&[0xd9]).unwrap_err().to_string().starts_with("not MessagePack"),
+            "str8 without its length"
+        );
         assert!(decode_msgpack(&[0x92, 0x01]).is_err(), "truncated array");
-        assert!(decode_msgpack(&[0x01, 0x02]).unwrap_err().contains("left after"));
-        assert!(pretty_xml(b"<a><b></a>").unwrap_err().starts_with("not XML"));
-        assert!(pretty_xml(&[0xff]).unwrap_err().contains("not UTF-8"));
+        assert!(decode_msgpack(&[0x01, 0x02]).unwrap_err().to_string().contains("left after"));
+        assert!(pretty_xml(b"<a><b></a>").unwrap_err().to_string().starts_with("not XML"));
+        assert!(pretty_xml(&[0xff]).unwrap_err().to_string().contains("not UTF-8"));
         // Deep nesting is refused, not a stack overflow.
         let deep = vec![0x81u8; 100_000];
         assert!(decode_cbor(&deep).is_err());

@@ -8,8 +8,11 @@ use std::path::Path;
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
+use thiserror::Error;
+
+use crate::fs::{FileError, write_atomically};
 use crate::mqtt::Direction;
-use crate::store::{OwnedMessage, StoredMessage};
+use crate::store::{FilterError, OwnedMessage, StoredMessage};
 
 /// The file formats messages can be exported to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,13 +144,27 @@ fn write_rows<'a>(
 }
 
 /// Writes messages to a file (format from its extension), atomically.
-pub fn export_to_file(path: &Path, messages: &[OwnedMessage]) -> Result<u64, String> {
+pub fn export_to_file(path: &Path, messages: &[OwnedMessage]) -> Result<u64, ExportError> {
     let format = ExportFormat::for_path(path);
     let mut buffer = Vec::new();
     let count = write_messages(&mut buffer, messages.iter().map(OwnedMessage::view), format)
-        .map_err(|error| format!("cannot export: {error}"))?;
-    crate::profile::write_atomically(path, &buffer).map_err(|error| error.to_string())?;
+        .map_err(|error| FileError::io("write the export", path, &error))?;
+    write_atomically(path, &buffer)?;
     Ok(count)
+}
+
+/// Why an export did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ExportError {
+    /// The file could not be written.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The view's filter cannot be applied.
+    #[error(transparent)]
+    Filter(#[from] FilterError),
+    /// The writer thread could not start.
+    #[error("cannot start the export: {0}")]
+    Thread(String),
 }
 
 /// Messages copied to the writer per batch.
@@ -179,8 +196,8 @@ pub struct ExportJob {
     pending: Option<Vec<OwnedMessage>>,
     cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     written: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    done: std::sync::mpsc::Receiver<Result<u64, String>>,
-    outcome: Option<Result<u64, String>>,
+    done: std::sync::mpsc::Receiver<Result<u64, ExportError>>,
+    outcome: Option<Result<u64, ExportError>>,
 }
 
 /// Where an export stands.
@@ -201,7 +218,7 @@ pub enum ExportState {
     /// Stopped by the user; no file was written.
     Cancelled,
     /// Could not write the file.
-    Failed(String),
+    Failed(ExportError),
 }
 
 impl ExportJob {
@@ -212,7 +229,7 @@ impl ExportJob {
         path: &Path,
         filter: crate::store::LogFilter,
         store: &crate::store::MessageStore,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ExportError> {
         use std::sync::atomic::{AtomicBool, AtomicU64};
         use std::sync::{Arc, mpsc};
 
@@ -220,13 +237,12 @@ impl ExportJob {
         let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = dir.join(format!(".{name}.tmp"));
-        let file =
-            std::fs::File::create(&temp).map_err(|error| format!("cannot create {}: {error}", temp.display()))?;
+        let file = std::fs::File::create(&temp).map_err(|error| FileError::io("create", &temp, &error))?;
         let mut view = crate::store::FilteredView::default();
         view.set_filter(filter);
         if let Some(error) = view.error() {
             let _ = std::fs::remove_file(&temp);
-            return Err(error.to_owned());
+            return Err(error.clone().into());
         }
         let (sender, receiver) = mpsc::sync_channel::<Vec<OwnedMessage>>(4);
         let (done_sender, done) = mpsc::sync_channel(1);
@@ -240,7 +256,7 @@ impl ExportJob {
             }
             let _ = done_sender.send(result);
         });
-        spawned.map_err(|error| format!("cannot start the export: {error}"))?;
+        spawned.map_err(|error| ExportError::Thread(error.to_string()))?;
         Ok(Self {
             path: path.to_path_buf(),
             view,
@@ -384,10 +400,10 @@ fn write_stream(
     batches: &std::sync::mpsc::Receiver<Vec<OwnedMessage>>,
     cancel: &std::sync::atomic::AtomicBool,
     written: &std::sync::atomic::AtomicU64,
-) -> Result<u64, String> {
+) -> Result<u64, ExportError> {
     use std::sync::atomic::Ordering;
 
-    let failed = |error: std::io::Error| format!("cannot write {}: {error}", temp.display());
+    let failed = |error: std::io::Error| ExportError::File(FileError::io("write", temp, &error));
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut total = 0;
     let mut first = true;
@@ -413,9 +429,9 @@ fn write_stream(
         writeln!(writer, "{CSV_HEADER}").map_err(failed)?;
     }
     let file = writer.into_inner().map_err(|error| failed(error.into_error()))?;
-    file.sync_all().map_err(failed)?;
+    file.sync_all().map_err(|error| FileError::io("flush to disk", temp, &error))?;
     drop(file);
-    std::fs::rename(temp, target).map_err(|error| format!("cannot rename to {}: {error}", target.display()))?;
+    std::fs::rename(temp, target).map_err(|error| FileError::io("rename into place", target, &error))?;
     Ok(total)
 }
 
@@ -547,6 +563,6 @@ mod tests {
             &store,
         )
         .expect_err("cannot create");
-        assert!(error.contains("cannot create"), "{error}");
+        assert!(error.to_string().contains("cannot create"), "{error}");
     }
 }

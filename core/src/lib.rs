@@ -11,6 +11,7 @@ pub mod decode;
 pub mod diff;
 pub mod engine;
 pub mod export;
+pub mod fs;
 pub mod ids;
 pub mod legacy_migration;
 pub mod mqtt;

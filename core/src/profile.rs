@@ -4,13 +4,13 @@
 //! The full profile manager (TLS client certificates, secrets from the
 //! keychain, last will, MQTT 5 properties, import) builds on this struct.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::fs::{FileError, write_atomically};
 pub use crate::mqtt::RetainHandling;
 use crate::mqtt::{ProtocolVersion, Qos, SubscribeOptions};
 use crate::payload::{PayloadError, PayloadFormat, encode_payload};
@@ -566,13 +566,14 @@ pub fn generate_client_id() -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ProfileFileError {
     /// The file system refused.
-    #[error("cannot {action} {path}: {message}")]
-    Io {
-        /// What was being done ("read", "write", ...).
-        action: &'static str,
-        /// The file concerned.
-        path: String,
-        /// The OS error.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The settings could not be written as RON.
+    #[error("cannot write {what} as RON: {message}")]
+    Serialise {
+        /// What was being written ("profile 'Plant'", ...).
+        what: String,
+        /// What RON said.
         message: String,
     },
     /// The file is not a valid profile.
@@ -591,7 +592,7 @@ pub enum ProfileFileError {
 
 /// An I/O failure on a file, naming what was being done to which file.
 pub(crate) fn io_error(action: &'static str, path: &Path, error: &std::io::Error) -> ProfileFileError {
-    ProfileFileError::Io { action, path: path.display().to_string(), message: error.to_string() }
+    ProfileFileError::File(FileError::io(action, path, error))
 }
 
 /// Parses a profile from RON text; `origin` names it in errors.
@@ -612,32 +613,22 @@ pub(crate) fn ron_error(origin: &str, error: &ron::error::SpannedError) -> Profi
 /// Renders a profile as pretty RON (without the password).
 pub fn profile_to_ron(profile: &ConnectionProfile) -> Result<String, ProfileFileError> {
     let config = ron::ser::PrettyConfig::new().struct_names(true);
-    ron::ser::to_string_pretty(profile, config).map_err(|error| ProfileFileError::Io {
-        action: "serialise",
-        path: profile.name.clone(),
+    ron::ser::to_string_pretty(profile, config).map_err(|error| ProfileFileError::Serialise {
+        what: format!("profile '{}'", profile.name),
         message: error.to_string(),
     })
 }
 
 /// Writes a profile into `dir` as `<name>.ron`, atomically.
 pub fn save_profile(dir: &Path, profile: &ConnectionProfile) -> Result<PathBuf, ProfileFileError> {
-    std::fs::create_dir_all(dir).map_err(|error| io_error("create folder", dir, &error))?;
-    let path = dir.join(format!("{}.ron", profile.file_stem()));
-    write_atomically(&path, &profile_to_ron(profile)?)?;
+    let path = profile_path(dir, profile);
+    write_atomically(&path, profile_to_ron(profile)?)?;
     Ok(path)
 }
 
-/// Writes a file atomically (temp file in the same folder, fsync, rename),
-/// so a crash never leaves it half-written.
-pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), ProfileFileError> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{name}.tmp"));
-    let mut file = std::fs::File::create(&temp).map_err(|error| io_error("create", &temp, &error))?;
-    file.write_all(contents.as_ref()).map_err(|error| io_error("write", &temp, &error))?;
-    file.sync_all().map_err(|error| io_error("sync", &temp, &error))?;
-    drop(file);
-    std::fs::rename(&temp, path).map_err(|error| io_error("rename", path, &error))
+/// Where a profile is saved in `dir`.
+pub fn profile_path(dir: &Path, profile: &ConnectionProfile) -> PathBuf {
+    dir.join(format!("{}.ron", profile.file_stem()))
 }
 
 /// Loads every `*.ron` profile in `dir`, sorted by name. Files that fail to
@@ -648,7 +639,7 @@ pub fn load_profiles(dir: &Path) -> (Vec<ConnectionProfile>, Vec<ProfileFileErro
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return (profiles, errors),
-        Err(error) => return (profiles, vec![io_error("read folder", dir, &error)]),
+        Err(error) => return (profiles, vec![io_error("read the folder", dir, &error)]),
     };
     for entry in entries.flatten() {
         let path = entry.path();
@@ -660,7 +651,7 @@ pub fn load_profiles(dir: &Path) -> (Vec<ConnectionProfile>, Vec<ProfileFileErro
                 Ok(profile) => profiles.push(profile),
                 Err(error) => errors.push(error),
             },
-            Err(error) => errors.push(io_error("read", &path, &error)),
+            Err(error) => errors.push(io_error("read the file", &path, &error)),
         }
     }
     profiles.sort_by_key(|profile| profile.name.to_lowercase());

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::fs::write_atomically;
 use crate::mqtt::{ProtocolVersion, Qos, RetainHandling};
 use crate::payload::PayloadFormat;
 use crate::profile::{
     ConnectionProfile, LastWill, PROFILE_FORMAT_VERSION, PasswordSource, ProfileFileError, SavedSubscription,
-    TransportKind, parse_profile, write_atomically,
+    TransportKind, parse_profile,
 };
 
 /// Several profiles in one RON file, as exported.
@@ -52,11 +53,8 @@ pub fn export_bundle(profiles: &[ConnectionProfile], include_secrets: bool) -> R
         .collect();
     let bundle = ProfileBundle { version: PROFILE_FORMAT_VERSION, profiles };
     let config = ron::ser::PrettyConfig::new().struct_names(true);
-    ron::ser::to_string_pretty(&bundle, config).map_err(|error| ProfileFileError::Io {
-        action: "serialise",
-        path: "profile bundle".into(),
-        message: error.to_string(),
-    })
+    ron::ser::to_string_pretty(&bundle, config)
+        .map_err(|error| ProfileFileError::Serialise { what: "the profile bundle".into(), message: error.to_string() })
 }
 
 /// Writes an export bundle to `path` atomically.
@@ -65,7 +63,7 @@ pub fn write_bundle(
     profiles: &[ConnectionProfile],
     include_secrets: bool,
 ) -> Result<(), ProfileFileError> {
-    write_atomically(path, &export_bundle(profiles, include_secrets)?)
+    Ok(write_atomically(path, export_bundle(profiles, include_secrets)?)?)
 }
 
 /// What an import produced.
@@ -102,6 +100,42 @@ pub enum ImportError {
     },
 }
 
+/// Why one entry of an imported file was not taken (the others still are).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EntryError {
+    /// An MQTTX entry that is not a JSON object.
+    #[error("entry {0}: not a connection object")]
+    NotAnObject(usize),
+    /// A required field is missing or unusable (MQTTX wording).
+    #[error("{entry}: has no {what}")]
+    Missing {
+        /// The entry's name or number.
+        entry: String,
+        /// The field ("name", "host", "valid port").
+        what: &'static str,
+    },
+    /// An MQTT.fx profile without a name.
+    #[error("it has no profileName")]
+    Unnamed,
+    /// A required MQTT.fx element is missing or unusable.
+    #[error("{entry}: it has no {what}")]
+    MissingElement {
+        /// The profile's name.
+        entry: String,
+        /// The element ("brokerAddress", "valid brokerPort").
+        what: &'static str,
+    },
+}
+
+/// Why a file is not an MQTT.fx configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+enum MqttfxError {
+    #[error("invalid XML: {0}")]
+    Xml(String),
+    #[error("no <connectionProfiles> element (is this mqttfx-config.xml?)")]
+    NoProfiles,
+}
+
 /// Imports a file (format detected from its content).
 pub fn import_file(path: &Path) -> Result<ImportReport, ImportError> {
     let text = std::fs::read_to_string(path)
@@ -114,7 +148,8 @@ pub fn import_file(path: &Path) -> Result<ImportReport, ImportError> {
 pub fn import_text(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('<') {
-        return import_mqttfx(text).map_err(|detail| ImportError::Unrecognised { origin: origin.into(), detail });
+        return import_mqttfx(text)
+            .map_err(|error| ImportError::Unrecognised { origin: origin.into(), detail: error.to_string() });
     }
     if trimmed.starts_with('[') || (trimmed.starts_with('{') && serde_json::from_str::<Value>(text).is_ok()) {
         let value: Value = serde_json::from_str(text)
@@ -186,7 +221,7 @@ fn import_mqttx(value: &Value) -> ImportReport {
                 report.skipped.extend(skipped.into_iter().map(|line| format!("{}: {line}", profile.name)));
                 report.profiles.push(profile);
             }
-            Err(error) => report.errors.push(error),
+            Err(error) => report.errors.push(error.to_string()),
         }
     }
     report
@@ -201,8 +236,8 @@ struct MqttxEntry<'a> {
 }
 
 impl<'a> MqttxEntry<'a> {
-    fn new(value: &'a Value, index: usize) -> Result<Self, String> {
-        let object = value.as_object().ok_or_else(|| format!("entry {}: not a connection object", index + 1))?;
+    fn new(value: &'a Value, index: usize) -> Result<Self, EntryError> {
+        let object = value.as_object().ok_or(EntryError::NotAnObject(index + 1))?;
         let label =
             object.get("name").and_then(Value::as_str).map_or_else(|| format!("entry {}", index + 1), str::to_owned);
         Ok(Self { object, used: BTreeSet::new(), label })
@@ -225,15 +260,16 @@ impl<'a> MqttxEntry<'a> {
         self.get(key).and_then(Value::as_bool)
     }
 
-    fn into_profile(mut self) -> Result<(ConnectionProfile, Vec<String>), String> {
+    fn into_profile(mut self) -> Result<(ConnectionProfile, Vec<String>), EntryError> {
         let mut skipped = Vec::new();
-        let name = self.string("name").ok_or_else(|| format!("{}: has no name", self.label))?;
-        let host = self.string("host").ok_or_else(|| format!("{name}: has no host"))?;
+        let missing = |entry: &str, what| EntryError::Missing { entry: entry.to_owned(), what };
+        let name = self.string("name").ok_or_else(|| missing(&self.label, "name"))?;
+        let host = self.string("host").ok_or_else(|| missing(&name, "host"))?;
         let port = self
             .number("port")
             .and_then(|port| u16::try_from(port).ok())
             .filter(|port| *port > 0)
-            .ok_or_else(|| format!("{name}: has no valid port"))?;
+            .ok_or_else(|| missing(&name, "valid port"))?;
         let mut profile = ConnectionProfile { name, host, port, ..ConnectionProfile::default() };
         profile.client_id = self.string("clientId").unwrap_or_default();
         if let Some(clean) = self.boolean("clean") {
@@ -425,13 +461,11 @@ impl<'a> MqttxEntry<'a> {
 /// (`clientId`, `userName`, `password`, `cleanSession`, `connectionTimeout`,
 /// `keepAliveInterval`, `mqttVersion`, `caFile`, `clientCertificateFile`,
 /// `clientKeyFile`), plus `recentSubscriptionTopics`.
-fn import_mqttfx(text: &str) -> Result<ImportReport, String> {
-    let document = roxmltree::Document::parse(text).map_err(|error| format!("invalid XML: {error}"))?;
+fn import_mqttfx(text: &str) -> Result<ImportReport, MqttfxError> {
+    let document = roxmltree::Document::parse(text).map_err(|error| MqttfxError::Xml(error.to_string()))?;
     let root = document.root_element();
-    let profiles_element = root
-        .children()
-        .find(|node| node.has_tag_name("connectionProfiles"))
-        .ok_or_else(|| "no <connectionProfiles> element (is this mqttfx-config.xml?)".to_owned())?;
+    let profiles_element =
+        root.children().find(|node| node.has_tag_name("connectionProfiles")).ok_or(MqttfxError::NoProfiles)?;
     let mut report = ImportReport::default();
     for (index, element) in
         profiles_element.children().filter(|node| node.has_tag_name("connectionProfile")).enumerate()
@@ -458,7 +492,7 @@ fn child_text(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
     child(node, name).and_then(|child| child.text()).map(str::trim).filter(|text| !text.is_empty()).map(str::to_owned)
 }
 
-fn mqttfx_profile(element: roxmltree::Node<'_, '_>) -> Result<(ConnectionProfile, Vec<String>), String> {
+fn mqttfx_profile(element: roxmltree::Node<'_, '_>) -> Result<(ConnectionProfile, Vec<String>), EntryError> {
     const MAPPED: [&str; 5] =
         ["profileName", "brokerAddress", "brokerPort", "connectionOptions", "recentSubscriptionTopics"];
     const MAPPED_OPTIONS: [&str; 10] = [
@@ -474,12 +508,13 @@ fn mqttfx_profile(element: roxmltree::Node<'_, '_>) -> Result<(ConnectionProfile
         "clientKeyFile",
     ];
     let mut skipped = Vec::new();
-    let name = child_text(element, "profileName").ok_or("it has no profileName")?;
-    let host = child_text(element, "brokerAddress").ok_or_else(|| format!("{name}: it has no brokerAddress"))?;
+    let missing = |entry: &str, what| EntryError::MissingElement { entry: entry.to_owned(), what };
+    let name = child_text(element, "profileName").ok_or(EntryError::Unnamed)?;
+    let host = child_text(element, "brokerAddress").ok_or_else(|| missing(&name, "brokerAddress"))?;
     let port = child_text(element, "brokerPort")
         .and_then(|port| port.parse::<u16>().ok())
         .filter(|port| *port > 0)
-        .ok_or_else(|| format!("{name}: it has no valid brokerPort"))?;
+        .ok_or_else(|| missing(&name, "valid brokerPort"))?;
     let mut profile = ConnectionProfile {
         name: format!("MQTT.fx {name}"),
         host,

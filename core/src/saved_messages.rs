@@ -6,9 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::compose::DraftProperties;
 use crate::compose::PublishDraft;
+use crate::fs::{FileError, write_atomically};
 use crate::mqtt::Qos;
 use crate::payload::PayloadFormat;
 
@@ -107,6 +109,43 @@ pub struct MergeReport {
     pub notes: Vec<String>,
 }
 
+/// Why saved messages could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SavedMessagesError {
+    /// The file system refused.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The file is not saved messages (`file:line:column: problem`).
+    #[error("{origin}:{line}:{column}: {message}")]
+    Parse {
+        /// The file or source read.
+        origin: String,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What RON found wrong.
+        message: String,
+    },
+    /// The messages could not be written as RON.
+    #[error("cannot write saved messages: {0}")]
+    Serialise(String),
+    /// An export named a collection that is not there.
+    #[error("no such collection (number {0})")]
+    NoSuchCollection(usize),
+}
+
+impl SavedMessagesError {
+    fn parse(origin: &str, error: &ron::error::SpannedError, expected: &str) -> Self {
+        Self::Parse {
+            origin: origin.to_owned(),
+            line: error.span.start.line,
+            column: error.span.start.col,
+            message: format!("{}{expected}", error.code),
+        }
+    }
+}
+
 /// Where the saved messages live: beside the profiles folder.
 pub fn default_path(profile_dir: &Path) -> PathBuf {
     profile_dir.parent().unwrap_or(profile_dir).join("messages.ron")
@@ -115,48 +154,45 @@ pub fn default_path(profile_dir: &Path) -> PathBuf {
 impl SavedMessages {
     /// Reads the file; a missing file is an empty set, a damaged one an
     /// error naming line and column (the file is left untouched).
-    pub fn load(path: &Path) -> Result<Self, String> {
+    pub fn load(path: &Path) -> Result<Self, SavedMessagesError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => ron::from_str(&text).map_err(|error| {
-                format!("{}:{}:{}: {}", path.display(), error.span.start.line, error.span.start.col, error.code)
-            }),
+            Ok(text) => {
+                ron::from_str(&text).map_err(|error| SavedMessagesError::parse(&path.display().to_string(), &error, ""))
+            }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(error) => Err(format!("cannot read {}: {error}", path.display())),
+            Err(error) => Err(FileError::io("read the file", path, &error).into()),
         }
     }
 
-    /// Writes the file atomically.
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
-        }
-        crate::profile::write_atomically(path, self.to_ron()?).map_err(|error| error.to_string())
+    /// Writes the file atomically (on the caller's thread: the window
+    /// hands [`SavedMessages::to_ron`] to its file writer instead).
+    pub fn save(&self, path: &Path) -> Result<(), SavedMessagesError> {
+        Ok(write_atomically(path, self.to_ron()?)?)
     }
 
-    fn to_ron(&self) -> Result<String, String> {
+    /// The file's contents.
+    pub fn to_ron(&self) -> Result<String, SavedMessagesError> {
         ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
-            .map_err(|error| format!("cannot write saved messages: {error}"))
+            .map_err(|error| SavedMessagesError::Serialise(error.to_string()))
     }
 
     /// One collection (or all) as a file to share: the same format as
     /// messages.ron, so either can be imported. Placeholders travel; their
     /// values stay in the sender's profiles.
-    pub fn export(&self, collection: Option<usize>) -> Result<String, String> {
+    pub fn export(&self, collection: Option<usize>) -> Result<String, SavedMessagesError> {
         let collections = match collection {
-            Some(index) => vec![self.collections.get(index).ok_or("no such collection")?.clone()],
+            Some(index) => {
+                vec![self.collections.get(index).ok_or(SavedMessagesError::NoSuchCollection(index))?.clone()]
+            }
             None => self.collections.clone(),
         };
         Self { version: SAVED_MESSAGES_VERSION, collections }.to_ron()
     }
 
     /// Reads a shared file; `source` names it in errors ("file:line:column: reason").
-    pub fn parse(text: &str, source: &str) -> Result<Self, String> {
-        ron::from_str(text).map_err(|error| {
-            format!(
-                "{source}:{}:{}: {} (expected topicscope saved messages)",
-                error.span.start.line, error.span.start.col, error.code
-            )
-        })
+    pub fn parse(text: &str, source: &str) -> Result<Self, SavedMessagesError> {
+        ron::from_str(text)
+            .map_err(|error| SavedMessagesError::parse(source, &error, " (expected topicscope saved messages)"))
     }
 
     /// Adds imported collections: a name already taken (for the same
@@ -297,7 +333,7 @@ mod tests {
         assert_eq!(SavedMessages::load(&dir.join("none.ron")).expect("missing is empty"), SavedMessages::default());
         std::fs::write(&path, "(collections: [(name: \"x\", messages: [(name: 3)])])").expect("write");
         let error = SavedMessages::load(&path).expect_err("damaged");
-        assert!(error.contains("messages.ron:1:"), "{error}");
+        assert!(error.to_string().contains("messages.ron:1:"), "{error}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -337,7 +373,7 @@ mod tests {
         assert!(report.notes[1].contains("'Lab', which is not here"), "{:?}", report.notes);
 
         let error = SavedMessages::parse("(collections: [(name: 3)])", "bad.ron").expect_err("damaged");
-        assert!(error.starts_with("bad.ron:1:"), "{error}");
+        assert!(error.to_string().starts_with("bad.ron:1:"), "{error}");
         assert!(sender.export(Some(9)).is_err());
     }
 

@@ -19,6 +19,14 @@ use crate::ids::{SubscriptionId, TabId};
 use crate::mqtt::{Direction, MessageProperties, Qos};
 use crate::topic::topic_matches;
 
+/// Why a log filter cannot be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    /// The search is marked as a regular expression and is not one.
+    #[error("invalid regular expression: {0}")]
+    Regex(String),
+}
+
 /// Default cap on stored messages.
 pub const DEFAULT_MAX_MESSAGES: usize = 1_000_000;
 /// Default cap on stored bytes (records + payloads + topics).
@@ -613,13 +621,13 @@ impl LogFilter {
 
     /// Compiles the search; an invalid regular expression is an error
     /// naming the problem.
-    fn compile(&self) -> Result<CompiledFilter, String> {
+    fn compile(&self) -> Result<CompiledFilter, FilterError> {
         let regex = if self.search_is_regex && !self.search.is_empty() {
             let regex = regex::bytes::RegexBuilder::new(&self.search)
                 .case_insensitive(true)
                 .size_limit(1 << 20)
                 .build()
-                .map_err(|error| format!("invalid regular expression: {error}"))?;
+                .map_err(|error| FilterError::Regex(error.to_string()))?;
             Some(regex)
         } else {
             None
@@ -679,7 +687,7 @@ fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
 pub struct FilteredView {
     filter: LogFilter,
     compiled: Option<CompiledFilter>,
-    error: Option<String>,
+    error: Option<FilterError>,
     paused_at: Option<u64>,
     matching: SeqList,
     scanned_up_to: u64,
@@ -838,8 +846,8 @@ impl FilteredView {
     }
 
     /// Why the filter cannot be applied (e.g. an invalid regex), if so.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+    pub fn error(&self) -> Option<&FilterError> {
+        self.error.as_ref()
     }
 
     /// Pauses the view at the store's current end (new rows are held back,
@@ -1150,7 +1158,7 @@ mod tests {
         let mut view = FilteredView::default();
         view.set_filter(broken);
         assert!(
-            view.error().is_some_and(|error| error.starts_with("invalid regular expression")),
+            view.error().is_some_and(|error| error.to_string().starts_with("invalid regular expression")),
             "{:?}",
             view.error()
         );

@@ -14,6 +14,17 @@ use thiserror::Error;
 
 use crate::mqtt::IncomingMessage;
 
+/// Why one message cannot be printed in the chosen format.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RenderError {
+    /// `%J` needs a JSON payload (mosquitto_sub says the same).
+    #[error("message payload is not valid JSON on topic {topic}")]
+    PayloadNotJson {
+        /// The message's topic.
+        topic: String,
+    },
+}
+
 /// Why a format string cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FormatError {
@@ -190,7 +201,7 @@ impl OutputFormat {
     /// The bytes printed for one message received at `at`. `Err` carries
     /// the one-line reason a message cannot be printed (`%J` with a payload
     /// that is not JSON), as mosquitto_sub reports it.
-    pub fn render(&self, message: &IncomingMessage, at: DateTime<Utc>) -> Result<Vec<u8>, String> {
+    pub fn render(&self, message: &IncomingMessage, at: DateTime<Utc>) -> Result<Vec<u8>, RenderError> {
         let local = at.with_timezone(&Local);
         let properties = message.properties.as_deref();
         let mut out = Vec::with_capacity(message.payload.len() + 64);
@@ -222,7 +233,7 @@ impl OutputFormat {
                         Field::Json => owned(mosquitto_json(message, &local, None)),
                         Field::JsonPayload => {
                             let payload: serde_json::Value = serde_json::from_slice(&message.payload)
-                                .map_err(|_| format!("message payload is not valid JSON on topic {}", message.topic))?;
+                                .map_err(|_| RenderError::PayloadNotJson { topic: message.topic.clone() })?;
                             owned(mosquitto_json(message, &local, Some(payload)))
                         }
                         Field::Length => owned(message.payload.len().to_string()),
@@ -393,7 +404,7 @@ mod tests {
         let nested: serde_json::Value = serde_json::from_str(&render("%J", &m)).expect("json");
         assert_eq!(nested["payload"]["t"], 21.5);
         let error = OutputFormat::parse("%J").expect("valid").render(&message("a/b", b"not json"), Utc::now());
-        assert_eq!(error.expect_err("not JSON"), "message payload is not valid JSON on topic a/b");
+        assert_eq!(error.expect_err("not JSON").to_string(), "message payload is not valid JSON on topic a/b");
     }
 
     #[test]

@@ -484,7 +484,7 @@ impl TopicscopeApp {
         let saved = match saved_path.as_deref().map(SavedMessages::load) {
             Some(Ok(saved)) => saved,
             Some(Err(error)) => {
-                workspace.error(error);
+                workspace.error(error.to_string());
                 SavedMessages::default()
             }
             None => SavedMessages::default(),
@@ -946,7 +946,7 @@ impl TopicscopeApp {
                         self.files.export_saved_with_dialog(ctx, text, format!("{stem}.ron"));
                     }
                 }
-                Err(error) => self.ui.saved_messages_message = Some(error),
+                Err(error) => self.ui.saved_messages_message = Some(error.to_string()),
             },
             UiAction::ImportSaved => {
                 if let Some(ctx) = &self.ctx {

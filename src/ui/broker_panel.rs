@@ -427,7 +427,7 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
                 ui.add(egui::TextEdit::singleline(&mut draft.new_password).password(true).desired_width(140.0))
                     .labelled_by(label.id);
                 if ui.button(ui.tr(Tr::AddUser)).clicked() {
-                    panel.message = draft.add_user().err();
+                    panel.message = draft.add_user().err().map(|error| error.to_string());
                 }
             });
             ui.checkbox(&mut draft.acl_enabled, ui.tr(Tr::AclEnabled));
@@ -470,7 +470,7 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
         }
     });
     if let Err(problem) = &checked {
-        ui.colored_label(theme::ERROR, problem);
+        ui.colored_label(theme::ERROR, problem.to_string());
     }
     if let Some(message) = &panel.message {
         ui.label(message);

@@ -114,7 +114,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             }
             if series.skipped > 0 {
                 ui.colored_label(theme::BUSY, ui.trf(Tr::WithoutNumber, &[("n", &series.skipped)]))
-                    .on_hover_text(series.last_problem.clone().unwrap_or_default());
+                    .on_hover_text(series.last_problem.as_ref().map(ToString::to_string).unwrap_or_default());
             }
             if icon_button(ui, "🗙", &ui.trf(Tr::StopCharting, &[("series", &series.key.label())])).clicked() {
                 actions.push(UiAction::RemoveChart(series.key.clone()));

@@ -109,7 +109,10 @@ impl FileTasks {
             };
             let result = std::fs::read_to_string(&path)
                 .map_err(|error| format!("cannot read {}: {error}", path.display()))
-                .and_then(|text| crate::core::saved_messages::SavedMessages::parse(&text, &path.display().to_string()));
+                .and_then(|text| {
+                    crate::core::saved_messages::SavedMessages::parse(&text, &path.display().to_string())
+                        .map_err(|error| error.to_string())
+                });
             let _ = sender.send(FileOutcome::SavedMessagesRead(result));
         });
     }
@@ -132,7 +135,7 @@ impl FileTasks {
                 return;
             };
             let result =
-                crate::core::profile::write_atomically(&path, &text).map(|()| path).map_err(|error| error.to_string());
+                crate::core::fs::write_atomically(&path, &text).map(|()| path).map_err(|error| error.to_string());
             let _ = sender.send(FileOutcome::Exported(result));
         });
     }
@@ -165,9 +168,8 @@ impl FileTasks {
             let Some(path) = rfd::FileDialog::new().set_title(title).set_file_name(file_name).save_file() else {
                 return;
             };
-            let result = crate::core::profile::write_atomically(&path, &payload)
-                .map(|()| path)
-                .map_err(|error| error.to_string());
+            let result =
+                crate::core::fs::write_atomically(&path, &payload).map(|()| path).map_err(|error| error.to_string());
             let _ = sender.send(FileOutcome::Exported(result));
         });
     }

@@ -111,12 +111,16 @@ impl InspectorCache {
         let small = payload.len() <= JSON_VIEW_LIMIT;
         let xml = if small {
             decode::pretty_xml(payload)
+                .map_err(|error| error.to_string())
                 .and_then(|text| RowText::new(text.into()).ok_or_else(|| ctx.tr(Tr::NotUtf8).to_owned()))
         } else {
             Err(too_large.clone())
         };
-        let cbor = if small { decode::decode_cbor(payload) } else { Err(too_large.clone()) };
-        let msgpack = if small { decode::decode_msgpack(payload) } else { Err(too_large) };
+        let decoded = |decode: fn(&[u8]) -> Result<serde_json::Value, decode::DecodeError>| {
+            decode(payload).map_err(|error| error.to_string())
+        };
+        let cbor = if small { decoded(decode::decode_cbor) } else { Err(too_large.clone()) };
+        let msgpack = if small { decoded(decode::decode_msgpack) } else { Err(too_large) };
         let language = crate::ui::i18n::language(ctx);
         Self { seq: message.seq, text, pretty, pretty_in_string, json, json_note, language, xml, cbor, msgpack }
     }

@@ -92,7 +92,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
         }
     });
     if let Some(error) = state.log_view.error() {
-        ui.colored_label(theme::ERROR, error);
+        ui.colored_label(theme::ERROR, error.to_string());
     }
     let typed = state.log_topic_filter.trim();
     if !typed.is_empty()

@@ -171,6 +171,22 @@ pub struct Acl {
     pub patterns: Vec<AclRule>,
 }
 
+/// Why the broker's user list cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UsersError {
+    /// A user without a name.
+    #[error("a user has an empty name")]
+    EmptyName,
+    /// A stored hash that cannot be read.
+    #[error("user {user}: {error}")]
+    Hash {
+        /// Whose.
+        user: String,
+        /// What is wrong with it.
+        error: PasswordError,
+    },
+}
+
 /// A line of an ACL file that cannot be understood.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("line {line}: {message}")]
@@ -203,7 +219,7 @@ impl Acl {
                     current_user = Some(rest.to_owned());
                 }
                 "topic" | "pattern" => {
-                    let rule = parse_rule(rest).map_err(error)?;
+                    let rule = parse_rule(rest, index + 1)?;
                     if keyword == "pattern" {
                         acl.patterns.push(rule);
                     } else if let Some(user) = &current_user {
@@ -311,7 +327,8 @@ fn denies_first(rules: &[AclRule]) -> impl Iterator<Item = &AclRule> {
     deny.chain(rules.iter().filter(|rule| rule.access != Access::Deny))
 }
 
-fn parse_rule(rest: &str) -> Result<AclRule, String> {
+fn parse_rule(rest: &str, line: usize) -> Result<AclRule, AclParseError> {
+    let error = |message: String| AclParseError { line, message };
     let (access, topic) = match rest.split_once(char::is_whitespace) {
         Some((word @ ("read" | "write" | "readwrite" | "deny"), topic)) => {
             let access = match word {
@@ -326,10 +343,10 @@ fn parse_rule(rest: &str) -> Result<AclRule, String> {
         _ => (Access::ReadWrite, rest),
     };
     if topic.is_empty() {
-        return Err("a rule needs a topic".into());
+        return Err(error("a rule needs a topic".into()));
     }
     topic::validate_topic_filter(&topic.replace("%u", "u").replace("%c", "c"))
-        .map_err(|error| format!("'{topic}': {error}"))?;
+        .map_err(|problem| error(format!("'{topic}': {problem}")))?;
     Ok(AclRule { access, topic: topic.to_owned() })
 }
 
@@ -407,12 +424,12 @@ impl AccessControl {
     }
 
     /// Checks every stored hash, naming the first user whose hash cannot be read.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), UsersError> {
         for (user, stored) in &self.users {
             if user.is_empty() {
-                return Err("a user has an empty name".into());
+                return Err(UsersError::EmptyName);
             }
-            check_hash(stored).map_err(|error| format!("user {user}: {error}"))?;
+            check_hash(stored).map_err(|error| UsersError::Hash { user: user.clone(), error })?;
         }
         Ok(())
     }
@@ -463,7 +480,7 @@ mod tests {
         assert_eq!(control.check_connect(None, None), ConnectVerdict::NotAuthorized);
         assert_eq!(control.validate(), Ok(()));
         control.users.insert("bob".into(), "plaintext".into());
-        assert!(control.validate().unwrap_err().contains("user bob"));
+        assert!(control.validate().unwrap_err().to_string().contains("user bob"));
     }
 
     const ACL: &str = "

@@ -17,12 +17,46 @@ use rmqtt::context::ServerContext;
 use rmqtt::inflight::OutInflightMessage;
 use rmqtt::types::{ConnectInfo, From, Id, Publish, Retain, Subscriptions, TopicName};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::fs::{FileError, write_atomically};
 
 /// The snapshot's file name inside the data folder.
 pub const SNAPSHOT_FILE: &str = "topicscope-broker.snapshot";
 
 /// Bumped when the snapshot layout changes; other versions are not read.
 const FORMAT: u32 = 1;
+
+/// Why the broker's retained messages and sessions could not be saved or
+/// put back.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PersistError {
+    /// The snapshot file could not be read or written.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The snapshot could not be encoded.
+    #[error("cannot encode the snapshot: {0}")]
+    Encode(String),
+    /// The snapshot does not decode.
+    #[error("the broker snapshot is damaged or from another version: {reason}: {}", .path.display())]
+    Damaged {
+        /// What the decoder said.
+        reason: String,
+        /// The snapshot file.
+        path: PathBuf,
+    },
+    /// The snapshot was written by another snapshot format.
+    #[error("the broker snapshot has format {format}, this Topicscope reads {FORMAT}: {}", .path.display())]
+    OtherFormat {
+        /// The format found.
+        format: u32,
+        /// The snapshot file.
+        path: PathBuf,
+    },
+    /// The broker refused to give or take back its state.
+    #[error("{0}")]
+    Broker(String),
+}
 
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
@@ -64,7 +98,7 @@ pub fn snapshot_path(dir: &Path) -> PathBuf {
 
 /// Writes retained messages and persistent sessions. Call while the broker
 /// is stopping: queued messages are taken out of the sessions.
-pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
+pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistError> {
     let now = chrono::Utc::now().timestamp_millis();
     let retained = scx
         .extends
@@ -72,7 +106,7 @@ pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
         .await
         .get(&"#".into())
         .await
-        .map_err(|error| format!("cannot read retained messages: {error}"))?;
+        .map_err(|error| PersistError::Broker(format!("cannot read retained messages: {error}")))?;
     let mut sessions = Vec::new();
     let mut messages = 0;
     let shared = scx.extends.shared().await;
@@ -123,15 +157,14 @@ pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
     let carried = Carried { retained: retained.len(), sessions: sessions.len(), messages };
     let snapshot = Snapshot { format: FORMAT, saved_at_ms: now, retained, sessions };
     let mut bytes = Vec::new();
-    ciborium::into_writer(&snapshot, &mut bytes).map_err(|error| format!("cannot encode the snapshot: {error}"))?;
-    std::fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
-    crate::profile::write_atomically(&snapshot_path(dir), bytes).map_err(|error| error.to_string())?;
+    ciborium::into_writer(&snapshot, &mut bytes).map_err(|error| PersistError::Encode(error.to_string()))?;
+    write_atomically(&snapshot_path(dir), bytes)?;
     Ok(carried)
 }
 
 /// Puts back what the last `save` wrote. Call after the listeners are
 /// configured and before clients connect. A missing snapshot is an empty one.
-pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
+pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistError> {
     let mut path = snapshot_path(dir);
     let legacy = crate::legacy_migration::legacy_snapshot_path(dir);
     if !path.exists() && legacy.is_file() {
@@ -140,21 +173,18 @@ pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Carried::default()),
-        Err(error) => return Err(format!("cannot read {}: {error}", path.display())),
+        Err(error) => return Err(FileError::io("read the snapshot", &path, &error).into()),
     };
     let snapshot: Snapshot = ciborium::from_reader(bytes.as_slice())
-        .map_err(|error| format!("{} is damaged or from another version: {error}", path.display()))?;
+        .map_err(|error| PersistError::Damaged { reason: error.to_string(), path: path.clone() })?;
     if snapshot.format != FORMAT {
-        return Err(format!("{} has format {}, this Topicscope reads {FORMAT}", path.display(), snapshot.format));
+        return Err(PersistError::OtherFormat { format: snapshot.format, path });
     }
     let mut carried = Carried { retained: snapshot.retained.len(), ..Carried::default() };
     for (topic, retain) in snapshot.retained {
-        scx.extends
-            .retain()
-            .await
-            .set(&topic, retain, None)
-            .await
-            .map_err(|error| format!("cannot restore the retained message on {topic}: {error}"))?;
+        scx.extends.retain().await.set(&topic, retain, None).await.map_err(|error| {
+            PersistError::Broker(format!("cannot restore the retained message on {topic}: {error}"))
+        })?;
     }
     let elapsed = (chrono::Utc::now().timestamp_millis() - snapshot.saved_at_ms).max(0);
     for stored in snapshot.sessions {
@@ -170,7 +200,7 @@ pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, String> {
 }
 
 /// Rebuilds one offline session the way rmqtt does for a client that went away.
-async fn restore_session(scx: &ServerContext, stored: StoredSession, expires_in: Duration) -> Result<(), String> {
+async fn restore_session(scx: &ServerContext, stored: StoredSession, expires_in: Duration) -> Result<(), PersistError> {
     let id = stored.id;
     let client = id.client_id.clone();
     // The listener it used may be gone (e.g. WebSocket turned off): use TCP's settings.
@@ -179,7 +209,7 @@ async fn restore_session(scx: &ServerContext, stored: StoredSession, expires_in:
         .get(&id.lid)
         .or_else(|| scx.listen_cfgs.get(&1))
         .map(|cfg| cfg.value().clone())
-        .ok_or_else(|| "no listener to restore sessions on".to_owned())?;
+        .ok_or_else(|| PersistError::Broker("no listener to restore sessions on".to_owned()))?;
     let conn_info = std::sync::Arc::new(stored.conn_info);
     let fitter = scx.extends.fitter_mgr().await.create(conn_info.clone(), id.clone(), listen_cfg.clone());
     let max_mqueue_len = fitter.max_mqueue_len();
@@ -204,7 +234,7 @@ async fn restore_session(scx: &ServerContext, stored: StoredSession, expires_in:
         None,
     )
     .await
-    .map_err(|error| format!("cannot restore the session of {client}: {error}"))?;
+    .map_err(|error| PersistError::Broker(format!("cannot restore the session of {client}: {error}")))?;
     for item in stored.queued {
         if session.deliver_queue().push(item).is_err() {
             tracing::warn!("{client}: restored queue is full; a message was dropped");
@@ -215,18 +245,18 @@ async fn restore_session(scx: &ServerContext, stored: StoredSession, expires_in:
     }
     let tx = rmqtt::session::SessionState::offline_restart(session.clone(), expires_in)
         .await
-        .map_err(|error| format!("cannot restore the session of {client}: {error}"))?;
+        .map_err(|error| PersistError::Broker(format!("cannot restore the session of {client}: {error}")))?;
     let mut entry = scx.extends.shared().await.entry(id.clone());
-    entry.set(session, tx).await.map_err(|error| format!("cannot restore the session of {client}: {error}"))?;
+    entry
+        .set(session, tx)
+        .await
+        .map_err(|error| PersistError::Broker(format!("cannot restore the session of {client}: {error}")))?;
     // Route the subscriptions now, so messages published before the client
     // returns are queued for it.
     for (filter, options) in stored.subscriptions {
-        scx.extends
-            .router()
-            .await
-            .add(&filter, id.clone(), options)
-            .await
-            .map_err(|error| format!("cannot restore {client}'s subscription to {filter}: {error}"))?;
+        scx.extends.router().await.add(&filter, id.clone(), options).await.map_err(|error| {
+            PersistError::Broker(format!("cannot restore {client}'s subscription to {filter}: {error}"))
+        })?;
     }
     Ok(())
 }

@@ -9,8 +9,10 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::BrokerConfig;
-use super::auth::{Acl, hash_password};
-use crate::profile::{ProfileFileError, ron_error, write_atomically};
+use super::auth::{Acl, AclParseError, PasswordError, hash_password};
+use super::config::BrokerConfigError;
+use crate::fs::write_atomically;
+use crate::profile::{ProfileFileError, ron_error};
 
 /// Why broker settings could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -69,10 +71,7 @@ pub fn settings_to_ron(config: &BrokerConfig) -> Result<String, SettingsError> {
 
 /// Writes settings atomically, creating the folder.
 pub fn save_settings(path: &Path, config: &BrokerConfig) -> Result<(), SettingsError> {
-    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|error| io_error("create folder", dir, &error))?;
-    }
-    Ok(write_atomically(path, settings_to_ron(config)?)?)
+    write_atomically(path, settings_to_ron(config)?).map_err(|error| SettingsError::File(error.into()))
 }
 
 /// Reads a settings file: mosquitto.conf syntax for `*.conf`, RON otherwise.
@@ -144,11 +143,14 @@ pub fn parse_mosquitto_conf(
                     .next()
                     .and_then(|port| port.parse::<u16>().ok())
                     .ok_or_else(|| error(format!("listener: '{value}' does not start with a port")))?;
-                let bind = parts.next().map(|address| parse_address(address).map_err(&error)).transpose()?;
+                let bind = parts
+                    .next()
+                    .map(|address| parse_address(address).map_err(|bad| error(bad.to_string())))
+                    .transpose()?;
                 listeners.push(MosquittoListener { line: line_number, port, bind, ..MosquittoListener::default() });
             }
             "port" => legacy.port = u16::try_from(number("a port")?).map_err(|_| error(format!("port: {value}")))?,
-            "bind_address" => legacy.bind = Some(parse_address(value).map_err(error)?),
+            "bind_address" => legacy.bind = Some(parse_address(value).map_err(|bad| error(bad.to_string()))?),
             "protocol" => match value {
                 "websockets" => current.websockets = true,
                 "mqtt" => current.websockets = false,
@@ -233,10 +235,43 @@ pub fn parse_mosquitto_conf(
     Ok((config, notes))
 }
 
-fn parse_address(text: &str) -> Result<IpAddr, String> {
+/// A bind address that does not read as an IP address.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("'{0}' is not an IP address")]
+pub struct NotAnAddress(String);
+
+fn parse_address(text: &str) -> Result<IpAddr, NotAnAddress> {
     match text {
         "localhost" => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
-        _ => text.parse().map_err(|_| format!("'{text}' is not an IP address")),
+        _ => text.parse().map_err(|_| NotAnAddress(text.to_owned())),
+    }
+}
+
+/// Why the broker settings form cannot be applied, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FormError {
+    /// One field holds something unusable.
+    #[error("{field}: {problem}")]
+    Field {
+        /// The field's label.
+        field: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The ACL text has a line that cannot be understood.
+    #[error("ACL {0}")]
+    Acl(#[from] AclParseError),
+    /// The fields read, and together cannot work.
+    #[error(transparent)]
+    Config(#[from] BrokerConfigError),
+    /// A password could not be hashed.
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+}
+
+impl FormError {
+    fn field(field: &str, problem: impl std::fmt::Display) -> Self {
+        Self::Field { field: field.to_owned(), problem: problem.to_string() }
     }
 }
 
@@ -349,18 +384,26 @@ impl SettingsDraft {
     }
 
     /// The settings the form describes, or what is wrong, naming the field.
-    pub fn to_config(&self) -> Result<BrokerConfig, String> {
-        let port = |label: &str, text: &str| {
-            text.trim().parse::<u16>().map_err(|_| format!("{label}: '{}' is not a port number (0–65535)", text.trim()))
+    pub fn to_config(&self) -> Result<BrokerConfig, FormError> {
+        let port = |label: &'static str, text: &str| {
+            text.trim()
+                .parse::<u16>()
+                .map_err(|_| FormError::field(label, format!("'{}' is not a port number (0–65535)", text.trim())))
         };
-        let number = |label: &str, text: &str| {
-            text.trim().parse::<u64>().map_err(|_| format!("{label}: '{}' is not a whole number", text.trim()))
+        let number = |label: &'static str, text: &str| {
+            text.trim()
+                .parse::<u64>()
+                .map_err(|_| FormError::field(label, format!("'{}' is not a whole number", text.trim())))
         };
-        let bind = parse_address(self.bind.trim()).map_err(|error| format!("Bind address: {error}"))?;
+        let bind = parse_address(self.bind.trim()).map_err(|error| FormError::field("Bind address", error))?;
         let tls = if self.tls {
-            let file = |label: &str, text: &str| {
+            let file = |label: &'static str, text: &str| {
                 let text = text.trim();
-                if text.is_empty() { Err(format!("{label}: choose a PEM file")) } else { Ok(PathBuf::from(text)) }
+                if text.is_empty() {
+                    Err(FormError::field(label, "choose a PEM file"))
+                } else {
+                    Ok(PathBuf::from(text))
+                }
             };
             Some(super::TlsListener {
                 port: port("TLS port", &self.tls_port)?,
@@ -370,15 +413,11 @@ impl SettingsDraft {
         } else {
             None
         };
-        let acl = if self.acl_enabled {
-            Some(Acl::parse_mosquitto(&self.acl_text).map_err(|error| format!("ACL {error}"))?)
-        } else {
-            None
-        };
+        let acl = if self.acl_enabled { Some(Acl::parse_mosquitto(&self.acl_text)?) } else { None };
         let persistence = if self.persistence {
             let dir = self.data_dir.trim();
             if dir.is_empty() {
-                return Err("Data folder: choose where to keep retained messages and sessions".into());
+                return Err(FormError::field("Data folder", "choose where to keep retained messages and sessions"));
             }
             Some(PathBuf::from(dir))
         } else {
@@ -391,9 +430,9 @@ impl SettingsDraft {
             websocket_port: if self.websocket { Some(port("WebSocket port", &self.websocket_port)?) } else { None },
             tls,
             max_connections: usize::try_from(number("Max connections", &self.max_connections)?)
-                .map_err(|_| "Max connections: too large".to_owned())?,
+                .map_err(|_| FormError::field("Max connections", "too large"))?,
             max_packet_size: u32::try_from(number("Max packet size", &self.max_packet_size)?)
-                .map_err(|_| format!("Max packet size: at most {} bytes", u32::MAX))?,
+                .map_err(|_| FormError::field("Max packet size", format!("at most {} bytes", u32::MAX)))?,
             sys_interval: Duration::from_secs(number("$SYS interval", &self.sys_interval)?),
             access: super::auth::AccessControl {
                 allow_anonymous: self.allow_anonymous,
@@ -407,18 +446,18 @@ impl SettingsDraft {
     }
 
     /// Adds (or replaces) the user typed in the form, storing only the hash.
-    pub fn add_user(&mut self) -> Result<(), String> {
+    pub fn add_user(&mut self) -> Result<(), FormError> {
         let name = self.new_user.trim();
         if name.is_empty() {
-            return Err("User name: type a name".into());
+            return Err(FormError::field("User name", "type a name"));
         }
         if name.contains(':') {
-            return Err("User name: ':' separates name and password in password files".into());
+            return Err(FormError::field("User name", "':' separates name and password in password files"));
         }
         if self.new_password.is_empty() {
-            return Err(format!("Password for {name}: type a password"));
+            return Err(FormError::Field { field: format!("Password for {name}"), problem: "type a password".into() });
         }
-        let hash = hash_password(&self.new_password).map_err(|error| error.to_string())?;
+        let hash = hash_password(&self.new_password)?;
         self.users.insert(name.to_owned(), hash);
         self.new_user.clear();
         self.new_password.clear();
@@ -512,21 +551,24 @@ log_dest stderr
         draft.bind = "0.0.0.0".into();
         assert!(draft.exposes_network());
         draft.port = "70000".into();
-        assert_eq!(draft.to_config().unwrap_err(), "TCP port: '70000' is not a port number (0–65535)");
+        assert_eq!(draft.to_config().unwrap_err().to_string(), "TCP port: '70000' is not a port number (0–65535)");
         draft.port = "1883".into();
         draft.websocket = true;
         draft.websocket_port = "1883".into();
-        assert_eq!(draft.to_config().unwrap_err(), "the WebSocket port 1883 is already the TCP port");
+        assert_eq!(draft.to_config().unwrap_err().to_string(), "the WebSocket port 1883 is already the TCP port");
         draft.websocket_port = "9001".into();
         draft.tls = true;
-        assert_eq!(draft.to_config().unwrap_err(), "TLS certificate: choose a PEM file");
+        assert_eq!(draft.to_config().unwrap_err().to_string(), "TLS certificate: choose a PEM file");
         draft.tls = false;
         draft.acl_enabled = true;
         draft.acl_text = "user alice\ntopic read a/#\nbogus\n".into();
-        assert_eq!(draft.to_config().unwrap_err(), "ACL line 3: 'bogus' is not an ACL keyword (topic, user, pattern)");
+        assert_eq!(
+            draft.to_config().unwrap_err().to_string(),
+            "ACL line 3: 'bogus' is not an ACL keyword (topic, user, pattern)"
+        );
         draft.acl_text = "user alice\ntopic read a/#\n".into();
         draft.new_user = "alice".into();
-        assert_eq!(draft.add_user().unwrap_err(), "Password for alice: type a password");
+        assert_eq!(draft.add_user().unwrap_err().to_string(), "Password for alice: type a password");
         draft.new_password = "pw".into();
         draft.add_user().expect("added");
         assert!(draft.new_password.is_empty() && draft.new_user.is_empty(), "the typed password is not kept");
@@ -539,7 +581,7 @@ log_dest stderr
         assert_eq!(again.to_config(), draft.to_config());
         draft.persistence = true;
         draft.data_dir = " ".into();
-        assert!(draft.to_config().unwrap_err().starts_with("Data folder:"));
+        assert!(draft.to_config().unwrap_err().to_string().starts_with("Data folder:"));
     }
 
     #[test]
