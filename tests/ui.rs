@@ -204,12 +204,12 @@ fn clicking_a_subscription_filters_the_log_and_unsubscribe_removes_it() {
     harness.step();
     harness.step();
     let app = harness.state();
-    assert!(app.ui.selected_subscription.is_some());
+    assert!(app.ui.log.selected_subscription.is_some());
     // Outgoing + incoming on only/this; nothing from something/else.
     assert_eq!(app.visible_log_rows(), 2);
     harness.get_by_label("Unsubscribe from only/this").click();
     step_until(&mut harness, "UNSUBACK", |app| app.workspace.active_tab().subscriptions.len() == 1);
-    assert!(harness.state().ui.selected_subscription.is_none());
+    assert!(harness.state().ui.log.selected_subscription.is_none());
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn selecting_a_row_opens_the_inspector_with_json_views() {
     harness.get_all_by_label("topicscope/demo").next().expect("a row").click();
     harness.step();
     harness.step();
-    assert!(harness.state().ui.selected_message.is_some());
+    assert!(harness.state().ui.log.selected_message.is_some());
     harness.get_by_label("JSON tree").click();
     harness.step();
     harness.step();
@@ -411,7 +411,7 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
     harness.get_by_label("All tabs").click();
     harness.step();
     harness.step();
-    assert!(harness.state().ui.all_tabs_in_log, "checkbox toggled");
+    assert!(harness.state().ui.log.all_tabs, "checkbox toggled");
     assert_eq!(harness.state().visible_log_rows(), 6, "combined: two sends, four receptions");
     // Closing the second tab disconnects it cleanly.
     harness.get_by_label("Close tab Embedded broker (2)").click();
@@ -434,7 +434,7 @@ fn ask_on_connect_prompts_for_the_password_and_forgets_it() {
     for _ in 0..4 {
         harness.step();
     }
-    assert!(harness.state().ui.password_prompt.is_some(), "the prompt opened instead of connecting");
+    assert!(harness.state().ui.connection.password_prompt.is_some(), "the prompt opened instead of connecting");
     assert_eq!(harness.state().workspace.active_tab().state, ConnectionState::Disconnected);
     harness.get_by_label("Password for this connection").click();
     harness.step();
@@ -444,7 +444,7 @@ fn ask_on_connect_prompts_for_the_password_and_forgets_it() {
     step_until(&mut harness, "connected after the prompt", |app| {
         matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
     });
-    assert!(harness.state().ui.password_prompt.is_none());
+    assert!(harness.state().ui.connection.password_prompt.is_none());
     assert!(harness.state().workspace.active_tab().profile.password.is_empty(), "not kept after use");
 }
 
@@ -471,7 +471,7 @@ fn the_topic_tree_counts_topics_and_filters_the_log_to_one() {
     harness.get_by_role_and_label(Role::Button, "pressure").click();
     harness.step();
     harness.step();
-    assert_eq!(harness.state().ui.selected_topic.as_deref(), Some("plant/line1/pressure"));
+    assert_eq!(harness.state().ui.log.selected_topic.as_deref(), Some("plant/line1/pressure"));
     // Its history: two sends and two receptions.
     assert_eq!(harness.state().visible_log_rows(), 4);
     replace_text(&mut harness, "Find topic", "door");
@@ -499,7 +499,7 @@ fn log_filters_regex_retained_and_pause() {
     harness.get_by_label("Pause").click();
     harness.step();
     harness.step();
-    assert!(harness.state().ui.paused);
+    assert!(harness.state().ui.log.paused);
     harness.get_by_label("Publish").click();
     step_until(&mut harness, "received while paused", |app| app.workspace.store.counters().received == 4);
     harness.step();
@@ -594,7 +594,7 @@ fn a_topics_history_shows_and_two_picked_messages_diff_by_json_field() {
     for _ in 0..4 {
         harness.step();
     }
-    assert_eq!(harness.state().ui.history_topic.as_deref(), Some("plant/boiler"));
+    assert_eq!(harness.state().ui.history.topic.as_deref(), Some("plant/boiler"));
     assert!(harness.query_by_label("3 messages in the log").is_some(), "the history counts what it holds");
     // Oldest first: tick the first two messages.
     let compare: Vec<_> = harness.get_all_by_label("Compare").collect();
@@ -604,21 +604,21 @@ fn a_topics_history_shows_and_two_picked_messages_diff_by_json_field() {
     for _ in 0..10 {
         harness.step();
     }
-    assert_eq!(harness.state().ui.diff_picks.len(), 2);
+    assert_eq!(harness.state().ui.history.diff_picks.len(), 2);
     assert!(harness.query_by_label("/temp").is_some(), "the changed field is named");
     assert!(harness.query_by_label("20 → 21").is_some(), "with its old and new value");
     assert!(harness.query_by_label("/state").is_none(), "unchanged fields are not listed");
 
     // "Compare with previous" on the newest message picks the one before it.
-    let newest = harness.state().ui.history_view.row(&harness.state().workspace.store, 2).unwrap().seq;
-    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage(Some(newest)));
+    let newest = harness.state().ui.history.view.row(&harness.state().workspace.store, 2).unwrap().seq;
+    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage { seq: Some(newest) });
     harness.step();
     harness.get_by_label("Compare with previous").click();
     for _ in 0..4 {
         harness.step();
     }
-    let middle = harness.state().ui.history_view.row(&harness.state().workspace.store, 1).unwrap().seq;
-    assert_eq!(harness.state().ui.diff_picks, vec![middle, newest]);
+    let middle = harness.state().ui.history.view.row(&harness.state().workspace.store, 1).unwrap().seq;
+    assert_eq!(harness.state().ui.history.diff_picks, vec![middle, newest]);
     assert!(harness.query_by_label("\"on\" → \"off\"").is_some(), "the state change is shown");
     assert!(harness.query_by_label("/temp").is_none());
 }
@@ -635,7 +635,7 @@ fn a_number_in_the_json_tree_is_charted_from_its_context_menu() {
         let store = &harness.state().workspace.store;
         (0..store.len()).filter_map(|i| store.at(i)).rfind(|m| m.direction == Direction::Incoming).unwrap().seq
     };
-    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage(Some(newest)));
+    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage { seq: Some(newest) });
     harness.step();
     harness.get_by_label("JSON tree").click();
     for _ in 0..3 {
@@ -650,14 +650,17 @@ fn a_number_in_the_json_tree_is_charted_from_its_context_menu() {
         harness.step();
     }
     let app = harness.state();
-    assert!(app.ui.show_charts);
+    assert!(app.ui.charts.open);
     let series = &app.workspace.active_tab().charts.series()[0];
     assert_eq!(series.key.pointer.as_deref(), Some("/sensor/temp"));
     let values: Vec<f64> = series.points.iter().map(|point| point[1]).collect();
     assert_eq!(values, vec![20.5, 22.25], "filled from the log");
     assert!(harness.query_all_by_label("lab/probe /sensor/temp").next().is_some(), "listed in the charts window");
     // The view choice is remembered for the topic.
-    assert_eq!(harness.state().ui.inspector_views.get("lab/probe"), Some(&topicscope::ui::app::InspectorTab::JsonTree));
+    assert_eq!(
+        harness.state().ui.inspector.views.get("lab/probe"),
+        Some(&topicscope::ui::state::InspectorTab::JsonTree)
+    );
 }
 
 #[test]
@@ -904,8 +907,8 @@ fn keyboard_shortcuts_open_close_search_and_clear() {
     harness.step();
     harness.get_by_label("Search").type_text("nothing-matches");
     harness.step();
-    assert_eq!(harness.state().ui.search, "nothing-matches", "Ctrl+F put the cursor in the log search");
-    harness.state_mut().ui.search.clear();
+    assert_eq!(harness.state().ui.log.search, "nothing-matches", "Ctrl+F put the cursor in the log search");
+    harness.state_mut().ui.log.search.clear();
 
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
     step_until(&mut harness, "Ctrl+L cleared the log", |app| app.workspace.store.is_empty());
@@ -913,13 +916,13 @@ fn keyboard_shortcuts_open_close_search_and_clear() {
     harness.key_press(egui::Key::F1);
     harness.step();
     harness.step();
-    assert!(harness.state().ui.show_shortcuts);
+    assert!(harness.state().ui.windows.show_shortcuts);
     let ctrl_n = harness.ctx.format_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::N));
     assert!(harness.query_by_label(&ctrl_n).is_some(), "the panel lists {ctrl_n}");
     assert!(harness.query_by_label("Clear the message log").is_some());
     harness.key_press(egui::Key::Escape);
     harness.step();
-    assert!(!harness.state().ui.show_shortcuts, "Escape closed the panel");
+    assert!(!harness.state().ui.windows.show_shortcuts, "Escape closed the panel");
 }
 
 #[test]
@@ -935,12 +938,12 @@ fn warnings_pop_up_as_toasts_and_stay_in_the_notifications_list() {
     for _ in 0..3 {
         harness.step();
     }
-    assert!(harness.state().ui.show_notices);
+    assert!(harness.state().ui.windows.show_notices);
     assert!(harness.query_all_by_label_contains("the broker went away").count() >= 1);
     assert!(harness.query_by_label("error").is_some(), "listed with its level");
     harness.key_press(egui::Key::Escape);
     harness.step();
-    assert!(!harness.state().ui.show_notices);
+    assert!(!harness.state().ui.windows.show_notices);
     assert!(harness.query_by_label("Notifications").is_some(), "read: the count is gone");
 }
 
@@ -973,9 +976,9 @@ fn a_large_log_exports_with_progress_in_the_status_bar() {
     harness.state_mut().start_export(&path, topicscope::core::store::LogFilter::default());
     harness.step();
     harness.step();
-    assert!(harness.state().ui.export_progress.is_some(), "the export runs over several frames");
+    assert!(harness.state().ui.status.export_progress.is_some(), "the export runs over several frames");
     assert!(harness.query_by_label_contains("messages to bulk.jsonl").is_some(), "progress in the status bar");
-    step_until(&mut harness, "the export finished", |app| app.ui.export_progress.is_none());
+    step_until(&mut harness, "the export finished", |app| app.ui.status.export_progress.is_none());
     let lines = std::fs::read_to_string(&path).unwrap().lines().count();
     assert!(lines >= 200_000, "every message written ({lines})");
 
@@ -984,10 +987,10 @@ fn a_large_log_exports_with_progress_in_the_status_bar() {
     harness.state_mut().start_export(&cancelled, topicscope::core::store::LogFilter::default());
     harness.step();
     harness.step();
-    let progress = harness.state().ui.export_progress.clone();
+    let progress = harness.state().ui.status.export_progress.clone();
     assert!(progress.is_some(), "still running when Cancel is clicked");
     harness.get_by_label("Cancel").click();
-    step_until(&mut harness, "the export stopped", |app| app.ui.export_progress.is_none());
+    step_until(&mut harness, "the export stopped", |app| app.ui.status.export_progress.is_none());
     eprintln!("cancelled at {progress:?}");
     assert!(!cancelled.exists(), "a cancelled export writes nothing");
     let _ = std::fs::remove_dir_all(&dir);
@@ -1151,8 +1154,8 @@ fn a_repeat_of_200_qos1_messages_every_millisecond_all_arrive_numbered() {
     harness.step();
     {
         let app = harness.state_mut();
-        app.ui.repeat_interval_ms = 1;
-        app.ui.repeat_count = 200;
+        app.ui.composer.repeat_interval_ms = 1;
+        app.ui.composer.repeat_count = 200;
         app.apply_action(topicscope::ui::UiAction::StartRepeat);
     }
     step_until(&mut harness, "200 received and the job done", |app| {
@@ -1178,8 +1181,8 @@ fn stopping_a_repeat_stops_it() {
     publish_through_composer_without_sending(&mut harness, "rep/forever", r#""tick""#);
     {
         let app = harness.state_mut();
-        app.ui.repeat_interval_ms = 5;
-        app.ui.repeat_count = 0;
+        app.ui.composer.repeat_interval_ms = 5;
+        app.ui.composer.repeat_count = 0;
         app.apply_action(topicscope::ui::UiAction::StartRepeat);
     }
     step_until(&mut harness, "it runs", |app| received_on(app, "rep/forever") >= 20);
@@ -1318,8 +1321,8 @@ fn a_collection_is_sent_once_in_order_and_repeated_in_rounds() {
 
     {
         let app = harness.state_mut();
-        app.ui.repeat_interval_ms = 5;
-        app.ui.repeat_count = 3;
+        app.ui.composer.repeat_interval_ms = 5;
+        app.ui.composer.repeat_count = 3;
         app.apply_action(topicscope::ui::UiAction::RepeatCollection { collection: 0, once: false });
     }
     step_until(&mut harness, "three more rounds", |app| received_on(app, "coll/seq") == 8);
@@ -1402,22 +1405,22 @@ fn folding_the_composer_properties_gives_their_room_back() {
     for _ in 0..3 {
         harness.step();
     }
-    let folded = harness.state().ui.composer_height;
+    let folded = harness.state().ui.composer.height;
     harness.get_by_label("MQTT 5 properties").click();
     for _ in 0..10 {
         harness.step();
     }
-    let unfolded = harness.state().ui.composer_height;
+    let unfolded = harness.state().ui.composer.height;
     assert!(unfolded > folded + 50.0, "the properties pushed the composer up: {folded} → {unfolded}");
     harness.get_by_label("MQTT 5 properties").click();
     for _ in 0..10 {
         harness.step();
     }
-    let refolded = harness.state().ui.composer_height;
+    let refolded = harness.state().ui.composer.height;
     assert!((refolded - folded).abs() < 1.0, "back to {folded} after folding, not {refolded}");
     // The panel stays resizable: the next frames keep that height.
     harness.step();
-    assert!((harness.state().ui.composer_height - folded).abs() < 1.0);
+    assert!((harness.state().ui.composer.height - folded).abs() < 1.0);
 }
 
 #[test]

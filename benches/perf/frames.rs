@@ -187,7 +187,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     (0..settings.frames).for_each(|_| frames.push(driver.frame(Vec::new())));
     rows.push(frames.row(format!("idle, following newest ({stored})")));
 
-    driver.app.ui.follow = false;
+    driver.app.ui.log.follow = false;
     let mut frames = Frames::default();
     for index in 0..settings.frames {
         frames.push(driver.frame(wheel(OVER_LOG, if index % 200 < 100 { 120.0 } else { -120.0 })));
@@ -206,11 +206,11 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
         (r"device/4\d+/t", true),
         ("", false),
     ] {
-        driver.app.ui.search = search.to_owned();
-        driver.app.ui.search_regex = regex;
+        driver.app.ui.log.search = search.to_owned();
+        driver.app.ui.log.search_regex = regex;
         frames.push(driver.frame(Vec::new()));
         let deadline = Instant::now() + Duration::from_secs(60);
-        while driver.app.ui.view_progress.is_some() && Instant::now() < deadline {
+        while driver.app.ui.log.view_progress.is_some() && Instant::now() < deadline {
             frames.push(driver.frame(wheel(OVER_LOG, 40.0)));
         }
         for _ in 0..10 {
@@ -219,11 +219,11 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     }
     rows.push(frames.row("typing a search, regex too (rescans included)"));
 
-    driver.app.ui.left_panel = topicscope::ui::app::LeftPanel::TopicTree;
+    driver.app.ui.left_panel = topicscope::ui::state::LeftPanel::TopicTree;
     let tree = &driver.app.workspace.active_tab().tree;
     for branch in ["fleet", "fleet/device"] {
         if let Some(node) = tree.find(branch) {
-            driver.app.ui.tree_expanded.insert(node);
+            driver.app.ui.tree.expanded.insert(node);
         }
     }
     let mut frames = Frames::default();
@@ -233,13 +233,13 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
     rows.push(frames.row(format!("topic tree: {} topics expanded, scrolling", settings.topics)));
     let mut frames = Frames::default();
     for search in ["d", "de", "dev", "device/4", "device/42", "device/421", ""] {
-        driver.app.ui.tree_search = search.to_owned();
+        driver.app.ui.tree.search = search.to_owned();
         for _ in 0..10 {
             frames.push(driver.frame(wheel(OVER_TREE, 40.0)));
         }
     }
     rows.push(frames.row("topic tree: typing a topic search"));
-    driver.app.ui.left_panel = topicscope::ui::app::LeftPanel::Subscriptions;
+    driver.app.ui.left_panel = topicscope::ui::state::LeftPanel::Subscriptions;
 
     let port = driver.app.workspace.active_tab().profile.port;
     rows.push(live(&mut driver, settings, port, "the embedded broker")?);
@@ -264,7 +264,7 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
 /// from the load generator through the broker on `port`, frames at 60 Hz
 /// while the log follows the newest, until the log has caught up.
 fn live(driver: &mut Driver, settings: FrameSettings, port: u16, broker: &str) -> Result<FrameRow, String> {
-    driver.app.ui.follow = true;
+    driver.app.ui.log.follow = true;
     let load = Load {
         messages: (settings.live_rate as f64 * settings.live_seconds) as usize,
         rate: Some(settings.live_rate),

@@ -10,8 +10,6 @@ use std::time::{Duration, Instant};
 use crate::core::broker::BrokerConfig;
 use crate::core::engine::{Command, ConnectionState, Engine, SendError};
 use crate::core::export::{ExportJob, ExportState};
-use crate::core::ids::TabId;
-use crate::core::ids::{RepeatJobId, SubscriptionId};
 use crate::core::mqtt::{Direction, Qos};
 use crate::core::profile::{self, ConnectionProfile};
 use crate::core::profile_exchange;
@@ -19,12 +17,14 @@ use crate::core::saved_messages::{self, SavedMessage, SavedMessages};
 use crate::core::store::{FilteredView, LogFilter, StoreLimits, ViewProgress};
 use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::Workspace;
+use crate::ui::action::UiAction;
 use crate::ui::file_tasks::{FileOutcome, FileTasks};
 use crate::ui::fonts::{self, FallbackFonts};
 use crate::ui::i18n::{self, Language, Tr, Words};
 use crate::ui::notifications::{self, Toasts};
 use crate::ui::prefs::Preferences;
 use crate::ui::shortcuts::{self, ShortcutAction};
+use crate::ui::state::{ExportProgress, LeftPanel, UiState};
 use crate::ui::{
     broker_panel, broker_status, charts, composer, connection, history, inspector, log, menu, profile_editor,
     saved_panel, status_bar, subscriptions, tabs, theme, topic_tree,
@@ -86,324 +86,6 @@ impl Default for AppOptions {
     }
 }
 
-/// Which view of the selected message the inspector shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum InspectorTab {
-    /// Raw text (lossy UTF-8), line-virtualised.
-    #[default]
-    Raw,
-    /// Pretty-printed JSON.
-    PrettyJson,
-    /// Collapsible JSON tree.
-    JsonTree,
-    /// Hex dump, line-virtualised.
-    Hex,
-    /// Base64, line-virtualised.
-    Base64,
-    /// Pretty-printed XML.
-    Xml,
-    /// CBOR decoded to a tree.
-    Cbor,
-    /// MessagePack decoded to a tree.
-    MessagePack,
-}
-
-/// The left panel's pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LeftPanel {
-    /// Subscriptions and their filters.
-    #[default]
-    Subscriptions,
-    /// The live topic hierarchy.
-    TopicTree,
-    /// Saved messages.
-    Saved,
-}
-
-/// What a panel asks the app to do; applied after drawing.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UiAction {
-    /// Connect with the edited profile.
-    Connect,
-    /// Disconnect the current connection.
-    Disconnect,
-    /// Connect with the password typed into the prompt.
-    ConnectWithPassword(String),
-    /// Load a profile into the editor.
-    SelectProfile(String),
-    /// Save the edited profile as RON.
-    SaveProfile,
-    /// Open or close the profile editor.
-    ToggleProfileEditor,
-    /// Open a new connection tab (with a copy of the active tab's profile).
-    NewTab,
-    /// Switch to a tab.
-    ActivateTab(TabId),
-    /// Close a tab, disconnecting it cleanly.
-    CloseTab(TabId),
-    /// Close the active tab (or disconnect it when it is the only one).
-    CloseActiveTab,
-    /// Pick profile files to import.
-    ImportProfiles,
-    /// Import these files (dropped on the window).
-    ImportPaths(Vec<PathBuf>),
-    /// Export the current profile (false) or all profiles (true).
-    ExportProfiles {
-        /// All profiles instead of the current one.
-        all: bool,
-    },
-    /// Export the profiles ticked in the editor's export list.
-    ExportSelected,
-    /// Export the log's current rows (as filtered) to a file.
-    ExportMessages,
-    /// Stop the running export.
-    CancelExport,
-    /// Open the retained-message manager.
-    ShowRetained,
-    /// Ask to confirm clearing these retained topics.
-    PrepareClearRetained(Vec<String>),
-    /// Confirmed: clear these retained topics.
-    ClearRetained(Vec<String>),
-    /// Do not clear after all.
-    CancelClearRetained,
-    /// Filter the log to a topic and its subtree (None: all).
-    SelectTopic(Option<String>),
-    /// Expand or collapse a topic tree node.
-    ToggleTopic(crate::core::topic_tree::NodeId),
-    /// Subscribe with the form's filter and QoS.
-    Subscribe,
-    /// Remove a subscription.
-    Unsubscribe(SubscriptionId),
-    /// Show only one subscription's messages (None: all).
-    FilterBySubscription(Option<SubscriptionId>),
-    /// Publish the composer's message.
-    Publish,
-    /// Load a sent message (0 = newest) into the composer.
-    LoadSent(usize),
-    /// Save the composer's message under the form's name and collection.
-    SaveComposerMessage,
-    /// Publish a saved message (collection, position).
-    PublishSaved(usize, usize),
-    /// Load a saved message into the composer.
-    LoadSaved(usize, usize),
-    /// Copy a saved message below itself.
-    DuplicateSaved(usize, usize),
-    /// Move a saved message up (-1) or down (1).
-    ShiftSaved(usize, usize, isize),
-    /// Delete a saved message.
-    RemoveSaved(usize, usize),
-    /// Start repeating the composer's message (interval and count from the form).
-    StartRepeat,
-    /// Move a saved message (dragged) to another place.
-    MoveSaved {
-        /// (collection, position) it comes from.
-        from: (usize, usize),
-        /// (collection, position) it goes to.
-        to: (usize, usize),
-    },
-    /// Export one saved collection (or all of them) to a file.
-    ExportSaved(Option<usize>),
-    /// Import saved messages from a file.
-    ImportSaved,
-    /// Send a saved collection: once, or repeated with the form's interval and count.
-    RepeatCollection {
-        /// Which collection.
-        collection: usize,
-        /// One round now instead of the repeat form's settings.
-        once: bool,
-    },
-    /// Stop a repeat job.
-    StopRepeat(RepeatJobId),
-    /// Remove an ended repeat job from the list.
-    DismissRepeat(RepeatJobId),
-    /// Publish an empty retained message to the composer's topic.
-    ClearRetainedOnDraftTopic,
-    /// Empty the log.
-    ClearLog,
-    /// Select a log row (by sequence number).
-    SelectMessage(Option<u64>),
-    /// Show a topic's history window (None: close it).
-    ShowHistory(Option<String>),
-    /// Tick or untick a history message for comparison.
-    ToggleDiffPick(u64),
-    /// Compare a message with the one before it on the same topic.
-    CompareWithPrevious(u64),
-    /// Export the history window's messages.
-    ExportHistory,
-    /// Chart a topic's payload, or the number at a JSON pointer in it.
-    AddChart {
-        /// Exact topic.
-        topic: String,
-        /// JSON pointer, or None for the whole payload.
-        pointer: Option<String>,
-    },
-    /// Stop charting a series.
-    RemoveChart(crate::core::chart::SeriesKey),
-    /// Empty every chart series.
-    ClearCharts,
-    /// Subscribe to the broker's `$SYS/#` status topics.
-    SubscribeSys,
-    /// Save a message's full payload to a file.
-    SavePayload(u64),
-    /// Start the embedded broker.
-    StartBroker,
-    /// Stop the embedded broker.
-    StopBroker,
-    /// Close one client's connection to the embedded broker.
-    DisconnectBrokerClient(String),
-    /// Empty the embedded broker's log.
-    ClearBrokerLog,
-    /// Save these broker settings and restart the broker with them.
-    ApplyBrokerSettings(Box<BrokerConfig>),
-    /// Pick a mosquitto.conf (or broker RON) to load into the settings form.
-    ImportBrokerSettings,
-}
-
-/// UI-only state: form fields, selection, view options.
-#[derive(Debug, Default)]
-pub struct UiState {
-    /// The composer panel's height last frame.
-    pub composer_height: f32,
-    /// Its height before the MQTT 5 properties were unfolded.
-    pub composer_height_before_properties: Option<f32>,
-    /// The height to put the composer back to (one frame, after folding).
-    pub composer_restore_height: Option<f32>,
-    /// The log's filtered rows.
-    pub log_view: FilteredView,
-    /// Search box text.
-    pub search: String,
-    /// Subscription the log is filtered to.
-    pub selected_subscription: Option<SubscriptionId>,
-    /// Selected log message.
-    pub selected_message: Option<u64>,
-    /// Keep the newest row in view.
-    pub follow: bool,
-    /// Filter rescan progress, shown while incomplete.
-    pub view_progress: Option<ViewProgress>,
-    /// New subscription form: filter.
-    pub new_filter: String,
-    /// New subscription form: QoS.
-    pub new_qos: Qos,
-    /// New subscription form: error.
-    pub subscribe_error: Option<String>,
-    /// Composer error (topic / payload / connection).
-    pub publish_error: Option<String>,
-    /// Connection form error.
-    pub connection_error: Option<String>,
-    /// Profile save result.
-    pub profile_message: Option<String>,
-    /// Inspector view.
-    pub inspector_tab: InspectorTab,
-    /// Cached analysis of the selected message.
-    pub inspector_cache: Option<inspector::InspectorCache>,
-    /// Show the notifications window.
-    pub show_notices: bool,
-    /// `Workspace::notices_recorded` when the notifications were last looked at.
-    pub notices_seen: u64,
-    /// Show Help → Keyboard shortcuts.
-    pub show_shortcuts: bool,
-    /// Show Help → About.
-    pub show_about: bool,
-    /// Show View → Application log.
-    pub show_app_log: bool,
-    /// The application log's search text.
-    pub app_log_search: String,
-    /// Put the cursor in the log's search box on the next frame.
-    pub focus_log_search: bool,
-    /// Repeat form: milliseconds between messages.
-    pub repeat_interval_ms: u64,
-    /// Repeat form: messages to send (0: until stopped).
-    pub repeat_count: u64,
-    /// The running export, for the status bar.
-    pub export_progress: Option<ExportProgress>,
-    /// Profile files being imported, for the status bar.
-    pub importing: usize,
-    /// Show the profile editor window.
-    pub show_profile_editor: bool,
-    /// The editor's open section.
-    pub editor_section: profile_editor::EditorSection,
-    /// Exports include passwords (the user ticked it, after a warning).
-    pub export_secrets: bool,
-    /// The log shows every tab's messages (with a connection column).
-    pub all_tabs_in_log: bool,
-    /// The password prompt's text while it is open.
-    pub password_prompt: Option<String>,
-    /// Profile names ticked for export.
-    pub export_selection: std::collections::BTreeSet<String>,
-    /// What the left panel shows.
-    pub left_panel: LeftPanel,
-    /// Save form: the message's name.
-    pub save_message_name: String,
-    /// Save form: the collection's name.
-    pub save_collection_name: String,
-    /// Save form: only for the active tab's profile.
-    pub save_for_profile_only: bool,
-    /// Where the saved messages were written, or why not.
-    pub saved_messages_message: Option<String>,
-    /// Expanded topic tree nodes.
-    pub tree_expanded: std::collections::HashSet<crate::core::topic_tree::NodeId>,
-    /// Topic tree search text.
-    pub tree_search: String,
-    /// Topic tree sibling order.
-    pub tree_sort: crate::core::topic_tree::TreeSort,
-    /// The topic tree's rows, recomputed only when they can have changed.
-    pub tree_rows: crate::core::topic_tree::TreeRows,
-    /// Topic the log is filtered to (with its subtree).
-    pub selected_topic: Option<String>,
-    /// The search box is a regular expression.
-    pub search_regex: bool,
-    /// An MQTT topic filter typed in the log's filter menu.
-    pub log_topic_filter: String,
-    /// Only this direction.
-    pub log_direction: Option<crate::core::mqtt::Direction>,
-    /// Only this QoS.
-    pub log_qos: Option<Qos>,
-    /// Only retained messages.
-    pub log_retained_only: bool,
-    /// The log view is paused (messages keep arriving and are stored).
-    pub paused: bool,
-    /// Show the retained-message manager.
-    pub show_retained: bool,
-    /// The manager's subtree scope.
-    pub retained_scope: String,
-    /// Topics waiting for the clear confirmation.
-    pub retained_pending: Option<Vec<String>>,
-    /// The topic whose history window is open.
-    pub history_topic: Option<String>,
-    /// The history window's rows (the topic's received messages).
-    pub history_view: FilteredView,
-    /// Messages ticked for comparison (at most two).
-    pub diff_picks: Vec<u64>,
-    /// Scroll the history to this message on the next frame.
-    pub history_scroll_to: Option<u64>,
-    /// The comparison of the two ticked messages.
-    pub diff_cache: Option<history::DiffCache>,
-    /// Show the charts window.
-    pub show_charts: bool,
-    /// The charts are frozen at this time (seconds since the epoch).
-    pub chart_paused_at: Option<f64>,
-    /// Seconds of history the charts show (None: all kept).
-    pub chart_window_s: Option<f64>,
-    /// The add-series form: topic.
-    pub chart_topic: String,
-    /// The add-series form: JSON pointer.
-    pub chart_pointer: String,
-    /// Why the last series was not added.
-    pub chart_error: Option<String>,
-    /// Show the broker status window.
-    pub show_broker_status: bool,
-    /// The inspector view last chosen for each topic.
-    pub inspector_views: std::collections::HashMap<String, InspectorTab>,
-    /// JSON tree search text.
-    pub json_search: String,
-    /// Rows the log showed last frame.
-    pub last_log_rows: usize,
-    /// Show the embedded broker's panel.
-    pub show_broker_panel: bool,
-    /// The broker panel's page, form and filters.
-    pub broker_panel: broker_panel::BrokerPanelState,
-}
-
 /// The topicscope application.
 pub struct TopicscopeApp {
     /// The model.
@@ -427,17 +109,6 @@ pub struct TopicscopeApp {
     /// Saved messages and where they are written (None: nowhere).
     pub saved: SavedMessages,
     saved_path: Option<PathBuf>,
-}
-
-/// A running export as the status bar shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportProgress {
-    /// The file's name.
-    pub file: String,
-    /// Messages copied from the log so far.
-    pub copied: u64,
-    /// Messages written to the file so far.
-    pub written: u64,
 }
 
 impl TopicscopeApp {
@@ -517,14 +188,7 @@ impl TopicscopeApp {
         };
         let mut app = Self {
             workspace,
-            ui: UiState {
-                follow: true,
-                new_filter: "#".into(),
-                repeat_interval_ms: 1000,
-                repeat_count: 10,
-                save_collection_name: "Messages".into(),
-                ..UiState::default()
-            },
+            ui: UiState::default(),
             engine,
             options,
             actions: Vec::new(),
@@ -589,42 +253,43 @@ impl TopicscopeApp {
     }
 
     fn refresh_log_view(&mut self) {
-        let topic_filter = match &self.ui.selected_topic {
+        let topic_filter = match &self.ui.log.selected_topic {
             Some(topic) => Some(format!("{topic}/#")),
             None => self
                 .ui
+                .log
                 .selected_subscription
                 .and_then(|id| self.workspace.subscription(id))
                 .map(|subscription| subscription.filter.clone()),
         };
-        if self.ui.selected_subscription.is_some() && topic_filter.is_none() {
-            self.ui.selected_subscription = None;
+        if self.ui.log.selected_subscription.is_some() && topic_filter.is_none() {
+            self.ui.log.selected_subscription = None;
         }
-        let typed = self.ui.log_topic_filter.trim();
+        let typed = self.ui.log.topic_filter.trim();
         let typed = (!typed.is_empty() && validate_topic_filter(typed).is_ok()).then(|| typed.to_owned());
-        self.ui.log_view.set_filter(LogFilter {
-            search: self.ui.search.clone(),
-            search_is_regex: self.ui.search_regex,
+        self.ui.log.view.set_filter(LogFilter {
+            search: self.ui.log.search.clone(),
+            search_is_regex: self.ui.log.search_regex,
             topic_filters: topic_filter.into_iter().chain(typed).collect(),
-            tab: (!self.ui.all_tabs_in_log).then_some(self.workspace.active_tab().id),
-            direction: self.ui.log_direction,
-            qos: self.ui.log_qos,
-            retained_only: self.ui.log_retained_only,
+            tab: (!self.ui.log.all_tabs).then_some(self.workspace.active_tab().id),
+            direction: self.ui.log.direction,
+            qos: self.ui.log.qos,
+            retained_only: self.ui.log.retained_only,
         });
-        let paused = self.ui.paused;
-        self.ui.log_view.set_paused(&self.workspace.store, paused);
-        let progress = self.ui.log_view.refresh_within(&self.workspace.store, FILTER_SCAN_BUDGET);
-        self.ui.view_progress = (progress != ViewProgress::Complete).then_some(progress);
-        if let Some(topic) = &self.ui.history_topic {
-            self.ui.history_view.set_filter(LogFilter {
+        let paused = self.ui.log.paused;
+        self.ui.log.view.set_paused(&self.workspace.store, paused);
+        let progress = self.ui.log.view.refresh_within(&self.workspace.store, FILTER_SCAN_BUDGET);
+        self.ui.log.view_progress = (progress != ViewProgress::Complete).then_some(progress);
+        if let Some(topic) = &self.ui.history.topic {
+            self.ui.history.view.set_filter(LogFilter {
                 topic_filters: vec![topic.clone()],
                 tab: Some(self.workspace.active_tab().id),
                 direction: Some(Direction::Incoming),
                 ..LogFilter::default()
             });
-            let progress = self.ui.history_view.refresh_within(&self.workspace.store, FILTER_SCAN_BUDGET);
+            let progress = self.ui.history.view.refresh_within(&self.workspace.store, FILTER_SCAN_BUDGET);
             if progress != ViewProgress::Complete {
-                self.ui.view_progress = Some(progress);
+                self.ui.log.view_progress = Some(progress);
             }
         }
     }
@@ -633,10 +298,10 @@ impl TopicscopeApp {
     pub fn apply_action(&mut self, action: UiAction) {
         match action {
             UiAction::Connect if self.workspace.active_tab().profile.needs_password_prompt() => {
-                self.ui.password_prompt = Some(String::new());
+                self.ui.connection.password_prompt = Some(String::new());
             }
-            UiAction::ConnectWithPassword(password) => {
-                self.ui.password_prompt = None;
+            UiAction::ConnectWithPassword { password } => {
+                self.ui.connection.password_prompt = None;
                 self.workspace.active_tab_mut().profile.password = password;
                 self.apply_action(UiAction::Connect);
                 // Asked for each time: forget it once used.
@@ -644,25 +309,25 @@ impl TopicscopeApp {
             }
             UiAction::Connect => match self.workspace.connect() {
                 Ok(commands) => {
-                    self.ui.connection_error = None;
+                    self.ui.connection.error = None;
                     for command in commands {
                         self.send(command);
                     }
                 }
-                Err(error) => self.ui.connection_error = Some(error.to_string()),
+                Err(error) => self.ui.connection.error = Some(error.to_string()),
             },
             UiAction::Disconnect => {
                 if let Some(command) = self.workspace.disconnect() {
                     self.send(command);
                 }
             }
-            UiAction::SelectProfile(name) => {
+            UiAction::SelectProfile { name } => {
                 self.workspace.select_profile(&name);
-                self.ui.connection_error = None;
+                self.ui.connection.error = None;
             }
             UiAction::SaveProfile => {
                 self.workspace.capture_subscriptions();
-                self.ui.profile_message = Some(match &self.options.profile_dir {
+                self.ui.profiles.message = Some(match &self.options.profile_dir {
                     Some(dir) => match profile::save_profile(dir, &self.workspace.active_tab().profile) {
                         Ok(path) => {
                             let saved = self.workspace.active_tab().profile.clone();
@@ -678,40 +343,40 @@ impl TopicscopeApp {
                 });
             }
             UiAction::Subscribe => {
-                let filter = self.ui.new_filter.clone();
-                match self.workspace.subscribe(&filter, self.ui.new_qos) {
+                let filter = self.ui.subscribe.filter.clone();
+                match self.workspace.subscribe(&filter, self.ui.subscribe.qos) {
                     Ok(command) => {
-                        self.ui.subscribe_error = None;
-                        self.ui.new_filter.clear();
+                        self.ui.subscribe.error = None;
+                        self.ui.subscribe.filter.clear();
                         if let Some(command) = command {
                             self.send(command);
                         }
                     }
-                    Err(error) => self.ui.subscribe_error = Some(error.to_string()),
+                    Err(error) => self.ui.subscribe.error = Some(error.to_string()),
                 }
             }
-            UiAction::Unsubscribe(id) => {
-                if self.ui.selected_subscription == Some(id) {
-                    self.ui.selected_subscription = None;
+            UiAction::Unsubscribe { subscription: id } => {
+                if self.ui.log.selected_subscription == Some(id) {
+                    self.ui.log.selected_subscription = None;
                 }
                 if let Some(command) = self.workspace.unsubscribe(id) {
                     self.send(command);
                 }
             }
-            UiAction::FilterBySubscription(id) => {
-                self.ui.selected_subscription = id;
-                self.ui.selected_topic = None;
+            UiAction::FilterBySubscription { subscription: id } => {
+                self.ui.log.selected_subscription = id;
+                self.ui.log.selected_topic = None;
             }
             UiAction::ShowRetained => {
-                self.ui.show_retained = true;
-                if let Some(topic) = &self.ui.selected_topic {
-                    self.ui.retained_scope = topic.clone();
+                self.ui.retained.open = true;
+                if let Some(topic) = &self.ui.log.selected_topic {
+                    self.ui.retained.scope = topic.clone();
                 }
             }
-            UiAction::PrepareClearRetained(topics) => self.ui.retained_pending = Some(topics),
-            UiAction::CancelClearRetained => self.ui.retained_pending = None,
-            UiAction::ClearRetained(topics) => {
-                self.ui.retained_pending = None;
+            UiAction::PrepareClearRetained { topics } => self.ui.retained.pending = Some(topics),
+            UiAction::CancelClearRetained => self.ui.retained.pending = None,
+            UiAction::ClearRetained { topics } => {
+                self.ui.retained.pending = None;
                 match self.workspace.clear_retained(&topics) {
                     Ok(commands) => {
                         for command in commands {
@@ -721,13 +386,13 @@ impl TopicscopeApp {
                     Err(error) => self.workspace.error(self.trf(Tr::RetainedNotCleared, &[("error", &error)])),
                 }
             }
-            UiAction::ExportMessages => self.export_rows(&self.ui.log_view),
+            UiAction::ExportMessages => self.export_rows(&self.ui.log.view),
             UiAction::CancelExport => {
                 if let Some(job) = self.export.as_mut() {
                     job.cancel();
                 }
             }
-            UiAction::SelectTopic(topic) => {
+            UiAction::SelectTopic { topic } => {
                 // A topic that carries messages itself opens its history.
                 let tree = &self.workspace.active_tab().tree;
                 let has_messages = topic
@@ -738,27 +403,27 @@ impl TopicscopeApp {
                 if has_messages {
                     self.open_history(topic.clone());
                 }
-                self.ui.selected_topic = topic;
-                self.ui.selected_subscription = None;
+                self.ui.log.selected_topic = topic;
+                self.ui.log.selected_subscription = None;
             }
-            UiAction::ShowHistory(topic) => self.open_history(topic),
-            UiAction::ToggleDiffPick(seq) => {
-                if let Some(position) = self.ui.diff_picks.iter().position(|picked| *picked == seq) {
-                    self.ui.diff_picks.remove(position);
+            UiAction::ShowHistory { topic } => self.open_history(topic),
+            UiAction::ToggleDiffPick { seq } => {
+                if let Some(position) = self.ui.history.diff_picks.iter().position(|picked| *picked == seq) {
+                    self.ui.history.diff_picks.remove(position);
                 } else {
-                    if self.ui.diff_picks.len() == 2 {
-                        self.ui.diff_picks.remove(0);
+                    if self.ui.history.diff_picks.len() == 2 {
+                        self.ui.history.diff_picks.remove(0);
                     }
-                    self.ui.diff_picks.push(seq);
+                    self.ui.history.diff_picks.push(seq);
                 }
             }
-            UiAction::CompareWithPrevious(seq) => {
+            UiAction::CompareWithPrevious { seq } => {
                 let topic = self.workspace.store.get(seq).map(|message| message.topic.to_string());
                 match (topic, self.workspace.store.previous_on_topic(seq)) {
                     (Some(topic), Some(previous)) => {
                         self.open_history(Some(topic));
-                        self.ui.diff_picks = vec![previous, seq];
-                        self.ui.history_scroll_to = Some(previous);
+                        self.ui.history.diff_picks = vec![previous, seq];
+                        self.ui.history.scroll_to = Some(previous);
                     }
                     (Some(topic), None) => {
                         self.workspace.notice(self.trf(Tr::NoEarlierMessage, &[("topic", &topic)]));
@@ -766,18 +431,18 @@ impl TopicscopeApp {
                     (None, _) => self.workspace.notice(self.tr(Tr::MessageNoLongerInLog)),
                 }
             }
-            UiAction::ExportHistory => self.export_rows(&self.ui.history_view),
+            UiAction::ExportHistory => self.export_rows(&self.ui.history.view),
             UiAction::AddChart { topic, pointer } => {
                 charts::add_series(&mut self.workspace, &mut self.ui, topic, pointer);
             }
-            UiAction::RemoveChart(key) => self.workspace.active_tab_mut().charts.remove(&key),
+            UiAction::RemoveChart { key } => self.workspace.active_tab_mut().charts.remove(&key),
             UiAction::ClearCharts => self.workspace.active_tab_mut().charts.clear_points(),
             UiAction::SubscribeSys => match self.workspace.subscribe(broker_status::SYS_FILTER, Qos::AtMostOnce) {
                 Ok(Some(command)) => self.send(command),
                 Ok(None) => {}
                 Err(error) => self.workspace.error(self.trf(Tr::CannotSubscribeSys, &[("error", &error)])),
             },
-            UiAction::SavePayload(seq) => {
+            UiAction::SavePayload { seq } => {
                 if let (Some(message), Some(ctx)) = (self.workspace.store.get(seq), &self.ctx) {
                     self.files.save_payload_with_dialog(
                         ctx,
@@ -786,23 +451,23 @@ impl TopicscopeApp {
                     );
                 }
             }
-            UiAction::ToggleTopic(id) => {
-                if !self.ui.tree_expanded.remove(&id) {
-                    self.ui.tree_expanded.insert(id);
+            UiAction::ToggleTopic { node: id } => {
+                if !self.ui.tree.expanded.remove(&id) {
+                    self.ui.tree.expanded.insert(id);
                 }
             }
-            UiAction::ToggleProfileEditor => self.ui.show_profile_editor = !self.ui.show_profile_editor,
+            UiAction::ToggleProfileEditor => self.ui.profiles.open = !self.ui.profiles.open,
             UiAction::NewTab => {
                 let mut profile = self.workspace.active_tab().profile.clone();
                 profile.password.clear();
                 self.workspace.open_tab(profile);
                 self.reset_tab_view();
             }
-            UiAction::ActivateTab(id) => {
+            UiAction::ActivateTab { tab: id } => {
                 self.workspace.activate(id);
                 self.reset_tab_view();
             }
-            UiAction::CloseTab(id) => {
+            UiAction::CloseTab { tab: id } => {
                 if let Some(command) = self.workspace.close_tab(id) {
                     self.send(command);
                 }
@@ -810,7 +475,7 @@ impl TopicscopeApp {
             }
             UiAction::CloseActiveTab => {
                 if self.workspace.tabs().len() > 1 {
-                    self.apply_action(UiAction::CloseTab(self.workspace.active_tab().id));
+                    self.apply_action(UiAction::CloseTab { tab: self.workspace.active_tab().id });
                 } else {
                     self.apply_action(UiAction::Disconnect);
                 }
@@ -820,7 +485,7 @@ impl TopicscopeApp {
                     self.files.import_with_dialog(ctx);
                 }
             }
-            UiAction::ImportPaths(paths) => {
+            UiAction::ImportPaths { paths } => {
                 if let Some(ctx) = &self.ctx {
                     self.files.import_paths(ctx, paths);
                 }
@@ -830,19 +495,19 @@ impl TopicscopeApp {
                     .workspace
                     .profiles
                     .iter()
-                    .filter(|profile| self.ui.export_selection.contains(&profile.name))
+                    .filter(|profile| self.ui.profiles.export_selection.contains(&profile.name))
                     .cloned()
                     .collect();
                 if profiles.is_empty() {
-                    self.ui.profile_message = Some(self.tr(Tr::TickProfilesFirst).to_owned());
+                    self.ui.profiles.message = Some(self.tr(Tr::TickProfilesFirst).to_owned());
                 } else {
-                    match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
+                    match profile_exchange::export_bundle(&profiles, self.ui.profiles.export_secrets) {
                         Ok(text) => {
                             if let Some(ctx) = &self.ctx {
                                 self.files.export_with_dialog(ctx, text, "topicscope-profiles.ron".into());
                             }
                         }
-                        Err(error) => self.ui.profile_message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
+                        Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
                     }
                 }
             }
@@ -858,85 +523,85 @@ impl TopicscopeApp {
                 } else {
                     format!("{}.ron", self.workspace.active_tab().profile.file_stem())
                 };
-                match profile_exchange::export_bundle(&profiles, self.ui.export_secrets) {
+                match profile_exchange::export_bundle(&profiles, self.ui.profiles.export_secrets) {
                     Ok(text) => {
                         if let Some(ctx) = &self.ctx {
                             self.files.export_with_dialog(ctx, text, file_name);
                         }
                     }
-                    Err(error) => self.ui.profile_message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
+                    Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
                 }
             }
             UiAction::Publish => match self.workspace.publish() {
                 Ok(commands) => {
-                    self.ui.publish_error = None;
+                    self.ui.composer.error = None;
                     for command in commands {
                         self.send(command);
                     }
                 }
-                Err(error) => self.ui.publish_error = Some(error.to_string()),
+                Err(error) => self.ui.composer.error = Some(error.to_string()),
             },
             UiAction::SaveComposerMessage => {
                 let message = SavedMessage::from_draft(
-                    self.ui.save_message_name.trim().to_owned(),
+                    self.ui.saved.message_name.trim().to_owned(),
                     &self.workspace.active_tab().draft,
                 );
-                let profile = self.ui.save_for_profile_only.then(|| self.workspace.active_tab().profile.name.clone());
-                self.saved.add(self.ui.save_collection_name.trim(), profile, message);
-                self.ui.save_message_name.clear();
+                let profile = self.ui.saved.for_profile_only.then(|| self.workspace.active_tab().profile.name.clone());
+                self.saved.add(self.ui.saved.collection_name.trim(), profile, message);
+                self.ui.saved.message_name.clear();
                 self.write_saved();
             }
-            UiAction::PublishSaved(collection, index) => {
+            UiAction::PublishSaved { collection, index } => {
                 if let Some(message) = self.saved.get(collection, index) {
                     match self.workspace.publish_draft(&message.to_draft()) {
                         Ok(commands) => {
-                            self.ui.publish_error = None;
+                            self.ui.composer.error = None;
                             for command in commands {
                                 self.send(command);
                             }
                         }
-                        Err(error) => self.ui.publish_error = Some(error.to_string()),
+                        Err(error) => self.ui.composer.error = Some(error.to_string()),
                     }
                 }
             }
-            UiAction::LoadSaved(collection, index) => {
+            UiAction::LoadSaved { collection, index } => {
                 if let Some(message) = self.saved.get(collection, index) {
                     self.workspace.active_tab_mut().draft = message.to_draft();
                 }
             }
-            UiAction::DuplicateSaved(collection, index) => {
+            UiAction::DuplicateSaved { collection, index } => {
                 self.saved.duplicate(collection, index);
                 self.write_saved();
             }
-            UiAction::ShiftSaved(collection, index, by) => {
+            UiAction::ShiftSaved { collection, index, by } => {
                 self.saved.shift(collection, index, by);
                 self.write_saved();
             }
-            UiAction::RemoveSaved(collection, index) => {
+            UiAction::RemoveSaved { collection, index } => {
                 self.saved.remove(collection, index);
                 self.write_saved();
             }
-            UiAction::LoadSent(index) => {
+            UiAction::LoadSent { index } => {
                 if let Some(entry) = self.workspace.active_tab().history.get(index) {
                     self.workspace.active_tab_mut().draft = entry.draft.clone();
                     self.workspace.active_tab_mut().history.stop_browsing();
                 }
             }
             UiAction::StartRepeat => {
-                let count = (self.ui.repeat_count > 0).then_some(self.ui.repeat_count);
-                match self.workspace.start_repeat(self.ui.repeat_interval_ms, count) {
+                let count = (self.ui.composer.repeat_count > 0).then_some(self.ui.composer.repeat_count);
+                match self.workspace.start_repeat(self.ui.composer.repeat_interval_ms, count) {
                     Ok(command) => {
-                        self.ui.publish_error = None;
+                        self.ui.composer.error = None;
                         self.send(command);
                     }
-                    Err(error) => self.ui.publish_error = Some(error.to_string()),
+                    Err(error) => self.ui.composer.error = Some(error.to_string()),
                 }
             }
             UiAction::MoveSaved { from, to } => {
                 self.saved.move_message(from, to);
                 self.write_saved();
             }
-            UiAction::ExportSaved(collection) => match self.saved.export(collection) {
+            UiAction::ExportSaved { collection } => match self.saved.export(collection) {
                 Ok(text) => {
                     let stem = collection.and_then(|index| self.saved.collections.get(index)).map_or_else(
                         || "messages".to_owned(),
@@ -946,7 +611,7 @@ impl TopicscopeApp {
                         self.files.export_saved_with_dialog(ctx, text, format!("{stem}.ron"));
                     }
                 }
-                Err(error) => self.ui.saved_messages_message = Some(error.to_string()),
+                Err(error) => self.ui.saved.message = Some(error.to_string()),
             },
             UiAction::ImportSaved => {
                 if let Some(ctx) = &self.ctx {
@@ -957,7 +622,10 @@ impl TopicscopeApp {
                 let (interval, count) = if once {
                     (1, Some(1))
                 } else {
-                    (self.ui.repeat_interval_ms, (self.ui.repeat_count > 0).then_some(self.ui.repeat_count))
+                    (
+                        self.ui.composer.repeat_interval_ms,
+                        (self.ui.composer.repeat_count > 0).then_some(self.ui.composer.repeat_count),
+                    )
                 };
                 let started = match self.saved.collections.get(collection) {
                     Some(chosen) => self.workspace.start_collection_repeat(chosen, interval, count),
@@ -965,56 +633,56 @@ impl TopicscopeApp {
                 };
                 match started {
                     Ok(command) => {
-                        self.ui.publish_error = None;
+                        self.ui.composer.error = None;
                         self.send(command);
                     }
-                    Err(error) => self.ui.publish_error = Some(error.to_string()),
+                    Err(error) => self.ui.composer.error = Some(error.to_string()),
                 }
             }
-            UiAction::StopRepeat(job) => {
+            UiAction::StopRepeat { job } => {
                 let command = self.workspace.stop_repeat(job);
                 self.send(command);
             }
-            UiAction::DismissRepeat(job) => {
+            UiAction::DismissRepeat { job } => {
                 self.workspace.repeats.remove(&job);
             }
             UiAction::ClearRetainedOnDraftTopic => match self.workspace.clear_retained_on_draft_topic() {
                 Ok(command) => {
-                    self.ui.publish_error = None;
+                    self.ui.composer.error = None;
                     self.send(command);
                 }
-                Err(error) => self.ui.publish_error = Some(error.to_string()),
+                Err(error) => self.ui.composer.error = Some(error.to_string()),
             },
             UiAction::ClearLog => {
                 self.workspace.store.clear();
                 self.workspace.active_tab_mut().tree.clear();
-                self.ui.tree_expanded.clear();
-                self.ui.selected_topic = None;
-                self.ui.selected_message = None;
-                self.ui.inspector_cache = None;
-                self.ui.diff_picks.clear();
-                self.ui.diff_cache = None;
+                self.ui.tree.expanded.clear();
+                self.ui.log.selected_topic = None;
+                self.ui.log.selected_message = None;
+                self.ui.inspector.cache = None;
+                self.ui.history.diff_picks.clear();
+                self.ui.history.diff_cache = None;
             }
-            UiAction::SelectMessage(seq) => {
+            UiAction::SelectMessage { seq } => {
                 let topic = seq.and_then(|seq| self.workspace.store.get(seq)).map(|message| message.topic.to_string());
-                if let Some(tab) = topic.and_then(|topic| self.ui.inspector_views.get(&topic).copied()) {
-                    self.ui.inspector_tab = tab;
+                if let Some(tab) = topic.and_then(|topic| self.ui.inspector.views.get(&topic).copied()) {
+                    self.ui.inspector.tab = tab;
                 }
-                self.ui.selected_message = seq;
-                self.ui.follow = self.ui.follow && seq.is_none();
+                self.ui.log.selected_message = seq;
+                self.ui.log.follow = self.ui.log.follow && seq.is_none();
             }
             UiAction::StartBroker => {
                 let command = self.workspace.start_embedded_broker(self.options.broker.clone(), false);
                 self.send(command);
             }
             UiAction::StopBroker => self.send(Command::StopBroker),
-            UiAction::DisconnectBrokerClient(client_id) => self.send(Command::DisconnectBrokerClient(client_id)),
+            UiAction::DisconnectBrokerClient { client_id } => self.send(Command::DisconnectBrokerClient(client_id)),
             UiAction::ClearBrokerLog => {
                 if let crate::core::engine::BrokerState::Running { monitor, .. } = &self.workspace.broker {
                     monitor.clear_log();
                 }
             }
-            UiAction::ApplyBrokerSettings(config) => {
+            UiAction::ApplyBrokerSettings { config } => {
                 let saved = match &self.options.broker_settings_path {
                     Some(path) => match crate::core::broker::settings::save_settings(path, &config) {
                         Ok(()) => self.trf(Tr::SavedAndRestarted, &[("path", &path.display())]),
@@ -1062,7 +730,7 @@ impl TopicscopeApp {
     /// Moves a running export on by one frame's slice and reports its end.
     fn step_export(&mut self, ctx: &egui::Context) {
         let Some(job) = self.export.as_mut() else {
-            self.ui.export_progress = None;
+            self.ui.status.export_progress = None;
             return;
         };
         let state = job.step(&self.workspace.store, EXPORT_BUDGET);
@@ -1070,7 +738,7 @@ impl TopicscopeApp {
         let (path, missed) = (job.path().display().to_string(), job.missed());
         match state {
             ExportState::Running { copied, written } => {
-                self.ui.export_progress = Some(ExportProgress { file, copied, written });
+                self.ui.status.export_progress = Some(ExportProgress { file, copied, written });
                 ctx.request_repaint();
                 return;
             }
@@ -1081,36 +749,36 @@ impl TopicscopeApp {
                 }
                 tracing::info!("{text}");
                 self.toasts.success(&text);
-                self.ui.profile_message = Some(text);
+                self.ui.profiles.message = Some(text);
             }
             ExportState::Cancelled => self.toasts.success(self.tr(Tr::ExportCancelled)),
             ExportState::Failed(error) => self.workspace.error(self.trf(Tr::ExportFailed, &[("error", &error)])),
         }
         self.export = None;
-        self.ui.export_progress = None;
+        self.ui.status.export_progress = None;
     }
 
     /// Opens (or closes, with None) the history panel of a topic.
     fn open_history(&mut self, topic: Option<String>) {
-        if topic != self.ui.history_topic {
-            self.ui.diff_picks.clear();
-            self.ui.diff_cache = None;
-            self.ui.history_view = FilteredView::default();
+        if topic != self.ui.history.topic {
+            self.ui.history.diff_picks.clear();
+            self.ui.history.diff_cache = None;
+            self.ui.history.view = FilteredView::default();
         }
-        self.ui.history_topic = topic;
+        self.ui.history.topic = topic;
     }
 
     /// Selection and filters belong to a tab's view; start clean on switch.
     fn reset_tab_view(&mut self) {
         self.open_history(None);
-        self.ui.selected_subscription = None;
-        self.ui.selected_topic = None;
-        self.ui.tree_expanded.clear();
-        self.ui.selected_message = None;
-        self.ui.inspector_cache = None;
-        self.ui.subscribe_error = None;
-        self.ui.publish_error = None;
-        self.ui.connection_error = None;
+        self.ui.log.selected_subscription = None;
+        self.ui.log.selected_topic = None;
+        self.ui.tree.expanded.clear();
+        self.ui.log.selected_message = None;
+        self.ui.inspector.cache = None;
+        self.ui.subscribe.error = None;
+        self.ui.composer.error = None;
+        self.ui.connection.error = None;
     }
 
     /// Writes the saved messages after a change (atomic; a failure is shown).
@@ -1128,12 +796,12 @@ impl TopicscopeApp {
             message.push_str(note);
         }
         self.workspace.notice(message.clone());
-        self.ui.saved_messages_message = Some(message);
+        self.ui.saved.message = Some(message);
     }
 
     fn write_saved(&mut self) {
         let Some(path) = &self.saved_path else { return };
-        self.ui.saved_messages_message = Some(match self.saved.save(path) {
+        self.ui.saved.message = Some(match self.saved.save(path) {
             Ok(()) => self.trf(Tr::SavedMessagesSavedTo, &[("path", &path.display())]),
             Err(error) => {
                 let text = self.trf(Tr::SavedMessagesNotSaved, &[("error", &error)]);
@@ -1150,7 +818,7 @@ impl TopicscopeApp {
 
     /// Number of rows the log currently shows (for tests).
     pub fn visible_log_rows(&self) -> usize {
-        self.ui.log_view.len(&self.workspace.store)
+        self.ui.log.view.len(&self.workspace.store)
     }
 
     /// Applies finished imports and exports.
@@ -1170,30 +838,30 @@ impl TopicscopeApp {
                             }
                         }
                     }
-                    self.ui.profile_message =
+                    self.ui.profiles.message =
                         Some(self.trf(Tr::ImportedProfiles, &[("n", &added.len()), ("saved", &saved)]));
                 }
                 FileOutcome::Imported(Err(error)) => {
                     let message = self.trf(Tr::ImportFailed, &[("error", &error)]);
                     self.workspace.error(message.clone());
-                    self.ui.profile_message = Some(message);
+                    self.ui.profiles.message = Some(message);
                 }
                 FileOutcome::Exported(Ok(path)) => {
                     let message = self.trf(Tr::ExportedTo, &[("path", &path.display())]);
                     self.workspace.notice(message.clone());
-                    self.ui.profile_message = Some(message);
+                    self.ui.profiles.message = Some(message);
                 }
                 FileOutcome::Exported(Err(error)) => {
                     let message = self.trf(Tr::ExportFailed, &[("error", &error)]);
                     self.workspace.error(message.clone());
-                    self.ui.profile_message = Some(message);
+                    self.ui.profiles.message = Some(message);
                 }
                 FileOutcome::ExportMessagesTo(path, filter) => self.start_export(&path, *filter),
                 FileOutcome::SavedMessagesRead(Ok(imported)) => self.import_saved(imported),
                 FileOutcome::SavedMessagesRead(Err(error)) => {
                     let message = self.trf(Tr::ImportFailed, &[("error", &error)]);
                     self.workspace.error(message.clone());
-                    self.ui.saved_messages_message = Some(message);
+                    self.ui.saved.message = Some(message);
                 }
                 FileOutcome::BrokerSettings(Ok((config, notes))) => {
                     self.ui.broker_panel.draft =
@@ -1231,36 +899,36 @@ impl TopicscopeApp {
     /// Is any dialog window open (so Escape has something to close)?
     fn dialog_open(&self) -> bool {
         let ui = &self.ui;
-        ui.password_prompt.is_some()
-            || ui.retained_pending.is_some()
-            || ui.show_shortcuts
-            || ui.show_about
-            || ui.show_notices
-            || ui.show_app_log
-            || ui.show_profile_editor
-            || ui.show_retained
-            || ui.show_broker_status
-            || ui.show_charts
-            || ui.show_broker_panel
+        ui.connection.password_prompt.is_some()
+            || ui.retained.pending.is_some()
+            || ui.windows.show_shortcuts
+            || ui.windows.show_about
+            || ui.windows.show_notices
+            || ui.windows.show_app_log
+            || ui.profiles.open
+            || ui.retained.open
+            || ui.windows.show_broker_status
+            || ui.charts.open
+            || ui.windows.show_broker_panel
     }
 
     /// Escape closes the front-most dialog: a question first, then the
     /// small windows, then the big ones.
     fn close_front_dialog(&mut self) {
         let ui = &mut self.ui;
-        if ui.password_prompt.take().is_some() || ui.retained_pending.take().is_some() {
+        if ui.connection.password_prompt.take().is_some() || ui.retained.pending.take().is_some() {
             return;
         }
         for open in [
-            &mut ui.show_shortcuts,
-            &mut ui.show_about,
-            &mut ui.show_notices,
-            &mut ui.show_app_log,
-            &mut ui.show_profile_editor,
-            &mut ui.show_retained,
-            &mut ui.show_broker_status,
-            &mut ui.show_charts,
-            &mut ui.show_broker_panel,
+            &mut ui.windows.show_shortcuts,
+            &mut ui.windows.show_about,
+            &mut ui.windows.show_notices,
+            &mut ui.windows.show_app_log,
+            &mut ui.profiles.open,
+            &mut ui.retained.open,
+            &mut ui.windows.show_broker_status,
+            &mut ui.charts.open,
+            &mut ui.windows.show_broker_panel,
         ] {
             if std::mem::take(open) {
                 return;
@@ -1272,11 +940,11 @@ impl TopicscopeApp {
         for action in shortcuts::pressed(ctx, self.dialog_open()) {
             match action {
                 ShortcutAction::Publish => self.actions.push(UiAction::Publish),
-                ShortcutAction::SearchLog => self.ui.focus_log_search = true,
+                ShortcutAction::SearchLog => self.ui.log.focus_search = true,
                 ShortcutAction::NewConnection => self.actions.push(UiAction::NewTab),
                 ShortcutAction::CloseConnection => self.actions.push(UiAction::CloseActiveTab),
                 ShortcutAction::ClearLog => self.actions.push(UiAction::ClearLog),
-                ShortcutAction::ShowShortcuts => self.ui.show_shortcuts = true,
+                ShortcutAction::ShowShortcuts => self.ui.windows.show_shortcuts = true,
                 ShortcutAction::CloseDialog => self.close_front_dialog(),
             }
         }
@@ -1312,20 +980,20 @@ impl TopicscopeApp {
             }
         }
         self.collect_file_tasks();
-        self.ui.importing = self.files.importing();
-        if self.ui.importing > 0 {
+        self.ui.status.importing = self.files.importing();
+        if self.ui.status.importing > 0 {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
         self.step_export(ctx);
         let dropped: Vec<PathBuf> =
             ctx.input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).collect());
         if !dropped.is_empty() {
-            self.apply_action(UiAction::ImportPaths(dropped));
+            self.apply_action(UiAction::ImportPaths { paths: dropped });
         }
         if self.drain_events(EVENT_BUDGET) {
             ctx.request_repaint();
         }
-        if self.ui.view_progress.is_some() {
+        if self.ui.log.view_progress.is_some() {
             ctx.request_repaint();
         }
         match self.workspace.active_tab().state {
@@ -1367,13 +1035,13 @@ impl TopicscopeApp {
             status_bar::status_bar_ui(ui, &mut self.workspace, &mut self.ui, self.engine.as_ref(), &mut actions);
         });
         let mut composer_panel = egui::Panel::bottom("composer").resizable(true).default_size(210.0);
-        if let Some(height) = self.ui.composer_restore_height.take() {
+        if let Some(height) = self.ui.composer.restore_height.take() {
             composer_panel = composer_panel.exact_size(height);
         }
         let composer = composer_panel.show(ui, |ui| {
             composer::composer_ui(ui, &mut self.workspace, &mut self.ui, &mut actions);
         });
-        self.ui.composer_height = composer.response.rect.height();
+        self.ui.composer.height = composer.response.rect.height();
         egui::Panel::left("subscriptions").resizable(true).default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH).show(
             ui,
             |ui| {
@@ -1383,10 +1051,10 @@ impl TopicscopeApp {
                     ui.selectable_value(&mut self.ui.left_panel, LeftPanel::Saved, ui.tr(Tr::Saved));
                 });
                 ui.horizontal(|ui| {
-                    ui.toggle_value(&mut self.ui.show_charts, ui.tr(Tr::Charts)).on_hover_text(ui.tr(Tr::ChartsHint));
-                    ui.toggle_value(&mut self.ui.show_broker_status, ui.tr(Tr::BrokerStatus))
+                    ui.toggle_value(&mut self.ui.charts.open, ui.tr(Tr::Charts)).on_hover_text(ui.tr(Tr::ChartsHint));
+                    ui.toggle_value(&mut self.ui.windows.show_broker_status, ui.tr(Tr::BrokerStatus))
                         .on_hover_text(ui.tr(Tr::BrokerStatusHint));
-                    ui.toggle_value(&mut self.ui.show_broker_panel, ui.tr(Tr::BuiltInBroker))
+                    ui.toggle_value(&mut self.ui.windows.show_broker_panel, ui.tr(Tr::BuiltInBroker))
                         .on_hover_text(ui.tr(Tr::BuiltInBrokerHint));
                 });
                 ui.separator();
@@ -1399,7 +1067,7 @@ impl TopicscopeApp {
                 }
             },
         );
-        if self.ui.selected_message.is_some() {
+        if self.ui.log.selected_message.is_some() {
             egui::Panel::right("inspector").resizable(true).default_size(theme::INSPECTOR_PANEL_WIDTH).show(ui, |ui| {
                 inspector::inspector_ui(ui, &self.workspace, &mut self.ui, &mut actions);
             });

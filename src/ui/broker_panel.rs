@@ -9,8 +9,9 @@ use crate::core::broker::settings::{SettingsDraft, default_data_dir};
 use crate::core::broker::{BrokerConfig, Listening};
 use crate::core::engine::BrokerState;
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 
 /// The panel's pages.
@@ -68,7 +69,7 @@ pub fn broker_panel_ui(
     state: &mut UiState,
     actions: &mut Vec<UiAction>,
 ) {
-    if !state.show_broker_panel {
+    if !state.windows.show_broker_panel {
         return;
     }
     let mut open = true;
@@ -109,7 +110,7 @@ pub fn broker_panel_ui(
             }
         });
     if !open {
-        state.show_broker_panel = false;
+        state.windows.show_broker_panel = false;
     }
 }
 
@@ -293,7 +294,7 @@ fn clients_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, actions: &mut Vec<UiAc
                             .on_hover_text(ctx.trf(Tr::DisconnectClientHint, &[("client", &client.client_id)]))
                             .clicked()
                     {
-                        actions.push(UiAction::DisconnectBrokerClient(client.client_id.clone()));
+                        actions.push(UiAction::DisconnectBrokerClient { client_id: client.client_id.clone() });
                     }
                 });
             });
@@ -459,7 +460,7 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
         if apply.clicked()
             && let Ok(config) = &checked
         {
-            actions.push(UiAction::ApplyBrokerSettings(Box::new(config.clone())));
+            actions.push(UiAction::ApplyBrokerSettings { config: Box::new(config.clone()) });
         }
         if ui.button(ui.tr(Tr::Revert)).clicked() {
             *draft = SettingsDraft::from_config(config);

@@ -2,8 +2,9 @@
 //! itself on `$SYS/#` — a summary and every value seen.
 
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 
 /// The filter brokers publish their status under (`#` does not match it).
@@ -11,7 +12,7 @@ pub const SYS_FILTER: &str = "$SYS/#";
 
 /// Draws the broker status window when open.
 pub fn broker_status_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    if !state.show_broker_status {
+    if !state.windows.show_broker_status {
         return;
     }
     let mut open = true;
@@ -72,6 +73,6 @@ pub fn broker_status_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut 
             });
         });
     if !open {
-        state.show_broker_status = false;
+        state.windows.show_broker_status = false;
     }
 }

@@ -8,8 +8,9 @@ use egui_plot::{Legend, Line, Plot};
 
 use crate::core::chart::{SeriesKey, points_in_view};
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
 
@@ -28,7 +29,7 @@ const WINDOWS: [(Option<f64>, Tr); 6] = [
 
 /// Draws the charts window when open.
 pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    if !state.show_charts {
+    if !state.charts.open {
         return;
     }
     let mut open = true;
@@ -41,9 +42,9 @@ pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState
             body_ui(ui, workspace, state, actions);
         });
     if !open {
-        state.show_charts = false;
+        state.charts.open = false;
     }
-    if !workspace.active_tab().charts.is_empty() && state.chart_paused_at.is_none() {
+    if !workspace.active_tab().charts.is_empty() && state.charts.paused_at.is_none() {
         // The time axis moves even without messages.
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
     }
@@ -52,38 +53,38 @@ pub fn charts_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState
 fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     let charts = &workspace.active_tab().charts;
     ui.horizontal(|ui| {
-        labelled_text(ui, ui.tr(Tr::Topic), &mut state.chart_topic, 180.0);
-        labelled_text(ui, ui.tr(Tr::JsonPointerOptional), &mut state.chart_pointer, 110.0)
+        labelled_text(ui, ui.tr(Tr::Topic), &mut state.charts.topic, 180.0);
+        labelled_text(ui, ui.tr(Tr::JsonPointerOptional), &mut state.charts.pointer, 110.0)
             .on_hover_text(ui.tr(Tr::JsonPointerHint));
         if ui.button(ui.tr(Tr::AddSeries)).clicked() {
-            let pointer = state.chart_pointer.trim();
+            let pointer = state.charts.pointer.trim();
             actions.push(UiAction::AddChart {
-                topic: state.chart_topic.trim().to_owned(),
+                topic: state.charts.topic.trim().to_owned(),
                 pointer: (!pointer.is_empty()).then(|| pointer.to_owned()),
             });
         }
     });
-    if let Some(error) = &state.chart_error {
+    if let Some(error) = &state.charts.error {
         ui.colored_label(theme::ERROR, error);
     }
     ui.horizontal(|ui| {
         let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-        let label = if state.chart_paused_at.is_some() { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
+        let label = if state.charts.paused_at.is_some() { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
         if ui.button(label).on_hover_text(ui.tr(Tr::ChartPauseHint)).clicked() {
-            state.chart_paused_at = match state.chart_paused_at {
+            state.charts.paused_at = match state.charts.paused_at {
                 Some(_) => None,
                 None => Some(now),
             };
         }
         let label = ui.label(ui.tr(Tr::TimeWindow));
         let selected =
-            WINDOWS.iter().find(|(w, _)| *w == state.chart_window_s).map_or(Tr::WindowAll, |(_, name)| *name);
+            WINDOWS.iter().find(|(w, _)| *w == state.charts.window_s).map_or(Tr::WindowAll, |(_, name)| *name);
         egui::ComboBox::from_id_salt("chart-window")
             .selected_text(ui.tr(selected))
             .width(70.0)
             .show_ui(ui, |ui| {
                 for (window, name) in WINDOWS {
-                    ui.selectable_value(&mut state.chart_window_s, window, ui.tr(name));
+                    ui.selectable_value(&mut state.charts.window_s, window, ui.tr(name));
                 }
             })
             .response
@@ -91,7 +92,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
         if ui.button(ui.tr(Tr::Clear)).on_hover_text(ui.tr(Tr::ClearChartsHint)).clicked() {
             actions.push(UiAction::ClearCharts);
         }
-        if state.chart_paused_at.is_some() {
+        if state.charts.paused_at.is_some() {
             ui.colored_label(theme::BUSY, ui.tr(Tr::Paused));
         }
     });
@@ -117,7 +118,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
                     .on_hover_text(series.last_problem.as_ref().map(ToString::to_string).unwrap_or_default());
             }
             if icon_button(ui, "🗙", &ui.trf(Tr::StopCharting, &[("series", &series.key.label())])).clicked() {
-                actions.push(UiAction::RemoveChart(series.key.clone()));
+                actions.push(UiAction::RemoveChart { key: series.key.clone() });
             }
         });
     }
@@ -125,8 +126,8 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
         ui.weak(ui.tr(Tr::NoNumericValueYet));
         return;
     }
-    let to = state.chart_paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
-    let from = state.chart_window_s.map_or(f64::MIN, |window| to - window);
+    let to = state.charts.paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
+    let from = state.charts.window_s.map_or(f64::MIN, |window| to - window);
     let mut plot = Plot::new(("chart-plot", workspace.active_tab().id))
         .legend(Legend::default())
         .x_axis_formatter(|mark, _| clock(mark.value))
@@ -139,7 +140,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             };
             Some(format!("{}\n{:.3}", clock(point.x), point.y))
         });
-    if state.chart_window_s.is_some() {
+    if state.charts.window_s.is_some() {
         plot = plot.include_x(from).include_x(to);
     }
     let lines: Vec<(String, egui::Color32, Vec<[f64; 2]>)> = charts
@@ -150,7 +151,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             (series.key.label(), theme::subscription_colour(series.colour), points)
         })
         .collect();
-    let windowed = state.chart_window_s.is_some();
+    let windowed = state.charts.window_s.is_some();
     plot.show(ui, move |plot_ui| {
         if windowed {
             plot_ui.set_plot_bounds_x(from..=to);
@@ -204,6 +205,6 @@ pub fn chart_offer_ui(ui: &mut egui::Ui, topic: &str, payload: &[u8], actions: &
 
 /// Adds a series; the error (if any) is shown in the window.
 pub fn add_series(workspace: &mut Workspace, state: &mut UiState, topic: String, pointer: Option<String>) {
-    state.show_charts = true;
-    state.chart_error = workspace.add_chart(SeriesKey { topic, pointer }).err().map(|error| error.to_string());
+    state.charts.open = true;
+    state.charts.error = workspace.add_chart(SeriesKey { topic, pointer }).err().map(|error| error.to_string());
 }

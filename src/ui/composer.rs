@@ -6,8 +6,9 @@ use crate::core::mqtt::Qos;
 use crate::core::payload::{PayloadFormat, encode_payload, human_size, render_in_format};
 use crate::core::topic::validate_topic_name;
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
@@ -33,7 +34,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             .labelled_by(topic_label.id)
             .on_hover_text(ui.tr(Tr::TopicHistoryHint));
         if topic.changed() {
-            state.publish_error = None;
+            state.composer.error = None;
             tab.history.stop_browsing();
         }
         let format_label = ui.label(ui.tr(Tr::Format));
@@ -83,7 +84,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             workspace.active_tab().draft.format,
         ),
     };
-    ui.horizontal(|ui| match (&live_error, &state.publish_error) {
+    ui.horizontal(|ui| match (&live_error, &state.composer.error) {
         (Some(error), _) | (None, Some(error)) => {
             ui.colored_label(theme::ERROR, error);
         }
@@ -114,7 +115,7 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             )
             .labelled_by(payload_label.id);
         if payload.changed() {
-            state.publish_error = None;
+            state.composer.error = None;
         }
     });
 }
@@ -161,7 +162,7 @@ fn history_menu_ui(
                     ui.horizontal(|ui| {
                         ui.weak(entry.at.with_timezone(&chrono::Local).format("%H:%M:%S").to_string());
                         if ui.small_button(ui.tr(Tr::SendAgain)).clicked() {
-                            actions.push(UiAction::LoadSent(index));
+                            actions.push(UiAction::LoadSent { index });
                             actions.push(UiAction::Publish);
                             ui.close();
                         }
@@ -172,7 +173,7 @@ fn history_menu_ui(
                             .on_hover_text(ui.tr(Tr::LoadSentHint))
                             .clicked()
                         {
-                            actions.push(UiAction::LoadSent(index));
+                            actions.push(UiAction::LoadSent { index });
                             ui.close();
                         }
                     });
@@ -188,12 +189,12 @@ pub(crate) fn repeat_menu_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &m
     ui.menu_button(ui.tr(Tr::RepeatEllipsis), |ui| {
         ui.horizontal(|ui| {
             let label = ui.label(ui.tr(Tr::RepeatEvery));
-            ui.add(egui::DragValue::new(&mut state.repeat_interval_ms).range(1..=86_400_000).suffix(" ms"))
+            ui.add(egui::DragValue::new(&mut state.composer.repeat_interval_ms).range(1..=86_400_000).suffix(" ms"))
                 .labelled_by(label.id);
         });
         ui.horizontal(|ui| {
             let label = ui.label(ui.tr(Tr::RepeatTimes));
-            ui.add(egui::DragValue::new(&mut state.repeat_count).range(0..=100_000_000)).labelled_by(label.id);
+            ui.add(egui::DragValue::new(&mut state.composer.repeat_count).range(0..=100_000_000)).labelled_by(label.id);
             ui.weak(ui.tr(Tr::RepeatZeroMeansForever));
         });
         if ui.button(ui.tr(Tr::StartRepeat)).clicked() {
@@ -224,7 +225,7 @@ fn repeat_jobs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<Ui
                     ui.spinner();
                     ui.label(ui.trf(Tr::RepeatRunning, &args));
                     if ui.small_button(ui.tr(Tr::Stop)).clicked() {
-                        actions.push(UiAction::StopRepeat(*id));
+                        actions.push(UiAction::StopRepeat { job: *id });
                     }
                 }
                 Some(end) => {
@@ -239,7 +240,7 @@ fn repeat_jobs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<Ui
                     };
                     ui.weak(why);
                     if icon_button(ui, "🗙", ui.tr(Tr::Dismiss)).clicked() {
-                        actions.push(UiAction::DismissRepeat(*id));
+                        actions.push(UiAction::DismissRepeat { job: *id });
                     }
                 }
             }
@@ -329,20 +330,20 @@ fn properties_ui(
         *properties != before
     });
     if shown.body_returned == Some(true) {
-        state.publish_error = None;
+        state.composer.error = None;
     }
     // A resizable panel keeps the height its content pushed it to; give
     // back what opening the section took when it is folded again.
     if shown.openness > 0.0 {
         // Last frame's height is the folded one when unfolding starts (none
         // on the first frame, when the section may come back open).
-        if state.composer_height > 0.0 {
-            state.composer_height_before_properties.get_or_insert(state.composer_height);
+        if state.composer.height > 0.0 {
+            state.composer.height_before_properties.get_or_insert(state.composer.height);
         }
-    } else if let Some(before) = state.composer_height_before_properties.take() {
+    } else if let Some(before) = state.composer.height_before_properties.take() {
         // Folded, and the animation is over (until then the body still
         // takes room and would push the panel up again).
-        state.composer_restore_height = Some(before.min(state.composer_height));
+        state.composer.restore_height = Some(before.min(state.composer.height));
     }
 }
 

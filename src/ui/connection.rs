@@ -7,8 +7,9 @@ use crate::core::engine::ConnectionState;
 use crate::core::mqtt::ProtocolVersion;
 use crate::core::profile::{TransportKind, generate_client_id};
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::widgets::labelled_text;
 use crate::ui::{states, theme};
 
@@ -24,7 +25,7 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
                 for profile in &workspace.profiles {
                     if ui.selectable_label(profile.name == workspace.active_tab().profile.name, &profile.name).clicked()
                     {
-                        actions.push(UiAction::SelectProfile(profile.name.clone()));
+                        actions.push(UiAction::SelectProfile { name: profile.name.clone() });
                     }
                 }
             })
@@ -121,10 +122,10 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
                 .color(colour),
         );
     });
-    if let Some(error) = &state.connection_error {
+    if let Some(error) = &state.connection.error {
         ui.colored_label(theme::ERROR, ui.trf(Tr::CannotConnect, &[("error", error)]));
     }
-    if let Some(message) = &state.profile_message {
+    if let Some(message) = &state.profiles.message {
         ui.small(message);
     }
     ui.add_space(2.0);

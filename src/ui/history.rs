@@ -8,8 +8,9 @@ use crate::core::diff::{LineTag, PayloadDiff, diff_payloads, short_json};
 use crate::core::payload::{human_size, preview};
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
@@ -24,16 +25,16 @@ pub struct DiffCache {
     diff: PayloadDiff,
 }
 
-/// Draws the history of `state.history_topic` as a panel docked under the
+/// Draws the history of `state.history.topic` as a panel docked under the
 /// log (so it never covers the log's newest rows or the inspector).
 pub fn history_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    let Some(topic) = state.history_topic.clone() else {
+    let Some(topic) = state.history.topic.clone() else {
         return;
     };
     egui::Panel::bottom("topic-history").resizable(true).default_size(230.0).min_size(150.0).show(ui, |ui| {
         header_ui(ui, workspace, state, &topic, actions);
         ui.separator();
-        if state.diff_picks.len() == 2 {
+        if state.history.diff_picks.len() == 2 {
             let half = ui.available_width() / 2.0;
             egui::Panel::right("topic-history-diff").resizable(true).default_size(half).show(ui, |ui| {
                 diff_section_ui(ui, workspace, state);
@@ -45,7 +46,7 @@ pub fn history_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
 
 fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topic: &str, actions: &mut Vec<UiAction>) {
     let store = &workspace.store;
-    let shown = state.history_view.len(store);
+    let shown = state.history.view.len(store);
     let seen = workspace
         .active_tab()
         .tree
@@ -57,7 +58,7 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
         ui.add(egui::Label::new(egui::RichText::new(topic).monospace().strong()).truncate());
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if icon_button(ui, "🗙", ui.tr(Tr::CloseHistory)).clicked() {
-                actions.push(UiAction::ShowHistory(None));
+                actions.push(UiAction::ShowHistory { topic: None });
             }
         });
     });
@@ -68,46 +69,46 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
             ui.colored_label(theme::BUSY, ui.trf(Tr::OlderOnesEvicted, &[("n", &evicted)]))
                 .on_hover_text(ui.trf(Tr::LogKeepsNewest, &[("n", &store.limits().max_messages)]));
         }
-        if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history_view.row(store, row)) {
+        if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history.view.row(store, row)) {
             crate::ui::charts::chart_offer_ui(ui, topic, newest.payload, actions);
         }
         if ui.button(ui.tr(Tr::ExportHistory)).on_hover_text(ui.tr(Tr::ExportHistoryHint)).clicked() {
             actions.push(UiAction::ExportHistory);
         }
-        if !state.diff_picks.is_empty() && ui.button(ui.tr(Tr::ClearComparison)).clicked() {
-            state.diff_picks.clear();
+        if !state.history.diff_picks.is_empty() && ui.button(ui.tr(Tr::ClearComparison)).clicked() {
+            state.history.diff_picks.clear();
         }
     });
-    if state.diff_picks.len() < 2 {
+    if state.history.diff_picks.len() < 2 {
         ui.weak(ui.tr(Tr::TickCompareHint));
     }
 }
 
 fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
     let store = &workspace.store;
-    let shown = state.history_view.len(store);
+    let shown = state.history.view.len(store);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     // Oldest first, following the newest like the log, so rows never move
     // under the pointer; once a message is ticked the list stops following.
     let mut rows_area = egui::ScrollArea::vertical()
         .id_salt("history-rows")
         .auto_shrink([false, false])
-        .stick_to_bottom(state.diff_picks.is_empty());
+        .stick_to_bottom(state.history.diff_picks.is_empty());
     // Bring a message picked elsewhere (Compare with previous) into view.
-    if let Some(seq) = state.history_scroll_to.take() {
-        match state.history_view.row_of(store, seq) {
+    if let Some(seq) = state.history.scroll_to.take() {
+        match state.history.view.row_of(store, seq) {
             Some(row) => {
                 let spacing = ui.spacing().item_spacing.y;
                 rows_area = rows_area.vertical_scroll_offset((row as f32 - 2.0).max(0.0) * (row_height + spacing));
             }
             // Not found yet (the view is still being filled): try next frame.
-            None if state.view_progress.is_some() => state.history_scroll_to = Some(seq),
+            None if state.log.view_progress.is_some() => state.history.scroll_to = Some(seq),
             None => {}
         }
     }
     rows_area.show_rows(ui, row_height, shown, |ui, range| {
         for row in range {
-            let Some(message) = state.history_view.row(store, row) else { continue };
+            let Some(message) = state.history.view.row(store, row) else { continue };
             history_row_ui(ui, state, &message, actions);
         }
     });
@@ -115,14 +116,14 @@ fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
 
 fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage<'_>, actions: &mut Vec<UiAction>) {
     ui.horizontal(|ui| {
-        let mut picked = state.diff_picks.contains(&message.seq);
+        let mut picked = state.history.diff_picks.contains(&message.seq);
         if ui.checkbox(&mut picked, ui.tr(Tr::Compare)).changed() {
-            actions.push(UiAction::ToggleDiffPick(message.seq));
+            actions.push(UiAction::ToggleDiffPick { seq: message.seq });
         }
         let time = message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
-        let selected = state.selected_message == Some(message.seq);
+        let selected = state.log.selected_message == Some(message.seq);
         if ui.selectable_label(selected, egui::RichText::new(time).monospace()).clicked() {
-            actions.push(UiAction::SelectMessage(Some(message.seq)));
+            actions.push(UiAction::SelectMessage { seq: Some(message.seq) });
         }
         ui.weak(human_size(message.payload.len()));
         if message.retain {
@@ -134,17 +135,19 @@ fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessag
 }
 
 fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState) {
-    let (Some(&first), Some(&second)) = (state.diff_picks.first(), state.diff_picks.get(1)) else { return };
+    let (Some(&first), Some(&second)) = (state.history.diff_picks.first(), state.history.diff_picks.get(1)) else {
+        return;
+    };
     let (old_seq, new_seq) = (first.min(second), first.max(second));
     let (Some(old), Some(new)) = (workspace.store.get(old_seq), workspace.store.get(new_seq)) else {
         ui.weak(ui.tr(Tr::ComparedMessageEvicted));
         return;
     };
-    if state.diff_cache.as_ref().is_none_or(|cache| (cache.old, cache.new) != (old_seq, new_seq)) {
-        state.diff_cache =
+    if state.history.diff_cache.as_ref().is_none_or(|cache| (cache.old, cache.new) != (old_seq, new_seq)) {
+        state.history.diff_cache =
             Some(DiffCache { old: old_seq, new: new_seq, diff: diff_payloads(old.payload, new.payload) });
     }
-    let Some(cache) = &state.diff_cache else { return };
+    let Some(cache) = &state.history.diff_cache else { return };
     let time = |message: StoredMessage<'_>| message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
     ui.horizontal(|ui| {
         ui.strong(ui.tr(Tr::Changes));

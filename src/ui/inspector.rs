@@ -11,8 +11,9 @@ use crate::core::payload::{
 };
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
-use crate::ui::app::{InspectorTab, UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::{InspectorTab, UiState};
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
@@ -128,25 +129,25 @@ impl InspectorCache {
 
 /// Draws the inspector for the selected message.
 pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
-    let Some(message) = state.selected_message.and_then(|seq| workspace.store.get(seq)) else {
+    let Some(message) = state.log.selected_message.and_then(|seq| workspace.store.get(seq)) else {
         ui.weak(ui.tr(Tr::SelectedMessageGone));
         if ui.button(ui.tr(Tr::Close)).clicked() {
-            actions.push(UiAction::SelectMessage(None));
+            actions.push(UiAction::SelectMessage { seq: None });
         }
         return;
     };
     let language = crate::ui::i18n::language(ui.ctx());
-    if state.inspector_cache.as_ref().is_none_or(|cache| cache.seq != message.seq || cache.language != language) {
-        state.inspector_cache = Some(InspectorCache::build(ui.ctx(), &message));
+    if state.inspector.cache.as_ref().is_none_or(|cache| cache.seq != message.seq || cache.language != language) {
+        state.inspector.cache = Some(InspectorCache::build(ui.ctx(), &message));
     }
-    let Some(cache) = state.inspector_cache.as_ref() else {
+    let Some(cache) = state.inspector.cache.as_ref() else {
         return;
     };
     ui.horizontal(|ui| {
         ui.heading(ui.tr(Tr::Message));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if icon_button(ui, "🗙", ui.tr(Tr::CloseInspector)).clicked() {
-                actions.push(UiAction::SelectMessage(None));
+                actions.push(UiAction::SelectMessage { seq: None });
             }
         });
     });
@@ -159,20 +160,20 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             ui.ctx().copy_text(String::from_utf8_lossy(message.payload).into_owned());
         }
         if ui.button(ui.tr(Tr::SavePayload)).on_hover_text(ui.tr(Tr::SavePayloadHint)).clicked() {
-            actions.push(UiAction::SavePayload(message.seq));
+            actions.push(UiAction::SavePayload { seq: message.seq });
         }
         if message.direction == Direction::Incoming {
             if ui.button(ui.tr(Tr::CompareWithPrevious)).on_hover_text(ui.tr(Tr::CompareWithPreviousHint)).clicked() {
-                actions.push(UiAction::CompareWithPrevious(message.seq));
+                actions.push(UiAction::CompareWithPrevious { seq: message.seq });
             }
             if ui.button(ui.tr(Tr::History)).on_hover_text(ui.tr(Tr::HistoryHint)).clicked() {
-                actions.push(UiAction::ShowHistory(Some(message.topic.to_string())));
+                actions.push(UiAction::ShowHistory { topic: Some(message.topic.to_string()) });
             }
             crate::ui::charts::chart_offer_ui(ui, message.topic, message.payload, actions);
         }
     });
     ui.separator();
-    let before = state.inspector_tab;
+    let before = state.inspector.tab;
     ui.horizontal_wrapped(|ui| {
         for (tab, name) in [
             (InspectorTab::Raw, ui.tr(Tr::ViewRaw)),
@@ -184,15 +185,15 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             (InspectorTab::Cbor, "CBOR"),
             (InspectorTab::MessagePack, "MessagePack"),
         ] {
-            ui.selectable_value(&mut state.inspector_tab, tab, name);
+            ui.selectable_value(&mut state.inspector.tab, tab, name);
         }
     });
-    if state.inspector_tab != before {
+    if state.inspector.tab != before {
         // Remembered per topic: the next message on it opens the same way.
-        state.inspector_views.insert(message.topic.to_string(), state.inspector_tab);
+        state.inspector.views.insert(message.topic.to_string(), state.inspector.tab);
     }
     ui.separator();
-    let tab = match (state.inspector_tab, &cache.text) {
+    let tab = match (state.inspector.tab, &cache.text) {
         // Binary payloads open in hex: raw text of them is noise.
         (InspectorTab::Raw, None) => InspectorTab::Hex,
         (tab, _) => tab,
@@ -229,11 +230,16 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
         InspectorTab::JsonTree => match &cache.json {
             Some(value) => {
                 ui.horizontal(|ui| {
-                    crate::ui::widgets::labelled_text(ui, ui.tr(Tr::FindInJson), &mut state.json_search, 160.0)
-                        .on_hover_text(ui.tr(Tr::FindInJsonHint));
+                    crate::ui::widgets::labelled_text(
+                        ui,
+                        ui.tr(Tr::FindInJson),
+                        &mut state.inspector.json_search,
+                        160.0,
+                    )
+                    .on_hover_text(ui.tr(Tr::FindInJsonHint));
                 });
                 ui.add(egui::Label::new(egui::RichText::new(ui.tr(Tr::JsonTreeHint)).weak().small()).wrap());
-                let search = state.json_search.trim().to_owned();
+                let search = state.inspector.json_search.trim().to_owned();
                 egui::ScrollArea::both().id_salt("json-tree").auto_shrink([false, false]).show(ui, |ui| {
                     // Text selection would take the right-click the context menu needs.
                     ui.style_mut().interaction.selectable_labels = false;
@@ -277,7 +283,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             }
         }
         InspectorTab::Hex => {
-            if cache.text.is_none() && state.inspector_tab == InspectorTab::Raw {
+            if cache.text.is_none() && state.inspector.tab == InspectorTab::Raw {
                 ui.weak(ui.tr(Tr::BinaryShownAsHex));
             }
             let payload = &message.payload;

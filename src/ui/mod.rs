@@ -1,6 +1,7 @@
 //! The thin egui layer: panels render the workspace and emit actions; the
 //! app applies them once per frame. No protocol logic lives here.
 
+pub mod action;
 pub mod app;
 mod broker_panel;
 mod broker_status;
@@ -20,6 +21,7 @@ pub mod prefs;
 mod profile_editor;
 mod saved_panel;
 mod shortcuts;
+pub mod state;
 mod states;
 mod status_bar;
 mod subscriptions;
@@ -28,4 +30,5 @@ mod theme;
 mod topic_tree;
 mod widgets;
 
-pub use app::{AppOptions, TopicscopeApp, UiAction};
+pub use action::UiAction;
+pub use app::{AppOptions, TopicscopeApp};

@@ -7,9 +7,9 @@ use std::time::Duration;
 use chrono::Local;
 
 use crate::core::workspace::{NoticeLevel, Workspace};
-use crate::ui::app::UiState;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::notice_text::notice_text;
+use crate::ui::state::UiState;
 use crate::ui::theme;
 
 /// How long a warning toast stays.
@@ -81,7 +81,7 @@ impl Toasts {
 
 /// The notifications window: every notice kept, newest first.
 pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &mut UiState) {
-    if !state.show_notices {
+    if !state.windows.show_notices {
         return;
     }
     let mut open = true;
@@ -126,6 +126,6 @@ pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &
                 }
             });
         });
-    state.show_notices = open;
-    state.notices_seen = workspace.notices_recorded;
+    state.windows.show_notices = open;
+    state.windows.notices_seen = workspace.notices_recorded;
 }

@@ -6,8 +6,9 @@ use crate::core::payload::PayloadFormat;
 use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscription, TransportKind};
 use crate::core::secrets::{account_for, read_password, store_password};
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::labelled_text;
 
@@ -55,14 +56,14 @@ impl EditorSection {
     }
 }
 
-/// Draws the editor window while `state.show_profile_editor` is set.
+/// Draws the editor window while `state.profiles.open` is set.
 pub fn profile_editor_ui(
     ctx: &egui::Context,
     workspace: &mut Workspace,
     state: &mut UiState,
     actions: &mut Vec<UiAction>,
 ) {
-    if !state.show_profile_editor {
+    if !state.profiles.open {
         return;
     }
     let mut open = true;
@@ -75,12 +76,12 @@ pub fn profile_editor_ui(
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 for section in EditorSection::ALL {
-                    ui.selectable_value(&mut state.editor_section, section, ui.tr(section.label()));
+                    ui.selectable_value(&mut state.profiles.section, section, ui.tr(section.label()));
                 }
             });
             ui.separator();
             egui::ScrollArea::vertical().max_height(380.0).auto_shrink([false, true]).show(ui, |ui| {
-                match state.editor_section {
+                match state.profiles.section {
                     EditorSection::General => general_ui(ui, workspace),
                     EditorSection::Credentials => credentials_ui(ui, workspace, state),
                     EditorSection::Transport => transport_ui(ui, workspace),
@@ -123,33 +124,33 @@ pub fn profile_editor_ui(
                 if ui.button(ui.tr(Tr::ExportAllProfiles)).clicked() {
                     actions.push(UiAction::ExportProfiles { all: true });
                 }
-                ui.checkbox(&mut state.export_secrets, ui.tr(Tr::IncludePasswords));
+                ui.checkbox(&mut state.profiles.export_secrets, ui.tr(Tr::IncludePasswords));
             });
             ui.collapsing(ui.tr(Tr::ExportSeveralProfiles), |ui| {
                 for profile in &workspace.profiles {
-                    let mut ticked = state.export_selection.contains(&profile.name);
+                    let mut ticked = state.profiles.export_selection.contains(&profile.name);
                     if ui.checkbox(&mut ticked, &profile.name).changed() {
                         if ticked {
-                            state.export_selection.insert(profile.name.clone());
+                            state.profiles.export_selection.insert(profile.name.clone());
                         } else {
-                            state.export_selection.remove(&profile.name);
+                            state.profiles.export_selection.remove(&profile.name);
                         }
                     }
                 }
-                let count = state.export_selection.len();
+                let count = state.profiles.export_selection.len();
                 if ui.add_enabled(count > 0, egui::Button::new(ui.trf(Tr::ExportSelected, &[("n", &count)]))).clicked()
                 {
                     actions.push(UiAction::ExportSelected);
                 }
             });
-            if state.export_secrets {
+            if state.profiles.export_secrets {
                 ui.colored_label(theme::BUSY, ui.tr(Tr::ExportPasswordsWarning));
             }
-            if let Some(message) = &state.profile_message {
+            if let Some(message) = &state.profiles.message {
                 ui.small(message);
             }
         });
-    state.show_profile_editor = open;
+    state.profiles.open = open;
 }
 
 fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
@@ -279,7 +280,7 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiSt
         }
     }
     if message.is_some() {
-        state.profile_message = message;
+        state.profiles.message = message;
     }
 }
 
@@ -565,7 +566,7 @@ pub fn password_prompt_ui(
     state: &mut UiState,
     actions: &mut Vec<UiAction>,
 ) {
-    let Some(password) = state.password_prompt.as_mut() else {
+    let Some(password) = state.connection.password_prompt.as_mut() else {
         return;
     };
     let profile = &workspace.active_tab().profile;
@@ -581,7 +582,7 @@ pub fn password_prompt_ui(
             let submitted = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
                 if ui.button(ui.tr(Tr::ConnectWithPassword)).clicked() || submitted {
-                    actions.push(UiAction::ConnectWithPassword(password.clone()));
+                    actions.push(UiAction::ConnectWithPassword { password: password.clone() });
                 }
                 if ui.button(ui.tr(Tr::Cancel)).clicked() {
                     cancelled = true;
@@ -590,6 +591,6 @@ pub fn password_prompt_ui(
             ui.weak(ui.tr(Tr::PasswordPromptHint));
         });
     if cancelled {
-        state.password_prompt = None;
+        state.connection.password_prompt = None;
     }
 }

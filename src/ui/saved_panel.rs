@@ -5,8 +5,9 @@
 
 use crate::core::saved_messages::SavedMessages;
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::widgets::{icon_button, labelled_text};
 
 /// Draws the page.
@@ -18,13 +19,13 @@ pub fn saved_panel_ui(
     actions: &mut Vec<UiAction>,
 ) {
     ui.strong(ui.tr(Tr::SaveComposerMessage));
-    labelled_text(ui, ui.tr(Tr::MessageName), &mut state.save_message_name, 170.0);
-    labelled_text(ui, ui.tr(Tr::CollectionName), &mut state.save_collection_name, 170.0);
+    labelled_text(ui, ui.tr(Tr::MessageName), &mut state.saved.message_name, 170.0);
+    labelled_text(ui, ui.tr(Tr::CollectionName), &mut state.saved.collection_name, 170.0);
     ui.checkbox(
-        &mut state.save_for_profile_only,
+        &mut state.saved.for_profile_only,
         ui.trf(Tr::OnlyForProfile, &[("profile", &workspace.active_tab().profile.name)]),
     );
-    let ready = !state.save_message_name.trim().is_empty() && !state.save_collection_name.trim().is_empty();
+    let ready = !state.saved.message_name.trim().is_empty() && !state.saved.collection_name.trim().is_empty();
     if ui.add_enabled(ready, egui::Button::new(ui.tr(Tr::SaveMessage))).clicked() {
         actions.push(UiAction::SaveComposerMessage);
     }
@@ -33,10 +34,10 @@ pub fn saved_panel_ui(
             actions.push(UiAction::ImportSaved);
         }
         if ui.add_enabled(!saved.collections.is_empty(), egui::Button::new(ui.tr(Tr::ExportAllSaved))).clicked() {
-            actions.push(UiAction::ExportSaved(None));
+            actions.push(UiAction::ExportSaved { collection: None });
         }
     });
-    if let Some(message) = &state.saved_messages_message {
+    if let Some(message) = &state.saved.message {
         ui.small(message);
     }
     ui.separator();
@@ -67,7 +68,7 @@ pub fn saved_panel_ui(
                             .on_hover_text(ui.tr(Tr::ExportCollectionHint))
                             .clicked()
                         {
-                            actions.push(UiAction::ExportSaved(Some(collection_index)));
+                            actions.push(UiAction::ExportSaved { collection: Some(collection_index) });
                         }
                     });
                     let last = collection.messages.len().saturating_sub(1);
@@ -86,7 +87,7 @@ pub fn saved_panel_ui(
                                                 .on_hover_text(ui.trf(Tr::PublishSavedHint, &[("name", &message.name)]))
                                                 .clicked()
                                             {
-                                                actions.push(UiAction::PublishSaved(at.0, at.1));
+                                                actions.push(UiAction::PublishSaved { collection: at.0, index: at.1 });
                                             }
                                             // Drag a message by its name onto another row to move it there.
                                             let drag_id = egui::Id::unique(("saved-drag", at));
@@ -144,18 +145,18 @@ fn row_buttons_ui(
     actions: &mut Vec<UiAction>,
 ) {
     if icon_button(ui, "🗙", &ui.trf(Tr::RemoveSaved, &[("name", &message.name)])).clicked() {
-        actions.push(UiAction::RemoveSaved(at.0, at.1));
+        actions.push(UiAction::RemoveSaved { collection: at.0, index: at.1 });
     }
     if index < last && icon_button(ui, "⏷", ui.tr(Tr::MoveDown)).clicked() {
-        actions.push(UiAction::ShiftSaved(at.0, at.1, 1));
+        actions.push(UiAction::ShiftSaved { collection: at.0, index: at.1, by: 1 });
     }
     if index > 0 && icon_button(ui, "⏶", ui.tr(Tr::MoveUp)).clicked() {
-        actions.push(UiAction::ShiftSaved(at.0, at.1, -1));
+        actions.push(UiAction::ShiftSaved { collection: at.0, index: at.1, by: -1 });
     }
     if icon_button(ui, "🗐", ui.tr(Tr::Duplicate)).clicked() {
-        actions.push(UiAction::DuplicateSaved(at.0, at.1));
+        actions.push(UiAction::DuplicateSaved { collection: at.0, index: at.1 });
     }
     if icon_button(ui, "✏", ui.tr(Tr::LoadIntoComposer)).clicked() {
-        actions.push(UiAction::LoadSaved(at.0, at.1));
+        actions.push(UiAction::LoadSaved { collection: at.0, index: at.1 });
     }
 }

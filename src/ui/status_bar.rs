@@ -4,9 +4,10 @@
 use crate::core::engine::{BrokerState, Engine};
 use crate::core::payload::human_size;
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::connection::state_chip_ui;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 
 /// Draws the status bar.
@@ -30,7 +31,7 @@ pub fn status_bar_ui(
             .on_hover_text(ui.tr(Tr::OpenBrokerPanelHint))
             .clicked()
         {
-            state.show_broker_panel = true;
+            state.windows.show_broker_panel = true;
         }
         match workspace.broker {
             BrokerState::Running { .. } => {
@@ -66,7 +67,7 @@ pub fn status_bar_ui(
                 ui.colored_label(theme::ERROR, ui.trf(Tr::CommandsRefused, &[("n", &refused)]));
             }
         }
-        if let Some(export) = &state.export_progress {
+        if let Some(export) = &state.status.export_progress {
             ui.separator();
             ui.spinner();
             // Before the growing count, so the button does not move under the pointer.
@@ -75,20 +76,20 @@ pub fn status_bar_ui(
             }
             ui.label(ui.trf(Tr::Exporting, &[("n", &export.written), ("file", &export.file)]));
         }
-        if state.importing > 0 {
+        if state.status.importing > 0 {
             ui.separator();
             ui.spinner();
-            ui.label(ui.trf(Tr::Importing, &[("n", &state.importing)]));
+            ui.label(ui.trf(Tr::Importing, &[("n", &state.status.importing)]));
         }
         ui.separator();
-        let unread = workspace.notices_recorded.saturating_sub(state.notices_seen);
+        let unread = workspace.notices_recorded.saturating_sub(state.windows.notices_seen);
         let bell = if unread > 0 {
             egui::RichText::new(ui.trf(Tr::UnreadNotifications, &[("n", &unread)])).color(theme::BUSY)
         } else {
             egui::RichText::new(ui.tr(Tr::Notifications))
         };
         if ui.button(bell).on_hover_text(ui.tr(Tr::NotificationsHint)).clicked() {
-            state.show_notices = !state.show_notices;
+            state.windows.show_notices = !state.windows.show_notices;
         }
     });
 }

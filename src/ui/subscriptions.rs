@@ -5,8 +5,9 @@ use crate::core::engine::ConnectionState;
 use crate::core::mqtt::Qos;
 use crate::core::topic::validate_topic_filter;
 use crate::core::workspace::{SubscriptionStatus, Workspace};
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
@@ -15,29 +16,29 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
     let filter_label = ui.label(ui.tr(Tr::TopicFilter));
     let response = ui
         .add(
-            egui::TextEdit::singleline(&mut state.new_filter)
+            egui::TextEdit::singleline(&mut state.subscribe.filter)
                 .hint_text(ui.tr(Tr::TopicFilterHint))
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(filter_label.id);
     if response.changed() {
-        state.subscribe_error = None;
+        state.subscribe.error = None;
     }
     let submitted = response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
     // Live validation: the reason shows while typing, before anything is sent.
-    let live_error = if state.new_filter.is_empty() {
+    let live_error = if state.subscribe.filter.is_empty() {
         None
     } else {
-        validate_topic_filter(state.new_filter.trim()).err().map(|error| error.to_string())
+        validate_topic_filter(state.subscribe.filter.trim()).err().map(|error| error.to_string())
     };
     ui.horizontal(|ui| {
         let qos_label = ui.label(ui.tr(Tr::Qos));
         egui::ComboBox::from_id_salt("subscribe-qos")
-            .selected_text(state.new_qos.level().to_string())
+            .selected_text(state.subscribe.qos.level().to_string())
             .width(40.0)
             .show_ui(ui, |ui| {
                 for qos in Qos::ALL {
-                    ui.selectable_value(&mut state.new_qos, qos, qos.level().to_string());
+                    ui.selectable_value(&mut state.subscribe.qos, qos, qos.level().to_string());
                 }
             })
             .response
@@ -46,13 +47,13 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
             actions.push(UiAction::Subscribe);
         }
     });
-    if let Some(error) = live_error.as_ref().or(state.subscribe_error.as_ref()) {
+    if let Some(error) = live_error.as_ref().or(state.subscribe.error.as_ref()) {
         ui.colored_label(theme::ERROR, ui.trf(Tr::InvalidFilter, &[("error", error)]));
     }
     ui.separator();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        if ui.selectable_label(state.selected_subscription.is_none(), ui.tr(Tr::AllMessages)).clicked() {
-            actions.push(UiAction::FilterBySubscription(None));
+        if ui.selectable_label(state.log.selected_subscription.is_none(), ui.tr(Tr::AllMessages)).clicked() {
+            actions.push(UiAction::FilterBySubscription { subscription: None });
         }
         if workspace.active_tab().subscriptions.is_empty() {
             ui.weak(ui.tr(Tr::NoSubscriptionsYet));
@@ -61,19 +62,20 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut Ui
             ui.horizontal(|ui| {
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 18.0), egui::Sense::hover());
                 ui.painter().rect_filled(rect, 2.0, theme::subscription_colour(subscription.colour));
-                let selected = state.selected_subscription == Some(subscription.id);
+                let selected = state.log.selected_subscription == Some(subscription.id);
                 let clicked = ui
                     .selectable_label(selected, egui::RichText::new(&subscription.filter).monospace())
                     .on_hover_text(ui.tr(Tr::ShowOnlyMatchingHint))
                     .clicked();
                 if clicked {
-                    actions.push(UiAction::FilterBySubscription((!selected).then_some(subscription.id)));
+                    actions
+                        .push(UiAction::FilterBySubscription { subscription: (!selected).then_some(subscription.id) });
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let unsubscribe =
                         icon_button(ui, "🗙", &ui.trf(Tr::UnsubscribeFrom, &[("filter", &subscription.filter)]));
                     if unsubscribe.clicked() {
-                        actions.push(UiAction::Unsubscribe(subscription.id));
+                        actions.push(UiAction::Unsubscribe { subscription: subscription.id });
                     }
                 });
             });

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::core::workspace::Workspace;
-use crate::ui::app::UiAction;
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
@@ -26,10 +26,10 @@ pub fn tabs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<UiAct
                     crate::ui::states::connection_summary(ui, &tab.state, Instant::now())
                 ));
                 if label.clicked() && !active {
-                    actions.push(UiAction::ActivateTab(tab.id));
+                    actions.push(UiAction::ActivateTab { tab: tab.id });
                 }
                 if closable && icon_button(ui, "🗙", &ui.trf(Tr::CloseTab, &[("title", &title)])).clicked() {
-                    actions.push(UiAction::CloseTab(tab.id));
+                    actions.push(UiAction::CloseTab { tab: tab.id });
                 }
             });
             ui.separator();

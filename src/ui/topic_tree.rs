@@ -5,8 +5,9 @@
 use crate::core::payload::preview;
 use crate::core::topic_tree::{NodeId, TreeSort};
 use crate::core::workspace::Workspace;
-use crate::ui::app::{UiAction, UiState};
+use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
 
@@ -21,7 +22,7 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
     let tree = &workspace.active_tab().tree;
     let now_ms = workspace.now_ms();
     ui.horizontal(|ui| {
-        labelled_text(ui, ui.tr(Tr::FindTopic), &mut state.tree_search, 130.0);
+        labelled_text(ui, ui.tr(Tr::FindTopic), &mut state.tree.search, 130.0);
     });
     ui.horizontal(|ui| {
         let label = ui.label(ui.tr(Tr::Sort));
@@ -31,13 +32,13 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
             TreeSort::Count => ctx.tr(Tr::SortMessages),
             TreeSort::Rate => ctx.tr(Tr::SortRate),
         };
-        let selected = sort_name(state.tree_sort);
+        let selected = sort_name(state.tree.sort);
         egui::ComboBox::from_id_salt("tree-sort")
             .selected_text(selected)
             .width(90.0)
             .show_ui(ui, |ui| {
                 for sort in [TreeSort::Name, TreeSort::Count, TreeSort::Rate] {
-                    ui.selectable_value(&mut state.tree_sort, sort, sort_name(sort));
+                    ui.selectable_value(&mut state.tree.sort, sort, sort_name(sort));
                 }
             })
             .response
@@ -53,18 +54,18 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
             ui.trf(Tr::TreeFull, &[("levels", &tree.node_count()), ("n", &tree.overflow_messages())]),
         );
     }
-    if let Some(topic) = &state.selected_topic {
+    if let Some(topic) = &state.log.selected_topic {
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(ui.trf(Tr::LogShowsSubtree, &[("topic", topic)])).color(theme::BUSY));
             if ui.small_button(ui.tr(Tr::ShowAll)).clicked() {
-                actions.push(UiAction::SelectTopic(None));
+                actions.push(UiAction::SelectTopic { topic: None });
             }
         });
     }
     ui.separator();
     // Taken out for the frame: the rows borrow it while the panel changes `state`.
-    let mut cached_rows = std::mem::take(&mut state.tree_rows);
-    cached_rows.get(tree, &state.tree_expanded, state.tree_sort, &state.tree_search, now_ms, TREE_SEARCH_BUDGET);
+    let mut cached_rows = std::mem::take(&mut state.tree.rows);
+    cached_rows.get(tree, &state.tree.expanded, state.tree.sort, &state.tree.search, now_ms, TREE_SEARCH_BUDGET);
     if cached_rows.searching() {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -73,7 +74,7 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiSta
         ui.ctx().request_repaint();
     }
     rows_ui(ui, workspace, cached_rows.rows(), state, actions);
-    state.tree_rows = cached_rows;
+    state.tree.rows = cached_rows;
 }
 
 fn rows_ui(
@@ -103,11 +104,11 @@ fn rows_ui(
                     if node.children.is_empty() {
                         ui.add_space(18.0);
                     } else {
-                        let open = state.tree_expanded.contains(&id) || !state.tree_search.trim().is_empty();
+                        let open = state.tree.expanded.contains(&id) || !state.tree.search.trim().is_empty();
                         let icon = if open { "⏷" } else { "⏵" };
                         let name = ui.trf(if open { Tr::CollapseTopic } else { Tr::ExpandTopic }, &[("topic", &path)]);
                         if icon_button(ui, icon, &name).clicked() {
-                            actions.push(UiAction::ToggleTopic(id));
+                            actions.push(UiAction::ToggleTopic { node: id });
                         }
                     }
                     let flashing = node.last_activity_ms.is_some_and(|at| now_ms.saturating_sub(at) < FLASH_MS);
@@ -116,7 +117,7 @@ fn rows_ui(
                     if flashing {
                         text = text.color(theme::BUSY);
                     }
-                    let selected = state.selected_topic.as_deref() == Some(path.as_str());
+                    let selected = state.log.selected_topic.as_deref() == Some(path.as_str());
                     let hover = ui.trf(
                         Tr::TopicNodeHint,
                         &[
@@ -128,20 +129,20 @@ fn rows_ui(
                     );
                     let response = ui.selectable_label(selected, text).on_hover_text(hover);
                     if response.clicked() {
-                        actions.push(UiAction::SelectTopic((!selected).then_some(path.clone())));
+                        actions.push(UiAction::SelectTopic { topic: (!selected).then_some(path.clone()) });
                     }
                     response.context_menu(|ui| {
                         if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
                             ui.ctx().copy_text(path.clone());
                         }
                         if node.messages > 0 && ui.button(ui.tr(Tr::History)).clicked() {
-                            actions.push(UiAction::ShowHistory(Some(path.clone())));
+                            actions.push(UiAction::ShowHistory { topic: Some(path.clone()) });
                         }
                         if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
                             crate::ui::charts::chart_offer_ui(ui, &path, message.payload, actions);
                         }
                         if ui.button(ui.tr(Tr::RetainedInSubtree)).clicked() {
-                            actions.push(UiAction::SelectTopic(Some(path.clone())));
+                            actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
                             actions.push(UiAction::ShowRetained);
                         }
                     });
@@ -171,7 +172,7 @@ pub fn retained_manager_ui(
     state: &mut UiState,
     actions: &mut Vec<UiAction>,
 ) {
-    if !state.show_retained {
+    if !state.retained.open {
         return;
     }
     let mut open = true;
@@ -180,12 +181,12 @@ pub fn retained_manager_ui(
         .open(&mut open)
         .default_size([560.0, 420.0])
         .show(ctx, |ui| {
-            labelled_text(ui, ui.tr(Tr::SubtreeScope), &mut state.retained_scope, 240.0);
-            let scope = state.retained_scope.trim().trim_end_matches('/').to_owned();
+            labelled_text(ui, ui.tr(Tr::SubtreeScope), &mut state.retained.scope, 240.0);
+            let scope = state.retained.scope.trim().trim_end_matches('/').to_owned();
             let topics = workspace.active_tab().tree.retained_topics((!scope.is_empty()).then_some(scope.as_str()));
             ui.weak(ui.trf(Tr::RetainedTopicsSeen, &[("n", &topics.len())]));
             ui.separator();
-            if let Some(pending) = &state.retained_pending {
+            if let Some(pending) = &state.retained.pending {
                 ui.colored_label(theme::BUSY, ui.trf(Tr::ConfirmClearRetained, &[("n", &pending.len())]));
                 egui::ScrollArea::vertical().id_salt("retained-preview").max_height(200.0).show(ui, |ui| {
                     for topic in pending {
@@ -194,7 +195,7 @@ pub fn retained_manager_ui(
                 });
                 ui.horizontal(|ui| {
                     if ui.button(ui.trf(Tr::ClearNRetained, &[("n", &pending.len())])).clicked() {
-                        actions.push(UiAction::ClearRetained(pending.clone()));
+                        actions.push(UiAction::ClearRetained { topics: pending.clone() });
                     }
                     if ui.button(ui.tr(Tr::Cancel)).clicked() {
                         actions.push(UiAction::CancelClearRetained);
@@ -230,18 +231,18 @@ pub fn retained_manager_ui(
                             .on_hover_text(ui.trf(Tr::ClearRetainedOf, &[("topic", topic)]))
                             .clicked()
                         {
-                            actions.push(UiAction::PrepareClearRetained(vec![topic.clone()]));
+                            actions.push(UiAction::PrepareClearRetained { topics: vec![topic.clone()] });
                         }
                         ui.end_row();
                     }
                 });
             });
             if !topics.is_empty() && ui.button(ui.trf(Tr::ClearAllShown, &[("n", &topics.len())])).clicked() {
-                actions.push(UiAction::PrepareClearRetained(topics.clone()));
+                actions.push(UiAction::PrepareClearRetained { topics: topics.clone() });
             }
         });
     if !open {
-        state.show_retained = false;
-        state.retained_pending = None;
+        state.retained.open = false;
+        state.retained.pending = None;
     }
 }
