@@ -62,6 +62,13 @@ fn step_until(harness: &mut Harness<'_, TopicscopeApp>, what: &str, predicate: i
     }
 }
 
+/// Steps until the file writer has written (and the app reported) every
+/// file handed to it: saves happen off the UI thread.
+fn wait_for_writes(harness: &mut Harness<'_, TopicscopeApp>) {
+    step_until(harness, "files written", |app| app.pending_writes() == 0);
+    harness.step();
+}
+
 /// Steps up to `frames` frames until `predicate` holds; false if it never did.
 fn step_until_or_give_up(
     harness: &mut Harness<'_, TopicscopeApp>,
@@ -300,6 +307,7 @@ fn a_profile_made_in_the_editor_is_saved_as_ron_and_listed() {
     harness.get_by_role_and_label(Role::Button, "Save profile").click();
     harness.step();
     harness.step();
+    wait_for_writes(&mut harness);
     let file = dir.join("Plant-floor.ron");
     let text = std::fs::read_to_string(&file).expect("the profile file exists");
     assert!(text.contains("10.20.30.40") && text.contains("plant/offline"), "{text}");
@@ -347,6 +355,9 @@ fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
             .iter()
             .any(|n| n.kind.to_string().contains("skipped Factory floor (WebSocket): reconnectPeriod"))
     );
+    wait_for_writes(&mut harness);
+    let message = harness.state().ui.profiles.message.clone().unwrap_or_default();
+    assert_eq!(message, "imported 2 profiles (2 saved)", "counted as the writer reports each file");
     let saved = std::fs::read_to_string(dir.join("Factory-floor--WebSocket.ron")).expect("saved as RON");
     assert!(saved.contains("broker.factory.local") && !saved.contains("hunter2"), "{saved}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -1217,6 +1228,7 @@ fn a_saved_message_is_kept_in_ron_and_published_in_one_click() {
     replace_text(&mut harness, "Message name", "ping");
     harness.get_by_label("Save message").click();
     harness.step();
+    wait_for_writes(&mut harness);
     let file = std::fs::read_to_string(base.join("messages.ron")).expect("written beside the profiles");
     assert!(file.contains("name: \"ping\"") && file.contains("saved/ping"), "{file}");
 
@@ -1236,6 +1248,7 @@ fn a_saved_message_is_kept_in_ron_and_published_in_one_click() {
     harness.get_by_label("Remove ping (copy)").click();
     harness.step();
     harness.step();
+    wait_for_writes(&mut harness);
     let reloaded = topicscope::core::saved_messages::SavedMessages::load(&base.join("messages.ron")).expect("loads");
     assert_eq!(reloaded, harness.state().saved);
     assert_eq!(reloaded.collections[0].messages.len(), 1);
@@ -1361,6 +1374,7 @@ fn imported_saved_messages_join_the_list_renamed_on_a_clash_and_are_written() {
         "an unknown profile's collection is shown for every profile"
     );
     assert!(harness.query_by_label("theirs").is_some() && harness.query_by_label("probe").is_some());
+    wait_for_writes(&mut harness);
     let written = SavedMessages::load(&base.join("messages.ron")).expect("written");
     assert_eq!(written.collections.len(), 3);
     let _ = std::fs::remove_dir_all(&base);
@@ -1393,6 +1407,7 @@ fn a_saved_message_dragged_onto_another_takes_its_place() {
     let names: Vec<String> =
         harness.state().saved.collections[0].messages.iter().map(|message| message.name.clone()).collect();
     assert_eq!(names, ["second", "third", "first"]);
+    wait_for_writes(&mut harness);
     let written = topicscope::core::saved_messages::SavedMessages::load(&base.join("messages.ron")).expect("written");
     assert_eq!(written, harness.state().saved, "the new order is saved");
     let _ = std::fs::remove_dir_all(&base);

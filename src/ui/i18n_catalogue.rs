@@ -348,6 +348,7 @@ catalogue! {
     RestartedNotSaved => "Restarted, but not saved: {error}", "已重新启动，但未保存：{error}";
     RestartedNoConfigFolder => "Restarted (this platform has no configuration folder to save to).", "已重新启动（此平台没有可保存的配置文件夹）。";
     ImportedProfileNotSaved => "imported profile not saved: {error}", "导入的配置未保存：{error}";
+    FileWriterNotRunning => "the file writer is not running, so nothing can be saved", "文件写入线程未运行，无法保存";
     ImportedProfiles => "imported {n} profiles ({saved} saved)", "已导入 {n} 个配置（保存了 {saved} 个）";
     ImportFailed => "import failed: {error}", "导入失败：{error}";
     ExportedTo => "exported to {path}", "已导出到 {path}";

@@ -1,0 +1,442 @@
+//! Applying what the panels asked for, once per frame, in one place.
+
+use super::SaveKind;
+use super::TopicscopeApp;
+use crate::core::broker::settings;
+use crate::core::engine::Command;
+use crate::core::mqtt::Qos;
+use crate::core::profile::{self, ConnectionProfile};
+use crate::core::profile_exchange;
+use crate::core::saved_messages::SavedMessage;
+use crate::core::store::FilteredView;
+use crate::ui::action::UiAction;
+use crate::ui::i18n::Tr;
+use crate::ui::state::UiState;
+use crate::ui::{broker_status, charts};
+
+impl TopicscopeApp {
+    /// Sends the commands an action produced and clears the error line it
+    /// belongs to, or shows there why nothing was sent.
+    fn send_or_show<E: std::fmt::Display>(
+        &mut self,
+        result: Result<impl IntoIterator<Item = Command>, E>,
+        line: fn(&mut UiState) -> &mut Option<String>,
+    ) {
+        match result {
+            Ok(commands) => {
+                *line(&mut self.ui) = None;
+                for command in commands {
+                    self.send(command);
+                }
+            }
+            Err(error) => *line(&mut self.ui) = Some(error.to_string()),
+        }
+    }
+
+    /// Applies one UI action (panels queue these; tests may call it).
+    pub fn apply_action(&mut self, action: UiAction) {
+        match action {
+            UiAction::Connect if self.workspace.active_tab().profile.needs_password_prompt() => {
+                self.ui.connection.password_prompt = Some(String::new());
+            }
+            UiAction::ConnectWithPassword { password } => {
+                self.ui.connection.password_prompt = None;
+                self.workspace.active_tab_mut().profile.password = password;
+                self.apply_action(UiAction::Connect);
+                // Asked for each time: forget it once used.
+                self.workspace.active_tab_mut().profile.password.clear();
+            }
+            UiAction::Connect => {
+                let result = self.workspace.connect();
+                self.send_or_show(result, |ui| &mut ui.connection.error)
+            }
+            UiAction::Disconnect => {
+                if let Some(command) = self.workspace.disconnect() {
+                    self.send(command);
+                }
+            }
+            UiAction::SelectProfile { name } => {
+                self.workspace.select_profile(&name);
+                self.ui.connection.error = None;
+            }
+            UiAction::SaveProfile => {
+                self.workspace.capture_subscriptions();
+                let Some(dir) = self.options.profile_dir.clone() else {
+                    self.ui.profiles.message = Some(self.tr(Tr::NotSavedNoConfigFolder).to_owned());
+                    return;
+                };
+                let saved = self.workspace.active_tab().profile.clone();
+                match profile::profile_to_ron(&saved) {
+                    Ok(text) => {
+                        let path = profile::profile_path(&dir, &saved);
+                        match self.workspace.profiles.iter_mut().find(|p| p.name == saved.name) {
+                            Some(existing) => *existing = saved,
+                            None => self.workspace.profiles.push(saved),
+                        }
+                        self.ui.profiles.message = None;
+                        self.save_file(SaveKind::Profile, path, text);
+                    }
+                    Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotSaved, &[("error", &error)])),
+                }
+            }
+            UiAction::Subscribe => {
+                let filter = self.ui.subscribe.filter.clone();
+                match self.workspace.subscribe(&filter, self.ui.subscribe.qos) {
+                    Ok(command) => {
+                        self.ui.subscribe.error = None;
+                        self.ui.subscribe.filter.clear();
+                        if let Some(command) = command {
+                            self.send(command);
+                        }
+                    }
+                    Err(error) => self.ui.subscribe.error = Some(error.to_string()),
+                }
+            }
+            UiAction::Unsubscribe { subscription: id } => {
+                if self.ui.log.selected_subscription == Some(id) {
+                    self.ui.log.selected_subscription = None;
+                }
+                if let Some(command) = self.workspace.unsubscribe(id) {
+                    self.send(command);
+                }
+            }
+            UiAction::FilterBySubscription { subscription: id } => {
+                self.ui.log.selected_subscription = id;
+                self.ui.log.selected_topic = None;
+            }
+            UiAction::ShowRetained => {
+                self.ui.retained.open = true;
+                if let Some(topic) = &self.ui.log.selected_topic {
+                    self.ui.retained.scope = topic.clone();
+                }
+            }
+            UiAction::PrepareClearRetained { topics } => self.ui.retained.pending = Some(topics),
+            UiAction::CancelClearRetained => self.ui.retained.pending = None,
+            UiAction::ClearRetained { topics } => {
+                self.ui.retained.pending = None;
+                match self.workspace.clear_retained(&topics) {
+                    Ok(commands) => {
+                        for command in commands {
+                            self.send(command);
+                        }
+                    }
+                    Err(error) => self.workspace.error(self.trf(Tr::RetainedNotCleared, &[("error", &error)])),
+                }
+            }
+            UiAction::ExportMessages => self.export_rows(&self.ui.log.view),
+            UiAction::CancelExport => {
+                if let Some(job) = self.export.as_mut() {
+                    job.cancel();
+                }
+            }
+            UiAction::SelectTopic { topic } => {
+                // A topic that carries messages itself opens its history.
+                let tree = &self.workspace.active_tab().tree;
+                let has_messages = topic
+                    .as_deref()
+                    .and_then(|topic| tree.find(topic))
+                    .and_then(|id| tree.node(id))
+                    .is_some_and(|node| node.messages > 0);
+                if has_messages {
+                    self.open_history(topic.clone());
+                }
+                self.ui.log.selected_topic = topic;
+                self.ui.log.selected_subscription = None;
+            }
+            UiAction::ShowHistory { topic } => self.open_history(topic),
+            UiAction::ToggleDiffPick { seq } => {
+                if let Some(position) = self.ui.history.diff_picks.iter().position(|picked| *picked == seq) {
+                    self.ui.history.diff_picks.remove(position);
+                } else {
+                    if self.ui.history.diff_picks.len() == 2 {
+                        self.ui.history.diff_picks.remove(0);
+                    }
+                    self.ui.history.diff_picks.push(seq);
+                }
+            }
+            UiAction::CompareWithPrevious { seq } => {
+                let topic = self.workspace.store.get(seq).map(|message| message.topic.to_string());
+                match (topic, self.workspace.store.previous_on_topic(seq)) {
+                    (Some(topic), Some(previous)) => {
+                        self.open_history(Some(topic));
+                        self.ui.history.diff_picks = vec![previous, seq];
+                        self.ui.history.scroll_to = Some(previous);
+                    }
+                    (Some(topic), None) => {
+                        self.workspace.notice(self.trf(Tr::NoEarlierMessage, &[("topic", &topic)]));
+                    }
+                    (None, _) => self.workspace.notice(self.tr(Tr::MessageNoLongerInLog)),
+                }
+            }
+            UiAction::ExportHistory => self.export_rows(&self.ui.history.view),
+            UiAction::AddChart { topic, pointer } => {
+                charts::add_series(&mut self.workspace, &mut self.ui, topic, pointer);
+            }
+            UiAction::RemoveChart { key } => self.workspace.active_tab_mut().charts.remove(&key),
+            UiAction::ClearCharts => self.workspace.active_tab_mut().charts.clear_points(),
+            UiAction::SubscribeSys => match self.workspace.subscribe(broker_status::SYS_FILTER, Qos::AtMostOnce) {
+                Ok(Some(command)) => self.send(command),
+                Ok(None) => {}
+                Err(error) => self.workspace.error(self.trf(Tr::CannotSubscribeSys, &[("error", &error)])),
+            },
+            UiAction::SavePayload { seq } => {
+                if let (Some(message), Some(ctx)) = (self.workspace.store.get(seq), &self.ctx) {
+                    self.files.save_payload_with_dialog(
+                        ctx,
+                        bytes::Bytes::copy_from_slice(message.payload),
+                        message.topic,
+                    );
+                }
+            }
+            UiAction::ToggleTopic { node: id } => {
+                if !self.ui.tree.expanded.remove(&id) {
+                    self.ui.tree.expanded.insert(id);
+                }
+            }
+            UiAction::ToggleProfileEditor => self.ui.profiles.open = !self.ui.profiles.open,
+            UiAction::NewTab => {
+                let mut profile = self.workspace.active_tab().profile.clone();
+                profile.password.clear();
+                self.workspace.open_tab(profile);
+                self.reset_tab_view();
+            }
+            UiAction::ActivateTab { tab: id } => {
+                self.workspace.activate(id);
+                self.reset_tab_view();
+            }
+            UiAction::CloseTab { tab: id } => {
+                if let Some(command) = self.workspace.close_tab(id) {
+                    self.send(command);
+                }
+                self.reset_tab_view();
+            }
+            UiAction::CloseActiveTab => {
+                if self.workspace.tabs().len() > 1 {
+                    self.apply_action(UiAction::CloseTab { tab: self.workspace.active_tab().id });
+                } else {
+                    self.apply_action(UiAction::Disconnect);
+                }
+            }
+            UiAction::ImportProfiles => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_with_dialog(ctx);
+                }
+            }
+            UiAction::ImportPaths { paths } => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_paths(ctx, paths);
+                }
+            }
+            UiAction::ExportSelected => {
+                let profiles: Vec<ConnectionProfile> = self
+                    .workspace
+                    .profiles
+                    .iter()
+                    .filter(|profile| self.ui.profiles.export_selection.contains(&profile.name))
+                    .cloned()
+                    .collect();
+                if profiles.is_empty() {
+                    self.ui.profiles.message = Some(self.tr(Tr::TickProfilesFirst).to_owned());
+                } else {
+                    match profile_exchange::export_bundle(&profiles, self.ui.profiles.export_secrets) {
+                        Ok(text) => {
+                            if let Some(ctx) = &self.ctx {
+                                self.files.export_with_dialog(ctx, text, "topicscope-profiles.ron".into());
+                            }
+                        }
+                        Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
+                    }
+                }
+            }
+            UiAction::ExportProfiles { all } => {
+                self.workspace.capture_subscriptions();
+                let profiles = if all {
+                    self.workspace.profiles.clone()
+                } else {
+                    vec![self.workspace.active_tab().profile.clone()]
+                };
+                let file_name = if all {
+                    "topicscope-profiles.ron".to_owned()
+                } else {
+                    format!("{}.ron", self.workspace.active_tab().profile.file_stem())
+                };
+                match profile_exchange::export_bundle(&profiles, self.ui.profiles.export_secrets) {
+                    Ok(text) => {
+                        if let Some(ctx) = &self.ctx {
+                            self.files.export_with_dialog(ctx, text, file_name);
+                        }
+                    }
+                    Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
+                }
+            }
+            UiAction::Publish => {
+                let result = self.workspace.publish();
+                self.send_or_show(result, |ui| &mut ui.composer.error)
+            }
+            UiAction::SaveComposerMessage => {
+                let message = SavedMessage::from_draft(
+                    self.ui.saved.message_name.trim().to_owned(),
+                    &self.workspace.active_tab().draft,
+                );
+                let profile = self.ui.saved.for_profile_only.then(|| self.workspace.active_tab().profile.name.clone());
+                self.saved.add(self.ui.saved.collection_name.trim(), profile, message);
+                self.ui.saved.message_name.clear();
+                self.write_saved();
+            }
+            UiAction::PublishSaved { collection, index } => {
+                if let Some(message) = self.saved.get(collection, index) {
+                    let result = self.workspace.publish_draft(&message.to_draft());
+                    self.send_or_show(result, |ui| &mut ui.composer.error);
+                }
+            }
+            UiAction::LoadSaved { collection, index } => {
+                if let Some(message) = self.saved.get(collection, index) {
+                    self.workspace.active_tab_mut().draft = message.to_draft();
+                }
+            }
+            UiAction::DuplicateSaved { collection, index } => {
+                self.saved.duplicate(collection, index);
+                self.write_saved();
+            }
+            UiAction::ShiftSaved { collection, index, by } => {
+                self.saved.shift(collection, index, by);
+                self.write_saved();
+            }
+            UiAction::RemoveSaved { collection, index } => {
+                self.saved.remove(collection, index);
+                self.write_saved();
+            }
+            UiAction::LoadSent { index } => {
+                if let Some(entry) = self.workspace.active_tab().history.get(index) {
+                    self.workspace.active_tab_mut().draft = entry.draft.clone();
+                    self.workspace.active_tab_mut().history.stop_browsing();
+                }
+            }
+            UiAction::StartRepeat => {
+                let count = (self.ui.composer.repeat_count > 0).then_some(self.ui.composer.repeat_count);
+                let result = self.workspace.start_repeat(self.ui.composer.repeat_interval_ms, count).map(Some);
+                self.send_or_show(result, |ui| &mut ui.composer.error);
+            }
+            UiAction::MoveSaved { from, to } => {
+                self.saved.move_message(from, to);
+                self.write_saved();
+            }
+            UiAction::ExportSaved { collection } => match self.saved.export(collection) {
+                Ok(text) => {
+                    let stem = collection.and_then(|index| self.saved.collections.get(index)).map_or_else(
+                        || "messages".to_owned(),
+                        |chosen| crate::core::profile::file_stem_of(&chosen.name),
+                    );
+                    if let Some(ctx) = &self.ctx {
+                        self.files.export_saved_with_dialog(ctx, text, format!("{stem}.ron"));
+                    }
+                }
+                Err(error) => self.ui.saved.message = Some(error.to_string()),
+            },
+            UiAction::ImportSaved => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_saved_with_dialog(ctx);
+                }
+            }
+            UiAction::RepeatCollection { collection, once } => {
+                let (interval, count) = if once {
+                    (1, Some(1))
+                } else {
+                    (
+                        self.ui.composer.repeat_interval_ms,
+                        (self.ui.composer.repeat_count > 0).then_some(self.ui.composer.repeat_count),
+                    )
+                };
+                let started = match self.saved.collections.get(collection) {
+                    Some(chosen) => self.workspace.start_collection_repeat(chosen, interval, count),
+                    None => return,
+                };
+                let result = started.map(Some);
+                self.send_or_show(result, |ui| &mut ui.composer.error);
+            }
+            UiAction::StopRepeat { job } => {
+                let command = self.workspace.stop_repeat(job);
+                self.send(command);
+            }
+            UiAction::DismissRepeat { job } => {
+                self.workspace.repeats.remove(&job);
+            }
+            UiAction::ClearRetainedOnDraftTopic => {
+                let result = self.workspace.clear_retained_on_draft_topic().map(Some);
+                self.send_or_show(result, |ui| &mut ui.composer.error)
+            }
+            UiAction::ClearLog => {
+                self.workspace.store.clear();
+                self.workspace.active_tab_mut().tree.clear();
+                self.ui.tree.expanded.clear();
+                self.ui.log.selected_topic = None;
+                self.ui.log.selected_message = None;
+                self.ui.inspector.cache = None;
+                self.ui.history.diff_picks.clear();
+                self.ui.history.diff_cache = None;
+            }
+            UiAction::SelectMessage { seq } => {
+                let topic = seq.and_then(|seq| self.workspace.store.get(seq)).map(|message| message.topic.to_string());
+                if let Some(tab) = topic.and_then(|topic| self.ui.inspector.views.get(&topic).copied()) {
+                    self.ui.inspector.tab = tab;
+                }
+                self.ui.log.selected_message = seq;
+                self.ui.log.follow = self.ui.log.follow && seq.is_none();
+            }
+            UiAction::StartBroker => {
+                let command = self.workspace.start_embedded_broker(self.options.broker.clone(), false);
+                self.send(command);
+            }
+            UiAction::StopBroker => self.send(Command::StopBroker),
+            UiAction::DisconnectBrokerClient { client_id } => self.send(Command::DisconnectBrokerClient(client_id)),
+            UiAction::ClearBrokerLog => {
+                if let crate::core::engine::BrokerState::Running { monitor, .. } = &self.workspace.broker {
+                    monitor.clear_log();
+                }
+            }
+            UiAction::ApplyBrokerSettings { config } => {
+                self.ui.broker_panel.message = None;
+                match (&self.options.broker_settings_path, settings::settings_to_ron(&config)) {
+                    (Some(path), Ok(text)) => self.save_file(SaveKind::BrokerSettings, path.clone(), text),
+                    (Some(_), Err(error)) => {
+                        self.ui.broker_panel.message = Some(self.trf(Tr::RestartedNotSaved, &[("error", &error)]));
+                    }
+                    (None, _) => self.ui.broker_panel.message = Some(self.tr(Tr::RestartedNoConfigFolder).to_owned()),
+                }
+                self.ui.broker_panel.draft = Some(settings::SettingsDraft::from_config(&config));
+                self.options.broker = *config;
+                let command = self.workspace.start_embedded_broker(self.options.broker.clone(), false);
+                self.send(command);
+            }
+            UiAction::ImportBrokerSettings => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.import_broker_settings_with_dialog(ctx);
+                }
+            }
+        }
+        self.refresh_log_view();
+    }
+
+    /// Opens (or closes, with None) the history panel of a topic.
+    pub(super) fn open_history(&mut self, topic: Option<String>) {
+        if topic != self.ui.history.topic {
+            self.ui.history.diff_picks.clear();
+            self.ui.history.diff_cache = None;
+            self.ui.history.view = FilteredView::default();
+        }
+        self.ui.history.topic = topic;
+    }
+
+    /// Selection and filters belong to a tab's view; start clean on switch.
+    pub(super) fn reset_tab_view(&mut self) {
+        self.open_history(None);
+        self.ui.log.selected_subscription = None;
+        self.ui.log.selected_topic = None;
+        self.ui.tree.expanded.clear();
+        self.ui.log.selected_message = None;
+        self.ui.inspector.cache = None;
+        self.ui.subscribe.error = None;
+        self.ui.composer.error = None;
+        self.ui.connection.error = None;
+    }
+}

@@ -1,0 +1,229 @@
+//! File work the app starts and finishes: profiles, saved messages and
+//! broker settings written by the file writer (off the UI thread) and their
+//! results reported, imports and exports collected, a running export moved
+//! on each frame.
+
+use std::path::{Path, PathBuf};
+
+use super::{EXPORT_BUDGET, SaveKind, TopicscopeApp};
+use crate::core::export::{ExportJob, ExportState};
+use crate::core::fs::FileWriter;
+use crate::core::profile::{self};
+use crate::core::saved_messages::SavedMessages;
+use crate::core::store::{FilteredView, LogFilter};
+use crate::ui::file_tasks::FileOutcome;
+use crate::ui::i18n::Tr;
+use crate::ui::state::ExportProgress;
+
+impl TopicscopeApp {
+    /// Exports the rows a view shows (as filtered) through a save dialog.
+    pub(super) fn export_rows(&self, view: &FilteredView) {
+        if let Some(ctx) = &self.ctx {
+            self.files.pick_export_path(ctx, view.filter().clone());
+        }
+    }
+
+    /// Starts streaming the messages a filter selects to a file (JSON Lines,
+    /// or CSV for `.csv`); progress shows in the status bar until it ends.
+    pub fn start_export(&mut self, path: &std::path::Path, filter: LogFilter) {
+        if let Some(mut running) = self.export.take() {
+            running.cancel();
+        }
+        match ExportJob::start(path, filter, &self.workspace.store) {
+            Ok(job) => {
+                tracing::info!("exporting messages to {}", path.display());
+                self.export = Some(job);
+            }
+            Err(error) => self.workspace.error(self.trf(Tr::ExportFailed, &[("error", &error)])),
+        }
+    }
+
+    /// Moves a running export on by one frame's slice and reports its end.
+    pub(super) fn step_export(&mut self, ctx: &egui::Context) {
+        let Some(job) = self.export.as_mut() else {
+            self.ui.status.export_progress = None;
+            return;
+        };
+        let state = job.step(&self.workspace.store, EXPORT_BUDGET);
+        let file = job.path().file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let (path, missed) = (job.path().display().to_string(), job.missed());
+        match state {
+            ExportState::Running { copied, written } => {
+                self.ui.status.export_progress = Some(ExportProgress { file, copied, written });
+                ctx.request_repaint();
+                return;
+            }
+            ExportState::Finished { written } => {
+                let mut text = self.trf(Tr::ExportedMessages, &[("n", &written), ("path", &path)]);
+                if missed > 0 {
+                    text.push_str(&self.trf(Tr::ExportMissed, &[("n", &missed)]));
+                }
+                tracing::info!("{text}");
+                self.toasts.success(&text);
+                self.ui.profiles.message = Some(text);
+            }
+            ExportState::Cancelled => self.toasts.success(self.tr(Tr::ExportCancelled)),
+            ExportState::Failed(error) => self.workspace.error(self.trf(Tr::ExportFailed, &[("error", &error)])),
+        }
+        self.export = None;
+        self.ui.status.export_progress = None;
+    }
+
+    /// Adds shared saved messages (read from a file) beside the user's own,
+    /// saves them and says what was added and renamed.
+    pub fn import_saved(&mut self, imported: SavedMessages) {
+        let profiles: Vec<String> = self.workspace.profiles.iter().map(|profile| profile.name.clone()).collect();
+        let report = self.saved.merge(imported, &profiles);
+        self.write_saved_as(SaveKind::ImportedSavedMessages);
+        let args: [(&str, &dyn std::fmt::Display); 2] =
+            [("collections", &report.collections), ("messages", &report.messages)];
+        let mut message = self.trf(Tr::SavedImported, &args);
+        for note in &report.notes {
+            message.push_str("\n• ");
+            message.push_str(note);
+        }
+        self.workspace.notice(message.clone());
+        self.ui.saved.message = Some(message);
+    }
+
+    /// Writes the saved messages after a change (atomic; a failure is shown).
+    pub(super) fn write_saved(&mut self) {
+        self.write_saved_as(SaveKind::SavedMessages);
+    }
+
+    fn write_saved_as(&mut self, kind: SaveKind) {
+        let Some(path) = self.saved_path.clone() else { return };
+        match self.saved.to_ron() {
+            Ok(text) => self.save_file(kind, path, text),
+            Err(error) => self.report_write(kind, &path, Err(error.to_string())),
+        }
+    }
+
+    /// Hands a file to the writer thread (the window never waits for the
+    /// disk); its result is reported where the user looks when it is done.
+    pub(super) fn save_file(&mut self, kind: SaveKind, path: PathBuf, contents: impl Into<Vec<u8>>) {
+        let queued = match &self.writer {
+            Some(writer) => writer.write(kind, path.clone(), contents).map_err(|error| error.to_string()),
+            None => Err(self.tr(Tr::FileWriterNotRunning).to_owned()),
+        };
+        if let Err(error) = queued {
+            self.report_write(kind, &path, Err(error));
+        }
+    }
+
+    /// Files written (or not) since the last frame.
+    pub(super) fn collect_writes(&mut self) {
+        let finished = self.writer.as_ref().map(FileWriter::finished).unwrap_or_default();
+        for written in finished {
+            self.report_write(written.tag, &written.path, written.result.map_err(|error| error.to_string()));
+        }
+    }
+
+    fn report_write(&mut self, kind: SaveKind, path: &Path, result: Result<(), String>) {
+        let shown = path.display();
+        match (kind, result) {
+            (SaveKind::Profile, Ok(())) => self.ui.profiles.message = Some(self.trf(Tr::SavedTo, &[("path", &shown)])),
+            (SaveKind::Profile, Err(error)) => {
+                self.ui.profiles.message = Some(self.trf(Tr::NotSaved, &[("error", &error)]));
+            }
+            (SaveKind::ImportedProfile, Ok(())) => {
+                if let Some((imported, saved)) = self.imported.as_mut() {
+                    *saved += 1;
+                    let (imported, saved) = (*imported, *saved);
+                    self.ui.profiles.message =
+                        Some(self.trf(Tr::ImportedProfiles, &[("n", &imported), ("saved", &saved)]));
+                }
+            }
+            (SaveKind::ImportedProfile, Err(error)) => {
+                self.workspace.error(self.trf(Tr::ImportedProfileNotSaved, &[("error", &error)]));
+            }
+            (SaveKind::SavedMessages, Ok(())) => {
+                self.ui.saved.message = Some(self.trf(Tr::SavedMessagesSavedTo, &[("path", &shown)]));
+            }
+            (SaveKind::ImportedSavedMessages, Ok(())) => {}
+            (SaveKind::SavedMessages | SaveKind::ImportedSavedMessages, Err(error)) => {
+                let text = self.trf(Tr::SavedMessagesNotSaved, &[("error", &error)]);
+                self.workspace.error(text.clone());
+                self.ui.saved.message = Some(text);
+            }
+            (SaveKind::BrokerSettings, Ok(())) => {
+                self.ui.broker_panel.message = Some(self.trf(Tr::SavedAndRestarted, &[("path", &shown)]));
+            }
+            (SaveKind::BrokerSettings, Err(error)) => {
+                self.ui.broker_panel.message = Some(self.trf(Tr::RestartedNotSaved, &[("error", &error)]));
+            }
+        }
+    }
+
+    /// Files handed to the writer and not reported yet (tests wait for 0).
+    pub fn pending_writes(&self) -> usize {
+        self.writer.as_ref().map_or(0, FileWriter::pending)
+    }
+
+    /// Applies finished imports and exports.
+    pub(super) fn collect_file_tasks(&mut self) {
+        for outcome in self.files.finished() {
+            match outcome {
+                FileOutcome::Imported(Ok(report)) => {
+                    let added = self.workspace.add_imported(report, "profiles");
+                    self.imported = Some((added.len(), 0));
+                    self.ui.profiles.message =
+                        Some(self.trf(Tr::ImportedProfiles, &[("n", &added.len()), ("saved", &0)]));
+                    if let Some(dir) = self.options.profile_dir.clone() {
+                        for profile in &added {
+                            match profile::profile_to_ron(profile) {
+                                Ok(text) => {
+                                    self.save_file(
+                                        SaveKind::ImportedProfile,
+                                        profile::profile_path(&dir, profile),
+                                        text,
+                                    );
+                                }
+                                Err(error) => self.report_write(
+                                    SaveKind::ImportedProfile,
+                                    &profile::profile_path(&dir, profile),
+                                    Err(error.to_string()),
+                                ),
+                            }
+                        }
+                    }
+                }
+                FileOutcome::Imported(Err(error)) => {
+                    let message = self.trf(Tr::ImportFailed, &[("error", &error)]);
+                    self.workspace.error(message.clone());
+                    self.ui.profiles.message = Some(message);
+                }
+                FileOutcome::Exported(Ok(path)) => {
+                    let message = self.trf(Tr::ExportedTo, &[("path", &path.display())]);
+                    self.workspace.notice(message.clone());
+                    self.ui.profiles.message = Some(message);
+                }
+                FileOutcome::Exported(Err(error)) => {
+                    let message = self.trf(Tr::ExportFailed, &[("error", &error)]);
+                    self.workspace.error(message.clone());
+                    self.ui.profiles.message = Some(message);
+                }
+                FileOutcome::ExportMessagesTo(path, filter) => self.start_export(&path, *filter),
+                FileOutcome::SavedMessagesRead(Ok(imported)) => self.import_saved(imported),
+                FileOutcome::SavedMessagesRead(Err(error)) => {
+                    let message = self.trf(Tr::ImportFailed, &[("error", &error)]);
+                    self.workspace.error(message.clone());
+                    self.ui.saved.message = Some(message);
+                }
+                FileOutcome::BrokerSettings(Ok((config, notes))) => {
+                    self.ui.broker_panel.draft =
+                        Some(crate::core::broker::settings::SettingsDraft::from_config(&config));
+                    let mut message = self.tr(Tr::BrokerSettingsLoaded).to_owned();
+                    for note in notes {
+                        message.push_str("\n• ");
+                        message.push_str(&note);
+                    }
+                    self.ui.broker_panel.message = Some(message);
+                }
+                FileOutcome::BrokerSettings(Err(error)) => {
+                    self.ui.broker_panel.message = Some(self.trf(Tr::NotLoaded, &[("error", &error)]));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Building the app: profiles from disk, saved messages, the engine, the
+//! embedded broker and the start tab.
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{AppOptions, TopicscopeApp};
+use crate::core::engine::Engine;
+use crate::core::fs::FileWriter;
+use crate::core::mqtt::Qos;
+use crate::core::profile::{self};
+use crate::core::saved_messages::{self, SavedMessages};
+use crate::core::workspace::Workspace;
+use crate::ui::action::UiAction;
+use crate::ui::file_tasks::FileTasks;
+use crate::ui::fonts::{self};
+use crate::ui::i18n::{self, Language, Tr};
+use crate::ui::notifications::Toasts;
+use crate::ui::prefs::Preferences;
+use crate::ui::state::UiState;
+use crate::ui::theme;
+
+impl TopicscopeApp {
+    /// Builds the app for eframe (or kittest's `build_eframe`).
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let ctx = cc.egui_ctx.clone();
+        let mut app =
+            Self::with_repaint(Arc::new(move || ctx.request_repaint_after(Duration::from_millis(10))), options);
+        app.ctx = Some(cc.egui_ctx.clone());
+        app.prefs = Preferences::load(cc.storage);
+        if let Some(theme) = app.options.theme {
+            app.prefs.theme = theme;
+        }
+        if let Some(language) = app.options.language {
+            app.prefs.language = Some(language);
+        }
+        theme::install(&cc.egui_ctx, &app.prefs);
+        let language = app.prefs.language_or(app.system_language);
+        i18n::set_language(&cc.egui_ctx, language);
+        app.fonts = Some(fonts::install(&cc.egui_ctx, language));
+        let restored = app.workspace.restore_tabs(&app.prefs.open_profiles);
+        if restored > 0 {
+            tracing::info!("reopened {restored} connection tabs from the last run");
+        }
+        app
+    }
+
+    /// Builds the app with an explicit waker (used by tests and benchmarks).
+    pub fn with_repaint(waker: Arc<dyn Fn() + Send + Sync>, options: AppOptions) -> Self {
+        let mut profiles = profile::shipped_profiles();
+        let mut load_errors = Vec::new();
+        if let Some(dir) = &options.profile_dir {
+            let (saved, errors) = profile::load_profiles(dir);
+            load_errors = errors;
+            for saved_profile in saved {
+                match profiles.iter_mut().find(|p| p.name == saved_profile.name) {
+                    Some(existing) => *existing = saved_profile,
+                    None => profiles.push(saved_profile),
+                }
+            }
+        }
+        let mut workspace = Workspace::new(profiles, options.limits);
+        let saved_path = options.profile_dir.as_deref().map(saved_messages::default_path);
+        let saved = match saved_path.as_deref().map(SavedMessages::load) {
+            Some(Ok(saved)) => saved,
+            Some(Err(error)) => {
+                workspace.error(error.to_string());
+                SavedMessages::default()
+            }
+            None => SavedMessages::default(),
+        };
+        if let Some(report) = &options.carried_over {
+            let profiles = report.profiles.to_string();
+            let from = report.from.display().to_string();
+            workspace.notice(i18n::fill(
+                Tr::SettingsCarriedOver.text(Language::from_system()),
+                &[("profiles", &profiles), ("from", &from)],
+            ));
+        }
+        if let Some(problem) = &options.broker_settings_problem {
+            workspace
+                .notice(i18n::fill(Tr::BrokerSettingsNotUsed.text(Language::from_system()), &[("problem", problem)]));
+        }
+        for error in load_errors {
+            workspace.error(i18n::fill(Tr::ProfileNotLoaded.text(Language::from_system()), &[("error", &error)]));
+            workspace.profile_problems.push(error.to_string());
+        }
+        if let Some(initial) = &options.initial_profile {
+            workspace.active_tab_mut().profile = initial.clone();
+        }
+        let writer = match FileWriter::start(waker.clone()) {
+            Ok(writer) => Some(writer),
+            Err(error) => {
+                workspace.error(format!("cannot start the file writer: {error}"));
+                None
+            }
+        };
+        let engine = match Engine::start(waker) {
+            Ok(engine) => Some(engine),
+            Err(error) => {
+                workspace.notice(error.to_string());
+                None
+            }
+        };
+        let mut app = Self {
+            workspace,
+            ui: UiState::default(),
+            engine,
+            options,
+            actions: Vec::new(),
+            files: FileTasks::default(),
+            ctx: None,
+            frames_begun: 0,
+            prefs: Preferences::default(),
+            system_language: Language::from_system(),
+            fonts: None,
+            toasts: Toasts::default(),
+            export: None,
+            saved,
+            saved_path,
+            writer,
+            imported: None,
+        };
+        if app.options.start_embedded_broker {
+            let connect = app.options.initial_profile.is_none();
+            let command = app.workspace.start_embedded_broker(app.options.broker.clone(), connect);
+            app.send(command);
+        }
+        if app.options.connect_on_start && app.options.initial_profile.is_some() {
+            app.apply_action(UiAction::Connect);
+        }
+        if app.workspace.active_tab().subscriptions.is_empty() {
+            // A useful start: see everything on the broker.
+            let _ = app.workspace.subscribe("#", Qos::AtMostOnce);
+        }
+        app
+    }
+}
