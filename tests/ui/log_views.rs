@@ -1,0 +1,315 @@
+//! The log, the inspector, the topic tree, history, charts and export.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable as _;
+use topicscope::core::ids::TabId;
+use topicscope::core::mqtt::{Direction, Qos};
+
+use crate::helpers::*;
+
+#[test]
+fn selecting_a_row_opens_the_inspector_with_json_views() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "message received", |app| app.workspace.store.counters().received >= 1);
+    harness.step();
+    harness.get_all_by_label("topicscope/demo").next().expect("a row").click();
+    harness.step();
+    harness.step();
+    assert!(harness.state().ui.log.selected_message.is_some());
+    harness.get_by_label("JSON tree").click();
+    harness.step();
+    harness.step();
+    // egui_json_tree renders each value as its own node.
+    assert!(harness.query_by_label("21.5").is_some());
+    harness.get_by_label("Hex").click();
+    harness.step();
+    assert!(harness.query_by_label_contains("00000000").is_some());
+}
+
+#[test]
+fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let payload: Vec<u8> = (0..20 * 1024 * 1024).map(|index: u32| (index % 256) as u8).collect();
+    let connection = harness.state().workspace.active_tab().connection.expect("connection");
+    let message = topicscope::core::mqtt::IncomingMessage {
+        topic: "huge/binary".into(),
+        payload: payload.clone().into(),
+        qos: Qos::AtMostOnce,
+        retain: false,
+        duplicate: false,
+        packet_id: 0,
+        properties: None,
+    };
+    harness.state_mut().workspace.apply(topicscope::core::engine::Event {
+        at: chrono::Utc::now(),
+        kind: topicscope::core::engine::EventKind::Connection {
+            connection,
+            event: topicscope::core::engine::ConnectionEvent::Messages(vec![(chrono::Utc::now(), message)]),
+        },
+    });
+    harness.step();
+    harness.step();
+    // The row shows a short hex preview, marked as cut.
+    let preview = harness.query_by_label_contains("00 01 02 03").and_then(|node| node.value()).expect("preview row");
+    assert!(preview.starts_with("00 01 02 03") && preview.ends_with('…') && preview.len() < 200, "{preview}");
+    harness.get_by_label("huge/binary").click();
+    harness.step();
+    harness.step();
+    // Binary opens as hex; the last line of the dump is reachable (rows are virtualised).
+    assert!(harness.query_by_label_contains("00000000  00 01 02 03").is_some());
+    assert!(harness.query_by_label_contains("20.0 MiB (20971520 bytes)").is_some());
+    let store = &harness.state().workspace.store;
+    assert_eq!(store.at(store.len() - 1).map(|m| m.payload.len()), Some(payload.len()));
+}
+
+#[test]
+fn the_topic_tree_counts_topics_and_filters_the_log_to_one() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for topic in ["plant/line1/pressure", "plant/line1/pressure", "plant/line2/temp", "office/door"] {
+        replace_text(&mut harness, "Topic", topic);
+        harness.get_by_label("Publish").click();
+        harness.step();
+    }
+    step_until(&mut harness, "four messages received", |app| app.workspace.store.counters().received == 4);
+    harness.get_by_role_and_label(Role::Button, "Topic tree").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().workspace.active_tab().tree.topic_count(), 3);
+    harness.get_by_label("Expand plant").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Expand plant/line1").click();
+    harness.step();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "pressure").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().ui.log.selected_topic.as_deref(), Some("plant/line1/pressure"));
+    // Its history: two sends and two receptions.
+    assert_eq!(harness.state().visible_log_rows(), 4);
+    replace_text(&mut harness, "Find topic", "door");
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_role_and_label(Role::Button, "door").is_some());
+    assert!(harness.query_by_role_and_label(Role::Button, "pressure").is_none());
+}
+
+#[test]
+fn log_filters_regex_retained_and_pause() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for (topic, retain) in [("meter/1", false), ("meter/2", true), ("valve/7", false)] {
+        replace_text(&mut harness, "Topic", topic);
+        harness.state_mut().workspace.active_tab_mut().draft.retain = retain;
+        harness.get_by_label("Publish").click();
+        harness.step();
+    }
+    step_until(&mut harness, "three received", |app| app.workspace.store.counters().received == 3);
+    harness.step();
+    assert_eq!(harness.state().visible_log_rows(), 6);
+
+    // Pausing holds new rows back while they are still received and stored.
+    harness.get_by_label("Pause").click();
+    harness.step();
+    harness.step();
+    assert!(harness.state().ui.log.paused);
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "received while paused", |app| app.workspace.store.counters().received == 4);
+    harness.step();
+    assert_eq!(harness.state().visible_log_rows(), 6);
+    assert!(harness.query_by_label_contains("paused, 2 new").is_some());
+    harness.get_by_label("Resume").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().visible_log_rows(), 8);
+
+    // A regular expression over topic and payload.
+    replace_text(&mut harness, "Search", r"^meter/[0-9]$");
+    harness.get_by_label("Regex").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().visible_log_rows(), 4, "meter topics only, in and out");
+
+    // Retained only, from the filters menu: the retained publish went out with
+    // the flag; its live delivery to us has it cleared (MQTT rules).
+    harness.get_by_label("Filters").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    harness.get_by_label("Retained only").click();
+    harness.step();
+    harness.step();
+    assert_eq!(harness.state().visible_log_rows(), 1);
+}
+
+#[test]
+fn the_retained_manager_lists_and_clears_after_confirmation() {
+    let mut harness = harness();
+    connected(&mut harness);
+    replace_text(&mut harness, "Topic", "lamp/state");
+    harness.state_mut().workspace.active_tab_mut().draft.retain = true;
+    harness.get_by_label("Publish").click();
+    step_until(&mut harness, "published", |app| app.workspace.store.counters().sent == 1);
+    // A new subscription gets the retained message replayed (retain flag set).
+    replace_text(&mut harness, "Topic filter", "lamp/#");
+    harness.get_by_label("Subscribe").click();
+    step_until(&mut harness, "retained replay", |app| {
+        app.workspace.active_tab().tree.retained_topics(None) == vec!["lamp/state".to_owned()]
+    });
+    harness.get_by_role_and_label(Role::Button, "Topic tree").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Retained…").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    harness.get_by_label("Clear…").click();
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_label("Clear the retained message of 1 topics?").is_some());
+    harness.get_by_label("Clear 1 retained messages").click();
+    step_until(&mut harness, "the empty retained publish sent", |app| app.workspace.store.counters().sent == 2);
+    assert!(harness.state().workspace.active_tab().tree.retained_topics(None).is_empty());
+}
+
+#[test]
+fn a_topics_history_shows_and_two_picked_messages_diff_by_json_field() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for payload in
+        [r#"{"temp": 20, "state": "on"}"#, r#"{"temp": 21, "state": "on"}"#, r#"{"temp": 21, "state": "off"}"#]
+    {
+        publish_through_composer(&mut harness, "plant/boiler", payload);
+    }
+    step_until(&mut harness, "three received", |app| received_on(app, "plant/boiler") == 3);
+    harness.get_by_role_and_label(Role::Button, "Topic tree").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Expand plant").click();
+    harness.step();
+    harness.step();
+    harness.get_by_role_and_label(Role::Button, "boiler").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    assert_eq!(harness.state().ui.history.topic.as_deref(), Some("plant/boiler"));
+    assert!(harness.query_by_label("3 messages in the log").is_some(), "the history counts what it holds");
+    // Oldest first: tick the first two messages.
+    let compare: Vec<_> = harness.get_all_by_label("Compare").collect();
+    assert_eq!(compare.len(), 3);
+    compare[0].click();
+    compare[1].click();
+    for _ in 0..10 {
+        harness.step();
+    }
+    assert_eq!(harness.state().ui.history.diff_picks.len(), 2);
+    assert!(harness.query_by_label("/temp").is_some(), "the changed field is named");
+    assert!(harness.query_by_label("20 → 21").is_some(), "with its old and new value");
+    assert!(harness.query_by_label("/state").is_none(), "unchanged fields are not listed");
+
+    // "Compare with previous" on the newest message picks the one before it.
+    let newest = harness.state().ui.history.view.row(&harness.state().workspace.store, 2).unwrap().seq;
+    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage { seq: Some(newest) });
+    harness.step();
+    harness.get_by_label("Compare with previous").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    let middle = harness.state().ui.history.view.row(&harness.state().workspace.store, 1).unwrap().seq;
+    assert_eq!(harness.state().ui.history.diff_picks, vec![middle, newest]);
+    assert!(harness.query_by_label("\"on\" → \"off\"").is_some(), "the state change is shown");
+    assert!(harness.query_by_label("/temp").is_none());
+}
+
+#[test]
+fn a_number_in_the_json_tree_is_charted_from_its_context_menu() {
+    let mut harness = harness();
+    connected(&mut harness);
+    for payload in [r#"{"sensor": {"temp": 20.5}}"#, r#"{"sensor": {"temp": 22.25}}"#] {
+        publish_through_composer(&mut harness, "lab/probe", payload);
+    }
+    step_until(&mut harness, "two received", |app| received_on(app, "lab/probe") == 2);
+    let newest = {
+        let store = &harness.state().workspace.store;
+        (0..store.len()).filter_map(|i| store.at(i)).rfind(|m| m.direction == Direction::Incoming).unwrap().seq
+    };
+    harness.state_mut().apply_action(topicscope::ui::UiAction::SelectMessage { seq: Some(newest) });
+    harness.step();
+    harness.get_by_label("JSON tree").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("22.25").click_secondary();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Chart this value").click();
+    for _ in 0..4 {
+        harness.step();
+    }
+    let app = harness.state();
+    assert!(app.ui.charts.open);
+    let series = &app.workspace.active_tab().charts.series()[0];
+    assert_eq!(series.key.pointer.as_deref(), Some("/sensor/temp"));
+    let values: Vec<f64> = series.points.iter().map(|point| point[1]).collect();
+    assert_eq!(values, vec![20.5, 22.25], "filled from the log");
+    assert!(harness.query_all_by_label("lab/probe /sensor/temp").next().is_some(), "listed in the charts window");
+    // The view choice is remembered for the topic.
+    assert_eq!(
+        harness.state().ui.inspector.views.get("lab/probe"),
+        Some(&topicscope::ui::state::InspectorTab::JsonTree)
+    );
+}
+
+#[test]
+fn a_large_log_exports_with_progress_in_the_status_bar() {
+    let mut harness = harness();
+    connected(&mut harness);
+    {
+        let store = &mut harness.state_mut().workspace.store;
+        let payload = vec![b'x'; 200];
+        for n in 0..200_000u32 {
+            let topic = format!("bulk/{}", n % 100);
+            store.push(topicscope::core::store::StoredMessage {
+                seq: 0,
+                tab: TabId(1),
+                time: chrono::Utc::now(),
+                direction: Direction::Incoming,
+                topic: &topic,
+                payload: &payload,
+                qos: Qos::AtMostOnce,
+                retain: false,
+                subscription: None,
+                properties: None,
+            });
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("topicscope-ui-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bulk.jsonl");
+    harness.state_mut().start_export(&path, topicscope::core::store::LogFilter::default());
+    harness.step();
+    harness.step();
+    assert!(harness.state().ui.status.export_progress.is_some(), "the export runs over several frames");
+    assert!(harness.query_by_label_contains("messages to bulk.jsonl").is_some(), "progress in the status bar");
+    step_until(&mut harness, "the export finished", |app| app.ui.status.export_progress.is_none());
+    let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+    assert!(lines >= 200_000, "every message written ({lines})");
+
+    // A second one, cancelled from the status bar: no file.
+    let cancelled = dir.join("cancelled.jsonl");
+    harness.state_mut().start_export(&cancelled, topicscope::core::store::LogFilter::default());
+    harness.step();
+    harness.step();
+    let progress = harness.state().ui.status.export_progress.clone();
+    assert!(progress.is_some(), "still running when Cancel is clicked");
+    harness.get_by_label("Cancel").click();
+    step_until(&mut harness, "the export stopped", |app| app.ui.status.export_progress.is_none());
+    eprintln!("cancelled at {progress:?}");
+    assert!(!cancelled.exists(), "a cancelled export writes nothing");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,17 @@
+//! The real app, headless, driven through its accessibility tree with
+//! egui_kittest: find widgets by label, click, type, and assert on state.
+//! One test binary, one module per feature.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
+
+#[path = "../../core/tests/common/mod.rs"]
+mod common;
+mod helpers;
+
+mod broker;
+mod connecting;
+mod log_views;
+mod profiles;
+mod publishing;
+mod saved_messages;
+mod subscriptions;
+mod window;
