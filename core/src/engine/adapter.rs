@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::time::Duration;
 
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5 as v5p;
@@ -614,26 +613,9 @@ fn map_v5_error(error: rumqttc::v5::ConnectionError, host: &str, port: u16, time
     }
 }
 
-/// Back-off before reconnect attempt `attempt` (1-based): 0.5 s doubling up to `cap`.
-pub fn backoff_delay(attempt: u32, cap: Duration) -> Duration {
-    const FIRST_MS: u64 = 500;
-    let exponent = attempt.saturating_sub(1).min(16);
-    Duration::from_millis(FIRST_MS.saturating_mul(1 << exponent)).min(cap)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap() {
-        let cap = Duration::from_secs(30);
-        let delays: Vec<u64> = (1..=9).map(|attempt| backoff_delay(attempt, cap).as_millis() as u64).collect();
-        assert_eq!(delays, vec![500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
-        assert_eq!(backoff_delay(0, cap).as_millis(), 500);
-        assert_eq!(backoff_delay(u32::MAX, cap).as_millis(), 30_000);
-        assert_eq!(backoff_delay(5, Duration::from_secs(3)).as_millis(), 3_000);
-    }
 
     #[test]
     fn io_errors_map_to_specific_failures() {

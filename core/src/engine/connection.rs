@@ -1,54 +1,88 @@
-//! One connection: a control task that owns the state machine, back-off,
-//! subscriptions and request correlation, plus a poll task that only drives
-//! rumqttc's event loop (never cancelled mid-connect by a `select!`).
+//! One connection: a control task that owns the link's state, does the
+//! I/O the bookkeeping ([`super::bookkeeping`]) asks for and batches
+//! received messages, plus a poll task that only drives rumqttc's event
+//! loop (never cancelled mid-connect by a `select!`).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use super::adapter::{self, MqttClient, MqttLoop, NetEvent, SubscribeOutcome};
+use super::adapter::{self, MqttClient, MqttLoop, NetEvent};
+use super::bookkeeping::{AfterFailure, Ledger};
 use super::{
     BATCH_WINDOW, Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventSink,
     MAX_MESSAGES_PER_BATCH, PublishRequest, SubscriptionSpec,
 };
-use crate::ids::{ConnectionId, PublishId, SubscriptionId};
-use crate::mqtt::{IncomingMessage, Qos};
+use crate::ids::{ConnectionId, SubscriptionId};
+use crate::mqtt::IncomingMessage;
 use crate::profile::{ConnectionProfile, generate_client_id};
 
 /// How long a clean DISCONNECT may take before the socket is just closed.
 const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
 /// Network events buffered between the poll task and the control task.
 const NET_QUEUE_CAPACITY: usize = 4096;
+/// Most publishes held while rumqttc's request queue is full.
+const BACKLOG_LIMIT: usize = 1024;
+/// How often a held publish is offered to rumqttc again.
+const BACKLOG_RETRY: Duration = Duration::from_millis(1);
+
+/// What one connection's task is asked to do (the engine routes each
+/// [`Command`] about a connection to it by value, copying nothing).
+#[derive(Debug)]
+pub(crate) enum ConnectionCommand {
+    /// Send DISCONNECT and stop.
+    Disconnect,
+    /// Add a subscription (sent now if connected, else on connect).
+    Subscribe(SubscriptionSpec),
+    /// Remove a subscription.
+    Unsubscribe(SubscriptionId),
+    /// Unsubscribe from a filter that is not one of ours.
+    UnsubscribeFilter {
+        /// The caller's id for the answer.
+        subscription: SubscriptionId,
+        /// The filter.
+        filter: String,
+    },
+    /// Publish.
+    Publish(PublishRequest),
+}
+
+impl ConnectionCommand {
+    /// The connection a command is for, and what it asks of it; `None` for
+    /// commands that are not about one connection.
+    pub(crate) fn split(command: Command) -> Option<(ConnectionId, Self)> {
+        Some(match command {
+            Command::Disconnect { connection } => (connection, Self::Disconnect),
+            Command::Subscribe { connection, subscription } => (connection, Self::Subscribe(subscription)),
+            Command::Unsubscribe { connection, subscription } => (connection, Self::Unsubscribe(subscription)),
+            Command::UnsubscribeFilter { connection, subscription, filter } => {
+                (connection, Self::UnsubscribeFilter { subscription, filter })
+            }
+            Command::Publish { connection, request } => (connection, Self::Publish(request)),
+            _ => return None,
+        })
+    }
+}
 
 enum PollMessage {
     Event(NetEvent),
     Failed(ConnectionFailure),
 }
 
-struct Subscription {
-    spec: SubscriptionSpec,
-    /// The broker has acknowledged it on the current connection.
-    confirmed: bool,
-}
-
-/// Correlates our requests with rumqttc's packet ids.
-#[derive(Default)]
-struct Correlation {
-    /// Publishes queued in rumqttc, in order, not yet on the wire.
-    queued_publishes: VecDeque<PublishRequest>,
-    /// Publishes on the wire awaiting PUBACK/PUBCOMP, by packet id.
-    inflight_publishes: HashMap<u16, (PublishId, Qos, Instant)>,
-    /// Subscriptions queued, in order.
-    queued_subscribes: VecDeque<SubscriptionId>,
-    /// Subscriptions on the wire, by packet id.
-    inflight_subscribes: HashMap<u16, SubscriptionId>,
-    /// Unsubscriptions queued, in order.
-    queued_unsubscribes: VecDeque<SubscriptionId>,
-    /// Unsubscriptions on the wire, by packet id.
-    inflight_unsubscribes: HashMap<u16, SubscriptionId>,
+/// Where the link to the broker stands, as the control task sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// Connecting (the poll task is connecting or about to).
+    Connecting,
+    /// CONNACK received.
+    Connected,
+    /// Lost; the next attempt starts at this time.
+    WaitingToRetry(Instant),
+    /// DISCONNECT asked for; the socket is closed at this time at the latest.
+    Disconnecting(Instant),
 }
 
 struct Control {
@@ -57,12 +91,10 @@ struct Control {
     client_id: String,
     sink: EventSink,
     client: MqttClient,
-    subscriptions: Vec<Subscription>,
-    correlation: Correlation,
+    link: Link,
+    ledger: Ledger,
     batch: Vec<(DateTime<Utc>, IncomingMessage)>,
     batch_deadline: Option<Instant>,
-    connected: bool,
-    attempt: u32,
     /// Reason from an MQTT 5 DISCONNECT, reported instead of the socket error it causes.
     server_disconnect: Option<String>,
     /// Publishes waiting for room in rumqttc's request queue, in order:
@@ -72,17 +104,12 @@ struct Control {
     backlog: VecDeque<PublishRequest>,
 }
 
-/// Most publishes held while rumqttc's request queue is full.
-const BACKLOG_LIMIT: usize = 1024;
-/// How often a held publish is offered to rumqttc again.
-const BACKLOG_RETRY: Duration = Duration::from_millis(1);
-
 /// Runs one connection until it is disconnected or fails for good.
 pub(crate) async fn run(
     id: ConnectionId,
     profile: ConnectionProfile,
     subscriptions: Vec<SubscriptionSpec>,
-    mut commands: mpsc::Receiver<Command>,
+    mut commands: mpsc::Receiver<ConnectionCommand>,
     sink: EventSink,
 ) {
     let mut client_id = if profile.client_id.is_empty() { generate_client_id() } else { profile.client_id.clone() };
@@ -107,27 +134,31 @@ pub(crate) async fn run(
         client_id,
         sink,
         client,
-        subscriptions: subscriptions.into_iter().map(|spec| Subscription { spec, confirmed: false }).collect(),
-        correlation: Correlation::default(),
+        link: Link::Connecting,
+        ledger: Ledger::new(subscriptions),
         batch: Vec::new(),
         batch_deadline: None,
-        connected: false,
-        attempt: 1,
         server_disconnect: None,
         backlog: VecDeque::new(),
     };
     control.state(ConnectionState::Connecting { attempt: 1 }).await;
 
-    let mut retry_at: Option<Instant> = None;
-    let mut disconnect_deadline: Option<Instant> = None;
     let far_future = Instant::now() + Duration::from_secs(86_400 * 365);
     let final_state = loop {
+        let retry_at = match control.link {
+            Link::WaitingToRetry(at) => Some(at),
+            _ => None,
+        };
+        let closing_at = match control.link {
+            Link::Disconnecting(deadline) => Some(deadline),
+            _ => None,
+        };
         tokio::select! {
-            command = commands.recv(), if disconnect_deadline.is_none() && control.backlog.len() < BACKLOG_LIMIT => match command {
-                Some(Command::Disconnect { .. }) | None => {
+            command = commands.recv(), if closing_at.is_none() && control.backlog.len() < BACKLOG_LIMIT => match command {
+                Some(ConnectionCommand::Disconnect) | None => {
                     control.flush().await;
-                    if control.connected && control.client.try_disconnect().is_ok() {
-                        disconnect_deadline = Some(Instant::now() + DISCONNECT_GRACE);
+                    if control.link == Link::Connected && control.client.try_disconnect().is_ok() {
+                        control.link = Link::Disconnecting(Instant::now() + DISCONNECT_GRACE);
                     } else {
                         break ConnectionState::Disconnected;
                     }
@@ -141,33 +172,24 @@ pub(crate) async fn run(
                     let failure = control.server_disconnect.take().map_or(failure, ConnectionFailure::ServerDisconnect);
                     control.flush().await;
                     control.lost_connection(&failure).await;
-                    if disconnect_deadline.is_some() {
+                    if closing_at.is_some() {
                         break ConnectionState::Disconnected;
                     }
-                    if failure.is_permanent() || !control.profile.reconnect {
-                        break ConnectionState::Failed(failure);
+                    match control.ledger.after_failure(failure.clone(), &control.profile) {
+                        AfterFailure::Stop(failure) => break ConnectionState::Failed(failure),
+                        AfterFailure::Retry { attempt, delay } => {
+                            let at = Instant::now() + delay;
+                            control.link = Link::WaitingToRetry(at);
+                            let retry_at = at.into_std();
+                            control.state(ConnectionState::Reconnecting { attempt, retry_at, error: failure }).await;
+                        }
                     }
-                    let limit = control.profile.reconnect_max_attempts;
-                    if limit > 0 && control.attempt >= limit {
-                        break ConnectionState::Failed(ConnectionFailure::GaveUp { attempts: limit, last: Box::new(failure) });
-                    }
-                    let cap = Duration::from_secs(u64::from(control.profile.reconnect_backoff_cap_secs));
-                    let at = Instant::now() + adapter::backoff_delay(control.attempt, cap);
-                    control.attempt += 1;
-                    retry_at = Some(at);
-                    control
-                        .state(ConnectionState::Reconnecting {
-                            attempt: control.attempt,
-                            retry_at: at.into_std(),
-                            error: failure,
-                        })
-                        .await;
                 }
                 None => break ConnectionState::Disconnected,
             },
             () = tokio::time::sleep_until(retry_at.unwrap_or(far_future)), if retry_at.is_some() => {
-                retry_at = None;
-                control.state(ConnectionState::Connecting { attempt: control.attempt }).await;
+                control.link = Link::Connecting;
+                control.state(ConnectionState::Connecting { attempt: control.ledger.attempt() }).await;
                 if resume_tx.send(()).await.is_err() {
                     break ConnectionState::Disconnected;
                 }
@@ -178,7 +200,7 @@ pub(crate) async fn run(
             () = tokio::time::sleep_until(control.batch_deadline.unwrap_or(far_future)), if control.batch_deadline.is_some() => {
                 control.flush().await;
             }
-            () = tokio::time::sleep_until(disconnect_deadline.unwrap_or(far_future)), if disconnect_deadline.is_some() => {
+            () = tokio::time::sleep_until(closing_at.unwrap_or(far_future)), if closing_at.is_some() => {
                 break ConnectionState::Disconnected;
             }
         }
@@ -240,43 +262,47 @@ impl Control {
         }
     }
 
-    async fn handle_command(&mut self, command: Command) {
+    async fn emit_all(&self, events: Vec<ConnectionEvent>) {
+        for event in events {
+            self.emit(event).await;
+        }
+    }
+
+    async fn handle_command(&mut self, command: ConnectionCommand) {
+        let connected = self.link == Link::Connected;
         match command {
-            Command::Publish { request, .. } => self.publish(request).await,
-            Command::Subscribe { subscription, .. } => {
-                self.subscriptions.retain(|existing| existing.spec.id != subscription.id);
-                let id = subscription.id;
-                self.subscriptions.push(Subscription { spec: subscription, confirmed: false });
-                if self.connected {
+            ConnectionCommand::Publish(request) => self.publish(request).await,
+            ConnectionCommand::Subscribe(subscription) => {
+                let id = self.ledger.add_subscription(subscription);
+                if connected {
                     self.send_subscribe(id).await;
                 }
             }
-            Command::Unsubscribe { subscription, .. } => {
-                let Some(index) = self.subscriptions.iter().position(|s| s.spec.id == subscription) else {
+            ConnectionCommand::Unsubscribe(subscription) => {
+                let Some(removed) = self.ledger.remove_subscription(subscription) else {
                     return;
                 };
-                let removed = self.subscriptions.remove(index);
-                if !self.connected {
+                if connected {
+                    self.send_unsubscribe(subscription, &removed.filter).await;
+                } else {
                     self.emit(ConnectionEvent::Unsubscribed { subscription }).await;
-                    return;
                 }
-                self.send_unsubscribe(subscription, &removed.spec.filter).await;
             }
-            Command::UnsubscribeFilter { subscription, filter, .. } => {
-                if self.connected {
+            ConnectionCommand::UnsubscribeFilter { subscription, filter } => {
+                if connected {
                     self.send_unsubscribe(subscription, &filter).await;
                 } else {
                     let reason = "not connected".into();
                     self.emit(ConnectionEvent::SubscriptionFailed { subscription, reason }).await;
                 }
             }
-            _ => {}
+            ConnectionCommand::Disconnect => {}
         }
     }
 
     async fn send_unsubscribe(&mut self, subscription: SubscriptionId, filter: &str) {
         match self.client.try_unsubscribe(filter) {
-            Ok(()) => self.correlation.queued_unsubscribes.push_back(subscription),
+            Ok(()) => self.ledger.unsubscribe_queued(subscription),
             Err(error) => {
                 let reason = format!("unsubscribe not sent: {error}");
                 self.emit(ConnectionEvent::SubscriptionFailed { subscription, reason }).await;
@@ -285,7 +311,7 @@ impl Control {
     }
 
     async fn publish(&mut self, request: PublishRequest) {
-        if !self.connected {
+        if self.link != Link::Connected {
             self.emit(ConnectionEvent::Delivery {
                 request: request.id,
                 outcome: DeliveryOutcome::Failed("not connected".into()),
@@ -314,28 +340,26 @@ impl Control {
                 return;
             }
             if let Some(request) = self.backlog.pop_front() {
-                self.correlation.queued_publishes.push_back(request);
+                self.ledger.publish_queued(request);
             }
         }
     }
 
     async fn send_subscribe(&mut self, id: SubscriptionId) {
-        let Some(subscription) = self.subscriptions.iter().find(|s| s.spec.id == id) else {
+        let Some(spec) = self.ledger.subscription(id) else {
             return;
         };
-        match self.client.try_subscribe(&subscription.spec.filter, subscription.spec.qos, subscription.spec.options) {
-            Ok(()) => self.correlation.queued_subscribes.push_back(id),
+        match self.client.try_subscribe(&spec.filter, spec.qos, spec.options) {
+            Ok(()) => self.ledger.subscribe_queued(id),
             Err(error) => {
-                self.emit(ConnectionEvent::SubscriptionFailed {
-                    subscription: id,
-                    reason: format!("not sent: {error}"),
-                })
-                .await;
+                let reason = format!("not sent: {error}");
+                self.emit(ConnectionEvent::SubscriptionFailed { subscription: id, reason }).await;
             }
         }
     }
 
     async fn handle_net_event(&mut self, event: NetEvent) {
+        let now = std::time::Instant::now();
         match event {
             NetEvent::Message(message) => {
                 if self.batch.is_empty() {
@@ -347,93 +371,48 @@ impl Control {
                 }
             }
             NetEvent::Connected { session_present, assigned_client_id } => {
-                self.connected = true;
-                self.attempt = 1;
+                self.link = Link::Connected;
                 if let Some(assigned) = assigned_client_id {
                     self.client_id = assigned;
                 }
                 self.state(ConnectionState::Connected { session_present, client_id: self.client_id.clone() }).await;
-                let ids: Vec<SubscriptionId> = self.subscriptions.iter().map(|s| s.spec.id).collect();
-                for id in ids {
-                    let confirmed = self.subscriptions.iter().any(|s| s.spec.id == id && s.confirmed);
-                    if session_present && confirmed {
-                        self.emit(ConnectionEvent::SubscriptionResumed { subscription: id }).await;
-                    } else {
-                        self.send_subscribe(id).await;
-                    }
+                let plan = self.ledger.connected(session_present);
+                for subscription in plan.resumed {
+                    self.emit(ConnectionEvent::SubscriptionResumed { subscription }).await;
+                }
+                for id in plan.subscribe {
+                    self.send_subscribe(id).await;
                 }
             }
             NetEvent::PublishWritten(pkid) => {
-                if pkid != 0 && self.correlation.inflight_publishes.contains_key(&pkid) {
-                    return; // a retransmission after reconnect
-                }
-                let Some(request) = self.correlation.queued_publishes.pop_front() else {
-                    return;
-                };
-                let request_id = request.id;
-                let qos = request.qos;
-                self.flush().await;
-                self.emit(ConnectionEvent::PublishSent { request: request_id, message: request }).await;
-                if pkid == 0 || qos == Qos::AtMostOnce {
-                    self.emit(ConnectionEvent::Delivery {
-                        request: request_id,
-                        outcome: DeliveryOutcome::Written,
-                        round_trip: None,
-                    })
-                    .await;
-                } else {
-                    self.correlation.inflight_publishes.insert(pkid, (request_id, qos, Instant::now()));
+                let events = self.ledger.publish_written(pkid, now);
+                if !events.is_empty() {
+                    // Received messages logged before the publish stay before it.
+                    self.flush().await;
+                    self.emit_all(events).await;
                 }
             }
             NetEvent::PublishReceived { pkid, refused } => {
-                let Some((request, _, written)) = self.correlation.inflight_publishes.get(&pkid).copied() else {
-                    return;
-                };
-                let outcome = match refused {
-                    Some(reason) => {
-                        self.correlation.inflight_publishes.remove(&pkid);
-                        DeliveryOutcome::Refused(reason)
-                    }
-                    None => DeliveryOutcome::Received,
-                };
-                self.emit(ConnectionEvent::Delivery { request, outcome, round_trip: Some(written.elapsed()) }).await;
+                if let Some(event) = self.ledger.publish_received(pkid, refused, now) {
+                    self.emit(event).await;
+                }
             }
             NetEvent::PublishAcked { pkid, refused, complete } => {
-                let Some((request, _, written)) = self.correlation.inflight_publishes.remove(&pkid) else {
-                    return;
-                };
-                let outcome = match (refused, complete) {
-                    (Some(reason), _) => DeliveryOutcome::Refused(reason),
-                    (None, true) => DeliveryOutcome::Completed,
-                    (None, false) => DeliveryOutcome::Acknowledged,
-                };
-                self.emit(ConnectionEvent::Delivery { request, outcome, round_trip: Some(written.elapsed()) }).await;
-            }
-            NetEvent::SubscribeWritten(pkid) => {
-                if let Some(id) = self.correlation.queued_subscribes.pop_front() {
-                    self.correlation.inflight_subscribes.insert(pkid, id);
+                if let Some(event) = self.ledger.publish_acked(pkid, refused, complete, now) {
+                    self.emit(event).await;
                 }
             }
+            NetEvent::SubscribeWritten(pkid) => self.ledger.subscribe_written(pkid),
             NetEvent::SubscribeAcked { pkid, outcomes } => {
-                let Some(id) = self.correlation.inflight_subscribes.remove(&pkid) else {
-                    return;
-                };
-                let outcome =
-                    outcomes.into_iter().next().unwrap_or_else(|| SubscribeOutcome::Refused("empty SUBACK".into()));
-                if let Some(subscription) = self.subscriptions.iter_mut().find(|s| s.spec.id == id) {
-                    subscription.confirmed = matches!(outcome, SubscribeOutcome::Granted(_));
-                }
-                self.flush().await;
-                self.emit(ConnectionEvent::Subscribed { subscription: id, outcome }).await;
-            }
-            NetEvent::UnsubscribeWritten(pkid) => {
-                if let Some(id) = self.correlation.queued_unsubscribes.pop_front() {
-                    self.correlation.inflight_unsubscribes.insert(pkid, id);
+                if let Some(event) = self.ledger.subscribe_acked(pkid, outcomes) {
+                    self.flush().await;
+                    self.emit(event).await;
                 }
             }
+            NetEvent::UnsubscribeWritten(pkid) => self.ledger.unsubscribe_written(pkid),
             NetEvent::UnsubscribeAcked { pkid } => {
-                if let Some(id) = self.correlation.inflight_unsubscribes.remove(&pkid) {
-                    self.emit(ConnectionEvent::Unsubscribed { subscription: id }).await;
+                if let Some(event) = self.ledger.unsubscribe_acked(pkid) {
+                    self.emit(event).await;
                 }
             }
             NetEvent::ServerDisconnect(reason) => {
@@ -447,28 +426,11 @@ impl Control {
 
     /// Fails every request that can no longer be answered on this connection.
     async fn lost_connection(&mut self, failure: &ConnectionFailure) {
-        self.connected = false;
-        for subscription in &mut self.subscriptions {
-            subscription.confirmed = subscription.confirmed && !self.profile.clean_start;
+        if self.link == Link::Connected {
+            self.link = Link::Connecting;
         }
-        let correlation = std::mem::take(&mut self.correlation);
-        let reason = format!("no acknowledgement: {failure}");
         let held = std::mem::take(&mut self.backlog);
-        for request in correlation.queued_publishes.into_iter().chain(held) {
-            self.emit(ConnectionEvent::Delivery {
-                request: request.id,
-                outcome: DeliveryOutcome::Failed(format!("not sent: {failure}")),
-                round_trip: None,
-            })
-            .await;
-        }
-        for (request, _, _) in correlation.inflight_publishes.into_values() {
-            let outcome = DeliveryOutcome::Failed(reason.clone());
-            self.emit(ConnectionEvent::Delivery { request, outcome, round_trip: None }).await;
-        }
-        for id in correlation.queued_unsubscribes.into_iter().chain(correlation.inflight_unsubscribes.into_values()) {
-            // The subscription is gone from our list; the broker drops it with the session.
-            self.emit(ConnectionEvent::Unsubscribed { subscription: id }).await;
-        }
+        let events = self.ledger.connection_lost(failure, !self.profile.clean_start, held);
+        self.emit_all(events).await;
     }
 }

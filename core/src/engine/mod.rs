@@ -6,6 +6,7 @@
 //! owning its state machine, back-off and resubscription.
 
 pub mod adapter;
+mod bookkeeping;
 mod connection;
 pub mod failure;
 pub mod repeat;
@@ -26,6 +27,7 @@ use tokio::sync::mpsc;
 pub use adapter::SubscribeOutcome;
 pub use failure::ConnectionFailure;
 
+use self::connection::ConnectionCommand;
 use crate::broker::monitor::BrokerMonitor;
 use crate::broker::{BrokerConfig, EmbeddedBroker, Listening};
 use crate::ids::{ConnectionId, PublishId, RepeatJobId, SubscriptionId};
@@ -398,7 +400,7 @@ impl Drop for Engine {
 }
 
 struct ConnectionHandle {
-    commands: mpsc::Sender<Command>,
+    commands: mpsc::Sender<ConnectionCommand>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -417,22 +419,23 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
         match command {
             Command::Connect { connection, profile, subscriptions } => {
                 if let Some(old) = connections.remove(&connection) {
-                    let _ = old.commands.try_send(Command::Disconnect { connection });
+                    let _ = old.commands.try_send(ConnectionCommand::Disconnect);
                 }
                 let (tx, rx) = mpsc::channel(COMMAND_QUEUE_CAPACITY);
                 let task = tokio::spawn(connection::run(connection, *profile, subscriptions, rx, sink.clone()));
                 connections.insert(connection, ConnectionHandle { commands: tx, task });
             }
-            Command::Disconnect { connection }
-            | Command::Subscribe { connection, .. }
-            | Command::Unsubscribe { connection, .. }
-            | Command::UnsubscribeFilter { connection, .. }
-            | Command::Publish { connection, .. } => {
-                let forwarded = match connections.get(&connection) {
-                    Some(handle) => handle.commands.send(command.clone()).await.is_ok(),
-                    None => false,
+            Command::Disconnect { .. }
+            | Command::Subscribe { .. }
+            | Command::Unsubscribe { .. }
+            | Command::UnsubscribeFilter { .. }
+            | Command::Publish { .. } => {
+                let Some((connection, command)) = ConnectionCommand::split(command) else { continue };
+                let refused = match connections.get(&connection) {
+                    Some(handle) => handle.commands.send(command).await.err().map(|refused| refused.0),
+                    None => Some(command),
                 };
-                if !forwarded {
+                if let Some(command) = refused {
                     report_unconnected(&sink, connection, command).await;
                 }
             }
@@ -499,8 +502,8 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
         }
     }
     let mut tasks = Vec::new();
-    for (connection, handle) in connections {
-        let _ = handle.commands.try_send(Command::Disconnect { connection });
+    for handle in connections.into_values() {
+        let _ = handle.commands.try_send(ConnectionCommand::Disconnect);
         tasks.push(handle.task);
     }
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
@@ -514,22 +517,23 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
     }
 }
 
-async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command: Command) {
+/// Says why a command for a connection that is not running did nothing.
+async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command: ConnectionCommand) {
     let event = match command {
-        Command::Publish { request, .. } => ConnectionEvent::Delivery {
+        ConnectionCommand::Publish(request) => ConnectionEvent::Delivery {
             request: request.id,
             outcome: DeliveryOutcome::Failed("not connected".into()),
             round_trip: None,
         },
-        Command::Subscribe { subscription, .. } => ConnectionEvent::SubscriptionFailed {
+        ConnectionCommand::Subscribe(subscription) => ConnectionEvent::SubscriptionFailed {
             subscription: subscription.id,
             reason: "not connected; it will be sent on connect".into(),
         },
-        Command::UnsubscribeFilter { subscription, .. } => {
+        ConnectionCommand::UnsubscribeFilter { subscription, .. } => {
             ConnectionEvent::SubscriptionFailed { subscription, reason: "not connected".into() }
         }
-        Command::Disconnect { .. } => ConnectionEvent::State(ConnectionState::Disconnected),
-        _ => return,
+        ConnectionCommand::Disconnect => ConnectionEvent::State(ConnectionState::Disconnected),
+        ConnectionCommand::Unsubscribe(_) => return,
     };
     sink.connection(connection, event).await;
 }

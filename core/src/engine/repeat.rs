@@ -13,7 +13,8 @@ use tokio::sync::mpsc;
 
 use crate::compose;
 use crate::compose::PublishDraft;
-use crate::engine::{Command, EventKind, EventSink, PublishRequest};
+use crate::engine::connection::ConnectionCommand;
+use crate::engine::{EventKind, EventSink, PublishRequest};
 use crate::ids::{ConnectionId, PublishId, RepeatJobId};
 
 /// How often a running job reports.
@@ -68,7 +69,7 @@ pub struct RepeatReport {
 pub(crate) async fn run(
     connection: ConnectionId,
     spec: RepeatSpec,
-    commands: mpsc::Sender<Command>,
+    commands: mpsc::Sender<ConnectionCommand>,
     sink: EventSink,
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
@@ -110,7 +111,7 @@ pub(crate) async fn run(
             };
             tokio::select! {
                 _ = &mut stop => break 'rounds RepeatEnd::Stopped,
-                queued = commands.send(Command::Publish { connection, request }) => {
+                queued = commands.send(ConnectionCommand::Publish(request)) => {
                     if queued.is_err() {
                         break 'rounds RepeatEnd::ConnectionClosed;
                     }
