@@ -8,9 +8,9 @@ use crate::core::broker::monitor::{BrokerMonitor, LogLevel};
 use crate::core::broker::settings::{SettingsDraft, default_data_dir};
 use crate::core::broker::{BrokerConfig, Listening};
 use crate::core::engine::BrokerState;
-use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
 
@@ -62,13 +62,9 @@ impl Default for BrokerPanelState {
 }
 
 /// Draws the broker panel when open.
-pub fn broker_panel_ui(
-    ctx: &egui::Context,
-    workspace: &Workspace,
-    config: &BrokerConfig,
-    state: &mut UiState,
-    actions: &mut Vec<UiAction>,
-) {
+pub fn broker_panel_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, config: &BrokerConfig, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     if !state.windows.show_broker_panel {
         return;
     }

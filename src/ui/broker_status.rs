@@ -1,9 +1,9 @@
 //! The broker status window: the active tab's broker as it describes
 //! itself on `$SYS/#` — a summary and every value seen.
 
-use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
 
@@ -11,7 +11,9 @@ use crate::ui::theme;
 pub const SYS_FILTER: &str = "$SYS/#";
 
 /// Draws the broker status window when open.
-pub fn broker_status_ui(ctx: &egui::Context, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn broker_status_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     if !state.windows.show_broker_status {
         return;
     }

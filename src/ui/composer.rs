@@ -8,15 +8,18 @@ use crate::core::topic::validate_topic_name;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
-use crate::ui::widgets::icon_button;
+use crate::ui::widgets::{icon_button, repeat_menu_ui};
 
 /// Payloads up to this size are validated on every frame while typing.
 const LIVE_VALIDATION_LIMIT: usize = 256 * 1024;
 
 /// Draws the composer.
-pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &mut *cx.workspace;
+    let actions = &mut *cx.actions;
     ui.add_space(4.0);
     browse_history_ui(ui, workspace);
     let tab = workspace.active_tab_mut();
@@ -67,7 +70,8 @@ pub fn composer_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiS
             actions.push(UiAction::Publish);
         }
         history_menu_ui(ui, &tab.history, actions);
-        repeat_menu_ui(ui, state, actions, UiAction::StartRepeat);
+        let form = &mut state.composer;
+        repeat_menu_ui(ui, &mut form.repeat_interval_ms, &mut form.repeat_count, actions, UiAction::StartRepeat);
     });
     repeat_jobs_ui(ui, workspace, actions);
     // Rendered only when the draft changed; borrowed, not copied, each frame.
@@ -180,27 +184,6 @@ fn history_menu_ui(
                 }
             });
         });
-    });
-}
-
-/// "Repeat…": every N ms, a number of times or until stopped; `start` is
-/// what the form's Start does (the composer's message, or a collection).
-pub(crate) fn repeat_menu_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<UiAction>, start: UiAction) {
-    ui.menu_button(ui.tr(Tr::RepeatEllipsis), |ui| {
-        ui.horizontal(|ui| {
-            let label = ui.label(ui.tr(Tr::RepeatEvery));
-            ui.add(egui::DragValue::new(&mut state.composer.repeat_interval_ms).range(1..=86_400_000).suffix(" ms"))
-                .labelled_by(label.id);
-        });
-        ui.horizontal(|ui| {
-            let label = ui.label(ui.tr(Tr::RepeatTimes));
-            ui.add(egui::DragValue::new(&mut state.composer.repeat_count).range(0..=100_000_000)).labelled_by(label.id);
-            ui.weak(ui.tr(Tr::RepeatZeroMeansForever));
-        });
-        if ui.button(ui.tr(Tr::StartRepeat)).clicked() {
-            actions.push(start);
-            ui.close();
-        }
     });
 }
 
@@ -326,7 +309,7 @@ fn properties_ui(
             ui.checkbox(&mut properties.payload_is_utf8, ui.tr(Tr::PayloadIsUtf8));
             ui.end_row();
         });
-        crate::ui::profile_editor::user_properties_ui(ui, "composer-user-properties", &mut properties.user_properties);
+        crate::ui::widgets::user_properties_ui(ui, "composer-user-properties", &mut properties.user_properties);
         *properties != before
     });
     if shown.body_returned == Some(true) {

@@ -6,15 +6,17 @@ use std::time::Instant;
 use crate::core::engine::ConnectionState;
 use crate::core::mqtt::ProtocolVersion;
 use crate::core::profile::{TransportKind, generate_client_id};
-use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::widgets::labelled_text;
 use crate::ui::{states, theme};
 
 /// Draws the connection bar.
-pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiState, actions: &mut Vec<UiAction>) {
+pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &UiState) {
+    let workspace = &mut *cx.workspace;
+    let actions = &mut *cx.actions;
     ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(ui.tr(Tr::Profile));
@@ -129,11 +131,4 @@ pub fn connection_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &UiSta
         ui.small(message);
     }
     ui.add_space(2.0);
-}
-
-/// A coloured dot and the one-line state summary.
-pub fn state_chip_ui(ui: &mut egui::Ui, state: &ConnectionState) {
-    let colour = theme::state_colour(state);
-    theme::status_dot_ui(ui, colour);
-    ui.label(egui::RichText::new(states::connection_summary(ui, state, Instant::now())).color(colour));
 }

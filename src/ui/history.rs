@@ -10,6 +10,7 @@ use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
@@ -27,7 +28,9 @@ pub struct DiffCache {
 
 /// Draws the history of `state.history.topic` as a panel docked under the
 /// log (so it never covers the log's newest rows or the inspector).
-pub fn history_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn history_panel_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     let Some(topic) = state.history.topic.clone() else {
         return;
     };
@@ -70,7 +73,7 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
                 .on_hover_text(ui.trf(Tr::LogKeepsNewest, &[("n", &store.limits().max_messages)]));
         }
         if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history.view.row(store, row)) {
-            crate::ui::charts::chart_offer_ui(ui, topic, newest.payload, actions);
+            crate::ui::widgets::chart_offer_ui(ui, topic, newest.payload, actions);
         }
         if ui.button(ui.tr(Tr::ExportHistory)).on_hover_text(ui.tr(Tr::ExportHistoryHint)).clicked() {
             actions.push(UiAction::ExportHistory);

@@ -13,6 +13,7 @@ use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::{InspectorTab, UiState};
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
@@ -128,7 +129,9 @@ impl InspectorCache {
 }
 
 /// Draws the inspector for the selected message.
-pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     let Some(message) = state.log.selected_message.and_then(|seq| workspace.store.get(seq)) else {
         ui.weak(ui.tr(Tr::SelectedMessageGone));
         if ui.button(ui.tr(Tr::Close)).clicked() {
@@ -169,7 +172,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiStat
             if ui.button(ui.tr(Tr::History)).on_hover_text(ui.tr(Tr::HistoryHint)).clicked() {
                 actions.push(UiAction::ShowHistory { topic: Some(message.topic.to_string()) });
             }
-            crate::ui::charts::chart_offer_ui(ui, message.topic, message.payload, actions);
+            crate::ui::widgets::chart_offer_ui(ui, message.topic, message.payload, actions);
         }
     });
     ui.separator();

@@ -1,7 +1,6 @@
 //! The message log: a virtualised table (only visible rows are built), with
 //! search, subscription filter, follow-newest and clear.
 
-use chrono::Local;
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::mqtt::Direction;
@@ -9,9 +8,9 @@ use crate::core::mqtt::Qos;
 use crate::core::payload::{human_size, preview};
 use crate::core::store::ViewProgress;
 use crate::core::topic::validate_topic_filter;
-use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::{PanelContext, clock};
 use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
@@ -23,7 +22,10 @@ const LOG_SEARCH_ID: &str = "message-log-search";
 const PREVIEW_CHARS: usize = 160;
 
 /// Draws the log.
-pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
+    let hide_clocks = cx.hide_clocks;
     let store = &workspace.store;
     ui.horizontal(|ui| {
         ui.strong(ui.tr(Tr::Messages));
@@ -169,7 +171,7 @@ pub fn log_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, act
                         egui::Sense::hover(),
                     );
                     ui.painter().rect_filled(rect, 1.0, colour);
-                    ui.monospace(message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string());
+                    ui.monospace(clock(message.time, "%H:%M:%S%.3f", hide_clocks));
                 });
                 if show_tab {
                     row.col(|ui| {
@@ -239,7 +241,7 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
         if ui.button(ui.tr(Tr::CompareWithPrevious)).clicked() {
             actions.push(UiAction::CompareWithPrevious { seq: message.seq });
         }
-        crate::ui::charts::chart_offer_ui(ui, message.topic, message.payload, actions);
+        crate::ui::widgets::chart_offer_ui(ui, message.topic, message.payload, actions);
     }
 }
 

@@ -17,6 +17,7 @@ mod log;
 mod menu;
 mod notice_text;
 mod notifications;
+pub mod panel;
 pub mod prefs;
 mod profile_editor;
 mod saved_panel;

@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
-use chrono::Local;
-
 use crate::core::workspace::{NoticeLevel, Workspace};
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::notice_text::notice_text;
+use crate::ui::panel::{PanelContext, clock};
 use crate::ui::state::UiState;
 use crate::ui::theme;
 
@@ -80,7 +79,9 @@ impl Toasts {
 }
 
 /// The notifications window: every notice kept, newest first.
-pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &mut UiState) {
+pub fn notifications_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &mut *cx.workspace;
+    let hide_clocks = cx.hide_clocks;
     if !state.windows.show_notices {
         return;
     }
@@ -96,7 +97,7 @@ pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &
             egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
                 for notice in workspace.notices.iter().rev() {
                     ui.horizontal_wrapped(|ui| {
-                        ui.weak(notice.at.with_timezone(&Local).format("%H:%M:%S").to_string());
+                        ui.weak(clock(notice.at, "%H:%M:%S", hide_clocks));
                         let (colour, level) = match notice.level {
                             NoticeLevel::Warning => (theme::BUSY, ui.tr(Tr::Warning)),
                             NoticeLevel::Error => (theme::ERROR, ui.tr(Tr::Error)),
@@ -118,7 +119,7 @@ pub fn notifications_ui(ctx: &egui::Context, workspace: &mut Workspace, state: &
                         .notices
                         .iter()
                         .map(|notice| {
-                            let at = notice.at.with_timezone(&Local).format("%H:%M:%S");
+                            let at = clock(notice.at, "%H:%M:%S", hide_clocks);
                             format!("{at} {}", notice_text(ui, &notice.kind))
                         })
                         .collect();

@@ -8,9 +8,10 @@ use crate::core::secrets::{account_for, read_password, store_password};
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
-use crate::ui::widgets::labelled_text;
+use crate::ui::widgets::{labelled_text, user_properties_ui};
 
 /// The editor's sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,12 +58,9 @@ impl EditorSection {
 }
 
 /// Draws the editor window while `state.profiles.open` is set.
-pub fn profile_editor_ui(
-    ctx: &egui::Context,
-    workspace: &mut Workspace,
-    state: &mut UiState,
-    actions: &mut Vec<UiAction>,
-) {
+pub fn profile_editor_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &mut *cx.workspace;
+    let actions = &mut *cx.actions;
     if !state.profiles.open {
         return;
     }
@@ -387,27 +385,6 @@ fn optional_text_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<String>) 
     }
 }
 
-pub(crate) fn user_properties_ui(ui: &mut egui::Ui, id: &str, properties: &mut Vec<(String, String)>) {
-    let mut remove = None;
-    for (index, (key, value)) in properties.iter_mut().enumerate() {
-        ui.horizontal(|ui| {
-            ui.push_id((id, index), |ui| {
-                labelled_text(ui, ui.tr(Tr::Key), key, 120.0);
-                labelled_text(ui, ui.tr(Tr::Value), value, 160.0);
-                if ui.small_button(ui.tr(Tr::Remove)).clicked() {
-                    remove = Some(index);
-                }
-            });
-        });
-    }
-    if let Some(index) = remove {
-        properties.remove(index);
-    }
-    if ui.small_button(ui.tr(Tr::AddUserProperty)).clicked() {
-        properties.push((String::new(), String::new()));
-    }
-}
-
 fn last_will_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
     let profile = &mut workspace.active_tab_mut().profile;
     let mut enabled = profile.last_will.is_some();
@@ -560,12 +537,9 @@ fn variables_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 }
 
 /// The "ask on connect" password prompt.
-pub fn password_prompt_ui(
-    ctx: &egui::Context,
-    workspace: &Workspace,
-    state: &mut UiState,
-    actions: &mut Vec<UiAction>,
-) {
+pub fn password_prompt_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     let Some(password) = state.connection.password_prompt.as_mut() else {
         return;
     };

@@ -4,20 +4,16 @@
 //! removed.
 
 use crate::core::saved_messages::SavedMessages;
-use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::widgets::{icon_button, labelled_text};
 
 /// Draws the page.
-pub fn saved_panel_ui(
-    ui: &mut egui::Ui,
-    workspace: &Workspace,
-    saved: &SavedMessages,
-    state: &mut UiState,
-    actions: &mut Vec<UiAction>,
-) {
+pub fn saved_panel_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, saved: &SavedMessages, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     ui.strong(ui.tr(Tr::SaveComposerMessage));
     labelled_text(ui, ui.tr(Tr::MessageName), &mut state.saved.message_name, 170.0);
     labelled_text(ui, ui.tr(Tr::CollectionName), &mut state.saved.collection_name, 170.0);
@@ -62,7 +58,14 @@ pub fn saved_panel_ui(
                             actions.push(UiAction::RepeatCollection { collection: collection_index, once: true });
                         }
                         let repeat = UiAction::RepeatCollection { collection: collection_index, once: false };
-                        crate::ui::composer::repeat_menu_ui(ui, state, actions, repeat);
+                        let form = &mut state.composer;
+                        crate::ui::widgets::repeat_menu_ui(
+                            ui,
+                            &mut form.repeat_interval_ms,
+                            &mut form.repeat_count,
+                            actions,
+                            repeat,
+                        );
                         if ui
                             .small_button(ui.tr(Tr::ExportEllipsis))
                             .on_hover_text(ui.tr(Tr::ExportCollectionHint))

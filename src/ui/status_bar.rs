@@ -3,21 +3,17 @@
 
 use crate::core::engine::{BrokerState, Engine};
 use crate::core::payload::human_size;
-use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
-use crate::ui::connection::state_chip_ui;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
+use crate::ui::widgets::state_chip_ui;
 
 /// Draws the status bar.
-pub fn status_bar_ui(
-    ui: &mut egui::Ui,
-    workspace: &mut Workspace,
-    state: &mut UiState,
-    engine: Option<&Engine>,
-    actions: &mut Vec<UiAction>,
-) {
+pub fn status_bar_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState, engine: Option<&Engine>) {
+    let workspace = &mut *cx.workspace;
+    let actions = &mut *cx.actions;
     let now = workspace.now_ms();
     let rate_in = workspace.rate_in.per_second(now);
     let rate_out = workspace.rate_out.per_second(now);

@@ -4,15 +4,18 @@
 use crate::core::engine::ConnectionState;
 use crate::core::mqtt::Qos;
 use crate::core::topic::validate_topic_filter;
-use crate::core::workspace::{SubscriptionStatus, Workspace};
+use crate::core::workspace::SubscriptionStatus;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
 /// Draws the subscriptions panel.
-pub fn subscriptions_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn subscriptions_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     let filter_label = ui.label(ui.tr(Tr::TopicFilter));
     let response = ui
         .add(

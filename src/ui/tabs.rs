@@ -3,14 +3,16 @@
 
 use std::time::Instant;
 
-use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::theme;
 use crate::ui::widgets::icon_button;
 
 /// Draws the tab strip.
-pub fn tabs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<UiAction>) {
+pub fn tabs_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     ui.horizontal(|ui| {
         let tabs = workspace.tabs();
         let closable = tabs.len() > 1;

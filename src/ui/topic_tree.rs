@@ -7,6 +7,7 @@ use crate::core::topic_tree::{NodeId, TreeSort};
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
+use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
@@ -18,7 +19,9 @@ const FLASH_MS: u64 = 800;
 const TREE_SEARCH_BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
 
 /// Draws the topic tree.
-pub fn topic_tree_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn topic_tree_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     let tree = &workspace.active_tab().tree;
     let now_ms = workspace.now_ms();
     ui.horizontal(|ui| {
@@ -139,7 +142,7 @@ fn rows_ui(
                             actions.push(UiAction::ShowHistory { topic: Some(path.clone()) });
                         }
                         if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
-                            crate::ui::charts::chart_offer_ui(ui, &path, message.payload, actions);
+                            crate::ui::widgets::chart_offer_ui(ui, &path, message.payload, actions);
                         }
                         if ui.button(ui.tr(Tr::RetainedInSubtree)).clicked() {
                             actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
@@ -166,12 +169,9 @@ fn rows_ui(
 
 /// The retained-message manager window: every retained topic seen (in a
 /// subtree), its age and size; clearing asks for confirmation first.
-pub fn retained_manager_ui(
-    ctx: &egui::Context,
-    workspace: &Workspace,
-    state: &mut UiState,
-    actions: &mut Vec<UiAction>,
-) {
+pub fn retained_manager_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+    let workspace = &*cx.workspace;
+    let actions = &mut *cx.actions;
     if !state.retained.open {
         return;
     }

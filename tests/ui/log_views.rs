@@ -2,8 +2,10 @@
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
+use topicscope::core::broker::BrokerConfig;
 use topicscope::core::ids::TabId;
 use topicscope::core::mqtt::{Direction, Qos};
+use topicscope::ui::AppOptions;
 
 use crate::helpers::*;
 
@@ -312,4 +314,26 @@ fn a_large_log_exports_with_progress_in_the_status_bar() {
     eprintln!("cancelled at {progress:?}");
     assert!(!cancelled.exists(), "a cancelled export writes nothing");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn hidden_clocks_show_dashes_in_the_log_and_real_times_otherwise() {
+    for hide_clocks in [true, false] {
+        let mut harness = harness_with(AppOptions {
+            broker: BrokerConfig::ephemeral(),
+            profile_dir: None,
+            hide_clocks,
+            ..AppOptions::default()
+        });
+        connected(&mut harness);
+        publish_through_composer(&mut harness, "clock/tick", "1");
+        step_until(&mut harness, "the message in the log", |app| received_on(app, "clock/tick") == 1);
+        harness.step();
+        let dashes = harness.query_all_by_label("--:--:--.---").count();
+        if hide_clocks {
+            assert_eq!(dashes, 2, "the sent and the received row");
+        } else {
+            assert_eq!(dashes, 0);
+        }
+    }
 }

@@ -12,6 +12,7 @@ use crate::ui::action::UiAction;
 use crate::ui::fonts::{self};
 use crate::ui::i18n::{self, Tr, Words};
 use crate::ui::notifications::{self};
+use crate::ui::panel::PanelContext;
 use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::state::LeftPanel;
 use crate::ui::{
@@ -218,21 +219,26 @@ impl TopicscopeApp {
         egui::Panel::top("menu").show(ui, |ui| {
             menu::menu_bar_ui(ui, &mut self.prefs, &mut self.ui, &mut actions);
         });
+        let cx = &mut PanelContext {
+            workspace: &mut self.workspace,
+            actions: &mut actions,
+            hide_clocks: self.options.hide_clocks,
+        };
         egui::Panel::top("tabs").show(ui, |ui| {
-            tabs::tabs_ui(ui, &self.workspace, &mut actions);
+            tabs::tabs_ui(ui, cx);
         });
         egui::Panel::top("connection").show(ui, |ui| {
-            connection::connection_ui(ui, &mut self.workspace, &self.ui, &mut actions);
+            connection::connection_ui(ui, cx, &self.ui);
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            status_bar::status_bar_ui(ui, &mut self.workspace, &mut self.ui, self.engine.as_ref(), &mut actions);
+            status_bar::status_bar_ui(ui, cx, &mut self.ui, self.engine.as_ref());
         });
         let mut composer_panel = egui::Panel::bottom("composer").resizable(true).default_size(210.0);
         if let Some(height) = self.ui.composer.restore_height.take() {
             composer_panel = composer_panel.exact_size(height);
         }
         let composer = composer_panel.show(ui, |ui| {
-            composer::composer_ui(ui, &mut self.workspace, &mut self.ui, &mut actions);
+            composer::composer_ui(ui, cx, &mut self.ui);
         });
         self.ui.composer.height = composer.response.rect.height();
         egui::Panel::left("subscriptions").resizable(true).default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH).show(
@@ -252,30 +258,30 @@ impl TopicscopeApp {
                 });
                 ui.separator();
                 if self.ui.left_panel == LeftPanel::Saved {
-                    saved_panel::saved_panel_ui(ui, &self.workspace, &self.saved, &mut self.ui, &mut actions);
+                    saved_panel::saved_panel_ui(ui, cx, &self.saved, &mut self.ui);
                 } else if self.ui.left_panel == LeftPanel::TopicTree {
-                    topic_tree::topic_tree_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+                    topic_tree::topic_tree_ui(ui, cx, &mut self.ui);
                 } else {
-                    subscriptions::subscriptions_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+                    subscriptions::subscriptions_ui(ui, cx, &mut self.ui);
                 }
             },
         );
         if self.ui.log.selected_message.is_some() {
             egui::Panel::right("inspector").resizable(true).default_size(theme::INSPECTOR_PANEL_WIDTH).show(ui, |ui| {
-                inspector::inspector_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+                inspector::inspector_ui(ui, cx, &mut self.ui);
             });
         }
-        history::history_panel_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+        history::history_panel_ui(ui, cx, &mut self.ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            log::log_ui(ui, &self.workspace, &mut self.ui, &mut actions);
+            log::log_ui(ui, cx, &mut self.ui);
         });
-        profile_editor::profile_editor_ui(ui.ctx(), &mut self.workspace, &mut self.ui, &mut actions);
-        profile_editor::password_prompt_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
-        topic_tree::retained_manager_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
-        charts::charts_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
-        broker_status::broker_status_ui(ui.ctx(), &self.workspace, &mut self.ui, &mut actions);
-        broker_panel::broker_panel_ui(ui.ctx(), &self.workspace, &self.options.broker, &mut self.ui, &mut actions);
-        notifications::notifications_ui(&ctx, &mut self.workspace, &mut self.ui);
+        profile_editor::profile_editor_ui(ui.ctx(), cx, &mut self.ui);
+        profile_editor::password_prompt_ui(ui.ctx(), cx, &mut self.ui);
+        topic_tree::retained_manager_ui(ui.ctx(), cx, &mut self.ui);
+        charts::charts_ui(ui.ctx(), cx, &mut self.ui);
+        broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui);
+        broker_panel::broker_panel_ui(ui.ctx(), cx, &self.options.broker, &mut self.ui);
+        notifications::notifications_ui(&ctx, cx, &mut self.ui);
         menu::shortcuts_window_ui(&ctx, &mut self.ui);
         menu::about_window_ui(&ctx, &mut self.ui);
         menu::app_log_window_ui(&ctx, &mut self.prefs, &mut self.ui);

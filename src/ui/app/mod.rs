@@ -64,6 +64,9 @@ pub struct AppOptions {
     pub exit_after_first_frame: bool,
     /// The former name's settings copied at this start (said once, as a notice).
     pub carried_over: Option<crate::core::legacy_migration::MigrationReport>,
+    /// Show times as dashes (tests and screenshots that must not change
+    /// from one run to the next).
+    pub hide_clocks: bool,
 }
 
 impl Default for AppOptions {
@@ -81,6 +84,7 @@ impl Default for AppOptions {
             language: None,
             exit_after_first_frame: false,
             carried_over: None,
+            hide_clocks: false,
         }
     }
 }

@@ -1,4 +1,14 @@
-//! Small widgets shared by panels.
+//! Widgets shared by panels (panels do not import each other).
+
+mod chart_offer;
+mod repeat_menu;
+mod state_chip;
+mod user_properties;
+
+pub use chart_offer::chart_offer_ui;
+pub use repeat_menu::repeat_menu_ui;
+pub use state_chip::state_chip_ui;
+pub use user_properties::user_properties_ui;
 
 /// A label followed by a single-line text field that is accessibly named
 /// after the label (so tests and screen readers can find it).
