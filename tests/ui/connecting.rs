@@ -5,7 +5,6 @@ use egui_kittest::kittest::Queryable as _;
 use topicscope::core::broker::BrokerConfig;
 use topicscope::core::engine::ConnectionState;
 use topicscope::core::mqtt::Direction;
-use topicscope::core::workspace::SubscriptionStatus;
 use topicscope::ui::AppOptions;
 
 use crate::helpers::*;
@@ -62,15 +61,7 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
     assert_eq!(harness.state().workspace.tabs().len(), 2);
     // The new tab has the same (embedded broker) settings; connect it.
     harness.get_by_role_and_label(Role::Button, "Connect").click();
-    step_until(&mut harness, "second tab connected with '#'", |app| {
-        matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
-            && app
-                .workspace
-                .active_tab()
-                .subscriptions
-                .iter()
-                .all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
-    });
+    step_until(&mut harness, "second tab connected with '#'", active_tab_ready);
     replace_text(&mut harness, "Topic", "tabs/from-second");
     harness.get_by_label("Publish").click();
     // Both tabs subscribe to '#', so both receive it; the first tab sends too.

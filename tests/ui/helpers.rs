@@ -80,15 +80,14 @@ pub fn step_until_or_give_up(
 }
 
 pub fn connected(harness: &mut Harness<'_, TopicscopeApp>) {
-    step_until(harness, "connected to the embedded broker with '#' granted", |app| {
-        matches!(app.workspace.active_tab().state, ConnectionState::Connected { .. })
-            && app
-                .workspace
-                .active_tab()
-                .subscriptions
-                .iter()
-                .all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
-    });
+    step_until(harness, "connected to the embedded broker with '#' granted", active_tab_ready);
+}
+
+/// The active tab is connected and the broker granted all its subscriptions.
+pub fn active_tab_ready(app: &TopicscopeApp) -> bool {
+    let tab = app.workspace.active_tab();
+    matches!(tab.state, ConnectionState::Connected { .. })
+        && tab.subscriptions.iter().all(|s| matches!(s.status, SubscriptionStatus::Granted(_)))
 }
 
 pub fn replace_text(harness: &mut Harness<'_, TopicscopeApp>, label: &str, text: &str) {
