@@ -15,6 +15,7 @@
 #   theme-dark.png / theme-light.png
 #                        the same window in both themes, a Chinese payload in the JSON tree
 #   chinese-ui.png       the interface in Simplified Chinese
+#   chinese-notices.png  a connection failing: status and toasts in Chinese
 #   saved-messages.png   the Saved page: collections to send, repeat, share
 #   keyboard-shortcuts.png  Help → Keyboard shortcuts (F1)
 #   request-response.png the composer's MQTT 5 properties and a request answered
@@ -144,6 +145,12 @@ look() {
     cjk_traffic
     import -window root screenshots/chinese-ui.png
     echo "saved screenshots/chinese-ui.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+    # Nothing listens on port 1: the reconnect notices, in Chinese.
+    APP_ARGS="--no-broker --connect 127.0.0.1:1 --language zh-CN" start_app
+    sleep 3
+    import -window root screenshots/chinese-notices.png
+    echo "saved screenshots/chinese-notices.png"
     kill "$APP"; wait "$APP" 2>/dev/null || true
 }
 # --- request/response -----------------------------------------------------
