@@ -4,17 +4,17 @@
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
-use crate::ui::state::UiState;
+use crate::ui::state::WindowsState;
 use crate::ui::theme;
 
 /// The filter brokers publish their status under (`#` does not match it).
 pub const SYS_FILTER: &str = "$SYS/#";
 
 /// Draws the broker status window when open.
-pub fn broker_status_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+pub fn broker_status_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut WindowsState) {
     let workspace = &*cx.workspace;
     let actions = &mut *cx.actions;
-    if !state.windows.show_broker_status {
+    if !state.show_broker_status {
         return;
     }
     let mut open = true;
@@ -75,6 +75,6 @@ pub fn broker_status_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &
             });
         });
     if !open {
-        state.windows.show_broker_status = false;
+        state.show_broker_status = false;
     }
 }

@@ -11,7 +11,7 @@ use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
-use crate::ui::state::UiState;
+use crate::ui::state::ChartsState;
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
 
@@ -29,10 +29,10 @@ const WINDOWS: [(Option<f64>, Tr); 6] = [
 ];
 
 /// Draws the charts window when open.
-pub fn charts_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+pub fn charts_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut ChartsState) {
     let workspace = &*cx.workspace;
     let actions = &mut *cx.actions;
-    if !state.charts.open {
+    if !state.open {
         return;
     }
     let mut open = true;
@@ -45,49 +45,48 @@ pub fn charts_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiS
             body_ui(ui, workspace, state, actions);
         });
     if !open {
-        state.charts.open = false;
+        state.open = false;
     }
-    if !workspace.active_tab().charts.is_empty() && state.charts.paused_at.is_none() {
+    if !workspace.active_tab().charts.is_empty() && state.paused_at.is_none() {
         // The time axis moves even without messages.
         ctx.request_repaint_after(std::time::Duration::from_millis(250));
     }
 }
 
-fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut ChartsState, actions: &mut Vec<UiAction>) {
     let charts = &workspace.active_tab().charts;
     ui.horizontal(|ui| {
-        labelled_text(ui, ui.tr(Tr::Topic), &mut state.charts.topic, 180.0);
-        labelled_text(ui, ui.tr(Tr::JsonPointerOptional), &mut state.charts.pointer, 110.0)
+        labelled_text(ui, ui.tr(Tr::Topic), &mut state.topic, 180.0);
+        labelled_text(ui, ui.tr(Tr::JsonPointerOptional), &mut state.pointer, 110.0)
             .on_hover_text(ui.tr(Tr::JsonPointerHint));
         if ui.button(ui.tr(Tr::AddSeries)).clicked() {
-            let pointer = state.charts.pointer.trim();
+            let pointer = state.pointer.trim();
             actions.push(UiAction::AddChart {
-                topic: state.charts.topic.trim().to_owned(),
+                topic: state.topic.trim().to_owned(),
                 pointer: (!pointer.is_empty()).then(|| pointer.to_owned()),
             });
         }
     });
-    if let Some(error) = &state.charts.error {
+    if let Some(error) = &state.error {
         ui.colored_label(theme::ERROR, error);
     }
     ui.horizontal(|ui| {
         let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-        let label = if state.charts.paused_at.is_some() { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
+        let label = if state.paused_at.is_some() { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
         if ui.button(label).on_hover_text(ui.tr(Tr::ChartPauseHint)).clicked() {
-            state.charts.paused_at = match state.charts.paused_at {
+            state.paused_at = match state.paused_at {
                 Some(_) => None,
                 None => Some(now),
             };
         }
         let label = ui.label(ui.tr(Tr::TimeWindow));
-        let selected =
-            WINDOWS.iter().find(|(w, _)| *w == state.charts.window_s).map_or(Tr::WindowAll, |(_, name)| *name);
+        let selected = WINDOWS.iter().find(|(w, _)| *w == state.window_s).map_or(Tr::WindowAll, |(_, name)| *name);
         egui::ComboBox::from_id_salt("chart-window")
             .selected_text(ui.tr(selected))
             .width(70.0)
             .show_ui(ui, |ui| {
                 for (window, name) in WINDOWS {
-                    ui.selectable_value(&mut state.charts.window_s, window, ui.tr(name));
+                    ui.selectable_value(&mut state.window_s, window, ui.tr(name));
                 }
             })
             .response
@@ -95,7 +94,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
         if ui.button(ui.tr(Tr::Clear)).on_hover_text(ui.tr(Tr::ClearChartsHint)).clicked() {
             actions.push(UiAction::ClearCharts);
         }
-        if state.charts.paused_at.is_some() {
+        if state.paused_at.is_some() {
             ui.colored_label(theme::BUSY, ui.tr(Tr::Paused));
         }
     });
@@ -129,8 +128,8 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
         ui.weak(ui.tr(Tr::NoNumericValueYet));
         return;
     }
-    let to = state.charts.paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
-    let from = state.charts.window_s.map_or(f64::MIN, |window| to - window);
+    let to = state.paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
+    let from = state.window_s.map_or(f64::MIN, |window| to - window);
     let mut plot = Plot::new(("chart-plot", workspace.active_tab().id))
         .legend(Legend::default())
         .x_axis_formatter(|mark, _| clock(mark.value))
@@ -143,7 +142,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             };
             Some(format!("{}\n{:.3}", clock(point.x), point.y))
         });
-    if state.charts.window_s.is_some() {
+    if state.window_s.is_some() {
         plot = plot.include_x(from).include_x(to);
     }
     let lines: Vec<(String, egui::Color32, Vec<[f64; 2]>)> = charts
@@ -154,7 +153,7 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             (series.key.label(), theme::subscription_colour(series.colour), points)
         })
         .collect();
-    let windowed = state.charts.window_s.is_some();
+    let windowed = state.window_s.is_some();
     plot.show(ui, move |plot_ui| {
         if windowed {
             plot_ui.set_plot_bounds_x(from..=to);
@@ -174,7 +173,7 @@ fn clock(seconds: f64) -> String {
 }
 
 /// Adds a series; the error (if any) is shown in the window.
-pub fn add_series(workspace: &mut Workspace, state: &mut UiState, topic: String, pointer: Option<String>) {
-    state.charts.open = true;
-    state.charts.error = workspace.add_chart(SeriesKey { topic, pointer }).err().map(|error| error.to_string());
+pub fn add_series(workspace: &mut Workspace, state: &mut ChartsState, topic: String, pointer: Option<String>) {
+    state.open = true;
+    state.error = workspace.add_chart(SeriesKey { topic, pointer }).err().map(|error| error.to_string());
 }

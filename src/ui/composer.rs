@@ -9,7 +9,7 @@ use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
-use crate::ui::state::UiState;
+use crate::ui::state::ComposerState;
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, repeat_menu_ui};
 
@@ -17,7 +17,7 @@ use crate::ui::widgets::{icon_button, repeat_menu_ui};
 const LIVE_VALIDATION_LIMIT: usize = 256 * 1024;
 
 /// Draws the composer.
-pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut ComposerState) {
     let workspace = &mut *cx.workspace;
     let actions = &mut *cx.actions;
     ui.add_space(4.0);
@@ -37,7 +37,7 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiS
             .labelled_by(topic_label.id)
             .on_hover_text(ui.tr(Tr::TopicHistoryHint));
         if topic.changed() {
-            state.composer.error = None;
+            state.error = None;
             tab.history.stop_browsing();
         }
         let format_label = ui.label(ui.tr(Tr::Format));
@@ -70,8 +70,7 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiS
             actions.push(UiAction::Publish);
         }
         history_menu_ui(ui, &tab.history, actions);
-        let form = &mut state.composer;
-        repeat_menu_ui(ui, &mut form.repeat_interval_ms, &mut form.repeat_count, actions, UiAction::StartRepeat);
+        repeat_menu_ui(ui, &mut state.repeat_interval_ms, &mut state.repeat_count, actions, UiAction::StartRepeat);
     });
     repeat_jobs_ui(ui, workspace, actions);
     // Rendered only when the draft changed; borrowed, not copied, each frame.
@@ -88,7 +87,7 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiS
             workspace.active_tab().draft.format,
         ),
     };
-    ui.horizontal(|ui| match (&live_error, &state.composer.error) {
+    ui.horizontal(|ui| match (&live_error, &state.error) {
         (Some(error), _) | (None, Some(error)) => {
             ui.colored_label(theme::ERROR, error);
         }
@@ -119,7 +118,7 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiS
             )
             .labelled_by(payload_label.id);
         if payload.changed() {
-            state.composer.error = None;
+            state.error = None;
         }
     });
 }
@@ -259,7 +258,7 @@ fn properties_ui(
     ui: &mut egui::Ui,
     properties: &mut crate::core::compose::DraftProperties,
     v5: bool,
-    state: &mut UiState,
+    state: &mut ComposerState,
 ) {
     let set = properties.count();
     let title =
@@ -313,20 +312,20 @@ fn properties_ui(
         *properties != before
     });
     if shown.body_returned == Some(true) {
-        state.composer.error = None;
+        state.error = None;
     }
     // A resizable panel keeps the height its content pushed it to; give
     // back what opening the section took when it is folded again.
     if shown.openness > 0.0 {
         // Last frame's height is the folded one when unfolding starts (none
         // on the first frame, when the section may come back open).
-        if state.composer.height > 0.0 {
-            state.composer.height_before_properties.get_or_insert(state.composer.height);
+        if state.height > 0.0 {
+            state.height_before_properties.get_or_insert(state.height);
         }
-    } else if let Some(before) = state.composer.height_before_properties.take() {
+    } else if let Some(before) = state.height_before_properties.take() {
         // Folded, and the animation is over (until then the body still
         // takes room and would push the panel up again).
-        state.composer.restore_height = Some(before.min(state.composer.height));
+        state.restore_height = Some(before.min(state.height));
     }
 }
 

@@ -11,7 +11,7 @@ use crate::core::topic::validate_topic_filter;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::{PanelContext, clock};
-use crate::ui::state::UiState;
+use crate::ui::state::LogState;
 use crate::ui::theme;
 use crate::ui::widgets::{icon_button, labelled_text};
 
@@ -22,7 +22,7 @@ const LOG_SEARCH_ID: &str = "message-log-search";
 const PREVIEW_CHARS: usize = 160;
 
 /// Draws the log.
-pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
+pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState) {
     let workspace = &*cx.workspace;
     let actions = &mut *cx.actions;
     let hide_clocks = cx.hide_clocks;
@@ -32,38 +32,38 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState)
         let search_label = ui.label(ui.tr(Tr::Search));
         let search = ui
             .add(
-                egui::TextEdit::singleline(&mut state.log.search)
+                egui::TextEdit::singleline(&mut state.search)
                     .id(egui::Id::unique(LOG_SEARCH_ID))
                     .hint_text(ui.tr(Tr::SearchHint))
                     .desired_width(220.0),
             )
             .labelled_by(search_label.id);
-        if std::mem::take(&mut state.log.focus_search) {
+        if std::mem::take(&mut state.focus_search) {
             search.request_focus();
         }
-        if !state.log.search.is_empty() && icon_button(ui, "🗙", ui.tr(Tr::ClearSearch)).clicked() {
-            state.log.search.clear();
+        if !state.search.is_empty() && icon_button(ui, "🗙", ui.tr(Tr::ClearSearch)).clicked() {
+            state.search.clear();
         }
-        ui.checkbox(&mut state.log.search_regex, ui.tr(Tr::Regex)).on_hover_text(ui.tr(Tr::RegexHint));
-        let active_filters = usize::from(state.log.direction.is_some())
-            + usize::from(state.log.qos.is_some())
-            + usize::from(state.log.retained_only)
-            + usize::from(!state.log.topic_filter.trim().is_empty());
+        ui.checkbox(&mut state.search_regex, ui.tr(Tr::Regex)).on_hover_text(ui.tr(Tr::RegexHint));
+        let active_filters = usize::from(state.direction.is_some())
+            + usize::from(state.qos.is_some())
+            + usize::from(state.retained_only)
+            + usize::from(!state.topic_filter.trim().is_empty());
         let title = if active_filters == 0 {
             ui.tr(Tr::Filters).to_owned()
         } else {
             ui.trf(Tr::FiltersActive, &[("n", &active_filters)])
         };
         ui.menu_button(title, |ui| filters_menu_ui(ui, state));
-        let pause_label = if state.log.paused { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
+        let pause_label = if state.paused { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
         if ui.button(pause_label).on_hover_text(ui.tr(Tr::PauseHint)).clicked() {
-            state.log.paused = !state.log.paused;
+            state.paused = !state.paused;
         }
-        if state.log.paused {
-            let held = state.log.view.held_back(store);
+        if state.paused {
+            let held = state.view.held_back(store);
             ui.colored_label(theme::BUSY, ui.trf(Tr::PausedNew, &[("n", &held)]));
         }
-        if let Some(subscription) = state.log.selected_subscription.and_then(|id| workspace.subscription(id)) {
+        if let Some(subscription) = state.selected_subscription.and_then(|id| workspace.subscription(id)) {
             ui.label(
                 egui::RichText::new(ui.trf(Tr::FilterIs, &[("filter", &subscription.filter)]))
                     .color(theme::subscription_colour(subscription.colour)),
@@ -73,31 +73,31 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState)
             }
         }
         if workspace.tabs().len() > 1 {
-            ui.checkbox(&mut state.log.all_tabs, ui.tr(Tr::AllTabs)).on_hover_text(ui.tr(Tr::AllTabsHint));
+            ui.checkbox(&mut state.all_tabs, ui.tr(Tr::AllTabs)).on_hover_text(ui.tr(Tr::AllTabsHint));
         }
-        ui.checkbox(&mut state.log.follow, ui.tr(Tr::FollowNewest)).on_hover_text(ui.tr(Tr::FollowNewestHint));
+        ui.checkbox(&mut state.follow, ui.tr(Tr::FollowNewest)).on_hover_text(ui.tr(Tr::FollowNewestHint));
         if ui.button(ui.tr(Tr::ExportEllipsis)).on_hover_text(ui.tr(Tr::ExportLogHint)).clicked() {
             actions.push(UiAction::ExportMessages);
         }
         if ui.button(ui.tr(Tr::Clear)).on_hover_text(ui.tr(Tr::ClearLogHint)).clicked() {
             actions.push(UiAction::ClearLog);
         }
-        let shown = state.log.view.len(store);
+        let shown = state.view.len(store);
         let counter = if shown == store.len() {
             ui.trf(Tr::MessagesCount, &[("n", &shown)])
         } else {
             ui.trf(Tr::MessagesShownOf, &[("n", &shown), ("total", &store.len())])
         };
         ui.weak(counter);
-        if let Some(ViewProgress::Scanning { scanned, total }) = state.log.view_progress {
+        if let Some(ViewProgress::Scanning { scanned, total }) = state.view_progress {
             ui.spinner();
             ui.weak(ui.trf(Tr::Filtering, &[("n", &scanned), ("total", &total)]));
         }
     });
-    if let Some(error) = state.log.view.error() {
+    if let Some(error) = state.view.error() {
         ui.colored_label(theme::ERROR, error.to_string());
     }
-    let typed = state.log.topic_filter.trim();
+    let typed = state.topic_filter.trim();
     if !typed.is_empty()
         && let Err(error) = validate_topic_filter(typed)
     {
@@ -105,28 +105,28 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState)
     }
     ui.separator();
 
-    let rows = state.log.view.len(store);
-    if state.log.follow && rows != state.log.last_rows {
+    let rows = state.view.len(store);
+    if state.follow && rows != state.last_rows {
         // Sticking to the bottom scrolls on the frame after rows were added.
         ui.ctx().request_repaint();
     }
-    state.log.last_rows = rows;
+    state.last_rows = rows;
     if rows == 0 {
         ui.centered_and_justified(|ui| {
             ui.weak(if store.is_empty() { ui.tr(Tr::NoMessagesYet) } else { ui.tr(Tr::NoMessageMatches) });
         });
         return;
     }
-    let selected = state.log.selected_message;
+    let selected = state.selected_message;
     // Cells must not capture clicks for text selection: a click selects the row.
     ui.style_mut().interaction.selectable_labels = false;
-    let show_tab = state.log.all_tabs;
+    let show_tab = state.all_tabs;
     let (incoming, outgoing, retained) = (ui.tr(Tr::DirIn), ui.tr(Tr::DirOut), ui.tr(Tr::Retained));
     let mut table = TableBuilder::new(ui)
         .id_salt(("message-log", show_tab))
         .striped(true)
         .sense(egui::Sense::click())
-        .stick_to_bottom(state.log.follow)
+        .stick_to_bottom(state.follow)
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 112.0));
@@ -154,7 +154,7 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState)
         })
         .body(|body| {
             body.rows(theme::LOG_ROW_HEIGHT, rows, |mut row| {
-                let Some(message) = state.log.view.row(store, row.index()) else {
+                let Some(message) = state.view.row(store, row.index()) else {
                     return;
                 };
                 row.set_selected(selected == Some(message.seq));
@@ -245,26 +245,26 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
     }
 }
 
-fn filters_menu_ui(ui: &mut egui::Ui, state: &mut UiState) {
+fn filters_menu_ui(ui: &mut egui::Ui, state: &mut LogState) {
     ui.horizontal(|ui| {
         ui.label(ui.tr(Tr::Direction));
-        ui.selectable_value(&mut state.log.direction, None, ui.tr(Tr::DirBoth));
-        ui.selectable_value(&mut state.log.direction, Some(Direction::Incoming), ui.tr(Tr::DirIn));
-        ui.selectable_value(&mut state.log.direction, Some(Direction::Outgoing), ui.tr(Tr::DirOut));
+        ui.selectable_value(&mut state.direction, None, ui.tr(Tr::DirBoth));
+        ui.selectable_value(&mut state.direction, Some(Direction::Incoming), ui.tr(Tr::DirIn));
+        ui.selectable_value(&mut state.direction, Some(Direction::Outgoing), ui.tr(Tr::DirOut));
     });
     ui.horizontal(|ui| {
         ui.label(ui.tr(Tr::Qos));
-        ui.selectable_value(&mut state.log.qos, None, ui.tr(Tr::QosAny));
+        ui.selectable_value(&mut state.qos, None, ui.tr(Tr::QosAny));
         for qos in Qos::ALL {
-            ui.selectable_value(&mut state.log.qos, Some(qos), qos.level().to_string());
+            ui.selectable_value(&mut state.qos, Some(qos), qos.level().to_string());
         }
     });
-    ui.checkbox(&mut state.log.retained_only, ui.tr(Tr::RetainedOnly));
-    labelled_text(ui, ui.tr(Tr::TopicFilterWildcards), &mut state.log.topic_filter, 180.0);
+    ui.checkbox(&mut state.retained_only, ui.tr(Tr::RetainedOnly));
+    labelled_text(ui, ui.tr(Tr::TopicFilterWildcards), &mut state.topic_filter, 180.0);
     if ui.button(ui.tr(Tr::ResetFilters)).clicked() {
-        state.log.direction = None;
-        state.log.qos = None;
-        state.log.retained_only = false;
-        state.log.topic_filter.clear();
+        state.direction = None;
+        state.qos = None;
+        state.retained_only = false;
+        state.topic_filter.clear();
     }
 }

@@ -9,11 +9,11 @@ use crate::ui::action::UiAction;
 use crate::ui::i18n::{Language, Tr, Words};
 use crate::ui::prefs::{Preferences, ThemeChoice, ZOOM_RANGE};
 use crate::ui::shortcuts::{BUILT_IN, SHORTCUTS, ShortcutAction};
-use crate::ui::state::UiState;
+use crate::ui::state::WindowsState;
 use crate::ui::theme;
 
 /// Draws the menu bar.
-pub fn menu_bar_ui(ui: &mut egui::Ui, prefs: &mut Preferences, state: &mut UiState, actions: &mut Vec<UiAction>) {
+pub fn menu_bar_ui(ui: &mut egui::Ui, prefs: &mut Preferences, state: &mut WindowsState, actions: &mut Vec<UiAction>) {
     let shortcut_text = |ui: &egui::Ui, action: ShortcutAction| {
         SHORTCUTS
             .iter()
@@ -92,27 +92,27 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, prefs: &mut Preferences, state: &mut UiSta
                 }
             });
             ui.separator();
-            ui.checkbox(&mut state.windows.show_notices, ui.tr(Tr::Notifications));
-            ui.checkbox(&mut state.windows.show_app_log, ui.tr(Tr::ApplicationLog));
+            ui.checkbox(&mut state.show_notices, ui.tr(Tr::Notifications));
+            ui.checkbox(&mut state.show_app_log, ui.tr(Tr::ApplicationLog));
         });
         ui.menu_button(ui.tr(Tr::MenuHelp), |ui| {
             let keyboard = egui::Button::new(ui.tr(Tr::KeyboardShortcuts))
                 .shortcut_text(shortcut_text(ui, ShortcutAction::ShowShortcuts));
             if ui.add(keyboard).clicked() {
-                state.windows.show_shortcuts = true;
+                state.show_shortcuts = true;
             }
             if ui.button(ui.tr(Tr::About)).clicked() {
-                state.windows.show_about = true;
+                state.show_about = true;
             }
         });
     });
 }
 
 /// Help → Keyboard: every shortcut, as this platform writes it.
-pub fn shortcuts_window_ui(ctx: &egui::Context, state: &mut UiState) {
+pub fn shortcuts_window_ui(ctx: &egui::Context, state: &mut WindowsState) {
     egui::Window::new(ctx.tr(Tr::KeyboardShortcuts))
         .id(egui::Id::unique("keyboard-shortcuts"))
-        .open(&mut state.windows.show_shortcuts)
+        .open(&mut state.show_shortcuts)
         .resizable(false)
         .collapsible(false)
         .show(ctx, |ui| {
@@ -131,10 +131,10 @@ pub fn shortcuts_window_ui(ctx: &egui::Context, state: &mut UiState) {
 }
 
 /// Help → About.
-pub fn about_window_ui(ctx: &egui::Context, state: &mut UiState) {
+pub fn about_window_ui(ctx: &egui::Context, state: &mut WindowsState) {
     egui::Window::new(ctx.tr(Tr::About))
         .id(egui::Id::unique("about-window"))
-        .open(&mut state.windows.show_about)
+        .open(&mut state.show_about)
         .resizable(false)
         .collapsible(false)
         .show(ctx, |ui| {
@@ -152,17 +152,17 @@ pub fn about_window_ui(ctx: &egui::Context, state: &mut UiState) {
 
 /// View → Application log: what topicscope itself recorded this run (the
 /// daily files in the log folder keep it across runs), for bug reports.
-pub fn app_log_window_ui(ctx: &egui::Context, prefs: &mut Preferences, state: &mut UiState) {
-    if !state.windows.show_app_log {
+pub fn app_log_window_ui(ctx: &egui::Context, prefs: &mut Preferences, state: &mut WindowsState) {
+    if !state.show_app_log {
         return;
     }
     let log = app_log::global();
     egui::Window::new(ctx.tr(Tr::ApplicationLog))
         .id(egui::Id::unique("application-log"))
-        .open(&mut state.windows.show_app_log)
+        .open(&mut state.show_app_log)
         .default_size([760.0, 360.0])
         .show(ctx, |ui| {
-            let entries = log.matching(prefs.app_log_level, &state.windows.app_log_search);
+            let entries = log.matching(prefs.app_log_level, &state.app_log_search);
             ui.horizontal(|ui| {
                 for level in LevelFilter::ALL {
                     let name = match level {
@@ -175,7 +175,7 @@ pub fn app_log_window_ui(ctx: &egui::Context, prefs: &mut Preferences, state: &m
                 }
                 ui.separator();
                 let label = ui.label(ui.tr(Tr::Search));
-                ui.add(egui::TextEdit::singleline(&mut state.windows.app_log_search).desired_width(160.0))
+                ui.add(egui::TextEdit::singleline(&mut state.app_log_search).desired_width(160.0))
                     .labelled_by(label.id);
                 if ui.button(ui.tr(Tr::CopyAll)).on_hover_text(ui.tr(Tr::CopyAllLogHint)).clicked() {
                     let text: Vec<String> = entries.iter().map(app_log::AppLogEntry::line).collect();

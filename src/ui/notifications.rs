@@ -8,7 +8,7 @@ use crate::core::workspace::{NoticeLevel, Workspace};
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::notice_text::notice_text;
 use crate::ui::panel::{PanelContext, clock};
-use crate::ui::state::UiState;
+use crate::ui::state::WindowsState;
 use crate::ui::theme;
 
 /// How long a warning toast stays.
@@ -79,10 +79,10 @@ impl Toasts {
 }
 
 /// The notifications window: every notice kept, newest first.
-pub fn notifications_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
+pub fn notifications_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut WindowsState) {
     let workspace = &mut *cx.workspace;
     let hide_clocks = cx.hide_clocks;
-    if !state.windows.show_notices {
+    if !state.show_notices {
         return;
     }
     let mut open = true;
@@ -127,6 +127,6 @@ pub fn notifications_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &
                 }
             });
         });
-    state.windows.show_notices = open;
-    state.windows.notices_seen = workspace.notices_recorded;
+    state.show_notices = open;
+    state.notices_seen = workspace.notices_recorded;
 }

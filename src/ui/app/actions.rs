@@ -170,7 +170,7 @@ impl TopicscopeApp {
             }
             UiAction::ExportHistory => self.export_rows(&self.ui.history.view),
             UiAction::AddChart { topic, pointer } => {
-                charts::add_series(&mut self.workspace, &mut self.ui, topic, pointer);
+                charts::add_series(&mut self.workspace, &mut self.ui.charts, topic, pointer);
             }
             UiAction::RemoveChart { key } => self.workspace.active_tab_mut().charts.remove(&key),
             UiAction::ClearCharts => self.workspace.active_tab_mut().charts.clear_points(),

@@ -217,7 +217,7 @@ impl TopicscopeApp {
         self.hint_missing_cjk_font(&ctx);
         let mut actions = std::mem::take(&mut self.actions);
         egui::Panel::top("menu").show(ui, |ui| {
-            menu::menu_bar_ui(ui, &mut self.prefs, &mut self.ui, &mut actions);
+            menu::menu_bar_ui(ui, &mut self.prefs, &mut self.ui.windows, &mut actions);
         });
         let cx = &mut PanelContext {
             workspace: &mut self.workspace,
@@ -238,7 +238,7 @@ impl TopicscopeApp {
             composer_panel = composer_panel.exact_size(height);
         }
         let composer = composer_panel.show(ui, |ui| {
-            composer::composer_ui(ui, cx, &mut self.ui);
+            composer::composer_ui(ui, cx, &mut self.ui.composer);
         });
         self.ui.composer.height = composer.response.rect.height();
         egui::Panel::left("subscriptions").resizable(true).default_size(theme::SUBSCRIPTIONS_PANEL_WIDTH).show(
@@ -273,18 +273,18 @@ impl TopicscopeApp {
         }
         history::history_panel_ui(ui, cx, &mut self.ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            log::log_ui(ui, cx, &mut self.ui);
+            log::log_ui(ui, cx, &mut self.ui.log);
         });
         profile_editor::profile_editor_ui(ui.ctx(), cx, &mut self.ui);
         profile_editor::password_prompt_ui(ui.ctx(), cx, &mut self.ui);
         topic_tree::retained_manager_ui(ui.ctx(), cx, &mut self.ui);
-        charts::charts_ui(ui.ctx(), cx, &mut self.ui);
-        broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui);
+        charts::charts_ui(ui.ctx(), cx, &mut self.ui.charts);
+        broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui.windows);
         broker_panel::broker_panel_ui(ui.ctx(), cx, &self.options.broker, &mut self.ui);
-        notifications::notifications_ui(&ctx, cx, &mut self.ui);
-        menu::shortcuts_window_ui(&ctx, &mut self.ui);
-        menu::about_window_ui(&ctx, &mut self.ui);
-        menu::app_log_window_ui(&ctx, &mut self.prefs, &mut self.ui);
+        notifications::notifications_ui(&ctx, cx, &mut self.ui.windows);
+        menu::shortcuts_window_ui(&ctx, &mut self.ui.windows);
+        menu::about_window_ui(&ctx, &mut self.ui.windows);
+        menu::app_log_window_ui(&ctx, &mut self.prefs, &mut self.ui.windows);
         self.toasts.show(&ctx, &self.workspace);
         for action in actions {
             self.apply_action(action);
