@@ -682,5 +682,10 @@ catalogue! {
     NoticeRepeatFailed => "repeat of {what}: {reason}", "重复发布 {what}：{reason}";
     NoticeConnectionFailed => "{tab}: connection failed: {failure}", "{tab}：连接失败：{failure}";
     NoticeConnectionLost => "{tab}: connection lost: {failure}", "{tab}：连接中断：{failure}";
+    NoticeEngineBusy => "the engine is busy (command queue full); try again", "网络引擎繁忙（命令队列已满）；请重试";
+    NoticeEngineStopped => "the network engine has stopped", "网络引擎已停止";
+    NoticeEngineNotStarted => "cannot start the network engine: {reason}", "无法启动网络引擎：{reason}";
+    NoticeFileWriterNotStarted => "cannot start the file writer: {reason}", "无法启动文件写入线程：{reason}";
+    NoticeSavedMessagesNotLoaded => "saved messages not loaded: {error}", "未载入保存的消息：{error}";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

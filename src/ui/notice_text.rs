@@ -32,6 +32,13 @@ pub fn notice_text(words: &impl Words, kind: &NoticeKind) -> String {
             let failure = connection_failure(words, failure);
             words.trf(Tr::NoticeConnectionLost, &[("tab", tab), ("failure", &failure)])
         }
+        NoticeKind::EngineBusy => words.tr(Tr::NoticeEngineBusy).to_owned(),
+        NoticeKind::EngineStopped => words.tr(Tr::NoticeEngineStopped).to_owned(),
+        NoticeKind::EngineNotStarted { reason } => words.trf(Tr::NoticeEngineNotStarted, &[("reason", reason)]),
+        NoticeKind::FileWriterNotStarted { reason } => words.trf(Tr::NoticeFileWriterNotStarted, &[("reason", reason)]),
+        NoticeKind::SavedMessagesNotLoaded { error } => {
+            words.trf(Tr::NoticeSavedMessagesNotLoaded, &[("error", error)])
+        }
         NoticeKind::PublishFailed { tab, request, reason } => {
             words.trf(Tr::NoticePublishFailed, &[("tab", tab), ("request", request), ("reason", reason)])
         }
@@ -44,6 +51,7 @@ mod tests {
     use crate::core::engine::ConnectionFailure;
     use crate::core::ids::RequestId;
     use crate::core::profile::ProfileError;
+    use crate::core::saved_messages::SavedMessagesError;
     use crate::ui::i18n::{Language, set_language};
 
     fn every_kind() -> Vec<NoticeKind> {
@@ -57,6 +65,11 @@ mod tests {
             NoticeKind::RepeatFailed { what: "t/1".into(), reason: "message 3: bad".into() },
             NoticeKind::ConnectionFailed { tab: "plant".into(), failure: ConnectionFailure::BadCredentials },
             NoticeKind::ConnectionLost { tab: "plant".into(), failure: ConnectionFailure::Lost("reset".into()) },
+            NoticeKind::EngineBusy,
+            NoticeKind::EngineStopped,
+            NoticeKind::EngineNotStarted { reason: "no threads".into() },
+            NoticeKind::FileWriterNotStarted { reason: "no threads".into() },
+            NoticeKind::SavedMessagesNotLoaded { error: SavedMessagesError::Serialise("x".into()) },
             NoticeKind::PublishFailed { tab: "plant".into(), request: RequestId(4), reason: "0x87".into() },
         ]
     }

@@ -9,6 +9,7 @@ use super::Workspace;
 use crate::engine::ConnectionFailure;
 use crate::ids::RequestId;
 use crate::profile::ProfileError;
+use crate::saved_messages::SavedMessagesError;
 
 /// Most notices kept.
 const MAX_NOTICES: usize = 200;
@@ -100,6 +101,30 @@ pub enum NoticeKind {
         tab: String,
         /// Why.
         failure: ConnectionFailure,
+    },
+    /// The network engine's command queue was full; the command was not taken.
+    #[error("the engine is busy (command queue full); try again")]
+    EngineBusy,
+    /// The network engine has stopped; nothing reaches the network.
+    #[error("the network engine has stopped")]
+    EngineStopped,
+    /// The network engine could not start.
+    #[error("cannot start the network engine: {reason}")]
+    EngineNotStarted {
+        /// What the system said.
+        reason: String,
+    },
+    /// The file writer could not start; nothing can be saved.
+    #[error("cannot start the file writer: {reason}")]
+    FileWriterNotStarted {
+        /// What the system said.
+        reason: String,
+    },
+    /// messages.ron could not be read; it is left as it is.
+    #[error("saved messages not loaded: {error}")]
+    SavedMessagesNotLoaded {
+        /// Why (file:line:column for a damaged file).
+        error: SavedMessagesError,
     },
     /// A publish was refused by the broker or could not be sent.
     #[error("{tab}: publish #{request} failed: {reason}")]

@@ -21,6 +21,7 @@ use crate::core::profile::{self, ConnectionProfile};
 use crate::core::saved_messages::SavedMessages;
 use crate::core::store::StoreLimits;
 use crate::core::workspace::Workspace;
+use crate::core::workspace::{NoticeKind, NoticeLevel};
 use crate::ui::action::UiAction;
 use crate::ui::file_tasks::FileTasks;
 use crate::ui::fonts::FallbackFonts;
@@ -142,9 +143,12 @@ impl TopicscopeApp {
             Some(engine) => engine.send(command),
             None => Err(SendError::Stopped),
         };
-        if let Err(error) = result {
-            self.workspace.notice(error.to_string());
-        }
+        let kind = match result {
+            Ok(()) => return,
+            Err(SendError::Busy) => NoticeKind::EngineBusy,
+            Err(SendError::Stopped) => NoticeKind::EngineStopped,
+        };
+        self.workspace.record_notice(NoticeLevel::Warning, kind);
     }
 
     /// The language the interface speaks now.

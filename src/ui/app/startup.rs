@@ -4,12 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{AppOptions, TopicscopeApp};
-use crate::core::engine::Engine;
+use crate::core::engine::{Engine, EngineError};
 use crate::core::fs::FileWriter;
 use crate::core::mqtt::Qos;
 use crate::core::profile::{self};
 use crate::core::saved_messages::{self, SavedMessages};
 use crate::core::workspace::Workspace;
+use crate::core::workspace::{NoticeKind, NoticeLevel};
 use crate::ui::action::UiAction;
 use crate::ui::file_tasks::FileTasks;
 use crate::ui::fonts::{self};
@@ -63,7 +64,7 @@ impl TopicscopeApp {
         let saved = match saved_path.as_deref().map(SavedMessages::load) {
             Some(Ok(saved)) => saved,
             Some(Err(error)) => {
-                workspace.error(error.to_string());
+                workspace.record_notice(NoticeLevel::Error, NoticeKind::SavedMessagesNotLoaded { error });
                 SavedMessages::default()
             }
             None => SavedMessages::default(),
@@ -90,14 +91,15 @@ impl TopicscopeApp {
         let writer = match FileWriter::start(waker.clone()) {
             Ok(writer) => Some(writer),
             Err(error) => {
-                workspace.error(format!("cannot start the file writer: {error}"));
+                let reason = error.to_string();
+                workspace.record_notice(NoticeLevel::Error, NoticeKind::FileWriterNotStarted { reason });
                 None
             }
         };
         let engine = match Engine::start(waker) {
             Ok(engine) => Some(engine),
-            Err(error) => {
-                workspace.notice(error.to_string());
+            Err(EngineError::Startup(reason)) => {
+                workspace.record_notice(NoticeLevel::Error, NoticeKind::EngineNotStarted { reason });
                 None
             }
         };
