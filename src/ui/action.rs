@@ -177,6 +177,8 @@ pub enum UiAction {
     },
     /// Publish an empty retained message to the composer's topic.
     ClearRetainedOnDraftTopic,
+    /// Jump to the newest message and follow the log again.
+    FollowNewest,
     /// Empty the log.
     ClearLog,
     /// Select a log row (by sequence number).

@@ -152,7 +152,10 @@ catalogue! {
     AllTabs => "All tabs", "所有标签页";
     AllTabsHint => "Show every connection tab's messages here, with a column saying which", "在此显示所有连接标签页的消息，并用一列标明来源";
     FollowNewest => "Follow newest", "跟随最新";
-    FollowNewestHint => "Keep the newest message in view while scrolled to the bottom; scroll up to stop", "滚动到底部时始终显示最新消息；向上滚动即停止";
+    FollowNewestHint => "Keep the newest message in view; scrolling up or clicking a row stops it, End brings it back", "始终显示最新消息；向上滚动或点击某行即停止，按 End 键恢复";
+    NewBelow => "{n} new ↓", "{n} 条新消息 ↓";
+    NewBelowHint => "Jump to the newest message and follow the log again (End)", "跳到最新消息并重新跟随（End 键）";
+    ShortcutJumpToNewest => "Jump to the newest message and follow (End when no field is being typed in)", "跳到最新消息并跟随（未在输入框中输入时按 End）";
     ExportEllipsis => "Export…", "导出…";
     ExportLogHint => "Save the rows shown (as filtered) as JSON Lines or CSV", "将显示的行（按当前过滤）保存为 JSON Lines 或 CSV";
     ClearLogHint => "Remove every message from the log", "从日志中移除所有消息";

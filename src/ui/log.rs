@@ -75,7 +75,10 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
         if workspace.tabs().len() > 1 {
             ui.checkbox(&mut state.all_tabs, ui.tr(Tr::AllTabs)).on_hover_text(ui.tr(Tr::AllTabsHint));
         }
-        ui.checkbox(&mut state.follow, ui.tr(Tr::FollowNewest)).on_hover_text(ui.tr(Tr::FollowNewestHint));
+        let follow = ui.checkbox(&mut state.follow, ui.tr(Tr::FollowNewest)).on_hover_text(ui.tr(Tr::FollowNewestHint));
+        if follow.changed() && state.follow {
+            state.jump_to_newest = true;
+        }
         if ui.button(ui.tr(Tr::ExportEllipsis)).on_hover_text(ui.tr(Tr::ExportLogHint)).clicked() {
             actions.push(UiAction::ExportMessages);
         }
@@ -106,6 +109,18 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
     ui.separator();
 
     let rows = state.view.len(store);
+    if state.was_following && !state.follow {
+        state.rows_when_left = rows;
+    }
+    state.was_following = state.follow;
+    let new_below = if state.follow { 0 } else { rows.saturating_sub(state.rows_when_left) };
+    if new_below > 0 {
+        let chip = egui::Button::new(ui.trf(Tr::NewBelow, &[("n", &new_below)])).fill(ui.visuals().selection.bg_fill);
+        let clicked = ui.add(chip).on_hover_text(ui.tr(Tr::NewBelowHint)).clicked();
+        if clicked {
+            actions.push(UiAction::FollowNewest);
+        }
+    }
     if state.follow && rows != state.last_rows {
         // Sticking to the bottom scrolls on the frame after rows were added.
         ui.ctx().request_repaint();
@@ -133,7 +148,13 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
     if show_tab {
         table = table.column(Column::initial(150.0).clip(true).resizable(true));
     }
-    table
+    // Following just turned on: jump to the newest row (sticking to the
+    // bottom only keeps a log that is already there).
+    let jumped = std::mem::take(&mut state.jump_to_newest);
+    if jumped {
+        table = table.scroll_to_row(rows - 1, Some(egui::Align::BOTTOM));
+    }
+    let output = table
         .column(Column::exact(34.0))
         .column(Column::initial(190.0).at_least(80.0).clip(true).resizable(true))
         .column(Column::exact(40.0))
@@ -217,6 +238,14 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
                 response.context_menu(|ui| message_menu_ui(ui, &message, actions));
             });
         });
+    // Scrolling up (wheel, scrollbar, keys) leaves the newest rows: stop
+    // following. Rows arriving only ever move the view down.
+    let offset = output.state.clamped_offset().y;
+    let bottom = (output.content_size.y - output.inner_rect.height()).max(0.0);
+    if state.follow && !jumped && offset + 1.0 < state.last_offset && offset + 1.0 < bottom {
+        state.follow = false;
+    }
+    state.last_offset = offset;
 }
 
 /// A log row's context menu.

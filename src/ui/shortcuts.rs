@@ -23,6 +23,8 @@ pub enum ShortcutAction {
     ShowShortcuts,
     /// Close the front-most dialog.
     CloseDialog,
+    /// Jump to the newest message and follow the log.
+    JumpToNewest,
 }
 
 /// One shortcut.
@@ -41,7 +43,7 @@ const fn shortcut(modifiers: Modifiers, key: Key, action: ShortcutAction, descri
 }
 
 /// Every shortcut the app handles itself.
-pub const SHORTCUTS: [Shortcut; 7] = [
+pub const SHORTCUTS: [Shortcut; 8] = [
     shortcut(Modifiers::COMMAND, Key::Enter, ShortcutAction::Publish, Tr::ShortcutPublish),
     shortcut(Modifiers::COMMAND, Key::F, ShortcutAction::SearchLog, Tr::ShortcutSearchLog),
     shortcut(Modifiers::COMMAND, Key::N, ShortcutAction::NewConnection, Tr::ShortcutNewConnection),
@@ -49,7 +51,12 @@ pub const SHORTCUTS: [Shortcut; 7] = [
     shortcut(Modifiers::COMMAND, Key::L, ShortcutAction::ClearLog, Tr::ShortcutClearLog),
     shortcut(Modifiers::NONE, Key::F1, ShortcutAction::ShowShortcuts, Tr::ShortcutShowShortcuts),
     shortcut(Modifiers::NONE, Key::Escape, ShortcutAction::CloseDialog, Tr::ShortcutCloseDialog),
+    shortcut(Modifiers::COMMAND, Key::End, ShortcutAction::JumpToNewest, Tr::ShortcutJumpToNewest),
 ];
+
+/// End alone also jumps to the newest message, unless a text field has the
+/// keyboard (there End moves the cursor).
+const PLAIN_END: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::End);
 
 /// Shortcuts eframe and egui provide, listed so users find them too.
 pub const BUILT_IN: [(KeyboardShortcut, Tr); 3] = [
@@ -62,13 +69,18 @@ pub const BUILT_IN: [(KeyboardShortcut, Tr); 3] = [
 /// too). Escape is only taken when a dialog is open to close, so it still
 /// leaves a focused text field otherwise.
 pub fn pressed(ctx: &egui::Context, dialog_open: bool) -> Vec<ShortcutAction> {
+    let typing = ctx.egui_wants_keyboard_input();
     ctx.input_mut(|input| {
-        SHORTCUTS
+        let mut pressed: Vec<ShortcutAction> = SHORTCUTS
             .iter()
             .filter(|shortcut| dialog_open || shortcut.action != ShortcutAction::CloseDialog)
             .filter(|shortcut| input.consume_shortcut(&shortcut.keys))
             .map(|shortcut| shortcut.action)
-            .collect()
+            .collect();
+        if !typing && !dialog_open && input.consume_shortcut(&PLAIN_END) {
+            pressed.push(ShortcutAction::JumpToNewest);
+        }
+        pressed
     })
 }
 
@@ -90,9 +102,9 @@ mod tests {
         let ctx = egui::Context::default();
         let names: Vec<String> = SHORTCUTS.iter().map(|s| ctx.format_shortcut(&s.keys)).collect();
         let expected = if cfg!(target_os = "macos") {
-            ["⌘Return", "⌘F", "⌘N", "⌘W", "⌘L", "F1", "Escape"]
+            ["⌘Return", "⌘F", "⌘N", "⌘W", "⌘L", "F1", "Escape", "⌘End"]
         } else {
-            ["Ctrl+Enter", "Ctrl+F", "Ctrl+N", "Ctrl+W", "Ctrl+L", "F1", "Escape"]
+            ["Ctrl+Enter", "Ctrl+F", "Ctrl+N", "Ctrl+W", "Ctrl+L", "F1", "Escape", "Ctrl+End"]
         };
         assert_eq!(names, expected);
     }

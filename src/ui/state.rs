@@ -127,6 +127,16 @@ pub struct LogState {
     pub all_tabs: bool,
     /// Rows the log showed last frame.
     pub last_rows: usize,
+    /// Scroll to the newest row on the next frame (following was just
+    /// turned on).
+    pub jump_to_newest: bool,
+    /// Following last frame (to notice when it stopped).
+    pub was_following: bool,
+    /// The log's scroll offset last frame (a smaller one is the user
+    /// scrolling up).
+    pub last_offset: f32,
+    /// Rows when following stopped: the rest are new ("N new ↓").
+    pub rows_when_left: usize,
 }
 
 /// The new-subscription form.
@@ -310,6 +320,10 @@ impl Default for LogState {
             paused: Default::default(),
             all_tabs: Default::default(),
             last_rows: Default::default(),
+            jump_to_newest: Default::default(),
+            was_following: true,
+            last_offset: Default::default(),
+            rows_when_left: Default::default(),
         }
     }
 }

@@ -1,11 +1,14 @@
 //! The log, the inspector, the topic tree, history, charts and export.
 
 use egui::accesskit::Role;
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use topicscope::core::broker::BrokerConfig;
+use topicscope::core::engine::BrokerState;
 use topicscope::core::ids::TabId;
 use topicscope::core::mqtt::{Direction, Qos};
 use topicscope::ui::AppOptions;
+use topicscope::ui::TopicscopeApp;
 
 use crate::helpers::*;
 
@@ -336,4 +339,85 @@ fn hidden_clocks_show_dashes_in_the_log_and_real_times_otherwise() {
             assert_eq!(dashes, 0);
         }
     }
+}
+
+/// Publishes `msg-N` for each N in `numbers` on `topic` with mosquitto_pub
+/// (one connection, one line each) to the embedded broker.
+fn send_lines(app: &TopicscopeApp, topic: &str, numbers: std::ops::Range<u32>) {
+    use std::io::Write as _;
+    let BrokerState::Running { addr, .. } = &app.workspace.broker else { panic!("the embedded broker runs") };
+    let mut child = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &addr.port().to_string(), "-t", topic, "-l"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_pub must be installed");
+    let lines: String = numbers.map(|n| format!("msg-{n}\n")).collect();
+    child.stdin.take().expect("stdin").write_all(lines.as_bytes()).expect("written");
+    assert!(child.wait().expect("mosquitto_pub ends").success());
+}
+
+fn visible(harness: &Harness<'_, TopicscopeApp>, label: &str) -> bool {
+    harness.query_by_label(label).is_some()
+}
+
+#[test]
+fn following_stops_when_leaving_the_bottom_and_the_box_end_or_the_chip_bring_it_back() {
+    let mut harness = harness();
+    connected(&mut harness);
+    send_lines(harness.state(), "follow/test", 0..200);
+    step_until(&mut harness, "200 messages", |app| received_on(app, "follow/test") == 200);
+    harness.run_steps(4);
+    assert!(harness.state().ui.log.follow && visible(&harness, "msg-199"), "following from the start");
+
+    // The wheel over the log scrolls up: following stops and the box says so.
+    let over_the_log = harness.get_by_label("msg-199").rect().center();
+    harness.hover_at(over_the_log);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 3000.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(4);
+    assert!(!harness.state().ui.log.follow, "scrolling up unticks Follow newest");
+    assert!(!visible(&harness, "msg-199"));
+
+    // New messages wait below, counted on a chip.
+    send_lines(harness.state(), "follow/test", 200..250);
+    step_until(&mut harness, "50 more", |app| received_on(app, "follow/test") == 250);
+    harness.run_steps(2);
+    assert!(visible(&harness, "50 new ↓"), "the way back is offered");
+    assert!(!visible(&harness, "msg-249"));
+
+    // Ticking the box jumps to the newest and follows again.
+    harness.get_by_label("Follow newest").click();
+    harness.run_steps(4);
+    assert!(harness.state().ui.log.follow && visible(&harness, "msg-249"), "ticking jumps to the newest");
+    send_lines(harness.state(), "follow/test", 250..260);
+    step_until(&mut harness, "10 more", |app| received_on(app, "follow/test") == 260);
+    harness.run_steps(4);
+    assert!(visible(&harness, "msg-259"), "and keeps following");
+
+    // A click on a row stops following; End brings it back.
+    harness.get_by_label("msg-250").click();
+    harness.run_steps(2);
+    assert!(!harness.state().ui.log.follow);
+    send_lines(harness.state(), "follow/test", 260..300);
+    step_until(&mut harness, "40 more", |app| received_on(app, "follow/test") == 300);
+    harness.run_steps(2);
+    assert!(!visible(&harness, "msg-299"));
+    harness.key_press(egui::Key::End);
+    harness.run_steps(4);
+    assert!(harness.state().ui.log.follow && visible(&harness, "msg-299"), "End jumps to the newest");
+
+    // The chip too.
+    harness.get_by_label("msg-290").click();
+    harness.run_steps(2);
+    send_lines(harness.state(), "follow/test", 300..320);
+    step_until(&mut harness, "20 more", |app| received_on(app, "follow/test") == 320);
+    harness.run_steps(2);
+    harness.get_by_label("20 new ↓").click();
+    harness.run_steps(4);
+    assert!(harness.state().ui.log.follow && visible(&harness, "msg-319"), "the chip jumps to the newest");
 }

@@ -365,6 +365,10 @@ impl TopicscopeApp {
                 let result = self.workspace.clear_retained_on_draft_topic().map(Some);
                 self.send_or_show(result, |ui| &mut ui.composer.error)
             }
+            UiAction::FollowNewest => {
+                self.ui.log.follow = true;
+                self.ui.log.jump_to_newest = true;
+            }
             UiAction::ClearLog => {
                 self.workspace.store.clear();
                 self.workspace.active_tab_mut().tree.clear();

@@ -136,6 +136,7 @@ impl TopicscopeApp {
                 ShortcutAction::ClearLog => self.actions.push(UiAction::ClearLog),
                 ShortcutAction::ShowShortcuts => self.ui.windows.show_shortcuts = true,
                 ShortcutAction::CloseDialog => self.close_front_dialog(),
+                ShortcutAction::JumpToNewest => self.actions.push(UiAction::FollowNewest),
             }
         }
     }
