@@ -111,6 +111,7 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
         let payload = ui
             .add(
                 egui::TextEdit::multiline(&mut draft.payload)
+                    .id(egui::Id::unique(PAYLOAD_FIELD_ID))
                     .code_editor()
                     .desired_width(f32::INFINITY)
                     .desired_rows(6)
@@ -125,6 +126,9 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
 
 /// The topic field's id, so Up/Down can browse the history while it has focus.
 const TOPIC_FIELD_ID: &str = "composer-topic";
+/// The payload editor's id: fixed, so lines appearing above it (preview,
+/// errors) never take the keyboard away from it.
+const PAYLOAD_FIELD_ID: &str = "composer-payload";
 
 /// Up / Down in the topic field load older / newer sent messages.
 fn browse_history_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
@@ -239,7 +243,16 @@ fn preview_ui(ui: &mut egui::Ui, preview: &crate::core::compose::Preview, timed:
         // {{timestamp}} / {{iso_time}}: the preview is rendered again each second.
         ui.ctx().request_repaint_after(std::time::Duration::from_millis(500));
     }
-    let Ok(message) = &preview.result else { return };
+    // The line stays while the draft has placeholders, even when the draft
+    // does not render (the error line says why): the editor below must not
+    // move while it is typed in.
+    let Ok(message) = &preview.result else {
+        ui.horizontal(|ui| {
+            ui.weak(ui.trf(Tr::PreviewOf, &[("n", &preview.counter)]));
+            ui.weak("—");
+        });
+        return;
+    };
     ui.horizontal(|ui| {
         ui.weak(ui.trf(Tr::PreviewOf, &[("n", &preview.counter)]));
         ui.monospace(&message.topic);

@@ -276,3 +276,26 @@ fn folding_the_composer_properties_gives_their_room_back() {
     harness.step();
     assert!((harness.state().ui.composer.height - folded).abs() < 1.0);
 }
+
+#[test]
+fn typing_a_templated_payload_key_by_key_never_loses_a_key_or_the_focus() {
+    let mut harness = harness();
+    connected(&mut harness);
+    replace_text(&mut harness, "Topic", "typing/{{counter}}");
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Payload").click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    harness.step();
+    assert_eq!(harness.state().workspace.active_tab().draft.payload, "");
+    // The JSON turns valid and invalid as it is typed: the preview line
+    // appears and goes while the editor has the keyboard.
+    let typed = r#"{"n": {{counter}}, "ok": [1, 2]}"#;
+    for key in typed.chars() {
+        harness.event(egui::Event::Text(key.to_string()));
+        harness.step();
+    }
+    harness.step();
+    assert_eq!(harness.state().workspace.active_tab().draft.payload, typed, "every key reached the editor");
+    assert!(harness.query_by_label_contains("Message #1 will be:").is_some(), "the preview shows the result");
+}
