@@ -13,7 +13,7 @@ use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::{PanelContext, clock};
 use crate::ui::state::LogState;
 use crate::ui::theme;
-use crate::ui::widgets::{icon_button, labelled_text};
+use crate::ui::widgets::{form_menu_ui, icon_button, labelled_text};
 
 /// The search box's id, so Ctrl/Cmd+F can put the cursor in it.
 const LOG_SEARCH_ID: &str = "message-log-search";
@@ -54,7 +54,7 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
         } else {
             ui.trf(Tr::FiltersActive, &[("n", &active_filters)])
         };
-        ui.menu_button(title, |ui| filters_menu_ui(ui, state));
+        form_menu_ui(ui, title, |ui| filters_menu_ui(ui, state));
         let pause_label = if state.paused { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
         if ui.button(pause_label).on_hover_text(ui.tr(Tr::PauseHint)).clicked() {
             state.paused = !state.paused;

@@ -421,3 +421,40 @@ fn following_stops_when_leaving_the_bottom_and_the_box_end_or_the_chip_bring_it_
     harness.run_steps(4);
     assert!(harness.state().ui.log.follow && visible(&harness, "msg-319"), "the chip jumps to the newest");
 }
+
+#[test]
+fn pop_ups_with_fields_stay_open_while_they_are_used() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_label("Filters").click();
+    harness.run_steps(2);
+    // A choice, then the topic filter: the menu stays open for both.
+    harness.get_by_role_and_label(Role::Button, "in").click();
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label("Topic filter (+ and # allowed)").is_some(),
+        "choosing a direction keeps the filters open"
+    );
+    harness.get_by_label("Topic filter (+ and # allowed)").click();
+    harness.run_steps(2);
+    harness.get_by_label("Topic filter (+ and # allowed)").type_text("sensors/+/temp");
+    harness.run_steps(2);
+    let log = &harness.state().ui.log;
+    assert_eq!((log.direction, log.topic_filter.as_str()), (Some(Direction::Incoming), "sensors/+/temp"));
+    // A click outside closes it.
+    harness.get_by_label("Messages").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Topic filter (+ and # allowed)").is_none(), "a click outside closes it");
+
+    // Repeat…: the interval is typed, not only dragged.
+    harness.query_all_by_label("Repeat…").next().expect("the composer's Repeat…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Every").click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Every").type_text("250");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Every").is_some(), "typing keeps Repeat… open");
+    assert_eq!(harness.state().ui.composer.repeat_interval_ms, 250);
+}

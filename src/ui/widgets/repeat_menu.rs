@@ -13,7 +13,7 @@ pub fn repeat_menu_ui(
     actions: &mut Vec<UiAction>,
     start: UiAction,
 ) {
-    ui.menu_button(ui.tr(Tr::RepeatEllipsis), |ui| {
+    super::form_menu_ui(ui, ui.tr(Tr::RepeatEllipsis), |ui| {
         ui.horizontal(|ui| {
             let label = ui.label(ui.tr(Tr::RepeatEvery));
             ui.add(egui::DragValue::new(interval_ms).range(1..=86_400_000).suffix(" ms")).labelled_by(label.id);
