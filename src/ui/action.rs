@@ -72,6 +72,8 @@ pub enum UiAction {
         /// The topics.
         topics: Vec<String>,
     },
+    /// Scan the broker for retained messages under the manager's scope.
+    ScanRetained,
     /// Do not clear after all.
     CancelClearRetained,
     /// Filter the log to a topic and its subtree (None: all).

@@ -193,6 +193,12 @@ catalogue! {
     SortMessages => "messages", "消息数";
     SortRate => "rate", "速率";
     TopicsCount => "{n} topics", "{n} 个主题";
+    ScanBroker => "Scan the broker", "扫描代理";
+    ScanBrokerHint => "Subscribe briefly (on a second connection with these settings) to the scope and list every retained message the broker sends", "（用这些设置另开一个连接）短暂订阅该范围，列出代理发来的每条保留消息";
+    ScanRunning => "Scanning {filter}: {n} retained messages so far…", "正在扫描 {filter}：已收到 {n} 条保留消息…";
+    ScanFound => "The scan found {n} retained messages under {filter}.", "扫描在 {filter} 下找到 {n} 条保留消息。";
+    ScanRefused => "The broker refused the scan's subscription: {reason}", "代理拒绝了扫描的订阅：{reason}";
+    ScanFailed => "The scan could not connect: {failure}", "扫描无法连接：{failure}";
     RetainedEllipsis => "Retained…", "保留消息…";
     RetainedManagerHint => "List and clear retained messages", "列出并清除保留消息";
     TreeFull => "The tree is full ({levels} levels): {n} messages on newer topics are in the log but not here", "主题树已满（{levels} 层）：新主题上的 {n} 条消息在日志中，但不在树中";

@@ -243,6 +243,8 @@ pub struct RetainedState {
     pub scope: String,
     /// Topics waiting for the clear confirmation.
     pub pending: Option<Vec<String>>,
+    /// Why the last scan did not start.
+    pub scan_error: Option<String>,
 }
 
 /// A topic's history window and its comparison.

@@ -4,7 +4,7 @@
 
 use crate::core::payload::preview;
 use crate::core::topic_tree::{NodeId, TreeSort};
-use crate::core::workspace::Workspace;
+use crate::core::workspace::{RetainedScan, ScanState, Workspace};
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
@@ -167,6 +167,39 @@ fn rows_ui(
     );
 }
 
+/// "Scan the broker" and how the latest scan went.
+fn scan_ui(ui: &mut egui::Ui, scan: Option<&RetainedScan>, error: Option<&str>, actions: &mut Vec<UiAction>) {
+    ui.horizontal_wrapped(|ui| {
+        let running = scan.is_some_and(|scan| scan.state == ScanState::Running);
+        let button = ui.add_enabled(!running, egui::Button::new(ui.tr(Tr::ScanBroker)));
+        if button.on_hover_text(ui.tr(Tr::ScanBrokerHint)).clicked() {
+            actions.push(UiAction::ScanRetained);
+        }
+        if let Some(error) = error {
+            ui.colored_label(theme::ERROR, error);
+            return;
+        }
+        let Some(scan) = scan else { return };
+        let filter = &scan.filter;
+        match &scan.state {
+            ScanState::Running => {
+                ui.spinner();
+                ui.weak(ui.trf(Tr::ScanRunning, &[("filter", filter), ("n", &scan.found)]));
+            }
+            ScanState::Finished(found) => {
+                ui.label(ui.trf(Tr::ScanFound, &[("n", found), ("filter", filter)]));
+            }
+            ScanState::Refused(reason) => {
+                ui.colored_label(theme::ERROR, ui.trf(Tr::ScanRefused, &[("reason", reason)]));
+            }
+            ScanState::Failed(failure) => {
+                let failure = crate::ui::states::connection_failure(ui, failure);
+                ui.colored_label(theme::ERROR, ui.trf(Tr::ScanFailed, &[("failure", &failure)]));
+            }
+        }
+    });
+}
+
 /// The retained-message manager window: every retained topic seen (in a
 /// subtree), its age and size; clearing asks for confirmation first.
 pub fn retained_manager_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &mut UiState) {
@@ -185,6 +218,7 @@ pub fn retained_manager_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state
             let scope = state.retained.scope.trim().trim_end_matches('/').to_owned();
             let topics = workspace.active_tab().tree.retained_topics((!scope.is_empty()).then_some(scope.as_str()));
             ui.weak(ui.trf(Tr::RetainedTopicsSeen, &[("n", &topics.len())]));
+            scan_ui(ui, workspace.active_tab().retained_scan.as_ref(), state.retained.scan_error.as_deref(), actions);
             ui.separator();
             if let Some(pending) = &state.retained.pending {
                 ui.colored_label(theme::BUSY, ui.trf(Tr::ConfirmClearRetained, &[("n", &pending.len())]));

@@ -10,6 +10,7 @@ use topicscope::core::mqtt::{Direction, Qos};
 use topicscope::ui::AppOptions;
 use topicscope::ui::TopicscopeApp;
 
+use crate::common;
 use crate::helpers::*;
 
 #[test]
@@ -457,4 +458,88 @@ fn pop_ups_with_fields_stay_open_while_they_are_used() {
     harness.run_steps(2);
     assert!(harness.query_by_label("Every").is_some(), "typing keeps Repeat… open");
     assert_eq!(harness.state().ui.composer.repeat_interval_ms, 250);
+}
+
+/// The app connected (MQTT 5, `#` at QoS 0 from the start) to a broker on
+/// `port` that already holds `count` retained messages under `plant/`, left
+/// by mosquitto_pub before the app started.
+fn app_on_broker_with_retained(
+    port: u16,
+    count: u32,
+    subscriptions: Vec<topicscope::core::profile::SavedSubscription>,
+) -> Harness<'static, TopicscopeApp> {
+    for n in 0..count {
+        let status = std::process::Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-r", "-q", "1"])
+            .args(["-t", &format!("plant/line-{}/sensor-{n}", n % 4), "-m", &format!("{n}")])
+            .status()
+            .expect("mosquitto_pub must be installed");
+        assert!(status.success());
+    }
+    let profile = topicscope::core::profile::ConnectionProfile {
+        name: "broker with retained messages".into(),
+        host: "127.0.0.1".into(),
+        port,
+        subscriptions,
+        ..Default::default()
+    };
+    harness_with(AppOptions {
+        start_embedded_broker: false,
+        initial_profile: Some(profile),
+        connect_on_start: true,
+        profile_dir: None,
+        ..AppOptions::default()
+    })
+}
+
+#[test]
+fn retained_messages_delivered_on_subscribing_are_all_recorded() {
+    let mosquitto = common::Mosquitto::start();
+    let embedded = topicscope::core::broker::EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("broker");
+    for port in [mosquitto.port, embedded.local_addr().port()] {
+        let mut harness = app_on_broker_with_retained(port, 61, Vec::new());
+        connected(&mut harness);
+        step_until(&mut harness, "61 retained messages", |app| {
+            (0..app.workspace.store.len()).filter_map(|i| app.workspace.store.at(i)).filter(|m| m.retain).count() == 61
+        });
+        harness.get_by_label("Topic tree").click();
+        harness.run_steps(2);
+        harness.get_by_label("Retained…").click();
+        harness.run_steps(4);
+        assert!(
+            harness.query_by_label_contains("61 retained topics seen").is_some(),
+            "the manager counts every retained topic"
+        );
+    }
+}
+
+#[test]
+fn scanning_the_broker_finds_retained_messages_the_tab_never_subscribed_to() {
+    let mosquitto = common::Mosquitto::start();
+    // This tab's profile only listens to another subtree: none of plant/ arrives.
+    let other = topicscope::core::profile::SavedSubscription { filter: "other/#".into(), ..Default::default() };
+    let mut harness = app_on_broker_with_retained(mosquitto.port, 61, vec![other]);
+    connected(&mut harness);
+    harness.get_by_label("Topic tree").click();
+    harness.run_steps(2);
+    harness.get_by_label("Retained…").click();
+    harness.run_steps(4);
+    assert!(harness.query_by_label_contains("0 retained topics seen").is_some());
+
+    harness.get_by_label("Scan the broker").click();
+    step_until(&mut harness, "the scan ended", |app| {
+        app.workspace
+            .active_tab()
+            .retained_scan
+            .as_ref()
+            .is_some_and(|scan| scan.state == topicscope::core::workspace::ScanState::Finished(61))
+    });
+    harness.run_steps(2);
+    assert!(harness.query_by_label("The scan found 61 retained messages under #.").is_some());
+    assert!(harness.query_by_label_contains("61 retained topics seen").is_some(), "the manager lists them");
+    let app = harness.state();
+    assert_eq!(app.workspace.active_tab().tree.retained_topics(Some("plant")).len(), 61, "the tree marks them");
+    assert!(matches!(app.workspace.active_tab().state, topicscope::core::engine::ConnectionState::Connected { .. }));
+    let filters: Vec<&str> = app.workspace.active_tab().subscriptions.iter().map(|s| s.filter.as_str()).collect();
+    assert_eq!(filters, ["other/#"], "the tab's own subscriptions are untouched");
 }

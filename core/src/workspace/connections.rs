@@ -37,6 +37,16 @@ impl Workspace {
         }
     }
 
+    /// Puts a profile (not necessarily one of the saved ones, e.g. from the
+    /// command line) into the active tab, with its saved subscriptions
+    /// while the tab is disconnected.
+    pub fn use_profile(&mut self, profile: ConnectionProfile) {
+        if !self.is_active() {
+            self.load_saved_subscriptions(&profile.subscriptions);
+        }
+        self.active_tab_mut().profile = profile;
+    }
+
     /// Adds imported profiles (renamed on name clashes), turning the report's
     /// skipped fields and errors into notices. Returns the added profiles so
     /// the caller can save them.

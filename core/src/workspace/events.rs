@@ -9,6 +9,7 @@ use super::Workspace;
 use super::notices::{NoticeKind, NoticeLevel};
 use super::subscriptions::{SubscriptionStatus, retag_tab};
 use super::tab::Tab;
+use super::{RetainedScan, ScanState};
 use crate::engine::{
     BrokerState, Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Event, EventKind, SubscribeOutcome,
 };
@@ -58,6 +59,23 @@ impl Workspace {
         }
         let Some(index) = self.tabs.iter().position(|tab| tab.id == tab_id) else { return };
         let tab = &mut self.tabs[index];
+        if tab.retained_scan.as_ref().is_some_and(|scan| scan.connection == connection) {
+            if let ConnectionEvent::Messages(batch) = event {
+                // Only what the broker keeps: live traffic during the scan is
+                // the tab's own connection's to show.
+                let retained: Vec<_> = batch.into_iter().filter(|(_, message)| message.retain).collect();
+                if let Some(scan) = tab.retained_scan.as_mut().filter(|_| !retained.is_empty()) {
+                    scan.found += retained.len();
+                    scan.last_retained = Some(Instant::now());
+                }
+                let count = retained.len() as u64;
+                ingest(&mut self.store, tab, retained, now_ms);
+                self.rate_in.record(now_ms, count);
+            } else if let Some(scan) = tab.retained_scan.as_mut() {
+                scan_event(scan, event);
+            }
+            return;
+        }
         let current = tab.connection == Some(connection);
         let notice = match event {
             ConnectionEvent::Messages(batch) => {
@@ -134,6 +152,23 @@ impl Workspace {
         if let Some((level, kind)) = notice {
             self.record_notice(level, kind);
         }
+    }
+}
+
+/// A retained scan's connection moved on.
+fn scan_event(scan: &mut RetainedScan, event: ConnectionEvent) {
+    if scan.state != ScanState::Running {
+        return;
+    }
+    match event {
+        ConnectionEvent::Subscribed { outcome: SubscribeOutcome::Granted(_), .. } => {
+            scan.subscribed = Some(Instant::now());
+        }
+        ConnectionEvent::Subscribed { outcome: SubscribeOutcome::Refused(reason), .. }
+        | ConnectionEvent::SubscriptionFailed { reason, .. } => scan.state = ScanState::Refused(reason),
+        ConnectionEvent::State(ConnectionState::Failed(failure)) => scan.state = ScanState::Failed(failure),
+        ConnectionEvent::State(ConnectionState::Disconnected) => scan.state = ScanState::Finished(scan.found),
+        _ => {}
     }
 }
 

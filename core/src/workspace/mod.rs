@@ -15,6 +15,7 @@ mod events;
 mod notices;
 mod publishing;
 mod repeat_jobs;
+mod retained_scan;
 mod subscriptions;
 mod tab;
 #[cfg(test)]
@@ -26,6 +27,7 @@ use std::time::Instant;
 pub use notices::{Notice, NoticeKind, NoticeLevel};
 pub use publishing::{DeliveryReport, PublishError};
 pub use repeat_jobs::RepeatJob;
+pub use retained_scan::{RetainedScan, SCAN_LIMIT, SCAN_QUIET, ScanError, ScanState};
 pub use subscriptions::{SUBSCRIPTION_PALETTE_SIZE, SubscribeError, Subscription, SubscriptionStatus};
 pub use tab::Tab;
 

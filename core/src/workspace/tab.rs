@@ -49,6 +49,8 @@ pub struct Tab {
     pub history: PublishHistory,
     /// MQTT 5 requests sent from the composer and their replies.
     pub requests: Requests,
+    /// The latest scan of the broker for retained messages.
+    pub retained_scan: Option<super::RetainedScan>,
 }
 
 impl Tab {
@@ -68,6 +70,7 @@ impl Tab {
             preview: None,
             history: PublishHistory::default(),
             requests: Requests::default(),
+            retained_scan: None,
         }
     }
 

@@ -112,6 +112,10 @@ impl TopicscopeApp {
             }
             UiAction::PrepareClearRetained { topics } => self.ui.retained.pending = Some(topics),
             UiAction::CancelClearRetained => self.ui.retained.pending = None,
+            UiAction::ScanRetained => {
+                let result = self.workspace.scan_retained(&self.ui.retained.scope);
+                self.send_or_show(result, |ui| &mut ui.retained.scan_error);
+            }
             UiAction::ClearRetained { topics } => {
                 self.ui.retained.pending = None;
                 match self.workspace.clear_retained(&topics) {

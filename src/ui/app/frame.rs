@@ -185,6 +185,14 @@ impl TopicscopeApp {
         if !dropped.is_empty() {
             self.apply_action(UiAction::ImportPaths { paths: dropped });
         }
+        for command in self.workspace.tick_scans(Instant::now()) {
+            self.send(command);
+        }
+        if self.workspace.tabs().iter().any(|tab| {
+            tab.retained_scan.as_ref().is_some_and(|scan| scan.state == crate::core::workspace::ScanState::Running)
+        }) {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
         if self.drain_events(EVENT_BUDGET) {
             ctx.request_repaint();
         }

@@ -86,7 +86,12 @@ impl TopicscopeApp {
             workspace.profile_problems.push(error.to_string());
         }
         if let Some(initial) = &options.initial_profile {
-            workspace.active_tab_mut().profile = initial.clone();
+            workspace.use_profile(initial.clone());
+        }
+        if workspace.active_tab().subscriptions.is_empty() {
+            // A useful start: see everything on the broker (subscribed
+            // before connecting, so the connect carries it).
+            let _ = workspace.subscribe("#", Qos::AtMostOnce);
         }
         let writer = match FileWriter::start(waker.clone()) {
             Ok(writer) => Some(writer),
@@ -129,10 +134,6 @@ impl TopicscopeApp {
         }
         if app.options.connect_on_start && app.options.initial_profile.is_some() {
             app.apply_action(UiAction::Connect);
-        }
-        if app.workspace.active_tab().subscriptions.is_empty() {
-            // A useful start: see everything on the broker.
-            let _ = app.workspace.subscribe("#", Qos::AtMostOnce);
         }
         app
     }
