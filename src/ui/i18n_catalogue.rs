@@ -690,7 +690,8 @@ catalogue! {
     NoticeImportRefused => "import {origin}: not imported: {detail}", "导入 {origin}：未导入：{detail}";
     NoticeRepeatFailed => "repeat of {what}: {reason}", "重复发布 {what}：{reason}";
     NoticeConnectionFailed => "{tab}: connection failed: {failure}", "{tab}：连接失败：{failure}";
-    NoticeConnectionLost => "{tab}: connection lost: {failure}", "{tab}：连接中断：{failure}";
+    NoticeConnectionLost => "{tab}: {failure}; reconnecting", "{tab}：{failure}；正在重连";
+    NoticeRepeated => "(×{n})", "（×{n}）";
     NoticeEngineBusy => "the engine is busy (command queue full); try again", "网络引擎繁忙（命令队列已满）；请重试";
     NoticeEngineStopped => "the network engine has stopped", "网络引擎已停止";
     NoticeEngineNotStarted => "cannot start the network engine: {reason}", "无法启动网络引擎：{reason}";

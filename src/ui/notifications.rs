@@ -23,6 +23,8 @@ pub struct Toasts {
     toasts: egui_notify::Toasts,
     /// `Workspace::notices_recorded` when the last toast was raised.
     toasted: u64,
+    /// Toasts raised for notices since start.
+    raised: u64,
 }
 
 impl Default for Toasts {
@@ -32,20 +34,27 @@ impl Default for Toasts {
                 egui::vec2(12.0, 40.0), // clear of the status bar
             ),
             toasted: 0,
+            raised: 0,
         }
     }
 }
 
 impl Toasts {
     /// Raises toasts for notices recorded since the last frame (a burst
-    /// shows its first few and a count of the rest), then draws them.
-    pub fn show(&mut self, ctx: &egui::Context, workspace: &Workspace) {
+    /// shows its first few and a count of the rest; what the user caused
+    /// and repeats of the last notice raise none), then draws them just
+    /// above the composer (`above`: the height taken at the bottom of the
+    /// window), so they never cover its buttons.
+    pub fn show(&mut self, ctx: &egui::Context, workspace: &Workspace, above: f32) {
         let recorded = workspace.notices_recorded;
-        let new = recorded.saturating_sub(self.toasted);
+        let fresh = usize::try_from(recorded.saturating_sub(self.toasted).min(workspace.notices.len() as u64))
+            .unwrap_or(usize::MAX);
+        let first = workspace.notices.len() - fresh;
+        let toastable: Vec<_> = workspace.notices[first..].iter().filter(|notice| notice.toast).collect();
+        let new = toastable.len() as u64;
         if new > 0 {
-            let fresh = usize::try_from(new.min(workspace.notices.len() as u64)).unwrap_or(usize::MAX);
-            let first = workspace.notices.len() - fresh;
-            for notice in workspace.notices[first..].iter().take(MAX_TOASTS_PER_FRAME as usize) {
+            for notice in toastable.into_iter().take(MAX_TOASTS_PER_FRAME as usize) {
+                self.raised += 1;
                 let text = notice_text(ctx, &notice.kind);
                 let toast = match notice.level {
                     NoticeLevel::Warning => self.toasts.warning(text),
@@ -60,8 +69,9 @@ impl Toasts {
                 let more = new - MAX_TOASTS_PER_FRAME;
                 self.toasts.info(ctx.trf(Tr::MoreNotifications, &[("n", &more)])).duration(Some(WARNING_TOAST));
             }
-            self.toasted = recorded;
         }
+        self.toasted = recorded;
+        self.toasts = std::mem::take(&mut self.toasts).with_margin(egui::vec2(12.0, above + 8.0));
         self.toasts.show(ctx);
     }
 }
@@ -70,6 +80,11 @@ impl Toasts {
     /// Toasts on screen now.
     pub fn len(&self) -> usize {
         self.toasts.len()
+    }
+
+    /// Toasts raised for notices since start.
+    pub fn raised(&self) -> u64 {
+        self.raised
     }
 
     /// A short-lived confirmation (not a notice: nothing went wrong).
@@ -104,6 +119,9 @@ pub fn notifications_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: &
                         };
                         ui.colored_label(colour, level);
                         ui.label(notice_text(ui, &notice.kind));
+                        if notice.repeated > 1 {
+                            ui.weak(ui.trf(Tr::NoticeRepeated, &[("n", &notice.repeated)]));
+                        }
                     });
                 }
             });

@@ -1,11 +1,12 @@
 //! Starting, connecting, tabs and the password prompt.
 
 use egui::accesskit::Role;
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use topicscope::core::broker::BrokerConfig;
 use topicscope::core::engine::ConnectionState;
 use topicscope::core::mqtt::Direction;
-use topicscope::ui::AppOptions;
+use topicscope::ui::{AppOptions, TopicscopeApp};
 
 use crate::helpers::*;
 
@@ -136,4 +137,61 @@ fn settings_carried_over_from_the_former_name_are_announced_once_as_a_notice() {
         carried[0].kind.to_string().contains("Copied 2 profile(s)")
             && carried[0].kind.to_string().contains("/home/someone/.config/old-name")
     );
+}
+
+/// Waits until the active tab has tried to reconnect `attempts` times.
+fn wait_for_attempts(harness: &mut Harness<'_, TopicscopeApp>, attempts: u32) {
+    step_until(
+        harness,
+        "reconnect attempts",
+        |app| matches!(app.workspace.active_tab().state, ConnectionState::Reconnecting { attempt, .. } if attempt > attempts),
+    );
+}
+
+fn lost_notices(app: &TopicscopeApp) -> Vec<(String, u32)> {
+    app.workspace
+        .notices
+        .iter()
+        .filter(|notice| matches!(notice.kind, topicscope::core::workspace::NoticeKind::ConnectionLost { .. }))
+        .map(|notice| (notice.kind.to_string(), notice.repeated))
+        .collect()
+}
+
+#[test]
+fn a_broker_that_goes_away_is_one_counted_notice_and_one_toast() {
+    let broker = topicscope::core::broker::EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("broker");
+    let profile = topicscope::core::profile::ConnectionProfile {
+        name: "lab".into(),
+        host: "127.0.0.1".into(),
+        port: broker.local_addr().port(),
+        ..Default::default()
+    };
+    let mut harness = harness_with(AppOptions {
+        start_embedded_broker: false,
+        initial_profile: Some(profile),
+        connect_on_start: true,
+        profile_dir: None,
+        ..AppOptions::default()
+    });
+    connected(&mut harness);
+    broker.stop();
+    wait_for_attempts(&mut harness, 3);
+    harness.step();
+    let lost = lost_notices(harness.state());
+    assert_eq!(lost.len(), 1, "one notice for the whole reconnect loop: {lost:?}");
+    assert!(lost[0].1 >= 2, "counted: {lost:?}");
+    assert!(!lost[0].0.contains("connection lost: connection lost"), "said once: {}", lost[0].0);
+    assert_eq!(harness.state().toasts_raised(), 1, "one toast, not one per attempt");
+}
+
+#[test]
+fn stopping_the_embedded_broker_on_purpose_raises_no_toast() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_label("Stop broker").click();
+    wait_for_attempts(&mut harness, 2);
+    harness.step();
+    assert_eq!(harness.state().toasts_raised(), 0, "the user did it");
+    let lost = lost_notices(harness.state());
+    assert_eq!(lost.len(), 1, "still listed: {lost:?}");
 }

@@ -16,8 +16,16 @@ impl Workspace {
     /// to it once it runs.
     pub fn start_embedded_broker(&mut self, config: BrokerConfig, connect_when_ready: bool) -> Command {
         self.auto_connect_embedded = connect_when_ready;
+        self.broker_stopped_on_purpose = false;
         self.broker = BrokerState::Starting;
         Command::StartBroker(config)
+    }
+
+    /// The command that stops the embedded broker at the user's request
+    /// (its tabs then reconnect without toasting about it).
+    pub fn stop_embedded_broker(&mut self) -> Command {
+        self.broker_stopped_on_purpose = true;
+        Command::StopBroker
     }
 
     /// True while the active tab's connection exists in any state but Disconnected/Failed.

@@ -77,6 +77,8 @@ impl Workspace {
             return;
         }
         let current = tab.connection == Some(connection);
+        // Losing the embedded broker the user just stopped is no news.
+        let on_purpose = self.broker_stopped_on_purpose && tab.profile.name == self.embedded_profile_name;
         let notice = match event {
             ConnectionEvent::Messages(batch) => {
                 let count = batch.len() as u64;
@@ -149,8 +151,10 @@ impl Workspace {
             }
             ConnectionEvent::Delivery { request: PublishId::Repeat { .. }, .. } => None,
         };
-        if let Some((level, kind)) = notice {
-            self.record_notice(level, kind);
+        match notice {
+            Some((level, kind)) if on_purpose => self.record_quiet_notice(level, kind),
+            Some((level, kind)) => self.record_notice(level, kind),
+            None => {}
         }
     }
 }

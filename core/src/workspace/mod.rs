@@ -67,6 +67,8 @@ pub struct Workspace {
     pub repeats: BTreeMap<RepeatJobId, RepeatJob>,
     /// Connect to the embedded broker as soon as it is running.
     pub auto_connect_embedded: bool,
+    /// The user stopped the embedded broker (its tabs losing it is expected).
+    pub broker_stopped_on_purpose: bool,
     /// Profile files that could not be loaded, as `file:line:col: problem`.
     pub profile_problems: Vec<String>,
     next_tab: TabId,
@@ -99,6 +101,7 @@ impl Workspace {
             notices_recorded: 0,
             repeats: BTreeMap::new(),
             auto_connect_embedded: false,
+            broker_stopped_on_purpose: false,
             profile_problems: Vec::new(),
             next_tab,
             next_connection: ConnectionId(1),

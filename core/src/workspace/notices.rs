@@ -23,6 +23,12 @@ pub struct Notice {
     pub level: NoticeLevel,
     /// What happened, with its parameters.
     pub kind: NoticeKind,
+    /// How many times it happened in a row (a reconnect loop says the same
+    /// thing every attempt: one notice, counted).
+    pub repeated: u32,
+    /// Worth a toast: false for what the user just did on purpose (e.g.
+    /// stopping the broker the tab is connected to).
+    pub toast: bool,
 }
 
 /// How bad a notice is (toasts and the notifications list colour by it).
@@ -95,7 +101,7 @@ pub enum NoticeKind {
         failure: ConnectionFailure,
     },
     /// A tab's connection was lost; it reconnects by its policy.
-    #[error("{tab}: connection lost: {failure}")]
+    #[error("{tab}: {failure}; reconnecting")]
     ConnectionLost {
         /// The tab's title.
         tab: String,
@@ -138,6 +144,20 @@ pub enum NoticeKind {
     },
 }
 
+impl NoticeKind {
+    /// True when `next` is this notice again: the same, or the next attempt
+    /// of the same tab's reconnect loop (whose reason may change, e.g.
+    /// "lost" and then "refused").
+    fn continues(&self, next: &NoticeKind) -> bool {
+        match (self, next) {
+            (NoticeKind::ConnectionLost { tab, .. }, NoticeKind::ConnectionLost { tab: next_tab, .. }) => {
+                tab == next_tab
+            }
+            _ => self == next,
+        }
+    }
+}
+
 impl Workspace {
     /// Records a warning the window said in its own words.
     pub fn notice(&mut self, text: impl Into<String>) {
@@ -149,13 +169,31 @@ impl Workspace {
         self.record_notice(NoticeLevel::Error, NoticeKind::Said(text.into()));
     }
 
-    /// Records a notice for the notices list (and the log file).
+    /// Records a notice for the notices list (and the log file), toasted.
     pub fn record_notice(&mut self, level: NoticeLevel, kind: NoticeKind) {
+        self.record(level, kind, true);
+    }
+
+    /// Records a notice the user caused (listed, not toasted).
+    pub fn record_quiet_notice(&mut self, level: NoticeLevel, kind: NoticeKind) {
+        self.record(level, kind, false);
+    }
+
+    fn record(&mut self, level: NoticeLevel, kind: NoticeKind, toast: bool) {
         match level {
             NoticeLevel::Warning => tracing::warn!("{kind}"),
             NoticeLevel::Error => tracing::error!("{kind}"),
         }
-        self.notices.push(Notice { at: Utc::now(), level, kind });
+        // The same thing again right after (or the next attempt of the same
+        // reconnect loop): count it on the last notice, which says the
+        // latest reason, instead of adding (and toasting) another.
+        if let Some(last) = self.notices.last_mut().filter(|last| last.level == level && last.kind.continues(&kind)) {
+            last.repeated = last.repeated.saturating_add(1);
+            last.at = Utc::now();
+            last.kind = kind;
+            return;
+        }
+        self.notices.push(Notice { at: Utc::now(), level, kind, repeated: 1, toast });
         self.notices_recorded += 1;
         if self.notices.len() > MAX_NOTICES {
             self.notices.remove(0);

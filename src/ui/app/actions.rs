@@ -395,7 +395,10 @@ impl TopicscopeApp {
                 let command = self.workspace.start_embedded_broker(self.options.broker.clone(), false);
                 self.send(command);
             }
-            UiAction::StopBroker => self.send(Command::StopBroker),
+            UiAction::StopBroker => {
+                let command = self.workspace.stop_embedded_broker();
+                self.send(command);
+            }
             UiAction::DisconnectBrokerClient { client_id } => self.send(Command::DisconnectBrokerClient(client_id)),
             UiAction::ClearBrokerLog => {
                 if let crate::core::engine::BrokerState::Running { monitor, .. } = &self.workspace.broker {

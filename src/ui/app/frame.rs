@@ -239,9 +239,10 @@ impl TopicscopeApp {
         egui::Panel::top("connection").show(ui, |ui| {
             connection::connection_ui(ui, cx, &self.ui);
         });
-        egui::Panel::bottom("status").show(ui, |ui| {
+        let status = egui::Panel::bottom("status").show(ui, |ui| {
             status_bar::status_bar_ui(ui, cx, &mut self.ui, self.engine.as_ref());
         });
+        let status_height = status.response.rect.height();
         let mut composer_panel = egui::Panel::bottom("composer").resizable(true).default_size(210.0);
         if let Some(height) = self.ui.composer.restore_height.take() {
             composer_panel = composer_panel.exact_size(height);
@@ -294,7 +295,7 @@ impl TopicscopeApp {
         menu::shortcuts_window_ui(&ctx, &mut self.ui.windows);
         menu::about_window_ui(&ctx, &mut self.ui.windows);
         menu::app_log_window_ui(&ctx, &mut self.prefs, &mut self.ui.windows);
-        self.toasts.show(&ctx, &self.workspace);
+        self.toasts.show(&ctx, &self.workspace, status_height + self.ui.composer.height);
         for action in actions {
             self.apply_action(action);
         }

@@ -167,6 +167,11 @@ impl TopicscopeApp {
         i18n::fill(self.tr(key), args)
     }
 
+    /// Toasts raised for notices since start (for tests).
+    pub fn toasts_raised(&self) -> u64 {
+        self.toasts.raised()
+    }
+
     /// Toasts on screen now (for tests: toasts are painted, not widgets).
     pub fn toasts_on_screen(&self) -> usize {
         self.toasts.len()
