@@ -43,6 +43,7 @@ fn preferences_of_the_first_format_still_load() {
             open_profiles: vec!["Embedded broker".into(), "Plant floor".into()],
             cjk_hint_shown: true,
             app_log_level: LevelFilter::Warn,
+            last_folder: None,
         }
     );
     assert_ne!(prefs, Preferences::default(), "a file that did not load would give the defaults");

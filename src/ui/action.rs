@@ -181,6 +181,10 @@ pub enum UiAction {
     ClearRetainedOnDraftTopic,
     /// Jump to the newest message and follow the log again.
     FollowNewest,
+    /// Use the path typed into the path prompt.
+    UsePath,
+    /// Close the path prompt.
+    CancelPathPrompt,
     /// Empty the log.
     ClearLog,
     /// Select a log row (by sequence number).

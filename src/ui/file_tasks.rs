@@ -1,14 +1,22 @@
 //! File dialogs, imports and exports off the UI thread: each runs on a
 //! short-lived named thread and reports back through a bounded channel,
-//! waking the UI when done.
+//! waking the UI when done. Where the system has no file dialog (no
+//! desktop portal, no zenity), the dialog returns at once with nothing;
+//! that is reported ([`FileOutcome::NoDialog`]) so the window can ask for
+//! the path itself instead of doing nothing.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::{Duration, Instant};
 
 use crate::core::profile_exchange::{ImportError, ImportReport, import_file};
 use crate::ui::i18n::{Tr, Words};
+
+/// A dialog answered faster than this was never shown (nobody cancels a
+/// dialog in a fifth of a second): the system has no dialog helper.
+const NO_DIALOG_WITHIN: Duration = Duration::from_millis(200);
 
 /// What a finished file task reports.
 #[derive(Debug)]
@@ -23,6 +31,45 @@ pub enum FileOutcome {
     SavedMessagesRead(Result<crate::core::saved_messages::SavedMessages, String>),
     /// Broker settings read from a file, with notes on what was not carried over.
     BrokerSettings(Result<(crate::core::broker::BrokerConfig, Vec<String>), String>),
+    /// No file dialog could be shown: ask for the path in the window.
+    NoDialog(PathRequest),
+}
+
+/// What a path is wanted for.
+#[derive(Debug, Clone)]
+pub enum PathPurpose {
+    /// Profile files (RON, MQTTX JSON, MQTT.fx XML) to import.
+    ImportProfiles,
+    /// A profile bundle or shared saved messages to write.
+    SaveText(String),
+    /// Where to export the messages this filter selects.
+    ExportMessages(Box<crate::core::store::LogFilter>),
+    /// Where to save a payload's bytes.
+    SavePayload(bytes::Bytes),
+    /// Shared saved messages to import.
+    ImportSaved,
+    /// A mosquitto.conf or broker RON to load into the settings form.
+    ImportBrokerSettings,
+}
+
+/// A request for a path: from a dialog, or typed into the window.
+#[derive(Debug, Clone)]
+pub struct PathRequest {
+    /// What it is for.
+    pub purpose: PathPurpose,
+    /// The dialog's title.
+    pub title: &'static str,
+    /// A suggested file name (saving), empty when opening.
+    pub file_name: String,
+    /// The dialog's file type filter: name and extensions (empty: any).
+    pub filter: (&'static str, &'static [&'static str]),
+}
+
+impl PathRequest {
+    /// True when the path names a file to write (else one to read).
+    pub fn saves(&self) -> bool {
+        matches!(self.purpose, PathPurpose::SaveText(_) | PathPurpose::ExportMessages(_) | PathPurpose::SavePayload(_))
+    }
 }
 
 /// Runs file work in the background.
@@ -32,12 +79,15 @@ pub struct FileTasks {
     receiver: Receiver<FileOutcome>,
     /// Profile files picked or dropped and not imported yet.
     importing: Arc<AtomicUsize>,
+    /// Use the system's file dialogs (tests turn them off to get the
+    /// in-window path prompt every time).
+    dialogs: bool,
 }
 
 impl Default for FileTasks {
     fn default() -> Self {
         let (sender, receiver) = sync_channel(32);
-        Self { sender, receiver, importing: Arc::default() }
+        Self { sender, receiver, importing: Arc::default(), dialogs: true }
     }
 }
 
@@ -50,7 +100,38 @@ fn import_each(paths: Vec<PathBuf>, importing: &AtomicUsize, sender: &SyncSender
     }
 }
 
+/// Does what a path was wanted for (on a file-task thread).
+fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, sender: &SyncSender<FileOutcome>) {
+    let Some(path) = paths.first().cloned() else { return };
+    let outcome = match purpose {
+        PathPurpose::ImportProfiles => return import_each(paths, importing, sender),
+        PathPurpose::SaveText(text) => FileOutcome::Exported(
+            crate::core::fs::write_atomically(&path, &text).map(|()| path).map_err(|error| error.to_string()),
+        ),
+        PathPurpose::SavePayload(payload) => FileOutcome::Exported(
+            crate::core::fs::write_atomically(&path, &payload).map(|()| path).map_err(|error| error.to_string()),
+        ),
+        PathPurpose::ExportMessages(filter) => FileOutcome::ExportMessagesTo(path, filter),
+        PathPurpose::ImportSaved => FileOutcome::SavedMessagesRead(
+            crate::core::fs::read_to_string(&path).map_err(|error| error.to_string()).and_then(|text| {
+                crate::core::saved_messages::SavedMessages::parse(&text, &path.display().to_string())
+                    .map_err(|error| error.to_string())
+            }),
+        ),
+        PathPurpose::ImportBrokerSettings => FileOutcome::BrokerSettings(
+            crate::core::broker::settings::load_any(&path).map_err(|error| error.to_string()),
+        ),
+    };
+    let _ = sender.send(outcome);
+}
+
 impl FileTasks {
+    /// File tasks that never open a system dialog: every path is asked for
+    /// in the window (as on a system without a dialog helper).
+    pub fn without_dialogs() -> Self {
+        Self { dialogs: false, ..Self::default() }
+    }
+
     fn spawn(&self, ctx: &egui::Context, name: &str, work: impl FnOnce(&SyncSender<FileOutcome>) + Send + 'static) {
         let sender = self.sender.clone();
         let ctx = ctx.clone();
@@ -63,6 +144,43 @@ impl FileTasks {
         }
     }
 
+    /// Asks for a path with the system's dialog (or, without one, through
+    /// [`FileOutcome::NoDialog`]) and does what it is for.
+    fn pick(&self, ctx: &egui::Context, request: PathRequest) {
+        if !self.dialogs {
+            let _ = self.sender.try_send(FileOutcome::NoDialog(request));
+            ctx.request_repaint();
+            return;
+        }
+        let importing = self.importing.clone();
+        self.spawn(ctx, "topicscope-file-dialog", move |sender| {
+            let asked = Instant::now();
+            let (name, extensions) = request.filter;
+            let mut dialog = rfd::FileDialog::new().set_title(request.title);
+            if !extensions.is_empty() {
+                dialog = dialog.add_filter(name, extensions);
+            }
+            let paths = match &request.purpose {
+                PathPurpose::ImportProfiles => dialog.pick_files().unwrap_or_default(),
+                _ if request.saves() => dialog.set_file_name(&request.file_name).save_file().into_iter().collect(),
+                _ => dialog.pick_file().into_iter().collect(),
+            };
+            if paths.is_empty() {
+                if asked.elapsed() < NO_DIALOG_WITHIN {
+                    let _ = sender.send(FileOutcome::NoDialog(request));
+                }
+                return;
+            }
+            fulfil(request.purpose, paths, &importing, sender);
+        });
+    }
+
+    /// Does what a request was for with a path typed into the window.
+    pub fn use_path(&self, ctx: &egui::Context, request: PathRequest, path: PathBuf) {
+        let importing = self.importing.clone();
+        self.spawn(ctx, "topicscope-file-task", move |sender| fulfil(request.purpose, vec![path], &importing, sender));
+    }
+
     /// Profile files still being imported (for the status bar's spinner).
     pub fn importing(&self) -> usize {
         self.importing.load(Ordering::Relaxed)
@@ -71,15 +189,13 @@ impl FileTasks {
     /// Lets the user pick profile files to import (RON or MQTTX JSON).
     pub fn import_with_dialog(&self, ctx: &egui::Context) {
         let (title, filter) = (ctx.tr(Tr::ImportProfilesTitle), ctx.tr(Tr::ProfilesFilter));
-        let importing = self.importing.clone();
-        self.spawn(ctx, "topicscope-import-dialog", move |sender| {
-            let picked = rfd::FileDialog::new()
-                .set_title(title)
-                .add_filter(filter, &["ron", "json", "xml"])
-                .pick_files()
-                .unwrap_or_default();
-            import_each(picked, &importing, sender);
-        });
+        let request = PathRequest {
+            purpose: PathPurpose::ImportProfiles,
+            title,
+            file_name: String::new(),
+            filter: (filter, &["ron", "json", "xml"]),
+        };
+        self.pick(ctx, request);
     }
 
     /// Imports files that were dropped on the window.
@@ -91,53 +207,29 @@ impl FileTasks {
     /// Asks where to save an export bundle and writes it there.
     pub fn export_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
         let (title, filter) = (ctx.tr(Tr::ExportProfilesTitle), ctx.tr(Tr::TopicscopeProfilesFilter));
-        self.save_text_with_dialog(ctx, title, filter, text, file_name);
+        let request =
+            PathRequest { purpose: PathPurpose::SaveText(text), title, file_name, filter: (filter, &["ron"]) };
+        self.pick(ctx, request);
     }
 
     /// Asks where to save shared saved messages and writes them there.
     pub fn export_saved_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
         let (title, filter) = (ctx.tr(Tr::ExportSavedTitle), ctx.tr(Tr::SavedMessagesFilter));
-        self.save_text_with_dialog(ctx, title, filter, text, file_name);
+        let request =
+            PathRequest { purpose: PathPurpose::SaveText(text), title, file_name, filter: (filter, &["ron"]) };
+        self.pick(ctx, request);
     }
 
     /// Lets the user pick a shared saved-messages file and reads it.
     pub fn import_saved_with_dialog(&self, ctx: &egui::Context) {
         let (title, filter) = (ctx.tr(Tr::ImportSavedTitle), ctx.tr(Tr::SavedMessagesFilter));
-        self.spawn(ctx, "topicscope-import-saved", move |sender| {
-            let Some(path) = rfd::FileDialog::new().set_title(title).add_filter(filter, &["ron"]).pick_file() else {
-                return;
-            };
-            let result = std::fs::read_to_string(&path)
-                .map_err(|error| format!("cannot read {}: {error}", path.display()))
-                .and_then(|text| {
-                    crate::core::saved_messages::SavedMessages::parse(&text, &path.display().to_string())
-                        .map_err(|error| error.to_string())
-                });
-            let _ = sender.send(FileOutcome::SavedMessagesRead(result));
-        });
-    }
-
-    fn save_text_with_dialog(
-        &self,
-        ctx: &egui::Context,
-        title: &'static str,
-        filter: &'static str,
-        text: String,
-        file_name: String,
-    ) {
-        self.spawn(ctx, "topicscope-export-dialog", move |sender| {
-            let Some(path) = rfd::FileDialog::new()
-                .set_title(title)
-                .set_file_name(file_name)
-                .add_filter(filter, &["ron"])
-                .save_file()
-            else {
-                return;
-            };
-            let result =
-                crate::core::fs::write_atomically(&path, &text).map(|()| path).map_err(|error| error.to_string());
-            let _ = sender.send(FileOutcome::Exported(result));
-        });
+        let request = PathRequest {
+            purpose: PathPurpose::ImportSaved,
+            title,
+            file_name: String::new(),
+            filter: (filter, &["ron"]),
+        };
+        self.pick(ctx, request);
     }
 
     /// Asks where to export messages (JSON Lines or CSV by extension); the
@@ -145,46 +237,37 @@ impl FileTasks {
     ///
     /// [`ExportJob`]: crate::core::export::ExportJob
     pub fn pick_export_path(&self, ctx: &egui::Context, filter: crate::core::store::LogFilter) {
-        let title = ctx.tr(Tr::ExportMessagesTitle);
-        self.spawn(ctx, "topicscope-export-messages", move |sender| {
-            let Some(path) = rfd::FileDialog::new()
-                .set_title(title)
-                .set_file_name("topicscope-messages.jsonl")
-                .add_filter("JSON Lines", &["jsonl"])
-                .add_filter("CSV", &["csv"])
-                .save_file()
-            else {
-                return;
-            };
-            let _ = sender.send(FileOutcome::ExportMessagesTo(path, Box::new(filter)));
-        });
+        let request = PathRequest {
+            purpose: PathPurpose::ExportMessages(Box::new(filter)),
+            title: ctx.tr(Tr::ExportMessagesTitle),
+            file_name: "topicscope-messages.jsonl".into(),
+            filter: ("JSON Lines / CSV", &["jsonl", "csv"]),
+        };
+        self.pick(ctx, request);
     }
 
     /// Asks where to save a payload and writes all of its bytes there.
     pub fn save_payload_with_dialog(&self, ctx: &egui::Context, payload: bytes::Bytes, topic: &str) {
         let file_name = crate::core::payload::payload_file_name(topic, &payload);
-        let title = ctx.tr(Tr::SavePayloadTitle);
-        self.spawn(ctx, "topicscope-save-payload", move |sender| {
-            let Some(path) = rfd::FileDialog::new().set_title(title).set_file_name(file_name).save_file() else {
-                return;
-            };
-            let result =
-                crate::core::fs::write_atomically(&path, &payload).map(|()| path).map_err(|error| error.to_string());
-            let _ = sender.send(FileOutcome::Exported(result));
-        });
+        let request = PathRequest {
+            purpose: PathPurpose::SavePayload(payload),
+            title: ctx.tr(Tr::SavePayloadTitle),
+            file_name,
+            filter: ("", &[]),
+        };
+        self.pick(ctx, request);
     }
 
     /// Lets the user pick a mosquitto.conf (or topicscope broker RON) and reads it.
     pub fn import_broker_settings_with_dialog(&self, ctx: &egui::Context) {
         let (title, filter) = (ctx.tr(Tr::LoadBrokerSettingsTitle), ctx.tr(Tr::BrokerSettingsFilter));
-        self.spawn(ctx, "topicscope-broker-settings", move |sender| {
-            let Some(path) = rfd::FileDialog::new().set_title(title).add_filter(filter, &["conf", "ron"]).pick_file()
-            else {
-                return;
-            };
-            let result = crate::core::broker::settings::load_any(&path).map_err(|error| error.to_string());
-            let _ = sender.send(FileOutcome::BrokerSettings(result));
-        });
+        let request = PathRequest {
+            purpose: PathPurpose::ImportBrokerSettings,
+            title,
+            file_name: String::new(),
+            filter: (filter, &["conf", "ron"]),
+        };
+        self.pick(ctx, request);
     }
 
     /// Finished tasks since the last call.

@@ -691,6 +691,12 @@ catalogue! {
     NoticeRepeatFailed => "repeat of {what}: {reason}", "重复发布 {what}：{reason}";
     NoticeConnectionFailed => "{tab}: connection failed: {failure}", "{tab}：连接失败：{failure}";
     NoticeConnectionLost => "{tab}: {failure}; reconnecting", "{tab}：{failure}；正在重连";
+    NoFileDialog => "No file dialog could be shown on this system (no desktop portal or zenity): type the path instead.", "此系统无法显示文件对话框（没有桌面门户或 zenity）：请直接输入路径。";
+    PathLabel => "Path", "路径";
+    PathEmpty => "type a path", "请输入路径";
+    PathIsFolder => "this is a folder: add a file name", "这是一个文件夹：请加上文件名";
+    PathNoFile => "there is no file at this path", "此路径下没有文件";
+    UsePathButton => "OK", "确定";
     NoticeRepeated => "(×{n})", "（×{n}）";
     NoticeEngineBusy => "the engine is busy (command queue full); try again", "网络引擎繁忙（命令队列已满）；请重试";
     NoticeEngineStopped => "the network engine has stopped", "网络引擎已停止";

@@ -18,6 +18,7 @@ mod menu;
 mod notice_text;
 mod notifications;
 pub mod panel;
+mod path_prompt;
 pub mod prefs;
 mod profile_editor;
 mod saved_panel;

@@ -55,6 +55,9 @@ pub struct Preferences {
     pub cjk_hint_shown: bool,
     /// Application log pane: lowest level shown.
     pub app_log_level: crate::core::app_log::LevelFilter,
+    /// The folder of the last path typed into the window (where the next
+    /// one starts).
+    pub last_folder: Option<std::path::PathBuf>,
 }
 
 impl Default for Preferences {
@@ -66,6 +69,7 @@ impl Default for Preferences {
             open_profiles: Vec::new(),
             cjk_hint_shown: false,
             app_log_level: crate::core::app_log::LevelFilter::default(),
+            last_folder: None,
         }
     }
 }
@@ -107,6 +111,7 @@ mod tests {
             open_profiles: vec!["embedded broker".into(), "plant floor".into()],
             cjk_hint_shown: true,
             app_log_level: crate::core::app_log::LevelFilter::Debug,
+            last_folder: Some("/home/tester/exports".into()),
         };
         let text = ron::to_string(&prefs).expect("serialises");
         assert_eq!(ron::from_str::<Preferences>(&text).expect("parses"), prefs);

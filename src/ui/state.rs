@@ -71,6 +71,8 @@ pub struct UiState {
     pub status: StatusState,
     /// What the left panel shows.
     pub left_panel: LeftPanel,
+    /// The path asked for in the window when no file dialog could be shown.
+    pub path_prompt: Option<PathPrompt>,
     /// The broker panel's page, form and filters.
     pub broker_panel: broker_panel::BrokerPanelState,
 }
@@ -347,6 +349,17 @@ impl Default for SavedForm {
             message: Default::default(),
         }
     }
+}
+
+/// A path typed into the window instead of a file dialog.
+#[derive(Debug)]
+pub struct PathPrompt {
+    /// What it is for.
+    pub request: crate::ui::file_tasks::PathRequest,
+    /// The path as typed.
+    pub path: String,
+    /// Why the last path was not taken.
+    pub error: Option<String>,
 }
 
 /// A running export as the status bar shows it.

@@ -543,3 +543,49 @@ fn scanning_the_broker_finds_retained_messages_the_tab_never_subscribed_to() {
     let filters: Vec<&str> = app.workspace.active_tab().subscriptions.iter().map(|s| s.filter.as_str()).collect();
     assert_eq!(filters, ["other/#"], "the tab's own subscriptions are untouched");
 }
+
+#[test]
+fn without_a_file_dialog_the_path_is_asked_for_in_the_window() {
+    let dir = std::env::temp_dir().join(format!("topicscope-ui-no-dialog-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("folder");
+    let mut harness = harness_with(AppOptions {
+        broker: BrokerConfig::ephemeral(),
+        profile_dir: None,
+        file_dialogs: false,
+        ..AppOptions::default()
+    });
+    connected(&mut harness);
+    publish_through_composer(&mut harness, "export/me", "1");
+    step_until(&mut harness, "the message in the log", |app| received_on(app, "export/me") == 1);
+
+    harness.get_by_label("Export…").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Path").is_some(), "the window asks for the path");
+    assert!(
+        harness.state().workspace.notices.iter().any(|n| n.kind.to_string().contains("No file dialog")),
+        "and says why"
+    );
+    // A folder is not a file to write.
+    replace_text(&mut harness, "Path", &dir.display().to_string());
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("this is a folder: add a file name").is_some());
+    let target = dir.join("log.jsonl");
+    replace_text(&mut harness, "Path", &target.display().to_string());
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the export written", |_| target.is_file());
+    let lines = std::fs::read_to_string(&target).expect("written").lines().count();
+    assert_eq!(lines, 2, "the sent and the received message");
+    assert_eq!(harness.state().prefs.last_folder.as_deref(), Some(dir.as_path()), "the folder is remembered");
+
+    // The next one starts there.
+    harness.get_by_label("Export…").click();
+    harness.run_steps(3);
+    let prompt = harness.state().ui.path_prompt.as_ref().expect("asked again");
+    assert!(prompt.path.starts_with(&dir.display().to_string()), "{}", prompt.path);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state().ui.path_prompt.is_none(), "Escape closes it");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -369,6 +369,8 @@ impl TopicscopeApp {
                 let result = self.workspace.clear_retained_on_draft_topic().map(Some);
                 self.send_or_show(result, |ui| &mut ui.composer.error)
             }
+            UiAction::UsePath => self.use_typed_path(),
+            UiAction::CancelPathPrompt => self.ui.path_prompt = None,
             UiAction::FollowNewest => {
                 self.ui.log.follow = true;
                 self.ui.log.jump_to_newest = true;

@@ -11,9 +11,9 @@ use crate::core::fs::FileWriter;
 use crate::core::profile::{self};
 use crate::core::saved_messages::SavedMessages;
 use crate::core::store::{FilteredView, LogFilter};
-use crate::ui::file_tasks::FileOutcome;
+use crate::ui::file_tasks::{FileOutcome, PathRequest};
 use crate::ui::i18n::Tr;
-use crate::ui::state::ExportProgress;
+use crate::ui::state::{ExportProgress, PathPrompt};
 
 impl TopicscopeApp {
     /// Exports the rows a view shows (as filtered) through a save dialog.
@@ -164,6 +164,7 @@ impl TopicscopeApp {
     pub(super) fn collect_file_tasks(&mut self) {
         for outcome in self.files.finished() {
             match outcome {
+                FileOutcome::NoDialog(request) => self.ask_for_path(request),
                 FileOutcome::Imported(Ok(report)) => {
                     let added = self.workspace.add_imported(report, "profiles");
                     self.imported = Some((added.len(), 0));
@@ -224,6 +225,41 @@ impl TopicscopeApp {
                     self.ui.broker_panel.message = Some(self.trf(Tr::NotLoaded, &[("error", &error)]));
                 }
             }
+        }
+    }
+
+    /// No file dialog could be shown: the window asks for the path instead
+    /// (starting in the folder last used), and says why once.
+    fn ask_for_path(&mut self, request: PathRequest) {
+        let folder = self.prefs.last_folder.clone().or_else(|| std::env::current_dir().ok()).unwrap_or_default();
+        let path = folder.join(&request.file_name).display().to_string();
+        self.workspace.notice(self.tr(Tr::NoFileDialog));
+        self.ui.path_prompt = Some(PathPrompt { request, path, error: None });
+    }
+
+    /// Checks the typed path and does what it was asked for.
+    pub(super) fn use_typed_path(&mut self) {
+        let Some(prompt) = self.ui.path_prompt.as_mut() else { return };
+        let path = PathBuf::from(prompt.path.trim());
+        let problem = if prompt.path.trim().is_empty() {
+            Some(self.tr(Tr::PathEmpty).to_owned())
+        } else if prompt.request.saves() && path.is_dir() {
+            Some(self.tr(Tr::PathIsFolder).to_owned())
+        } else if !prompt.request.saves() && !path.is_file() {
+            Some(self.tr(Tr::PathNoFile).to_owned())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            if let Some(prompt) = self.ui.path_prompt.as_mut() {
+                prompt.error = Some(problem);
+            }
+            return;
+        }
+        let Some(prompt) = self.ui.path_prompt.take() else { return };
+        self.prefs.last_folder = path.parent().map(Path::to_path_buf);
+        if let Some(ctx) = &self.ctx {
+            self.files.use_path(ctx, prompt.request, path);
         }
     }
 }

@@ -89,7 +89,8 @@ impl TopicscopeApp {
     /// Is any dialog window open (so Escape has something to close)?
     pub(super) fn dialog_open(&self) -> bool {
         let ui = &self.ui;
-        ui.connection.password_prompt.is_some()
+        ui.path_prompt.is_some()
+            || ui.connection.password_prompt.is_some()
             || ui.retained.pending.is_some()
             || ui.windows.show_shortcuts
             || ui.windows.show_about
@@ -106,7 +107,10 @@ impl TopicscopeApp {
     /// small windows, then the big ones.
     pub(super) fn close_front_dialog(&mut self) {
         let ui = &mut self.ui;
-        if ui.connection.password_prompt.take().is_some() || ui.retained.pending.take().is_some() {
+        if ui.path_prompt.take().is_some()
+            || ui.connection.password_prompt.take().is_some()
+            || ui.retained.pending.take().is_some()
+        {
             return;
         }
         for open in [
@@ -292,6 +296,7 @@ impl TopicscopeApp {
         broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui.windows);
         broker_panel::broker_panel_ui(ui.ctx(), cx, &self.options.broker, &mut self.ui);
         notifications::notifications_ui(&ctx, cx, &mut self.ui.windows);
+        crate::ui::path_prompt::path_prompt_ui(&ctx, self.ui.path_prompt.as_mut(), cx.actions);
         menu::shortcuts_window_ui(&ctx, &mut self.ui.windows);
         menu::about_window_ui(&ctx, &mut self.ui.windows);
         menu::app_log_window_ui(&ctx, &mut self.prefs, &mut self.ui.windows);

@@ -68,6 +68,9 @@ pub struct AppOptions {
     /// Show times as dashes (tests and screenshots that must not change
     /// from one run to the next).
     pub hide_clocks: bool,
+    /// Use the system's file dialogs; off, every path is typed into the
+    /// window (what happens anyway where the system has none).
+    pub file_dialogs: bool,
 }
 
 impl Default for AppOptions {
@@ -86,6 +89,7 @@ impl Default for AppOptions {
             exit_after_first_frame: false,
             carried_over: None,
             hide_clocks: false,
+            file_dialogs: true,
         }
     }
 }

@@ -108,13 +108,14 @@ impl TopicscopeApp {
                 None
             }
         };
+        let files = if options.file_dialogs { FileTasks::default() } else { FileTasks::without_dialogs() };
         let mut app = Self {
             workspace,
             ui: UiState::default(),
             engine,
             options,
             actions: Vec::new(),
-            files: FileTasks::default(),
+            files,
             ctx: None,
             frames_begun: 0,
             prefs: Preferences::default(),
