@@ -204,7 +204,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
     match tab {
         InspectorTab::Raw => {
             if let Some(text) = &cache.text {
-                rows_ui(ui, "raw", text.rows.len(), |index| text.row(index).to_owned());
+                rows_ui(ui, ("raw", message.seq), text.rows.len(), |index| text.row(index).to_owned());
             }
         }
         InspectorTab::PrettyJson => match &cache.pretty {
@@ -213,18 +213,17 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
                 let dark = ui.visuals().dark_mode;
                 let font = egui::TextStyle::Monospace.resolve(ui.style());
                 let plain = ui.visuals().text_color();
-                egui::ScrollArea::both().id_salt("pretty").auto_shrink([false, false]).show_rows(
-                    ui,
-                    height,
-                    pretty.rows.len(),
-                    |ui, range| {
+                egui::ScrollArea::both()
+                    .id_salt(("pretty", message.seq))
+                    .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+                    .auto_shrink([false, false])
+                    .show_rows(ui, height, pretty.rows.len(), |ui, range| {
                         for index in range {
                             let in_string = cache.pretty_in_string.get(index).copied().unwrap_or(false);
                             let job = json_row_job(pretty.row(index), in_string, &font, plain, dark);
                             ui.add(egui::Label::new(job).extend());
                         }
-                    },
-                );
+                    });
             }
             None => {
                 ui.weak(cache.json_note.clone().unwrap_or_default());
@@ -263,7 +262,7 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
             }
         },
         InspectorTab::Xml => match &cache.xml {
-            Ok(pretty) => rows_ui(ui, "xml", pretty.rows.len(), |index| pretty.row(index).to_owned()),
+            Ok(pretty) => rows_ui(ui, ("xml", message.seq), pretty.rows.len(), |index| pretty.row(index).to_owned()),
             Err(error) => {
                 ui.weak(error);
             }
@@ -290,13 +289,15 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
                 ui.weak(ui.tr(Tr::BinaryShownAsHex));
             }
             let payload = &message.payload;
-            rows_ui(ui, "hex", hex_dump_line_count(payload.len()), |index| hex_dump_line(payload, index));
+            rows_ui(ui, ("hex", message.seq), hex_dump_line_count(payload.len()), |index| {
+                hex_dump_line(payload, index)
+            });
             ui.weak(ui.trf(Tr::HexFooter, &[("n", &payload.len()), ("per_line", &HEX_BYTES_PER_LINE)]));
         }
         InspectorTab::Base64 => {
             let payload = &message.payload;
             let lines = payload.len().div_ceil(BASE64_BYTES_PER_LINE);
-            rows_ui(ui, "base64", lines, |index| {
+            rows_ui(ui, ("base64", message.seq), lines, |index| {
                 let start = index * BASE64_BYTES_PER_LINE;
                 let chunk = payload.get(start..(start + BASE64_BYTES_PER_LINE).min(payload.len())).unwrap_or_default();
                 base64::Engine::encode(&base64::engine::general_purpose::STANDARD, chunk)
@@ -424,9 +425,16 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'
 }
 
 /// A virtualised list of monospace rows: only the visible ones are built.
-fn rows_ui(ui: &mut egui::Ui, id: &str, count: usize, row: impl Fn(usize) -> String) {
+/// The scroll position belongs to one message (`id` names the view and the
+/// message), so the next message starts at its beginning; the scroll bars
+/// stay visible so a long line shows it goes on.
+fn rows_ui(ui: &mut egui::Ui, id: impl std::hash::Hash + std::fmt::Debug, count: usize, row: impl Fn(usize) -> String) {
     let height = ui.text_style_height(&egui::TextStyle::Monospace);
-    egui::ScrollArea::both().id_salt(id).auto_shrink([false, false]).show_rows(ui, height, count, |ui, range| {
+    let area = egui::ScrollArea::both()
+        .id_salt(id)
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+        .auto_shrink([false, false]);
+    area.show_rows(ui, height, count, |ui, range| {
         for index in range {
             ui.add(egui::Label::new(egui::RichText::new(row(index)).monospace()).extend());
         }

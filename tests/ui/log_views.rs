@@ -589,3 +589,37 @@ fn without_a_file_dialog_the_path_is_asked_for_in_the_window() {
     assert!(harness.state().ui.path_prompt.is_none(), "Escape closes it");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_raw_view_starts_each_message_at_its_beginning() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let wide = |mark: &str| format!("{mark}-begins {}", "x".repeat(900));
+    harness.state_mut().workspace.active_tab_mut().draft.format = topicscope::core::payload::PayloadFormat::Text;
+    publish_through_composer(&mut harness, "wide/a", &wide("A"));
+    publish_through_composer(&mut harness, "wide/b", &wide("B"));
+    step_until(&mut harness, "both received", |app| received_on(app, "wide/a") == 1 && received_on(app, "wide/b") == 1);
+    harness.run_steps(2);
+    harness.query_all_by_label("wide/a").last().expect("a's row").click();
+    harness.run_steps(3);
+    harness.get_by_role_and_label(Role::Button, "Raw").click();
+    harness.run_steps(3);
+    let a = harness.get_by_label(&wide("A")).rect();
+    // Scroll the raw text sideways, as far as it goes.
+    harness.hover_at(egui::pos2(a.left() + 40.0, a.center().y));
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(-5000.0, 0.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(3);
+    let scrolled = harness.get_by_label(&wide("A")).rect();
+    assert!(scrolled.left() < a.left() - 100.0, "scrolled sideways: {a:?} → {scrolled:?}");
+
+    harness.query_all_by_label("wide/b").last().expect("b's row").click();
+    harness.run_steps(3);
+    let b = harness.get_by_label(&wide("B")).rect();
+    assert!((b.left() - a.left()).abs() < 1.0, "the next message starts at its beginning: {a:?} vs {b:?}");
+}
