@@ -10,7 +10,7 @@ use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
-use crate::ui::widgets::labelled_text;
+use crate::ui::widgets::{labelled_text, number_field_ui};
 use crate::ui::{states, theme};
 
 /// Draws the connection bar.
@@ -18,6 +18,7 @@ pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &UiSta
     let workspace = &mut *cx.workspace;
     let actions = &mut *cx.actions;
     ui.add_space(4.0);
+    let mut port_problem = None;
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(ui.tr(Tr::Profile));
         egui::ComboBox::from_id_salt("profile-picker")
@@ -35,9 +36,8 @@ pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &UiSta
             .labelled_by(label.id);
         labelled_text(ui, ui.tr(Tr::Name), &mut workspace.active_tab_mut().profile.name, 120.0);
         labelled_text(ui, ui.tr(Tr::Host), &mut workspace.active_tab_mut().profile.host, 150.0);
-        let port_label = ui.label(ui.tr(Tr::Port));
-        ui.add(egui::DragValue::new(&mut workspace.active_tab_mut().profile.port).range(1..=65_535))
-            .labelled_by(port_label.id);
+        let port = &mut workspace.active_tab_mut().profile.port;
+        port_problem = number_field_ui(ui, ui.tr(Tr::Port), "connection-port", port, 1..=65_535, 52.0);
         let version_label = ui.label(ui.tr(Tr::Version));
         egui::ComboBox::from_id_salt("protocol-version")
             .selected_text(workspace.active_tab().profile.protocol.to_string())
@@ -102,7 +102,13 @@ pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &UiSta
             if ui.button(ui.tr(Tr::Disconnect)).clicked() {
                 actions.push(UiAction::Disconnect);
             }
-        } else if ui.add(egui::Button::new(ui.tr(Tr::Connect)).fill(theme::OK.gamma_multiply(0.5))).clicked() {
+        } else if ui
+            .add_enabled(
+                port_problem.is_none(),
+                egui::Button::new(ui.tr(Tr::Connect)).fill(theme::OK.gamma_multiply(0.5)),
+            )
+            .clicked()
+        {
             actions.push(UiAction::Connect);
         }
         if workspace.active_tab().profile.transport.uses_tls()

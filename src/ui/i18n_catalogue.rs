@@ -697,6 +697,7 @@ catalogue! {
     PathIsFolder => "this is a folder: add a file name", "这是一个文件夹：请加上文件名";
     PathNoFile => "there is no file at this path", "此路径下没有文件";
     UsePathButton => "OK", "确定";
+    NotANumberInRange => "'{text}' is not a number from {min} to {max}", "“{text}”不是 {min} 到 {max} 之间的数字";
     NoticeRepeated => "(×{n})", "（×{n}）";
     NoticeEngineBusy => "the engine is busy (command queue full); try again", "网络引擎繁忙（命令队列已满）；请重试";
     NoticeEngineStopped => "the network engine has stopped", "网络引擎已停止";

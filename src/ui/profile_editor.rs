@@ -11,7 +11,7 @@ use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
-use crate::ui::widgets::{labelled_text, user_properties_ui};
+use crate::ui::widgets::{labelled_text, number_field_ui, user_properties_ui};
 
 /// The editor's sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -158,8 +158,7 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
         ui.end_row();
         labelled_text(ui, ui.tr(Tr::BrokerHost), &mut profile.host, 260.0);
         ui.end_row();
-        let label = ui.label(ui.tr(Tr::BrokerPort));
-        ui.add(egui::DragValue::new(&mut profile.port).range(1..=65_535)).labelled_by(label.id);
+        number_field_ui(ui, ui.tr(Tr::BrokerPort), "editor-port", &mut profile.port, 1..=65_535, 80.0);
         ui.end_row();
         labelled_text(ui, ui.tr(Tr::ClientIdentifier), &mut profile.client_id, 260.0)
             .on_hover_text(ui.tr(Tr::ClientIdentifierHint));

@@ -2,7 +2,7 @@
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use topicscope::core::broker::BrokerConfig;
 use topicscope::core::engine::ConnectionState;
 use topicscope::core::mqtt::Direction;
@@ -194,4 +194,38 @@ fn stopping_the_embedded_broker_on_purpose_raises_no_toast() {
     assert_eq!(harness.state().toasts_raised(), 0, "the user did it");
     let lost = lost_notices(harness.state());
     assert_eq!(lost.len(), 1, "still listed: {lost:?}");
+}
+
+#[test]
+fn a_port_out_of_range_or_a_bad_host_is_said_not_clamped() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "Disconnect").click();
+    step_until(&mut harness, "disconnected", |app| {
+        matches!(app.workspace.active_tab().state, ConnectionState::Disconnected)
+    });
+    let port = harness.state().workspace.active_tab().profile.port;
+    replace_text(&mut harness, "Port", "70000");
+    harness.run_steps(2);
+    assert!(harness.query_by_label("'70000' is not a number from 1 to 65535").is_some(), "said, not clamped");
+    assert_eq!(harness.state().workspace.active_tab().profile.port, port, "the last good port stays");
+    assert!(
+        harness.get_by_role_and_label(Role::Button, "Connect").accesskit_node().is_disabled(),
+        "and it cannot connect"
+    );
+    replace_text(&mut harness, "Port", "0");
+    harness.run_steps(2);
+    assert!(harness.query_by_label("'0' is not a number from 1 to 65535").is_some());
+    replace_text(&mut harness, "Port", &port.to_string());
+    harness.run_steps(2);
+    assert!(!harness.get_by_role_and_label(Role::Button, "Connect").accesskit_node().is_disabled());
+
+    replace_text(&mut harness, "Host", "bad host name!");
+    harness.get_by_role_and_label(Role::Button, "Connect").click();
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label_contains("'bad host name!' is not a host name or an IP address").is_some(),
+        "{:?}",
+        harness.state().ui.connection.error
+    );
 }

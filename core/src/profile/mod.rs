@@ -341,6 +341,9 @@ pub enum ProfileError {
     /// Host is required.
     #[error("host is empty")]
     EmptyHost,
+    /// Not a host name (letters, digits, '-' and '_' between dots) nor an IP address.
+    #[error("'{0}' is not a host name or an IP address")]
+    BadHost(String),
     /// Port 0 cannot be connected to.
     #[error("port must be between 1 and 65535")]
     ZeroPort,
@@ -407,6 +410,9 @@ impl ConnectionProfile {
     pub fn validate(&self) -> Result<(), ProfileError> {
         if self.host.trim().is_empty() {
             return Err(ProfileError::EmptyHost);
+        }
+        if !is_host(self.host.trim()) {
+            return Err(ProfileError::BadHost(self.host.trim().to_owned()));
         }
         if self.port == 0 {
             return Err(ProfileError::ZeroPort);
@@ -565,6 +571,25 @@ pub fn generate_client_id() -> String {
     format!("topicscope-{:08x}", (mixed >> 32) as u32)
 }
 
+/// True for an IP address (IPv6 with or without brackets) or a host name:
+/// labels of letters, digits, '-' and '_' (1 to 63 characters, no '-' at
+/// either end) between dots, 253 characters at most.
+pub fn is_host(host: &str) -> bool {
+    let bare = host.strip_prefix('[').and_then(|inner| inner.strip_suffix(']')).unwrap_or(host);
+    if bare.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,6 +600,10 @@ mod tests {
         assert_eq!(good.validate(), Ok(()));
         let cases = [
             (ConnectionProfile { host: " ".into(), ..good.clone() }, ProfileError::EmptyHost),
+            (
+                ConnectionProfile { host: "bad host name!".into(), ..good.clone() },
+                ProfileError::BadHost("bad host name!".into()),
+            ),
             (ConnectionProfile { port: 0, ..good.clone() }, ProfileError::ZeroPort),
             (ConnectionProfile { clean_start: false, ..good.clone() }, ProfileError::PersistentSessionWithoutClientId),
             (ConnectionProfile { keep_alive_secs: 0, ..good.clone() }, ProfileError::KeepAliveTooShortForV5(0)),
@@ -627,5 +656,17 @@ mod tests {
         assert_eq!(profiles[0].name, "Embedded broker");
         assert_eq!(profiles[0].subscriptions.len(), 1);
         assert!(generate_client_id().starts_with("topicscope-"));
+    }
+
+    #[test]
+    fn host_names_and_addresses_are_told_from_typos() {
+        for good in
+            ["localhost", "broker.emqx.io", "test.mosquitto.org.", "10.0.0.5", "::1", "[fe80::1]", "my_broker-2"]
+        {
+            assert!(is_host(good), "{good}");
+        }
+        for bad in ["bad host name!", "a..b", "-lead.example", "trail-.example", "x".repeat(64).as_str(), "host:1883"] {
+            assert!(!is_host(bad), "{bad}");
+        }
     }
 }

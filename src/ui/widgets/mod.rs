@@ -2,12 +2,14 @@
 
 mod chart_offer;
 mod form_menu;
+mod number_field;
 mod repeat_menu;
 mod state_chip;
 mod user_properties;
 
 pub use chart_offer::chart_offer_ui;
 pub use form_menu::form_menu_ui;
+pub use number_field::number_field_ui;
 pub use repeat_menu::repeat_menu_ui;
 pub use state_chip::state_chip_ui;
 pub use user_properties::user_properties_ui;
