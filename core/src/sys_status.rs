@@ -96,6 +96,12 @@ impl BrokerStatus {
         let per_minute = |load: &str, total: &str| {
             self.find(&[load]).map(|value| format!("{value} /min")).or_else(|| self.find(&[total]).map(str::to_owned))
         };
+        // Byte counts read as sizes (1771806 → 1.7 MiB), rates too.
+        let bytes = |load: &str, total: &str| {
+            self.find(&[load])
+                .map(|value| format!("{} /min", readable_bytes(value)))
+                .or_else(|| self.find(&[total]).map(readable_bytes))
+        };
         StatusSummary {
             version: self.find(&["/broker/version", "/version"]).map(str::to_owned),
             uptime: self.find(&["/broker/uptime", "/uptime"]).map(readable_uptime),
@@ -105,8 +111,8 @@ impl BrokerStatus {
             clients_total: self.find(&["/broker/clients/total"]).map(str::to_owned),
             messages_received: per_minute("/broker/load/messages/received/1min", "/broker/messages/received"),
             messages_sent: per_minute("/broker/load/messages/sent/1min", "/broker/messages/sent"),
-            bytes_received: per_minute("/broker/load/bytes/received/1min", "/broker/bytes/received"),
-            bytes_sent: per_minute("/broker/load/bytes/sent/1min", "/broker/bytes/sent"),
+            bytes_received: bytes("/broker/load/bytes/received/1min", "/broker/bytes/received"),
+            bytes_sent: bytes("/broker/load/bytes/sent/1min", "/broker/bytes/sent"),
             subscriptions: self.find(&["/broker/subscriptions/count", "/stats/subscriptions/count"]).map(str::to_owned),
             retained: self.find(&["/broker/retained messages/count", "/stats/retained/count"]).map(str::to_owned),
         }
@@ -128,6 +134,14 @@ fn readable_uptime(text: &str) -> String {
             }
         }
         Err(_) => text.to_owned(),
+    }
+}
+
+/// A byte count as a size; text that is not a count is shown as it came.
+fn readable_bytes(value: &str) -> String {
+    match value.trim().parse::<f64>() {
+        Ok(count) if count.is_finite() && count >= 0.0 => crate::payload::human_size(count.round() as usize),
+        _ => value.to_owned(),
     }
 }
 
@@ -191,5 +205,19 @@ mod tests {
         assert_eq!(status.entries().next().map(|(_, v)| v.text.as_str()), Some("updated"));
         status.clear();
         assert!(status.is_empty());
+    }
+
+    #[test]
+    fn byte_counts_read_as_sizes() {
+        let mut status = BrokerStatus::default();
+        let now = chrono::Utc::now();
+        status.observe("$SYS/broker/bytes/received", b"1771806", now);
+        status.observe("$SYS/broker/bytes/sent", b"512", now);
+        let summary = status.summary();
+        assert_eq!(summary.bytes_received.as_deref(), Some("1.7 MiB"));
+        assert_eq!(summary.bytes_sent.as_deref(), Some("512 B"));
+        status.observe("$SYS/broker/load/bytes/received/1min", b"2048.0", now);
+        assert_eq!(status.summary().bytes_received.as_deref(), Some("2.0 KiB /min"));
+        assert_eq!(readable_bytes("n/a"), "n/a");
     }
 }

@@ -18,6 +18,7 @@ catalogue! {
     Language => "Language", "语言";
     LanguageSystem => "System language", "系统语言";
     Zoom => "Zoom", "缩放";
+    ResetZoom => "Reset to 100 %", "重置为 100 %";
     KeyboardShortcuts => "Keyboard shortcuts", "键盘快捷键";
     About => "About Topicscope", "关于 Topicscope";
     AboutText => "A fast native MQTT test client with an embedded broker.", "带内置代理的快速原生 MQTT 测试客户端。";

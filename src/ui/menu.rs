@@ -86,7 +86,7 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, prefs: &mut Preferences, state: &mut Windo
                     prefs.zoom = percent / 100.0;
                     ui.ctx().set_zoom_factor(prefs.effective_zoom());
                 }
-                if ui.button("100 %").clicked() {
+                if ui.button(ui.tr(Tr::ResetZoom)).clicked() {
                     prefs.zoom = 1.0;
                     ui.ctx().set_zoom_factor(1.0);
                 }

@@ -35,6 +35,10 @@ fn the_broker_status_window_subscribes_to_sys_topics() {
     harness.step();
     assert!(harness.query_all_by_label_contains("(rmqtt embedded broker)").count() >= 2, "in the summary and the log");
     assert!(harness.query_by_label("Uptime").is_some());
+    // Byte counts read as sizes, not raw numbers.
+    let bytes = harness.state().workspace.active_tab().broker_status.summary().bytes_received.expect("bytes received");
+    assert!(bytes.ends_with(" B") || bytes.ends_with("iB"), "{bytes}");
+    assert!(harness.query_all_by_label(&bytes).count() >= 1, "shown as {bytes}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Look and feel: theme, language, fonts, zoom, shortcuts, toasts.
 
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use topicscope::core::broker::BrokerConfig;
@@ -150,4 +151,15 @@ fn at_200_percent_on_macos_the_window_works_and_lists_command_shortcuts() {
     harness.key_press(egui::Key::Escape);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
     step_until(&mut harness, "⌘N opened a tab", |app| app.workspace.tabs().len() == 2);
+}
+
+#[test]
+fn the_view_menu_says_the_zoom_once_and_resets_it() {
+    let mut harness = harness();
+    harness.get_by_label("View").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_role_and_label(Role::Button, "100 %").is_none(), "'100 %' is said once, by the value");
+    harness.get_by_label("Reset to 100 %").click();
+    harness.run_steps(2);
+    assert!((harness.state().prefs.zoom - 1.0).abs() < f32::EPSILON);
 }
