@@ -91,12 +91,13 @@ fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
     let store = &workspace.store;
     let shown = state.history.view.len(store);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    // Oldest first, following the newest like the log, so rows never move
-    // under the pointer; once a message is ticked the list stops following.
+    // Oldest first, following the newest like the log; once a message is
+    // ticked the list stops following, and while the pointer is over it
+    // the list holds still (new messages wait), so a tick lands where aimed.
     let mut rows_area = egui::ScrollArea::vertical()
         .id_salt("history-rows")
         .auto_shrink([false, false])
-        .stick_to_bottom(state.history.diff_picks.is_empty());
+        .stick_to_bottom(state.history.diff_picks.is_empty() && !state.history.hovered);
     // Bring a message picked elsewhere (Compare with previous) into view.
     if let Some(seq) = state.history.scroll_to.take() {
         match state.history.view.row_of(store, seq) {
@@ -109,12 +110,13 @@ fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
             None => {}
         }
     }
-    rows_area.show_rows(ui, row_height, shown, |ui, range| {
+    let output = rows_area.show_rows(ui, row_height, shown, |ui, range| {
         for row in range {
             let Some(message) = state.history.view.row(store, row) else { continue };
             history_row_ui(ui, state, &message, actions);
         }
     });
+    state.history.hovered = ui.rect_contains_pointer(output.inner_rect);
 }
 
 fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage<'_>, actions: &mut Vec<UiAction>) {

@@ -262,6 +262,9 @@ pub struct HistoryState {
     pub scroll_to: Option<u64>,
     /// The comparison of the two ticked messages.
     pub diff_cache: Option<history::DiffCache>,
+    /// The pointer was over the rows last frame: they hold still (new
+    /// messages wait) so a click lands where it was aimed.
+    pub hovered: bool,
 }
 
 /// The charts window and its add-series form.

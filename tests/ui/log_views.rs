@@ -623,3 +623,34 @@ fn the_raw_view_starts_each_message_at_its_beginning() {
     let b = harness.get_by_label(&wide("B")).rect();
     assert!((b.left() - a.left()).abs() < 1.0, "the next message starts at its beginning: {a:?} vs {b:?}");
 }
+
+/// The history panel's row showing `label` (the panel sits below the log,
+/// which shows the same payloads).
+fn history_row(harness: &Harness<'_, TopicscopeApp>, label: &str) -> Option<egui::Rect> {
+    harness.query_all_by_label(label).map(|node| node.rect()).max_by(|a, b| a.top().total_cmp(&b.top()))
+}
+
+#[test]
+fn the_topic_history_holds_still_under_the_pointer() {
+    let mut harness = harness();
+    connected(&mut harness);
+    send_lines(harness.state(), "hist/t", 0..40);
+    step_until(&mut harness, "40 messages", |app| received_on(app, "hist/t") == 40);
+    harness.state_mut().apply_action(topicscope::ui::UiAction::ShowHistory { topic: Some("hist/t".into()) });
+    harness.run_steps(4);
+    let aimed = history_row(&harness, "msg-39").expect("the newest row in the history");
+    harness.hover_at(aimed.center());
+    harness.run_steps(2);
+    send_lines(harness.state(), "hist/t", 40..45);
+    step_until(&mut harness, "5 more", |app| received_on(app, "hist/t") == 45);
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.ui.history.view.len(&app.workspace.store), 40, "new messages wait while the pointer is over it");
+    let still = history_row(&harness, "msg-39").expect("still shown");
+    assert!((still.top() - aimed.top()).abs() < 1.0, "the row under the pointer did not move: {aimed:?} → {still:?}");
+
+    harness.hover_at(egui::pos2(5.0, 5.0));
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.ui.history.view.len(&app.workspace.store), 45, "they come once the pointer leaves");
+}

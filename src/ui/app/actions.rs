@@ -436,6 +436,7 @@ impl TopicscopeApp {
             self.ui.history.diff_picks.clear();
             self.ui.history.diff_cache = None;
             self.ui.history.view = FilteredView::default();
+            self.ui.history.hovered = false;
         }
         self.ui.history.topic = topic;
     }

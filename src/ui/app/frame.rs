@@ -79,6 +79,7 @@ impl TopicscopeApp {
                 direction: Some(Direction::Incoming),
                 ..LogFilter::default()
             });
+            self.ui.history.view.set_paused(&self.workspace.store, self.ui.history.hovered);
             let progress = self.ui.history.view.refresh_within(&self.workspace.store, FILTER_SCAN_BUDGET);
             if progress != ViewProgress::Complete {
                 self.ui.log.view_progress = Some(progress);
