@@ -234,6 +234,8 @@ pub struct TreeState {
     pub sort: crate::core::topic_tree::TreeSort,
     /// The topic tree's rows, recomputed only when they can have changed.
     pub rows: crate::core::topic_tree::TreeRows,
+    /// The pointer was over the rows last frame: they hold their order.
+    pub hovered: bool,
 }
 
 /// The retained-message manager.

@@ -68,6 +68,7 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut U
     ui.separator();
     // Taken out for the frame: the rows borrow it while the panel changes `state`.
     let mut cached_rows = std::mem::take(&mut state.tree.rows);
+    cached_rows.hold(state.tree.hovered);
     cached_rows.get(tree, &state.tree.expanded, state.tree.sort, &state.tree.search, now_ms, TREE_SEARCH_BUDGET);
     if cached_rows.searching() {
         ui.horizontal(|ui| {
@@ -94,7 +95,7 @@ fn rows_ui(
         return;
     }
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    egui::ScrollArea::vertical().id_salt("topic-tree").auto_shrink([false, false]).show_rows(
+    let output = egui::ScrollArea::vertical().id_salt("topic-tree").auto_shrink([false, false]).show_rows(
         ui,
         row_height,
         rows.len(),
@@ -165,6 +166,7 @@ fn rows_ui(
             }
         },
     );
+    state.tree.hovered = ui.rect_contains_pointer(output.inner_rect);
 }
 
 /// "Scan the broker" and how the latest scan went.

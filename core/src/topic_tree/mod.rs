@@ -498,4 +498,25 @@ mod tests {
         assert_eq!(across_levels, found, "a search may span levels");
         assert!(tree.visible_rows(&HashSet::new(), TreeSort::Name, "line1pre", 500).is_empty());
     }
+
+    #[test]
+    fn held_rows_keep_their_order_until_let_go() {
+        let mut tree = TopicTree::default();
+        tree.insert("quiet", 1, 1, false, 0);
+        tree.insert("busy", 2, 1, false, 0);
+        let expanded = HashSet::new();
+        let mut rows = TreeRows::default();
+        let order = |rows: &[NodeId], tree: &TopicTree| rows.iter().map(|id| tree.path(*id)).collect::<Vec<_>>();
+        let first = rows.get(&tree, &expanded, TreeSort::Count, "", 0, ENOUGH).to_vec();
+        assert_eq!(order(&first, &tree), ["busy", "quiet"].map(String::from), "equal counts: in order");
+        for seq in 3..20 {
+            tree.insert("quiet", seq, 1, false, 10);
+        }
+        rows.hold(true);
+        let held = rows.get(&tree, &expanded, TreeSort::Count, "", 10 + TREE_ROWS_REFRESH_MS, ENOUGH).to_vec();
+        assert_eq!(held, first, "held: traffic does not reorder");
+        rows.hold(false);
+        let moved = rows.get(&tree, &expanded, TreeSort::Count, "", 20 + TREE_ROWS_REFRESH_MS, ENOUGH).to_vec();
+        assert_eq!(order(&moved, &tree), ["quiet", "busy"].map(String::from), "let go: the busiest first");
+    }
 }

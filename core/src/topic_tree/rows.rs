@@ -178,9 +178,19 @@ pub struct TreeRows {
     walking: Option<(RowsQuestion, SearchWalk)>,
     shape: u64,
     computed_at_ms: u64,
+    /// Keep the order traffic would change (the pointer is over the rows).
+    held: bool,
 }
 
 impl TreeRows {
+    /// Holds the rows still (no re-sorting, no new topics slotted in)
+    /// while `held`: the pointer is over them, and a click must land on the
+    /// row it was aimed at. What the user changes (expanding, sorting,
+    /// searching) still applies at once.
+    pub fn hold(&mut self, held: bool) {
+        self.held = held;
+    }
+
     /// The rows for these settings (see [`TopicTree::visible_rows`]),
     /// spending at most about `budget` on a search this call.
     pub fn get(
@@ -203,7 +213,7 @@ impl TreeRows {
         }
         let moved = tree.shape != self.shape || sort != TreeSort::Name;
         let due = now_ms.saturating_sub(self.computed_at_ms) >= TREE_ROWS_REFRESH_MS;
-        if !walking_for_it && (!same_question || (moved && due)) {
+        if !walking_for_it && (!same_question || (moved && due && !self.held)) {
             let question =
                 RowsQuestion { clears: tree.clears, sort, search: search.to_owned(), expanded: expanded.clone() };
             let needle = search.trim().to_lowercase();
