@@ -111,7 +111,20 @@ fn a_broker_snapshot_of_the_first_format_is_restored() {
     let dir = std::env::temp_dir().join(format!("topicscope-golden-snapshot-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::copy(fixture("broker-snapshot").join(SNAPSHOT_FILE), dir.join(SNAPSHOT_FILE)).expect("copied");
+    // As if it had just been written: sessions expire by the clock (the
+    // 3.1.1 one after rmqtt's two hours), the format does not.
+    let bytes = std::fs::read(fixture("broker-snapshot").join(SNAPSHOT_FILE)).expect("fixture");
+    let mut snapshot: ciborium::Value = ciborium::from_reader(bytes.as_slice()).expect("CBOR");
+    let ciborium::Value::Map(fields) = &mut snapshot else { panic!("a snapshot is a map") };
+    let saved_at = fields
+        .iter_mut()
+        .find(|(key, _)| key.as_text() == Some("saved_at_ms"))
+        .map(|(_, value)| value)
+        .expect("saved_at_ms");
+    *saved_at = ciborium::Value::Integer(chrono::Utc::now().timestamp_millis().into());
+    let mut fresh = Vec::new();
+    ciborium::into_writer(&snapshot, &mut fresh).expect("encoded");
+    std::fs::write(dir.join(SNAPSHOT_FILE), fresh).expect("written");
     let broker = EmbeddedBroker::start(BrokerConfig { persistence: Some(dir.clone()), ..BrokerConfig::ephemeral() })
         .expect("the broker starts from the snapshot");
     let port = broker.local_addr().port();
