@@ -181,6 +181,11 @@ pub enum UiAction {
     ClearRetainedOnDraftTopic,
     /// Jump to the newest message and follow the log again.
     FollowNewest,
+    /// Choose a TLS certificate or key file for the active profile.
+    BrowseTlsFile {
+        /// Which file.
+        file: TlsFile,
+    },
     /// Use the path typed into the path prompt.
     UsePath,
     /// Close the path prompt.
@@ -248,4 +253,15 @@ pub enum UiAction {
     },
     /// Pick a mosquitto.conf (or broker RON) to load into the settings form.
     ImportBrokerSettings,
+}
+
+/// Which of a profile's TLS files is being chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsFile {
+    /// The CA certificate(s) that verify the broker.
+    Ca,
+    /// The client certificate (mutual TLS).
+    ClientCertificate,
+    /// The client certificate's private key.
+    ClientKey,
 }

@@ -12,6 +12,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
 use crate::core::profile_exchange::{ImportError, ImportReport, import_file};
+use crate::ui::action::TlsFile;
 use crate::ui::i18n::{Tr, Words};
 
 /// A dialog answered faster than this was never shown (nobody cancels a
@@ -33,6 +34,8 @@ pub enum FileOutcome {
     BrokerSettings(Result<(crate::core::broker::BrokerConfig, Vec<String>), String>),
     /// No file dialog could be shown: ask for the path in the window.
     NoDialog(PathRequest),
+    /// A certificate or key file was chosen for the active profile's TLS.
+    TlsFileChosen(TlsFile, PathBuf),
 }
 
 /// What a path is wanted for.
@@ -50,6 +53,8 @@ pub enum PathPurpose {
     ImportSaved,
     /// A mosquitto.conf or broker RON to load into the settings form.
     ImportBrokerSettings,
+    /// A certificate or key file for the active profile.
+    ChooseTlsFile(TlsFile),
 }
 
 /// A request for a path: from a dialog, or typed into the window.
@@ -121,6 +126,7 @@ fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, se
         PathPurpose::ImportBrokerSettings => FileOutcome::BrokerSettings(
             crate::core::broker::settings::load_any(&path).map_err(|error| error.to_string()),
         ),
+        PathPurpose::ChooseTlsFile(file) => FileOutcome::TlsFileChosen(file, path),
     };
     let _ = sender.send(outcome);
 }
@@ -266,6 +272,17 @@ impl FileTasks {
             title,
             file_name: String::new(),
             filter: (filter, &["conf", "ron"]),
+        };
+        self.pick(ctx, request);
+    }
+
+    /// Lets the user pick a PEM certificate or key file for the profile.
+    pub fn choose_tls_file(&self, ctx: &egui::Context, file: TlsFile) {
+        let request = PathRequest {
+            purpose: PathPurpose::ChooseTlsFile(file),
+            title: ctx.tr(Tr::ChooseTlsFileTitle),
+            file_name: String::new(),
+            filter: ("PEM", &["pem", "crt", "cer", "key"]),
         };
         self.pick(ctx, request);
     }

@@ -699,6 +699,9 @@ catalogue! {
     PathNoFile => "there is no file at this path", "此路径下没有文件";
     UsePathButton => "OK", "确定";
     NotANumberInRange => "'{text}' is not a number from {min} to {max}", "“{text}”不是 {min} 到 {max} 之间的数字";
+    BrowseEllipsis => "Browse…", "浏览…";
+    BrowseFor => "Choose the file: {what}", "选择文件：{what}";
+    ChooseTlsFileTitle => "Choose a PEM certificate or key file", "选择 PEM 证书或密钥文件";
     NoticeRepeated => "(×{n})", "（×{n}）";
     NoticeEngineBusy => "the engine is busy (command queue full); try again", "网络引擎繁忙（命令队列已满）；请重试";
     NoticeEngineStopped => "the network engine has stopped", "网络引擎已停止";

@@ -6,7 +6,7 @@ use crate::core::payload::PayloadFormat;
 use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscription, TransportKind};
 use crate::core::secrets::{account_for, read_password, store_password};
 use crate::core::workspace::Workspace;
-use crate::ui::action::UiAction;
+use crate::ui::action::{TlsFile, UiAction};
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
@@ -82,7 +82,7 @@ pub fn profile_editor_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: 
                 match state.profiles.section {
                     EditorSection::General => general_ui(ui, workspace),
                     EditorSection::Credentials => credentials_ui(ui, workspace, state),
-                    EditorSection::Transport => transport_ui(ui, workspace),
+                    EditorSection::Transport => transport_ui(ui, workspace, actions),
                     EditorSection::LastWill => last_will_ui(ui, workspace),
                     EditorSection::Mqtt5 => mqtt5_ui(ui, workspace),
                     EditorSection::Subscriptions => subscriptions_ui(ui, workspace),
@@ -281,14 +281,28 @@ fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiSt
     }
 }
 
-fn optional_path_ui(ui: &mut egui::Ui, label: &str, path: &mut Option<std::path::PathBuf>) {
+/// A path field and its Browse… button (which asks for the file with the
+/// system's dialog, or in the window where there is none).
+fn optional_path_ui(
+    ui: &mut egui::Ui,
+    label: &str,
+    path: &mut Option<std::path::PathBuf>,
+    file: TlsFile,
+    actions: &mut Vec<UiAction>,
+) {
     let mut text = path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-    if labelled_text(ui, label, &mut text, 320.0).changed() {
-        *path = (!text.trim().is_empty()).then(|| text.trim().into());
-    }
+    ui.horizontal(|ui| {
+        if labelled_text(ui, label, &mut text, 320.0).changed() {
+            *path = (!text.trim().is_empty()).then(|| text.trim().into());
+        }
+        let browse = ui.button(ui.tr(Tr::BrowseEllipsis)).on_hover_text(ui.trf(Tr::BrowseFor, &[("what", &label)]));
+        if browse.clicked() {
+            actions.push(UiAction::BrowseTlsFile { file });
+        }
+    });
 }
 
-fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
+fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace, actions: &mut Vec<UiAction>) {
     let profile = &mut workspace.active_tab_mut().profile;
     ui.horizontal(|ui| {
         let label = ui.label(ui.tr(Tr::Transport));
@@ -312,11 +326,12 @@ fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
         ui.add_space(6.0);
         ui.strong(ui.tr(Tr::Tls));
         egui::Grid::new("tls").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-            optional_path_ui(ui, ui.tr(Tr::CaFile), &mut profile.tls.ca_file);
+            optional_path_ui(ui, ui.tr(Tr::CaFile), &mut profile.tls.ca_file, TlsFile::Ca, actions);
             ui.end_row();
-            optional_path_ui(ui, ui.tr(Tr::ClientCertificate), &mut profile.tls.client_certificate_file);
+            let certificate = &mut profile.tls.client_certificate_file;
+            optional_path_ui(ui, ui.tr(Tr::ClientCertificate), certificate, TlsFile::ClientCertificate, actions);
             ui.end_row();
-            optional_path_ui(ui, ui.tr(Tr::ClientKey), &mut profile.tls.client_key_file);
+            optional_path_ui(ui, ui.tr(Tr::ClientKey), &mut profile.tls.client_key_file, TlsFile::ClientKey, actions);
             ui.end_row();
             let mut server_name = profile.tls.server_name.clone().unwrap_or_default();
             if labelled_text(ui, ui.tr(Tr::VerifyName), &mut server_name, 200.0).changed() {

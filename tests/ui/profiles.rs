@@ -77,3 +77,32 @@ fn dropping_an_mqttx_export_imports_and_saves_its_profiles() {
     assert!(saved.contains("broker.factory.local") && !saved.contains("hunter2"), "{saved}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn certificate_files_are_chosen_with_browse() {
+    let dir = std::env::temp_dir().join(format!("topicscope-browse-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("folder");
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\n").expect("written");
+    let mut harness = harness_with(topicscope::ui::AppOptions {
+        broker: topicscope::core::broker::BrokerConfig::ephemeral(),
+        profile_dir: None,
+        file_dialogs: false,
+        ..topicscope::ui::AppOptions::default()
+    });
+    harness.state_mut().workspace.active_tab_mut().profile.transport = topicscope::core::profile::TransportKind::Tls;
+    harness.get_by_label("Edit profile…").click();
+    harness.run_steps(5);
+    harness.get_by_role_and_label(Role::Button, "Transport & TLS").click();
+    harness.run_steps(2);
+    harness.query_all_by_label("Browse…").next().expect("the CA file's Browse…").click();
+    harness.run_steps(3);
+    // No dialog here: the path is typed into the window.
+    replace_text(&mut harness, "Path", &ca.display().to_string());
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the CA file chosen", |app| {
+        app.workspace.active_tab().profile.tls.ca_file.as_deref() == Some(ca.as_path())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -370,6 +370,11 @@ impl TopicscopeApp {
                 self.send_or_show(result, |ui| &mut ui.composer.error)
             }
             UiAction::UsePath => self.use_typed_path(),
+            UiAction::BrowseTlsFile { file } => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.choose_tls_file(ctx, file);
+                }
+            }
             UiAction::CancelPathPrompt => self.ui.path_prompt = None,
             UiAction::FollowNewest => {
                 self.ui.log.follow = true;

@@ -11,6 +11,7 @@ use crate::core::fs::FileWriter;
 use crate::core::profile::{self};
 use crate::core::saved_messages::SavedMessages;
 use crate::core::store::{FilteredView, LogFilter};
+use crate::ui::action::TlsFile;
 use crate::ui::file_tasks::{FileOutcome, PathRequest};
 use crate::ui::i18n::Tr;
 use crate::ui::state::{ExportProgress, PathPrompt};
@@ -165,6 +166,15 @@ impl TopicscopeApp {
         for outcome in self.files.finished() {
             match outcome {
                 FileOutcome::NoDialog(request) => self.ask_for_path(request),
+                FileOutcome::TlsFileChosen(file, path) => {
+                    let tls = &mut self.workspace.active_tab_mut().profile.tls;
+                    let slot = match file {
+                        TlsFile::Ca => &mut tls.ca_file,
+                        TlsFile::ClientCertificate => &mut tls.client_certificate_file,
+                        TlsFile::ClientKey => &mut tls.client_key_file,
+                    };
+                    *slot = Some(path);
+                }
                 FileOutcome::Imported(Ok(report)) => {
                     let added = self.workspace.add_imported(report, "profiles");
                     self.imported = Some((added.len(), 0));
