@@ -218,6 +218,18 @@ fn retained_messages_and_queued_sessions_survive_a_restart() {
     sender.delivery(ConnectionId(1), queued);
     sender.send(Command::Disconnect { connection: ConnectionId(1) });
     drop(sender);
+    // The PUBACK comes before the broker has put the message in the away
+    // session's queue; wait until it is there (sampled every second), so
+    // the restart below is about persistence, not that race (issue 22).
+    let queued = common::wait_until(common::WAIT, || {
+        broker
+            .monitor()
+            .lock()
+            .clients
+            .iter()
+            .any(|client| client.client_id == "persistent-device" && client.queued >= 1)
+    });
+    assert!(queued, "the message is queued for the away session");
     broker.stop();
 
     let broker = EmbeddedBroker::start(config).expect("broker restarts on the same data folder");
