@@ -108,14 +108,14 @@ fn import_each(paths: Vec<PathBuf>, importing: &AtomicUsize, sender: &SyncSender
 /// Does what a path was wanted for (on a file-task thread).
 fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, sender: &SyncSender<FileOutcome>) {
     let Some(path) = paths.first().cloned() else { return };
+    let write = |contents: &[u8], path: PathBuf| {
+        let written = crate::core::fs::write_atomically(&path, contents);
+        FileOutcome::Exported(written.map(|()| path).map_err(|error| error.to_string()))
+    };
     let outcome = match purpose {
         PathPurpose::ImportProfiles => return import_each(paths, importing, sender),
-        PathPurpose::SaveText(text) => FileOutcome::Exported(
-            crate::core::fs::write_atomically(&path, &text).map(|()| path).map_err(|error| error.to_string()),
-        ),
-        PathPurpose::SavePayload(payload) => FileOutcome::Exported(
-            crate::core::fs::write_atomically(&path, &payload).map(|()| path).map_err(|error| error.to_string()),
-        ),
+        PathPurpose::SaveText(text) => write(text.as_bytes(), path),
+        PathPurpose::SavePayload(payload) => write(&payload, path),
         PathPurpose::ExportMessages(filter) => FileOutcome::ExportMessagesTo(path, filter),
         PathPurpose::ImportSaved => FileOutcome::SavedMessagesRead(
             crate::core::fs::read_to_string(&path).map_err(|error| error.to_string()).and_then(|text| {

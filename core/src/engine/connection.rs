@@ -359,7 +359,8 @@ impl Control {
     }
 
     async fn handle_net_event(&mut self, event: NetEvent) {
-        let now = std::time::Instant::now();
+        // Read the clock only for acknowledgements (not per received message).
+        let now = std::time::Instant::now;
         match event {
             NetEvent::Message(message) => {
                 if self.batch.is_empty() {
@@ -385,7 +386,7 @@ impl Control {
                 }
             }
             NetEvent::PublishWritten(pkid) => {
-                let events = self.ledger.publish_written(pkid, now);
+                let events = self.ledger.publish_written(pkid, now());
                 if !events.is_empty() {
                     // Received messages logged before the publish stay before it.
                     self.flush().await;
@@ -393,12 +394,12 @@ impl Control {
                 }
             }
             NetEvent::PublishReceived { pkid, refused } => {
-                if let Some(event) = self.ledger.publish_received(pkid, refused, now) {
+                if let Some(event) = self.ledger.publish_received(pkid, refused, now()) {
                     self.emit(event).await;
                 }
             }
             NetEvent::PublishAcked { pkid, refused, complete } => {
-                if let Some(event) = self.ledger.publish_acked(pkid, refused, complete, now) {
+                if let Some(event) = self.ledger.publish_acked(pkid, refused, complete, now()) {
                     self.emit(event).await;
                 }
             }

@@ -77,8 +77,6 @@ impl Workspace {
             return;
         }
         let current = tab.connection == Some(connection);
-        // Losing the embedded broker the user just stopped is no news.
-        let on_purpose = self.broker_stopped_on_purpose && tab.profile.name == self.embedded_profile_name;
         let notice = match event {
             ConnectionEvent::Messages(batch) => {
                 let count = batch.len() as u64;
@@ -151,10 +149,14 @@ impl Workspace {
             }
             ConnectionEvent::Delivery { request: PublishId::Repeat { .. }, .. } => None,
         };
-        match notice {
-            Some((level, kind)) if on_purpose => self.record_quiet_notice(level, kind),
-            Some((level, kind)) => self.record_notice(level, kind),
-            None => {}
+        let Some((level, kind)) = notice else { return };
+        // Losing the embedded broker the user just stopped is no news.
+        let on_purpose = self.broker_stopped_on_purpose
+            && self.tab(tab_id).is_some_and(|tab| tab.profile.name == self.embedded_profile_name);
+        if on_purpose {
+            self.record_quiet_notice(level, kind);
+        } else {
+            self.record_notice(level, kind);
         }
     }
 }

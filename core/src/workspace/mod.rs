@@ -125,7 +125,7 @@ impl Workspace {
     /// log still holds for that topic, so it is not empty until the next
     /// message.
     pub fn add_chart(&mut self, key: SeriesKey) -> Result<(), ChartError> {
-        let index = self.active.min(self.tabs.len() - 1);
+        let index = self.active_index();
         let tab = &mut self.tabs[index];
         let series = tab.charts.add(key.clone())?;
         for index_in_store in 0..self.store.len() {

@@ -171,7 +171,7 @@ impl Workspace {
 
     /// Re-colours the active tab's logged messages after its subscriptions changed.
     fn retag_log(&mut self) {
-        let index = self.active.min(self.tabs.len() - 1);
+        let index = self.active_index();
         retag_tab(&mut self.store, &self.tabs[index]);
     }
 }

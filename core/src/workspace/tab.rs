@@ -127,16 +127,20 @@ impl Tab {
 }
 
 impl Workspace {
+    /// The active tab's index: `active` is kept in range by every method
+    /// that changes `tabs`, and there is always at least one tab.
+    pub(super) fn active_index(&self) -> usize {
+        self.active.min(self.tabs.len() - 1)
+    }
+
     /// The active tab.
     pub fn active_tab(&self) -> &Tab {
-        // `active` is kept in range by every method that changes `tabs`,
-        // and there is always at least one tab.
-        &self.tabs[self.active.min(self.tabs.len() - 1)]
+        &self.tabs[self.active_index()]
     }
 
     /// The active tab, to change it.
     pub fn active_tab_mut(&mut self) -> &mut Tab {
-        let index = self.active.min(self.tabs.len() - 1);
+        let index = self.active_index();
         &mut self.tabs[index]
     }
 
