@@ -241,7 +241,8 @@ impl TopicscopeApp {
     /// No file dialog could be shown: the window asks for the path instead
     /// (starting in the folder last used), and says why once.
     fn ask_for_path(&mut self, request: PathRequest) {
-        let folder = self.prefs.last_folder.clone().or_else(|| std::env::current_dir().ok()).unwrap_or_default();
+        // A double-clicked app's working folder is often `/`: start at home.
+        let folder = self.prefs.last_folder.clone().or_else(std::env::home_dir).unwrap_or_default();
         let path = folder.join(&request.file_name).display().to_string();
         self.workspace.notice(self.tr(Tr::NoFileDialog));
         self.ui.path_prompt = Some(PathPrompt { request, path, error: None });
