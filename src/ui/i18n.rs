@@ -4,7 +4,10 @@
 //! language does not compile. Panels ask the `Ui` (or `Context`) they draw
 //! with for a key ([`Words::tr`]); the language lives in that context, so
 //! two windows (or two tests) can speak different languages at once.
-//! Placeholders are `{name}`, filled by [`Words::trf`].
+//! Placeholders are `{name}`, filled by [`Words::trf`]. A placeholder
+//! `{name|one|other}` picks a word by the count `name` holds: `one` for 1,
+//! `other` for any other count, so English says "1 topic" and "2 topics"
+//! while languages without plural forms simply write `{name}` alone.
 
 use std::fmt::Display;
 
@@ -97,8 +100,9 @@ pub fn set_language(ctx: &egui::Context, language: Language) {
     ctx.data_mut(|data| data.insert_temp(language_id(), language));
 }
 
-/// Replaces each `{name}` in `template` with its argument; unknown
-/// placeholders stay as they are (the catalogue test catches them).
+/// Replaces each `{name}` in `template` with its argument and each
+/// `{name|one|other}` with the plural form the argument's count asks for;
+/// unknown placeholders stay as they are (the catalogue test catches them).
 pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
@@ -106,13 +110,17 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let named = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            args.iter().find(|(arg, _)| *arg == name).map(|(_, value)| (value, close))
+            let inside = &after[..close];
+            let name = inside.split('|').next().unwrap_or(inside);
+            args.iter().find(|(arg, _)| *arg == name).map(|(_, value)| (value.to_string(), inside, close))
         });
         match named {
-            Some((value, close)) => {
-                use std::fmt::Write as _;
-                let _ = write!(out, "{value}");
+            Some((value, inside, close)) => {
+                let mut forms = inside.split('|').skip(1);
+                match (forms.next(), forms.next()) {
+                    (Some(one), Some(other)) => out.push_str(if value == "1" { one } else { other }),
+                    _ => out.push_str(&value),
+                }
                 rest = &after[close + 1..];
             }
             _ => {
@@ -125,7 +133,8 @@ pub fn fill(template: &str, args: &[(&str, &dyn Display)]) -> String {
     out
 }
 
-/// The `{name}` placeholders of a template, in order.
+/// The names of a template's placeholders (plural choices included), in
+/// order, each once.
 pub fn placeholders(template: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let mut rest = template;
@@ -133,7 +142,11 @@ pub fn placeholders(template: &str) -> Vec<&str> {
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) => {
-                names.push(&after[..close]);
+                let inside = &after[..close];
+                let name = inside.split('|').next().unwrap_or(inside);
+                if !names.contains(&name) {
+                    names.push(name);
+                }
                 rest = &after[close + 1..];
             }
             None => break,
@@ -211,6 +224,20 @@ mod tests {
         assert_eq!(fill("literal {braces} stay", &[("a", &1)]), "literal {braces} stay");
         assert_eq!(fill("unclosed {a", &[("a", &1)]), "unclosed {a");
         assert_eq!(placeholders("{n} of {total}"), vec!["n", "total"]);
+    }
+
+    #[test]
+    fn plural_choices_follow_the_count() {
+        let template = "{n} {n|topic|topics}";
+        assert_eq!(fill(template, &[("n", &1)]), "1 topic");
+        assert_eq!(fill(template, &[("n", &0)]), "0 topics");
+        assert_eq!(fill(template, &[("n", &21)]), "21 topics");
+        assert_eq!(placeholders(template), vec!["n"]);
+        let english = Tr::TopicsCount.text(Language::English);
+        assert_eq!(fill(english, &[("n", &1)]), "1 topic");
+        assert_eq!(fill(Tr::ClearNRetained.text(Language::English), &[("n", &1)]), "Clear 1 retained message");
+        assert_eq!(fill(Tr::ClearNRetained.text(Language::English), &[("n", &3)]), "Clear 3 retained messages");
+        assert_eq!(fill(Tr::ClearNRetained.text(Language::SimplifiedChinese), &[("n", &1)]), "清除 1 条保留消息");
     }
 
     #[test]

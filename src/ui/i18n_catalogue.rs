@@ -38,7 +38,7 @@ catalogue! {
 
     // Notifications and the application log
     Notifications => "Notifications", "通知";
-    UnreadNotifications => "⚠ {n} new notifications", "⚠ {n} 条新通知";
+    UnreadNotifications => "⚠ {n} new {n|notification|notifications}", "⚠ {n} 条新通知";
     NotificationsHint => "Warnings and errors, newest first", "警告和错误，最新的在前";
     MoreNotifications => "{n} more in Notifications", "另有 {n} 条，见“通知”";
     NoNotifications => "No warnings or errors so far.", "目前没有警告或错误。";
@@ -53,7 +53,7 @@ catalogue! {
     LevelWarnings => "Warnings", "警告";
     LevelInfo => "Info", "信息";
     LevelDebug => "Debug", "调试";
-    OlderEntriesDropped => "{n} older entries dropped from this list (the log file has them)", "此列表已丢弃 {n} 条较早的条目（日志文件中仍有）";
+    OlderEntriesDropped => "{n} older {n|entry|entries} dropped from this list (the log file has them)", "此列表已丢弃 {n} 条较早的条目（日志文件中仍有）";
     NothingRecorded => "Nothing recorded at this level.", "此级别没有记录。";
     NoCjkFont => "Chinese, Japanese or Korean text is shown as boxes: no font for it is installed.", "中文、日文或韩文显示为方框：系统未安装相应字体。";
 
@@ -65,10 +65,10 @@ catalogue! {
     CountersInOutHint => "Messages received / published since start", "启动以来接收 / 发布的消息数";
     RatesInOut => "{rate_in} msg/s in, {rate_out} out", "接收 {rate_in} 条/秒，发送 {rate_out} 条/秒";
     StoredMessages => "stored {n} ({size})", "已存 {n} 条（{size}）";
-    StoreCapsHint => "The log keeps at most {n} messages and {size}; older ones are evicted.", "日志最多保留 {n} 条消息、{size}；更早的会被淘汰。";
+    StoreCapsHint => "The log keeps at most {n} {n|message|messages} and {size}; older ones are evicted.", "日志最多保留 {n} 条消息、{size}；更早的会被淘汰。";
     EvictedMessages => "evicted {n}", "已淘汰 {n}";
     EvictedMessagesHint => "Messages dropped from the log because a cap was reached", "因达到上限而从日志中移除的消息";
-    CommandsRefused => "{n} commands refused (engine busy)", "{n} 条命令被拒绝（引擎繁忙）";
+    CommandsRefused => "{n} {n|command|commands} refused (engine busy)", "{n} 条命令被拒绝（引擎繁忙）";
 
     // Common words
     Connect => "Connect", "连接";
@@ -96,7 +96,7 @@ catalogue! {
     Disconnect => "Disconnect", "断开";
     InsecureTls => "⚠ insecure TLS", "⚠ 不安全的 TLS";
     InsecureTlsHint => "Server certificates are not verified for this connection", "此连接不验证服务器证书";
-    ProfileFilesNotLoaded => "⚠ {n} profile files not loaded", "⚠ {n} 个配置文件未能加载";
+    ProfileFilesNotLoaded => "⚠ {n} profile {n|file|files} not loaded", "⚠ {n} 个配置文件未能加载";
     CannotConnect => "Cannot connect: {error}", "无法连接：{error}";
     CloseTab => "Close tab {title}", "关闭标签页 {title}";
 
@@ -160,8 +160,8 @@ catalogue! {
     ExportEllipsis => "Export…", "导出…";
     ExportLogHint => "Save the rows shown (as filtered) as JSON Lines or CSV", "将显示的行（按当前过滤）保存为 JSON Lines 或 CSV";
     ClearLogHint => "Remove every message from the log", "从日志中移除所有消息";
-    MessagesCount => "{n} messages", "{n} 条消息";
-    MessagesShownOf => "{n} of {total} messages", "{n} / {total} 条消息";
+    MessagesCount => "{n} {n|message|messages}", "{n} 条消息";
+    MessagesShownOf => "{n} of {total} {total|message|messages}", "{n} / {total} 条消息";
     Filtering => "filtering {n}/{total}", "正在过滤 {n}/{total}";
     TopicFilterIgnored => "Topic filter '{filter}' is ignored: {error}", "主题过滤器“{filter}”被忽略：{error}";
     NoMessagesYet => "No messages yet. Subscribe on the left and publish below; messages appear here.", "还没有消息。在左侧订阅、在下方发布，消息会显示在这里。";
@@ -193,33 +193,33 @@ catalogue! {
     SortName => "name", "名称";
     SortMessages => "messages", "消息数";
     SortRate => "rate", "速率";
-    TopicsCount => "{n} topics", "{n} 个主题";
+    TopicsCount => "{n} {n|topic|topics}", "{n} 个主题";
     ScanBroker => "Scan the broker", "扫描代理";
     ScanBrokerHint => "Subscribe briefly (on a second connection with these settings) to the scope and list every retained message the broker sends", "（用这些设置另开一个连接）短暂订阅该范围，列出代理发来的每条保留消息";
-    ScanRunning => "Scanning {filter}: {n} retained messages so far…", "正在扫描 {filter}：已收到 {n} 条保留消息…";
-    ScanFound => "The scan found {n} retained messages under {filter}.", "扫描在 {filter} 下找到 {n} 条保留消息。";
+    ScanRunning => "Scanning {filter}: {n} retained {n|message|messages} so far…", "正在扫描 {filter}：已收到 {n} 条保留消息…";
+    ScanFound => "The scan found {n} retained {n|message|messages} under {filter}.", "扫描在 {filter} 下找到 {n} 条保留消息。";
     ScanRefused => "The broker refused the scan's subscription: {reason}", "代理拒绝了扫描的订阅：{reason}";
     ScanFailed => "The scan could not connect: {failure}", "扫描无法连接：{failure}";
     RetainedEllipsis => "Retained…", "保留消息…";
     RetainedManagerHint => "List and clear retained messages", "列出并清除保留消息";
-    TreeFull => "The tree is full ({levels} levels): {n} messages on newer topics are in the log but not here", "主题树已满（{levels} 层）：新主题上的 {n} 条消息在日志中，但不在树中";
+    TreeFull => "The tree is full ({levels} levels): {n} {n|message|messages} on newer topics {n|is|are} in the log but not here", "主题树已满（{levels} 层）：新主题上的 {n} 条消息在日志中，但不在树中";
     LogShowsSubtree => "log: {topic}/#", "日志：{topic}/#";
-    SearchingLevels => "Searching {n} levels…", "正在搜索 {n} 层…";
+    SearchingLevels => "Searching {n} {n|level|levels}…", "正在搜索 {n} 层…";
     TopicsAppearHere => "Topics appear here as messages arrive.", "消息到达后，主题会显示在这里。";
     NoTopicMatches => "No topic matches the search.", "没有匹配搜索的主题。";
     CollapseTopic => "Collapse {topic}", "折叠 {topic}";
     ExpandTopic => "Expand {topic}", "展开 {topic}";
     EmptyLevel => "(empty level)", "（空层级）";
     TopicNodeHint => "{topic}
-{here} messages here, {subtree} in the subtree, {subtopics} subtopics", "{topic}
+{here} {here|message|messages} here, {subtree} in the subtree, {subtopics} {subtopics|subtopic|subtopics}", "{topic}
 此处 {here} 条消息，子树中 {subtree} 条，{subtopics} 个子主题";
     History => "History", "历史";
     RetainedInSubtree => "Retained in this subtree…", "此子树中的保留消息…";
     RetainedMessages => "Retained messages", "保留消息";
     SubtreeScope => "Subtree (empty: all topics)", "子树（留空：全部主题）";
-    RetainedTopicsSeen => "{n} retained topics seen on this connection. Clearing publishes an empty retained message to each.", "此连接上见到 {n} 个保留主题。清除会向每个主题发布一条空的保留消息。";
-    ConfirmClearRetained => "Clear the retained message of {n} topics?", "清除 {n} 个主题的保留消息？";
-    ClearNRetained => "Clear {n} retained messages", "清除 {n} 条保留消息";
+    RetainedTopicsSeen => "{n} retained {n|topic|topics} seen on this connection. Clearing publishes an empty retained message to each.", "此连接上见到 {n} 个保留主题。清除会向每个主题发布一条空的保留消息。";
+    ConfirmClearRetained => "Clear the retained message of {n} {n|topic|topics}?", "清除 {n} 个主题的保留消息？";
+    ClearNRetained => "Clear {n} retained {n|message|messages}", "清除 {n} 条保留消息";
     Cancel => "Cancel", "取消";
     SecondsAgo => "{n} s ago", "{n} 秒前";
     EvictedFromLog => "(evicted from the log)", "（已从日志中淘汰）";
@@ -247,15 +247,15 @@ catalogue! {
     FindInJsonHint => "Expands and highlights keys and values containing the text", "展开并高亮包含该文本的键和值";
     JsonTreeHint => "Right-click a key or value to copy its path or value, or to chart a number.", "右键单击键或值可复制其路径或值，或为数值绘制图表。";
     BinaryShownAsHex => "Binary payload (not UTF-8): shown as hex.", "二进制载荷（非 UTF-8）：以十六进制显示。";
-    HexFooter => "{n} bytes, {per_line} per line", "{n} 字节，每行 {per_line} 个";
-    Base64Footer => "{n} bytes as standard base64, 76 characters per line", "{n} 字节，标准 base64，每行 76 个字符";
+    HexFooter => "{n} {n|byte|bytes}, {per_line} per line", "{n} 字节，每行 {per_line} 个";
+    Base64Footer => "{n} {n|byte|bytes} as standard base64, 76 characters per line", "{n} 字节，标准 base64，每行 76 个字符";
     CopyValue => "Copy value", "复制值";
     ChartThisValue => "Chart this value", "为此值绘制图表";
     Received => "received", "已接收";
     Published => "published", "已发布";
     QosRetain => "QoS / retain", "QoS / 保留";
     NotRetained => "not retained", "非保留";
-    SizeBytes => "{size} ({n} bytes)", "{size}（{n} 字节）";
+    SizeBytes => "{size} ({n} {n|byte|bytes})", "{size}（{n} 字节）";
     Subscription => "Subscription", "订阅";
     ContentType => "Content type", "内容类型";
     ResponseTopic => "Response topic", "响应主题";
@@ -267,9 +267,9 @@ catalogue! {
 
     // Topic history and diff
     CloseHistory => "Close the history", "关闭历史";
-    MessagesInLog => "{n} messages in the log", "日志中有 {n} 条消息";
-    OlderOnesEvicted => "· {n} older ones evicted", "· {n} 条较早的已淘汰";
-    LogKeepsNewest => "The log keeps the newest {n} messages overall", "日志总共保留最新的 {n} 条消息";
+    MessagesInLog => "{n} {n|message|messages} in the log", "日志中有 {n} 条消息";
+    OlderOnesEvicted => "· {n} older {n|one|ones} evicted", "· {n} 条较早的已淘汰";
+    LogKeepsNewest => "The log keeps the newest {n} {n|message|messages} overall", "日志总共保留最新的 {n} 条消息";
     ExportHistory => "Export history…", "导出历史…";
     ExportHistoryHint => "Save these messages as JSON Lines or CSV", "将这些消息保存为 JSON Lines 或 CSV";
     ClearComparison => "Clear comparison", "清除比较";
@@ -286,8 +286,8 @@ catalogue! {
     WholeValue => "(whole value)", "（整个值）";
     JsonAdded => "added {value}", "新增 {value}";
     JsonRemoved => "removed {value}", "删除 {value}";
-    DifferingRanges => "{n} differing ranges; {equal} bytes in common", "{n} 处不同；{equal} 字节相同";
-    OnlyFirstChanges => "Only the first {n} changes are shown.", "只显示前 {n} 处变化。";
+    DifferingRanges => "{n} differing {n|range|ranges}; {equal} {equal|byte|bytes} in common", "{n} 处不同；{equal} 字节相同";
+    OnlyFirstChanges => "Only the first {n} {n|change is|changes are} shown.", "只显示前 {n} 处变化。";
     Nothing => "(nothing)", "（无）";
     BytesMore => " … ({n} more)", " …（还有 {n} 个）";
 
@@ -308,7 +308,7 @@ catalogue! {
     Paused => "paused", "已暂停";
     NothingCharted => "Nothing charted yet. Add a series above, or use Chart in a topic's history, or right-click a number in the JSON tree.", "还没有图表。在上方添加序列，或在主题历史中使用“图表”，或在 JSON 树中右键单击一个数字。";
     NoValueYet => "no value yet", "尚无数值";
-    Points => "{n} points", "{n} 个点";
+    Points => "{n} {n|point|points}", "{n} 个点";
     OldestDropped => "{n} oldest dropped", "已丢弃最早的 {n} 个";
     WithoutNumber => "{n} without a number", "{n} 条没有数值";
     StopCharting => "Stop charting {series}", "停止绘制 {series}";
@@ -332,7 +332,7 @@ catalogue! {
     BytesSent => "Bytes sent", "已发送字节";
     Subscriptions => "Subscriptions", "订阅列表";
     NotPublished => "not published", "未发布";
-    SysTopicsNotKept => "{n} further $SYS topics were not kept", "另有 {n} 个 $SYS 主题未保留";
+    SysTopicsNotKept => "{n} further $SYS {n|topic was|topics were} not kept", "另有 {n} 个 $SYS 主题未保留";
     AllSysValues => "All $SYS values", "全部 $SYS 值";
 
     // File dialogs
@@ -359,7 +359,7 @@ catalogue! {
     RestartedNoConfigFolder => "Restarted (this platform has no configuration folder to save to).", "已重新启动（此平台没有可保存的配置文件夹）。";
     ImportedProfileNotSaved => "imported profile not saved: {error}", "导入的配置未保存：{error}";
     FileWriterNotRunning => "the file writer is not running, so nothing can be saved", "文件写入线程未运行，无法保存";
-    ImportedProfiles => "imported {n} profiles ({saved} saved)", "已导入 {n} 个配置（保存了 {saved} 个）";
+    ImportedProfiles => "imported {n} {n|profile|profiles} ({saved} saved)", "已导入 {n} 个配置（保存了 {saved} 个）";
     ImportFailed => "import failed: {error}", "导入失败：{error}";
     ExportedTo => "exported to {path}", "已导出到 {path}";
     ExportFailed => "export failed: {error}", "导出失败：{error}";
@@ -398,11 +398,11 @@ catalogue! {
     Authentication => "Authentication", "认证";
     AnonymousAllowed => "anonymous allowed", "允许匿名";
     AnonymousRefused => "anonymous refused", "拒绝匿名";
-    UsersCount => ", {n} users", "，{n} 个用户";
+    UsersCount => ", {n} {n|user|users}", "，{n} 个用户";
     AclOn => ", ACL on", "，ACL 已启用";
     Persistence => "Persistence", "持久化";
     PersistenceOff => "off (in memory)", "关闭（仅内存）";
-    ShowingSessions => "Showing {n} of {total} sessions.", "显示 {total} 个会话中的 {n} 个。";
+    ShowingSessions => "Showing {n} of {total} {total|session|sessions}.", "显示 {total} 个会话中的 {n} 个。";
     NoClients => "No clients.", "没有客户端。";
     Address => "Address", "地址";
     User => "User", "用户";
@@ -419,7 +419,7 @@ catalogue! {
     DisconnectClient => "Disconnect client", "断开客户端";
     DisconnectClientHint => "Close {client}'s connection", "关闭 {client} 的连接";
     FilterTheLog => "Filter the log", "过滤日志";
-    OlderEntriesWereDropped => "{n} older entries were dropped.", "已丢弃 {n} 条较早的条目。";
+    OlderEntriesWereDropped => "{n} older {n|entry was|entries were} dropped.", "已丢弃 {n} 条较早的条目。";
     Listeners => "Listeners", "监听器";
     BindAddress => "Bind address", "绑定地址";
     ThisMachineOnly => "This machine only", "仅本机";
@@ -552,16 +552,16 @@ catalogue! {
 
     // Start-up notices
     BrokerSettingsNotUsed => "broker settings not used: {problem}", "未使用代理设置：{problem}";
-    SettingsCarriedOver => "Copied {profiles} profile(s) and your settings from the folder of Topicscope's former name ({from}); that folder is left as it was", "已从 Topicscope 旧名称的文件夹（{from}）复制 {profiles} 个配置及其他设置；该文件夹保持不变";
+    SettingsCarriedOver => "Copied {profiles} {profiles|profile|profiles} and your settings from the folder of Topicscope's former name ({from}); that folder is left as it was", "已从 Topicscope 旧名称的文件夹（{from}）复制 {profiles} 个配置及其他设置；该文件夹保持不变";
     ProfileNotLoaded => "profile not loaded: {error}", "配置未加载：{error}";
 
     // Long operations
-    ExportedMessages => "exported {n} messages to {path}", "已导出 {n} 条消息到 {path}";
-    ExportMissed => " ({n} were evicted from the log before their turn)", "（其中 {n} 条在导出前已从日志中淘汰）";
+    ExportedMessages => "exported {n} {n|message|messages} to {path}", "已导出 {n} 条消息到 {path}";
+    ExportMissed => " ({n} {n|was|were} evicted from the log before {n|its|their} turn)", "（其中 {n} 条在导出前已从日志中淘汰）";
     ExportCancelled => "Export cancelled; no file was written.", "导出已取消；未写入文件。";
-    Exporting => "Exporting {n} messages to {file}…", "正在导出 {n} 条消息到 {file}…";
+    Exporting => "Exporting {n} {n|message|messages} to {file}…", "正在导出 {n} 条消息到 {file}…";
     CancelExportHint => "Stop the export; the file is not written", "停止导出；不会写入文件";
-    Importing => "Importing {n} files…", "正在导入 {n} 个文件…";
+    Importing => "Importing {n} {n|file|files}…", "正在导入 {n} 个文件…";
     CancelConnectHint => "Stop trying to connect", "停止尝试连接";
 
     // x
@@ -657,14 +657,14 @@ catalogue! {
     ResponseReceived => "Response to #{n} on {topic} after {ms} ms:", "#{n} 的响应来自 {topic}，用时 {ms} 毫秒：";
     WaitingForResponse => "Request #{n}: waiting for a response on {topic} ({s} s)", "请求 #{n}：正在等待 {topic} 上的响应（{s} 秒）";
     SendAll => "Send all", "全部发送";
-    SendAllHint => "Publish the {n} messages once, in order (placeholders filled)", "按顺序发布这 {n} 条消息一次（填入占位符）";
+    SendAllHint => "Publish the {n} {n|message|messages} once, in order (placeholders filled)", "按顺序发布这 {n} 条消息一次（填入占位符）";
     ExportSavedTitle => "Export saved messages", "导出保存的消息";
     ImportSavedTitle => "Import saved messages", "导入保存的消息";
     SavedMessagesFilter => "Topicscope saved messages", "Topicscope 保存的消息";
     ExportCollectionHint => "Export this collection to a file to share (placeholders travel, their values stay in your profiles)", "将此集合导出为可分享的文件（占位符会随之导出，其取值保留在你的配置中）";
     ExportAllSaved => "Export all…", "全部导出…";
     ImportSavedEllipsis => "Import…", "导入…";
-    SavedImported => "Imported {collections} collections ({messages} messages)", "已导入 {collections} 个集合（{messages} 条消息）";
+    SavedImported => "Imported {collections} {collections|collection|collections} ({messages} {messages|message|messages})", "已导入 {collections} 个集合（{messages} 条消息）";
     DragToReorder => "Drag the name onto another message to move it there", "拖动名称到另一条消息上即可移动到该处";
 
     // Why a connection failed (the core's reasons, in the interface language)
@@ -679,7 +679,7 @@ catalogue! {
     FailureServerDisconnect => "broker disconnected us: {reason}", "代理断开了我们的连接：{reason}";
     FailureWebSocket => "WebSocket: {detail}", "WebSocket 错误：{detail}";
     FailureProxy => "proxy: {detail}", "网络代理：{detail}";
-    FailureGaveUp => "gave up after {attempts} attempts; last error: {last}", "尝试 {attempts} 次后放弃；最后的错误：{last}";
+    FailureGaveUp => "gave up after {attempts} {attempts|attempt|attempts}; last error: {last}", "尝试 {attempts} 次后放弃；最后的错误：{last}";
     FailureInvalidSettings => "invalid connection settings: {detail}", "连接设置无效：{detail}";
     FailureNetwork => "network error: {detail}", "网络错误：{detail}";
 

@@ -128,6 +128,21 @@ impl InspectorCache {
     }
 }
 
+/// The view a message opens in when its topic has none remembered: JSON
+/// documents (objects and arrays) pretty, other text raw, keeping the view
+/// the user is in when it suits the payload.
+pub fn view_for(payload: &[u8], current: InspectorTab) -> InspectorTab {
+    let json_document = payload.len() <= JSON_VIEW_LIMIT
+        && payload.iter().find(|byte| !byte.is_ascii_whitespace()).is_some_and(|first| matches!(first, b'{' | b'['))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(payload).is_ok();
+    match (json_document, current) {
+        (true, InspectorTab::PrettyJson | InspectorTab::JsonTree) => current,
+        (true, _) => InspectorTab::PrettyJson,
+        (false, InspectorTab::PrettyJson | InspectorTab::JsonTree) => InspectorTab::Raw,
+        (false, _) => current,
+    }
+}
+
 /// Draws the inspector for the selected message.
 pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
     let workspace = &*cx.workspace;

@@ -41,7 +41,17 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
         if std::mem::take(&mut state.focus_search) {
             search.request_focus();
         }
-        if !state.search.is_empty() && icon_button(ui, "🗙", ui.tr(Tr::ClearSearch)).clicked() {
+        // The × keeps its place while hidden, so nothing shifts as it appears.
+        let has_search = !state.search.is_empty();
+        let clear = ui
+            .scope(|ui| {
+                if !has_search {
+                    ui.set_invisible();
+                }
+                icon_button(ui, "🗙", ui.tr(Tr::ClearSearch))
+            })
+            .inner;
+        if has_search && clear.clicked() {
             state.search.clear();
         }
         ui.checkbox(&mut state.search_regex, ui.tr(Tr::Regex)).on_hover_text(ui.tr(Tr::RegexHint));
@@ -86,10 +96,12 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
             actions.push(UiAction::ClearLog);
         }
         let shown = state.view.len(store);
-        let counter = if shown == store.len() {
+        // Out of what this log holds: the whole store only when all tabs show.
+        let total = if state.all_tabs { store.len() } else { store.len_of_tab(workspace.active_tab().id) };
+        let counter = if shown == total {
             ui.trf(Tr::MessagesCount, &[("n", &shown)])
         } else {
-            ui.trf(Tr::MessagesShownOf, &[("n", &shown), ("total", &store.len())])
+            ui.trf(Tr::MessagesShownOf, &[("n", &shown), ("total", &total)])
         };
         ui.weak(counter);
         if let Some(ViewProgress::Scanning { scanned, total }) = state.view_progress {

@@ -9,6 +9,7 @@ use topicscope::core::ids::TabId;
 use topicscope::core::mqtt::{Direction, Qos};
 use topicscope::ui::AppOptions;
 use topicscope::ui::TopicscopeApp;
+use topicscope::ui::state::InspectorTab;
 
 use crate::common;
 use crate::helpers::*;
@@ -24,6 +25,8 @@ fn selecting_a_row_opens_the_inspector_with_json_views() {
     harness.step();
     harness.step();
     assert!(harness.state().ui.log.selected_message.is_some());
+    assert_eq!(harness.state().ui.inspector.tab, InspectorTab::PrettyJson, "a JSON document opens pretty");
+    assert!(harness.query_by_label("  \"temperature\": 21.5,").is_some(), "pretty rows show one member each");
     harness.get_by_label("JSON tree").click();
     harness.step();
     harness.step();

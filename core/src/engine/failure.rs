@@ -41,7 +41,7 @@ pub enum ConnectionFailure {
     #[error("proxy: {0}")]
     Proxy(String),
     /// The reconnect policy's attempt limit was reached.
-    #[error("gave up after {attempts} attempts; last error: {last}")]
+    #[error("gave up after {attempts} {noun}; last error: {last}", noun = if *.attempts == 1 { "attempt" } else { "attempts" })]
     GaveUp {
         /// Attempts made.
         attempts: u32,

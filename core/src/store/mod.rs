@@ -204,6 +204,8 @@ pub struct MessageStore {
     charged: usize,
     limits: StoreLimits,
     counters: StoreCounters,
+    /// Held messages per tab, so a tab's log can say how many are its own.
+    per_tab: std::collections::HashMap<TabId, usize>,
 }
 
 impl Default for MessageStore {
@@ -226,6 +228,7 @@ impl MessageStore {
             charged: 0,
             limits,
             counters: StoreCounters::default(),
+            per_tab: std::collections::HashMap::new(),
         }
     }
 
@@ -269,6 +272,7 @@ impl MessageStore {
             block.push(record);
         }
         self.len += 1;
+        *self.per_tab.entry(message.tab).or_default() += 1;
         self.enforce_limits();
         seq
     }
@@ -286,6 +290,12 @@ impl MessageStore {
             return;
         };
         self.topics.release(record.topic);
+        if let Some(count) = self.per_tab.get_mut(&record.tab) {
+            *count -= 1;
+            if *count == 0 {
+                self.per_tab.remove(&record.tab);
+            }
+        }
         self.charged -= PER_MESSAGE_OVERHEAD + record.payload_len as usize;
         if record.flags & HAS_PROPERTIES != 0
             && let Some((_, properties)) = self.properties.pop_front()
@@ -319,6 +329,7 @@ impl MessageStore {
         self.payloads = PayloadChunks::default();
         self.topics.clear();
         self.properties.clear();
+        self.per_tab.clear();
         self.charged = 0;
     }
 
@@ -336,6 +347,11 @@ impl MessageStore {
     /// Messages currently held.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// Messages held for one tab (what its log holds before any filter).
+    pub fn len_of_tab(&self, tab: TabId) -> usize {
+        self.per_tab.get(&tab).copied().unwrap_or(0)
     }
 
     /// True when nothing is held.

@@ -21,6 +21,19 @@ fn the_previous_message_on_a_topic_is_found_within_its_tab() {
 }
 
 #[test]
+fn each_tab_knows_how_many_of_the_held_messages_are_its_own() {
+    let mut store = MessageStore::new(StoreLimits { max_messages: 3, max_bytes: usize::MAX });
+    store.push(message("a", b"1"));
+    store.push(StoredMessage { tab: TabId(2), ..message("a", b"2") });
+    store.push(message("a", b"3"));
+    assert_eq!((store.len_of_tab(TabId(1)), store.len_of_tab(TabId(2)), store.len_of_tab(TabId(9))), (2, 1, 0));
+    store.push(StoredMessage { tab: TabId(2), ..message("a", b"4") }); // evicts tab 1's first
+    assert_eq!((store.len_of_tab(TabId(1)), store.len_of_tab(TabId(2))), (1, 2));
+    store.clear();
+    assert_eq!((store.len_of_tab(TabId(1)), store.len_of_tab(TabId(2))), (0, 0));
+}
+
+#[test]
 fn payloads_across_chunks_come_back_intact_through_eviction() {
     // Sizes that straddle chunk ends, an empty one, and one larger than a chunk.
     let sizes = [0, 1, 700_000, 500_000, PAYLOAD_CHUNK + 3, 10, 999_999, 2];

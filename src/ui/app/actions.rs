@@ -391,9 +391,11 @@ impl TopicscopeApp {
                 self.ui.history.diff_cache = None;
             }
             UiAction::SelectMessage { seq } => {
-                let topic = seq.and_then(|seq| self.workspace.store.get(seq)).map(|message| message.topic.to_string());
-                if let Some(tab) = topic.and_then(|topic| self.ui.inspector.views.get(&topic).copied()) {
-                    self.ui.inspector.tab = tab;
+                if let Some(message) = seq.and_then(|seq| self.workspace.store.get(seq)) {
+                    self.ui.inspector.tab = match self.ui.inspector.views.get(message.topic).copied() {
+                        Some(remembered) => remembered,
+                        None => crate::ui::inspector::view_for(message.payload, self.ui.inspector.tab),
+                    };
                 }
                 self.ui.log.selected_message = seq;
                 self.ui.log.follow = self.ui.log.follow && seq.is_none();
