@@ -52,8 +52,13 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
             })
             .response
             .labelled_by(format_label.id);
-        if draft.format != previous_format {
-            convert_payload(&mut draft.payload, previous_format, draft.format);
+        if draft.format != previous_format
+            && let Err(error) = convert_payload(&mut draft.payload, previous_format, draft.format)
+        {
+            state.error = Some(ui.trf(
+                Tr::FormatNotConverted,
+                &[("from", &previous_format.label()), ("to", &draft.format.label()), ("error", &error)],
+            ));
         }
         ui.label(ui.tr(Tr::Qos));
         for qos in Qos::ALL {
@@ -103,7 +108,11 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
     let payload_label = ui
         .horizontal(|ui| {
             let label = ui.label(ui.tr(Tr::Payload));
-            ui.weak(human_size(draft.payload.len()));
+            // What goes on the wire: hex and base64 count the bytes they encode.
+            match encoded_len(&draft.payload, draft.format) {
+                Some(bytes) => ui.weak(human_size(bytes)),
+                None => ui.weak(ui.tr(Tr::PayloadSizeUnknown)).on_hover_text(ui.tr(Tr::PayloadSizeUnknownHint)),
+            };
             label
         })
         .inner;
@@ -370,15 +379,36 @@ fn request_status_ui(ui: &mut egui::Ui, requests: &crate::core::requests::Reques
     });
 }
 
-/// Re-renders the payload text when the format changes, if it converts.
-fn convert_payload(payload: &mut String, from: PayloadFormat, to: PayloadFormat) {
-    let textual = |format| matches!(format, PayloadFormat::Text | PayloadFormat::Json);
-    if textual(from) && textual(to) {
-        return;
+fn is_textual(format: PayloadFormat) -> bool {
+    matches!(format, PayloadFormat::Text | PayloadFormat::Json)
+}
+
+/// Re-renders the payload text when the format changes, so the bytes stay
+/// the same: text (valid JSON or not) is its UTF-8 bytes; hex or base64
+/// that does not decode is left as typed, with the reason.
+fn convert_payload(
+    payload: &mut String,
+    from: PayloadFormat,
+    to: PayloadFormat,
+) -> Result<(), crate::core::payload::PayloadError> {
+    if is_textual(from) && is_textual(to) {
+        return Ok(());
     }
-    if let Ok(bytes) = encode_payload(payload, from) {
-        *payload = render_in_format(&bytes, to);
+    let bytes = if is_textual(from) { payload.as_bytes().to_vec() } else { encode_payload(payload, from)? };
+    *payload = render_in_format(&bytes, to);
+    Ok(())
+}
+
+/// The payload's size in bytes as it would be sent; `None` while hex or
+/// base64 text does not decode (or is too long to decode every frame).
+fn encoded_len(payload: &str, format: PayloadFormat) -> Option<usize> {
+    if is_textual(format) {
+        return Some(payload.len());
     }
+    if payload.len() > LIVE_VALIDATION_LIMIT {
+        return None;
+    }
+    encode_payload(payload, format).ok().map(|bytes| bytes.len())
 }
 
 fn live_validation(ui: &egui::Ui, topic: &str, payload: &str, format: PayloadFormat) -> Option<String> {

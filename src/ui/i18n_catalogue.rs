@@ -708,5 +708,8 @@ catalogue! {
     NoticeEngineNotStarted => "cannot start the network engine: {reason}", "无法启动网络引擎：{reason}";
     NoticeFileWriterNotStarted => "cannot start the file writer: {reason}", "无法启动文件写入线程：{reason}";
     NoticeSavedMessagesNotLoaded => "saved messages not loaded: {error}", "未载入保存的消息：{error}";
+    FormatNotConverted => "The payload stays as typed: it is not valid {from}, so it cannot be shown as {to} ({error})", "负载保持原样：它不是有效的 {from}，无法显示为 {to}（{error}）";
+    PayloadSizeUnknown => "? B", "? 字节";
+    PayloadSizeUnknownHint => "The size is known once the payload decodes in the chosen format", "负载按所选格式解码后才知道大小";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

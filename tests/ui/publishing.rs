@@ -299,3 +299,38 @@ fn typing_a_templated_payload_key_by_key_never_loses_a_key_or_the_focus() {
     assert_eq!(harness.state().workspace.active_tab().draft.payload, typed, "every key reached the editor");
     assert!(harness.query_by_label_contains("Message #1 will be:").is_some(), "the preview shows the result");
 }
+
+/// Picks a payload format from the composer's Format box.
+fn choose_format(harness: &mut egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, format: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, "Format").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, format).click();
+    harness.run_steps(2);
+}
+
+#[test]
+fn switching_the_format_keeps_the_bytes_and_counts_them() {
+    use topicscope::core::payload::PayloadFormat;
+    let mut harness = harness();
+    harness.state_mut().workspace.active_tab_mut().draft.format = PayloadFormat::Json;
+    replace_text_in(&mut harness, Role::MultilineTextInput, "Payload", "{\"a\":");
+    choose_format(&mut harness, "Hex");
+    let draft = &harness.state().workspace.active_tab().draft;
+    assert_eq!(
+        (draft.format, draft.payload.as_str()),
+        (PayloadFormat::Hex, "7b 22 61 22 3a"),
+        "JSON being typed converts"
+    );
+    assert!(harness.query_by_label("5 B").is_some(), "the size counts the 5 bytes, not 14 hex characters");
+
+    choose_format(&mut harness, "Base64");
+    assert_eq!(harness.state().workspace.active_tab().draft.payload, "eyJhIjo=");
+    assert!(harness.query_by_label("5 B").is_some());
+
+    replace_text_in(&mut harness, Role::MultilineTextInput, "Payload", "not base64!");
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("? B").is_some(), "no size while it does not decode");
+    choose_format(&mut harness, "Text");
+    assert_eq!(harness.state().workspace.active_tab().draft.payload, "not base64!", "left as typed");
+    assert!(harness.query_by_label_contains("it is not valid Base64, so it cannot be shown as Text").is_some());
+}
