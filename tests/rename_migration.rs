@@ -32,7 +32,7 @@ fn the_first_start_copies_the_old_names_profiles_and_says_so_once() {
     let stdout = String::from_utf8_lossy(&first.stdout);
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(stdout.lines().any(|line| line.starts_with("Plant A\tplant-a.local:1884")), "{stdout}");
-    assert!(stderr.contains("copied 1 profile(s), saved messages, broker settings"), "{stderr}");
+    assert!(stderr.contains("copied 1 profile, saved messages, broker settings"), "{stderr}");
     assert!(stderr.contains(".config/mqttdesk") && stderr.contains(".config/topicscope"), "{stderr}");
     for file in ["profiles/plant-a.ron", "broker.ron", "messages.ron"] {
         assert!(home.join(".config/topicscope").join(file).is_file(), "{file} copied");

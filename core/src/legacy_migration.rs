@@ -79,7 +79,8 @@ pub struct MigrationReport {
 
 impl std::fmt::Display for MigrationReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut parts = vec![format!("{} profile(s)", self.profiles)];
+        let noun = if self.profiles == 1 { "profile" } else { "profiles" };
+        let mut parts = vec![format!("{} {noun}", self.profiles)];
         for (copied, what) in [
             (self.saved_messages, "saved messages"),
             (self.broker_settings, "broker settings"),
@@ -265,7 +266,7 @@ mod tests {
         let report = migrate(&old, &new).unwrap().expect("copied");
         assert_eq!(report.profiles, 2);
         assert!(report.saved_messages && report.broker_settings && report.broker_data && report.preferences);
-        assert!(report.to_string().starts_with("copied 2 profile(s), saved messages, broker settings"), "{report}");
+        assert!(report.to_string().starts_with("copied 2 profiles, saved messages, broker settings"), "{report}");
         assert_eq!(
             std::fs::read_to_string(new.config_dir.join("profiles/plant-a.ron")).unwrap(),
             "(name: \"Plant A\")"

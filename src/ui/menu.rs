@@ -12,8 +12,16 @@ use crate::ui::shortcuts::{BUILT_IN, SHORTCUTS, ShortcutAction};
 use crate::ui::state::WindowsState;
 use crate::ui::theme;
 
-/// Draws the menu bar.
-pub fn menu_bar_ui(ui: &mut egui::Ui, prefs: &mut Preferences, state: &mut WindowsState, actions: &mut Vec<UiAction>) {
+/// Draws the menu bar, with the toggles of the floating windows (charts,
+/// broker status, the built-in broker) at its right end: they open windows,
+/// so they sit with the menus, not among the left panel's pages.
+pub fn menu_bar_ui(
+    ui: &mut egui::Ui,
+    prefs: &mut Preferences,
+    state: &mut WindowsState,
+    charts_open: &mut bool,
+    actions: &mut Vec<UiAction>,
+) {
     let shortcut_text = |ui: &egui::Ui, action: ShortcutAction| {
         SHORTCUTS
             .iter()
@@ -92,6 +100,9 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, prefs: &mut Preferences, state: &mut Windo
                 }
             });
             ui.separator();
+            ui.checkbox(charts_open, ui.tr(Tr::Charts));
+            ui.checkbox(&mut state.show_broker_status, ui.tr(Tr::BrokerStatus));
+            ui.checkbox(&mut state.show_broker_panel, ui.tr(Tr::BuiltInBroker));
             ui.checkbox(&mut state.show_notices, ui.tr(Tr::Notifications));
             ui.checkbox(&mut state.show_app_log, ui.tr(Tr::ApplicationLog));
         });
@@ -105,7 +116,31 @@ pub fn menu_bar_ui(ui: &mut egui::Ui, prefs: &mut Preferences, state: &mut Windo
                 state.show_about = true;
             }
         });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            window_toggle(
+                ui,
+                &mut state.show_broker_panel,
+                "🖧",
+                ui.tr(Tr::BuiltInBroker),
+                ui.tr(Tr::BuiltInBrokerHint),
+            );
+            window_toggle(
+                ui,
+                &mut state.show_broker_status,
+                "📊",
+                ui.tr(Tr::BrokerStatus),
+                ui.tr(Tr::BrokerStatusHint),
+            );
+            window_toggle(ui, charts_open, "📈", ui.tr(Tr::Charts), ui.tr(Tr::ChartsHint));
+        });
     });
+}
+
+/// A button that opens or closes a floating window: an icon, the window's
+/// name and a 🗗 (window) mark, lit while the window is open.
+fn window_toggle(ui: &mut egui::Ui, open: &mut bool, icon: &str, name: &str, hint: &str) {
+    let response = ui.toggle_value(open, format!("{icon} {name} 🗗")).on_hover_text(hint);
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, *open, name));
 }
 
 /// Help → Keyboard: every shortcut, as this platform writes it.

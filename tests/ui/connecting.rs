@@ -134,7 +134,7 @@ fn settings_carried_over_from_the_former_name_are_announced_once_as_a_notice() {
         .collect();
     assert_eq!(carried.len(), 1, "{:?}", harness.state().workspace.notices);
     assert!(
-        carried[0].kind.to_string().contains("Copied 2 profile(s)")
+        carried[0].kind.to_string().contains("Copied 2 profiles")
             && carried[0].kind.to_string().contains("/home/someone/.config/old-name")
     );
 }

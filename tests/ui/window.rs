@@ -163,3 +163,18 @@ fn the_view_menu_says_the_zoom_once_and_resets_it() {
     harness.run_steps(2);
     assert!((harness.state().prefs.zoom - 1.0).abs() < f32::EPSILON);
 }
+
+#[test]
+fn the_floating_windows_open_from_the_menu_bar_not_from_the_left_panels_pages() {
+    let mut harness = harness();
+    let menu_bar = harness.get_by_label("File").rect();
+    let pages = harness.get_by_label("Subscriptions").rect();
+    for name in ["Charts", "Broker status", "Built-in broker"] {
+        let toggle = harness.get_by_label(name).rect();
+        assert!(toggle.center().y < menu_bar.bottom(), "{name} sits in the menu bar: {toggle:?} vs {menu_bar:?}");
+        assert!(toggle.center().y < pages.top(), "{name} is not among the left panel's pages");
+    }
+    harness.get_by_label("Charts").click();
+    harness.run_steps(3);
+    assert!(harness.state().ui.charts.open, "the toggle opens the charts window");
+}

@@ -231,7 +231,7 @@ impl TopicscopeApp {
         self.hint_missing_cjk_font(&ctx);
         let mut actions = std::mem::take(&mut self.actions);
         egui::Panel::top("menu").show(ui, |ui| {
-            menu::menu_bar_ui(ui, &mut self.prefs, &mut self.ui.windows, &mut actions);
+            menu::menu_bar_ui(ui, &mut self.prefs, &mut self.ui.windows, &mut self.ui.charts.open, &mut actions);
         });
         let cx = &mut PanelContext {
             workspace: &mut self.workspace,
@@ -263,13 +263,6 @@ impl TopicscopeApp {
                     ui.selectable_value(&mut self.ui.left_panel, LeftPanel::Subscriptions, ui.tr(Tr::Subscriptions));
                     ui.selectable_value(&mut self.ui.left_panel, LeftPanel::TopicTree, ui.tr(Tr::TopicTree));
                     ui.selectable_value(&mut self.ui.left_panel, LeftPanel::Saved, ui.tr(Tr::Saved));
-                });
-                ui.horizontal(|ui| {
-                    ui.toggle_value(&mut self.ui.charts.open, ui.tr(Tr::Charts)).on_hover_text(ui.tr(Tr::ChartsHint));
-                    ui.toggle_value(&mut self.ui.windows.show_broker_status, ui.tr(Tr::BrokerStatus))
-                        .on_hover_text(ui.tr(Tr::BrokerStatusHint));
-                    ui.toggle_value(&mut self.ui.windows.show_broker_panel, ui.tr(Tr::BuiltInBroker))
-                        .on_hover_text(ui.tr(Tr::BuiltInBrokerHint));
                 });
                 ui.separator();
                 if self.ui.left_panel == LeftPanel::Saved {
