@@ -210,24 +210,33 @@ pub fn is_text(payload: &[u8]) -> bool {
 /// Bytes per line of a hex dump.
 pub const HEX_BYTES_PER_LINE: usize = 16;
 
-/// Number of lines in the hex dump of `len` bytes.
-pub fn hex_dump_line_count(len: usize) -> usize {
-    len.div_ceil(HEX_BYTES_PER_LINE)
+/// Number of lines in the hex dump of `len` bytes at `per_line` bytes a line.
+pub fn hex_dump_line_count(len: usize, per_line: usize) -> usize {
+    len.div_ceil(per_line.max(1))
 }
 
-/// One line of a classic hex dump: offset, 16 hex bytes, ASCII column.
-/// Lines are produced one at a time so a huge payload is rendered lazily.
-pub fn hex_dump_line(payload: &[u8], line: usize) -> String {
-    let start = line * HEX_BYTES_PER_LINE;
-    let end = (start + HEX_BYTES_PER_LINE).min(payload.len());
+/// Characters in one hex dump line of `per_line` bytes, so a view can pick
+/// how many bytes fit its width.
+pub fn hex_dump_line_width(per_line: usize) -> usize {
+    // Offset and two spaces, "xx " per byte, the middle gap, " |ascii|".
+    10 + per_line * 3 + usize::from(per_line > 8) + 2 + per_line + 1
+}
+
+/// One line of a classic hex dump: offset, `per_line` hex bytes (16 is
+/// the classic width, split in two halves), ASCII column. Lines are
+/// produced one at a time so a huge payload is rendered lazily.
+pub fn hex_dump_line(payload: &[u8], line: usize, per_line: usize) -> String {
+    let per_line = per_line.max(1);
+    let start = line * per_line;
+    let end = (start + per_line).min(payload.len());
     let chunk = payload.get(start..end).unwrap_or_default();
     let mut out = format!("{start:08x}  ");
-    for column in 0..HEX_BYTES_PER_LINE {
+    for column in 0..per_line {
         match chunk.get(column) {
             Some(byte) => out.push_str(&format!("{byte:02x} ")),
             None => out.push_str("   "),
         }
-        if column == 7 {
+        if per_line > 8 && column + 1 == per_line / 2 {
             out.push(' ');
         }
     }
@@ -482,13 +491,21 @@ mod tests {
     #[test]
     fn hex_dump_lines_have_offset_bytes_and_ascii() {
         let payload: Vec<u8> = (0u8..20).chain(*b"AB").collect();
-        assert_eq!(hex_dump_line_count(payload.len()), 2);
+        assert_eq!(hex_dump_line_count(payload.len(), 16), 2);
         assert_eq!(
-            hex_dump_line(&payload, 0),
+            hex_dump_line(&payload, 0, 16),
             "00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|"
         );
-        assert_eq!(hex_dump_line(&payload, 1), "00000010  10 11 12 13 41 42                                 |....AB|");
-        assert_eq!(hex_dump_line(&payload, 5), format!("00000050{}||", " ".repeat(52)));
+        assert_eq!(
+            hex_dump_line(&payload, 1, 16),
+            "00000010  10 11 12 13 41 42                                 |....AB|"
+        );
+        assert_eq!(hex_dump_line(&payload, 5, 16), format!("00000050{}||", " ".repeat(52)));
+        assert_eq!(hex_dump_line(&payload, 0, 16).len(), hex_dump_line_width(16));
+        // Narrow views: 8 bytes a line, no middle gap; the width is what the view measures.
+        assert_eq!(hex_dump_line_count(payload.len(), 8), 3);
+        assert_eq!(hex_dump_line(&payload, 2, 8), "00000010  10 11 12 13 41 42        |....AB|");
+        assert_eq!(hex_dump_line(&payload, 0, 8).chars().count(), hex_dump_line_width(8));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use chrono::Local;
 use crate::core::decode;
 use crate::core::mqtt::Direction;
 use crate::core::payload::{
-    HEX_BYTES_PER_LINE, JsonToken, hex_dump_line, hex_dump_line_count, human_size, json_tokens,
+    HEX_BYTES_PER_LINE, JsonToken, hex_dump_line, hex_dump_line_count, hex_dump_line_width, human_size, json_tokens,
 };
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
@@ -304,10 +304,11 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
                 ui.weak(ui.tr(Tr::BinaryShownAsHex));
             }
             let payload = &message.payload;
-            rows_ui(ui, ("hex", message.seq), hex_dump_line_count(payload.len()), |index| {
-                hex_dump_line(payload, index)
+            let per_line = hex_bytes_per_line(ui);
+            rows_ui(ui, ("hex", message.seq, per_line), hex_dump_line_count(payload.len(), per_line), |index| {
+                hex_dump_line(payload, index, per_line)
             });
-            ui.weak(ui.trf(Tr::HexFooter, &[("n", &payload.len()), ("per_line", &HEX_BYTES_PER_LINE)]));
+            ui.weak(ui.trf(Tr::HexFooter, &[("n", &payload.len()), ("per_line", &per_line)]));
         }
         InspectorTab::Base64 => {
             let payload = &message.payload;
@@ -443,6 +444,18 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'
 /// The scroll position belongs to one message (`id` names the view and the
 /// message), so the next message starts at its beginning; the scroll bars
 /// stay visible so a long line shows it goes on.
+/// The most bytes a hex dump line may hold (16, 8 or 4) for its ASCII
+/// column to show without scrolling sideways.
+fn hex_bytes_per_line(ui: &egui::Ui) -> usize {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let char_width = ui.ctx().fonts_mut(|fonts| fonts.glyph_width(&font, '0')).max(1.0);
+    let room = ui.available_width() - ui.spacing().scroll.bar_width - ui.spacing().item_spacing.x * 2.0;
+    [HEX_BYTES_PER_LINE, 8]
+        .into_iter()
+        .find(|bytes| hex_dump_line_width(*bytes) as f32 * char_width <= room)
+        .unwrap_or(4)
+}
+
 fn rows_ui(ui: &mut egui::Ui, id: impl std::hash::Hash + std::fmt::Debug, count: usize, row: impl Fn(usize) -> String) {
     let height = ui.text_style_height(&egui::TextStyle::Monospace);
     let area = egui::ScrollArea::both()

@@ -85,7 +85,8 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mu
             let connected = matches!(workspace.active_tab().state, ConnectionState::Connected { .. });
             let (text, colour) = status_text(ui, &subscription.status, subscription.qos, connected);
             ui.indent(subscription.id, |ui| {
-                ui.small(egui::RichText::new(text).color(colour));
+                // Body size: the SUBACK result is what a tester checks first.
+                ui.label(egui::RichText::new(text).color(colour));
             });
         }
     });

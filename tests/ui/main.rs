@@ -9,6 +9,7 @@ mod helpers;
 
 mod broker;
 mod connecting;
+mod inspector;
 mod log_toolbar;
 mod log_views;
 mod profiles;

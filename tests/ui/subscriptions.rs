@@ -23,6 +23,10 @@ fn subscription_added_through_the_form_gets_its_suback() {
     harness.step();
     // Both '#' and the new filter show their SUBACK result.
     assert_eq!(harness.get_all_by_label("SUBACK: granted QoS 0").count(), 2);
+    // Read at body size, as tall as the filter above it (it was ~8 px).
+    let suback = harness.get_all_by_label("SUBACK: granted QoS 0").next().expect("a SUBACK line").rect();
+    let filter = harness.get_by_label("sensors/+/temperature").rect();
+    assert!(suback.height() >= 14.0, "SUBACK line {suback:?} next to filter {filter:?}");
 }
 
 #[test]
