@@ -28,7 +28,7 @@ mod states;
 mod status_bar;
 mod subscriptions;
 mod tabs;
-mod theme;
+pub mod theme;
 mod topic_tree;
 mod widgets;
 

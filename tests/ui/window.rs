@@ -17,6 +17,12 @@ fn the_view_menu_switches_between_dark_light_and_the_system_theme() {
     assert_eq!(harness.state().prefs.theme, ThemeChoice::Light);
     assert_eq!(harness.ctx.options(|o| o.theme_preference), egui::ThemePreference::Light);
     assert!(!harness.ctx.global_style().visuals.dark_mode, "light visuals in use");
+    // Input fields stand out from the panel in the light theme (they were white on near-white).
+    let visuals = harness.ctx.global_style().visuals.clone();
+    let edge = visuals.widgets.inactive.bg_stroke;
+    assert!(edge.width >= 1.0, "fields have an outline: {edge:?}");
+    let contrast = topicscope::ui::theme::contrast_ratio(edge.color, visuals.panel_fill);
+    assert!(contrast >= 3.0, "the outline has 3:1 contrast with the panel (WCAG 1.4.11): {contrast:.2}");
     harness.key_press(egui::Key::Escape);
     harness.step();
     menu(&mut harness, "View", "Dark");
