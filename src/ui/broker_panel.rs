@@ -347,129 +347,144 @@ fn log_ui(ui: &mut egui::Ui, monitor: &BrokerMonitor, panel: &mut BrokerPanelSta
 
 fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanelState, actions: &mut Vec<UiAction>) {
     let draft = panel.draft.get_or_insert_with(|| SettingsDraft::from_config(config));
-    egui::ScrollArea::vertical()
-        .id_salt("broker-settings")
-        .auto_shrink([false, false])
-        .max_height(ui.available_height() - 60.0)
-        .show(ui, |ui| {
-            ui.strong(ui.tr(Tr::Listeners));
-            egui::Grid::new("broker-listeners").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-                let label = ui.label(ui.tr(Tr::BindAddress));
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut draft.bind).desired_width(140.0)).labelled_by(label.id);
-                    if ui.small_button(ui.tr(Tr::ThisMachineOnly)).clicked() {
-                        draft.bind = "127.0.0.1".into();
-                    }
-                    if ui.small_button(ui.tr(Tr::AllInterfaces)).clicked() {
-                        draft.bind = "0.0.0.0".into();
-                    }
-                });
-                ui.end_row();
-                let label = ui.label(ui.tr(Tr::TcpPort));
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut draft.port).desired_width(70.0)).labelled_by(label.id);
-                    ui.checkbox(&mut draft.fall_back_to_free_port, ui.tr(Tr::IfTakenFreePort));
-                });
-                ui.end_row();
-                ui.checkbox(&mut draft.websocket, ui.tr(Tr::WebSocketPort));
-                ui.add_enabled(
-                    draft.websocket,
-                    egui::TextEdit::singleline(&mut draft.websocket_port).desired_width(70.0),
-                );
-                ui.end_row();
-                ui.checkbox(&mut draft.tls, ui.tr(Tr::TlsPort));
-                ui.add_enabled(draft.tls, egui::TextEdit::singleline(&mut draft.tls_port).desired_width(70.0));
-                ui.end_row();
-                if draft.tls {
-                    ui.label(ui.tr(Tr::CertificatePem));
-                    ui.add(egui::TextEdit::singleline(&mut draft.cert_file).desired_width(380.0));
-                    ui.end_row();
-                    ui.label(ui.tr(Tr::PrivateKeyPem));
-                    ui.add(egui::TextEdit::singleline(&mut draft.key_file).desired_width(380.0));
-                    ui.end_row();
-                }
-                ui.label(ui.tr(Tr::MaxConnections));
-                ui.add(egui::TextEdit::singleline(&mut draft.max_connections).desired_width(90.0));
-                ui.end_row();
-                ui.label(ui.tr(Tr::MaxPacketSize));
-                ui.add(egui::TextEdit::singleline(&mut draft.max_packet_size).desired_width(110.0));
-                ui.end_row();
-                ui.label(ui.tr(Tr::SysInterval));
-                ui.add(egui::TextEdit::singleline(&mut draft.sys_interval).desired_width(70.0));
-                ui.end_row();
-            });
-            if draft.exposes_network() {
-                ui.colored_label(theme::BUSY, ui.tr(Tr::AddressExposesBroker));
-            }
-            ui.separator();
-            ui.strong(ui.tr(Tr::Authentication));
-            ui.checkbox(&mut draft.allow_anonymous, ui.tr(Tr::AllowAnonymous));
-            let mut remove = None;
-            for user in draft.users.keys() {
-                ui.horizontal(|ui| {
-                    ui.label(user);
-                    ui.weak(ui.tr(Tr::PasswordStoredHashed));
-                    if ui.small_button(ui.tr(Tr::Remove)).clicked() {
-                        remove = Some(user.clone());
-                    }
-                });
-            }
-            if let Some(user) = remove {
-                draft.users.remove(&user);
-            }
-            ui.horizontal(|ui| {
-                let label = ui.label(ui.tr(Tr::NewUser));
-                ui.add(egui::TextEdit::singleline(&mut draft.new_user).desired_width(140.0)).labelled_by(label.id);
-                let label = ui.label(ui.tr(Tr::TheirPassword));
-                ui.add(egui::TextEdit::singleline(&mut draft.new_password).password(true).desired_width(140.0))
-                    .labelled_by(label.id);
-                if ui.button(ui.tr(Tr::AddUser)).clicked() {
-                    panel.message = draft.add_user().err().map(|error| error.to_string());
-                }
-            });
-            ui.checkbox(&mut draft.acl_enabled, ui.tr(Tr::AclEnabled));
-            if draft.acl_enabled {
-                ui.weak(ui.tr(Tr::AclSyntaxHint));
-                ui.add(
-                    egui::TextEdit::multiline(&mut draft.acl_text)
-                        .code_editor()
-                        .desired_rows(6)
-                        .desired_width(f32::INFINITY),
-                );
-            }
-            ui.separator();
-            ui.strong(ui.tr(Tr::Persistence));
-            ui.horizontal(|ui| {
-                if ui.checkbox(&mut draft.persistence, ui.tr(Tr::KeepRetainedAndSessionsIn)).changed()
-                    && draft.persistence
-                    && draft.data_dir.trim().is_empty()
-                {
-                    draft.data_dir = default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
-                }
-                ui.add_enabled(draft.persistence, egui::TextEdit::singleline(&mut draft.data_dir).desired_width(320.0));
-            });
-        });
-    ui.separator();
     let checked = draft.to_config();
+    // The buttons and the problem line sit in a bar of fixed height at the
+    // bottom, drawn first: a problem appearing or going never resizes the
+    // window or moves a field under the pointer.
+    egui::Panel::bottom("broker-settings-actions").resizable(false).show(ui, |ui| {
+        settings_actions_ui(ui, config, &checked, draft, &mut panel.message, actions);
+    });
+    egui::ScrollArea::vertical().id_salt("broker-settings").auto_shrink([false, false]).show(ui, |ui| {
+        ui.strong(ui.tr(Tr::Listeners));
+        egui::Grid::new("broker-listeners").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+            let label = ui.label(ui.tr(Tr::BindAddress));
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut draft.bind).desired_width(140.0)).labelled_by(label.id);
+                if ui.small_button(ui.tr(Tr::ThisMachineOnly)).clicked() {
+                    draft.bind = "127.0.0.1".into();
+                }
+                if ui.small_button(ui.tr(Tr::AllInterfaces)).clicked() {
+                    draft.bind = "0.0.0.0".into();
+                }
+            });
+            ui.end_row();
+            let label = ui.label(ui.tr(Tr::TcpPort));
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut draft.port).desired_width(70.0)).labelled_by(label.id);
+                ui.checkbox(&mut draft.fall_back_to_free_port, ui.tr(Tr::IfTakenFreePort));
+            });
+            ui.end_row();
+            ui.checkbox(&mut draft.websocket, ui.tr(Tr::WebSocketPort));
+            ui.add_enabled(draft.websocket, egui::TextEdit::singleline(&mut draft.websocket_port).desired_width(70.0));
+            ui.end_row();
+            ui.checkbox(&mut draft.tls, ui.tr(Tr::TlsPort));
+            ui.add_enabled(draft.tls, egui::TextEdit::singleline(&mut draft.tls_port).desired_width(70.0));
+            ui.end_row();
+            if draft.tls {
+                ui.label(ui.tr(Tr::CertificatePem));
+                ui.add(egui::TextEdit::singleline(&mut draft.cert_file).desired_width(380.0));
+                ui.end_row();
+                ui.label(ui.tr(Tr::PrivateKeyPem));
+                ui.add(egui::TextEdit::singleline(&mut draft.key_file).desired_width(380.0));
+                ui.end_row();
+            }
+            let label = ui.label(ui.tr(Tr::MaxConnections));
+            ui.add(egui::TextEdit::singleline(&mut draft.max_connections).desired_width(90.0)).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(ui.tr(Tr::MaxPacketSize));
+            ui.add(egui::TextEdit::singleline(&mut draft.max_packet_size).desired_width(110.0)).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(ui.tr(Tr::SysInterval));
+            ui.add(egui::TextEdit::singleline(&mut draft.sys_interval).desired_width(70.0)).labelled_by(label.id);
+            ui.end_row();
+        });
+        if draft.exposes_network() {
+            ui.colored_label(theme::BUSY, ui.tr(Tr::AddressExposesBroker));
+        }
+        ui.separator();
+        ui.strong(ui.tr(Tr::Authentication));
+        ui.checkbox(&mut draft.allow_anonymous, ui.tr(Tr::AllowAnonymous));
+        let mut remove = None;
+        for user in draft.users.keys() {
+            ui.horizontal(|ui| {
+                ui.label(user);
+                ui.weak(ui.tr(Tr::PasswordStoredHashed));
+                if ui.small_button(ui.tr(Tr::Remove)).clicked() {
+                    remove = Some(user.clone());
+                }
+            });
+        }
+        if let Some(user) = remove {
+            draft.users.remove(&user);
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label(ui.tr(Tr::NewUser));
+            ui.add(egui::TextEdit::singleline(&mut draft.new_user).desired_width(140.0)).labelled_by(label.id);
+            let label = ui.label(ui.tr(Tr::TheirPassword));
+            ui.add(egui::TextEdit::singleline(&mut draft.new_password).password(true).desired_width(140.0))
+                .labelled_by(label.id);
+            if ui.button(ui.tr(Tr::AddUser)).clicked() {
+                panel.message = draft.add_user().err().map(|error| error.to_string());
+            }
+        });
+        ui.checkbox(&mut draft.acl_enabled, ui.tr(Tr::AclEnabled));
+        if draft.acl_enabled {
+            ui.weak(ui.tr(Tr::AclSyntaxHint));
+            ui.add(
+                egui::TextEdit::multiline(&mut draft.acl_text)
+                    .code_editor()
+                    .desired_rows(6)
+                    .desired_width(f32::INFINITY),
+            );
+        }
+        ui.separator();
+        ui.strong(ui.tr(Tr::Persistence));
+        ui.horizontal(|ui| {
+            if ui.checkbox(&mut draft.persistence, ui.tr(Tr::KeepRetainedAndSessionsIn)).changed()
+                && draft.persistence
+                && draft.data_dir.trim().is_empty()
+            {
+                draft.data_dir = default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default();
+            }
+            ui.add_enabled(draft.persistence, egui::TextEdit::singleline(&mut draft.data_dir).desired_width(320.0));
+        });
+    });
+}
+
+/// Apply, Revert and Import, then one line for the settings' problem and
+/// one for the last action's message; both lines are always there.
+fn settings_actions_ui(
+    ui: &mut egui::Ui,
+    config: &BrokerConfig,
+    checked: &Result<BrokerConfig, impl std::fmt::Display>,
+    draft: &mut SettingsDraft,
+    message: &mut Option<String>,
+    actions: &mut Vec<UiAction>,
+) {
+    ui.add_space(4.0);
     ui.horizontal(|ui| {
         let apply = ui.add_enabled(checked.is_ok(), egui::Button::new(ui.tr(Tr::ApplyAndRestart)));
         if apply.clicked()
-            && let Ok(config) = &checked
+            && let Ok(config) = checked
         {
             actions.push(UiAction::ApplyBrokerSettings { config: Box::new(config.clone()) });
         }
         if ui.button(ui.tr(Tr::Revert)).clicked() {
             *draft = SettingsDraft::from_config(config);
-            panel.message = None;
+            *message = None;
         }
         if ui.button(ui.tr(Tr::ImportMosquittoConf)).clicked() {
             actions.push(UiAction::ImportBrokerSettings);
         }
     });
-    if let Err(problem) = &checked {
-        ui.colored_label(theme::ERROR, problem.to_string());
+    let line = |ui: &mut egui::Ui, text: egui::RichText| {
+        let height = ui.text_style_height(&egui::TextStyle::Body);
+        let width = ui.available_width();
+        ui.add_sized([width, height], egui::Label::new(text).truncate());
+    };
+    match checked {
+        Err(problem) => line(ui, egui::RichText::new(problem.to_string()).color(theme::ERROR)),
+        Ok(_) => line(ui, egui::RichText::new("")),
     }
-    if let Some(message) = &panel.message {
-        ui.label(message);
-    }
+    line(ui, egui::RichText::new(message.as_deref().unwrap_or_default()));
 }

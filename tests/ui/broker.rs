@@ -172,3 +172,30 @@ fn a_taken_port_is_reported_in_the_broker_panel() {
     assert!(harness.query_by_label(&expected).is_some(), "exact reason in the panel");
     assert!(harness.query_by_label("Start").is_some());
 }
+
+#[test]
+fn a_settings_problem_appearing_moves_nothing_in_the_broker_window() {
+    // A low screen: the window reaches its bottom, where growing would push it up.
+    let mut harness = harness();
+    harness.set_size(egui::vec2(1280.0, 640.0));
+    open_broker_panel(&mut harness);
+    harness.run_steps(3);
+    harness.get_by_label("Settings").click();
+    harness.run_steps(3);
+    let field = |harness: &egui_kittest::Harness<'_, TopicscopeApp>| {
+        harness.get_by_role_and_label(Role::TextInput, "Max packet size (bytes)").rect()
+    };
+    let apply = |harness: &egui_kittest::Harness<'_, TopicscopeApp>| {
+        let window = harness.get_by_role_and_label(Role::Window, "Built-in broker").rect();
+        (harness.get_by_label("Apply and restart").rect(), window)
+    };
+    let (field_before, apply_before) = (field(&harness), apply(&harness));
+    replace_text(&mut harness, "Max connections", "lots");
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("lots").is_some(), "the problem is said");
+    assert_eq!(field(&harness), field_before, "Max packet size stays under the pointer");
+    assert_eq!(apply(&harness), apply_before, "the window does not grow");
+    replace_text(&mut harness, "Max connections", "100");
+    harness.run_steps(3);
+    assert_eq!((field(&harness), apply(&harness)), (field_before, apply_before), "nor shrink when it goes");
+}
