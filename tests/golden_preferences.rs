@@ -41,6 +41,7 @@ fn preferences_of_the_first_format_still_load() {
             language: Some(Language::SimplifiedChinese),
             zoom: 1.25,
             open_profiles: vec!["Embedded broker".into(), "Plant floor".into()],
+            profile_drafts: Vec::new(),
             cjk_hint_shown: true,
             app_log_level: LevelFilter::Warn,
             last_folder: None,

@@ -26,6 +26,8 @@ pub enum UiAction {
     },
     /// Save the edited profile as RON.
     SaveProfile,
+    /// Drop the active tab's unsaved profile edits.
+    RevertProfile,
     /// Open or close the profile editor.
     ToggleProfileEditor,
     /// Open a new connection tab (with a copy of the active tab's profile).

@@ -711,5 +711,9 @@ catalogue! {
     FormatNotConverted => "The payload stays as typed: it is not valid {from}, so it cannot be shown as {to} ({error})", "负载保持原样：它不是有效的 {from}，无法显示为 {to}（{error}）";
     PayloadSizeUnknown => "? B", "? 字节";
     PayloadSizeUnknownHint => "The size is known once the payload decodes in the chosen format", "负载按所选格式解码后才知道大小";
+    DraftRestored => "Profile '{profile}': your unsaved changes from the last run are back (not saved yet: Save profile keeps them, Revert to saved drops them)", "配置“{profile}”：上次运行中未保存的修改已恢复（尚未保存：“保存配置”会保留它们，“恢复为已保存”会丢弃它们）";
+    UnsavedChanges => "Unsaved changes — kept as a draft if you quit before saving", "有未保存的修改——如在保存前退出，将作为草稿保留";
+    RevertToSaved => "Revert to saved", "恢复为已保存";
+    RevertToSavedHint => "Drop the edits and go back to the profile as last saved", "放弃修改，恢复为上次保存的配置";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

@@ -1,6 +1,7 @@
-//! What the window remembers between runs: look, language, zoom and the
-//! open connection tabs. Interface preferences only — profiles, broker
-//! settings and messages have their own files. eframe stores this (and
+//! What the window remembers between runs: look, language, zoom, the
+//! open connection tabs and their profile edits not yet saved (drafts, so
+//! quitting never loses them). Saved profiles, broker settings and
+//! messages have their own files. eframe stores this (and
 //! the window and panel sizes) in its platform storage.
 
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,8 @@ pub struct Preferences {
     pub zoom: f32,
     /// Profile names of the tabs open when the window closed, in tab order.
     pub open_profiles: Vec<String>,
+    /// Unsaved profile edits of the open tabs, restored at the next start.
+    pub profile_drafts: Vec<crate::core::workspace::ProfileDraft>,
     /// The "no CJK font" hint was shown once already.
     pub cjk_hint_shown: bool,
     /// Application log pane: lowest level shown.
@@ -67,6 +70,7 @@ impl Default for Preferences {
             language: None,
             zoom: 1.0,
             open_profiles: Vec::new(),
+            profile_drafts: Vec::new(),
             cjk_hint_shown: false,
             app_log_level: crate::core::app_log::LevelFilter::default(),
             last_folder: None,
@@ -109,6 +113,14 @@ mod tests {
             language: Some(Language::SimplifiedChinese),
             zoom: 2.0,
             open_profiles: vec!["embedded broker".into(), "plant floor".into()],
+            profile_drafts: vec![crate::core::workspace::ProfileDraft {
+                saved_name: "plant floor".into(),
+                profile: crate::core::profile::ConnectionProfile {
+                    name: "plant floor (TLS)".into(),
+                    port: 8883,
+                    ..Default::default()
+                },
+            }],
             cjk_hint_shown: true,
             app_log_level: crate::core::app_log::LevelFilter::Debug,
             last_folder: Some("/home/tester/exports".into()),

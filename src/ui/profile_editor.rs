@@ -103,9 +103,22 @@ pub fn profile_editor_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: 
             {
                 ui.colored_label(theme::BUSY, ui.tr(Tr::TlsNotVerifiedWarning));
             }
+            let unsaved = workspace.active_tab().has_unsaved_edits();
+            ui.horizontal(|ui| {
+                // Always one line, so the buttons below never move.
+                if unsaved {
+                    ui.colored_label(theme::BUSY, ui.tr(Tr::UnsavedChanges));
+                } else {
+                    ui.label("");
+                }
+            });
             ui.horizontal(|ui| {
                 if ui.button(ui.tr(Tr::SaveProfile)).on_hover_text(ui.tr(Tr::SaveProfileHint)).clicked() {
                     actions.push(UiAction::SaveProfile);
+                }
+                let revert = egui::Button::new(ui.tr(Tr::RevertToSaved));
+                if ui.add_enabled(unsaved, revert).on_hover_text(ui.tr(Tr::RevertToSavedHint)).clicked() {
+                    actions.push(UiAction::RevertProfile);
                 }
                 let valid = workspace.active_tab().profile.validate().is_ok();
                 if ui.add_enabled(valid, egui::Button::new(ui.tr(Tr::Connect))).clicked() {

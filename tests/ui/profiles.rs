@@ -40,6 +40,9 @@ fn a_profile_made_in_the_editor_is_saved_as_ron_and_listed() {
     let text = std::fs::read_to_string(&file).expect("the profile file exists");
     assert!(text.contains("10.20.30.40") && text.contains("plant/offline"), "{text}");
     assert!(harness.state().workspace.profiles.iter().any(|p| p.name == "Plant floor"));
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Unsaved changes").is_none(), "saved: nothing left to keep as a draft");
+    assert!(harness.state().workspace.profile_drafts().is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -104,5 +107,70 @@ fn certificate_files_are_chosen_with_browse() {
     step_until(&mut harness, "the CA file chosen", |app| {
         app.workspace.active_tab().profile.tls.ca_file.as_deref() == Some(ca.as_path())
     });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// eframe's storage, in memory: what a quit writes and the next start reads.
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn profile_edits_not_saved_survive_a_restart_as_a_draft() {
+    let dir = std::env::temp_dir().join(format!("topicscope-draft-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut harness = harness_saving_profiles_in(&dir);
+    harness.get_by_label("Edit profile…").click();
+    harness.run_steps(5);
+    assert!(harness.query_by_label_contains("Unsaved changes").is_none(), "nothing edited yet");
+    replace_text(&mut harness, "Broker host", "plant.example");
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Unsaved changes").is_some(), "the editor says the edits are unsaved");
+
+    // Quit without saving: eframe asks the app to save its state.
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(harness.state_mut(), &mut storage);
+    drop(harness);
+    let written: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().filter_map(|entry| std::fs::read_to_string(entry.path()).ok()).collect())
+        .unwrap_or_default();
+    assert!(written.iter().all(|text| !text.contains("plant.example")), "no profile file was written");
+
+    let mut next = harness_saving_profiles_in(&dir);
+    next.state_mut().prefs = topicscope::ui::prefs::Preferences::load(Some(&storage));
+    next.state_mut().reopen_last_run();
+    next.run_steps(2);
+    assert_eq!(next.state().workspace.active_tab().profile.host, "plant.example", "the edit is back");
+    assert!(next.state().workspace.active_tab().has_unsaved_edits(), "and still unsaved");
+    let said = next
+        .state()
+        .workspace
+        .notices
+        .iter()
+        .any(|notice| notice.kind.to_string().contains("unsaved changes from the last run are back"));
+    assert!(said, "a notice says so: {:?}", next.state().workspace.notices);
+
+    // Revert to saved drops it.
+    next.get_by_label("Edit profile…").click();
+    next.run_steps(5);
+    next.get_by_label("Revert to saved").click();
+    next.run_steps(2);
+    assert_ne!(next.state().workspace.active_tab().profile.host, "plant.example");
+    assert!(next.query_by_label_contains("Unsaved changes").is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }

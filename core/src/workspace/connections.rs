@@ -41,7 +41,7 @@ impl Workspace {
             if !self.is_active() {
                 self.load_saved_subscriptions(&profile.subscriptions);
             }
-            self.active_tab_mut().profile = profile;
+            self.active_tab_mut().replace_profile(profile);
         }
     }
 
@@ -52,7 +52,7 @@ impl Workspace {
         if !self.is_active() {
             self.load_saved_subscriptions(&profile.subscriptions);
         }
-        self.active_tab_mut().profile = profile;
+        self.active_tab_mut().replace_profile(profile);
     }
 
     /// Adds imported profiles (renamed on name clashes), turning the report's

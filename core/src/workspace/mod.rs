@@ -6,13 +6,15 @@
 //! methods, and tests drive it directly.
 //!
 //! One file per concern: [`tab`] (tabs and their order), [`connections`]
-//! (connect, profiles, the embedded broker), [`subscriptions`],
+//! (connect, profiles, the embedded broker), [`profile_drafts`] (edits not
+//! yet saved, kept across a restart), [`subscriptions`],
 //! [`publishing`], [`repeat_jobs`], [`notices`] and [`events`] (engine
 //! events routed to their tab).
 
 mod connections;
 mod events;
 mod notices;
+mod profile_drafts;
 mod publishing;
 mod repeat_jobs;
 mod retained_scan;
@@ -25,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 pub use notices::{Notice, NoticeKind, NoticeLevel};
+pub use profile_drafts::ProfileDraft;
 pub use publishing::{DeliveryReport, PublishError};
 pub use repeat_jobs::RepeatJob;
 pub use retained_scan::{RetainedScan, SCAN_LIMIT, SCAN_QUIET, ScanError, ScanState};

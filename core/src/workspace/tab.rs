@@ -25,6 +25,11 @@ pub struct Tab {
     pub id: TabId,
     /// The connection settings being edited / used.
     pub profile: ConnectionProfile,
+    /// The profile as last opened or saved: edits are what differs from it.
+    pub(super) saved_profile: ConnectionProfile,
+    /// The profile came back from a draft of the last run that had no
+    /// saved profile to differ from: unsaved until saved.
+    pub(super) restored_unsaved: bool,
     /// The engine connection of the latest connect, if any.
     pub connection: Option<ConnectionId>,
     /// Its state.
@@ -57,6 +62,8 @@ impl Tab {
     pub(super) fn new(id: TabId, profile: ConnectionProfile) -> Self {
         Self {
             id,
+            saved_profile: profile.clone(),
+            restored_unsaved: false,
             profile,
             connection: None,
             state: ConnectionState::Disconnected,
@@ -157,6 +164,11 @@ impl Workspace {
     /// A tab by id.
     pub fn tab(&self, id: TabId) -> Option<&Tab> {
         self.tabs.iter().find(|tab| tab.id == id)
+    }
+
+    /// A tab by id, to change.
+    pub fn tab_mut(&mut self, id: TabId) -> Option<&mut Tab> {
+        self.tabs.iter_mut().find(|tab| tab.id == id)
     }
 
     /// Opens a new tab with a copy of a profile and makes it active.

@@ -69,15 +69,22 @@ impl TopicscopeApp {
                 match profile::profile_to_ron(&saved) {
                     Ok(text) => {
                         let path = profile::profile_path(&dir, &saved);
+                        let kind =
+                            SaveKind::Profile { tab: self.workspace.active_tab().id, saved: Box::new(saved.clone()) };
                         match self.workspace.profiles.iter_mut().find(|p| p.name == saved.name) {
                             Some(existing) => *existing = saved,
                             None => self.workspace.profiles.push(saved),
                         }
                         self.ui.profiles.message = None;
-                        self.save_file(SaveKind::Profile, path, text);
+                        self.save_file(kind, path, text);
                     }
                     Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotSaved, &[("error", &error)])),
                 }
+            }
+            UiAction::RevertProfile => {
+                let tab = self.workspace.active_tab().id;
+                self.workspace.revert_profile(tab);
+                self.ui.profiles.message = None;
             }
             UiAction::Subscribe => {
                 let filter = self.ui.subscribe.filter.clone();

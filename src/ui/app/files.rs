@@ -104,7 +104,7 @@ impl TopicscopeApp {
     /// disk); its result is reported where the user looks when it is done.
     pub(super) fn save_file(&mut self, kind: SaveKind, path: PathBuf, contents: impl Into<Vec<u8>>) {
         let queued = match &self.writer {
-            Some(writer) => writer.write(kind, path.clone(), contents).map_err(|error| error.to_string()),
+            Some(writer) => writer.write(kind.clone(), path.clone(), contents).map_err(|error| error.to_string()),
             None => Err(self.tr(Tr::FileWriterNotRunning).to_owned()),
         };
         if let Err(error) = queued {
@@ -123,8 +123,11 @@ impl TopicscopeApp {
     fn report_write(&mut self, kind: SaveKind, path: &Path, result: Result<(), String>) {
         let shown = path.display();
         match (kind, result) {
-            (SaveKind::Profile, Ok(())) => self.ui.profiles.message = Some(self.trf(Tr::SavedTo, &[("path", &shown)])),
-            (SaveKind::Profile, Err(error)) => {
+            (SaveKind::Profile { tab, saved }, Ok(())) => {
+                self.workspace.mark_profile_saved(tab, *saved);
+                self.ui.profiles.message = Some(self.trf(Tr::SavedTo, &[("path", &shown)]));
+            }
+            (SaveKind::Profile { .. }, Err(error)) => {
                 self.ui.profiles.message = Some(self.trf(Tr::NotSaved, &[("error", &error)]));
             }
             (SaveKind::ImportedProfile, Ok(())) => {

@@ -312,6 +312,7 @@ impl eframe::App for TopicscopeApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.prefs.open_profiles = self.workspace.open_profile_names();
+        self.prefs.profile_drafts = self.workspace.profile_drafts();
         if let Some(ctx) = &self.ctx {
             self.prefs.zoom = ctx.zoom_factor();
         }

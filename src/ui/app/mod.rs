@@ -126,10 +126,16 @@ pub struct TopicscopeApp {
 
 /// What a queued file write is, so its result is reported where the user
 /// looks for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum SaveKind {
-    /// The profile editor's Save.
-    Profile,
+    /// The profile editor's Save of a tab's profile, as written: once on
+    /// disk, the tab's edits are saved.
+    Profile {
+        /// The tab whose profile it is.
+        tab: crate::core::ids::TabId,
+        /// The profile as written.
+        saved: Box<crate::core::profile::ConnectionProfile>,
+    },
     /// A profile brought in by an import.
     ImportedProfile,
     /// messages.ron after a change on the Saved page.

@@ -38,11 +38,24 @@ impl TopicscopeApp {
         let language = app.prefs.language_or(app.system_language);
         i18n::set_language(&cc.egui_ctx, language);
         app.fonts = Some(fonts::install(&cc.egui_ctx, language));
-        let restored = app.workspace.restore_tabs(&app.prefs.open_profiles);
+        app.reopen_last_run();
+        app
+    }
+
+    /// Reopens the last run's tabs and puts back the profile edits that
+    /// were not saved (saying so; a profile given on the command line keeps
+    /// the active tab). The preferences must be loaded.
+    pub fn reopen_last_run(&mut self) {
+        let restored = self.workspace.restore_tabs(&self.prefs.open_profiles);
         if restored > 0 {
             tracing::info!("reopened {restored} connection tabs from the last run");
         }
-        app
+        let drafts = std::mem::take(&mut self.prefs.profile_drafts);
+        let into_active = self.options.initial_profile.is_none();
+        for name in self.workspace.restore_profile_drafts(drafts, into_active) {
+            let text = self.trf(Tr::DraftRestored, &[("profile", &name)]);
+            self.workspace.notice(text);
+        }
     }
 
     /// Builds the app with an explicit waker (used by tests and benchmarks).
