@@ -4,7 +4,7 @@
 //! window and the JSON tree's context menu).
 
 use chrono::{Local, TimeZone};
-use egui_plot::{Legend, Line, Plot};
+use egui_plot::{Line, Plot};
 
 use crate::core::chart::{SeriesKey, points_in_view};
 use crate::core::workspace::Workspace;
@@ -130,8 +130,9 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut ChartsState, ac
     }
     let to = state.paused_at.unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as f64 / 1000.0);
     let from = state.window_s.map_or(f64::MIN, |window| to - window);
+    // No legend inside the plot: it covered the newest values at the right;
+    // the series rows above, with their colour dots, name the lines.
     let mut plot = Plot::new(("chart-plot", workspace.active_tab().id))
-        .legend(Legend::default())
         .x_axis_formatter(|mark, _| clock(mark.value))
         .label_formatter(|position| {
             let point = match position {

@@ -8,6 +8,7 @@ mod common;
 mod helpers;
 
 mod broker;
+mod charts;
 mod connecting;
 mod inspector;
 mod log_toolbar;
