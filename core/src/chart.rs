@@ -75,7 +75,10 @@ impl ChartSeries {
 /// Why a series cannot be added.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChartError {
-    /// The topic is empty or has wildcards.
+    /// No topic was given.
+    #[error("type the topic whose values to chart")]
+    NoTopic,
+    /// The topic has wildcards.
     #[error("chart a single topic, not a filter: '{0}'")]
     NotATopic(String),
     /// The pointer does not start with '/'.
@@ -124,7 +127,10 @@ pub struct Charts {
 impl Charts {
     /// Starts plotting `key`; returns its index.
     pub fn add(&mut self, key: SeriesKey) -> Result<usize, ChartError> {
-        if key.topic.is_empty() || key.topic.contains(['+', '#']) {
+        if key.topic.is_empty() {
+            return Err(ChartError::NoTopic);
+        }
+        if key.topic.contains(['+', '#']) {
             return Err(ChartError::NotATopic(key.topic));
         }
         if let Some(pointer) = &key.pointer
@@ -347,6 +353,7 @@ mod tests {
         charts.add(key.clone()).expect("added");
         assert_eq!(charts.add(key.clone()), Err(ChartError::AlreadyCharted("plant/temp /v".into())));
         assert!(matches!(charts.add(SeriesKey { topic: "a/+".into(), pointer: None }), Err(ChartError::NotATopic(_))));
+        assert_eq!(charts.add(SeriesKey { topic: String::new(), pointer: None }), Err(ChartError::NoTopic));
         assert!(matches!(
             charts.add(SeriesKey { topic: "a".into(), pointer: Some("v".into()) }),
             Err(ChartError::BadPointer(_))

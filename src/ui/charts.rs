@@ -160,7 +160,11 @@ fn body_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut ChartsState, ac
             plot_ui.set_plot_bounds_x(from..=to);
         }
         for (name, colour, points) in lines {
-            plot_ui.line(Line::new(name, points).color(colour));
+            // egui_plot merges points sharing a pixel column into a band
+            // and interpolates bands between columns: across a gap in the
+            // data that painted solid wedges. Points are already thinned
+            // (lowest and highest per bucket), so a plain line is cheap.
+            plot_ui.line(Line::new(name, points).color(colour).allow_band(false));
         }
     });
 }

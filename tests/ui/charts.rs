@@ -5,6 +5,15 @@ use topicscope::core::chart::SeriesKey;
 
 use crate::helpers::*;
 
+/// True when a shape (or one inside a group) is a filled band.
+fn has_band(shape: &egui::Shape) -> bool {
+    match shape {
+        egui::Shape::Band(_) => true,
+        egui::Shape::Vec(shapes) => shapes.iter().any(has_band),
+        _ => false,
+    }
+}
+
 /// Every vertex the frame draws, tessellated as the GPU would get them.
 fn drawn_vertices(harness: &egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>) -> Vec<egui::Pos2> {
     let output = harness.output();
@@ -20,7 +29,7 @@ fn drawn_vertices(harness: &egui_kittest::Harness<'_, topicscope::ui::Topicscope
 }
 
 #[test]
-fn close_and_simultaneous_points_draw_no_wedges_outside_the_plot() {
+fn close_and_simultaneous_points_draw_a_line_without_wedges_or_a_legend_over_it() {
     let mut harness = harness();
     harness.state_mut().ui.charts.open = true;
     let key = SeriesKey { topic: "noisy/value".into(), pointer: None };
@@ -42,6 +51,10 @@ fn close_and_simultaneous_points_draw_no_wedges_outside_the_plot() {
         1,
         "named once, in the series rows: no legend over the plot's newest values"
     );
+    // Points in one pixel column were merged into a band interpolated to
+    // the next column: across a gap in the data that painted a solid wedge.
+    let bands = harness.output().shapes.iter().filter(|clipped| has_band(&clipped.shape)).count();
+    assert_eq!(bands, 0, "the series is drawn as a line through its points, not as bands");
     // The whole frame: any vertex off the window is a stray wedge.
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0));
     let vertices = drawn_vertices(&harness);
