@@ -103,7 +103,6 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
     }
     request_status_ui(ui, &workspace.active_tab().requests);
     let v5 = workspace.active_tab().profile.protocol == crate::core::mqtt::ProtocolVersion::V5;
-    properties_ui(ui, &mut workspace.active_tab_mut().draft.properties, v5, state);
     let draft = &mut workspace.active_tab_mut().draft;
     let payload_label = ui
         .horizontal(|ui| {
@@ -113,9 +112,24 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
                 Some(bytes) => ui.weak(human_size(bytes)),
                 None => ui.weak(ui.tr(Tr::PayloadSizeUnknown)).on_hover_text(ui.tr(Tr::PayloadSizeUnknownHint)),
             };
+            properties_toggle_ui(ui, &draft.properties, state);
             label
         })
         .inner;
+    if state.properties_open {
+        // Beside the payload, not above it: opening them never makes the
+        // composer taller (which squeezed the log and the inspector).
+        egui::Panel::right("composer-properties").resizable(true).default_size(460.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("composer-properties-scroll").auto_shrink([false, false]).show(
+                ui,
+                |ui| {
+                    if properties_ui(ui, &mut draft.properties, v5) {
+                        state.error = None;
+                    }
+                },
+            );
+        });
+    }
     egui::ScrollArea::vertical().id_salt("payload-scroll").auto_shrink([false, false]).show(ui, |ui| {
         let payload = ui
             .add(
@@ -274,81 +288,64 @@ fn preview_ui(ui: &mut egui::Ui, preview: &crate::core::compose::Preview, timed:
     });
 }
 
-/// The message's MQTT 5 properties, folded away until wanted; the header
-/// counts what is set so a folded section never hides a property.
-fn properties_ui(
+/// The button that shows or hides the MQTT 5 properties column; its label
+/// counts what is set, so hidden properties are never forgotten.
+fn properties_toggle_ui(
     ui: &mut egui::Ui,
-    properties: &mut crate::core::compose::DraftProperties,
-    v5: bool,
+    properties: &crate::core::compose::DraftProperties,
     state: &mut ComposerState,
 ) {
     let set = properties.count();
     let title =
         if set == 0 { ui.tr(Tr::Mqtt5Properties).to_owned() } else { ui.trf(Tr::Mqtt5PropertiesSet, &[("n", &set)]) };
-    let shown = egui::CollapsingHeader::new(title).id_salt("composer-properties").show(ui, |ui| {
-        // Only while the section is open (not every frame): to notice an edit.
-        let before = properties.clone();
-        if !v5 {
-            ui.colored_label(theme::BUSY, ui.tr(Tr::PropertiesNeedMqtt5));
-        }
-        egui::Grid::new("composer-properties-grid").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-            let label = ui.label(ui.tr(Tr::ContentType));
+    ui.toggle_value(&mut state.properties_open, title).on_hover_text(ui.tr(Tr::Mqtt5PropertiesHint));
+}
+
+/// The message's MQTT 5 properties; true when one was edited.
+fn properties_ui(ui: &mut egui::Ui, properties: &mut crate::core::compose::DraftProperties, v5: bool) -> bool {
+    let before = properties.clone();
+    if !v5 {
+        ui.colored_label(theme::BUSY, ui.tr(Tr::PropertiesNeedMqtt5));
+    }
+    egui::Grid::new("composer-properties-grid").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        let label = ui.label(ui.tr(Tr::ContentType));
+        ui.add(
+            egui::TextEdit::singleline(&mut properties.content_type).desired_width(220.0).hint_text("application/json"),
+        )
+        .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label(ui.tr(Tr::ResponseTopic));
+        ui.horizontal(|ui| {
             ui.add(
-                egui::TextEdit::singleline(&mut properties.content_type)
+                egui::TextEdit::singleline(&mut properties.response_topic)
                     .desired_width(220.0)
-                    .hint_text("application/json"),
+                    .hint_text("replies/topicscope"),
             )
             .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label(ui.tr(Tr::ResponseTopic));
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::TextEdit::singleline(&mut properties.response_topic)
-                        .desired_width(220.0)
-                        .hint_text("replies/topicscope"),
-                )
-                .labelled_by(label.id);
-                ui.checkbox(&mut properties.await_response, ui.tr(Tr::AwaitResponse))
-                    .on_hover_text(ui.tr(Tr::AwaitResponseHint));
-            });
-            ui.end_row();
-            let label = ui.label(ui.tr(Tr::CorrelationData));
-            let hint = if properties.await_response { ui.tr(Tr::CorrelationAutoHint) } else { "{{uuid}}" };
-            ui.add(egui::TextEdit::singleline(&mut properties.correlation_data).desired_width(220.0).hint_text(hint))
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label(ui.tr(Tr::MessageExpirySecs));
-            ui.horizontal(|ui| {
-                let mut expires = properties.message_expiry_secs.is_some();
-                ui.checkbox(&mut expires, "").labelled_by(label.id);
-                let mut seconds = properties.message_expiry_secs.unwrap_or(60);
-                ui.add_enabled(expires, egui::DragValue::new(&mut seconds).range(0..=u32::MAX).suffix(" s"));
-                properties.message_expiry_secs = expires.then_some(seconds);
-            });
-            ui.end_row();
-            ui.label("");
-            ui.checkbox(&mut properties.payload_is_utf8, ui.tr(Tr::PayloadIsUtf8));
-            ui.end_row();
+            ui.checkbox(&mut properties.await_response, ui.tr(Tr::AwaitResponse))
+                .on_hover_text(ui.tr(Tr::AwaitResponseHint));
         });
-        crate::ui::widgets::user_properties_ui(ui, "composer-user-properties", &mut properties.user_properties);
-        *properties != before
+        ui.end_row();
+        let label = ui.label(ui.tr(Tr::CorrelationData));
+        let hint = if properties.await_response { ui.tr(Tr::CorrelationAutoHint) } else { "{{uuid}}" };
+        ui.add(egui::TextEdit::singleline(&mut properties.correlation_data).desired_width(220.0).hint_text(hint))
+            .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label(ui.tr(Tr::MessageExpirySecs));
+        ui.horizontal(|ui| {
+            let mut expires = properties.message_expiry_secs.is_some();
+            ui.checkbox(&mut expires, "").labelled_by(label.id);
+            let mut seconds = properties.message_expiry_secs.unwrap_or(60);
+            ui.add_enabled(expires, egui::DragValue::new(&mut seconds).range(0..=u32::MAX).suffix(" s"));
+            properties.message_expiry_secs = expires.then_some(seconds);
+        });
+        ui.end_row();
+        ui.label("");
+        ui.checkbox(&mut properties.payload_is_utf8, ui.tr(Tr::PayloadIsUtf8));
+        ui.end_row();
     });
-    if shown.body_returned == Some(true) {
-        state.error = None;
-    }
-    // A resizable panel keeps the height its content pushed it to; give
-    // back what opening the section took when it is folded again.
-    if shown.openness > 0.0 {
-        // Last frame's height is the folded one when unfolding starts (none
-        // on the first frame, when the section may come back open).
-        if state.height > 0.0 {
-            state.height_before_properties.get_or_insert(state.height);
-        }
-    } else if let Some(before) = state.height_before_properties.take() {
-        // Folded, and the animation is over (until then the body still
-        // takes room and would push the panel up again).
-        state.restore_height = Some(before.min(state.height));
-    }
+    crate::ui::widgets::user_properties_ui(ui, "composer-user-properties", &mut properties.user_properties);
+    *properties != before
 }
 
 /// The newest request's state: waiting (with the time so far) or answered

@@ -34,7 +34,17 @@ pub fn history_panel_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mu
     let Some(topic) = state.history.topic.clone() else {
         return;
     };
-    egui::Panel::bottom("topic-history").resizable(true).default_size(230.0).min_size(150.0).show(ui, |ui| {
+    // The log above keeps room for its toolbar and at least ten rows,
+    // whatever the window's height (at 1280×720 it was down to two).
+    let room = ui.available_height();
+    let log_keeps = 60.0 + 10.0 * theme::LOG_ROW_HEIGHT;
+    let most = (room - log_keeps).max(120.0);
+    let panel = egui::Panel::bottom("topic-history")
+        .resizable(true)
+        .default_size(230.0_f32.min(room * 0.4).max(120.0))
+        .min_size(120.0_f32.min(most))
+        .max_size(most);
+    panel.show(ui, |ui| {
         header_ui(ui, workspace, state, &topic, actions);
         ui.separator();
         if state.history.diff_picks.len() == 2 {

@@ -649,6 +649,7 @@ catalogue! {
     // Publish properties and request/response
     Mqtt5Properties => "MQTT 5 properties", "MQTT 5 属性";
     Mqtt5PropertiesSet => "MQTT 5 properties ({n} set)", "MQTT 5 属性（已设置 {n} 项）";
+    Mqtt5PropertiesHint => "Show or hide the message's MQTT 5 properties beside the payload", "在负载旁显示或隐藏消息的 MQTT 5 属性";
     PropertiesNeedMqtt5 => "This connection speaks MQTT 3.1.1: properties are not sent.", "此连接使用 MQTT 3.1.1：不会发送属性。";
     AwaitResponse => "Wait for the response", "等待响应";
     AwaitResponseHint => "Request/response: subscribe to the response topic and match the reply by its correlation data", "请求/响应：订阅响应主题，并按关联数据匹配回复";
@@ -715,5 +716,7 @@ catalogue! {
     UnsavedChanges => "Unsaved changes — kept as a draft if you quit before saving", "有未保存的修改——如在保存前退出，将作为草稿保留";
     RevertToSaved => "Revert to saved", "恢复为已保存";
     RevertToSavedHint => "Drop the edits and go back to the profile as last saved", "放弃修改，恢复为上次保存的配置";
+    MoreMenu => "More…", "更多…";
+    MoreMenuHint => "Export, clear and the other log controls that do not fit here", "导出、清空以及此处放不下的其他日志控件";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

@@ -4,19 +4,13 @@
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::mqtt::Direction;
-use crate::core::mqtt::Qos;
 use crate::core::payload::{human_size, preview};
-use crate::core::store::ViewProgress;
 use crate::core::topic::validate_topic_filter;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::{PanelContext, clock};
 use crate::ui::state::LogState;
 use crate::ui::theme;
-use crate::ui::widgets::{form_menu_ui, icon_button, labelled_text};
-
-/// The search box's id, so Ctrl/Cmd+F can put the cursor in it.
-const LOG_SEARCH_ID: &str = "message-log-search";
 
 /// Characters of payload shown in a row.
 const PREVIEW_CHARS: usize = 160;
@@ -27,88 +21,7 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
     let actions = &mut *cx.actions;
     let hide_clocks = cx.hide_clocks;
     let store = &workspace.store;
-    ui.horizontal(|ui| {
-        ui.strong(ui.tr(Tr::Messages));
-        let search_label = ui.label(ui.tr(Tr::Search));
-        let search = ui
-            .add(
-                egui::TextEdit::singleline(&mut state.search)
-                    .id(egui::Id::unique(LOG_SEARCH_ID))
-                    .hint_text(ui.tr(Tr::SearchHint))
-                    .desired_width(220.0),
-            )
-            .labelled_by(search_label.id);
-        if std::mem::take(&mut state.focus_search) {
-            search.request_focus();
-        }
-        // The × keeps its place while hidden, so nothing shifts as it appears.
-        let has_search = !state.search.is_empty();
-        let clear = ui
-            .scope(|ui| {
-                if !has_search {
-                    ui.set_invisible();
-                }
-                icon_button(ui, "🗙", ui.tr(Tr::ClearSearch))
-            })
-            .inner;
-        if has_search && clear.clicked() {
-            state.search.clear();
-        }
-        ui.checkbox(&mut state.search_regex, ui.tr(Tr::Regex)).on_hover_text(ui.tr(Tr::RegexHint));
-        let active_filters = usize::from(state.direction.is_some())
-            + usize::from(state.qos.is_some())
-            + usize::from(state.retained_only)
-            + usize::from(!state.topic_filter.trim().is_empty());
-        let title = if active_filters == 0 {
-            ui.tr(Tr::Filters).to_owned()
-        } else {
-            ui.trf(Tr::FiltersActive, &[("n", &active_filters)])
-        };
-        form_menu_ui(ui, title, |ui| filters_menu_ui(ui, state));
-        let pause_label = if state.paused { ui.tr(Tr::Resume) } else { ui.tr(Tr::Pause) };
-        if ui.button(pause_label).on_hover_text(ui.tr(Tr::PauseHint)).clicked() {
-            state.paused = !state.paused;
-        }
-        if state.paused {
-            let held = state.view.held_back(store);
-            ui.colored_label(theme::BUSY, ui.trf(Tr::PausedNew, &[("n", &held)]));
-        }
-        if let Some(subscription) = state.selected_subscription.and_then(|id| workspace.subscription(id)) {
-            ui.label(
-                egui::RichText::new(ui.trf(Tr::FilterIs, &[("filter", &subscription.filter)]))
-                    .color(theme::subscription_colour(subscription.colour)),
-            );
-            if ui.small_button(ui.tr(Tr::ShowAll)).clicked() {
-                actions.push(UiAction::FilterBySubscription { subscription: None });
-            }
-        }
-        if workspace.tabs().len() > 1 {
-            ui.checkbox(&mut state.all_tabs, ui.tr(Tr::AllTabs)).on_hover_text(ui.tr(Tr::AllTabsHint));
-        }
-        let follow = ui.checkbox(&mut state.follow, ui.tr(Tr::FollowNewest)).on_hover_text(ui.tr(Tr::FollowNewestHint));
-        if follow.changed() && state.follow {
-            state.jump_to_newest = true;
-        }
-        if ui.button(ui.tr(Tr::ExportEllipsis)).on_hover_text(ui.tr(Tr::ExportLogHint)).clicked() {
-            actions.push(UiAction::ExportMessages);
-        }
-        if ui.button(ui.tr(Tr::Clear)).on_hover_text(ui.tr(Tr::ClearLogHint)).clicked() {
-            actions.push(UiAction::ClearLog);
-        }
-        let shown = state.view.len(store);
-        // Out of what this log holds: the whole store only when all tabs show.
-        let total = if state.all_tabs { store.len() } else { store.len_of_tab(workspace.active_tab().id) };
-        let counter = if shown == total {
-            ui.trf(Tr::MessagesCount, &[("n", &shown)])
-        } else {
-            ui.trf(Tr::MessagesShownOf, &[("n", &shown), ("total", &total)])
-        };
-        ui.weak(counter);
-        if let Some(ViewProgress::Scanning { scanned, total }) = state.view_progress {
-            ui.spinner();
-            ui.weak(ui.trf(Tr::Filtering, &[("n", &scanned), ("total", &total)]));
-        }
-    });
+    crate::ui::log_toolbar::toolbar_ui(ui, workspace, state, actions);
     if let Some(error) = state.view.error() {
         ui.colored_label(theme::ERROR, error.to_string());
     }
@@ -283,29 +196,5 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
             actions.push(UiAction::CompareWithPrevious { seq: message.seq });
         }
         crate::ui::widgets::chart_offer_ui(ui, message.topic, message.payload, actions);
-    }
-}
-
-fn filters_menu_ui(ui: &mut egui::Ui, state: &mut LogState) {
-    ui.horizontal(|ui| {
-        ui.label(ui.tr(Tr::Direction));
-        ui.selectable_value(&mut state.direction, None, ui.tr(Tr::DirBoth));
-        ui.selectable_value(&mut state.direction, Some(Direction::Incoming), ui.tr(Tr::DirIn));
-        ui.selectable_value(&mut state.direction, Some(Direction::Outgoing), ui.tr(Tr::DirOut));
-    });
-    ui.horizontal(|ui| {
-        ui.label(ui.tr(Tr::Qos));
-        ui.selectable_value(&mut state.qos, None, ui.tr(Tr::QosAny));
-        for qos in Qos::ALL {
-            ui.selectable_value(&mut state.qos, Some(qos), qos.level().to_string());
-        }
-    });
-    ui.checkbox(&mut state.retained_only, ui.tr(Tr::RetainedOnly));
-    labelled_text(ui, ui.tr(Tr::TopicFilterWildcards), &mut state.topic_filter, 180.0);
-    if ui.button(ui.tr(Tr::ResetFilters)).clicked() {
-        state.direction = None;
-        state.qos = None;
-        state.retained_only = false;
-        state.topic_filter.clear();
     }
 }

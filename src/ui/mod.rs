@@ -14,6 +14,7 @@ mod history;
 pub mod i18n;
 mod inspector;
 mod log;
+mod log_toolbar;
 mod menu;
 mod notice_text;
 mod notifications;

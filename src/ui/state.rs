@@ -82,10 +82,8 @@ pub struct UiState {
 pub struct ComposerState {
     /// The composer panel's height last frame.
     pub height: f32,
-    /// Its height before the MQTT 5 properties were unfolded.
-    pub height_before_properties: Option<f32>,
-    /// The height to put the composer back to (one frame, after folding).
-    pub restore_height: Option<f32>,
+    /// The MQTT 5 properties column beside the payload is shown.
+    pub properties_open: bool,
     /// Composer error (topic / payload / connection).
     pub error: Option<String>,
     /// Repeat form: milliseconds between messages.
@@ -139,6 +137,9 @@ pub struct LogState {
     pub last_offset: f32,
     /// Rows when following stopped: the rest are new ("N new ↓").
     pub rows_when_left: usize,
+    /// The full toolbar's width when last drawn in full: narrower than
+    /// this, it moves its less used controls into a menu.
+    pub toolbar_width: f32,
 }
 
 /// The new-subscription form.
@@ -300,8 +301,7 @@ impl Default for ComposerState {
     fn default() -> Self {
         Self {
             height: Default::default(),
-            height_before_properties: Default::default(),
-            restore_height: Default::default(),
+            properties_open: Default::default(),
             error: Default::default(),
             repeat_interval_ms: 1000,
             repeat_count: 10,
@@ -333,6 +333,7 @@ impl Default for LogState {
             was_following: true,
             last_offset: Default::default(),
             rows_when_left: Default::default(),
+            toolbar_width: Default::default(),
         }
     }
 }

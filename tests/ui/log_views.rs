@@ -179,8 +179,8 @@ fn the_retained_manager_lists_and_clears_after_confirmation() {
     harness.get_by_label("Clear…").click();
     harness.step();
     harness.step();
-    assert!(harness.query_by_label("Clear the retained message of 1 topics?").is_some());
-    harness.get_by_label("Clear 1 retained messages").click();
+    assert!(harness.query_by_label("Clear the retained message of 1 topic?").is_some());
+    harness.get_by_label("Clear 1 retained message").click();
     step_until(&mut harness, "the empty retained publish sent", |app| app.workspace.store.counters().sent == 2);
     assert!(harness.state().workspace.active_tab().tree.retained_topics(None).is_empty());
 }

@@ -16,5 +16,6 @@ mod log_views;
 mod profiles;
 mod publishing;
 mod saved_messages;
+mod small_window;
 mod subscriptions;
 mod window;

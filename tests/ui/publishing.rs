@@ -253,31 +253,6 @@ fn a_request_with_properties_shows_its_response_and_round_trip() {
 }
 
 #[test]
-fn folding_the_composer_properties_gives_their_room_back() {
-    let mut harness = harness();
-    connected(&mut harness);
-    for _ in 0..3 {
-        harness.step();
-    }
-    let folded = harness.state().ui.composer.height;
-    harness.get_by_label("MQTT 5 properties").click();
-    for _ in 0..10 {
-        harness.step();
-    }
-    let unfolded = harness.state().ui.composer.height;
-    assert!(unfolded > folded + 50.0, "the properties pushed the composer up: {folded} → {unfolded}");
-    harness.get_by_label("MQTT 5 properties").click();
-    for _ in 0..10 {
-        harness.step();
-    }
-    let refolded = harness.state().ui.composer.height;
-    assert!((refolded - folded).abs() < 1.0, "back to {folded} after folding, not {refolded}");
-    // The panel stays resizable: the next frames keep that height.
-    harness.step();
-    assert!((harness.state().ui.composer.height - folded).abs() < 1.0);
-}
-
-#[test]
 fn typing_a_templated_payload_key_by_key_never_loses_a_key_or_the_focus() {
     let mut harness = harness();
     connected(&mut harness);

@@ -100,8 +100,8 @@ fn warnings_pop_up_as_toasts_and_stay_in_the_notifications_list() {
         harness.step();
     }
     assert_eq!(harness.state().toasts_on_screen(), 1, "a toast is shown");
-    assert!(harness.query_by_label("⚠ 1 new notifications").is_some(), "the status bar counts it");
-    harness.get_by_label("⚠ 1 new notifications").click();
+    assert!(harness.query_by_label("⚠ 1 new notification").is_some(), "the status bar counts it");
+    harness.get_by_label("⚠ 1 new notification").click();
     for _ in 0..3 {
         harness.step();
     }

@@ -248,10 +248,7 @@ impl TopicscopeApp {
             status_bar::status_bar_ui(ui, cx, &mut self.ui, self.engine.as_ref());
         });
         let status_height = status.response.rect.height();
-        let mut composer_panel = egui::Panel::bottom("composer").resizable(true).default_size(210.0);
-        if let Some(height) = self.ui.composer.restore_height.take() {
-            composer_panel = composer_panel.exact_size(height);
-        }
+        let composer_panel = egui::Panel::bottom("composer").resizable(true).default_size(210.0);
         let composer = composer_panel.show(ui, |ui| {
             composer::composer_ui(ui, cx, &mut self.ui.composer);
         });
