@@ -379,11 +379,24 @@ fn json_row_job(
     job
 }
 
+/// The topic, then the message's details in a section that folds to one
+/// line (open by default where the window is tall enough, so a low window
+/// keeps its room for the payload).
 fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'_>) {
+    ui.add(egui::Label::new(egui::RichText::new(&*message.topic).monospace().strong()).wrap());
+    let direction = match message.direction {
+        Direction::Incoming => ui.tr(Tr::Received),
+        Direction::Outgoing => ui.tr(Tr::Published),
+    };
+    let summary = format!("{direction} · QoS {} · {}", message.qos.level(), human_size(message.payload.len()));
+    let tall = ui.ctx().content_rect().height() >= 800.0;
+    egui::CollapsingHeader::new(summary).id_salt("message-details").default_open(tall).show(ui, |ui| {
+        details_ui(ui, workspace, message);
+    });
+}
+
+fn details_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'_>) {
     egui::Grid::new("message-header").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
-        ui.weak(ui.tr(Tr::Topic));
-        ui.add(egui::Label::new(egui::RichText::new(&*message.topic).monospace()).wrap());
-        ui.end_row();
         ui.weak(ui.tr(Tr::ColTime));
         ui.label(message.time.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S%.3f").to_string());
         ui.end_row();

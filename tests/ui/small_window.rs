@@ -79,3 +79,16 @@ fn a_topic_history_leaves_the_log_ten_rows() {
     let log_height = history.top() - toolbar.bottom();
     assert!(log_height >= 10.0 * 20.0, "the log keeps ten rows above the history: {log_height} px");
 }
+
+#[test]
+fn the_inspector_folds_its_details_in_a_low_window_to_show_the_payload() {
+    let mut harness = small_window_with_inspector();
+    assert!(harness.query_by_label("QoS / retain").is_none(), "the details start folded at 720 px");
+    let payload_row = in_sight(&harness, "  \"temp\": 71.5");
+    let composer_top = harness.get_by_label("New message").rect().top();
+    assert!(payload_row.bottom() < composer_top, "the payload shows above the composer: {payload_row:?}");
+    // One click unfolds them.
+    harness.get_by_label_contains("received · QoS 0").click();
+    harness.run_steps(10);
+    assert!(harness.query_by_label("QoS / retain").is_some());
+}
