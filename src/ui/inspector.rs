@@ -383,7 +383,7 @@ fn json_row_job(
 /// line (open by default where the window is tall enough, so a low window
 /// keeps its room for the payload).
 fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'_>) {
-    ui.add(egui::Label::new(egui::RichText::new(&*message.topic).monospace().strong()).wrap());
+    ui.add(egui::Label::new(egui::RichText::new(message.topic).monospace().strong()).wrap());
     let direction = match message.direction {
         Direction::Incoming => ui.tr(Tr::Received),
         Direction::Outgoing => ui.tr(Tr::Published),
