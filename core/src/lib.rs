@@ -14,6 +14,7 @@ pub mod export;
 pub mod fs;
 pub mod ids;
 pub mod legacy_migration;
+pub mod message_actions;
 pub mod mqtt;
 pub mod payload;
 pub mod profile;

@@ -232,6 +232,21 @@ pub enum UiAction {
     ClearCharts,
     /// Subscribe to the broker's `$SYS/#` status topics.
     SubscribeSys,
+    /// Load a logged message into the composer to edit and publish.
+    EditAndPublish {
+        /// The message's sequence number.
+        seq: u64,
+    },
+    /// Publish a logged message again, exactly as it was.
+    PublishAgain {
+        /// The message's sequence number.
+        seq: u64,
+    },
+    /// Copy the mosquitto_pub command that publishes a logged message again.
+    CopyPublishCommand {
+        /// The message's sequence number.
+        seq: u64,
+    },
     /// Save a message's full payload to a file.
     SavePayload {
         /// The message's sequence number.

@@ -718,5 +718,13 @@ catalogue! {
     RevertToSavedHint => "Drop the edits and go back to the profile as last saved", "放弃修改，恢复为上次保存的配置";
     MoreMenu => "More…", "更多…";
     MoreMenuHint => "Export, clear and the other log controls that do not fit here", "导出、清空以及此处放不下的其他日志控件";
+    EditAndPublish => "Edit and publish", "编辑并发布";
+    EditAndPublishHint => "Load topic, payload, QoS, retain and properties into the composer", "将主题、负载、QoS、保留标志和属性载入编辑器";
+    PublishAgain => "Publish again", "再次发布";
+    PublishAgainHint => "Publish this message again from this tab, byte for byte", "从此标签页逐字节地再次发布此消息";
+    CopyAsCommand => "Copy as mosquitto_pub command", "复制为 mosquitto_pub 命令";
+    CopyAsCommandHint => "A shell command that publishes this message again to this tab's broker (the password is read from $MQTT_PASSWORD)", "在 shell 中再次向此标签页的代理发布此消息的命令（密码从 $MQTT_PASSWORD 读取）";
+    CommandCopied => "Copied the mosquitto_pub command", "已复制 mosquitto_pub 命令";
+    NoCommand => "No mosquitto_pub command: {reason}", "无法生成 mosquitto_pub 命令：{reason}";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

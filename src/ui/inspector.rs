@@ -171,6 +171,9 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
     });
     header_ui(ui, workspace, &message);
     ui.horizontal_wrapped(|ui| {
+        crate::ui::widgets::message_actions_ui(ui, message.seq, actions);
+    });
+    ui.horizontal_wrapped(|ui| {
         if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
             ui.ctx().copy_text(message.topic.to_string());
         }

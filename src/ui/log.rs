@@ -175,6 +175,8 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
 
 /// A log row's context menu.
 fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessage<'_>, actions: &mut Vec<UiAction>) {
+    crate::ui::widgets::message_actions_ui(ui, message.seq, actions);
+    ui.separator();
     if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
         ui.ctx().copy_text(message.topic.to_string());
     }

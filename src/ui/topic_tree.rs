@@ -136,6 +136,10 @@ fn rows_ui(
                         actions.push(UiAction::SelectTopic { topic: (!selected).then_some(path.clone()) });
                     }
                     response.context_menu(|ui| {
+                        if let Some(seq) = node.last_seq.filter(|seq| workspace.store.get(*seq).is_some()) {
+                            crate::ui::widgets::message_actions_ui(ui, seq, actions);
+                            ui.separator();
+                        }
                         if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
                             ui.ctx().copy_text(path.clone());
                         }

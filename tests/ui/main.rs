@@ -13,6 +13,7 @@ mod connecting;
 mod inspector;
 mod log_toolbar;
 mod log_views;
+mod message_actions;
 mod profiles;
 mod publishing;
 mod saved_messages;

@@ -28,6 +28,9 @@ pub enum PublishError {
     /// There is no live connection.
     #[error("not connected")]
     NotConnected,
+    /// The message to publish again has left the log.
+    #[error("that message is no longer in the log")]
+    MessageGone,
 }
 
 impl From<ComposeError> for PublishError {
@@ -77,6 +80,27 @@ impl Workspace {
         let connection = self.connected_connection()?;
         let resolved = self.resolve(draft)?;
         Ok(self.publish_resolved(connection, draft.clone(), resolved))
+    }
+
+    /// Publishes a message of the log again from the active tab, exactly
+    /// as it was (same bytes, QoS, retain and MQTT 5 properties; no
+    /// placeholders are filled), and keeps it in the composer's history.
+    pub fn publish_again(&mut self, seq: u64) -> Result<Vec<Command>, PublishError> {
+        let connection = self.connected_connection()?;
+        let message = self.store.get(seq).ok_or(PublishError::MessageGone)?;
+        let draft = crate::message_actions::draft_from_message(&message);
+        let properties = message.properties.map(|sent| crate::mqtt::MessageProperties {
+            // Set by the broker for the subscriber, never by a publisher.
+            subscription_identifiers: Vec::new(),
+            ..sent.clone()
+        });
+        let resolved = compose::ResolvedMessage {
+            topic: message.topic.to_owned(),
+            payload_text: String::from_utf8_lossy(message.payload).into_owned(),
+            payload: message.payload.to_vec(),
+            properties: properties.filter(|properties| !properties.is_empty()),
+        };
+        Ok(self.publish_resolved(connection, draft, resolved))
     }
 
     /// The active tab's connection, if it is connected.

@@ -94,6 +94,32 @@ fn publish_validates_topic_payload_and_connection() {
     assert_eq!(&request.payload[..], b"{oops");
 }
 
+#[test]
+fn a_logged_message_is_published_again_byte_for_byte_without_filling_placeholders() {
+    let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+    assert!(matches!(workspace.publish_again(0), Err(PublishError::NotConnected)));
+    let id = connected(&mut workspace);
+    let (time, mut message) = incoming("plant/{{counter}}", b"\xff{{uuid}}");
+    message.properties = Some(Box::new(crate::mqtt::MessageProperties {
+        content_type: Some("text/x".into()),
+        subscription_identifiers: vec![4],
+        ..Default::default()
+    }));
+    workspace.apply(event(EventKind::Connection {
+        connection: id,
+        event: ConnectionEvent::Messages(vec![(time, message)]),
+    }));
+    let seq = workspace.store.first_seq();
+    let mut commands = workspace.publish_again(seq).expect("connected");
+    let Some(Command::Publish { request, .. }) = commands.pop() else { panic!("not a publish") };
+    assert_eq!((request.topic.as_str(), &request.payload[..]), ("plant/{{counter}}", &b"\xff{{uuid}}"[..]));
+    let properties = request.properties.expect("properties");
+    assert_eq!(properties.content_type.as_deref(), Some("text/x"));
+    assert!(properties.subscription_identifiers.is_empty(), "set by brokers only");
+    assert_eq!(workspace.active_tab().history.len(), 1, "kept in the composer's history");
+    assert!(matches!(workspace.publish_again(seq + 99), Err(PublishError::MessageGone)));
+}
+
 /// A received QoS 0 message as the engine reports it.
 fn incoming(topic: &str, payload: &'static [u8]) -> (DateTime<Utc>, IncomingMessage) {
     let message = IncomingMessage {

@@ -294,6 +294,37 @@ impl TopicscopeApp {
                 self.ui.saved.message_name.clear();
                 self.write_saved();
             }
+            UiAction::EditAndPublish { seq } => {
+                if let Some(message) = self.workspace.store.get(seq) {
+                    let draft = crate::core::message_actions::draft_from_message(&message);
+                    self.ui.composer.properties_open |= !draft.properties.is_empty();
+                    self.workspace.active_tab_mut().draft = draft;
+                    self.ui.composer.error = None;
+                }
+            }
+            UiAction::PublishAgain { seq } => {
+                let result = self.workspace.publish_again(seq);
+                self.send_or_show(result, |ui| &mut ui.composer.error);
+            }
+            UiAction::CopyPublishCommand { seq } => {
+                let Some(message) = self.workspace.store.get(seq) else { return };
+                match crate::core::message_actions::mosquitto_pub_command(
+                    &self.workspace.active_tab().profile,
+                    &message,
+                ) {
+                    Ok(command) => {
+                        if let Some(ctx) = &self.ctx {
+                            ctx.copy_text(command);
+                        }
+                        let text = self.tr(Tr::CommandCopied);
+                        self.toasts.success(text);
+                    }
+                    Err(reason) => {
+                        let text = self.trf(Tr::NoCommand, &[("reason", &reason)]);
+                        self.workspace.error(text);
+                    }
+                }
+            }
             UiAction::PublishSaved { collection, index } => {
                 if let Some(message) = self.saved.get(collection, index) {
                     let result = self.workspace.publish_draft(&message.to_draft());

@@ -2,6 +2,7 @@
 
 mod chart_offer;
 mod form_menu;
+mod message_actions;
 mod number_field;
 mod repeat_menu;
 mod state_chip;
@@ -9,6 +10,7 @@ mod user_properties;
 
 pub use chart_offer::chart_offer_ui;
 pub use form_menu::form_menu_ui;
+pub use message_actions::message_actions_ui;
 pub use number_field::number_field_ui;
 pub use repeat_menu::repeat_menu_ui;
 pub use state_chip::state_chip_ui;
