@@ -726,5 +726,6 @@ catalogue! {
     CopyAsCommandHint => "A shell command that publishes this message again to this tab's broker (the password is read from $MQTT_PASSWORD)", "在 shell 中再次向此标签页的代理发布此消息的命令（密码从 $MQTT_PASSWORD 读取）";
     CommandCopied => "Copied the mosquitto_pub command", "已复制 mosquitto_pub 命令";
     NoCommand => "No mosquitto_pub command: {reason}", "无法生成 mosquitto_pub 命令：{reason}";
+    CopySaveChartMenu => "Copy, save, chart…", "复制、保存、图表…";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

@@ -170,28 +170,44 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
         });
     });
     header_ui(ui, workspace, &message);
+    // One row: the actions used most, the rest one click away.
     ui.horizontal_wrapped(|ui| {
-        crate::ui::widgets::message_actions_ui(ui, message.seq, actions);
-    });
-    ui.horizontal_wrapped(|ui| {
-        if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
-            ui.ctx().copy_text(message.topic.to_string());
+        let seq = message.seq;
+        if ui.button(ui.tr(Tr::EditAndPublish)).on_hover_text(ui.tr(Tr::EditAndPublishHint)).clicked() {
+            actions.push(UiAction::EditAndPublish { seq });
         }
-        if ui.button(ui.tr(Tr::CopyPayload)).on_hover_text(ui.tr(Tr::CopyPayloadHint)).clicked() {
-            ui.ctx().copy_text(String::from_utf8_lossy(message.payload).into_owned());
-        }
-        if ui.button(ui.tr(Tr::SavePayload)).on_hover_text(ui.tr(Tr::SavePayloadHint)).clicked() {
-            actions.push(UiAction::SavePayload { seq: message.seq });
+        if ui.button(ui.tr(Tr::PublishAgain)).on_hover_text(ui.tr(Tr::PublishAgainHint)).clicked() {
+            actions.push(UiAction::PublishAgain { seq });
         }
         if message.direction == Direction::Incoming {
-            if ui.button(ui.tr(Tr::CompareWithPrevious)).on_hover_text(ui.tr(Tr::CompareWithPreviousHint)).clicked() {
-                actions.push(UiAction::CompareWithPrevious { seq: message.seq });
-            }
             if ui.button(ui.tr(Tr::History)).on_hover_text(ui.tr(Tr::HistoryHint)).clicked() {
                 actions.push(UiAction::ShowHistory { topic: Some(message.topic.to_string()) });
             }
-            crate::ui::widgets::chart_offer_ui(ui, message.topic, message.payload, actions);
+            if ui.button(ui.tr(Tr::CompareWithPrevious)).on_hover_text(ui.tr(Tr::CompareWithPreviousHint)).clicked() {
+                actions.push(UiAction::CompareWithPrevious { seq });
+            }
         }
+        crate::ui::widgets::form_menu_ui(ui, ui.tr(Tr::CopySaveChartMenu), |ui| {
+            if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
+                ui.ctx().copy_text(message.topic.to_string());
+                ui.close();
+            }
+            if ui.button(ui.tr(Tr::CopyPayload)).on_hover_text(ui.tr(Tr::CopyPayloadHint)).clicked() {
+                ui.ctx().copy_text(String::from_utf8_lossy(message.payload).into_owned());
+                ui.close();
+            }
+            if ui.button(ui.tr(Tr::CopyAsCommand)).on_hover_text(ui.tr(Tr::CopyAsCommandHint)).clicked() {
+                actions.push(UiAction::CopyPublishCommand { seq });
+                ui.close();
+            }
+            if ui.button(ui.tr(Tr::SavePayload)).on_hover_text(ui.tr(Tr::SavePayloadHint)).clicked() {
+                actions.push(UiAction::SavePayload { seq });
+                ui.close();
+            }
+            if message.direction == Direction::Incoming {
+                crate::ui::widgets::chart_offer_ui(ui, message.topic, message.payload, actions);
+            }
+        });
     });
     ui.separator();
     let before = state.inspector.tab;

@@ -48,6 +48,8 @@ fn a_received_message_is_edited_published_again_and_copied_as_a_command() {
     assert_eq!(incoming_payloads(harness.state(), "valve/3/set"), ["{\"open\": 40}", "{\"open\": 40}"]);
 
     let toasts = harness.state().toasts_on_screen();
+    harness.get_by_label("Copy, save, chart…").click();
+    harness.run_steps(3);
     harness.get_by_role_and_label(Role::Button, "Copy as mosquitto_pub command").click();
     harness.step();
     let copied: Vec<String> = harness
