@@ -32,6 +32,10 @@ catalogue! {
     ShortcutClearLog => "Clear the message log", "清空消息日志";
     ShortcutShowShortcuts => "Show these shortcuts", "显示这些快捷键";
     ShortcutCloseDialog => "Close the front dialog", "关闭最前面的对话框";
+    ShortcutSubscribe => "Subscribe: type a topic filter", "订阅：输入主题过滤器";
+    ShortcutFindTopic => "Find a topic in the topic tree", "在主题树中查找主题";
+    ShortcutPauseLog => "Pause or resume the message log (when no field has the cursor)", "暂停或恢复消息日志（没有输入框获得光标时）";
+    ShortcutJumpToNewestPlain => "Jump to the newest message (when no field has the cursor)", "跳到最新消息（没有输入框获得光标时）";
     ShortcutZoomIn => "Zoom in", "放大";
     ShortcutZoomOut => "Zoom out", "缩小";
     ShortcutZoomReset => "Reset zoom", "重置缩放";
@@ -156,7 +160,7 @@ catalogue! {
     FollowNewestHint => "Keep the newest message in view; scrolling up or clicking a row stops it, End brings it back", "始终显示最新消息；向上滚动或点击某行即停止，按 End 键恢复";
     NewBelow => "{n} new ↓", "{n} 条新消息 ↓";
     NewBelowHint => "Jump to the newest message and follow the log again (End)", "跳到最新消息并重新跟随（End 键）";
-    ShortcutJumpToNewest => "Jump to the newest message and follow (End when no field is being typed in)", "跳到最新消息并跟随（未在输入框中输入时按 End）";
+    ShortcutJumpToNewest => "Jump to the newest message and follow", "跳到最新消息并跟随";
     ExportEllipsis => "Export…", "导出…";
     ExportLogHint => "Save the rows shown (as filtered) as JSON Lines or CSV", "将显示的行（按当前过滤）保存为 JSON Lines 或 CSV";
     ClearLogHint => "Remove every message from the log", "从日志中移除所有消息";

@@ -8,7 +8,7 @@ use crate::core::app_log::{self, LevelFilter};
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{Language, Tr, Words};
 use crate::ui::prefs::{Preferences, ThemeChoice, ZOOM_RANGE};
-use crate::ui::shortcuts::{BUILT_IN, SHORTCUTS, ShortcutAction};
+use crate::ui::shortcuts::{BUILT_IN, PLAIN_KEYS, SHORTCUTS, ShortcutAction};
 use crate::ui::state::WindowsState;
 use crate::ui::theme;
 
@@ -154,6 +154,7 @@ pub fn shortcuts_window_ui(ctx: &egui::Context, state: &mut WindowsState) {
             egui::Grid::new("shortcut-table").num_columns(2).striped(true).spacing([24.0, 6.0]).show(ui, |ui| {
                 let rows = SHORTCUTS
                     .iter()
+                    .chain(PLAIN_KEYS.iter())
                     .map(|shortcut| (shortcut.keys, shortcut.description))
                     .chain(BUILT_IN.iter().copied());
                 for (keys, description) in rows {

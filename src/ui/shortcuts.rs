@@ -25,6 +25,12 @@ pub enum ShortcutAction {
     CloseDialog,
     /// Jump to the newest message and follow the log.
     JumpToNewest,
+    /// Put the cursor in the new subscription's filter.
+    Subscribe,
+    /// Put the cursor in the topic tree's find field.
+    FindTopic,
+    /// Pause or resume the log (Space, when no field has the keyboard).
+    PauseLog,
 }
 
 /// One shortcut.
@@ -43,7 +49,7 @@ const fn shortcut(modifiers: Modifiers, key: Key, action: ShortcutAction, descri
 }
 
 /// Every shortcut the app handles itself.
-pub const SHORTCUTS: [Shortcut; 8] = [
+pub const SHORTCUTS: [Shortcut; 10] = [
     shortcut(Modifiers::COMMAND, Key::Enter, ShortcutAction::Publish, Tr::ShortcutPublish),
     shortcut(Modifiers::COMMAND, Key::F, ShortcutAction::SearchLog, Tr::ShortcutSearchLog),
     shortcut(Modifiers::COMMAND, Key::N, ShortcutAction::NewConnection, Tr::ShortcutNewConnection),
@@ -52,11 +58,17 @@ pub const SHORTCUTS: [Shortcut; 8] = [
     shortcut(Modifiers::NONE, Key::F1, ShortcutAction::ShowShortcuts, Tr::ShortcutShowShortcuts),
     shortcut(Modifiers::NONE, Key::Escape, ShortcutAction::CloseDialog, Tr::ShortcutCloseDialog),
     shortcut(Modifiers::COMMAND, Key::End, ShortcutAction::JumpToNewest, Tr::ShortcutJumpToNewest),
+    shortcut(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S, ShortcutAction::Subscribe, Tr::ShortcutSubscribe),
+    shortcut(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::F, ShortcutAction::FindTopic, Tr::ShortcutFindTopic),
 ];
 
-/// End alone also jumps to the newest message, unless a text field has the
-/// keyboard (there End moves the cursor).
-const PLAIN_END: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::End);
+/// Keys that act only when no text field has the keyboard (there they
+/// type): End jumps to the newest message, Space pauses the log. The
+/// keyboard panel lists them too.
+pub const PLAIN_KEYS: [Shortcut; 2] = [
+    shortcut(Modifiers::NONE, Key::End, ShortcutAction::JumpToNewest, Tr::ShortcutJumpToNewestPlain),
+    shortcut(Modifiers::NONE, Key::Space, ShortcutAction::PauseLog, Tr::ShortcutPauseLog),
+];
 
 /// Shortcuts eframe and egui provide, listed so users find them too.
 pub const BUILT_IN: [(KeyboardShortcut, Tr); 3] = [
@@ -71,14 +83,20 @@ pub const BUILT_IN: [(KeyboardShortcut, Tr); 3] = [
 pub fn pressed(ctx: &egui::Context, dialog_open: bool) -> Vec<ShortcutAction> {
     let typing = ctx.egui_wants_keyboard_input();
     ctx.input_mut(|input| {
-        let mut pressed: Vec<ShortcutAction> = SHORTCUTS
-            .iter()
+        // Ctrl+F matches Ctrl+Shift+F too (egui ignores extra Shift), so
+        // the shortcuts with more modifiers get their keys first.
+        let mut ordered: Vec<&Shortcut> = SHORTCUTS.iter().collect();
+        ordered.sort_by_key(|shortcut| std::cmp::Reverse(u8::from(shortcut.keys.modifiers.shift)));
+        let mut pressed: Vec<ShortcutAction> = ordered
+            .into_iter()
             .filter(|shortcut| dialog_open || shortcut.action != ShortcutAction::CloseDialog)
             .filter(|shortcut| input.consume_shortcut(&shortcut.keys))
             .map(|shortcut| shortcut.action)
             .collect();
-        if !typing && !dialog_open && input.consume_shortcut(&PLAIN_END) {
-            pressed.push(ShortcutAction::JumpToNewest);
+        if !typing && !dialog_open {
+            pressed.extend(
+                PLAIN_KEYS.iter().filter(|plain| input.consume_shortcut(&plain.keys)).map(|plain| plain.action),
+            );
         }
         pressed
     })
@@ -90,7 +108,12 @@ mod tests {
 
     #[test]
     fn no_two_shortcuts_share_keys() {
-        let mut keys: Vec<_> = SHORTCUTS.iter().map(|s| s.keys).chain(BUILT_IN.iter().map(|(keys, _)| *keys)).collect();
+        let mut keys: Vec<_> = SHORTCUTS
+            .iter()
+            .chain(PLAIN_KEYS.iter())
+            .map(|s| s.keys)
+            .chain(BUILT_IN.iter().map(|(keys, _)| *keys))
+            .collect();
         let count = keys.len();
         keys.sort_by_key(|keys| format!("{keys:?}"));
         keys.dedup();
@@ -102,9 +125,20 @@ mod tests {
         let ctx = egui::Context::default();
         let names: Vec<String> = SHORTCUTS.iter().map(|s| ctx.format_shortcut(&s.keys)).collect();
         let expected = if cfg!(target_os = "macos") {
-            ["⌘Return", "⌘F", "⌘N", "⌘W", "⌘L", "F1", "Escape", "⌘End"]
+            ["⌘Return", "⌘F", "⌘N", "⌘W", "⌘L", "F1", "Escape", "⌘End", "⇧⌘S", "⇧⌘F"]
         } else {
-            ["Ctrl+Enter", "Ctrl+F", "Ctrl+N", "Ctrl+W", "Ctrl+L", "F1", "Escape", "Ctrl+End"]
+            [
+                "Ctrl+Enter",
+                "Ctrl+F",
+                "Ctrl+N",
+                "Ctrl+W",
+                "Ctrl+L",
+                "F1",
+                "Escape",
+                "Ctrl+End",
+                "Ctrl+Shift+S",
+                "Ctrl+Shift+F",
+            ]
         };
         assert_eq!(names, expected);
     }

@@ -151,6 +151,8 @@ pub struct SubscribeForm {
     pub qos: Qos,
     /// New subscription form: error.
     pub error: Option<String>,
+    /// Put the cursor in the filter field next frame (Ctrl+Shift+S).
+    pub focus_filter: bool,
 }
 
 /// The connection bar: its error and the password prompt.
@@ -237,6 +239,8 @@ pub struct TreeState {
     pub rows: crate::core::topic_tree::TreeRows,
     /// The pointer was over the rows last frame: they hold their order.
     pub hovered: bool,
+    /// Put the cursor in the find field next frame (Ctrl+Shift+F).
+    pub focus_search: bool,
 }
 
 /// The retained-message manager.
@@ -341,7 +345,7 @@ impl Default for LogState {
 /// A useful start: `#`, everything on the broker.
 impl Default for SubscribeForm {
     fn default() -> Self {
-        Self { filter: "#".into(), qos: Default::default(), error: Default::default() }
+        Self { filter: "#".into(), qos: Default::default(), error: Default::default(), focus_filter: false }
     }
 }
 

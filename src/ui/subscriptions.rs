@@ -24,6 +24,18 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mu
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(filter_label.id);
+    if std::mem::take(&mut state.subscribe.focus_filter) {
+        response.request_focus();
+        // Select it all, so typing replaces the filter.
+        if let Some(mut text) = egui::TextEdit::load_state(ui.ctx(), response.id) {
+            let all = egui::text::CCursorRange::two(
+                egui::text::CCursor::new(0),
+                egui::text::CCursor::new(state.subscribe.filter.chars().count()),
+            );
+            text.cursor.set_char_range(Some(all));
+            text.store(ui.ctx(), response.id);
+        }
+    }
     if response.changed() {
         state.subscribe.error = None;
     }

@@ -25,7 +25,10 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut U
     let tree = &workspace.active_tab().tree;
     let now_ms = workspace.now_ms();
     ui.horizontal(|ui| {
-        labelled_text(ui, ui.tr(Tr::FindTopic), &mut state.tree.search, 130.0);
+        let find = labelled_text(ui, ui.tr(Tr::FindTopic), &mut state.tree.search, 130.0);
+        if std::mem::take(&mut state.tree.focus_search) {
+            find.request_focus();
+        }
     });
     ui.horizontal(|ui| {
         let label = ui.label(ui.tr(Tr::Sort));

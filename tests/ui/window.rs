@@ -184,3 +184,46 @@ fn the_floating_windows_open_from_the_menu_bar_not_from_the_left_panels_pages() 
     harness.run_steps(3);
     assert!(harness.state().ui.charts.open, "the toggle opens the charts window");
 }
+
+#[test]
+fn subscribe_find_topic_and_pause_have_keys_and_the_f1_panel_lists_them() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let command_shift = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+
+    // Ctrl+Shift+S: the cursor in the subscription filter, its text selected.
+    harness.key_press_modifiers(command_shift, egui::Key::S);
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::TextInput, "Topic filter").type_text("plant/#");
+    harness.run_steps(1);
+    assert_eq!(harness.state().ui.subscribe.filter, "plant/#", "typing replaced the filter");
+
+    // Space types a space while a field has the keyboard; it does not pause.
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(1);
+    assert!(!harness.state().ui.log.paused);
+    harness.key_press(egui::Key::Escape);
+    harness.get_by_label("Messages").click(); // away from any field
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(2);
+    assert!(harness.state().ui.log.paused, "Space paused the log");
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(2);
+    assert!(!harness.state().ui.log.paused, "and resumed it");
+
+    // Ctrl+Shift+F: the topic tree's find field.
+    harness.key_press_modifiers(command_shift, egui::Key::F);
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::TextInput, "Find topic").type_text("boiler");
+    harness.run_steps(1);
+    assert_eq!(harness.state().ui.tree.search, "boiler");
+
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(1);
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    for keys in ["Ctrl+Shift+S", "Ctrl+Shift+F", "Space", "End"] {
+        assert!(harness.query_by_label(keys).is_some(), "the F1 panel lists {keys}");
+    }
+}

@@ -142,6 +142,15 @@ impl TopicscopeApp {
                 ShortcutAction::ShowShortcuts => self.ui.windows.show_shortcuts = true,
                 ShortcutAction::CloseDialog => self.close_front_dialog(),
                 ShortcutAction::JumpToNewest => self.actions.push(UiAction::FollowNewest),
+                ShortcutAction::Subscribe => {
+                    self.ui.left_panel = LeftPanel::Subscriptions;
+                    self.ui.subscribe.focus_filter = true;
+                }
+                ShortcutAction::FindTopic => {
+                    self.ui.left_panel = LeftPanel::TopicTree;
+                    self.ui.tree.focus_search = true;
+                }
+                ShortcutAction::PauseLog => self.ui.log.paused = !self.ui.log.paused,
             }
         }
     }
