@@ -204,7 +204,9 @@ pub enum UiAction {
         /// The topic (None: close it).
         topic: Option<String>,
     },
-    /// Tick or untick a history message for comparison.
+    /// Forget the messages picked for comparing.
+    ClearDiffPicks,
+    /// Pick or unpick a message for comparison (history tick, Ctrl+click in the log).
     ToggleDiffPick {
         /// The message's sequence number.
         seq: u64,

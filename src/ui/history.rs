@@ -32,6 +32,9 @@ pub fn history_panel_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mu
     let workspace = &*cx.workspace;
     let actions = &mut *cx.actions;
     let Some(topic) = state.history.topic.clone() else {
+        if state.history.diff_picks.len() == 2 {
+            compare_panel_ui(ui, workspace, state, actions);
+        }
         return;
     };
     // The log above keeps room for its toolbar and at least ten rows,
@@ -54,6 +57,38 @@ pub fn history_panel_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mu
             });
         }
         rows_ui(ui, workspace, state, actions);
+    });
+}
+
+/// Two messages Ctrl+clicked in the log, compared (any topics), docked
+/// under the log like a topic's history.
+fn compare_panel_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, actions: &mut Vec<UiAction>) {
+    let room = ui.available_height();
+    let most = (room - 60.0 - 10.0 * theme::LOG_ROW_HEIGHT).max(120.0);
+    let panel = egui::Panel::bottom("compare-messages")
+        .resizable(true)
+        .default_size(230.0_f32.min(room * 0.4).max(120.0))
+        .min_size(120.0_f32.min(most))
+        .max_size(most);
+    panel.show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong(ui.tr(Tr::CompareMessages));
+            let topics: Vec<String> = state
+                .history
+                .diff_picks
+                .iter()
+                .filter_map(|seq| workspace.store.get(*seq))
+                .map(|message| message.topic.to_string())
+                .collect();
+            ui.add(egui::Label::new(egui::RichText::new(topics.join("  ↔  ")).monospace()).truncate());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if icon_button(ui, "🗙", ui.tr(Tr::CloseComparison)).clicked() {
+                    actions.push(UiAction::ClearDiffPicks);
+                }
+            });
+        });
+        ui.separator();
+        diff_section_ui(ui, workspace, state);
     });
 }
 

@@ -731,5 +731,10 @@ catalogue! {
     CommandCopied => "Copied the mosquitto_pub command", "已复制 mosquitto_pub 命令";
     NoCommand => "No mosquitto_pub command: {reason}", "无法生成 mosquitto_pub 命令：{reason}";
     CopySaveChartMenu => "Copy, save, chart…", "复制、保存、图表…";
+    PickAnotherToCompare => "One message picked: Ctrl+click another to compare them", "已选一条消息：按住 Ctrl 点击另一条进行比较";
+    CompareMessages => "Compare", "比较";
+    CloseComparison => "Close the comparison", "关闭比较";
+    PickToCompare => "Pick to compare", "选取以比较";
+    PickToCompareHint => "Pick two messages, of any topics, to see what differs (or Ctrl+click the rows)", "选取两条任意主题的消息查看差异（或按住 Ctrl 点击行）";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

@@ -16,7 +16,8 @@ use crate::ui::theme;
 const PREVIEW_CHARS: usize = 160;
 
 /// Draws the log.
-pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState) {
+/// `picked` are the messages Ctrl+clicked for comparing (highlighted).
+pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState, picked: &[u64]) {
     let workspace = &*cx.workspace;
     let actions = &mut *cx.actions;
     let hide_clocks = cx.hide_clocks;
@@ -30,6 +31,14 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
         && let Err(error) = validate_topic_filter(typed)
     {
         ui.colored_label(theme::ERROR, ui.trf(Tr::TopicFilterIgnored, &[("filter", &typed), ("error", &error)]));
+    }
+    if picked.len() == 1 {
+        ui.horizontal(|ui| {
+            ui.weak(ui.tr(Tr::PickAnotherToCompare));
+            if ui.small_button(ui.tr(Tr::ClearComparison)).clicked() {
+                actions.push(UiAction::ClearDiffPicks);
+            }
+        });
     }
     ui.separator();
 
@@ -58,6 +67,7 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
         return;
     }
     let selected = state.selected_message;
+    let picking = ui.input(|input| input.modifiers.command);
     // Cells must not capture clicks for text selection: a click selects the row.
     ui.style_mut().interaction.selectable_labels = false;
     let show_tab = state.all_tabs;
@@ -103,7 +113,7 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
                 let Some(message) = state.view.row(store, row.index()) else {
                     return;
                 };
-                row.set_selected(selected == Some(message.seq));
+                row.set_selected(selected == Some(message.seq) || picked.contains(&message.seq));
                 let colour = match (message.direction, message.subscription) {
                     (Direction::Outgoing, _) => theme::OUTGOING,
                     (Direction::Incoming, Some(id)) => workspace
@@ -156,7 +166,10 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
                     ui.add(egui::Label::new(text).truncate());
                 });
                 let response = row.response();
-                if response.clicked() {
+                if response.clicked() && picking {
+                    // Ctrl+click picks messages to compare, across topics.
+                    actions.push(UiAction::ToggleDiffPick { seq: message.seq });
+                } else if response.clicked() {
                     let already = selected == Some(message.seq);
                     actions.push(UiAction::SelectMessage { seq: (!already).then_some(message.seq) });
                 }
@@ -187,6 +200,9 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
         actions.push(UiAction::SavePayload { seq: message.seq });
     }
     ui.separator();
+    if ui.button(ui.tr(Tr::PickToCompare)).on_hover_text(ui.tr(Tr::PickToCompareHint)).clicked() {
+        actions.push(UiAction::ToggleDiffPick { seq: message.seq });
+    }
     if ui.button(ui.tr(Tr::ShowOnlyThisTopic)).clicked() {
         actions.push(UiAction::SelectTopic { topic: Some(message.topic.to_string()) });
     }

@@ -83,3 +83,35 @@ fn the_log_rows_context_menu_offers_the_same_actions() {
     harness.get_by_label("Publish again").click();
     step_until(&mut harness, "published again", |app| received_on(app, "lamp/1") == 2);
 }
+
+#[test]
+fn ctrl_clicking_two_log_rows_compares_messages_of_different_topics() {
+    let mut harness = harness();
+    connected(&mut harness);
+    publish_through_composer(&mut harness, "line/1/config", r#"{"speed": 10, "mode": "auto"}"#);
+    publish_through_composer(&mut harness, "line/2/config", r#"{"speed": 12, "mode": "auto"}"#);
+    step_until(&mut harness, "both received", |app| {
+        received_on(app, "line/1/config") == 1 && received_on(app, "line/2/config") == 1
+    });
+    harness.run_steps(2);
+    // Ctrl held down over the frames of the click, as a hand holds it.
+    let ctrl_click = |harness: &mut egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, label: &str| {
+        harness.event(egui::Event::ModifiersChanged(egui::Modifiers::COMMAND));
+        harness.step();
+        harness.get_all_by_label(label).last().expect("a row").click();
+        harness.step();
+        harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+        harness.run_steps(3);
+    };
+    ctrl_click(&mut harness, "line/1/config");
+    assert!(harness.query_by_label_contains("Ctrl+click another to compare").is_some(), "one picked");
+    assert!(harness.state().ui.log.selected_message.is_none(), "a Ctrl+click picks, it does not open the inspector");
+    ctrl_click(&mut harness, "line/2/config");
+    assert_eq!(harness.state().ui.history.diff_picks.len(), 2);
+    assert!(harness.query_by_label_contains("line/1/config  ↔  line/2/config").is_some(), "the comparison names both");
+    assert!(harness.query_by_label("/speed").is_some(), "the changed field is listed");
+    assert!(harness.query_by_label("10 → 12").is_some());
+    harness.get_by_label("Close the comparison").click();
+    harness.run_steps(2);
+    assert!(harness.state().ui.history.diff_picks.is_empty());
+}

@@ -155,6 +155,10 @@ impl TopicscopeApp {
                 self.ui.log.selected_subscription = None;
             }
             UiAction::ShowHistory { topic } => self.open_history(topic),
+            UiAction::ClearDiffPicks => {
+                self.ui.history.diff_picks.clear();
+                self.ui.history.diff_cache = None;
+            }
             UiAction::ToggleDiffPick { seq } => {
                 if let Some(position) = self.ui.history.diff_picks.iter().position(|picked| *picked == seq) {
                     self.ui.history.diff_picks.remove(position);

@@ -287,7 +287,7 @@ impl TopicscopeApp {
         }
         history::history_panel_ui(ui, cx, &mut self.ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            log::log_ui(ui, cx, &mut self.ui.log);
+            log::log_ui(ui, cx, &mut self.ui.log, &self.ui.history.diff_picks);
         });
         profile_editor::profile_editor_ui(ui.ctx(), cx, &mut self.ui);
         profile_editor::password_prompt_ui(ui.ctx(), cx, &mut self.ui);
