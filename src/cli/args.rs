@@ -70,9 +70,13 @@ pub struct ClientArgs {
     /// Start from this saved profile (flags override its fields).
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
-    /// Profile folder for --profile (default: the one the window uses).
+    /// Profile folder for --profile and --save-profile (default: the one the window uses).
     #[arg(long, value_name = "DIR")]
     pub(crate) profiles_dir: Option<PathBuf>,
+    /// Also keep these connection settings (and sub's filters) as a profile
+    /// with this name, for the window and --profile (the password is not saved).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) save_profile: Option<String>,
     /// Broker host (default localhost).
     #[arg(short = 'h', long, value_name = "HOST")]
     pub(crate) host: Option<String>,

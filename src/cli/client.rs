@@ -78,6 +78,32 @@ impl Failure {
 
 /// The profile a run connects with: the saved one or a blank one, then
 /// the flags on top; checked before anything goes on the network.
+/// `--save-profile NAME`: keeps the connection settings (and the
+/// subscriptions) as a profile file; says where on stderr. The password
+/// stays out of the file, as for every profile.
+pub(crate) fn save_profile_if_asked(
+    args: &ClientArgs,
+    profile: &ConnectionProfile,
+    subscriptions: Vec<profile::SavedSubscription>,
+) -> Result<(), Failure> {
+    let Some(name) = &args.save_profile else { return Ok(()) };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Failure::new(ExitKind::Usage, "--save-profile needs a name"));
+    }
+    let dir =
+        args.profiles_dir.clone().or_else(profile::default_profile_dir).ok_or_else(|| {
+            Failure::new(ExitKind::Usage, "--save-profile: no profile folder (give --profiles-dir DIR)")
+        })?;
+    let saved = ConnectionProfile { name: name.to_owned(), subscriptions, ..profile.clone() };
+    let path = profile::save_profile(&dir, &saved)
+        .map_err(|error| Failure::new(ExitKind::Usage, format!("--save-profile: {error}")))?;
+    if !args.quiet {
+        eprintln!("saved profile '{name}' to {}", path.display());
+    }
+    Ok(())
+}
+
 pub(crate) fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionProfile, Failure> {
     let from_profile = args.profile.is_some();
     let mut profile = match &args.profile {

@@ -1,4 +1,4 @@
-//! `topicscope profiles list|show|export|import`: the window's connection
+//! `topicscope profiles list|show|export|import|from-command`: the window's connection
 //! profiles from a terminal or script, under the same sharing rules
 //! (exports leave passwords out unless asked; imports report what they
 //! could not carry over).
@@ -44,6 +44,18 @@ enum ProfilesAction {
         /// Include passwords stored in the profiles (plain text!).
         #[arg(long)]
         include_passwords: bool,
+    },
+    /// A profile from a mosquitto_pub / mosquitto_sub command line or an
+    /// mqtt[s]:// or ws[s]:// URL: printed as RON, saved with --save.
+    FromCommand {
+        /// The command line or URL (quote it as one argument).
+        text: String,
+        /// The profile's name (default: user@host:port).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Save it in the profile folder too.
+        #[arg(long)]
+        save: bool,
     },
     /// Add profiles from topicscope RON files or bundles, an MQTTX export or MQTT.fx's mqttfx-config.xml.
     Import {
@@ -125,6 +137,7 @@ pub fn run(args: &ProfilesArgs) -> ExitCode {
             }
         }
         ProfilesAction::Import { files } => import(files, dir.as_deref(), &profiles),
+        ProfilesAction::FromCommand { text, name, save } => from_command(text, name.as_deref(), *save, dir.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -133,6 +146,32 @@ pub fn run(args: &ProfilesArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `profiles from-command`: the profile as RON on stdout, what was left out
+/// on stderr, saved with `--save`.
+fn from_command(text: &str, name: Option<&str>, save: bool, dir: Option<&std::path::Path>) -> Result<(), String> {
+    let read = profile::profile_from_command(text).map_err(|error| error.to_string())?;
+    let mut made = read.profile;
+    if let Some(name) = name.map(str::trim).filter(|name| !name.is_empty()) {
+        made.name = name.to_owned();
+    }
+    if !read.ignored.is_empty() {
+        eprintln!("topicscope profiles: left out (not connection settings): {}", read.ignored.join(" "));
+    }
+    if !made.password.is_empty() {
+        eprintln!(
+            "topicscope profiles: the password is not saved in the profile: type it in the window, or choose where it comes from in the profile editor"
+        );
+    }
+    out(&profile::profile_to_ron(&made).map_err(|error| error.to_string())?)?;
+    out("\n")?;
+    if save {
+        let dir = dir.ok_or("no profile folder (give --dir DIR)")?;
+        let path = profile::save_profile(dir, &made).map_err(|error| error.to_string())?;
+        eprintln!("saved profile '{}' to {}", made.name, path.display());
+    }
+    Ok(())
 }
 
 fn unknown(name: &str) -> ExitCode {

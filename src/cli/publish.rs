@@ -2,7 +2,7 @@
 //! repeated or not, each followed to its acknowledgement.
 
 use super::args::{PubArgs, qos};
-use super::client::{CONNECTION, Client, ExitKind, Failure, Next, build_profile, finish};
+use super::client::{CONNECTION, Client, ExitKind, Failure, Next, build_profile, finish, save_profile_if_asked};
 use std::collections::{HashSet, VecDeque};
 use std::io::{BufRead as _, Read as _};
 use std::process::ExitCode;
@@ -129,6 +129,7 @@ pub(crate) fn publish(args: &PubArgs) -> Result<(), Failure> {
         return Err(Failure::new(ExitKind::Usage, "--repeat-delay: expected seconds ≥ 0"));
     }
     let profile = build_profile(&args.client, "pub")?;
+    save_profile_if_asked(&args.client, &profile, Vec::new())?;
     let properties = publish_properties(&args.properties, profile.protocol)?.map(Box::new);
     let source = read_source(args)?;
     let mut client = Client::start("pub", &args.client)?;

@@ -2,7 +2,7 @@
 //! formats, counts, timeouts and retained-message handling.
 
 use super::args::{SubArgs, qos};
-use super::client::{CONNECTION, Client, ExitKind, Failure, Next, build_profile, finish};
+use super::client::{CONNECTION, Client, ExitKind, Failure, Next, build_profile, finish, save_profile_if_asked};
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -84,6 +84,15 @@ pub(crate) fn subscribe(args: &SubArgs) -> Result<(), Failure> {
         None => Printer::Payload,
     };
     let profile = build_profile(&args.client, "sub")?;
+    let saved: Vec<topicscope::core::profile::SavedSubscription> = filters
+        .iter()
+        .map(|filter| topicscope::core::profile::SavedSubscription {
+            filter: filter.clone(),
+            qos: qos(args.qos),
+            ..Default::default()
+        })
+        .collect();
+    save_profile_if_asked(&args.client, &profile, saved)?;
     let subscriptions: Vec<SubscriptionSpec> = filters
         .iter()
         .enumerate()

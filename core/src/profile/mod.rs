@@ -5,8 +5,10 @@
 //! keychain, last will, MQTT 5 properties, import) builds on this struct.
 
 mod files;
+mod from_command;
 
 pub use files::*;
+pub use from_command::{CommandLineError, ProfileFromCommand, profile_from_command};
 
 use std::path::PathBuf;
 use std::time::Duration;
