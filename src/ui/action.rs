@@ -19,6 +19,11 @@ pub enum UiAction {
         /// The password typed (used for this connect only).
         password: String,
     },
+    /// Open a new tab with a profile read from a pasted command line or URL.
+    OpenProfileFromCommand {
+        /// What was pasted.
+        text: String,
+    },
     /// Load a profile into the editor.
     SelectProfile {
         /// The profile's name.

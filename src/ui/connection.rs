@@ -14,7 +14,7 @@ use crate::ui::widgets::{labelled_text, number_field_ui};
 use crate::ui::{states, theme};
 
 /// Draws the connection bar.
-pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &UiState) {
+pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut UiState) {
     let workspace = &mut *cx.workspace;
     let actions = &mut *cx.actions;
     ui.add_space(4.0);
@@ -34,6 +34,8 @@ pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &UiSta
             })
             .response
             .labelled_by(label.id);
+        ui.toggle_value(&mut state.connection.paste_open, ui.tr(Tr::FromCommandMenu))
+            .on_hover_text(ui.tr(Tr::FromCommandHint));
         labelled_text(ui, ui.tr(Tr::Name), &mut workspace.active_tab_mut().profile.name, 120.0);
         labelled_text(ui, ui.tr(Tr::Host), &mut workspace.active_tab_mut().profile.host, 150.0);
         let port = &mut workspace.active_tab_mut().profile.port;
@@ -137,4 +139,62 @@ pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &UiSta
         ui.small(message);
     }
     ui.add_space(2.0);
+}
+
+/// The window to paste a mosquitto_pub / mosquitto_sub command line or a
+/// broker URL into: what it becomes is shown as it is typed, and opens in
+/// a new tab.
+pub fn paste_window_ui(ctx: &egui::Context, state: &mut crate::ui::state::ConnectionForm, actions: &mut Vec<UiAction>) {
+    if !state.paste_open {
+        return;
+    }
+    let mut open = true;
+    let mut opened = false;
+    egui::Window::new(ctx.tr(Tr::FromCommandTitle))
+        .id(egui::Id::unique("paste-command"))
+        .open(&mut open)
+        .default_width(520.0)
+        .collapsible(false)
+        .show(ctx, |ui| opened = paste_form_ui(ui, &mut state.paste, actions));
+    state.paste_open = open && !opened;
+}
+
+/// The form; true when it opened a tab.
+fn paste_form_ui(ui: &mut egui::Ui, text: &mut String, actions: &mut Vec<UiAction>) -> bool {
+    let label = ui.label(ui.tr(Tr::PasteCommandLabel));
+    ui.add(
+        egui::TextEdit::multiline(text)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY)
+            .hint_text("mosquitto_sub -h broker.example -p 8883 --cafile ca.pem -t 'plant/#'"),
+    )
+    .labelled_by(label.id);
+    let read = crate::core::profile::profile_from_command(text);
+    match &read {
+        Ok(made) => {
+            let profile = &made.profile;
+            let summary = ui.trf(
+                Tr::PastedProfileSummary,
+                &[
+                    ("name", &profile.name),
+                    ("transport", &profile.transport.label()),
+                    ("protocol", &profile.protocol),
+                    ("n", &profile.subscriptions.len()),
+                ],
+            );
+            ui.colored_label(theme::OK, summary);
+            if !made.ignored.is_empty() {
+                ui.weak(ui.trf(Tr::PastedLeftOut, &[("options", &made.ignored.join(" "))]));
+            }
+        }
+        Err(error) if !text.trim().is_empty() => {
+            ui.colored_label(theme::ERROR, error.to_string());
+        }
+        Err(_) => {}
+    }
+    if ui.add_enabled(read.is_ok(), egui::Button::new(ui.tr(Tr::OpenInNewTab))).clicked() {
+        actions.push(UiAction::OpenProfileFromCommand { text: std::mem::take(text) });
+        return true;
+    }
+    false
 }

@@ -736,5 +736,12 @@ catalogue! {
     CloseComparison => "Close the comparison", "关闭比较";
     PickToCompare => "Pick to compare", "选取以比较";
     PickToCompareHint => "Pick two messages, of any topics, to see what differs (or Ctrl+click the rows)", "选取两条任意主题的消息查看差异（或按住 Ctrl 点击行）";
+    FromCommandMenu => "From command or URL…", "从命令或 URL…";
+    FromCommandHint => "Make a connection from a mosquitto_pub / mosquitto_sub command line or an mqtt:// URL", "从 mosquitto_pub / mosquitto_sub 命令行或 mqtt:// URL 创建连接";
+    FromCommandTitle => "Connection from a command line or URL", "从命令行或 URL 创建连接";
+    PasteCommandLabel => "Command line or URL", "命令行或 URL";
+    PastedProfileSummary => "{name} · {transport} · {protocol} · {n} {n|subscription|subscriptions}", "{name} · {transport} · {protocol} · {n} 个订阅";
+    PastedLeftOut => "Left out (not connection settings): {options}", "已忽略（不是连接设置）：{options}";
+    OpenInNewTab => "Open in a new tab", "在新标签页中打开";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

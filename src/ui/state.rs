@@ -162,6 +162,10 @@ pub struct ConnectionForm {
     pub error: Option<String>,
     /// The password prompt's text while it is open.
     pub password_prompt: Option<String>,
+    /// A command line or URL being pasted to make a profile from.
+    pub paste: String,
+    /// The window to paste it into is open.
+    pub paste_open: bool,
 }
 
 /// The profile editor window and profile import/export.

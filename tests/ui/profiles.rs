@@ -174,3 +174,36 @@ fn profile_edits_not_saved_survive_a_restart_as_a_draft() {
     assert!(next.query_by_label_contains("Unsaved changes").is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_pasted_mosquitto_sub_command_opens_as_a_new_unsaved_connection() {
+    let mut harness = harness();
+    harness.get_by_label("From command or URL…").click();
+    harness.run_steps(3);
+    type_into_paste_field(&mut harness, "mosquitto_sub -h 10.1.2.3 -p 1884 -V mqttv5 -t 'plant/#' -v");
+    harness.run_steps(2);
+    assert!(harness.query_by_label("10.1.2.3:1884 · TCP · MQTT 5.0 · 1 subscription").is_some(), "shown as typed");
+    assert!(harness.query_by_label("Left out (not connection settings): -v").is_some());
+    harness.get_by_label("Open in a new tab").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.workspace.tabs().len(), 2);
+    let tab = app.workspace.active_tab();
+    assert_eq!((tab.profile.host.as_str(), tab.profile.port), ("10.1.2.3", 1884));
+    assert_eq!(tab.subscriptions.first().map(|s| s.filter.as_str()), Some("plant/#"));
+    assert!(tab.has_unsaved_edits(), "not saved until the user saves it");
+    assert!(app.ui.profiles.open, "the editor is open to check and save it");
+
+    // A bad paste says why and opens nothing.
+    harness.get_by_label("From command or URL…").click();
+    harness.run_steps(3);
+    type_into_paste_field(&mut harness, "mosquitto_sub -p 99999");
+    harness.run_steps(2);
+    assert!(harness.query_by_label("-p: '99999' is not a port from 1 to 65535").is_some());
+}
+
+fn type_into_paste_field(harness: &mut egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, text: &str) {
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Command line or URL").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Command line or URL").type_text(text);
+}

@@ -33,13 +33,13 @@ impl Tab {
     /// a profile is not an edit).
     pub(super) fn replace_profile(&mut self, profile: ConnectionProfile) {
         self.saved_profile = profile.clone();
-        self.restored_unsaved = false;
+        self.not_saved_yet = false;
         self.profile = profile;
     }
 
     /// True when the profile holds edits a restart would lose unless kept.
     pub fn has_unsaved_edits(&self) -> bool {
-        self.restored_unsaved || !same_settings(&self.profile, &self.saved_profile)
+        self.not_saved_yet || !same_settings(&self.profile, &self.saved_profile)
     }
 }
 
@@ -49,7 +49,7 @@ impl Workspace {
     pub fn mark_profile_saved(&mut self, tab: TabId, saved: ConnectionProfile) {
         if let Some(tab) = self.tab_mut(tab) {
             tab.saved_profile = saved;
-            tab.restored_unsaved = false;
+            tab.not_saved_yet = false;
         }
     }
 
@@ -60,8 +60,18 @@ impl Workspace {
             let password = std::mem::take(&mut tab.profile.password);
             tab.profile = tab.saved_profile.clone();
             tab.profile.password = password;
-            tab.restored_unsaved = false;
+            tab.not_saved_yet = false;
         }
+    }
+
+    /// Opens a tab with a profile that has no file yet (pasted from a
+    /// command line or URL): it counts as unsaved edits until saved.
+    pub fn open_unsaved_tab(&mut self, profile: ConnectionProfile) -> TabId {
+        let id = self.open_tab(profile);
+        if let Some(tab) = self.tab_mut(id) {
+            tab.not_saved_yet = true;
+        }
+        id
     }
 
     /// The unsaved edits of every tab, in tab order, to keep across a restart.
@@ -101,13 +111,7 @@ impl Workspace {
                     }
                     used.push(id);
                 }
-                None => {
-                    let id = self.open_tab(draft.profile);
-                    if let Some(tab) = self.tab_mut(id) {
-                        tab.restored_unsaved = true;
-                    }
-                    used.push(id);
-                }
+                None => used.push(self.open_unsaved_tab(draft.profile)),
             }
             restored.push(name);
         }

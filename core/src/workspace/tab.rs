@@ -27,9 +27,10 @@ pub struct Tab {
     pub profile: ConnectionProfile,
     /// The profile as last opened or saved: edits are what differs from it.
     pub(super) saved_profile: ConnectionProfile,
-    /// The profile came back from a draft of the last run that had no
-    /// saved profile to differ from: unsaved until saved.
-    pub(super) restored_unsaved: bool,
+    /// The profile has no saved state to differ from (a draft of the last
+    /// run with no tab to go into, or one pasted from a command line):
+    /// unsaved until saved.
+    pub(super) not_saved_yet: bool,
     /// The engine connection of the latest connect, if any.
     pub connection: Option<ConnectionId>,
     /// Its state.
@@ -63,7 +64,7 @@ impl Tab {
         Self {
             id,
             saved_profile: profile.clone(),
-            restored_unsaved: false,
+            not_saved_yet: false,
             profile,
             connection: None,
             state: ConnectionState::Disconnected,

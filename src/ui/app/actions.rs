@@ -298,6 +298,14 @@ impl TopicscopeApp {
                 self.ui.saved.message_name.clear();
                 self.write_saved();
             }
+            UiAction::OpenProfileFromCommand { text } => match crate::core::profile::profile_from_command(&text) {
+                Ok(made) => {
+                    self.workspace.open_unsaved_tab(made.profile);
+                    self.reset_tab_view();
+                    self.ui.profiles.open = true;
+                }
+                Err(error) => self.ui.connection.error = Some(error.to_string()),
+            },
             UiAction::EditAndPublish { seq } => {
                 if let Some(message) = self.workspace.store.get(seq) {
                     let draft = crate::core::message_actions::draft_from_message(&message);

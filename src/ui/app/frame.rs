@@ -102,6 +102,7 @@ impl TopicscopeApp {
             || ui.windows.show_broker_status
             || ui.charts.open
             || ui.windows.show_broker_panel
+            || ui.connection.paste_open
     }
 
     /// Escape closes the front-most dialog: a question first, then the
@@ -115,6 +116,7 @@ impl TopicscopeApp {
             return;
         }
         for open in [
+            &mut ui.connection.paste_open,
             &mut ui.windows.show_shortcuts,
             &mut ui.windows.show_about,
             &mut ui.windows.show_notices,
@@ -251,7 +253,7 @@ impl TopicscopeApp {
             tabs::tabs_ui(ui, cx);
         });
         egui::Panel::top("connection").show(ui, |ui| {
-            connection::connection_ui(ui, cx, &self.ui);
+            connection::connection_ui(ui, cx, &mut self.ui);
         });
         let status = egui::Panel::bottom("status").show(ui, |ui| {
             status_bar::status_bar_ui(ui, cx, &mut self.ui, self.engine.as_ref());
@@ -291,6 +293,7 @@ impl TopicscopeApp {
         });
         profile_editor::profile_editor_ui(ui.ctx(), cx, &mut self.ui);
         profile_editor::password_prompt_ui(ui.ctx(), cx, &mut self.ui);
+        connection::paste_window_ui(ui.ctx(), &mut self.ui.connection, cx.actions);
         topic_tree::retained_manager_ui(ui.ctx(), cx, &mut self.ui);
         charts::charts_ui(ui.ctx(), cx, &mut self.ui.charts);
         broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui.windows);
