@@ -19,6 +19,13 @@ pub enum UiAction {
         /// The password typed (used for this connect only).
         password: String,
     },
+    /// Open a new tab with a saved profile.
+    OpenProfileInNewTab {
+        /// The profile's name.
+        name: String,
+    },
+    /// Open the window to paste a command line or URL into.
+    ShowPasteCommand,
     /// Open a new tab with a profile read from a pasted command line or URL.
     OpenProfileFromCommand {
         /// What was pasted.

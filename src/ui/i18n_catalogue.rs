@@ -743,5 +743,8 @@ catalogue! {
     PastedProfileSummary => "{name} · {transport} · {protocol} · {n} {n|subscription|subscriptions}", "{name} · {transport} · {protocol} · {n} 个订阅";
     PastedLeftOut => "Left out (not connection settings): {options}", "已忽略（不是连接设置）：{options}";
     OpenInNewTab => "Open in a new tab", "在新标签页中打开";
+    OpenWhichConnection => "Open a connection:", "打开连接：";
+    CopyOfThisTab => "A copy of this tab's connection", "复制此标签页的连接";
+    AllConnections => "All connections", "所有连接";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

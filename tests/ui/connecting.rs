@@ -55,6 +55,8 @@ fn two_connection_tabs_publish_and_receive_side_by_side() {
     connected(&mut harness);
     let first = harness.state().workspace.active_tab().id;
     harness.get_by_label("New connection tab").click();
+    harness.run_steps(2);
+    harness.get_by_label("A copy of this tab's connection").click();
     harness.step();
     harness.step();
     let second = harness.state().workspace.active_tab().id;
@@ -228,4 +230,41 @@ fn a_port_out_of_range_or_a_bad_host_is_said_not_clamped() {
         "{:?}",
         harness.state().ui.connection.error
     );
+}
+
+#[test]
+fn the_plus_button_asks_which_connection_and_the_list_reaches_every_tab() {
+    let mut harness = harness();
+    let shipped: Vec<String> = harness.state().workspace.profiles.iter().map(|p| p.name.clone()).collect();
+    let other = shipped.iter().find(|name| *name != &harness.state().workspace.active_tab().profile.name).cloned();
+    let other = other.expect("a second shipped profile");
+    harness.get_by_label("New connection tab").click();
+    harness.run_steps(2);
+    for name in &shipped {
+        let offered =
+            harness.query_all_by_label_contains(name).any(|node| node.accesskit_node().role() == Role::Button);
+        assert!(offered, "{name} is offered");
+    }
+    harness
+        .query_all_by_label_contains(&other)
+        .find(|node| node.accesskit_node().role() == Role::Button)
+        .expect("the other profile's entry")
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().workspace.tabs().len(), 2);
+    assert_eq!(harness.state().workspace.active_tab().profile.name, other, "the chosen profile opened");
+
+    // Every connection, with its state, one click away.
+    harness.get_by_label("All connections").click();
+    harness.run_steps(2);
+    let first = harness.state().workspace.tabs()[0].id;
+    let first_title = harness.state().workspace.tab_title(first);
+    harness
+        .query_all_by_label_contains(&first_title)
+        .filter(|node| node.accesskit_node().role() == Role::Button)
+        .last()
+        .expect("listed")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().workspace.active_tab().id, first);
 }

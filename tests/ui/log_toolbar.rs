@@ -17,6 +17,8 @@ fn an_empty_tab_counts_its_own_messages_not_the_other_tabs() {
     assert!(harness.query_by_label("2 messages").is_some(), "sent and received on the first tab");
 
     harness.get_by_label("New connection tab").click();
+    harness.run_steps(2);
+    harness.get_by_label("A copy of this tab's connection").click();
     harness.run_steps(3);
     assert_eq!(harness.state().workspace.tabs().len(), 2);
     assert!(harness.query_by_label("0 messages").is_some(), "the new tab holds none");

@@ -298,6 +298,13 @@ impl TopicscopeApp {
                 self.ui.saved.message_name.clear();
                 self.write_saved();
             }
+            UiAction::OpenProfileInNewTab { name } => {
+                if let Some(profile) = self.workspace.profiles.iter().find(|profile| profile.name == name).cloned() {
+                    self.workspace.open_tab(profile);
+                    self.reset_tab_view();
+                }
+            }
+            UiAction::ShowPasteCommand => self.ui.connection.paste_open = true,
             UiAction::OpenProfileFromCommand { text } => match crate::core::profile::profile_from_command(&text) {
                 Ok(made) => {
                     self.workspace.open_unsaved_tab(made.profile);
