@@ -262,7 +262,7 @@ fn the_plus_button_asks_which_connection_and_the_list_reaches_every_tab() {
     harness
         .query_all_by_label_contains(&first_title)
         .filter(|node| node.accesskit_node().role() == Role::Button)
-        .last()
+        .next_back()
         .expect("listed")
         .click();
     harness.run_steps(2);
