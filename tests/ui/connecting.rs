@@ -261,8 +261,7 @@ fn the_plus_button_asks_which_connection_and_the_list_reaches_every_tab() {
     let first_title = harness.state().workspace.tab_title(first);
     harness
         .query_all_by_label_contains(&first_title)
-        .filter(|node| node.accesskit_node().role() == Role::Button)
-        .next_back()
+        .rfind(|node| node.accesskit_node().role() == Role::Button)
         .expect("listed")
         .click();
     harness.run_steps(2);
