@@ -107,6 +107,30 @@ pub enum UiAction {
         /// Which subscription.
         subscription: SubscriptionId,
     },
+    /// Hide (or show again) a subscription's messages in the log.
+    MuteSubscription {
+        /// Which subscription.
+        subscription: SubscriptionId,
+        /// Hide them.
+        muted: bool,
+    },
+    /// Unsubscribe at the broker but keep the subscription listed.
+    PauseSubscription {
+        /// Which subscription.
+        subscription: SubscriptionId,
+    },
+    /// Subscribe a paused subscription again.
+    ResumeSubscription {
+        /// Which subscription.
+        subscription: SubscriptionId,
+    },
+    /// Apply the edit form to a subscription.
+    EditSubscription {
+        /// Which subscription.
+        subscription: SubscriptionId,
+        /// The new settings.
+        edit: crate::core::workspace::SubscriptionEdit,
+    },
     /// Show only one subscription's messages (None: all).
     FilterBySubscription {
         /// Which subscription (None: all).

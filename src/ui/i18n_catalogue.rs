@@ -746,5 +746,22 @@ catalogue! {
     OpenWhichConnection => "Open a connection:", "打开连接：";
     CopyOfThisTab => "A copy of this tab's connection", "复制此标签页的连接";
     AllConnections => "All connections", "所有连接";
+    Mqtt5Options => "MQTT 5 options", "MQTT 5 选项";
+    Mute => "Mute (hide from the log)", "静音（在日志中隐藏）";
+    Unmute => "Unmute", "取消静音";
+    MuteHint => "Keep receiving and storing its messages, but hide them from the log", "继续接收和保存其消息，但在日志中隐藏";
+    MutedNote => "muted", "已静音";
+    PauseSubscription => "Pause (unsubscribe, keep it here)", "暂停（取消订阅，保留在此）";
+    PauseSubscriptionHint => "Unsubscribe at the broker; the subscription stays listed to resume", "在代理上取消订阅；订阅保留在列表中以便恢复";
+    ResumeSubscription => "Resume (subscribe again)", "恢复（重新订阅）";
+    SubscriptionPaused => "paused: not subscribed at the broker", "已暂停：未在代理上订阅";
+    EditSubscription => "Edit…", "编辑…";
+    CopyFilter => "Copy filter", "复制过滤器";
+    Unsubscribe => "Unsubscribe", "取消订阅";
+    AliasLabel => "Alias", "别名";
+    AliasHint => "A name shown instead of the filter", "代替过滤器显示的名称";
+    Colour => "Colour", "颜色";
+    ColourNumber => "Colour {n}", "颜色 {n}";
+    SaveSubscription => "Save", "保存";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

@@ -1,7 +1,7 @@
 //! The profile editor: every connect option, grouped, validated inline.
 //! It edits the workspace's current profile; Save writes its RON file.
 
-use crate::core::mqtt::{ProtocolVersion, Qos, RetainHandling};
+use crate::core::mqtt::{ProtocolVersion, Qos};
 use crate::core::payload::PayloadFormat;
 use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscription, TransportKind};
 use crate::core::secrets::{account_for, read_password, store_password};
@@ -489,36 +489,13 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
                     remove = Some(index);
                 }
             });
-            ui.horizontal(|ui| {
-                ui.checkbox(&mut subscription.no_local, ui.tr(Tr::NoLocal));
-                ui.checkbox(&mut subscription.retain_as_published, ui.tr(Tr::RetainAsPublished));
-                let label = ui.label(ui.tr(Tr::RetainedHandling));
-                egui::ComboBox::from_id_salt("retain-handling")
-                    .selected_text(match subscription.retain_handling {
-                        RetainHandling::SendOnSubscribe => ui.tr(Tr::RetainOnEverySubscribe),
-                        RetainHandling::SendIfNewSubscription => ui.tr(Tr::RetainOnNewSubscriptions),
-                        RetainHandling::DoNotSend => ui.tr(Tr::RetainNever),
-                    })
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(
-                            &mut subscription.retain_handling,
-                            RetainHandling::SendOnSubscribe,
-                            ui.tr(Tr::RetainOnEverySubscribe),
-                        );
-                        ui.selectable_value(
-                            &mut subscription.retain_handling,
-                            RetainHandling::SendIfNewSubscription,
-                            ui.tr(Tr::RetainOnNewSubscriptions),
-                        );
-                        ui.selectable_value(
-                            &mut subscription.retain_handling,
-                            RetainHandling::DoNotSend,
-                            ui.tr(Tr::RetainNever),
-                        );
-                    })
-                    .response
-                    .labelled_by(label.id);
-            });
+            crate::ui::widgets::subscribe_options_ui(
+                ui,
+                ("saved", index),
+                &mut subscription.no_local,
+                &mut subscription.retain_as_published,
+                &mut subscription.retain_handling,
+            );
             ui.separator();
         });
     }

@@ -153,6 +153,12 @@ pub struct SubscribeForm {
     pub error: Option<String>,
     /// Put the cursor in the filter field next frame (Ctrl+Shift+S).
     pub focus_filter: bool,
+    /// New subscription form: MQTT 5 options.
+    pub options: crate::core::mqtt::SubscribeOptions,
+    /// The subscription being edited, and the form's values.
+    pub editing: Option<(SubscriptionId, crate::core::workspace::SubscriptionEdit)>,
+    /// Why the last edit was not applied.
+    pub edit_error: Option<String>,
 }
 
 /// The connection bar: its error and the password prompt.
@@ -349,7 +355,15 @@ impl Default for LogState {
 /// A useful start: `#`, everything on the broker.
 impl Default for SubscribeForm {
     fn default() -> Self {
-        Self { filter: "#".into(), qos: Default::default(), error: Default::default(), focus_filter: false }
+        Self {
+            filter: "#".into(),
+            qos: Default::default(),
+            error: Default::default(),
+            focus_filter: false,
+            options: Default::default(),
+            editing: None,
+            edit_error: None,
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
+use topicscope::core::engine::BrokerState;
 use topicscope::core::mqtt::Qos;
 use topicscope::core::workspace::SubscriptionStatus;
 
@@ -71,4 +72,107 @@ fn clicking_a_subscription_filters_the_log_and_unsubscribe_removes_it() {
     harness.get_by_label("Unsubscribe from only/this").click();
     step_until(&mut harness, "UNSUBACK", |app| app.workspace.active_tab().subscriptions.len() == 1);
     assert!(harness.state().ui.log.selected_subscription.is_none());
+}
+
+/// Right-clicks a subscription and picks an entry of its menu.
+fn subscription_menu(harness: &mut egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, name: &str, entry: &str) {
+    harness.get_by_role_and_label(Role::Button, name).click_secondary();
+    harness.run_steps(3);
+    harness.get_by_label(entry).click();
+    harness.run_steps(3);
+}
+
+fn publish_from_outside(harness: &egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, topic: &str) {
+    let BrokerState::Running { addr, .. } = harness.state().workspace.broker.clone() else { panic!("broker") };
+    let status = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &addr.port().to_string(), "-t", topic, "-m", "1"])
+        .status()
+        .expect("mosquitto_pub runs");
+    assert!(status.success());
+}
+
+#[test]
+fn subscriptions_are_muted_paused_and_edited_from_their_menu() {
+    let mut harness = harness();
+    connected(&mut harness);
+    // Only plant/#, so what arrives is this subscription's doing.
+    subscription_menu(&mut harness, "#", "Unsubscribe");
+    replace_text(&mut harness, "Topic filter", "plant/#");
+    harness.get_by_label("Subscribe").click();
+    step_until(&mut harness, "only plant/# granted", |app| {
+        let subscriptions = &app.workspace.active_tab().subscriptions;
+        subscriptions.len() == 1 && matches!(subscriptions[0].status, SubscriptionStatus::Granted(_))
+    });
+
+    // Mute: still received and stored, hidden from the log.
+    subscription_menu(&mut harness, "plant/#", "Mute (hide from the log)");
+    publish_from_outside(&harness, "plant/a");
+    step_until(&mut harness, "received while muted", |app| received_on(app, "plant/a") == 1);
+    harness.run_steps(2);
+    assert_eq!(harness.state().visible_log_rows(), 0, "hidden from the log");
+    assert!(harness.query_by_label("muted").is_some(), "the panel says it is muted");
+    subscription_menu(&mut harness, "plant/#", "Unmute");
+    assert_eq!(harness.state().visible_log_rows(), 1, "shown again");
+
+    // Pause: unsubscribed at the broker, still listed; resume subscribes again.
+    subscription_menu(&mut harness, "plant/#", "Pause (unsubscribe, keep it here)");
+    step_until(&mut harness, "paused", |app| {
+        app.workspace.active_tab().subscriptions.first().map(|s| &s.status) == Some(&SubscriptionStatus::Paused)
+    });
+    harness.run_steps(10);
+    publish_from_outside(&harness, "plant/b");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    harness.run_steps(5);
+    assert_eq!(received_on(harness.state(), "plant/b"), 0, "nothing arrives while paused");
+    assert!(harness.query_by_label("paused: not subscribed at the broker").is_some());
+    subscription_menu(&mut harness, "plant/#", "Resume (subscribe again)");
+    step_until(&mut harness, "granted again", |app| {
+        matches!(app.workspace.active_tab().subscriptions[0].status, SubscriptionStatus::Granted(_))
+    });
+    publish_from_outside(&harness, "plant/c");
+    step_until(&mut harness, "received after resuming", |app| received_on(app, "plant/c") == 1);
+
+    // Edit: an alias and a colour, then a new filter and QoS.
+    subscription_menu(&mut harness, "plant/#", "Edit…");
+    replace_text(&mut harness, "Alias", "Plant floor");
+    harness.get_by_label("Colour 5").click();
+    harness.run_steps(1);
+    replace_text(&mut harness, "Filter", "plant/+/temp");
+    harness.get_by_role_and_label(Role::Button, "Save").click();
+    step_until(&mut harness, "replaced and granted", |app| {
+        let subscriptions = &app.workspace.active_tab().subscriptions;
+        subscriptions.len() == 1
+            && subscriptions[0].filter == "plant/+/temp"
+            && matches!(subscriptions[0].status, SubscriptionStatus::Granted(_))
+    });
+    harness.run_steps(2);
+    let edited = &harness.state().workspace.active_tab().subscriptions[0];
+    assert_eq!((edited.label(), edited.colour), ("Plant floor", 4));
+    assert!(harness.query_by_role_and_label(Role::Button, "Plant floor").is_some(), "listed by its alias");
+}
+
+#[test]
+fn the_quick_form_subscribes_with_no_local() {
+    let mut harness = harness();
+    connected(&mut harness);
+    subscription_menu(&mut harness, "#", "Unsubscribe");
+    replace_text(&mut harness, "Topic filter", "echo/#");
+    harness.get_by_label("MQTT 5 options").click();
+    harness.run_steps(3);
+    harness.get_by_label("No local").click();
+    harness.get_by_label("Subscribe").click();
+    step_until(&mut harness, "granted", |app| {
+        app.workspace
+            .active_tab()
+            .subscriptions
+            .iter()
+            .any(|s| s.filter == "echo/#" && s.options.no_local && matches!(s.status, SubscriptionStatus::Granted(_)))
+    });
+    harness.state_mut().workspace.active_tab_mut().draft.format = topicscope::core::payload::PayloadFormat::Text;
+    publish_through_composer(&mut harness, "echo/own", "mine");
+    publish_from_outside(&harness, "echo/other");
+    step_until(&mut harness, "the other client's message", |app| received_on(app, "echo/other") == 1);
+    harness.run_steps(5);
+    assert_eq!(harness.state().workspace.store.counters().sent, 1, "our own publish went out");
+    assert_eq!(received_on(harness.state(), "echo/own"), 0, "no local: our own publish does not come back");
 }

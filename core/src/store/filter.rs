@@ -34,6 +34,8 @@ pub struct LogFilter {
     pub qos: Option<Qos>,
     /// Only retained messages.
     pub retained_only: bool,
+    /// Messages of these (muted) subscriptions are hidden.
+    pub hidden_subscriptions: Vec<crate::ids::SubscriptionId>,
 }
 
 /// A [`LogFilter`] prepared for scanning many messages.
@@ -52,6 +54,7 @@ impl LogFilter {
             && self.direction.is_none()
             && self.qos.is_none()
             && !self.retained_only
+            && self.hidden_subscriptions.is_empty()
     }
 
     /// Compiles the search; an invalid regular expression is an error
@@ -80,6 +83,7 @@ impl LogFilter {
             || self.direction.is_some_and(|direction| direction != message.direction)
             || self.qos.is_some_and(|qos| qos != message.qos)
             || (self.retained_only && !message.retain)
+            || message.subscription.is_some_and(|id| self.hidden_subscriptions.contains(&id))
         {
             return false;
         }

@@ -88,7 +88,7 @@ impl Workspace {
             ConnectionEvent::State(_) => None,
             ConnectionEvent::Subscribed { subscription, outcome } => {
                 if let Some(entry) = find_subscription(tab, subscription)
-                    && entry.status != SubscriptionStatus::Removing
+                    && entry.status.is_wanted()
                 {
                     entry.status = match outcome {
                         SubscribeOutcome::Granted(qos) => SubscriptionStatus::Granted(qos),
@@ -110,7 +110,8 @@ impl Workspace {
                 None
             }
             ConnectionEvent::Unsubscribed { subscription } => {
-                tab.subscriptions.retain(|s| s.id != subscription);
+                // A paused one stays listed, to resume.
+                tab.subscriptions.retain(|s| s.id != subscription || s.status == SubscriptionStatus::Paused);
                 retag_tab(&mut self.store, tab);
                 None
             }
@@ -190,7 +191,7 @@ fn apply_state(tab: &mut Tab, state: ConnectionState) -> Option<(NoticeLevel, No
         }
         ConnectionState::Reconnecting { error, .. } => {
             for subscription in &mut tab.subscriptions {
-                if subscription.status != SubscriptionStatus::Removing {
+                if subscription.status.is_wanted() {
                     subscription.status = SubscriptionStatus::Pending;
                 }
             }
@@ -198,7 +199,7 @@ fn apply_state(tab: &mut Tab, state: ConnectionState) -> Option<(NoticeLevel, No
         }
         ConnectionState::Disconnected => {
             tab.subscriptions.retain(|s| s.status != SubscriptionStatus::Removing);
-            for subscription in &mut tab.subscriptions {
+            for subscription in tab.subscriptions.iter_mut().filter(|s| s.status.is_wanted()) {
                 subscription.status = SubscriptionStatus::Pending;
             }
             None

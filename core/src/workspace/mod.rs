@@ -18,6 +18,7 @@ mod profile_drafts;
 mod publishing;
 mod repeat_jobs;
 mod retained_scan;
+mod subscription_edits;
 mod subscriptions;
 mod tab;
 #[cfg(test)]
@@ -31,6 +32,7 @@ pub use profile_drafts::ProfileDraft;
 pub use publishing::{DeliveryReport, PublishError};
 pub use repeat_jobs::RepeatJob;
 pub use retained_scan::{RetainedScan, SCAN_LIMIT, SCAN_QUIET, ScanError, ScanState};
+pub use subscription_edits::SubscriptionEdit;
 pub use subscriptions::{SUBSCRIPTION_PALETTE_SIZE, SubscribeError, Subscription, SubscriptionStatus};
 pub use tab::Tab;
 

@@ -31,6 +31,17 @@ pub enum SubscriptionStatus {
     Failed(String),
     /// UNSUBSCRIBE sent, waiting for UNSUBACK.
     Removing,
+    /// Paused by the user: not subscribed at the broker, kept in the list
+    /// to resume.
+    Paused,
+}
+
+impl SubscriptionStatus {
+    /// True while the subscription is meant to be held at the broker (not
+    /// being removed, not paused).
+    pub fn is_wanted(&self) -> bool {
+        !matches!(self, Self::Removing | Self::Paused)
+    }
 }
 
 /// One row of the subscriptions panel.
@@ -48,6 +59,17 @@ pub struct Subscription {
     pub options: SubscribeOptions,
     /// SUBACK outcome.
     pub status: SubscriptionStatus,
+    /// A name shown instead of the filter ("" shows the filter).
+    pub alias: String,
+    /// Still received and stored, but hidden from the log.
+    pub muted: bool,
+}
+
+impl Subscription {
+    /// What the panel calls it: its alias, else its filter.
+    pub fn label(&self) -> &str {
+        if self.alias.trim().is_empty() { &self.filter } else { &self.alias }
+    }
 }
 
 /// Why a subscription was not added.
@@ -64,9 +86,25 @@ pub enum SubscribeError {
 impl Workspace {
     /// Adds a subscription to the active tab; returns the command to send if connected.
     pub fn subscribe(&mut self, filter: &str, qos: Qos) -> Result<Option<Command>, SubscribeError> {
+        self.subscribe_with(filter, qos, SubscribeOptions::default())
+    }
+
+    /// Adds a subscription with MQTT 5 options (no local, retain as
+    /// published, retain handling); returns the command to send if connected.
+    pub fn subscribe_with(
+        &mut self,
+        filter: &str,
+        qos: Qos,
+        options: SubscribeOptions,
+    ) -> Result<Option<Command>, SubscribeError> {
         let filter = filter.trim();
         validate_topic_filter(filter)?;
-        if self.active_tab().subscriptions.iter().any(|s| s.filter == filter) {
+        let taken = self
+            .active_tab()
+            .subscriptions
+            .iter()
+            .any(|s| s.filter == filter && s.status != SubscriptionStatus::Removing);
+        if taken {
             return Err(SubscribeError::Duplicate(filter.to_owned()));
         }
         let id = self.next_subscription.take_next();
@@ -76,12 +114,14 @@ impl Workspace {
             filter: filter.to_owned(),
             qos,
             colour,
-            options: SubscribeOptions::default(),
+            options,
             status: SubscriptionStatus::Pending,
+            alias: String::new(),
+            muted: false,
         });
         Ok(self.live_connection().map(|connection| Command::Subscribe {
             connection,
-            subscription: SubscriptionSpec { id, filter: filter.to_owned(), qos, options: SubscribeOptions::default() },
+            subscription: SubscriptionSpec { id, filter: filter.to_owned(), qos, options },
         }))
     }
 
@@ -119,6 +159,8 @@ impl Workspace {
                 colour,
                 options: subscription.options(),
                 status: SubscriptionStatus::Pending,
+                alias: String::new(),
+                muted: false,
             });
         }
         self.retag_log();
@@ -154,7 +196,7 @@ impl Workspace {
         self.active_tab()
             .subscriptions
             .iter()
-            .filter(|s| s.status != SubscriptionStatus::Removing)
+            .filter(|s| s.status.is_wanted())
             .map(|s| SubscriptionSpec { id: s.id, filter: s.filter.clone(), qos: s.qos, options: s.options })
             .collect()
     }
@@ -170,7 +212,7 @@ impl Workspace {
     }
 
     /// Re-colours the active tab's logged messages after its subscriptions changed.
-    fn retag_log(&mut self) {
+    pub(super) fn retag_log(&mut self) {
         let index = self.active_index();
         retag_tab(&mut self.store, &self.tabs[index]);
     }

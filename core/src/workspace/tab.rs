@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::Workspace;
 use super::publishing::DeliveryReport;
-use super::subscriptions::{Subscription, SubscriptionStatus};
+use super::subscriptions::Subscription;
 use crate::chart::Charts;
 use crate::compose::{self, DraftText, Preview, PublishDraft};
 use crate::engine::{Command, ConnectionState};
@@ -121,7 +121,7 @@ impl Tab {
     /// `sensors/+/temp` wins over `#` for `sensors/a/temp`.
     pub fn subscription_for(&self, topic: &str) -> Option<SubscriptionId> {
         let mut best: Option<(usize, SubscriptionId)> = None;
-        for subscription in self.subscriptions.iter().filter(|s| s.status != SubscriptionStatus::Removing) {
+        for subscription in self.subscriptions.iter().filter(|s| s.status.is_wanted()) {
             if !topic_matches(&subscription.filter, topic) {
                 continue;
             }

@@ -16,11 +16,11 @@ use crate::payload::{PayloadError, PayloadFormat};
 use crate::profile::SavedSubscription;
 use crate::topic::TopicError;
 
-fn event(kind: EventKind) -> Event {
+pub(super) fn event(kind: EventKind) -> Event {
     Event { at: Utc::now(), kind }
 }
 
-fn connected(workspace: &mut Workspace) -> ConnectionId {
+pub(super) fn connected(workspace: &mut Workspace) -> ConnectionId {
     let commands = workspace.connect().expect("valid profile");
     assert!(matches!(commands.last(), Some(Command::Connect { .. })));
     let id = workspace.active_tab().connection.expect("id");

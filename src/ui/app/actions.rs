@@ -88,7 +88,7 @@ impl TopicscopeApp {
             }
             UiAction::Subscribe => {
                 let filter = self.ui.subscribe.filter.clone();
-                match self.workspace.subscribe(&filter, self.ui.subscribe.qos) {
+                match self.workspace.subscribe_with(&filter, self.ui.subscribe.qos, self.ui.subscribe.options) {
                     Ok(command) => {
                         self.ui.subscribe.error = None;
                         self.ui.subscribe.filter.clear();
@@ -97,6 +97,30 @@ impl TopicscopeApp {
                         }
                     }
                     Err(error) => self.ui.subscribe.error = Some(error.to_string()),
+                }
+            }
+            UiAction::MuteSubscription { subscription, muted } => self.workspace.set_muted(subscription, muted),
+            UiAction::PauseSubscription { subscription } => {
+                if let Some(command) = self.workspace.pause_subscription(subscription) {
+                    self.send(command);
+                }
+            }
+            UiAction::ResumeSubscription { subscription } => {
+                if let Some(command) = self.workspace.resume_subscription(subscription) {
+                    self.send(command);
+                }
+            }
+            UiAction::EditSubscription { subscription, edit } => {
+                match self.workspace.edit_subscription(subscription, edit.clone()) {
+                    Ok(commands) => {
+                        for command in commands {
+                            self.send(command);
+                        }
+                    }
+                    Err(error) => {
+                        self.ui.subscribe.editing = Some((subscription, edit));
+                        self.ui.subscribe.edit_error = Some(error.to_string());
+                    }
                 }
             }
             UiAction::Unsubscribe { subscription: id } => {

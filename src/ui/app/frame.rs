@@ -67,6 +67,7 @@ impl TopicscopeApp {
             direction: self.ui.log.direction,
             qos: self.ui.log.qos,
             retained_only: self.ui.log.retained_only,
+            hidden_subscriptions: self.workspace.muted_subscriptions(),
         });
         let paused = self.ui.log.paused;
         self.ui.log.view.set_paused(&self.workspace.store, paused);

@@ -6,6 +6,7 @@ mod message_actions;
 mod number_field;
 mod repeat_menu;
 mod state_chip;
+mod subscribe_options;
 mod user_properties;
 
 pub use chart_offer::chart_offer_ui;
@@ -14,6 +15,7 @@ pub use message_actions::message_actions_ui;
 pub use number_field::number_field_ui;
 pub use repeat_menu::repeat_menu_ui;
 pub use state_chip::state_chip_ui;
+pub use subscribe_options::subscribe_options_ui;
 pub use user_properties::user_properties_ui;
 
 /// A label followed by a single-line text field that is accessibly named
