@@ -19,6 +19,11 @@ pub enum UiAction {
         /// The password typed (used for this connect only).
         password: String,
     },
+    /// Put a topic into the composer, to publish there.
+    PublishHere {
+        /// The topic.
+        topic: String,
+    },
     /// Open a new tab with a saved profile.
     OpenProfileInNewTab {
         /// The profile's name.

@@ -141,6 +141,9 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
                     .hint_text(ui.tr(Tr::PayloadHint)),
             )
             .labelled_by(payload_label.id);
+        if std::mem::take(&mut state.focus_payload) {
+            payload.request_focus();
+        }
         if payload.changed() {
             state.error = None;
         }

@@ -763,5 +763,9 @@ catalogue! {
     Colour => "Colour", "颜色";
     ColourNumber => "Colour {n}", "颜色 {n}";
     SaveSubscription => "Save", "保存";
+    PublishHere => "Publish here", "在此发布";
+    PublishHereHint => "Put this topic into the composer", "将此主题放入编辑器";
+    DeleteRetainedHere => "Delete its retained message…", "删除其保留消息…";
+    DeleteRetainedSubtree => "Delete {n} retained {n|message|messages} in the subtree…", "删除子树中的 {n} 条保留消息…";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

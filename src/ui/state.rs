@@ -84,6 +84,8 @@ pub struct ComposerState {
     pub height: f32,
     /// The MQTT 5 properties column beside the payload is shown.
     pub properties_open: bool,
+    /// Put the cursor in the payload editor next frame.
+    pub focus_payload: bool,
     /// Composer error (topic / payload / connection).
     pub error: Option<String>,
     /// Repeat form: milliseconds between messages.
@@ -316,6 +318,7 @@ impl Default for ComposerState {
         Self {
             height: Default::default(),
             properties_open: Default::default(),
+            focus_payload: Default::default(),
             error: Default::default(),
             repeat_interval_ms: 1000,
             repeat_count: 10,

@@ -152,9 +152,26 @@ fn rows_ui(
                         if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
                             crate::ui::widgets::chart_offer_ui(ui, &path, message.payload, actions);
                         }
+                        if ui.button(ui.tr(Tr::PublishHere)).on_hover_text(ui.tr(Tr::PublishHereHint)).clicked() {
+                            actions.push(UiAction::PublishHere { topic: path.clone() });
+                        }
                         if ui.button(ui.tr(Tr::RetainedInSubtree)).clicked() {
                             actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
                             actions.push(UiAction::ShowRetained);
+                        }
+                        // Asked once more in the retained manager before anything is sent.
+                        if node.retained && ui.button(ui.tr(Tr::DeleteRetainedHere)).clicked() {
+                            actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
+                            actions.push(UiAction::ShowRetained);
+                            actions.push(UiAction::PrepareClearRetained { topics: vec![path.clone()] });
+                        }
+                        let below = tree.retained_topics(Some(&path));
+                        if below.len() > usize::from(node.retained)
+                            && ui.button(ui.trf(Tr::DeleteRetainedSubtree, &[("n", &below.len())])).clicked()
+                        {
+                            actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
+                            actions.push(UiAction::ShowRetained);
+                            actions.push(UiAction::PrepareClearRetained { topics: below });
                         }
                     });
                     if node.retained {

@@ -19,4 +19,5 @@ mod publishing;
 mod saved_messages;
 mod small_window;
 mod subscriptions;
+mod topic_tree;
 mod window;

@@ -322,6 +322,11 @@ impl TopicscopeApp {
                 self.ui.saved.message_name.clear();
                 self.write_saved();
             }
+            UiAction::PublishHere { topic } => {
+                self.workspace.active_tab_mut().draft.topic = topic;
+                self.ui.composer.error = None;
+                self.ui.composer.focus_payload = true;
+            }
             UiAction::OpenProfileInNewTab { name } => {
                 if let Some(profile) = self.workspace.profiles.iter().find(|profile| profile.name == name).cloned() {
                     self.workspace.open_tab(profile);
@@ -343,6 +348,7 @@ impl TopicscopeApp {
                     self.ui.composer.properties_open |= !draft.properties.is_empty();
                     self.workspace.active_tab_mut().draft = draft;
                     self.ui.composer.error = None;
+                    self.ui.composer.focus_payload = true;
                 }
             }
             UiAction::PublishAgain { seq } => {
