@@ -290,12 +290,63 @@ pub fn points_in_view(points: &VecDeque<[f64; 2]>, from: f64, to: f64, max_point
     thinned
 }
 
+/// The newest numeric values of one topic in a tab, oldest first: at most
+/// `max_values`, looking back over at most `max_scanned` messages of the
+/// log (so a rare topic in a huge log costs a bounded scan).
+pub fn recent_values(
+    store: &crate::store::MessageStore,
+    tab: crate::ids::TabId,
+    topic: &str,
+    max_values: usize,
+    max_scanned: usize,
+) -> Vec<f64> {
+    let mut values = Vec::new();
+    for index in (0..store.len()).rev().take(max_scanned) {
+        let Some(message) = store.at(index) else { break };
+        if message.tab != tab || message.topic != topic || message.direction != crate::mqtt::Direction::Incoming {
+            continue;
+        }
+        if let Ok(value) = extract_number(message.payload, None) {
+            values.push(value);
+            if values.len() == max_values {
+                break;
+            }
+        }
+    }
+    values.reverse();
+    values
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+    }
+
+    #[test]
+    fn recent_values_are_the_newest_numbers_of_one_topic_in_order() {
+        use crate::store::{MessageStore, StoreLimits, StoredMessage};
+        let mut store = MessageStore::new(StoreLimits::default());
+        for (topic, payload) in [("t", "1"), ("u", "9"), ("t", "x"), ("t", "2"), ("t", "3")] {
+            store.push(StoredMessage {
+                seq: 0,
+                tab: crate::ids::TabId(1),
+                time: Utc::now(),
+                direction: crate::mqtt::Direction::Incoming,
+                topic,
+                payload: payload.as_bytes(),
+                qos: crate::mqtt::Qos::AtMostOnce,
+                retain: false,
+                subscription: None,
+                properties: None,
+            });
+        }
+        assert_eq!(recent_values(&store, crate::ids::TabId(1), "t", 10, 100), vec![1.0, 2.0, 3.0]);
+        assert_eq!(recent_values(&store, crate::ids::TabId(1), "t", 2, 100), vec![2.0, 3.0], "the newest");
+        assert_eq!(recent_values(&store, crate::ids::TabId(1), "t", 10, 2), vec![2.0, 3.0], "within the scan");
+        assert!(recent_values(&store, crate::ids::TabId(2), "t", 10, 100).is_empty(), "another tab's");
     }
 
     #[test]

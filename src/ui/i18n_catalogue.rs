@@ -767,5 +767,6 @@ catalogue! {
     PublishHereHint => "Put this topic into the composer", "将此主题放入编辑器";
     DeleteRetainedHere => "Delete its retained message…", "删除其保留消息…";
     DeleteRetainedSubtree => "Delete {n} retained {n|message|messages} in the subtree…", "删除子树中的 {n} 条保留消息…";
+    SparklineName => "The last {n} values, from {low} to {high}", "最近 {n} 个值，从 {low} 到 {high}";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

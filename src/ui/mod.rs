@@ -31,6 +31,7 @@ mod subscriptions;
 mod tabs;
 pub mod theme;
 mod topic_tree;
+mod topic_value;
 mod widgets;
 
 pub use action::UiAction;

@@ -253,6 +253,10 @@ pub struct TreeState {
     pub hovered: bool,
     /// Put the cursor in the find field next frame (Ctrl+Shift+F).
     pub focus_search: bool,
+    /// The value pane's decoded payload and recent values.
+    pub value_pane: crate::ui::topic_value::ValuePaneCache,
+    /// The arrow keys move through the tree (a row was clicked last).
+    pub keyboard: bool,
 }
 
 /// The retained-message manager.

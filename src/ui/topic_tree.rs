@@ -69,6 +69,7 @@ pub fn topic_tree_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut U
         });
     }
     ui.separator();
+    crate::ui::topic_value::value_pane_ui(ui, workspace, state, actions);
     // Taken out for the frame: the rows borrow it while the panel changes `state`.
     let mut cached_rows = std::mem::take(&mut state.tree.rows);
     cached_rows.hold(state.tree.hovered);
@@ -98,99 +99,164 @@ fn rows_ui(
         return;
     }
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let output = egui::ScrollArea::vertical().id_salt("topic-tree").auto_shrink([false, false]).show_rows(
-        ui,
-        row_height,
-        rows.len(),
-        |ui, range| {
-            for id in rows[range].iter().copied() {
-                let Some(node) = tree.node(id) else { continue };
-                let path = tree.path(id);
-                ui.horizontal(|ui| {
-                    ui.add_space(node.depth() as f32 * 12.0);
-                    if node.children.is_empty() {
-                        ui.add_space(18.0);
-                    } else {
-                        let open = state.tree.expanded.contains(&id) || !state.tree.search.trim().is_empty();
-                        let icon = if open { "⏷" } else { "⏵" };
-                        let name = ui.trf(if open { Tr::CollapseTopic } else { Tr::ExpandTopic }, &[("topic", &path)]);
-                        if icon_button(ui, icon, &name).clicked() {
-                            actions.push(UiAction::ToggleTopic { node: id });
-                        }
+    let mut area = egui::ScrollArea::vertical().id_salt("topic-tree").auto_shrink([false, false]);
+    if let Some(row) = keyboard_ui(ui, tree, rows, state, actions) {
+        let spacing = ui.spacing().item_spacing.y;
+        area = area.vertical_scroll_offset((row as f32 - 3.0).max(0.0) * (row_height + spacing));
+    }
+    let output = area.show_rows(ui, row_height, rows.len(), |ui, range| {
+        for id in rows[range].iter().copied() {
+            let Some(node) = tree.node(id) else { continue };
+            let path = tree.path(id);
+            ui.horizontal(|ui| {
+                ui.add_space(node.depth() as f32 * 12.0);
+                if node.children.is_empty() {
+                    ui.add_space(18.0);
+                } else {
+                    let open = state.tree.expanded.contains(&id) || !state.tree.search.trim().is_empty();
+                    let icon = if open { "⏷" } else { "⏵" };
+                    let name = ui.trf(if open { Tr::CollapseTopic } else { Tr::ExpandTopic }, &[("topic", &path)]);
+                    if icon_button(ui, icon, &name).clicked() {
+                        actions.push(UiAction::ToggleTopic { node: id });
                     }
-                    let flashing = node.last_activity_ms.is_some_and(|at| now_ms.saturating_sub(at) < FLASH_MS);
-                    let name = if node.name.is_empty() { ui.tr(Tr::EmptyLevel).to_owned() } else { node.name.clone() };
-                    let mut text = egui::RichText::new(name);
-                    if flashing {
-                        text = text.color(theme::BUSY);
+                }
+                let flashing = node.last_activity_ms.is_some_and(|at| now_ms.saturating_sub(at) < FLASH_MS);
+                let name = if node.name.is_empty() { ui.tr(Tr::EmptyLevel).to_owned() } else { node.name.clone() };
+                let mut text = egui::RichText::new(name);
+                if flashing {
+                    text = text.color(theme::BUSY);
+                }
+                let selected = state.log.selected_topic.as_deref() == Some(path.as_str());
+                let hover = ui.trf(
+                    Tr::TopicNodeHint,
+                    &[
+                        ("topic", &path),
+                        ("here", &node.messages),
+                        ("subtree", &node.subtree_messages),
+                        ("subtopics", &node.subtopics),
+                    ],
+                );
+                let response = ui.selectable_label(selected, text).on_hover_text(hover);
+                if response.clicked() {
+                    actions.push(UiAction::SelectTopic { topic: (!selected).then_some(path.clone()) });
+                    state.tree.keyboard = true;
+                }
+                response.context_menu(|ui| {
+                    if let Some(seq) = node.last_seq.filter(|seq| workspace.store.get(*seq).is_some()) {
+                        crate::ui::widgets::message_actions_ui(ui, seq, actions);
+                        ui.separator();
                     }
-                    let selected = state.log.selected_topic.as_deref() == Some(path.as_str());
-                    let hover = ui.trf(
-                        Tr::TopicNodeHint,
-                        &[
-                            ("topic", &path),
-                            ("here", &node.messages),
-                            ("subtree", &node.subtree_messages),
-                            ("subtopics", &node.subtopics),
-                        ],
-                    );
-                    let response = ui.selectable_label(selected, text).on_hover_text(hover);
-                    if response.clicked() {
-                        actions.push(UiAction::SelectTopic { topic: (!selected).then_some(path.clone()) });
+                    if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
+                        ui.ctx().copy_text(path.clone());
                     }
-                    response.context_menu(|ui| {
-                        if let Some(seq) = node.last_seq.filter(|seq| workspace.store.get(*seq).is_some()) {
-                            crate::ui::widgets::message_actions_ui(ui, seq, actions);
-                            ui.separator();
-                        }
-                        if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
-                            ui.ctx().copy_text(path.clone());
-                        }
-                        if node.messages > 0 && ui.button(ui.tr(Tr::History)).clicked() {
-                            actions.push(UiAction::ShowHistory { topic: Some(path.clone()) });
-                        }
-                        if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
-                            crate::ui::widgets::chart_offer_ui(ui, &path, message.payload, actions);
-                        }
-                        if ui.button(ui.tr(Tr::PublishHere)).on_hover_text(ui.tr(Tr::PublishHereHint)).clicked() {
-                            actions.push(UiAction::PublishHere { topic: path.clone() });
-                        }
-                        if ui.button(ui.tr(Tr::RetainedInSubtree)).clicked() {
-                            actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
-                            actions.push(UiAction::ShowRetained);
-                        }
-                        // Asked once more in the retained manager before anything is sent.
-                        if node.retained && ui.button(ui.tr(Tr::DeleteRetainedHere)).clicked() {
-                            actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
-                            actions.push(UiAction::ShowRetained);
-                            actions.push(UiAction::PrepareClearRetained { topics: vec![path.clone()] });
-                        }
-                        let below = tree.retained_topics(Some(&path));
-                        if below.len() > usize::from(node.retained)
-                            && ui.button(ui.trf(Tr::DeleteRetainedSubtree, &[("n", &below.len())])).clicked()
-                        {
-                            actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
-                            actions.push(UiAction::ShowRetained);
-                            actions.push(UiAction::PrepareClearRetained { topics: below });
-                        }
-                    });
-                    if node.retained {
-                        ui.colored_label(theme::OK, "R").on_hover_text(ui.tr(Tr::Retained));
-                    }
-                    ui.weak(format!("{}", node.subtree_messages));
-                    let rate = node.subtree_rate(now_ms);
-                    if rate > 0 {
-                        ui.weak(format!("{rate}/s"));
+                    if node.messages > 0 && ui.button(ui.tr(Tr::History)).clicked() {
+                        actions.push(UiAction::ShowHistory { topic: Some(path.clone()) });
                     }
                     if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
-                        let shown = preview(message.payload, 24);
-                        ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace().weak()).truncate());
+                        crate::ui::widgets::chart_offer_ui(ui, &path, message.payload, actions);
+                    }
+                    if ui.button(ui.tr(Tr::PublishHere)).on_hover_text(ui.tr(Tr::PublishHereHint)).clicked() {
+                        actions.push(UiAction::PublishHere { topic: path.clone() });
+                    }
+                    if ui.button(ui.tr(Tr::RetainedInSubtree)).clicked() {
+                        actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
+                        actions.push(UiAction::ShowRetained);
+                    }
+                    // Asked once more in the retained manager before anything is sent.
+                    if node.retained && ui.button(ui.tr(Tr::DeleteRetainedHere)).clicked() {
+                        actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
+                        actions.push(UiAction::ShowRetained);
+                        actions.push(UiAction::PrepareClearRetained { topics: vec![path.clone()] });
+                    }
+                    let below = tree.retained_topics(Some(&path));
+                    if below.len() > usize::from(node.retained)
+                        && ui.button(ui.trf(Tr::DeleteRetainedSubtree, &[("n", &below.len())])).clicked()
+                    {
+                        actions.push(UiAction::SelectTopic { topic: Some(path.clone()) });
+                        actions.push(UiAction::ShowRetained);
+                        actions.push(UiAction::PrepareClearRetained { topics: below });
                     }
                 });
-            }
-        },
-    );
+                if node.retained {
+                    ui.colored_label(theme::OK, "R").on_hover_text(ui.tr(Tr::Retained));
+                }
+                ui.weak(format!("{}", node.subtree_messages));
+                let rate = node.subtree_rate(now_ms);
+                if rate > 0 {
+                    ui.weak(format!("{rate}/s"));
+                }
+                if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
+                    let shown = preview(message.payload, 24);
+                    ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace().weak()).truncate());
+                }
+            });
+        }
+    });
     state.tree.hovered = ui.rect_contains_pointer(output.inner_rect);
+    // A click elsewhere gives the keys back (to the log, the composer…).
+    if ui.input(|input| input.pointer.any_pressed()) && !state.tree.hovered {
+        state.tree.keyboard = false;
+    }
+}
+
+/// Arrow keys move through the rows (Right/Left open and close a level,
+/// Left on a closed one goes to its parent), Enter opens the topic's
+/// history, Delete offers to delete its retained message — while the tree
+/// has the keyboard (a row was clicked) and no field is being typed in.
+/// Returns the row to scroll to.
+fn keyboard_ui(
+    ui: &mut egui::Ui,
+    tree: &crate::core::topic_tree::TopicTree,
+    rows: &[NodeId],
+    state: &mut UiState,
+    actions: &mut Vec<UiAction>,
+) -> Option<usize> {
+    if !state.tree.keyboard || ui.ctx().egui_wants_keyboard_input() {
+        return None;
+    }
+    use egui::{Key, Modifiers};
+    let [down, up, right, left, enter, delete] =
+        [Key::ArrowDown, Key::ArrowUp, Key::ArrowRight, Key::ArrowLeft, Key::Enter, Key::Delete]
+            .map(|key| ui.ctx().input_mut(|input| input.consume_key(Modifiers::NONE, key)));
+    if !(down || up || right || left || enter || delete) {
+        return None;
+    }
+    let selected = state.log.selected_topic.clone();
+    let current = selected.as_deref().and_then(|topic| rows.iter().position(|id| tree.path(*id) == topic));
+    let select = |row: usize, actions: &mut Vec<UiAction>| {
+        actions.push(UiAction::SelectTopic { topic: rows.get(row).map(|id| tree.path(*id)) });
+        Some(row)
+    };
+    let Some(row) = current else {
+        return if down || up { select(0, actions) } else { None };
+    };
+    let id = rows[row];
+    let node = tree.node(id)?;
+    let open = state.tree.expanded.contains(&id);
+    if down && row + 1 < rows.len() {
+        return select(row + 1, actions);
+    }
+    if up && row > 0 {
+        return select(row - 1, actions);
+    }
+    if right && !node.children.is_empty() && !open {
+        actions.push(UiAction::ToggleTopic { node: id });
+    }
+    if left {
+        if open {
+            actions.push(UiAction::ToggleTopic { node: id });
+        } else if let Some(parent) = node.parent.and_then(|parent| rows.iter().position(|row| *row == parent)) {
+            return select(parent, actions);
+        }
+    }
+    if enter && node.messages > 0 {
+        actions.push(UiAction::ShowHistory { topic: selected.clone() });
+    }
+    if delete && node.retained {
+        actions.push(UiAction::ShowRetained);
+        actions.push(UiAction::PrepareClearRetained { topics: selected.into_iter().collect() });
+    }
+    None
 }
 
 /// "Scan the broker" and how the latest scan went.
