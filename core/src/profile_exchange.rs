@@ -143,8 +143,8 @@ pub fn import_file(path: &Path) -> Result<ImportReport, ImportError> {
     import_text(&text, &path.display().to_string())
 }
 
-/// Imports text: an topicscope bundle, a single topicscope profile, an MQTTX
-/// export or an MQTT.fx `mqttfx-config.xml`.
+/// Imports text: a Topicscope bundle, a single Topicscope profile, an MQTTX
+/// export (JSON, CSV or YAML) or an MQTT.fx `mqttfx-config.xml`.
 pub fn import_text(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('<') {
@@ -156,6 +156,16 @@ pub fn import_text(text: &str, origin: &str) -> Result<ImportReport, ImportError
             .map_err(|error| ImportError::Unrecognised { origin: origin.into(), detail: error.to_string() })?;
         return Ok(import_mqttx(&value));
     }
+    if looks_like_mqttx_csv(trimmed) {
+        let value =
+            mqttx_csv_to_json(text).map_err(|detail| ImportError::Unrecognised { origin: origin.into(), detail })?;
+        return Ok(import_mqttx(&value));
+    }
+    if looks_like_mqttx_yaml(trimmed) {
+        let value: Value = yaml_serde::from_str(text)
+            .map_err(|error| ImportError::Unrecognised { origin: origin.into(), detail: format!("YAML: {error}") })?;
+        return Ok(import_mqttx(&value));
+    }
     if let Ok(bundle) = ron::from_str::<ProfileBundle>(text)
         && !bundle.profiles.is_empty()
     {
@@ -165,6 +175,62 @@ pub fn import_text(text: &str, origin: &str) -> Result<ImportReport, ImportError
     parse_profile(text, origin)
         .map(|profile| ImportReport { profiles: vec![profile], ..ImportReport::default() })
         .map_err(|error| ImportError::Unrecognised { origin: origin.into(), detail: error.to_string() })
+}
+
+/// MQTTX's CSV export (json2csv): a header row of connection fields,
+/// quoted, with `clientId` among them.
+fn looks_like_mqttx_csv(text: &str) -> bool {
+    let header = text.lines().next().unwrap_or_default();
+    header.starts_with('"') && header.contains("\"clientId\"") && header.contains("\"host\"")
+}
+
+/// A YAML list (or map) of MQTTX connections.
+fn looks_like_mqttx_yaml(text: &str) -> bool {
+    (text.starts_with("- ") || text.starts_with("---") || text.starts_with("connections:"))
+        && text.lines().any(|line| line.trim_start().trim_start_matches("- ").starts_with("host:"))
+}
+
+/// Fields kept as text even when they look like numbers: MQTTX's own
+/// importer's list, and `mqttVersion` ("5.0", "3.1.1"), which the JSON
+/// export writes as text too.
+const MQTTX_TEXT_FIELDS: [&str; 9] = [
+    "clientId",
+    "name",
+    "password",
+    "topic",
+    "username",
+    "lastWillPayload",
+    "lastWillTopic",
+    "contentType",
+    "mqttVersion",
+];
+
+/// Turns MQTTX's CSV rows back into the connections they were: nested
+/// objects and lists were written as JSON, booleans and numbers as words.
+fn mqttx_csv_to_json(text: &str) -> Result<Value, String> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers = reader.headers().map_err(|error| format!("CSV: {error}"))?.clone();
+    let mut connections = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|error| format!("CSV: {error}"))?;
+        let mut connection = serde_json::Map::new();
+        for (name, field) in headers.iter().zip(record.iter()) {
+            let value = match field {
+                _ if MQTTX_TEXT_FIELDS.contains(&name) => Value::String(field.to_owned()),
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                "" => Value::String(String::new()),
+                _ if field.starts_with(['{', '[']) => {
+                    serde_json::from_str(field).map_err(|error| format!("CSV column {name}: {error}"))?
+                }
+                _ => serde_json::from_str::<serde_json::Number>(field)
+                    .map_or_else(|_| Value::String(field.to_owned()), Value::Number),
+            };
+            connection.insert(name.to_owned(), value);
+        }
+        connections.push(Value::Object(connection));
+    }
+    Ok(Value::Array(connections))
 }
 
 /// Renames imported profiles whose names are taken: "Name (2)", "Name (3)", ...

@@ -392,3 +392,17 @@ fn keychain_passwords_resolve_through_the_installed_store() {
     let text = topicscope_core::profile::profile_to_ron(&profile).expect("serialise");
     assert!(text.contains("Keychain(\"alice@Plant\")") && !text.contains("from-the-keychain"), "{text}");
 }
+
+#[test]
+fn mqttx_csv_and_yaml_exports_import_the_same_profiles_as_its_json() {
+    use topicscope_core::profile_exchange::import_file;
+    // Made from the JSON fixture by json2csv and js-yaml, the encoders MQTTX's
+    // exports use (fixtures/import/make-mqttx-csv-yaml.js).
+    let json = import_file(&repo_file("tests/fixtures/import/mqttx-export.json")).expect("readable");
+    for other in ["mqttx-export.csv", "mqttx-export.yaml"] {
+        let report = import_file(&repo_file(&format!("tests/fixtures/import/{other}"))).expect(other);
+        assert_eq!(report.profiles, json.profiles, "{other}");
+        assert_eq!(report.errors, json.errors, "{other}");
+        assert_eq!(report.skipped, json.skipped, "{other}");
+    }
+}

@@ -57,7 +57,7 @@ enum ProfilesAction {
         #[arg(long)]
         save: bool,
     },
-    /// Add profiles from topicscope RON files or bundles, an MQTTX export or MQTT.fx's mqttfx-config.xml.
+    /// Add profiles from Topicscope RON files or bundles, an MQTTX export (JSON, CSV or YAML) or MQTT.fx's mqttfx-config.xml.
     Import {
         /// Files to import.
         #[arg(required = true)]

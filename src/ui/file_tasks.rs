@@ -199,7 +199,7 @@ impl FileTasks {
             purpose: PathPurpose::ImportProfiles,
             title,
             file_name: String::new(),
-            filter: (filter, &["ron", "json", "xml"]),
+            filter: (filter, &["ron", "json", "csv", "yaml", "yml", "xml"]),
         };
         self.pick(ctx, request);
     }

@@ -463,7 +463,7 @@ catalogue! {
     SaveProfile => "Save profile", "保存配置";
     SaveProfileHint => "Write this profile's RON file", "写入此配置的 RON 文件";
     ImportEllipsis => "Import…", "导入…";
-    ImportProfilesHint => "Topicscope .ron files, an MQTTX export (.json) or MQTT.fx's mqttfx-config.xml; or drop files on the window", "Topicscope .ron 文件、MQTTX 导出文件（.json）或 MQTT.fx 的 mqttfx-config.xml；也可以把文件拖到窗口上";
+    ImportProfilesHint => "Topicscope .ron files, an MQTTX export (.json, .csv or .yaml) or MQTT.fx's mqttfx-config.xml; or drop files on the window", "Topicscope .ron 文件、MQTTX 导出文件（.json、.csv 或 .yaml）或 MQTT.fx 的 mqttfx-config.xml；也可以把文件拖到窗口上";
     ExportThisProfile => "Export this profile…", "导出此配置…";
     ExportAllProfiles => "Export all profiles…", "导出全部配置…";
     IncludePasswords => "Include passwords", "包含密码";
