@@ -87,7 +87,7 @@ broker_panel() {
     mosquitto_pub -h 127.0.0.1 -p "$PORT" -u alice -P guess -i intruder -t sensors/x -m 1 2>/dev/null || true
     mosquitto_pub -h 127.0.0.1 -p "$PORT" -u alice -P wonderland -i alice-cli -t sensors/secret -m 1 -q 1 -V mqttv5 || true
     for i in $(seq 1 40); do pub -q 1 -t sensors/kitchen/temp -m "{\"t\": 2$((i % 10)).5}"; done
-    click 208 152   # Built-in broker
+    click 1215 12   # Built-in broker (menu bar)
     click 127 105   # Clients
     sleep 1.2       # the client list is sampled every second
     import -window root screenshots/broker-clients.png
@@ -106,7 +106,7 @@ tree_search() {
     python3 scripts/flood_topics.py "$PORT" 120000  # 200,000 levels: the tree's limit
     sleep 3
     click 140 126   # Topic tree
-    click 137 189   # Find topic
+    click 137 163   # Find topic
     xdotool type --delay 80 "device/42"
     import -window root screenshots/topic-tree-searching.png  # the walk is still going
     echo "saved screenshots/topic-tree-searching.png"
@@ -125,7 +125,7 @@ cjk_traffic() {
     sleep 1
     click 500 219   # the 工厂/车间1/温度 row
     sleep 0.5
-    click 1080 350  # JSON tree (JSON 树 sits at the same place)
+    click 1080 372  # JSON tree (JSON 树 sits at the same place)
     sleep 1
 }
 look() {
@@ -177,18 +177,18 @@ request_response() {
                 -D publish content-type application/json -m '{"pong": true, "pump": "P-7", "state": "running"}'
         done) &
     sleep 0.5
-    click 80 632    # MQTT 5 properties (the composer grows upwards)
-    click 265 471   # Topic
+    click 155 632   # MQTT 5 properties (a column beside the payload)
+    click 265 581   # Topic
     xdotool key ctrl+a; xdotool type --delay 80 'svc/ping'; sleep 0.4
-    click 250 548   # Content type
+    click 1000 660  # Content type
     xdotool type --delay 80 'application/json'; sleep 0.4
-    click 250 573   # Response topic
+    click 1000 685  # Response topic
     xdotool type --delay 80 'svc/pong'; sleep 0.4
-    click 375 574   # Wait for the response
-    click 100 740   # Payload
+    click 1128 686  # Wait for the response
+    click 100 690   # Payload
     xdotool key ctrl+a; xdotool type --delay 30 '{"cmd": "status", "pump": "P-7"}'
     sleep 0.5
-    click 854 471   # Publish
+    click 854 581   # Publish
     sleep 2
     import -window root screenshots/request-response.png
     echo "saved screenshots/request-response.png"
@@ -205,7 +205,7 @@ if [ "${ONLY:-}" = broker ]; then exit 0; fi
 start_app
 
 # --- main window -------------------------------------------------------
-click 140 209   # topic filter field
+click 140 183   # topic filter field
 xdotool key ctrl+a type 'sensors/+/temperature'
 xdotool key Return
 sleep 0.5
@@ -219,7 +219,7 @@ click 604 581   # QoS 1
 click 854 581   # Publish
 sleep 1
 click 560 269   # the attic row
-click 1080 350  # JSON tree tab
+click 1080 372  # JSON tree tab
 sleep 0.5
 import -window root screenshots/main-window.png
 echo "saved screenshots/main-window.png"
@@ -238,15 +238,14 @@ echo "saved screenshots/profile-editor.png"
 click 614 37    # close the editor
 
 # --- two connections ----------------------------------------------------
-click 176 37    # new tab
-click 133 67    # profile picker
-click 116 123   # Local mosquitto
+click 176 37    # ➕: which connection?
+click 220 112   # Local mosquitto, in a new tab
 click 1034 93   # Connect
 sleep 2
 mosquitto_pub -h 127.0.0.1 -p 1883 -t plant/line-2/pressure -m '{"bar": 2.31}'
 pub -t sensors/kitchen/temperature -m '{"value": 21.7, "unit": "C", "battery": 0.92}'
 sleep 0.5
-click 806 132   # All tabs
+click 830 132   # All tabs
 sleep 0.5
 import -window root screenshots/two-connections.png
 echo "saved screenshots/two-connections.png"
@@ -269,17 +268,17 @@ feed 110 &
 FEED=$!
 sleep 2
 click 140 126   # Topic tree
-click 20 278    # expand plant
-click 33 304    # expand boiler
-click 33 382    # expand line-1
-click 45 408    # expand oven
+click 20 252    # expand plant
+click 33 278    # expand boiler
+click 33 356    # expand line-1
+click 45 382    # expand oven
 # Chart from the tree's context menus: a JSON field and a plain number.
 rclick() { xdotool mousemove "$1" "$2"; sleep 0.3; xdotool click 3; sleep 0.5; }
-rclick 86 356   # telemetry
-click 132 425   # Chart a field ▸
-click 289 425   # /temp
-rclick 85 434   # oven temp
-click 110 503   # Chart
+rclick 86 330   # telemetry
+click 132 485   # Chart a field ▸ (below the message actions)
+click 350 485   # /temp (the submenu opens right of the wider menu)
+rclick 85 408   # oven temp
+click 110 563   # Chart
 wait "$FEED"
 xdotool mousemove 1200 788; sleep 0.5
 import -window root screenshots/topic-tree-chart.png
@@ -287,7 +286,7 @@ echo "saved screenshots/topic-tree-chart.png"
 
 click 938 151   # close the charts
 click 520 496   # the last telemetry row
-click 1080 350  # JSON tree
+click 1080 372  # JSON tree
 xdotool mousemove 1030 471; sleep 0.3; xdotool click 3; sleep 0.5  # right-click temp's value
 import -window root screenshots/json-inspector.png
 echo "saved screenshots/json-inspector.png"
@@ -298,11 +297,11 @@ pub -t devices/valve-3/config -m '{"mode": "auto", "setpoint": 21.5, "schedule":
 sleep 0.5
 pub -t devices/valve-3/config -m '{"mode": "manual", "setpoint": 22, "schedule": [{"at": "06:30", "setpoint": 21.5}], "fw": "1.4.3", "override": {"until": "18:00"}}'
 sleep 0.5
-click 20 252    # expand devices
-click 33 278    # expand valve-3
-click 72 304    # config: its history opens under the log
-click 295 429   # compare the first
-click 295 455   # with the second
+click 20 226    # expand devices
+click 33 252    # expand valve-3
+click 72 278    # config: its history opens under the log
+click 295 479   # compare the first
+click 295 505   # with the second
 xdotool mousemove 1200 788; sleep 0.5
 import -window root screenshots/diff.png
 echo "saved screenshots/diff.png"

@@ -399,7 +399,7 @@ fn json_row_job(
 }
 
 /// The topic, then the message's details in a section that folds to one
-/// line (open by default where the window is tall enough, so a low window
+/// line (open by default from 900 px of height up, so a lower window
 /// keeps its room for the payload).
 fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'_>) {
     ui.add(egui::Label::new(egui::RichText::new(message.topic).monospace().strong()).wrap());
@@ -408,7 +408,7 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, message: &StoredMessage<'
         Direction::Outgoing => ui.tr(Tr::Published),
     };
     let summary = format!("{direction} · QoS {} · {}", message.qos.level(), human_size(message.payload.len()));
-    let tall = ui.ctx().content_rect().height() >= 800.0;
+    let tall = ui.ctx().content_rect().height() >= 900.0;
     egui::CollapsingHeader::new(summary).id_salt("message-details").default_open(tall).show(ui, |ui| {
         details_ui(ui, workspace, message);
     });

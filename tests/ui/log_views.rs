@@ -69,7 +69,8 @@ fn a_20_mb_binary_payload_is_previewed_cut_and_inspected_in_full() {
     harness.step();
     // Binary opens as hex; the last line of the dump is reachable (rows are virtualised).
     assert!(harness.query_by_label_contains("00000000  00 01 02 03").is_some());
-    assert!(harness.query_by_label_contains("20.0 MiB (20971520 bytes)").is_some());
+    assert!(harness.query_by_label_contains("received · QoS 0 · 20.0 MiB").is_some(), "the size in the summary");
+    assert!(harness.query_by_label_contains("20971520 bytes").is_some(), "and exactly, under the dump");
     let store = &harness.state().workspace.store;
     assert_eq!(store.at(store.len() - 1).map(|m| m.payload.len()), Some(payload.len()));
 }
