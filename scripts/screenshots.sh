@@ -19,7 +19,10 @@
 #   saved-messages.png   the Saved page: collections to send, repeat, share
 #   keyboard-shortcuts.png  Help → Keyboard shortcuts (F1)
 #   request-response.png the composer's MQTT 5 properties and a request answered
-# ONLY=broker runs just the broker panel part; ONLY=tree-search just the
+#   window-1280x720.png / window-1920x1080.png
+#                        the window at both sizes: the inspector beside a compact
+#                        log toolbar; the tree's value pane, inspector and history
+# ONLY=sizes runs just the two window sizes; ONLY=broker just the broker panel part; ONLY=tree-search just the
 # search; ONLY=look just the themes, languages and shortcuts; ONLY=request
 # just the request/response. The CJK
 # screenshots need a CJK font (fonts-noto-cjk).
@@ -125,7 +128,7 @@ cjk_traffic() {
     sleep 1
     click 500 219   # the 工厂/车间1/温度 row
     sleep 0.5
-    click 1080 372  # JSON tree (JSON 树 sits at the same place)
+    click 1080 261  # JSON tree (JSON 树 sits at the same place)
     sleep 1
 }
 look() {
@@ -195,6 +198,51 @@ request_response() {
     kill "$APP"; wait "$APP" 2>/dev/null || true
 }
 
+# --- the window at 1280x720 and 1920x1080 -----------------------------------
+# Each size gets its own X screen; coordinates are in that screen's pixels.
+at_size() { # WIDTH HEIGHT DISPLAY
+    Xvfb "$3" -screen 0 "$1x$2x24" >/dev/null 2>&1 &
+    SIZED_XVFB=$!
+    sleep 1
+    DISPLAY=$3 start_app
+    DISPLAY=$3 xdotool windowsize --sync "$WINDOW" "$1" "$2" windowmove "$WINDOW" 0 0 || true
+    sleep 1
+}
+plant_traffic() { # ROUNDS
+    for i in $(seq 1 "$1"); do
+        temp=$(python3 -c "import math; print(round(60 + 8 * math.sin($i / 3), 2))")
+        mosquitto_pub -h 127.0.0.1 -p "$PORT" -t plant/boiler/telemetry -m "{\"temp\": $temp, \"pressure\": 1.$i, \"state\": \"running\", \"fw\": \"1.4.2\"}"
+        mosquitto_pub -h 127.0.0.1 -p "$PORT" -t plant/boiler/power -m $((1200 + (i * 37) % 300))
+        mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "plant/line$((i % 3))/count" -m $((i * 7))
+        mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "devices/valve-$((i % 4))/state" -m open
+        sleep 0.05
+    done
+}
+window_sizes() {
+    at_size 1280 720 :91
+    plant_traffic 15
+    sleep 1
+    DISPLAY=:91 xdotool mousemove 500 420 click 1; sleep 0.8   # a telemetry row: the inspector
+    DISPLAY=:91 import -window root screenshots/window-1280x720.png
+    echo "saved screenshots/window-1280x720.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true; kill "$SIZED_XVFB"
+    at_size 1920 1080 :92
+    plant_traffic 25
+    sleep 1
+    d() { DISPLAY=:92 xdotool mousemove "$1" "$2" click 1; sleep 0.6; }
+    d 138 127    # Topic tree
+    d 528 752    # a telemetry row: the inspector
+    d 20 252     # expand plant
+    d 31 277     # expand boiler
+    d 74 304     # power: the log filtered to it, its value pane and sparkline
+    d 1783 311   # History of the inspected telemetry message
+    sleep 0.5
+    DISPLAY=:92 import -window root screenshots/window-1920x1080.png
+    echo "saved screenshots/window-1920x1080.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true; kill "$SIZED_XVFB"
+}
+
+if [ "${ONLY:-}" = sizes ]; then window_sizes; exit 0; fi
 if [ "${ONLY:-}" = request ]; then request_response; exit 0; fi
 if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi
 if [ "${ONLY:-}" = look ]; then look; exit 0; fi
@@ -219,7 +267,7 @@ click 604 581   # QoS 1
 click 854 581   # Publish
 sleep 1
 click 560 269   # the attic row
-click 1080 372  # JSON tree tab
+click 1080 261  # JSON tree tab
 sleep 0.5
 import -window root screenshots/main-window.png
 echo "saved screenshots/main-window.png"
@@ -286,8 +334,8 @@ echo "saved screenshots/topic-tree-chart.png"
 
 click 938 151   # close the charts
 click 520 496   # the last telemetry row
-click 1080 372  # JSON tree
-xdotool mousemove 1030 471; sleep 0.3; xdotool click 3; sleep 0.5  # right-click temp's value
+click 1080 261  # JSON tree
+xdotool mousemove 1025 382; sleep 0.3; xdotool click 3; sleep 0.5  # right-click temp's value
 import -window root screenshots/json-inspector.png
 echo "saved screenshots/json-inspector.png"
 xdotool key Escape; sleep 0.3
@@ -309,3 +357,4 @@ kill "$APP"; wait "$APP" 2>/dev/null || true
 tree_search
 look
 request_response
+window_sizes
