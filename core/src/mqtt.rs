@@ -151,4 +151,11 @@ pub struct SubscribeOptions {
     pub retain_as_published: bool,
     /// When the broker sends retained messages for this subscription.
     pub retain_handling: RetainHandling,
+    /// Subscription identifier (1 to 268,435,455): the broker tags each
+    /// message this subscription delivers with it.
+    #[serde(default)]
+    pub identifier: Option<u32>,
 }
+
+/// The largest subscription identifier MQTT 5 allows (a variable byte integer).
+pub const MAX_SUBSCRIPTION_IDENTIFIER: u32 = 268_435_455;

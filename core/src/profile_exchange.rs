@@ -513,6 +513,11 @@ impl<'a> MqttxEntry<'a> {
                     Some(2) => RetainHandling::DoNotSend,
                     _ => RetainHandling::SendOnSubscribe,
                 },
+                identifier: item
+                    .get("subscriptionIdentifier")
+                    .and_then(Value::as_u64)
+                    .and_then(|id| u32::try_from(id).ok())
+                    .filter(|id| (1..=crate::mqtt::MAX_SUBSCRIPTION_IDENTIFIER).contains(id)),
             });
         }
         if colours > 0 {

@@ -64,8 +64,14 @@ fn golden_version_2_full_file_keeps_loading() {
     let profile = parse_profile(&text, "v2-full.ron").expect("v2 parses");
     // Fields added since the file was written take their defaults.
     let full = full_profile();
-    let expected =
-        ConnectionProfile { tls: TlsOptions { server_name: None, ..full.tls.clone() }, variables: Vec::new(), ..full };
+    let subscriptions =
+        full.subscriptions.iter().map(|s| SavedSubscription { identifier: None, ..s.clone() }).collect();
+    let expected = ConnectionProfile {
+        tls: TlsOptions { server_name: None, ..full.tls.clone() },
+        variables: Vec::new(),
+        subscriptions,
+        ..full
+    };
     assert_eq!(profile, expected, "the golden file must equal the all-fields profile of its time");
 }
 
@@ -140,6 +146,7 @@ fn full_profile() -> ConnectionProfile {
                 no_local: true,
                 retain_as_published: true,
                 retain_handling: RetainHandling::DoNotSend,
+                identifier: Some(42),
             },
         ],
         variables: vec![("site".into(), "plant-2".into()), ("unit".into(), "°C".into())],

@@ -747,6 +747,9 @@ catalogue! {
     CopyOfThisTab => "A copy of this tab's connection", "复制此标签页的连接";
     AllConnections => "All connections", "所有连接";
     Mqtt5Options => "MQTT 5 options", "MQTT 5 选项";
+    SubscriptionIdentifier => "Subscription identifier", "订阅标识符";
+    SubscriptionIdentifierHint => "The broker tags every message this subscription delivers with this number (MQTT 5)", "代理会用此编号标记此订阅投递的每条消息（MQTT 5）";
+    IdentifierValue => "Identifier", "标识符";
     Mute => "Mute (hide from the log)", "静音（在日志中隐藏）";
     Unmute => "Unmute", "取消静音";
     MuteHint => "Keep receiving and storing its messages, but hide them from the log", "继续接收和保存其消息，但在日志中隐藏";

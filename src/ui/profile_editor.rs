@@ -495,6 +495,7 @@ fn subscriptions_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
                 &mut subscription.no_local,
                 &mut subscription.retain_as_published,
                 &mut subscription.retain_handling,
+                &mut subscription.identifier,
             );
             ui.separator();
         });

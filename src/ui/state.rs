@@ -157,10 +157,14 @@ pub struct SubscribeForm {
     pub focus_filter: bool,
     /// New subscription form: MQTT 5 options.
     pub options: crate::core::mqtt::SubscribeOptions,
+    /// The identifier field holds no number in range (Subscribe waits).
+    pub identifier_problem: Option<String>,
     /// The subscription being edited, and the form's values.
     pub editing: Option<(SubscriptionId, crate::core::workspace::SubscriptionEdit)>,
     /// Why the last edit was not applied.
     pub edit_error: Option<String>,
+    /// Bring the edit form into view next frame (it just opened).
+    pub show_edit_form: bool,
 }
 
 /// The connection bar: its error and the password prompt.
@@ -368,6 +372,8 @@ impl Default for SubscribeForm {
             error: Default::default(),
             focus_filter: false,
             options: Default::default(),
+            identifier_problem: None,
+            show_edit_form: false,
             editing: None,
             edit_error: None,
         }

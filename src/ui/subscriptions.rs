@@ -36,7 +36,8 @@ pub fn subscriptions_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mu
             let editing = state.subscribe.editing.as_mut().filter(|(id, _)| *id == subscription.id);
             if let Some((id, edit)) = editing {
                 let id = *id;
-                if edit_form_ui(ui, edit, state.subscribe.edit_error.as_deref(), actions, id) {
+                let shown = std::mem::take(&mut state.subscribe.show_edit_form);
+                if edit_form_ui(ui, edit, state.subscribe.edit_error.as_deref(), actions, id, shown) {
                     state.subscribe.editing = None;
                     state.subscribe.edit_error = None;
                 }
@@ -80,18 +81,20 @@ fn subscribe_form_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<U
     };
     ui.horizontal(|ui| {
         qos_combo_ui(ui, "subscribe-qos", &mut state.subscribe.qos);
-        if ui.button(ui.tr(Tr::Subscribe)).clicked() || submitted {
+        let ready = state.subscribe.identifier_problem.is_none();
+        if ui.add_enabled(ready, egui::Button::new(ui.tr(Tr::Subscribe))).clicked() || (submitted && ready) {
             actions.push(UiAction::Subscribe);
         }
     });
     egui::CollapsingHeader::new(ui.tr(Tr::Mqtt5Options)).id_salt("subscribe-mqtt5-options").show(ui, |ui| {
         let options = &mut state.subscribe.options;
-        subscribe_options_ui(
+        state.subscribe.identifier_problem = subscribe_options_ui(
             ui,
             "quick",
             &mut options.no_local,
             &mut options.retain_as_published,
             &mut options.retain_handling,
+            &mut options.identifier,
         );
     });
     if let Some(error) = live_error.as_ref().or(state.subscribe.error.as_ref()) {
@@ -181,6 +184,7 @@ fn subscription_menu_ui(
     if ui.button(ui.tr(Tr::EditSubscription)).clicked() {
         state.subscribe.editing = Some((id, SubscriptionEdit::of(subscription)));
         state.subscribe.edit_error = None;
+        state.subscribe.show_edit_form = true;
     }
     ui.separator();
     if ui.button(ui.tr(Tr::CopyFilter)).clicked() {
@@ -199,15 +203,16 @@ fn edit_form_ui(
     error: Option<&str>,
     actions: &mut Vec<UiAction>,
     id: crate::core::ids::SubscriptionId,
+    bring_into_view: bool,
 ) -> bool {
     let mut done = false;
-    egui::Frame::group(ui.style()).show(ui, |ui| {
+    let form = egui::Frame::group(ui.style()).show(ui, |ui| {
         labelled_text(ui, ui.tr(Tr::FilterLabel), &mut edit.filter, 200.0);
         ui.horizontal(|ui| {
             qos_combo_ui(ui, ("edit-qos", id), &mut edit.qos);
         });
         labelled_text(ui, ui.tr(Tr::AliasLabel), &mut edit.alias, 200.0).on_hover_text(ui.tr(Tr::AliasHint));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(ui.tr(Tr::Colour));
             for colour in 0..SUBSCRIPTION_PALETTE_SIZE {
                 let (rect, response) = ui.allocate_exact_size(egui::vec2(16.0, 16.0), egui::Sense::click());
@@ -228,19 +233,21 @@ fn edit_form_ui(
                 }
             }
         });
-        subscribe_options_ui(
+        let identifier_problem = subscribe_options_ui(
             ui,
             ("edit", id),
             &mut edit.options.no_local,
             &mut edit.options.retain_as_published,
             &mut edit.options.retain_handling,
+            &mut edit.options.identifier,
         );
         let live = validate_topic_filter(edit.filter.trim()).err().map(|error| error.to_string());
         if let Some(error) = live.as_deref().or(error) {
             ui.colored_label(theme::ERROR, ui.trf(Tr::InvalidFilter, &[("error", &error)]));
         }
         ui.horizontal(|ui| {
-            if ui.add_enabled(live.is_none(), egui::Button::new(ui.tr(Tr::SaveSubscription))).clicked() {
+            let ready = live.is_none() && identifier_problem.is_none();
+            if ui.add_enabled(ready, egui::Button::new(ui.tr(Tr::SaveSubscription))).clicked() {
                 actions.push(UiAction::EditSubscription { subscription: id, edit: edit.clone() });
                 done = true;
             }
@@ -249,6 +256,10 @@ fn edit_form_ui(
             }
         });
     });
+    if bring_into_view {
+        // Opened from a row low in the list: its Save must not be out of sight.
+        form.response.scroll_to_me(Some(egui::Align::Max));
+    }
     done
 }
 

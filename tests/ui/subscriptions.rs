@@ -176,3 +176,54 @@ fn the_quick_form_subscribes_with_no_local() {
     assert_eq!(harness.state().workspace.store.counters().sent, 1, "our own publish went out");
     assert_eq!(received_on(harness.state(), "echo/own"), 0, "no local: our own publish does not come back");
 }
+
+#[test]
+fn a_subscription_identifier_from_the_quick_form_tags_what_it_delivers() {
+    // Against Debian's mosquitto, which tags deliveries with the identifier
+    // (the embedded rmqtt 0.24 does not send it back).
+    let mosquitto = crate::common::Mosquitto::start();
+    let profile = topicscope::core::profile::ConnectionProfile {
+        name: "mosquitto".into(),
+        host: "127.0.0.1".into(),
+        port: mosquitto.port,
+        subscriptions: Vec::new(),
+        ..Default::default()
+    };
+    let mut harness = harness_with(topicscope::ui::AppOptions {
+        start_embedded_broker: false,
+        initial_profile: Some(profile),
+        connect_on_start: true,
+        profile_dir: None,
+        ..topicscope::ui::AppOptions::default()
+    });
+    connected(&mut harness);
+    subscription_menu(&mut harness, "#", "Unsubscribe");
+    replace_text(&mut harness, "Topic filter", "tagged/#");
+    harness.get_by_label("MQTT 5 options").click();
+    harness.run_steps(3);
+    harness.get_by_label("Subscription identifier").click();
+    harness.run_steps(2);
+    replace_text(&mut harness, "Identifier", "300000000");
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("is not a number from 1 to 268435455").is_some(), "out of range is said");
+    replace_text(&mut harness, "Identifier", "42");
+    harness.run_steps(2);
+    harness.get_by_label("Subscribe").click();
+    step_until(&mut harness, "granted", |app| {
+        app.workspace.active_tab().subscriptions.iter().any(|s| {
+            s.filter == "tagged/#"
+                && s.options.identifier == Some(42)
+                && matches!(s.status, SubscriptionStatus::Granted(_))
+        })
+    });
+    let status = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &mosquitto.port.to_string(), "-t", "tagged/x", "-m", "1"])
+        .status()
+        .expect("mosquitto_pub runs");
+    assert!(status.success());
+    step_until(&mut harness, "received", |app| received_on(app, "tagged/x") == 1);
+    let store = &harness.state().workspace.store;
+    let message = (0..store.len()).filter_map(|i| store.at(i)).find(|m| m.topic == "tagged/x").expect("logged");
+    let identifiers = message.properties.map(|p| p.subscription_identifiers.clone()).unwrap_or_default();
+    assert_eq!(identifiers, [42], "the broker tagged it with the identifier");
+}

@@ -215,6 +215,8 @@ pub struct SavedSubscription {
     pub retain_as_published: bool,
     /// MQTT 5: when retained messages are sent.
     pub retain_handling: RetainHandling,
+    /// MQTT 5: subscription identifier the broker tags its messages with.
+    pub identifier: Option<u32>,
 }
 
 impl SavedSubscription {
@@ -224,6 +226,7 @@ impl SavedSubscription {
             no_local: self.no_local,
             retain_as_published: self.retain_as_published,
             retain_handling: self.retain_handling,
+            identifier: self.identifier,
         }
     }
 }
@@ -237,6 +240,7 @@ impl Default for SavedSubscription {
             no_local: false,
             retain_as_published: false,
             retain_handling: RetainHandling::SendOnSubscribe,
+            identifier: None,
         }
     }
 }

@@ -83,6 +83,7 @@ impl Workspace {
     ) -> Result<Vec<Command>, SubscribeError> {
         let filter = edit.filter.trim().to_owned();
         validate_topic_filter(&filter)?;
+        super::subscriptions::check_identifier(edit.options)?;
         let Some(index) = self.active_tab().subscriptions.iter().position(|s| s.id == id) else {
             return Ok(Vec::new());
         };

@@ -81,6 +81,9 @@ pub enum SubscribeError {
     /// The same filter is already subscribed.
     #[error("already subscribed to '{0}'")]
     Duplicate(String),
+    /// A subscription identifier outside 1 to 268,435,455.
+    #[error("a subscription identifier is a number from 1 to 268435455, not {0}")]
+    BadIdentifier(u32),
 }
 
 impl Workspace {
@@ -99,6 +102,7 @@ impl Workspace {
     ) -> Result<Option<Command>, SubscribeError> {
         let filter = filter.trim();
         validate_topic_filter(filter)?;
+        check_identifier(options)?;
         let taken = self
             .active_tab()
             .subscriptions
@@ -187,6 +191,7 @@ impl Workspace {
                 no_local: s.options.no_local,
                 retain_as_published: s.options.retain_as_published,
                 retain_handling: s.options.retain_handling,
+                identifier: s.options.identifier,
             })
             .collect();
     }
@@ -215,6 +220,14 @@ impl Workspace {
     pub(super) fn retag_log(&mut self) {
         let index = self.active_index();
         retag_tab(&mut self.store, &self.tabs[index]);
+    }
+}
+
+/// A subscription identifier, if set, is one MQTT 5 can carry.
+pub(super) fn check_identifier(options: SubscribeOptions) -> Result<(), SubscribeError> {
+    match options.identifier {
+        Some(id) if id == 0 || id > crate::mqtt::MAX_SUBSCRIPTION_IDENTIFIER => Err(SubscribeError::BadIdentifier(id)),
+        _ => Ok(()),
     }
 }
 

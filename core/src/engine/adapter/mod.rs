@@ -183,7 +183,15 @@ impl MqttClient {
                     RetainHandling::SendIfNewSubscription => v5p::RetainForwardRule::OnNewSubscribe,
                     RetainHandling::DoNotSend => v5p::RetainForwardRule::Never,
                 };
-                client.try_subscribe_many([subscription]).map_err(|error| RequestError(error.to_string()))
+                match options.identifier {
+                    Some(id) => {
+                        let properties =
+                            v5p::SubscribeProperties { id: Some(id as usize), user_properties: Vec::new() };
+                        client.try_subscribe_many_with_properties([subscription], properties)
+                    }
+                    None => client.try_subscribe_many([subscription]),
+                }
+                .map_err(|error| RequestError(error.to_string()))
             }
         }
     }
