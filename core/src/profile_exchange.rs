@@ -144,8 +144,44 @@ pub fn import_file(path: &Path) -> Result<ImportReport, ImportError> {
 }
 
 /// Imports text: a Topicscope bundle, a single Topicscope profile, an MQTTX
-/// export (JSON, CSV or YAML) or an MQTT.fx `mqttfx-config.xml`.
+/// export (JSON, CSV or YAML) or an MQTT.fx `mqttfx-config.xml`. Whatever
+/// the format, an imported profile never reads this machine's secrets and
+/// never turns certificate checks off silently (see [`guard_imported`]).
 pub fn import_text(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
+    let mut report = read_import(text, origin)?;
+    guard_imported(&mut report);
+    Ok(report)
+}
+
+/// A shared file must not make this machine send its secrets to the
+/// file's broker: a password source that reads a local file, environment
+/// variable or keychain entry becomes "ask on connect", and certificate
+/// checks turned off are named. Both go into the report.
+fn guard_imported(report: &mut ImportReport) {
+    for profile in &mut report.profiles {
+        let local = match &profile.password_source {
+            PasswordSource::File(path) => Some(format!("the file {}", path.display())),
+            PasswordSource::Environment(variable) => Some(format!("the environment variable {variable}")),
+            PasswordSource::Keychain(account) => Some(format!("the keychain entry '{account}'")),
+            PasswordSource::NotSaved | PasswordSource::AskOnConnect | PasswordSource::InProfile(_) => None,
+        };
+        if let Some(what) = local {
+            profile.password_source = PasswordSource::AskOnConnect;
+            report.skipped.push(format!(
+                "{}: its password was to be read from {what} on this machine; imported as \"ask on connect\", so a shared profile cannot send your secrets to its broker",
+                profile.name
+            ));
+        }
+        if profile.tls.dangerously_accept_invalid_certificates && profile.transport.uses_tls() {
+            report.skipped.push(format!(
+                "{}: certificate verification is OFF in this profile (anyone on the way can pose as the broker); the connection shows a warning",
+                profile.name
+            ));
+        }
+    }
+}
+
+fn read_import(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('<') {
         return import_mqttfx(text)

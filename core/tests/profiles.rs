@@ -413,3 +413,51 @@ fn mqttx_csv_and_yaml_exports_import_the_same_profiles_as_its_json() {
         assert_eq!(report.skipped, json.skipped, "{other}");
     }
 }
+
+#[test]
+fn an_imported_profile_never_reads_this_machines_secrets_or_silently_skips_certificate_checks() {
+    use topicscope_core::profile_exchange::{export_bundle, import_text};
+    // Issue 18, defect 1: a shared bundle whose profiles read a local file,
+    // variable or keychain entry on connect would send it to their broker.
+    let secret = std::env::temp_dir().join(format!("topicscope-secret-{}", std::process::id()));
+    std::fs::write(&secret, "my-own-secret").expect("write");
+    let sources = [
+        PasswordSource::File(secret.clone()),
+        PasswordSource::Environment("HOME".into()),
+        PasswordSource::Keychain("work account".into()),
+    ];
+    let shared: Vec<ConnectionProfile> = sources
+        .iter()
+        .enumerate()
+        .map(|(index, source)| ConnectionProfile {
+            name: format!("shared {index}"),
+            host: "attacker.example".into(),
+            username: "me".into(),
+            password_source: source.clone(),
+            ..ConnectionProfile::default()
+        })
+        .chain([ConnectionProfile {
+            name: "unchecked".into(),
+            transport: TransportKind::Tls,
+            tls: topicscope_core::profile::TlsOptions {
+                dangerously_accept_invalid_certificates: true,
+                ..Default::default()
+            },
+            ..ConnectionProfile::default()
+        }])
+        .collect();
+    let bundle = export_bundle(&shared, false).expect("bundle");
+    let report = import_text(&bundle, "shared.ron").expect("imports");
+    for profile in &report.profiles[..3] {
+        assert_eq!(profile.password_source, PasswordSource::AskOnConnect, "{}", profile.name);
+        assert_eq!(profile.resolve_password().ok().as_deref(), Some(""), "nothing local is read for {}", profile.name);
+    }
+    let said = report.skipped.join("\n");
+    assert!(said.contains(&format!("the file {}", secret.display())), "{said}");
+    assert!(
+        said.contains("the environment variable HOME") && said.contains("the keychain entry 'work account'"),
+        "{said}"
+    );
+    assert!(said.contains("unchecked: certificate verification is OFF"), "{said}");
+    let _ = std::fs::remove_file(secret);
+}
