@@ -37,6 +37,26 @@ pub fn read_to_string(path: &Path) -> Result<String, FileError> {
     std::fs::read_to_string(path).map_err(|error| FileError::io("read the file", path, &error))
 }
 
+/// A file that could not be loaded, moved aside next to itself (its name
+/// plus `.damaged-<seconds since 1970>`), so the next save writes a new
+/// file instead of over the only copy of the user's data. Returns where it
+/// went.
+pub fn set_aside_damaged(path: &Path) -> Result<std::path::PathBuf, FileError> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or_default();
+    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut aside = path.with_file_name(format!("{name}.damaged-{seconds}"));
+    let mut counter = 1;
+    while aside.exists() {
+        counter += 1;
+        aside = path.with_file_name(format!("{name}.damaged-{seconds}-{counter}"));
+    }
+    std::fs::rename(path, &aside).map_err(|error| FileError::io("move aside", path, &error))?;
+    Ok(aside)
+}
+
 /// Writes a file atomically: its folder is created if needed, the contents
 /// go to a temporary file in the same folder, which is flushed to disk and
 /// renamed over the target (then the folder is flushed, where the system

@@ -712,7 +712,7 @@ catalogue! {
     NoticeEngineStopped => "the network engine has stopped", "网络引擎已停止";
     NoticeEngineNotStarted => "cannot start the network engine: {reason}", "无法启动网络引擎：{reason}";
     NoticeFileWriterNotStarted => "cannot start the file writer: {reason}", "无法启动文件写入线程：{reason}";
-    NoticeSavedMessagesNotLoaded => "saved messages not loaded: {error}", "未载入保存的消息：{error}";
+    NoticeSavedMessagesNotLoaded => "saved messages not loaded: {error}; {kept}", "未载入保存的消息：{error}；{kept}";
     FormatNotConverted => "The payload stays as typed: it is not valid {from}, so it cannot be shown as {to} ({error})", "负载保持原样：它不是有效的 {from}，无法显示为 {to}（{error}）";
     PayloadSizeUnknown => "? B", "? 字节";
     PayloadSizeUnknownHint => "The size is known once the payload decodes in the chosen format", "负载按所选格式解码后才知道大小";
@@ -771,5 +771,7 @@ catalogue! {
     DeleteRetainedHere => "Delete its retained message…", "删除其保留消息…";
     DeleteRetainedSubtree => "Delete {n} retained {n|message|messages} in the subtree…", "删除子树中的 {n} 条保留消息…";
     SparklineName => "The last {n} values, from {low} to {high}", "最近 {n} 个值，从 {low} 到 {high}";
+    DamagedFileKept => "the file is kept as {path}; new saves start a fresh file", "该文件已保留为 {path}；新的保存将写入新文件";
+    DamagedFileLeft => "the file stays at {path} and nothing will be saved there ({problem})", "该文件保留在 {path}，不会在那里保存任何内容（{problem}）";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
 }

@@ -36,8 +36,8 @@ pub fn notice_text(words: &impl Words, kind: &NoticeKind) -> String {
         NoticeKind::EngineStopped => words.tr(Tr::NoticeEngineStopped).to_owned(),
         NoticeKind::EngineNotStarted { reason } => words.trf(Tr::NoticeEngineNotStarted, &[("reason", reason)]),
         NoticeKind::FileWriterNotStarted { reason } => words.trf(Tr::NoticeFileWriterNotStarted, &[("reason", reason)]),
-        NoticeKind::SavedMessagesNotLoaded { error } => {
-            words.trf(Tr::NoticeSavedMessagesNotLoaded, &[("error", error)])
+        NoticeKind::SavedMessagesNotLoaded { error, kept } => {
+            words.trf(Tr::NoticeSavedMessagesNotLoaded, &[("error", error), ("kept", kept)])
         }
         NoticeKind::PublishFailed { tab, request, reason } => {
             words.trf(Tr::NoticePublishFailed, &[("tab", tab), ("request", request), ("reason", reason)])
@@ -69,7 +69,10 @@ mod tests {
             NoticeKind::EngineStopped,
             NoticeKind::EngineNotStarted { reason: "no threads".into() },
             NoticeKind::FileWriterNotStarted { reason: "no threads".into() },
-            NoticeKind::SavedMessagesNotLoaded { error: SavedMessagesError::Serialise("x".into()) },
+            NoticeKind::SavedMessagesNotLoaded {
+                error: SavedMessagesError::Serialise("x".into()),
+                kept: "the file is kept as /tmp/messages.ron.damaged-1".into(),
+            },
             NoticeKind::PublishFailed { tab: "plant".into(), request: RequestId(4), reason: "0x87".into() },
         ]
     }

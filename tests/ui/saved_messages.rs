@@ -148,3 +148,46 @@ fn a_saved_message_dragged_onto_another_takes_its_place() {
     assert_eq!(written, harness.state().saved, "the new order is saved");
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[test]
+fn a_damaged_messages_file_is_kept_and_never_written_over() {
+    // Issue 18, defect 4: the next save used to replace it with an empty set.
+    let base = std::env::temp_dir().join(format!("topicscope-ui-damaged-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(base.join("profiles")).expect("folder");
+    let damaged = "(version: 1, collections: [(name: \"Pump\", messages: [(name: \"start\", topic: \"p/set\"";
+    std::fs::write(base.join("messages.ron"), damaged).expect("write");
+    let mut harness = harness_saving_profiles_in(&base.join("profiles"));
+    harness.state_mut().prefs.language = Some(Language::English);
+    harness.step();
+    let notice = harness
+        .state()
+        .workspace
+        .notices
+        .iter()
+        .map(|n| n.kind.to_string())
+        .find(|t| t.contains("saved messages not loaded"));
+    let notice = notice.expect("a notice says so");
+    let aside: Vec<std::path::PathBuf> = std::fs::read_dir(&base)
+        .expect("folder")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().contains("messages.ron.damaged-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "moved aside: {aside:?}");
+    assert!(notice.contains(&aside[0].display().to_string()), "the notice says where: {notice}");
+    assert_eq!(std::fs::read_to_string(&aside[0]).expect("kept"), damaged, "byte for byte");
+
+    // Saving a message starts a fresh file; the damaged one is untouched.
+    connected(&mut harness);
+    publish_through_composer_without_sending(&mut harness, "saved/new", "1");
+    harness.get_by_label("Saved").click();
+    harness.step();
+    replace_text(&mut harness, "Message name", "new");
+    harness.get_by_label("Save message").click();
+    harness.step();
+    wait_for_writes(&mut harness);
+    assert!(std::fs::read_to_string(base.join("messages.ron")).expect("new file").contains("saved/new"));
+    assert_eq!(std::fs::read_to_string(&aside[0]).expect("still kept"), damaged);
+    let _ = std::fs::remove_dir_all(&base);
+}

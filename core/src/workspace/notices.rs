@@ -126,11 +126,14 @@ pub enum NoticeKind {
         /// What the system said.
         reason: String,
     },
-    /// messages.ron could not be read; it is left as it is.
-    #[error("saved messages not loaded: {error}")]
+    /// messages.ron could not be read; it is kept (moved aside, or left
+    /// in place with saving refused) and never written over.
+    #[error("saved messages not loaded: {error}; {kept}")]
     SavedMessagesNotLoaded {
         /// Why (file:line:column for a damaged file).
         error: SavedMessagesError,
+        /// Where the unreadable file is now, and what saving will do.
+        kept: String,
     },
     /// A publish was refused by the broker or could not be sent.
     #[error("{tab}: publish #{request} failed: {reason}")]

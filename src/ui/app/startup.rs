@@ -74,10 +74,26 @@ impl TopicscopeApp {
         }
         let mut workspace = Workspace::new(profiles, options.limits);
         let saved_path = options.profile_dir.as_deref().map(saved_messages::default_path);
-        let saved = match saved_path.as_deref().map(SavedMessages::load) {
-            Some(Ok(saved)) => saved,
-            Some(Err(error)) => {
-                workspace.record_notice(NoticeLevel::Error, NoticeKind::SavedMessagesNotLoaded { error });
+        let mut saved_path = saved_path;
+        let saved = match saved_path.as_deref().map(|path| (path, SavedMessages::load(path))) {
+            Some((_, Ok(saved))) => saved,
+            Some((path, Err(error))) => {
+                // Never write over the only copy of the user's messages:
+                // move it aside, or (when it cannot be moved) save nowhere.
+                let kept = match crate::core::fs::set_aside_damaged(path) {
+                    Ok(aside) => {
+                        i18n::fill(Tr::DamagedFileKept.text(Language::from_system()), &[("path", &aside.display())])
+                    }
+                    Err(problem) => {
+                        let kept = i18n::fill(
+                            Tr::DamagedFileLeft.text(Language::from_system()),
+                            &[("path", &path.display()), ("problem", &problem)],
+                        );
+                        saved_path = None;
+                        kept
+                    }
+                };
+                workspace.record_notice(NoticeLevel::Error, NoticeKind::SavedMessagesNotLoaded { error, kept });
                 SavedMessages::default()
             }
             None => SavedMessages::default(),
