@@ -243,7 +243,12 @@ fn render_builtin(builtin: Builtin, context: &RenderContext<'_>, rng: &mut impl 
         Builtin::Counter => context.counter.to_string(),
         Builtin::RandomInt(low, high) => rng.random_range(low..=high).to_string(),
         Builtin::RandomFloat(low, high) if low == high => low.to_string(),
-        Builtin::RandomFloat(low, high) => rng.random_range(low..high).to_string(),
+        // Interpolated, not rng.random_range(low..high): that panics when
+        // high - low overflows (random_float(-1e308, 1e308)).
+        Builtin::RandomFloat(low, high) => {
+            let share: f64 = rng.random();
+            (low * (1.0 - share) + high * share).to_string()
+        }
     }
 }
 
@@ -301,6 +306,14 @@ mod tests {
         }
         assert_eq!(seen.len(), 7, "every integer in range comes up: {seen:?}");
         assert_eq!(render("{{random_int(5,5)}} {{random_float(2,2)}}", &variables).as_deref(), Ok("5 2"));
+        // The widest ranges: no overflow panic (issue 18, defect 7), always inside them.
+        for _ in 0..1000 {
+            let wide = render("{{random_float(-1e308,1e308)}}", &variables).expect("renders");
+            let value: f64 = wide.parse().expect("a number");
+            assert!(value.is_finite() && (-1e308..=1e308).contains(&value), "{wide}");
+            let ints = render("{{random_int(-9223372036854775808,9223372036854775807)}}", &variables).expect("renders");
+            assert!(ints.parse::<i64>().is_ok(), "{ints}");
+        }
     }
 
     #[test]

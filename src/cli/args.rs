@@ -2,6 +2,7 @@
 //! mosquitto_sub's, where they mean the same thing) and their value checks.
 
 use super::url::{MqttUrl, parse_mqtt_url};
+use clap::builder::TypedValueParser as _;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -14,6 +15,13 @@ use topicscope::core::store::{DEFAULT_MAX_BYTES, DEFAULT_MAX_MESSAGES};
 ///
 /// With no arguments, topicscope starts its embedded broker on
 /// 127.0.0.1:1883 (or a free port if that is taken) and connects to it.
+/// Most log memory the window may be given (1 TiB): larger is a typo, and
+/// the byte count must not overflow.
+const MAX_MEMORY_MIB: u64 = 1024 * 1024;
+/// Longest wait `sub -W` and `pub --repeat-delay` take (10 years): larger
+/// would overflow the clock.
+pub(crate) const MAX_WAIT_SECS: u64 = 10 * 365 * 24 * 3600;
+
 #[derive(Debug, Parser)]
 #[command(version, about)]
 pub(crate) struct Args {
@@ -39,7 +47,7 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = DEFAULT_MAX_MESSAGES)]
     pub(crate) max_messages: usize,
     /// Most memory (MiB) the log's messages may use before evicting the oldest.
-    #[arg(long, default_value_t = DEFAULT_MAX_BYTES / (1024 * 1024))]
+    #[arg(long, default_value_t = DEFAULT_MAX_BYTES / (1024 * 1024), value_parser = clap::value_parser!(u64).range(1..=MAX_MEMORY_MIB).map(|mib| mib as usize))]
     pub(crate) max_memory_mib: usize,
     /// Colour theme for this run (remembered): system, dark or light.
     #[arg(long, value_parser = ["system", "dark", "light"])]
@@ -219,7 +227,7 @@ pub struct SubArgs {
     #[arg(short = 'C', long = "count", value_name = "N")]
     pub(crate) count: Option<u64>,
     /// Exit this many seconds after connecting.
-    #[arg(short = 'W', long = "timeout", value_name = "SECONDS")]
+    #[arg(short = 'W', long = "timeout", value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=MAX_WAIT_SECS))]
     pub(crate) timeout: Option<u64>,
     /// Output format, as mosquitto_sub's -F (%t topic, %p payload, %j JSON, @H:@M:@S …).
     #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with_all = ["json", "verbose"])]

@@ -125,8 +125,10 @@ pub(crate) fn publish(args: &PubArgs) -> Result<(), Failure> {
         (None, None) => return Err(Failure::new(ExitKind::Usage, "say where to publish: -t TOPIC or -L URL")),
     };
     validate_topic_name(&topic).map_err(|error| Failure::new(ExitKind::Usage, format!("-t: {error}")))?;
-    if !(args.repeat_delay.is_finite() && args.repeat_delay >= 0.0) {
-        return Err(Failure::new(ExitKind::Usage, "--repeat-delay: expected seconds ≥ 0"));
+    let longest = super::args::MAX_WAIT_SECS as f64;
+    if !(args.repeat_delay.is_finite() && (0.0..=longest).contains(&args.repeat_delay)) {
+        let message = format!("--repeat-delay: expected seconds from 0 to {longest}, not {}", args.repeat_delay);
+        return Err(Failure::new(ExitKind::Usage, message));
     }
     let profile = build_profile(&args.client, "pub")?;
     save_profile_if_asked(&args.client, &profile, Vec::new())?;
