@@ -10,7 +10,9 @@ fn topicscope(args: &[&str]) -> std::process::Output {
 fn out_of_range_numbers_are_refused_with_their_range() {
     // Each of these panicked (overflow) before; the port is closed, so
     // nothing here may get as far as connecting.
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
+        (&["sub", "-p", "1", "-t", "x", "-F", "%99999999999999t"], "-F: the width at position 1"),
+        (&["sub", "-p", "1", "-t", "x", "-F", "%18446744073709551615t"], "at most 65535"),
         (&["sub", "-p", "1", "-t", "x", "-W", "18446744073709551615"], "--timeout"),
         (&["pub", "-p", "1", "-t", "x", "-m", "1", "--repeat-delay", "1e20"], "--repeat-delay"),
         (&["--max-memory-mib", "18446744073709551615"], "--max-memory-mib"),

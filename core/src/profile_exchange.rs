@@ -213,6 +213,16 @@ fn read_import(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
         .map_err(|error| ImportError::Unrecognised { origin: origin.into(), detail: error.to_string() })
 }
 
+/// A QoS field of an import: 0, 1 or 2, else reported (256 is not 0).
+fn imported_qos(value: Option<&Value>, what: &str, skipped: &mut Vec<String>) -> Option<Qos> {
+    let value = value.filter(|value| !value.is_null())?;
+    let qos = value.as_u64().and_then(|level| u8::try_from(level).ok()).and_then(Qos::from_level);
+    if qos.is_none() {
+        skipped.push(format!("{what}: QoS {value} is not 0, 1 or 2 (imported as 0)"));
+    }
+    qos
+}
+
 /// MQTTX's CSV export (json2csv): a header row of connection fields,
 /// quoted, with `clientId` among them.
 fn looks_like_mqttx_csv(text: &str) -> bool {
@@ -503,7 +513,7 @@ impl<'a> MqttxEntry<'a> {
         let seconds = |key: &str| property(key).and_then(Value::as_u64).and_then(|value| u32::try_from(value).ok());
         let property_text =
             |key: &str| property(key).and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
-        let qos = will.get("lastWillQos").and_then(Value::as_u64).and_then(|level| Qos::from_level(level as u8));
+        let qos = imported_qos(will.get("lastWillQos"), "the last will", skipped);
         profile.last_will = Some(LastWill {
             topic,
             payload: text("lastWillPayload").unwrap_or_default(),
@@ -538,9 +548,10 @@ impl<'a> MqttxEntry<'a> {
             if item.get("color").and_then(Value::as_str).is_some() {
                 colours += 1;
             }
+            let qos = imported_qos(item.get("qos"), &format!("subscription {topic}"), skipped);
             profile.subscriptions.push(SavedSubscription {
                 filter: topic.to_owned(),
-                qos: item.get("qos").and_then(Value::as_u64).and_then(|l| Qos::from_level(l as u8)).unwrap_or_default(),
+                qos: qos.unwrap_or_default(),
                 colour: None,
                 no_local: item.get("nl").and_then(Value::as_bool).unwrap_or(false),
                 retain_as_published: item.get("rap").and_then(Value::as_bool).unwrap_or(false),
@@ -730,6 +741,20 @@ mod tests {
         resolve_name_clashes(&["Lab".into(), "Lab (2)".into()], &mut imported);
         let names: Vec<&str> = imported.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, vec!["Lab (3)", "Lab (4)", "New"]);
+    }
+
+    #[test]
+    fn a_qos_beyond_two_is_reported_not_wrapped_to_zero() {
+        // 256 as u8 is 0: it used to come in silently as QoS 0 (issue 18, defect 7).
+        let export = r#"[{"name": "q", "host": "h", "port": 1883, "clientId": "c",
+            "subscriptions": [{"topic": "a", "qos": 256}, {"topic": "b", "qos": 2}],
+            "will": {"lastWillTopic": "w", "lastWillQos": 3}}]"#;
+        let report = import_text(export, "qos.json").expect("imports");
+        let profile = &report.profiles[0];
+        assert_eq!(profile.subscriptions[1].qos, Qos::ExactlyOnce);
+        let said = report.skipped.join("\n");
+        assert!(said.contains("subscription a: QoS 256 is not 0, 1 or 2"), "{said}");
+        assert!(said.contains("the last will: QoS 3 is not 0, 1 or 2"), "{said}");
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub enum FormatError {
     /// A `@` sequence strftime does not know.
     #[error("-F: unknown time sequence '@{0}' at position {1}")]
     UnknownTime(char, usize),
+    /// A field width beyond [`MAX_FIELD_WIDTH`] (it would pad each
+    /// message with gigabytes).
+    #[error("-F: the width at position {1} is {0}; at most {max} is allowed", max = MAX_FIELD_WIDTH)]
+    TooWide(String, usize),
     /// A `\` sequence that is not one of \\ \0 \a \e \n \r \t \v.
     #[error("-F: unknown escape '\\{0}' at position {1}")]
     UnknownEscape(char, usize),
@@ -117,7 +121,12 @@ impl OutputFormat {
                         }
                         i += 1;
                     }
+                    let width_at = i;
                     spec.width = digits(&chars, &mut i).unwrap_or(0);
+                    if spec.width > MAX_FIELD_WIDTH {
+                        let typed: String = chars[width_at..i].iter().collect();
+                        return Err(FormatError::TooWide(typed, position));
+                    }
                     if chars.get(i) == Some(&'.') {
                         i += 1;
                         spec.max = Some(digits(&chars, &mut i).unwrap_or(0));
@@ -271,6 +280,9 @@ impl OutputFormat {
     }
 }
 
+/// The widest a `-F` field may be padded to.
+pub const MAX_FIELD_WIDTH: usize = 65_535;
+
 fn digits(chars: &[char], i: &mut usize) -> Option<usize> {
     let start = *i;
     while chars.get(*i).is_some_and(char::is_ascii_digit) {
@@ -380,6 +392,16 @@ mod tests {
         assert_eq!(render("100%%\\t@@\\\\", &m), "100%\t@\\");
         assert_eq!(render("@N", &m), "123456789");
         assert!(render("%I", &m).starts_with("2026-11-2"), "{}", render("%I", &m));
+    }
+
+    #[test]
+    fn absurd_widths_are_refused_not_allocated() {
+        for format in ["%99999999999999t", "%18446744073709551615t", "%65536p"] {
+            assert!(matches!(OutputFormat::parse(format), Err(FormatError::TooWide(_, 1))), "{format}");
+        }
+        let said = OutputFormat::parse("x %99999999999999t").err().map(|error| error.to_string());
+        assert_eq!(said.as_deref(), Some("-F: the width at position 3 is 99999999999999; at most 65535 is allowed"));
+        assert!(OutputFormat::parse("%65535t").is_ok(), "the largest width is allowed");
     }
 
     #[test]
