@@ -1,7 +1,7 @@
 //! The profile editor: every connect option, grouped, validated inline.
 //! It edits the workspace's current profile; Save writes its RON file.
 
-use crate::core::mqtt::{ProtocolVersion, Qos};
+use crate::core::mqtt::ProtocolVersion;
 use crate::core::payload::PayloadFormat;
 use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscription, TransportKind};
 use crate::core::secrets::{account_for, read_password, store_password};
@@ -11,7 +11,7 @@ use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
-use crate::ui::widgets::{labelled_text, number_field_ui, user_properties_ui};
+use crate::ui::widgets::{labelled_text, number_field_ui, qos_combo_ui, user_properties_ui};
 
 /// The editor's sections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -381,20 +381,6 @@ fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace, actions: &mut Vec<
             ui.end_row();
         });
     }
-}
-
-fn qos_combo_ui(ui: &mut egui::Ui, id: &str, label: &str, qos: &mut Qos) {
-    let label = ui.label(label);
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(qos.level().to_string())
-        .width(40.0)
-        .show_ui(ui, |ui| {
-            for level in Qos::ALL {
-                ui.selectable_value(qos, level, level.level().to_string());
-            }
-        })
-        .response
-        .labelled_by(label.id);
 }
 
 fn optional_number_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<u32>) {

@@ -12,7 +12,7 @@ use crate::ui::i18n::{Tr, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
-use crate::ui::widgets::{icon_button, labelled_text, subscribe_options_ui};
+use crate::ui::widgets::{icon_button, labelled_text, qos_combo_ui, subscribe_options_ui};
 
 /// The new subscription's filter field, so Ctrl+Shift+S can put the cursor in it.
 const FILTER_FIELD_ID: &str = "subscribe-filter";
@@ -80,7 +80,7 @@ fn subscribe_form_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<U
         validate_topic_filter(state.subscribe.filter.trim()).err().map(|error| error.to_string())
     };
     ui.horizontal(|ui| {
-        qos_combo_ui(ui, "subscribe-qos", &mut state.subscribe.qos);
+        qos_combo_ui(ui, "subscribe-qos", ui.tr(Tr::Qos), &mut state.subscribe.qos);
         let ready = state.subscribe.identifier_problem.is_none();
         if ui.add_enabled(ready, egui::Button::new(ui.tr(Tr::Subscribe))).clicked() || (submitted && ready) {
             actions.push(UiAction::Subscribe);
@@ -100,20 +100,6 @@ fn subscribe_form_ui(ui: &mut egui::Ui, state: &mut UiState, actions: &mut Vec<U
     if let Some(error) = live_error.as_ref().or(state.subscribe.error.as_ref()) {
         ui.colored_label(theme::ERROR, ui.trf(Tr::InvalidFilter, &[("error", error)]));
     }
-}
-
-fn qos_combo_ui(ui: &mut egui::Ui, id_salt: impl std::hash::Hash + std::fmt::Debug, qos: &mut Qos) {
-    let qos_label = ui.label(ui.tr(Tr::Qos));
-    egui::ComboBox::from_id_salt(id_salt)
-        .selected_text(qos.level().to_string())
-        .width(40.0)
-        .show_ui(ui, |ui| {
-            for level in Qos::ALL {
-                ui.selectable_value(qos, level, level.level().to_string());
-            }
-        })
-        .response
-        .labelled_by(qos_label.id);
 }
 
 /// One subscription: colour, name (alias or filter), unsubscribe, its
@@ -209,7 +195,7 @@ fn edit_form_ui(
     let form = egui::Frame::group(ui.style()).show(ui, |ui| {
         labelled_text(ui, ui.tr(Tr::FilterLabel), &mut edit.filter, 200.0);
         ui.horizontal(|ui| {
-            qos_combo_ui(ui, ("edit-qos", id), &mut edit.qos);
+            qos_combo_ui(ui, ("edit-qos", id), ui.tr(Tr::Qos), &mut edit.qos);
         });
         labelled_text(ui, ui.tr(Tr::AliasLabel), &mut edit.alias, 200.0).on_hover_text(ui.tr(Tr::AliasHint));
         ui.horizontal_wrapped(|ui| {

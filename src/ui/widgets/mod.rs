@@ -25,6 +25,26 @@ pub fn labelled_text(ui: &mut egui::Ui, label: &str, text: &mut String, width: f
     ui.add(egui::TextEdit::singleline(text).desired_width(width)).labelled_by(label.id)
 }
 
+/// A QoS 0/1/2 picker, accessibly named after its label.
+pub fn qos_combo_ui(
+    ui: &mut egui::Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    label: &str,
+    qos: &mut crate::core::mqtt::Qos,
+) {
+    let label = ui.label(label);
+    egui::ComboBox::from_id_salt(id_salt)
+        .selected_text(qos.level().to_string())
+        .width(40.0)
+        .show_ui(ui, |ui| {
+            for level in crate::core::mqtt::Qos::ALL {
+                ui.selectable_value(qos, level, level.level().to_string());
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
 /// A small icon-only button whose accessible name (and hover text) says
 /// what it does, so screen readers and tests can find it.
 pub fn icon_button(ui: &mut egui::Ui, icon: &str, name: &str) -> egui::Response {
