@@ -147,6 +147,14 @@ pub struct ClientArgs {
     /// Do not check the broker's certificate or host name (testing only).
     #[arg(long)]
     pub(crate) insecure: bool,
+    /// MQTT 5 property: `-D connect NAME VALUE` (topic-alias-maximum,
+    /// receive-maximum, session-expiry-interval, maximum-packet-size,
+    /// request-problem-information, request-response-information), for pub
+    /// also `-D publish NAME VALUE` (content-type, correlation-data,
+    /// message-expiry-interval, payload-format-indicator, response-topic);
+    /// `-D connect|publish user-property KEY VALUE`.
+    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
+    pub(crate) properties: Vec<String>,
     /// Print connection progress on stderr.
     #[arg(short = 'd', long)]
     pub(crate) debug: bool,
@@ -194,11 +202,6 @@ pub struct PubArgs {
     /// Seconds between repeats (fractions allowed).
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub(crate) repeat_delay: f64,
-    /// MQTT 5 property: `-D publish NAME VALUE` (content-type, correlation-data,
-    /// message-expiry-interval, payload-format-indicator, response-topic) or
-    /// `-D publish user-property KEY VALUE`.
-    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
-    pub(crate) properties: Vec<String>,
 }
 
 /// `topicscope sub` options.

@@ -185,6 +185,7 @@ pub(crate) fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionP
         // As mosquitto: a kept MQTT 5 session does not expire.
         profile.mqtt5.session_expiry_secs = Some(u32::MAX);
     }
+    super::properties::apply_connect_properties(&args.properties, &mut profile, tool == "pub")?;
     if let Some(seconds) = args.session_expiry {
         if profile.protocol != ProtocolVersion::V5 {
             return Err(Failure::new(ExitKind::Usage, "-x (session expiry) is MQTT 5 only; this connection is 3.1.1"));

@@ -6,6 +6,7 @@ pub(crate) mod args;
 pub(crate) mod broker;
 mod client;
 pub(crate) mod profiles;
+mod properties;
 pub(crate) mod publish;
 pub(crate) mod startup;
 pub(crate) mod subscribe;

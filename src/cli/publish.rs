@@ -14,70 +14,7 @@ use topicscope::core::engine::{
     Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, PublishRequest, SendError,
 };
 use topicscope::core::ids::{PublishId, RequestId};
-use topicscope::core::mqtt::{MessageProperties, ProtocolVersion};
 use topicscope::core::topic::validate_topic_name;
-
-/// Splits `-D` values (clap hands them over flattened) back into one
-/// list per `-D`: COMMAND NAME VALUE, or COMMAND user-property KEY VALUE.
-pub(crate) fn group_properties(values: &[String]) -> Vec<Vec<String>> {
-    let mut groups = Vec::new();
-    let mut rest = values;
-    while !rest.is_empty() {
-        let length = if rest.get(1).is_some_and(|name| name == "user-property") { 4 } else { 3 };
-        let (group, tail) = rest.split_at(length.min(rest.len()));
-        groups.push(group.to_vec());
-        rest = tail;
-    }
-    groups
-}
-
-/// `-D publish NAME VALUE` arguments as MQTT 5 properties.
-pub(crate) fn publish_properties(
-    values: &[String],
-    protocol: ProtocolVersion,
-) -> Result<Option<MessageProperties>, Failure> {
-    if values.is_empty() {
-        return Ok(None);
-    }
-    let arguments = group_properties(values);
-    if protocol != ProtocolVersion::V5 {
-        return Err(Failure::new(
-            ExitKind::Usage,
-            "-D sets MQTT 5 properties; this connection is MQTT 3.1.1 (-V mqttv5)",
-        ));
-    }
-    let mut properties = MessageProperties::default();
-    for argument in &arguments {
-        let usage = |why: &str| Failure::new(ExitKind::Usage, format!("-D {}: {why}", argument.join(" ")));
-        let [command, name, rest @ ..] = argument.as_slice() else { return Err(usage("expected COMMAND NAME VALUE")) };
-        if command != "publish" {
-            return Err(usage("only publish properties can be set (-D publish NAME VALUE)"));
-        }
-        match (name.as_str(), rest) {
-            ("user-property", [key, value]) => properties.user_properties.push((key.clone(), value.clone())),
-            ("user-property", _) => return Err(usage("a user property needs a key and a value")),
-            (_, [value]) => match name.as_str() {
-                "content-type" => properties.content_type = Some(value.clone()),
-                "response-topic" => {
-                    validate_topic_name(value).map_err(|error| usage(&error.to_string()))?;
-                    properties.response_topic = Some(value.clone());
-                }
-                "correlation-data" => properties.correlation_data = Some(value.clone().into_bytes()),
-                "message-expiry-interval" => {
-                    let seconds = value.parse().map_err(|_| usage("expected a number of seconds"))?;
-                    properties.message_expiry_interval = Some(seconds);
-                }
-                "payload-format-indicator" => match value.as_str() {
-                    "0" | "1" => properties.payload_format_indicator = value.parse().ok(),
-                    _ => return Err(usage("expected 0 (bytes) or 1 (UTF-8)")),
-                },
-                _ => return Err(usage("unknown publish property")),
-            },
-            _ => return Err(usage("expected one value")),
-        }
-    }
-    Ok(Some(properties))
-}
 
 /// Where `pub`'s messages come from.
 pub(crate) enum Source {
@@ -132,7 +69,7 @@ pub(crate) fn publish(args: &PubArgs) -> Result<(), Failure> {
     }
     let profile = build_profile(&args.client, "pub")?;
     save_profile_if_asked(&args.client, &profile, Vec::new())?;
-    let properties = publish_properties(&args.properties, profile.protocol)?.map(Box::new);
+    let properties = super::properties::publish_properties(&args.client.properties, profile.protocol)?.map(Box::new);
     let source = read_source(args)?;
     let mut client = Client::start("pub", &args.client)?;
     client.connect(&profile, Vec::new())?;

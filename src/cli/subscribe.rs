@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use topicscope::core::engine::{
-    Command, ConnectionEvent, ConnectionState, DeliveryOutcome, PublishRequest, SendError, SubscribeOutcome,
-    SubscriptionSpec,
+    Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, PublishRequest, SendError,
+    SubscribeOutcome, SubscriptionSpec,
 };
 use topicscope::core::ids::{PublishId, RequestId, SubscriptionId, TabId};
 use topicscope::core::mqtt::{Qos, SubscribeOptions};
@@ -221,6 +221,13 @@ pub(crate) fn subscribe(args: &SubArgs) -> Result<(), Failure> {
             }
             Next::Event(ConnectionEvent::Delivery { request, outcome, .. }) => {
                 clearing.delivered(&client, request, &outcome);
+            }
+            // A broker that breaks the protocol would only do it again.
+            Next::Event(ConnectionEvent::State(ConnectionState::Reconnecting {
+                error: error @ ConnectionFailure::Protocol(_),
+                ..
+            })) => {
+                break Err(Failure::new(ExitKind::Network, error.to_string()));
             }
             Next::Event(ConnectionEvent::State(ConnectionState::Reconnecting { error, .. })) => {
                 client.say(&format!("{error}; reconnecting"));

@@ -682,6 +682,7 @@ catalogue! {
     FailureTls => "TLS: {detail}", "TLS 错误：{detail}";
     FailureLost => "connection lost: {detail}", "连接中断：{detail}";
     FailureServerDisconnect => "broker disconnected us: {reason}", "代理断开了我们的连接：{reason}";
+    FailureProtocol => "the broker broke the MQTT protocol: {detail}", "代理违反了 MQTT 协议：{detail}";
     FailureWebSocket => "WebSocket: {detail}", "WebSocket 错误：{detail}";
     FailureProxy => "proxy: {detail}", "网络代理：{detail}";
     FailureGaveUp => "gave up after {attempts} {attempts|attempt|attempts}; last error: {last}", "尝试 {attempts} 次后放弃；最后的错误：{last}";

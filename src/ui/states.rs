@@ -42,6 +42,7 @@ pub fn connection_failure(words: &impl Words, failure: &ConnectionFailure) -> St
         ConnectionFailure::Tls(detail) => words.trf(Tr::FailureTls, &[("detail", detail)]),
         ConnectionFailure::Lost(detail) => words.trf(Tr::FailureLost, &[("detail", detail)]),
         ConnectionFailure::ServerDisconnect(reason) => words.trf(Tr::FailureServerDisconnect, &[("reason", reason)]),
+        ConnectionFailure::Protocol(detail) => words.trf(Tr::FailureProtocol, &[("detail", detail)]),
         ConnectionFailure::WebSocket(detail) => words.trf(Tr::FailureWebSocket, &[("detail", detail)]),
         ConnectionFailure::Proxy(detail) => words.trf(Tr::FailureProxy, &[("detail", detail)]),
         ConnectionFailure::GaveUp { attempts, last } => {

@@ -31,6 +31,10 @@ pub enum ConnectionFailure {
     /// The broker closed the connection or stopped answering.
     #[error("connection lost: {0}")]
     Lost(String),
+    /// The broker broke the MQTT protocol (an undefined topic alias, a
+    /// malformed packet…); the connection is closed and retried per policy.
+    #[error("the broker broke the MQTT protocol: {0}")]
+    Protocol(String),
     /// The broker sent DISCONNECT (MQTT 5) with a reason.
     #[error("broker disconnected us: {0}")]
     ServerDisconnect(String),

@@ -2,6 +2,8 @@
 //! engine driver that waits on predicates instead of sleeping.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+pub mod fake_broker;
+
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Child, Command as Process, Stdio};

@@ -3,10 +3,11 @@
 //! one vocabulary.
 
 mod errors;
+mod topic_aliases;
+
+pub use topic_aliases::{AliasViolation, TopicAliases};
 
 use self::errors::{map_v3_error, map_v5_error, tls_alert};
-
-use std::collections::HashMap;
 
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5 as v5p;
@@ -99,7 +100,7 @@ pub enum MqttLoop {
     V311(Box<rumqttc::EventLoop>),
     /// MQTT 5, with the topic aliases the broker assigned on this connection
     /// (rumqttc hands aliased publishes over with an empty topic).
-    V5(Box<rumqttc::v5::EventLoop>, HashMap<u16, String>),
+    V5(Box<rumqttc::v5::EventLoop>, TopicAliases),
 }
 
 /// Why a request could not be queued.
@@ -314,7 +315,8 @@ pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(Mqt
                 options.set_proxy(proxy);
             }
             let (client, event_loop) = rumqttc::v5::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
-            Ok((MqttClient::V5(client), MqttLoop::V5(Box::new(event_loop), HashMap::new())))
+            let aliases = TopicAliases::new(mqtt5.topic_alias_maximum.unwrap_or(0));
+            Ok((MqttClient::V5(client), MqttLoop::V5(Box::new(event_loop), aliases)))
         }
     }
 }
@@ -329,10 +331,20 @@ impl MqttLoop {
                 Err(error) => Err(tls_alert(map_v3_error(error, host, port, timeout_secs))),
             },
             Self::V5(event_loop, aliases) => match event_loop.poll().await {
-                Ok(mut event) => {
-                    resolve_topic_alias(&mut event, aliases);
-                    Ok(map_v5_event(event))
-                }
+                Ok(mut event) => match aliases.resolve(&mut event) {
+                    Ok(()) => Ok(map_v5_event(event)),
+                    Err(violation) => {
+                        // rumqttc noticed too, queued an "outgoing DISCONNECT"
+                        // event it never sends and carries on; drop its queued
+                        // events and the socket so the next poll reconnects.
+                        // (rumqttc 0.25 cannot send a DISCONNECT with reason
+                        // 0x94; closing the socket makes the broker publish
+                        // our will, as a protocol error should.)
+                        event_loop.clean();
+                        event_loop.state.events.clear();
+                        Err(ConnectionFailure::Protocol(violation.to_string()))
+                    }
+                },
                 Err(error) => Err(tls_alert(map_v5_error(error, host, port, timeout_secs))),
             },
         }
@@ -383,28 +395,6 @@ fn map_v3_event(event: rumqttc::Event) -> NetEvent {
             Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
             _ => NetEvent::Other,
         },
-    }
-}
-
-/// Topic aliases live for one network connection: learn them from
-/// publishes that carry both topic and alias, fill in the topic of those
-/// that carry only the alias, forget them all on a new CONNACK.
-fn resolve_topic_alias(event: &mut rumqttc::v5::Event, aliases: &mut HashMap<u16, String>) {
-    match event {
-        rumqttc::v5::Event::Incoming(v5p::Packet::ConnAck(_)) => aliases.clear(),
-        rumqttc::v5::Event::Incoming(v5p::Packet::Publish(publish)) => {
-            let Some(alias) = publish.properties.as_ref().and_then(|properties| properties.topic_alias) else {
-                return;
-            };
-            if publish.topic.is_empty() {
-                if let Some(topic) = aliases.get(&alias) {
-                    publish.topic = Bytes::copy_from_slice(topic.as_bytes());
-                }
-            } else {
-                aliases.insert(alias, String::from_utf8_lossy(&publish.topic).into_owned());
-            }
-        }
-        _ => {}
     }
 }
 
