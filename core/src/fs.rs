@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 
 use thiserror::Error;
@@ -57,20 +57,94 @@ pub fn set_aside_damaged(path: &Path) -> Result<std::path::PathBuf, FileError> {
     Ok(aside)
 }
 
+/// Who may read a file the app writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Privacy {
+    /// The system's defaults (exports the user puts where they like).
+    #[default]
+    Shared,
+    /// Secrets (profiles, bundles with passwords, the broker's users and
+    /// snapshot): mode 0600 on Unix, and a folder created for it 0700.
+    Private,
+}
+
+/// Makes each temporary file name unique within this process (two writers
+/// of one file, e.g. a save and an autosave, never share a temporary).
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
 /// Writes a file atomically: its folder is created if needed, the contents
 /// go to a temporary file in the same folder, which is flushed to disk and
 /// renamed over the target (then the folder is flushed, where the system
 /// allows it), so readers see the old file or the new one, never a mix.
 pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), FileError> {
+    write_file(path, contents.as_ref(), Privacy::Shared)
+}
+
+/// [`write_atomically`] for a file holding secrets: readable by its owner
+/// only from the first byte written (see [`Privacy::Private`]).
+pub fn write_private(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), FileError> {
+    write_file(path, contents.as_ref(), Privacy::Private)
+}
+
+/// Creates a folder of the app's own (profiles, broker data) readable by
+/// its owner only, and narrows an existing one to that (Unix: 0700).
+pub fn make_private_folder(dir: &Path) -> Result<(), FileError> {
+    create_folder(dir, Privacy::Private)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|error| FileError::io("make private", dir, &error))?;
+    }
+    Ok(())
+}
+
+fn create_folder(dir: &Path, privacy: Privacy) -> Result<(), FileError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    if privacy == Privacy::Private {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    #[cfg(not(unix))]
+    let _ = privacy;
+    builder.create(dir).map_err(|error| FileError::io("create the folder", dir, &error))
+}
+
+fn create_temp(dir: &Path, name: &str, privacy: Privacy) -> Result<(std::fs::File, PathBuf), FileError> {
+    loop {
+        let unique = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.{}-{unique}.tmp", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(if privacy == Privacy::Private { 0o600 } else { 0o666 });
+        }
+        #[cfg(not(unix))]
+        let _ = privacy;
+        match options.open(&temp) {
+            Ok(file) => return Ok((file, temp)),
+            // Left by a process with our id before (a crash): pick the next.
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(FileError::io("create", &temp, &error)),
+        }
+    }
+}
+
+/// The atomic write behind [`write_atomically`] and [`write_private`].
+pub fn write_file(path: &Path, contents: &[u8], privacy: Privacy) -> Result<(), FileError> {
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|error| FileError::io("create the folder", dir, &error))?;
+    create_folder(dir, privacy)?;
     let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{name}.tmp"));
+    let (mut file, temp) = create_temp(dir, &name, privacy)?;
     let written = (|| {
-        let mut file = std::fs::File::create(&temp).map_err(|error| FileError::io("create", &temp, &error))?;
-        file.write_all(contents.as_ref()).map_err(|error| FileError::io("write", &temp, &error))?;
+        file.write_all(contents).map_err(|error| FileError::io("write", &temp, &error))?;
         file.sync_all().map_err(|error| FileError::io("flush to disk", &temp, &error))
     })();
+    drop(file);
     if let Err(error) = written {
         let _ = std::fs::remove_file(&temp);
         return Err(error);
@@ -117,9 +191,33 @@ pub enum QueueError {
     Stopped(PathBuf),
 }
 
+/// Where a queued write goes.
+pub enum Destination {
+    /// This file.
+    File(PathBuf),
+    /// A file chosen on the writer thread, which may read the folder to
+    /// choose (a profile's file: see `profile::profile_file`); `shown`
+    /// names the write until then.
+    Chosen {
+        /// What to call the write if it never runs.
+        shown: PathBuf,
+        /// Picks the file.
+        choose: Box<dyn FnOnce() -> Result<PathBuf, FileError> + Send>,
+    },
+}
+
+impl Destination {
+    fn shown(&self) -> PathBuf {
+        match self {
+            Self::File(path) | Self::Chosen { shown: path, .. } => path.clone(),
+        }
+    }
+}
+
 struct Job<T> {
     tag: T,
-    path: PathBuf,
+    destination: Destination,
+    privacy: Privacy,
     contents: Vec<u8>,
 }
 
@@ -145,8 +243,21 @@ impl<T: Send + 'static> FileWriter<T> {
         let pending = Arc::new(AtomicUsize::new(0));
         let counter = pending.clone();
         std::thread::Builder::new().name("topicscope-file-writer".into()).spawn(move || {
-            for Job { tag, path, contents } in incoming {
-                let result = write_atomically(&path, &contents);
+            for Job { tag, destination, privacy, contents } in incoming {
+                let shown = destination.shown();
+                let (path, result) = match destination {
+                    Destination::File(path) => {
+                        let result = write_file(&path, &contents, privacy);
+                        (path, result)
+                    }
+                    Destination::Chosen { choose, .. } => match choose() {
+                        Ok(path) => {
+                            let result = write_file(&path, &contents, privacy);
+                            (path, result)
+                        }
+                        Err(error) => (shown, Err(error)),
+                    },
+                };
                 if let Err(error) = &result {
                     tracing::error!("{error}");
                 }
@@ -163,14 +274,25 @@ impl<T: Send + 'static> FileWriter<T> {
 
     /// Queues a write without waiting; refused when the queue is full.
     pub fn write(&self, tag: T, path: PathBuf, contents: impl Into<Vec<u8>>) -> Result<(), QueueError> {
+        self.write_to(tag, Destination::File(path), Privacy::Shared, contents)
+    }
+
+    /// Queues a write to a destination with a privacy, without waiting.
+    pub fn write_to(
+        &self,
+        tag: T,
+        destination: Destination,
+        privacy: Privacy,
+        contents: impl Into<Vec<u8>>,
+    ) -> Result<(), QueueError> {
         self.pending.fetch_add(1, Ordering::AcqRel);
-        match self.jobs.try_send(Job { tag, path, contents: contents.into() }) {
+        match self.jobs.try_send(Job { tag, destination, privacy, contents: contents.into() }) {
             Ok(()) => Ok(()),
             Err(refused) => {
                 self.pending.fetch_sub(1, Ordering::AcqRel);
                 Err(match refused {
-                    TrySendError::Full(job) => QueueError::Full(job.path),
-                    TrySendError::Disconnected(job) => QueueError::Stopped(job.path),
+                    TrySendError::Full(job) => QueueError::Full(job.destination.shown()),
+                    TrySendError::Disconnected(job) => QueueError::Stopped(job.destination.shown()),
                 })
             }
         }
@@ -232,10 +354,78 @@ mod tests {
         let error = write_atomically(&blocked, "new").expect_err("a folder is not replaced");
         assert_eq!(error.action, "rename into place");
         assert!(error.to_string().ends_with(&blocked.display().to_string()), "{error}");
-        assert!(!dir.join(".blocked.tmp").exists(), "the temporary file is removed");
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .expect("list")
+            .flatten()
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with(".blocked"))
+            .collect();
+        assert!(left.is_empty(), "the temporary file is removed: {left:?}");
         assert_eq!(read_to_string(&path).expect("read"), "old");
         let missing = read_to_string(&dir.join("missing.ron")).expect_err("no such file");
         assert!(missing.to_string().starts_with("cannot read the file: "), "{missing}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn secrets_are_readable_by_their_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("private");
+        let path = dir.join("made-here").join("profile.ron");
+        write_private(&path, "password").expect("written");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().expect("folder")), 0o700);
+        // A world-readable file becomes private on its next save.
+        let shared = dir.join("shared.ron");
+        write_atomically(&shared, "x").expect("written");
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        write_private(&shared, "y").expect("written");
+        assert_eq!(mode(&shared), 0o600);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        make_private_folder(&dir).expect("narrowed");
+        assert_eq!(mode(&dir), 0o700);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn writers_of_one_file_at_once_never_mix_or_share_a_temporary_file() {
+        let dir = temp_dir("racing");
+        let path = dir.join("broker.ron");
+        // A temporary file a crashed run left behind is not in the way.
+        std::fs::create_dir_all(&dir).expect("folder");
+        std::fs::write(dir.join(format!(".broker.ron.{}-0.tmp", std::process::id())), "stale").expect("stale");
+        let writers: Vec<_> = (0..4)
+            .map(|writer| {
+                let path = path.clone();
+                std::thread::Builder::new()
+                    .name(format!("writer {writer}"))
+                    .spawn(move || {
+                        for round in 0..50 {
+                            let contents = format!("{writer}:{round}:").repeat(1000);
+                            write_atomically(&path, contents).expect("written");
+                        }
+                    })
+                    .expect("thread")
+            })
+            .collect();
+        for writer in writers {
+            writer.join().expect("joined");
+        }
+        let text = read_to_string(&path).expect("read");
+        let first = text.split(':').take(2).collect::<Vec<_>>().join(":") + ":";
+        assert_eq!(text, first.repeat(1000), "one writer's whole contents");
+        let temporaries = std::fs::read_dir(&dir)
+            .expect("list")
+            .flatten()
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(temporaries, 1, "only the stale one is left");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -231,6 +231,13 @@ fn retained_messages_and_queued_sessions_survive_a_restart() {
     });
     assert!(queued, "the message is queued for the away session");
     broker.stop();
+    // The snapshot holds users' messages: readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let snapshot = topicscope_core::broker::persist::snapshot_path(&dir);
+        assert_eq!(std::fs::metadata(&snapshot).expect("snapshot").permissions().mode() & 0o777, 0o600);
+    }
 
     let broker = EmbeddedBroker::start(config).expect("broker restarts on the same data folder");
     // A late subscriber gets the retained message (mosquitto_sub as the client).

@@ -461,3 +461,52 @@ fn an_imported_profile_never_reads_this_machines_secrets_or_silently_skips_certi
     assert!(said.contains("unchecked: certificate verification is OFF"), "{said}");
     let _ = std::fs::remove_file(secret);
 }
+
+#[test]
+fn profiles_whose_names_share_a_file_name_each_keep_their_own_file() {
+    let dir = std::env::temp_dir().join(format!("topicscope-collide-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // All four names become `Site-A.ron` (case ignored, as macOS and Windows do).
+    let names = ["Site A", "Site-A", "Site/A", "site a"];
+    for (index, name) in names.into_iter().enumerate() {
+        let profile =
+            ConnectionProfile { name: name.into(), port: 1000 + index as u16, ..ConnectionProfile::default() };
+        save_profile(&dir, &profile).expect("save");
+    }
+    // A second save of one of them goes back to its own file.
+    let again = ConnectionProfile { name: "Site-A".into(), port: 2001, ..ConnectionProfile::default() };
+    let path = save_profile(&dir, &again).expect("save again");
+    assert_eq!(path.file_name().and_then(|name| name.to_str()), Some("Site-A-2.ron"));
+    let (profiles, errors) = load_profiles(&dir);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut found: Vec<(String, u16)> = profiles.into_iter().map(|profile| (profile.name, profile.port)).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [("Site A".into(), 1000), ("Site-A".into(), 2001), ("Site/A".into(), 1002), ("site a".into(), 1003)]
+    );
+    let files = std::fs::read_dir(&dir).expect("list").count();
+    assert_eq!(files, 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_saved_profile_and_its_folder_are_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("topicscope-private-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let profile = ConnectionProfile {
+        name: "stored".into(),
+        password_source: PasswordSource::InProfile("s3cret".into()),
+        ..ConnectionProfile::default()
+    };
+    let path = save_profile(&dir, &profile).expect("save");
+    let mode = |path: &Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+    let bundle = dir.join("exported").join("bundle.ron");
+    topicscope_core::profile_exchange::write_bundle(&bundle, &[profile], true).expect("bundle");
+    assert_eq!(mode(&bundle), 0o600);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -130,7 +130,7 @@ pub fn run(args: &ProfilesArgs) -> ExitCode {
                     .map_err(|error| error.to_string())
                     .and_then(|text| match output {
                         Some(path) => {
-                            topicscope::core::fs::write_atomically(path, &text).map_err(|error| error.to_string())
+                            topicscope::core::fs::write_private(path, &text).map_err(|error| error.to_string())
                         }
                         None => out(&text),
                     })

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
+use crate::core::fs::Privacy;
 use crate::core::profile_exchange::{ImportError, ImportReport, import_file};
 use crate::ui::action::TlsFile;
 use crate::ui::i18n::{Tr, Words};
@@ -45,6 +46,9 @@ pub enum PathPurpose {
     ImportProfiles,
     /// A profile bundle or shared saved messages to write.
     SaveText(String),
+    /// Write this text readable by its owner only (a profile bundle may
+    /// carry passwords).
+    SavePrivateText(String),
     /// Where to export the messages this filter selects.
     ExportMessages(Box<crate::core::store::LogFilter>),
     /// Where to save a payload's bytes.
@@ -73,7 +77,13 @@ pub struct PathRequest {
 impl PathRequest {
     /// True when the path names a file to write (else one to read).
     pub fn saves(&self) -> bool {
-        matches!(self.purpose, PathPurpose::SaveText(_) | PathPurpose::ExportMessages(_) | PathPurpose::SavePayload(_))
+        matches!(
+            self.purpose,
+            PathPurpose::SaveText(_)
+                | PathPurpose::SavePrivateText(_)
+                | PathPurpose::ExportMessages(_)
+                | PathPurpose::SavePayload(_)
+        )
     }
 }
 
@@ -108,14 +118,15 @@ fn import_each(paths: Vec<PathBuf>, importing: &AtomicUsize, sender: &SyncSender
 /// Does what a path was wanted for (on a file-task thread).
 fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, sender: &SyncSender<FileOutcome>) {
     let Some(path) = paths.first().cloned() else { return };
-    let write = |contents: &[u8], path: PathBuf| {
-        let written = crate::core::fs::write_atomically(&path, contents);
+    let write_as = |contents: &[u8], path: PathBuf, privacy: Privacy| {
+        let written = crate::core::fs::write_file(&path, contents, privacy);
         FileOutcome::Exported(written.map(|()| path).map_err(|error| error.to_string()))
     };
     let outcome = match purpose {
         PathPurpose::ImportProfiles => return import_each(paths, importing, sender),
-        PathPurpose::SaveText(text) => write(text.as_bytes(), path),
-        PathPurpose::SavePayload(payload) => write(&payload, path),
+        PathPurpose::SaveText(text) => write_as(text.as_bytes(), path, Privacy::Shared),
+        PathPurpose::SavePrivateText(text) => write_as(text.as_bytes(), path, Privacy::Private),
+        PathPurpose::SavePayload(payload) => write_as(&payload, path, Privacy::Shared),
         PathPurpose::ExportMessages(filter) => FileOutcome::ExportMessagesTo(path, filter),
         PathPurpose::ImportSaved => FileOutcome::SavedMessagesRead(
             crate::core::fs::read_to_string(&path).map_err(|error| error.to_string()).and_then(|text| {
@@ -214,7 +225,7 @@ impl FileTasks {
     pub fn export_with_dialog(&self, ctx: &egui::Context, text: String, file_name: String) {
         let (title, filter) = (ctx.tr(Tr::ExportProfilesTitle), ctx.tr(Tr::TopicscopeProfilesFilter));
         let request =
-            PathRequest { purpose: PathPurpose::SaveText(text), title, file_name, filter: (filter, &["ron"]) };
+            PathRequest { purpose: PathPurpose::SavePrivateText(text), title, file_name, filter: (filter, &["ron"]) };
         self.pick(ctx, request);
     }
 

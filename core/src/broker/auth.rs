@@ -24,6 +24,10 @@ use crate::topic::{self, topic_matches};
 /// PBKDF2 rounds for new hashes: far above mosquitto_passwd's 101 while
 /// costing a few milliseconds per CONNECT.
 const NEW_HASH_ITERATIONS: u32 = 10_000;
+/// The most PBKDF2 rounds a stored hash may ask for: a hash with four
+/// billion rounds (a damaged or hostile password file) would otherwise hold
+/// every CONNECT of that user for minutes. mosquitto_passwd's default is 101.
+pub const MAX_HASH_ITERATIONS: u32 = 1_000_000;
 /// Salt length mosquitto_passwd uses.
 const SALT_LEN: usize = 12;
 /// SHA-512 output length.
@@ -77,6 +81,11 @@ fn parse_hash(stored: &str) -> Result<StoredHash, PasswordError> {
                 .ok()
                 .filter(|count| *count > 0)
                 .ok_or_else(|| PasswordError::Damaged(format!("'{iterations}' is not an iteration count")))?;
+            if iterations > MAX_HASH_ITERATIONS {
+                return Err(PasswordError::Damaged(format!(
+                    "{iterations} rounds; at most {MAX_HASH_ITERATIONS} are accepted (each connect would wait for them)"
+                )));
+            }
             let salt = decode(salt, "salt")?;
             let hash = decode(hash, "hash")?;
             if hash.is_empty() {
@@ -462,6 +471,10 @@ mod tests {
         let old = format!("$6${}${}", BASE64.encode(salt), BASE64.encode(digest.finalize()));
         assert_eq!(verify_password(&old, b"pw"), Ok(true));
         assert_eq!(verify_password("plain", b"plain"), Err(PasswordError::UnknownFormat));
+        // Four billion rounds would hold every connect for minutes: refused
+        // without deriving anything.
+        let slow = stored.replace("$7$101$", "$7$4000000000$");
+        assert!(matches!(check_hash(&slow), Err(PasswordError::Damaged(why)) if why.contains("at most 1000000")));
         assert!(matches!(verify_password("$7$x$AAAA$AAAA", b""), Err(PasswordError::Damaged(_))));
         assert!(matches!(verify_password("$7$10$!!$AAAA", b""), Err(PasswordError::Damaged(_))));
     }

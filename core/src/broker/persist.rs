@@ -19,7 +19,7 @@ use rmqtt::types::{ConnectInfo, From, Id, Publish, Retain, Subscriptions, TopicN
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::fs::{FileError, write_atomically};
+use crate::fs::{FileError, write_private};
 
 /// The snapshot's file name inside the data folder.
 pub const SNAPSHOT_FILE: &str = "topicscope-broker.snapshot";
@@ -158,7 +158,8 @@ pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistErr
     let snapshot = Snapshot { format: FORMAT, saved_at_ms: now, retained, sessions };
     let mut bytes = Vec::new();
     ciborium::into_writer(&snapshot, &mut bytes).map_err(|error| PersistError::Encode(error.to_string()))?;
-    write_atomically(&snapshot_path(dir), bytes)?;
+    // Retained and queued messages are the users' data: owner only.
+    write_private(&snapshot_path(dir), bytes)?;
     Ok(carried)
 }
 

@@ -11,7 +11,7 @@ use thiserror::Error;
 use super::BrokerConfig;
 use super::auth::{Acl, AclParseError, PasswordError, hash_password};
 use super::config::BrokerConfigError;
-use crate::fs::write_atomically;
+use crate::fs::write_private;
 use crate::profile::{ProfileFileError, ron_error};
 
 /// Why broker settings could not be read or written.
@@ -69,9 +69,10 @@ pub fn settings_to_ron(config: &BrokerConfig) -> Result<String, SettingsError> {
         .map_err(|error| SettingsError::Invalid(format!("cannot write settings: {error}")))
 }
 
-/// Writes settings atomically, creating the folder.
+/// Writes settings atomically, creating the folder; owner-readable only
+/// (they hold the users' password hashes).
 pub fn save_settings(path: &Path, config: &BrokerConfig) -> Result<(), SettingsError> {
-    write_atomically(path, settings_to_ron(config)?).map_err(|error| SettingsError::File(error.into()))
+    write_private(path, settings_to_ron(config)?).map_err(|error| SettingsError::File(error.into()))
 }
 
 /// Reads a settings file: mosquitto.conf syntax for `*.conf`, RON otherwise.
@@ -280,29 +281,69 @@ impl FormError {
 /// plain passwords were hashed here.
 fn read_password_file(path: &Path) -> Result<(std::collections::BTreeMap<String, String>, usize), SettingsError> {
     let text = std::fs::read_to_string(path).map_err(|error| io_error("read", path, &error))?;
+    let origin = path.display().to_string();
     let mut users = std::collections::BTreeMap::new();
     let mut hashed = 0;
+    for entry in parse_password_file(&text, &origin)? {
+        let stored = match entry.secret {
+            PasswordFileSecret::Hashed(stored) => stored,
+            PasswordFileSecret::Plain(password) => {
+                hashed += 1;
+                hash_password(&password).map_err(|problem| SettingsError::Mosquitto {
+                    path: origin.clone(),
+                    line: entry.line,
+                    message: problem.to_string(),
+                })?
+            }
+        };
+        users.insert(entry.user, stored);
+    }
+    Ok((users, hashed))
+}
+
+/// One user of a mosquitto password file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordFileEntry {
+    /// The user name.
+    pub user: String,
+    /// Its password, hashed or (before `mosquitto_passwd -U`) plain.
+    pub secret: PasswordFileSecret,
+    /// Its line number, for messages.
+    pub line: usize,
+}
+
+/// A password file's secret for one user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordFileSecret {
+    /// A checked `$6$…` or `$7$…` hash.
+    Hashed(String),
+    /// A plain password, to be hashed on import.
+    Plain(String),
+}
+
+/// Parses a mosquitto password file's text without hashing anything (cheap
+/// enough to fuzz); `origin` names the file in errors.
+pub fn parse_password_file(text: &str, origin: &str) -> Result<Vec<PasswordFileEntry>, SettingsError> {
+    let mut entries = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = raw.trim_end_matches('\r');
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let error =
-            |message: String| SettingsError::Mosquitto { path: path.display().to_string(), line: index + 1, message };
+        let error = |message: String| SettingsError::Mosquitto { path: origin.to_owned(), line: index + 1, message };
         let (user, secret) = line.split_once(':').ok_or_else(|| error("expected user:password".into()))?;
         if user.is_empty() {
             return Err(error("empty user name".into()));
         }
-        let stored = if secret.starts_with("$6$") || secret.starts_with("$7$") {
+        let secret = if secret.starts_with("$6$") || secret.starts_with("$7$") {
             super::auth::check_hash(secret).map_err(|problem| error(format!("user {user}: {problem}")))?;
-            secret.to_owned()
+            PasswordFileSecret::Hashed(secret.to_owned())
         } else {
-            hashed += 1;
-            hash_password(secret).map_err(|problem| error(problem.to_string()))?
+            PasswordFileSecret::Plain(secret.to_owned())
         };
-        users.insert(user.to_owned(), stored);
+        entries.push(PasswordFileEntry { user: user.to_owned(), secret, line: index + 1 });
     }
-    Ok((users, hashed))
+    Ok(entries)
 }
 
 /// The broker settings form as typed: text fields become a [`BrokerConfig`]
@@ -492,6 +533,12 @@ mod tests {
         config.persistence = Some(dir.join("data"));
         save_settings(&path, &config).expect("save");
         assert_eq!(load_settings(&path), Ok(config));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("written").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "password hashes are the owner's only");
+        }
         // A partial file takes defaults for the rest.
         let partial = parse_settings("(port: 2000)", "partial.ron").expect("partial");
         assert_eq!((partial.port, partial.bind), (2000, BrokerConfig::default().bind));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::ConnectionProfile;
-use crate::fs::{FileError, write_atomically};
+use crate::fs::{FileError, make_private_folder, write_private};
 
 /// Why a profile file could not be read or written.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -65,16 +65,52 @@ pub fn profile_to_ron(profile: &ConnectionProfile) -> Result<String, ProfileFile
     })
 }
 
-/// Writes a profile into `dir` as `<name>.ron`, atomically.
+/// Writes a profile into its own file in `dir` (see [`profile_file`]),
+/// atomically and readable by its owner only (a profile may hold a
+/// password); the folder is made private too.
 pub fn save_profile(dir: &Path, profile: &ConnectionProfile) -> Result<PathBuf, ProfileFileError> {
-    let path = profile_path(dir, profile);
-    write_atomically(&path, profile_to_ron(profile)?)?;
+    let text = profile_to_ron(profile)?;
+    make_private_folder(dir)?;
+    let path = profile_file(dir, &profile.name)?;
+    write_private(&path, text)?;
     Ok(path)
 }
 
-/// Where a profile is saved in `dir`.
+/// The file `<name>.ron` a profile would get in an empty folder.
 pub fn profile_path(dir: &Path, profile: &ConnectionProfile) -> PathBuf {
     dir.join(format!("{}.ron", profile.file_stem()))
+}
+
+/// The file a profile named `name` is saved to in `dir`: the one that holds
+/// a profile of that name already, else the first free one of `<stem>.ron`,
+/// `<stem>-2.ron`, … — names such as "Site A", "Site-A" and "Site/A" share
+/// a stem, and one must never overwrite another. File names are compared
+/// ignoring case (macOS and Windows folders do). Reads the folder: call it
+/// off the UI thread (the file writer does).
+pub fn profile_file(dir: &Path, name: &str) -> Result<PathBuf, ProfileFileError> {
+    let stem = super::file_stem_of(name);
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(dir.join(format!("{stem}.ron"))),
+        Err(error) => return Err(io_error("read the folder", dir, &error)),
+    };
+    let mut taken = std::collections::HashSet::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let file_name = entry.file_name().to_string_lossy().to_lowercase();
+        if path.extension().is_some_and(|extension| extension == "ron")
+            && let Ok(text) = std::fs::read_to_string(&path)
+            && parse_profile(&text, "").is_ok_and(|saved| saved.name == name)
+        {
+            return Ok(path);
+        }
+        taken.insert(file_name);
+    }
+    let free = (1..)
+        .map(|number| if number == 1 { format!("{stem}.ron") } else { format!("{stem}-{number}.ron") })
+        .find(|candidate| !taken.contains(&candidate.to_lowercase()))
+        .unwrap_or_else(|| format!("{stem}.ron"));
+    Ok(dir.join(free))
 }
 
 /// Loads every `*.ron` profile in `dir`, sorted by name. Files that fail to

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::fs::write_atomically;
+use crate::fs::write_private;
 use crate::mqtt::{ProtocolVersion, Qos, RetainHandling};
 use crate::payload::PayloadFormat;
 mod mqttfx;
@@ -62,13 +62,14 @@ pub fn export_bundle(profiles: &[ConnectionProfile], include_secrets: bool) -> R
         .map_err(|error| ProfileFileError::Serialise { what: "the profile bundle".into(), message: error.to_string() })
 }
 
-/// Writes an export bundle to `path` atomically.
+/// Writes an export bundle to `path` atomically, readable by its owner
+/// only (with `include_secrets` it carries passwords).
 pub fn write_bundle(
     path: &Path,
     profiles: &[ConnectionProfile],
     include_secrets: bool,
 ) -> Result<(), ProfileFileError> {
-    Ok(write_atomically(path, export_bundle(profiles, include_secrets)?)?)
+    Ok(write_private(path, export_bundle(profiles, include_secrets)?)?)
 }
 
 /// What an import produced.

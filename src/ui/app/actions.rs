@@ -68,15 +68,15 @@ impl TopicscopeApp {
                 let saved = self.workspace.active_tab().profile.clone();
                 match profile::profile_to_ron(&saved) {
                     Ok(text) => {
-                        let path = profile::profile_path(&dir, &saved);
                         let kind =
                             SaveKind::Profile { tab: self.workspace.active_tab().id, saved: Box::new(saved.clone()) };
+                        let name = saved.name.clone();
                         match self.workspace.profiles.iter_mut().find(|p| p.name == saved.name) {
                             Some(existing) => *existing = saved,
                             None => self.workspace.profiles.push(saved),
                         }
                         self.ui.profiles.message = None;
-                        self.save_file(kind, path, text);
+                        self.save_profile_file(kind, dir, name, text);
                     }
                     Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotSaved, &[("error", &error)])),
                 }
@@ -504,7 +504,7 @@ impl TopicscopeApp {
             UiAction::ApplyBrokerSettings { config } => {
                 self.ui.broker_panel.message = None;
                 match (&self.options.broker_settings_path, settings::settings_to_ron(&config)) {
-                    (Some(path), Ok(text)) => self.save_file(SaveKind::BrokerSettings, path.clone(), text),
+                    (Some(path), Ok(text)) => self.save_private_file(SaveKind::BrokerSettings, path.clone(), text),
                     (Some(_), Err(error)) => {
                         self.ui.broker_panel.message = Some(self.trf(Tr::RestartedNotSaved, &[("error", &error)]));
                     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{EXPORT_BUDGET, SaveKind, TopicscopeApp};
 use crate::core::export::{ExportJob, ExportState};
-use crate::core::fs::FileWriter;
+use crate::core::fs::{Destination, FileError, FileWriter, Privacy};
 use crate::core::profile::{self};
 use crate::core::saved_messages::SavedMessages;
 use crate::core::store::{FilteredView, LogFilter};
@@ -103,12 +103,41 @@ impl TopicscopeApp {
     /// Hands a file to the writer thread (the window never waits for the
     /// disk); its result is reported where the user looks when it is done.
     pub(super) fn save_file(&mut self, kind: SaveKind, path: PathBuf, contents: impl Into<Vec<u8>>) {
+        self.save_to(kind, Destination::File(path), Privacy::Shared, contents);
+    }
+
+    /// [`Self::save_file`] for a file holding secrets (owner-readable only).
+    pub(super) fn save_private_file(&mut self, kind: SaveKind, path: PathBuf, contents: impl Into<Vec<u8>>) {
+        self.save_to(kind, Destination::File(path), Privacy::Private, contents);
+    }
+
+    /// Saves a profile into its own file of `dir`, chosen on the writer
+    /// thread (it reads the folder: names like "Site A" and "Site-A" share
+    /// a file name and must not overwrite each other), owner-readable only.
+    pub(super) fn save_profile_file(&mut self, kind: SaveKind, dir: PathBuf, name: String, text: String) {
+        let shown = dir.join(format!("{}.ron", profile::file_stem_of(&name)));
+        let choose = Box::new(move || {
+            crate::core::fs::make_private_folder(&dir)?;
+            profile::profile_file(&dir, &name).map_err(|error| match error {
+                profile::ProfileFileError::File(error) => error,
+                other => FileError { action: "choose a file", reason: other.to_string(), path: dir.clone() },
+            })
+        });
+        self.save_to(kind, Destination::Chosen { shown, choose }, Privacy::Private, text);
+    }
+
+    fn save_to(&mut self, kind: SaveKind, destination: Destination, privacy: Privacy, contents: impl Into<Vec<u8>>) {
+        let shown = match &destination {
+            Destination::File(path) | Destination::Chosen { shown: path, .. } => path.clone(),
+        };
         let queued = match &self.writer {
-            Some(writer) => writer.write(kind.clone(), path.clone(), contents).map_err(|error| error.to_string()),
+            Some(writer) => {
+                writer.write_to(kind.clone(), destination, privacy, contents).map_err(|error| error.to_string())
+            }
             None => Err(self.tr(Tr::FileWriterNotRunning).to_owned()),
         };
         if let Err(error) = queued {
-            self.report_write(kind, &path, Err(error));
+            self.report_write(kind, &shown, Err(error));
         }
     }
 
@@ -187,9 +216,10 @@ impl TopicscopeApp {
                         for profile in &added {
                             match profile::profile_to_ron(profile) {
                                 Ok(text) => {
-                                    self.save_file(
+                                    self.save_profile_file(
                                         SaveKind::ImportedProfile,
-                                        profile::profile_path(&dir, profile),
+                                        dir.clone(),
+                                        profile.name.clone(),
                                         text,
                                     );
                                 }
