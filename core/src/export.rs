@@ -162,9 +162,24 @@ pub enum ExportError {
     /// The view's filter cannot be applied.
     #[error(transparent)]
     Filter(#[from] FilterError),
+    /// The export stopped before everything was written (the window or
+    /// its tab closed); the target was not touched.
+    #[error("the export stopped before it finished; nothing was written to {}", .0.display())]
+    Interrupted(std::path::PathBuf),
     /// The writer thread could not start.
     #[error("cannot start the export: {0}")]
     Thread(String),
+}
+
+/// What the window hands the export's writer thread.
+#[derive(Debug)]
+enum ToWriter {
+    /// Rows to append.
+    Rows(Vec<OwnedMessage>),
+    /// Everything was handed over: finish the file and rename it into
+    /// place. Only this does — a channel that closes without it (the job
+    /// dropped with the window or its tab) leaves no file.
+    End,
 }
 
 /// Messages copied to the writer per batch.
@@ -191,9 +206,11 @@ pub struct ExportJob {
     copied: u64,
     missed: u64,
     expected_first: Option<u64>,
-    sender: Option<std::sync::mpsc::SyncSender<Vec<OwnedMessage>>>,
-    /// A batch the writer had no room for yet.
-    pending: Option<Vec<OwnedMessage>>,
+    sender: Option<std::sync::mpsc::SyncSender<ToWriter>>,
+    /// A batch (or the end) the writer had no room for yet.
+    pending: Option<ToWriter>,
+    /// The end is queued or sent.
+    finishing: bool,
     cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
     written: std::sync::Arc<std::sync::atomic::AtomicU64>,
     done: std::sync::mpsc::Receiver<Result<u64, ExportError>>,
@@ -236,15 +253,14 @@ impl ExportJob {
         let format = ExportFormat::for_path(path);
         let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp = dir.join(format!(".{name}.tmp"));
-        let file = std::fs::File::create(&temp).map_err(|error| FileError::io("create", &temp, &error))?;
+        let (file, temp) = crate::fs::create_temp(dir, &name, crate::fs::Privacy::Shared)?;
         let mut view = crate::store::FilteredView::default();
         view.set_filter(filter);
         if let Some(error) = view.error() {
             let _ = std::fs::remove_file(&temp);
             return Err(error.clone().into());
         }
-        let (sender, receiver) = mpsc::sync_channel::<Vec<OwnedMessage>>(4);
+        let (sender, receiver) = mpsc::sync_channel::<ToWriter>(4);
         let (done_sender, done) = mpsc::sync_channel(1);
         let cancel = Arc::new(AtomicBool::new(false));
         let written = Arc::new(AtomicU64::new(0));
@@ -267,6 +283,7 @@ impl ExportJob {
             expected_first: None,
             sender: Some(sender),
             pending: None,
+            finishing: false,
             cancel,
             written,
             done,
@@ -317,6 +334,9 @@ impl ExportJob {
                         return;
                     }
                 }
+                if self.end_sent() {
+                    return;
+                }
             }
             if std::time::Instant::now() >= deadline {
                 return;
@@ -344,14 +364,26 @@ impl ExportJob {
             self.copied += batch.len() as u64;
             let finished = scanned && (row >= rows || self.view.row(store, row).is_none_or(|m| m.seq > self.until));
             if !batch.is_empty() {
-                self.pending = Some(batch);
+                self.pending = Some(ToWriter::Rows(batch));
                 continue;
             }
             if finished {
-                // Everything handed over: closing the channel tells the writer to finish.
-                self.sender = None;
+                // Everything handed over: tell the writer to finish.
+                self.pending = Some(ToWriter::End);
+                self.finishing = true;
+                continue;
             }
             return;
+        }
+    }
+
+    /// After the end went over, nothing more is sent.
+    fn end_sent(&mut self) -> bool {
+        if self.finishing && self.pending.is_none() {
+            self.sender = None;
+            true
+        } else {
+            false
         }
     }
 
@@ -397,7 +429,7 @@ fn write_stream(
     temp: &Path,
     target: &Path,
     format: ExportFormat,
-    batches: &std::sync::mpsc::Receiver<Vec<OwnedMessage>>,
+    batches: &std::sync::mpsc::Receiver<ToWriter>,
     cancel: &std::sync::atomic::AtomicBool,
     written: &std::sync::atomic::AtomicU64,
 ) -> Result<u64, ExportError> {
@@ -407,7 +439,12 @@ fn write_stream(
     let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut total = 0;
     let mut first = true;
-    while let Ok(batch) = batches.recv() {
+    loop {
+        let batch = match batches.recv() {
+            Ok(ToWriter::Rows(batch)) => batch,
+            Ok(ToWriter::End) => break,
+            Err(_) => return Err(ExportError::Interrupted(target.to_path_buf())),
+        };
         if cancel.load(Ordering::Relaxed) {
             return Ok(total);
         }
@@ -535,7 +572,7 @@ mod tests {
         assert!(lines[1].contains(",odd,") && lines[1].contains(",1,"), "{}", lines[1]);
         assert!(lines[15_000].contains(",29999,"), "{}", lines[15_000]);
         assert!(!text.contains("late"));
-        assert!(!dir.join(".log.csv.tmp").exists(), "the temporary file was renamed");
+        assert_eq!(leftovers(&dir), ["log.csv"], "the temporary file was renamed");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -549,8 +586,33 @@ mod tests {
         job.step(&store, std::time::Duration::from_millis(1));
         job.cancel();
         assert_eq!(run(&mut job, &store), ExportState::Cancelled);
-        assert!(!path.exists());
-        assert!(!dir.join(".log.jsonl.tmp").exists());
+        assert_eq!(leftovers(&dir), Vec::<String>::new());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().map(|entry| entry.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn an_export_dropped_midway_never_lands_under_the_target_name() {
+        // The window closed (or the tab went away) mid-export: the job is
+        // dropped without cancel(). Its channel closing is not "done".
+        let dir = std::env::temp_dir().join(format!("topicscope-export-dropped-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("log.csv");
+        let store = store_with(50_000);
+        let mut job = ExportJob::start(&path, crate::store::LogFilter::default(), &store).expect("starts");
+        assert!(matches!(job.step(&store, std::time::Duration::from_millis(1)), ExportState::Running { .. }));
+        drop(job);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !leftovers(&dir).is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(leftovers(&dir), Vec::<String>::new(), "neither a truncated target nor a temporary file");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

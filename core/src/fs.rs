@@ -112,7 +112,8 @@ fn create_folder(dir: &Path, privacy: Privacy) -> Result<(), FileError> {
     builder.create(dir).map_err(|error| FileError::io("create the folder", dir, &error))
 }
 
-fn create_temp(dir: &Path, name: &str, privacy: Privacy) -> Result<(std::fs::File, PathBuf), FileError> {
+/// A new temporary file beside `name` in `dir`, unique to this write.
+pub(crate) fn create_temp(dir: &Path, name: &str, privacy: Privacy) -> Result<(std::fs::File, PathBuf), FileError> {
     loop {
         let unique = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = dir.join(format!(".{name}.{}-{unique}.tmp", std::process::id()));
