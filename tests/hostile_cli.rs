@@ -57,3 +57,39 @@ fn sub_exits_3_naming_an_undefined_topic_alias() {
     );
     assert_fails(&output, 3, &["topic alias 7", "never defined"]);
 }
+
+/// A broker that answers CONNECT with these bytes and then holds.
+fn answering_connect(answer: &'static [u8]) -> FakeBroker {
+    FakeBroker::start(move |mut session: Session| {
+        if session.expect_connect().is_none() {
+            return;
+        }
+        session.send(answer);
+        session.hold();
+    })
+}
+
+#[test]
+fn pub_and_sub_name_what_a_broken_broker_did_and_exit_with_its_code() {
+    let not_mqtt = answering_connect(&[0xf0, 0x00]);
+    let unknown_code = answering_connect(&[0x20, 0x03, 0x00, 0x42, 0x00]);
+    let silent = FakeBroker::start(|mut session: Session| {
+        let _ = session.expect_connect();
+        session.hold();
+    });
+    let cases: [(&FakeBroker, &str, i32, &[&str]); 3] = [
+        (&not_mqtt, "mqttv311", 3, &["not MQTT", "packet type 15"]),
+        (&unknown_code, "mqttv5", 3, &["unknown reason code 0x42"]),
+        (&silent, "mqttv5", 5, &["timed out"]),
+    ];
+    for (broker, version, code, words) in cases {
+        let port = broker.port.to_string();
+        let common = ["-h", "127.0.0.1", "-p", &port, "-V", version, "-t", "a/b"];
+        let sub: Vec<&str> = ["sub"].into_iter().chain(common).collect();
+        let publish: Vec<&str> = ["pub"].into_iter().chain(common).chain(["-m", "x"]).collect();
+        for args in [sub, publish] {
+            let output = run_bounded(&args, Duration::from_secs(40));
+            assert_fails(&output, code, words);
+        }
+    }
+}

@@ -14,6 +14,9 @@ fn map_io_error(error: &io::Error, host: &str, port: u16) -> ConnectionFailure {
         | io::ErrorKind::UnexpectedEof
         | io::ErrorKind::BrokenPipe => ConnectionFailure::Lost(text),
         io::ErrorKind::TimedOut => ConnectionFailure::Lost(text),
+        _ if text.contains("bytes remaining on stream") => {
+            ConnectionFailure::Lost(format!("the broker closed the connection in the middle of a packet ({text})"))
+        }
         _ if is_dns_error(&text) => ConnectionFailure::Dns(host.to_owned()),
         _ if text.contains("InvalidCertificate") || text.contains("certificate") => ConnectionFailure::Tls(text),
         _ => ConnectionFailure::Network(text),
@@ -41,6 +44,85 @@ fn is_dns_error(text: &str) -> bool {
         || lower.contains("nodename nor servname")
         || lower.contains("temporary failure in name resolution")
         || lower.contains("no address associated")
+}
+
+/// What a decoding error of rumqttc's (3.1.1 or 5 codec) means, in the
+/// user's terms; the library's own words follow in brackets.
+macro_rules! describe_codec_error {
+    ($error:expr, $Error:path, $host:expr, $port:expr) => {{
+        use $Error as E;
+        let error = $error;
+        let raw = error.to_string();
+        let words = match &error {
+            E::Io(io) => return map_io_error(io, $host, $port),
+            E::InvalidPacketType(kind) => format!(
+                "the server at {}:{} sent data that is not MQTT (packet type {kind} does not exist); is it an MQTT broker?",
+                $host, $port
+            ),
+            E::InvalidConnectReturnCode(code) => {
+                format!("the broker answered CONNECT with an unknown reason code 0x{code:02X}")
+            }
+            E::InvalidSubscribeReasonCode(code) => {
+                format!("the broker answered SUBSCRIBE with an unknown reason code 0x{code:02X}")
+            }
+            E::InvalidPropertyType(id) => format!("the broker sent an unknown MQTT 5 property (0x{id:02X})"),
+            E::InvalidQoS(qos) => format!("the broker sent QoS {qos}, which does not exist"),
+            E::PacketIdZero => "the broker sent packet identifier 0, which MQTT forbids".to_owned(),
+            E::TopicNotUtf8 => "the broker sent a topic that is not valid UTF-8".to_owned(),
+            E::MalformedRemainingLength => "the broker sent a packet whose length field is malformed".to_owned(),
+            _ => "the broker sent a malformed packet".to_owned(),
+        };
+        ConnectionFailure::Protocol(format!("{words} ({raw})"))
+    }};
+}
+
+/// A 3.1.1 codec error in the user's terms.
+fn describe_v3_codec_error(error: rumqttc::mqttbytes::Error, host: &str, port: u16) -> ConnectionFailure {
+    if let rumqttc::mqttbytes::Error::PayloadSizeLimitExceeded(size) = error {
+        return too_large(size, None);
+    }
+    describe_codec_error!(error, rumqttc::mqttbytes::Error, host, port)
+}
+
+/// A 5.0 codec error in the user's terms.
+fn describe_v5_codec_error(error: rumqttc::v5::mqttbytes::Error, host: &str, port: u16) -> ConnectionFailure {
+    use rumqttc::v5::mqttbytes::Error as MqttError;
+    match error {
+        MqttError::PayloadSizeLimitExceeded { pkt_size, max } => too_large(pkt_size, Some(max as usize)),
+        MqttError::InvalidReason(code) => ConnectionFailure::Protocol(format!(
+            "the broker sent an unknown reason code 0x{code:02X} (Invalid reason = {code})"
+        )),
+        MqttError::PayloadNotUtf8(_) => {
+            ConnectionFailure::Protocol(format!("the broker sent text that is not valid UTF-8 ({error})"))
+        }
+        error => describe_codec_error!(error, rumqttc::v5::mqttbytes::Error, host, port),
+    }
+}
+
+/// A packet larger than this connection accepts.
+fn too_large(size: usize, max: Option<usize>) -> ConnectionFailure {
+    let limit = max.map_or_else(String::new, |max| format!(" ({max} bytes)"));
+    ConnectionFailure::Protocol(format!(
+        "the broker sent a {size}-byte packet, larger than this connection accepts{limit}; raise Maximum packet size in the profile to receive it"
+    ))
+}
+
+/// What the broker got wrong in the conversation (an acknowledgement for
+/// a packet never sent, a packet out of place), in the user's terms.
+fn unsolicited(pkid: u16) -> ConnectionFailure {
+    ConnectionFailure::Protocol(format!(
+        "the broker acknowledged packet id {pkid}, which this client never sent (Received unsolicited ack pkid: {pkid})"
+    ))
+}
+
+fn wrong_packet(raw: &str) -> ConnectionFailure {
+    ConnectionFailure::Protocol(format!("the broker sent a packet that does not belong at this point ({raw})"))
+}
+
+fn not_connack(kind: &str, host: &str, port: u16) -> ConnectionFailure {
+    ConnectionFailure::Protocol(format!(
+        "the server at {host}:{port} answered CONNECT with {kind} instead of CONNACK; is it an MQTT broker?"
+    ))
 }
 
 /// A TLS alert from the broker arrives as a read error deep inside
@@ -84,10 +166,11 @@ pub(super) fn map_v3_error(
         ConnectionError::MqttState(StateError::ConnectionAborted) => {
             ConnectionFailure::Lost("the broker closed the connection".into())
         }
+        ConnectionError::MqttState(StateError::Deserialization(error)) => describe_v3_codec_error(error, host, port),
+        ConnectionError::MqttState(StateError::Unsolicited(pkid)) => unsolicited(pkid),
+        ConnectionError::MqttState(error @ StateError::WrongPacket) => wrong_packet(&error.to_string()),
         ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
-        ConnectionError::NotConnAck(packet) => {
-            ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
-        }
+        ConnectionError::NotConnAck(packet) => not_connack(&packet_kind(&format!("{packet:?}")), host, port),
         ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
         ConnectionError::Websocket(error) => map_websocket_error(&error.to_string(), host, port),
         ConnectionError::WsConnect(error) => ConnectionFailure::WebSocket(error.to_string()),
@@ -97,6 +180,11 @@ pub(super) fn map_v3_error(
         }
         ConnectionError::Proxy(error) => ConnectionFailure::Proxy(error.to_string()),
     }
+}
+
+/// The packet's name from its Debug text ("PubAck(PubAck { … })" → "PUBACK").
+fn packet_kind(debug: &str) -> String {
+    debug.split(['(', ' ', '{']).next().unwrap_or("another packet").to_uppercase()
 }
 
 pub(super) fn map_v5_error(
@@ -123,10 +211,14 @@ pub(super) fn map_v5_error(
         ConnectionError::MqttState(StateError::ConnectionAborted) => {
             ConnectionFailure::Lost("the broker closed the connection".into())
         }
-        ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
-        ConnectionError::NotConnAck(packet) => {
-            ConnectionFailure::Rejected(format!("expected CONNACK, received {packet:?}"))
+        ConnectionError::MqttState(StateError::Deserialization(error)) => describe_v5_codec_error(error, host, port),
+        ConnectionError::MqttState(StateError::IncomingPacketTooLarge { pkt_size, max }) => {
+            too_large(pkt_size, Some(max))
         }
+        ConnectionError::MqttState(StateError::Unsolicited(pkid)) => unsolicited(pkid),
+        ConnectionError::MqttState(error @ StateError::WrongPacket) => wrong_packet(&error.to_string()),
+        ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
+        ConnectionError::NotConnAck(packet) => not_connack(&packet_kind(&format!("{packet:?}")), host, port),
         ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),
         ConnectionError::Websocket(error) => map_websocket_error(&error.to_string(), host, port),
         ConnectionError::WsConnect(error) => ConnectionFailure::WebSocket(error.to_string()),

@@ -331,7 +331,11 @@ impl MqttLoop {
                 Err(error) => Err(tls_alert(map_v3_error(error, host, port, timeout_secs))),
             },
             Self::V5(event_loop, aliases) => match event_loop.poll().await {
-                Ok(mut event) => match aliases.resolve(&mut event) {
+                Ok(mut event) => match aliases
+                    .resolve(&mut event)
+                    .map_err(|error| error.to_string())
+                    .and_then(|()| utf8_topic(&event))
+                {
                     Ok(()) => Ok(map_v5_event(event)),
                     Err(violation) => {
                         // rumqttc noticed too, queued an "outgoing DISCONNECT"
@@ -342,7 +346,7 @@ impl MqttLoop {
                         // our will, as a protocol error should.)
                         event_loop.clean();
                         event_loop.state.events.clear();
-                        Err(ConnectionFailure::Protocol(violation.to_string()))
+                        Err(ConnectionFailure::Protocol(violation))
                     }
                 },
                 Err(error) => Err(tls_alert(map_v5_error(error, host, port, timeout_secs))),
@@ -395,6 +399,17 @@ fn map_v3_event(event: rumqttc::Event) -> NetEvent {
             Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
             _ => NetEvent::Other,
         },
+    }
+}
+
+/// MQTT 5's codec in rumqttc keeps topics as bytes; a topic name must be
+/// UTF-8 (MQTT 5 §1.5.4), as the 3.1.1 codec checks.
+fn utf8_topic(event: &rumqttc::v5::Event) -> Result<(), String> {
+    match event {
+        rumqttc::v5::Event::Incoming(v5p::Packet::Publish(publish)) if std::str::from_utf8(&publish.topic).is_err() => {
+            Err("the broker sent a topic that is not valid UTF-8".to_owned())
+        }
+        _ => Ok(()),
     }
 }
 
