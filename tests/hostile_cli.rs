@@ -93,3 +93,66 @@ fn pub_and_sub_name_what_a_broken_broker_did_and_exit_with_its_code() {
         }
     }
 }
+
+/// Resident memory of a process in bytes (Linux /proc; 0 elsewhere).
+fn resident_of(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status.lines().find_map(|line| {
+                line.strip_prefix("VmRSS:").and_then(|rest| rest.trim().trim_end_matches(" kB").trim().parse().ok())
+            })
+        })
+        .map_or(0, |kib: usize| kib * 1024)
+}
+
+#[test]
+fn sub_feeding_a_slow_reader_holds_a_bounded_queue_and_loses_nothing() {
+    use std::io::Read;
+    const COUNT: usize = 100_000;
+    const SIZE: usize = 4096;
+    // 400 MB of messages, far more than sub may hold (64 MiB of queue).
+    let broker = FakeBroker::start(|mut session: Session| {
+        if session.accept_and_grant_subscribe().is_none() {
+            return;
+        }
+        let one = wire::publish_v3(b"flood", &[b'x'; SIZE]);
+        let chunk: Vec<u8> = one.iter().copied().cycle().take(one.len() * 100).collect();
+        for _ in 0..COUNT / 100 {
+            if !session.send(&chunk) {
+                return;
+            }
+        }
+        session.hold();
+    });
+    let port = broker.port.to_string();
+    let count = COUNT.to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_topicscope"))
+        .args(["sub", "-h", "127.0.0.1", "-p", &port, "-V", "mqttv311", "-t", "flood", "-C", &count])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    // Nobody reads for four seconds: the pipe fills, sub must stop reading
+    // the socket instead of buffering the flood.
+    let mut peak = 0;
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(100));
+        peak = peak.max(resident_of(child.id()));
+    }
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut total = 0usize;
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        match stdout.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(read) => total += read,
+        }
+    }
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "{status:?}");
+    assert_eq!(total, COUNT * (SIZE + 1), "every message, each on its line");
+    eprintln!("sub peak resident memory with a slow reader: {} MiB", peak / (1024 * 1024));
+    assert!(peak < 192 * 1024 * 1024, "sub held {} MiB while its reader was slow", peak / (1024 * 1024));
+}

@@ -4,6 +4,7 @@
 //! loop (never cancelled mid-connect by a `select!`).
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -12,6 +13,7 @@ use tokio::time::Instant;
 
 use super::adapter::{self, MqttClient, MqttLoop, NetEvent};
 use super::bookkeeping::{AfterFailure, Ledger};
+use super::queued_bytes::{NET_QUEUED_BYTES_LIMIT, QueuedBytes, message_cost};
 use super::{
     BATCH_WINDOW, Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventSink,
     MAX_MESSAGES_PER_BATCH, PublishRequest, SubscriptionSpec,
@@ -67,6 +69,17 @@ impl ConnectionCommand {
     }
 }
 
+/// Where the network task connects, and its share of the byte budget.
+struct Network {
+    host: String,
+    port: u16,
+    timeout_secs: u16,
+    bytes: Arc<QueuedBytes>,
+}
+
+/// Most bytes of messages in one batch towards the reader.
+const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
+
 enum PollMessage {
     Event(NetEvent),
     Failed(ConnectionFailure),
@@ -94,7 +107,12 @@ struct Control {
     link: Link,
     ledger: Ledger,
     batch: Vec<(DateTime<Utc>, IncomingMessage)>,
+    /// Bytes in `batch` (see queued_bytes): a batch of large messages is
+    /// handed over before it holds more than [`MAX_BATCH_BYTES`].
+    batch_bytes: usize,
     batch_deadline: Option<Instant>,
+    /// Bytes of received messages on their way from the network task.
+    net_bytes: Arc<QueuedBytes>,
     /// Reason from an MQTT 5 DISCONNECT, reported instead of the socket error it causes.
     server_disconnect: Option<String>,
     /// Publishes waiting for room in rumqttc's request queue, in order:
@@ -126,8 +144,10 @@ pub(crate) async fn run(
     let (net_tx, mut net_rx) = mpsc::channel(NET_QUEUE_CAPACITY);
     let (resume_tx, resume_rx) = mpsc::channel::<()>(1);
     let host = profile.host.trim().to_owned();
-    let poll_task =
-        tokio::spawn(drive_event_loop(event_loop, host, profile.port, profile.connect_timeout_secs, net_tx, resume_rx));
+    let net_bytes = Arc::new(QueuedBytes::new(NET_QUEUED_BYTES_LIMIT));
+    let network =
+        Network { host, port: profile.port, timeout_secs: profile.connect_timeout_secs, bytes: net_bytes.clone() };
+    let poll_task = tokio::spawn(drive_event_loop(event_loop, network, net_tx, resume_rx));
     let mut control = Control {
         id,
         profile,
@@ -137,6 +157,8 @@ pub(crate) async fn run(
         link: Link::Connecting,
         ledger: Ledger::new(subscriptions),
         batch: Vec::new(),
+        batch_bytes: 0,
+        net_bytes,
         batch_deadline: None,
         server_disconnect: None,
         backlog: VecDeque::new(),
@@ -221,16 +243,18 @@ fn random_suffix() -> String {
 /// (sent when the back-off has elapsed) before polling, i.e. reconnecting.
 async fn drive_event_loop(
     mut event_loop: MqttLoop,
-    host: String,
-    port: u16,
-    timeout_secs: u16,
+    network: Network,
     events: mpsc::Sender<PollMessage>,
     mut resume: mpsc::Receiver<()>,
 ) {
     loop {
-        match event_loop.poll(&host, port, timeout_secs).await {
+        match event_loop.poll(&network.host, network.port, network.timeout_secs).await {
             Ok(NetEvent::Other) => {}
             Ok(event) => {
+                if let NetEvent::Message(message) = &event {
+                    // Stops reading the socket while the control task is behind.
+                    network.bytes.reserve_bytes(message_cost(message)).await;
+                }
                 let stop = matches!(event, NetEvent::DisconnectWritten);
                 if events.send(PollMessage::Event(event)).await.is_err() || stop {
                     return;
@@ -257,6 +281,7 @@ impl Control {
     async fn flush(&mut self) {
         self.batch_deadline = None;
         if !self.batch.is_empty() {
+            self.batch_bytes = 0;
             let batch = std::mem::take(&mut self.batch);
             self.emit(ConnectionEvent::Messages(batch)).await;
         }
@@ -363,11 +388,14 @@ impl Control {
         let now = std::time::Instant::now;
         match event {
             NetEvent::Message(message) => {
+                let cost = message_cost(&message);
+                self.net_bytes.release_bytes(cost);
                 if self.batch.is_empty() {
                     self.batch_deadline = Some(Instant::now() + BATCH_WINDOW);
                 }
                 self.batch.push((Utc::now(), message));
-                if self.batch.len() >= MAX_MESSAGES_PER_BATCH {
+                self.batch_bytes += cost;
+                if self.batch.len() >= MAX_MESSAGES_PER_BATCH || self.batch_bytes >= MAX_BATCH_BYTES {
                     self.flush().await;
                 }
             }

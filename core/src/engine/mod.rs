@@ -9,6 +9,7 @@ pub mod adapter;
 mod bookkeeping;
 mod connection;
 pub mod failure;
+mod queued_bytes;
 pub mod repeat;
 mod tls;
 
@@ -26,6 +27,8 @@ use tokio::sync::mpsc;
 
 pub use adapter::SubscribeOutcome;
 pub use failure::ConnectionFailure;
+pub use queued_bytes::QUEUED_BYTES_LIMIT;
+use queued_bytes::QueuedBytes;
 
 use self::connection::ConnectionCommand;
 use crate::broker::monitor::BrokerMonitor;
@@ -314,11 +317,13 @@ pub enum EngineError {
 pub(crate) struct EventSink {
     events: mpsc::Sender<Event>,
     waker: Waker,
+    queued: Arc<QueuedBytes>,
 }
 
 impl EventSink {
     /// Sends one event, waiting if the UI is behind (back-pressure).
     pub(crate) async fn send(&self, kind: EventKind) -> bool {
+        self.queued.reserve(&kind).await;
         let delivered = self.events.send(Event { at: Utc::now(), kind }).await.is_ok();
         (self.waker)();
         delivered
@@ -333,6 +338,7 @@ impl EventSink {
 pub struct Engine {
     commands: mpsc::Sender<Command>,
     events: mpsc::Receiver<Event>,
+    queued: Arc<QueuedBytes>,
     refused_commands: AtomicU64,
     thread: Option<JoinHandle<()>>,
 }
@@ -354,7 +360,8 @@ impl Engine {
             .enable_all()
             .build()
             .map_err(|error| EngineError::Startup(error.to_string()))?;
-        let sink = EventSink { events: event_tx, waker };
+        let queued = Arc::new(QueuedBytes::new(QUEUED_BYTES_LIMIT));
+        let sink = EventSink { events: event_tx, waker, queued: queued.clone() };
         let thread = std::thread::Builder::new()
             .name("topicscope-engine".into())
             .spawn(move || {
@@ -362,7 +369,13 @@ impl Engine {
                 runtime.shutdown_timeout(Duration::from_secs(2));
             })
             .map_err(|error| EngineError::Startup(error.to_string()))?;
-        Ok(Self { commands: command_tx, events: event_rx, refused_commands: AtomicU64::new(0), thread: Some(thread) })
+        Ok(Self {
+            commands: command_tx,
+            events: event_rx,
+            queued,
+            refused_commands: AtomicU64::new(0),
+            thread: Some(thread),
+        })
     }
 
     /// Queues a command without blocking.
@@ -378,7 +391,15 @@ impl Engine {
 
     /// The next waiting event, if any, without blocking.
     pub fn try_recv(&mut self) -> Option<Event> {
-        self.events.try_recv().ok()
+        let event = self.events.try_recv().ok()?;
+        self.queued.release(&event.kind);
+        Some(event)
+    }
+
+    /// Bytes of received messages waiting to be taken (at most about
+    /// [`QUEUED_BYTES_LIMIT`]).
+    pub fn queued_bytes(&self) -> usize {
+        self.queued.queued()
     }
 
     /// Commands refused because the queue was full.
