@@ -1,0 +1,3 @@
+#![no_main]
+//! Fuzzes `checks::diff` (see src/checks.rs).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| topicscope_fuzz::checks::diff(data));
