@@ -123,6 +123,13 @@ impl Mosquitto {
     pub fn dir(&self) -> &PathBuf {
         &self.dir
     }
+
+    /// Stops it as a service manager would (SIGTERM: it saves its
+    /// persistence database) and waits until it has exited.
+    pub fn terminate(mut self) {
+        let _ = Process::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for Mosquitto {
