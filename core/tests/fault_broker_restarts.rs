@@ -141,19 +141,16 @@ fn twenty_broker_restarts_lose_no_qos1_message() {
         while let Some(event) = publisher.engine.try_recv() {
             if let EventKind::Connection { event: ConnectionEvent::Delivery { request, outcome, .. }, .. } = event.kind
             {
-                match outcome {
-                    DeliveryOutcome::Acknowledged => {
-                        if waiting.remove(&request).is_some() {
-                            acknowledged += 1;
-                        }
-                    }
-                    DeliveryOutcome::Failed(_) | DeliveryOutcome::Refused(_) => {
-                        if let Some(seq) = waiting.remove(&request) {
-                            to_send.push(seq);
-                            resent += 1;
-                        }
-                    }
-                    _ => {}
+                let answered = matches!(
+                    outcome,
+                    DeliveryOutcome::Acknowledged | DeliveryOutcome::Failed(_) | DeliveryOutcome::Refused(_)
+                );
+                let Some(seq) = answered.then(|| waiting.remove(&request)).flatten() else { continue };
+                if outcome == DeliveryOutcome::Acknowledged {
+                    acknowledged += 1;
+                } else {
+                    to_send.push(seq);
+                    resent += 1;
                 }
             }
         }
