@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 
 use fake_broker::{FakeBroker, Session, wire};
 
-/// Runs the binary, killing it after `limit` (a hang fails the test).
+/// Runs the binary, killing it after `limit` (a hang fails the test); its
+/// output is read as it comes, so a full pipe never stalls it.
 fn run_bounded(args: &[&str], limit: Duration) -> Output {
+    use std::io::Read;
     let mut child = Command::new(env!("CARGO_BIN_EXE_topicscope"))
         .args(args)
         .stdin(Stdio::null())
@@ -20,16 +22,30 @@ fn run_bounded(args: &[&str], limit: Duration) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts");
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        let read = move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        };
+        std::thread::Builder::new().name("output".into()).spawn(read).expect("thread")
+    };
+    let stdout = reader(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = reader(Box::new(child.stderr.take().expect("stderr")));
     let deadline = Instant::now() + limit;
-    while child.try_wait().expect("wait").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
         if Instant::now() > deadline {
             let _ = child.kill();
-            let output = child.wait_with_output().expect("output");
-            panic!("{args:?} still running after {limit:?}; stderr: {}", String::from_utf8_lossy(&output.stderr));
+            let _ = child.wait();
+            let stderr = stderr.join().unwrap_or_default();
+            panic!("{args:?} still running after {limit:?}; stderr: {}", String::from_utf8_lossy(&stderr));
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().expect("output")
+    };
+    Output { status, stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() }
 }
 
 fn assert_fails(output: &Output, code: i32, words: &[&str]) {
@@ -155,4 +171,85 @@ fn sub_feeding_a_slow_reader_holds_a_bounded_queue_and_loses_nothing() {
     assert_eq!(total, COUNT * (SIZE + 1), "every message, each on its line");
     eprintln!("sub peak resident memory with a slow reader: {} MiB", peak / (1024 * 1024));
     assert!(peak < 192 * 1024 * 1024, "sub held {} MiB while its reader was slow", peak / (1024 * 1024));
+}
+
+/// A broker that accepts, grants the subscription (if any comes) and then
+/// does `then`.
+fn after_subscribe(then: fn(&mut Session, bool)) -> FakeBroker {
+    FakeBroker::start(move |mut session: Session| {
+        let Some(connect) = session.accept() else { return };
+        let v5 = connect.protocol_level() == 5;
+        if let Some(subscribe) = session.read_until(fake_broker::kind::SUBSCRIBE) {
+            session.send(&wire::suback(subscribe.packet_id(), v5, &[0]));
+        }
+        then(&mut session, v5);
+        session.hold();
+    })
+}
+
+#[test]
+fn sub_names_each_mid_session_misbehaviour() {
+    let varint = after_subscribe(|session, _| {
+        session.send(&[0x30, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    });
+    let claim = after_subscribe(|session, _| {
+        let mut header = vec![0x30];
+        header.extend(wire::varint(256 * 1024 * 1024 - 1));
+        session.send(&header);
+    });
+    let not_utf8 = after_subscribe(|session, v5| {
+        let bytes = if v5 { wire::publish_v5(b"bad/\xff", None, b"x") } else { wire::publish_v3(b"bad/\xff", b"x") };
+        session.send(&bytes);
+    });
+    let unsolicited = after_subscribe(|session, _| {
+        session.send(&wire::puback(999));
+    });
+    let cut = after_subscribe(|session, _| {
+        let publish = wire::publish_v3(b"a/b", b"half of this never arrives");
+        session.send(&publish[..10]);
+        let _ = session.stream.shutdown(std::net::Shutdown::Both);
+    });
+    let tls_garbage = FakeBroker::start(|mut session: Session| {
+        session.send(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50]);
+        session.hold();
+    });
+    // (broker, extra flags, exit code, words on stderr)
+    let cases: [(&FakeBroker, &[&str], i32, &[&str]); 6] = [
+        (&varint, &[], 3, &["length field is malformed"]),
+        (&claim, &["-D", "connect", "maximum-packet-size", "1048576"], 3, &["larger than this connection accepts"]),
+        (&not_utf8, &[], 3, &["not valid UTF-8"]),
+        (&unsolicited, &[], 3, &["packet id 999, which this client never sent"]),
+        // A lost connection is retried (as mosquitto_sub does); -W ends the run.
+        (&cut, &["-W", "3"], 0, &["closed the connection in the middle of a packet", "reconnecting"]),
+        (&tls_garbage, &["--insecure"], 3, &["TLS"]),
+    ];
+    for (broker, extra, code, words) in cases {
+        let port = broker.port.to_string();
+        let mut args = vec!["sub", "-h", "127.0.0.1", "-p", &port, "-V", "mqttv5", "-t", "#"];
+        args.extend_from_slice(extra);
+        let output = run_bounded(&args, Duration::from_secs(30));
+        assert_fails(&output, code, words);
+    }
+}
+
+#[test]
+fn sub_takes_a_million_tiny_publishes() {
+    const COUNT: usize = 1_000_000;
+    let broker = after_subscribe(|session, _| {
+        let one = wire::publish_v3(b"f", b"1");
+        let chunk: Vec<u8> = one.iter().copied().cycle().take(one.len() * 10_000).collect();
+        for _ in 0..COUNT / 10_000 {
+            if !session.send(&chunk) {
+                return;
+            }
+        }
+    });
+    let port = broker.port.to_string();
+    let count = COUNT.to_string();
+    let output = run_bounded(
+        &["sub", "-h", "127.0.0.1", "-p", &port, "-V", "mqttv311", "-t", "#", "-C", &count],
+        Duration::from_secs(120),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.stdout.len(), COUNT * 2, "every message, each on its line");
 }
