@@ -270,6 +270,4 @@ pub fn chart_numbers(data: &[u8]) {
 pub fn diff(data: &[u8]) {
     let (old, new) = two_parts(data);
     let _ = topicscope_core::diff::diff_payloads(old, new);
-    let _ = topicscope_core::diff::diff_payloads(new, old);
-    let _ = topicscope_core::diff::diff_payloads(old, old);
 }
