@@ -74,7 +74,16 @@ pub(super) struct Ledger {
     inflight_unsubscribes: HashMap<u16, SubscriptionId>,
     /// The connect attempt in progress or next (1 after a CONNACK).
     attempt: u32,
+    /// The last CONNACK, and the attempt count before it: a connection
+    /// that fails within [`STABLE_CONNECTION`] continues that count, so a
+    /// broker that accepts and then breaks every connection is retried with
+    /// a growing back-off instead of every half second for ever.
+    connected: Option<(std::time::Instant, u32)>,
 }
+
+/// How long a connection must last for its next failure to start the
+/// back-off again from the shortest delay.
+pub const STABLE_CONNECTION: Duration = Duration::from_secs(10);
 
 impl Ledger {
     /// Starts with the subscriptions to make on every CONNACK.
@@ -88,6 +97,7 @@ impl Ledger {
             queued_unsubscribes: VecDeque::new(),
             inflight_unsubscribes: HashMap::new(),
             attempt: 1,
+            connected: None,
         }
     }
 
@@ -133,6 +143,12 @@ impl Ledger {
     /// CONNACK: the attempt count starts again; subscriptions the resumed
     /// session still holds are reported, the others sent again.
     pub fn connected(&mut self, session_present: bool) -> AfterConnect {
+        self.connected_at(session_present, std::time::Instant::now())
+    }
+
+    /// [`Self::connected`] at a given time (tests pass the clock).
+    pub fn connected_at(&mut self, session_present: bool, now: std::time::Instant) -> AfterConnect {
+        self.connected = Some((now, self.attempt));
         self.attempt = 1;
         let mut plan = AfterConnect::default();
         for tracked in &self.subscriptions {
@@ -264,6 +280,21 @@ impl Ledger {
     /// The profile's reconnect policy applied to a failure: stop, or retry
     /// after the back-off (counting the attempt).
     pub fn after_failure(&mut self, failure: ConnectionFailure, profile: &ConnectionProfile) -> AfterFailure {
+        self.after_failure_at(failure, profile, std::time::Instant::now())
+    }
+
+    /// [`Self::after_failure`] at a given time (tests pass the clock).
+    pub fn after_failure_at(
+        &mut self,
+        failure: ConnectionFailure,
+        profile: &ConnectionProfile,
+        now: std::time::Instant,
+    ) -> AfterFailure {
+        if let Some((since, before)) = self.connected.take()
+            && now.saturating_duration_since(since) < STABLE_CONNECTION
+        {
+            self.attempt = before;
+        }
         if failure.is_permanent() || !profile.reconnect {
             return AfterFailure::Stop(failure);
         }
@@ -426,6 +457,7 @@ mod tests {
         );
         ledger.connected(false);
         assert_eq!(ledger.attempt(), 1, "a CONNACK starts the count again");
+        // ... once the connection has lasted (see the next test).
         assert_eq!(
             ledger.after_failure(ConnectionFailure::BadCredentials, &profile),
             AfterFailure::Stop(ConnectionFailure::BadCredentials),
@@ -433,5 +465,28 @@ mod tests {
         );
         profile.reconnect = false;
         assert_eq!(ledger.after_failure(lost(), &profile), AfterFailure::Stop(lost()));
+    }
+
+    #[test]
+    fn a_connection_that_fails_right_after_connack_keeps_backing_off() {
+        let profile = ConnectionProfile { reconnect_backoff_cap_secs: 30, ..ConnectionProfile::default() };
+        let lost = || ConnectionFailure::Protocol("the broker used topic alias 7".into());
+        let mut ledger = Ledger::new(Vec::new());
+        let start = std::time::Instant::now();
+        let mut delays = Vec::new();
+        for round in 0..6u32 {
+            let at = start + Duration::from_secs(u64::from(round) * 2);
+            ledger.connected_at(false, at);
+            match ledger.after_failure_at(lost(), &profile, at + Duration::from_millis(50)) {
+                AfterFailure::Retry { delay, .. } => delays.push(delay.as_millis()),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(delays, [500, 1000, 2000, 4000, 8000, 16_000], "grows while every connection fails at once");
+        // A connection that lasted starts from the shortest delay again.
+        let later = start + Duration::from_secs(100);
+        ledger.connected_at(false, later);
+        let after = ledger.after_failure_at(lost(), &profile, later + STABLE_CONNECTION);
+        assert_eq!(after, AfterFailure::Retry { attempt: 2, delay: Duration::from_millis(500) });
     }
 }
