@@ -74,21 +74,10 @@ fn sub_exits_3_naming_an_undefined_topic_alias() {
     assert_fails(&output, 3, &["topic alias 7", "never defined"]);
 }
 
-/// A broker that answers CONNECT with these bytes and then holds.
-fn answering_connect(answer: &'static [u8]) -> FakeBroker {
-    FakeBroker::start(move |mut session: Session| {
-        if session.expect_connect().is_none() {
-            return;
-        }
-        session.send(answer);
-        session.hold();
-    })
-}
-
 #[test]
 fn pub_and_sub_name_what_a_broken_broker_did_and_exit_with_its_code() {
-    let not_mqtt = answering_connect(&[0xf0, 0x00]);
-    let unknown_code = answering_connect(&[0x20, 0x03, 0x00, 0x42, 0x00]);
+    let not_mqtt = FakeBroker::answering_connect(&[0xf0, 0x00]);
+    let unknown_code = FakeBroker::answering_connect(&[0x20, 0x03, 0x00, 0x42, 0x00]);
     let silent = FakeBroker::start(|mut session: Session| {
         let _ = session.expect_connect();
         session.hold();

@@ -160,17 +160,6 @@ fn after_connack(then: fn(&mut Session)) -> FakeBroker {
     })
 }
 
-/// A broker that answers CONNECT with these bytes.
-fn answering_connect(answer: &'static [u8]) -> FakeBroker {
-    FakeBroker::start(move |mut session: Session| {
-        if session.expect_connect().is_none() {
-            return;
-        }
-        session.send(answer);
-        session.hold();
-    })
-}
-
 fn failure_of(broker: &FakeBroker, protocol: ProtocolVersion) -> String {
     first_failure(broker, profile(broker, protocol)).0.to_string()
 }
@@ -185,10 +174,10 @@ fn assert_names(text: &str, words: &[&str]) {
 fn data_that_is_not_mqtt_is_named_as_such() {
     // Packet type 15 (AUTH) does not exist in 3.1.1; rumqttc said
     // "Mqtt serialization/deserialization error: Invalid packet type = 15".
-    let broker = answering_connect(&[0xf0, 0x00]);
+    let broker = FakeBroker::answering_connect(&[0xf0, 0x00]);
     assert_names(&failure_of(&broker, ProtocolVersion::V311), &["sent data that is not MQTT", "packet type 15"]);
     // An HTTP server on the MQTT port.
-    let http = answering_connect(
+    let http = FakeBroker::answering_connect(
         b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 150\r\nConnection: close\r\n\r\n\
           <html><head><title>400 Bad Request</title></head><body><h1>Bad Request</h1>\
           <p>This port speaks HTTP, not MQTT.</p></body></html>",
@@ -201,12 +190,12 @@ fn data_that_is_not_mqtt_is_named_as_such() {
 
 #[test]
 fn unknown_connack_reason_codes_and_properties_are_named() {
-    let v5 = answering_connect(&[0x20, 0x03, 0x00, 0x42, 0x00]);
+    let v5 = FakeBroker::answering_connect(&[0x20, 0x03, 0x00, 0x42, 0x00]);
     assert_names(&failure_of(&v5, ProtocolVersion::V5), &["answered CONNECT with an unknown reason code 0x42"]);
-    let v3 = answering_connect(&[0x20, 0x02, 0x00, 0x06]);
+    let v3 = FakeBroker::answering_connect(&[0x20, 0x02, 0x00, 0x06]);
     assert_names(&failure_of(&v3, ProtocolVersion::V311), &["unknown reason code 0x06"]);
     // Property 0x7F does not exist.
-    let property = answering_connect(&[0x20, 0x05, 0x00, 0x00, 0x02, 0x7f, 0x00]);
+    let property = FakeBroker::answering_connect(&[0x20, 0x05, 0x00, 0x00, 0x02, 0x7f, 0x00]);
     assert_names(&failure_of(&property, ProtocolVersion::V5), &["unknown MQTT 5 property (0x7F)"]);
 }
 

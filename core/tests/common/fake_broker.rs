@@ -94,6 +94,18 @@ impl FakeBroker {
         Self { port, accepted, stop }
     }
 
+    /// A broker that answers every CONNECT with these bytes, then holds
+    /// the connection.
+    pub fn answering_connect(answer: &'static [u8]) -> Self {
+        Self::start(move |mut session: Session| {
+            if session.expect_connect().is_none() {
+                return;
+            }
+            session.send(answer);
+            session.hold();
+        })
+    }
+
     /// How many TCP connections were accepted so far.
     pub fn connections(&self) -> usize {
         self.accepted.load(Ordering::SeqCst)
