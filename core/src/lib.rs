@@ -29,4 +29,5 @@ pub mod sys_status;
 pub mod template;
 pub mod topic;
 pub mod topic_tree;
+pub mod wire;
 pub mod workspace;
