@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use super::adapter::{self, MqttClient, MqttLoop, NetEvent};
 use super::bookkeeping::{AfterFailure, Ledger};
 use super::queued_bytes::{NET_QUEUED_BYTES_LIMIT, QueuedBytes, message_cost};
+use super::wire_tap::WireTap;
 use super::{
     BATCH_WINDOW, Command, ConnectionEvent, ConnectionFailure, ConnectionState, DeliveryOutcome, EventSink,
     MAX_MESSAGES_PER_BATCH, PublishRequest, SubscriptionSpec,
@@ -120,6 +121,10 @@ struct Control {
     /// and while it is full no further commands are taken, so the
     /// back-pressure reaches the sender.
     backlog: VecDeque<PublishRequest>,
+    /// The packets this connection sends and receives.
+    tap: Arc<WireTap>,
+    /// When recorded packets are next handed over (batched like messages).
+    packets_deadline: Option<Instant>,
 }
 
 /// Runs one connection until it is disconnected or fails for good.
@@ -134,7 +139,8 @@ pub(crate) async fn run(
     if profile.random_client_id_suffix {
         client_id = format!("{client_id}-{}", random_suffix());
     }
-    let (client, event_loop) = match adapter::build_client(&profile, &client_id) {
+    let tap = WireTap::new(profile.protocol);
+    let (client, event_loop) = match adapter::build_client(&profile, &client_id, Some(tap.wrapper())) {
         Ok(built) => built,
         Err(failure) => {
             sink.connection(id, ConnectionEvent::State(ConnectionState::Failed(failure))).await;
@@ -162,6 +168,8 @@ pub(crate) async fn run(
         batch_deadline: None,
         server_disconnect: None,
         backlog: VecDeque::new(),
+        tap: tap.clone(),
+        packets_deadline: None,
     };
     control.state(ConnectionState::Connecting { attempt: 1 }).await;
 
@@ -225,9 +233,18 @@ pub(crate) async fn run(
             () = tokio::time::sleep_until(closing_at.unwrap_or(far_future)), if closing_at.is_some() => {
                 break ConnectionState::Disconnected;
             }
+            () = tap.ready(), if control.packets_deadline.is_none() => {
+                control.packets_deadline = Some(Instant::now() + BATCH_WINDOW);
+            }
+            () = tokio::time::sleep_until(control.packets_deadline.unwrap_or(far_future)), if control.packets_deadline.is_some() => {
+                control.flush_packets().await;
+            }
         }
     };
     poll_task.abort();
+    // The stream closes with the task: its last packets are recorded then.
+    let _ = poll_task.await;
+    control.flush_packets().await;
     control.flush().await;
     control.lost_connection(&ConnectionFailure::Lost("connection closed".into())).await;
     control.state(final_state).await;
@@ -284,6 +301,15 @@ impl Control {
             self.batch_bytes = 0;
             let batch = std::mem::take(&mut self.batch);
             self.emit(ConnectionEvent::Messages(batch)).await;
+        }
+    }
+
+    /// Hands recorded packets over.
+    async fn flush_packets(&mut self) {
+        self.packets_deadline = None;
+        let (records, dropped) = self.tap.take();
+        if !records.is_empty() || dropped > 0 {
+            self.emit(ConnectionEvent::Packets { records, dropped }).await;
         }
     }
 

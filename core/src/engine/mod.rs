@@ -12,6 +12,7 @@ pub mod failure;
 mod queued_bytes;
 pub mod repeat;
 mod tls;
+mod wire_tap;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -203,6 +204,14 @@ pub enum ConnectionEvent {
     State(ConnectionState),
     /// Messages received since the last batch, each with its arrival time.
     Messages(Vec<(DateTime<Utc>, IncomingMessage)>),
+    /// Packets sent and received since the last batch, decoded from the
+    /// bytes on the connection (the packet inspector's rows).
+    Packets {
+        /// In wire order.
+        records: Vec<crate::wire::PacketRecord>,
+        /// Packets not recorded because the reader fell behind.
+        dropped: u64,
+    },
     /// SUBACK result for a subscription.
     Subscribed {
         /// Which subscription.

@@ -77,11 +77,15 @@ impl QueuedBytes {
 /// and its control task (the same back-pressure one step earlier).
 pub(crate) const NET_QUEUED_BYTES_LIMIT: usize = 8 * 1024 * 1024;
 
-/// The bytes an event holds in received messages (0 for other events).
+/// The bytes an event holds in received messages and packet records (0
+/// for other events).
 fn cost(kind: &EventKind) -> usize {
     match kind {
         EventKind::Connection { event: ConnectionEvent::Messages(batch), .. } => {
             batch.iter().map(|(_, message)| message_cost(message)).sum()
+        }
+        EventKind::Connection { event: ConnectionEvent::Packets { records, .. }, .. } => {
+            records.iter().map(crate::wire::PacketRecord::heap_bytes).sum()
         }
         _ => 0,
     }

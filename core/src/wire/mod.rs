@@ -7,10 +7,12 @@
 pub mod capture;
 pub mod codes;
 pub mod frames;
+pub mod log;
 pub mod mosquitto_debug;
 pub mod parse;
 pub mod record;
 
 pub use capture::WireCapture;
+pub use log::{PacketFilter, PacketLog};
 pub use parse::PREVIEW_BYTES;
 pub use record::{AckTiming, Basis, Direction, Field, PacketKind, PacketRecord, Property, PropertyValue, TopicFilter};

@@ -321,6 +321,18 @@ impl PacketRecord {
         self.properties.iter().find(|property| property.id == id).map(|property| &property.value)
     }
 
+    /// About what the record holds in memory (for the engine's queue budget).
+    pub fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.topic.as_ref().map_or(0, String::len)
+            + self.payload_preview.as_ref().map_or(0, Vec::len)
+            + self.reason_codes.len()
+            + self.fields.iter().map(|field| field.value.len() + 40).sum::<usize>()
+            + self.filters.iter().map(|filter| filter.filter.len() + 32).sum::<usize>()
+            + self.properties.len() * 64
+            + self.problem.as_ref().map_or(0, String::len)
+    }
+
     /// `0x87 Not authorized` for each reason code.
     pub fn reasons(&self) -> Vec<String> {
         self.reason_codes.iter().map(|code| super::codes::describe_reason(self.protocol, self.kind, *code)).collect()

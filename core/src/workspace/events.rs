@@ -84,6 +84,10 @@ impl Workspace {
                 self.rate_in.record(now_ms, count);
                 None
             }
+            ConnectionEvent::Packets { records, dropped } => {
+                tab.packets.push_batch(records, dropped);
+                None
+            }
             ConnectionEvent::State(state) if current => apply_state(tab, state),
             ConnectionEvent::State(_) => None,
             ConnectionEvent::Subscribed { subscription, outcome } => {

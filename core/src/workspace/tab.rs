@@ -57,6 +57,8 @@ pub struct Tab {
     pub requests: Requests,
     /// The latest scan of the broker for retained messages.
     pub retained_scan: Option<super::RetainedScan>,
+    /// Every packet its connections sent and received (the packet inspector).
+    pub packets: crate::wire::PacketLog,
 }
 
 impl Tab {
@@ -79,6 +81,7 @@ impl Tab {
             history: PublishHistory::default(),
             requests: Requests::default(),
             retained_scan: None,
+            packets: crate::wire::PacketLog::default(),
         }
     }
 

@@ -214,8 +214,13 @@ impl MqttClient {
     }
 }
 
-/// Builds a client and its event loop from a profile (validated here).
-pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(MqttClient, MqttLoop), ConnectionFailure> {
+/// Builds a client and its event loop from a profile (validated here);
+/// `stream_wrapper` sees every connection's MQTT bytes (the packet recorder).
+pub fn build_client(
+    profile: &ConnectionProfile,
+    client_id: &str,
+    stream_wrapper: Option<rumqttc::StreamWrapper>,
+) -> Result<(MqttClient, MqttLoop), ConnectionFailure> {
     profile.validate().map_err(|error| ConnectionFailure::InvalidSettings(error.to_string()))?;
     let password = profile.resolve_password().map_err(|error| ConnectionFailure::InvalidSettings(error.to_string()))?;
     let tls = if profile.transport.uses_tls() {
@@ -269,6 +274,9 @@ pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(Mqt
             let (client, mut event_loop) = rumqttc::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
             let mut network = rumqttc::NetworkOptions::new();
             network.set_connection_timeout(u64::from(profile.connect_timeout_secs));
+            if let Some(wrapper) = stream_wrapper {
+                network.set_stream_wrapper(wrapper);
+            }
             event_loop.set_network_options(network);
             Ok((MqttClient::V311(client), MqttLoop::V311(Box::new(event_loop))))
         }
@@ -313,6 +321,11 @@ pub fn build_client(profile: &ConnectionProfile, client_id: &str) -> Result<(Mqt
             }
             if let Some(proxy) = proxy {
                 options.set_proxy(proxy);
+            }
+            if let Some(wrapper) = stream_wrapper {
+                let mut network = options.network_options();
+                network.set_stream_wrapper(wrapper);
+                options.set_network_options(network);
             }
             let (client, event_loop) = rumqttc::v5::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
             let aliases = TopicAliases::new(mqtt5.topic_alias_maximum.unwrap_or(0));
@@ -543,6 +556,6 @@ mod tests {
     #[test]
     fn invalid_profiles_never_reach_rumqttc() {
         let profile = ConnectionProfile { keep_alive_secs: 2, ..ConnectionProfile::default() };
-        assert!(matches!(build_client(&profile, "id"), Err(ConnectionFailure::InvalidSettings(_))));
+        assert!(matches!(build_client(&profile, "id", None), Err(ConnectionFailure::InvalidSettings(_))));
     }
 }
