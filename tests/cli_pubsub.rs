@@ -129,6 +129,12 @@ fn messages(mut child: Child, mut stdout: BufReader<ChildStdout>) -> Vec<String>
     rest.lines().filter_map(|line| line.strip_prefix("MSG ")).map(str::to_owned).collect()
 }
 
+/// What a subscriber printed, without the packet lines `-d` adds (as a
+/// script that greps mosquitto_sub -d output would drop them).
+fn printed(stdout: &[u8]) -> String {
+    String::from_utf8_lossy(stdout).split_inclusive('\n').filter(|line| !line.starts_with("Client ")).collect()
+}
+
 fn assert_exit(output: &Output, code: i32, stderr_has: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
@@ -195,11 +201,11 @@ fn mosquitto_pub_reaches_topicscope_sub_in_every_output_mode() {
             .expect("mosquitto_pub");
         assert!(status.success());
         let verbose = wait_output(verbose, Duration::from_secs(15));
-        assert_eq!(String::from_utf8_lossy(&verbose.stdout), "back/a one\nback/skip two\nback/c three\n");
+        assert_eq!(printed(&verbose.stdout), "back/a one\nback/skip two\nback/c three\n");
         let formatted = wait_output(formatted, Duration::from_secs(15));
-        assert_eq!(String::from_utf8_lossy(&formatted.stdout), "back/a|0|3|one\nback/skip|0|3|two\nback/c|0|5|three\n");
+        assert_eq!(printed(&formatted.stdout), "back/a|0|3|one\nback/skip|0|3|two\nback/c|0|5|three\n");
         let json = wait_output(json, Duration::from_secs(15));
-        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&json.stdout)
+        let lines: Vec<serde_json::Value> = printed(&json.stdout)
             .lines()
             .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
             .collect();
@@ -261,7 +267,7 @@ fn mqtt5_properties_travel_both_ways() {
             .expect("mosquitto_pub");
         assert!(status.success());
         let output = wait_output(sub, Duration::from_secs(15));
-        let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        let line: serde_json::Value = serde_json::from_str(&printed(&output.stdout)).expect("json");
         let properties = &line["properties"];
         assert_eq!(properties["response_topic"], "r/1", "on {}", broker.name());
         assert_eq!(properties["correlation_data_base64"], "eHl6");
@@ -316,7 +322,7 @@ fn a_saved_profile_is_used_and_flags_override_it() {
         None,
     );
     assert_exit(&output, 0, "");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "saved/x kept\n");
+    assert_eq!(printed(&output.stdout), "saved/x kept\n");
     let output = run(topicscope(&["sub", "--profile", "Nope", "--profiles-dir", dir_arg, "-t", "x"]), None);
     assert_exit(&output, 2, "no profile named 'Nope'");
     // A TLS profile with an mqtt:// URL: the URL's plain TCP, host and port win.
@@ -331,7 +337,7 @@ fn a_saved_profile_is_used_and_flags_override_it() {
     let output =
         run(topicscope(&["sub", "--profile", "Secure", "--profiles-dir", dir_arg, "-L", &url, "-C", "1"]), None);
     assert_exit(&output, 0, "");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "kept\n");
+    assert_eq!(printed(&output.stdout), "kept\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -407,7 +413,7 @@ fn a_url_names_broker_credentials_and_topic_and_flags_override_it() {
         let output =
             run(topicscope(&["sub", "-L", &url("alice:wonderland", "allowed/#"), "-v", "-C", "1", "-W", "5"]), None);
         assert_exit(&output, 0, "");
-        assert_eq!(String::from_utf8_lossy(&output.stdout), "allowed/url via-url\n");
+        assert_eq!(printed(&output.stdout), "allowed/url via-url\n");
         // The URL's password is wrong; -P after it wins.
         let wrong = url("alice:wrong", "allowed/url");
         assert_exit(&run(topicscope(&["pub", "-L", &wrong, "-m", "x"]), None), 4, "cannot connect");
@@ -461,7 +467,7 @@ fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
             let output = sub_with(&["-i", &id, "-c", "-x", "0", "-q", "1", "-t", &topic, "-C", "1", "-W", "2"]);
             if kept {
                 assert_exit(&output, 0, "");
-                assert_eq!(String::from_utf8_lossy(&output.stdout), "while-away\n", "{name}");
+                assert_eq!(printed(&output.stdout), "while-away\n", "{name}");
             } else {
                 assert_exit(&output, 5, "0 of 1 messages");
             }
@@ -475,8 +481,8 @@ fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
         let mut rest = String::new();
         let _ = stderr.read_to_string(&mut rest);
         assert!(output.status.success(), "{rest}");
-        let printed = String::from_utf8_lossy(&output.stdout).lines().count();
-        assert!((100..=300).contains(&printed), "{name}: {printed} of 400 printed");
+        let count = printed(&output.stdout).lines().count();
+        assert!((100..=300).contains(&count), "{name}: {count} of 400 printed");
 
         // --remove-retained prints the retained messages and clears them.
         for (topic, payload) in [("clean/1", "a"), ("clean/2", "b")] {
@@ -484,12 +490,12 @@ fn id_prefix_session_expiry_and_remove_retained_work_as_in_mosquitto() {
         }
         let output = sub_with(&["-t", "clean/#", "--remove-retained", "-v", "-C", "2"]);
         assert_exit(&output, 0, "");
-        let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
+        let mut lines: Vec<String> = printed(&output.stdout).lines().map(str::to_owned).collect();
         lines.sort();
         assert_eq!(lines, ["clean/1 a", "clean/2 b"], "{name}");
         let output = sub_with(&["-t", "clean/#", "-v", "-W", "1"]);
         assert_exit(&output, 0, "");
-        assert_eq!(String::from_utf8_lossy(&output.stdout), "", "{name}: nothing retained is left");
+        assert_eq!(printed(&output.stdout), "", "{name}: nothing retained is left");
     }
 }
 
@@ -517,7 +523,7 @@ fn unsubscribe_removes_a_subscription_a_kept_session_holds() {
         let resumed = ["-i", id.as_str(), "-c", "-x", "0", "-v", "-C", "2", "-W", "2"];
         let output = run_with("sub", &[&resumed[..], &["-t", "other/#"]].concat());
         assert_exit(&output, 5, "1 of 2 messages");
-        assert_eq!(String::from_utf8_lossy(&output.stdout), "stays/a kept\n", "{name}");
+        assert_eq!(printed(&output.stdout), "stays/a kept\n", "{name}");
     }
     assert_exit(&run(topicscope(&["sub", "-U", "a/#/b"]), None), 2, "'a/#/b'");
 }
@@ -580,7 +586,7 @@ fn tls_flags_reach_a_mutual_tls_mosquitto() {
     subscribe.args(base).args(["--cafile", &ca]).args(client_certificate).args(["-t", "tls/#", "-C", "1", "-v"]);
     let output = run(subscribe, None);
     assert_exit(&output, 0, "");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "tls/x sealed\n");
+    assert_eq!(printed(&output.stdout), "tls/x sealed\n");
 
     // --insecure skips checking the broker's certificate (no CA given).
     let mut insecure = topicscope(&["pub"]);

@@ -155,7 +155,9 @@ pub struct ClientArgs {
     /// `-D connect|publish user-property KEY VALUE`.
     #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
     pub(crate) properties: Vec<String>,
-    /// Print connection progress on stderr.
+    /// Print every packet sent and received as mosquitto's `-d` does
+    /// (`Client ID sending PUBLISH (d0, q1, r0, m1, 'topic', ... (5 bytes))`)
+    /// on stdout, and connection progress on stderr.
     #[arg(short = 'd', long)]
     pub(crate) debug: bool,
     /// Print no error messages (the exit code still tells).

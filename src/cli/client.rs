@@ -17,6 +17,9 @@ use topicscope::core::engine::{
 use topicscope::core::ids::ConnectionId;
 use topicscope::core::mqtt::ProtocolVersion;
 use topicscope::core::profile::{self, ConnectionProfile, LastWill, PasswordSource, TransportKind};
+use topicscope::core::wire::codes::property;
+use topicscope::core::wire::mosquitto_debug::debug_lines;
+use topicscope::core::wire::{Direction, PacketKind, PacketRecord, PropertyValue};
 
 /// The one connection a pub/sub run opens.
 pub(crate) const CONNECTION: ConnectionId = ConnectionId(1);
@@ -244,6 +247,8 @@ pub(crate) struct Client {
     pub(crate) tool: &'static str,
     pub(crate) debug: bool,
     pub(crate) quiet: bool,
+    /// The client id mosquitto-style debug lines name.
+    pub(crate) packet_client_id: String,
 }
 
 impl Client {
@@ -261,7 +266,16 @@ impl Client {
                 wake_on_signal();
             }
         });
-        Ok(Self { engine, wake, waker, interrupted, tool, debug: args.debug, quiet: args.quiet })
+        Ok(Self {
+            engine,
+            wake,
+            waker,
+            interrupted,
+            tool,
+            debug: args.debug,
+            quiet: args.quiet,
+            packet_client_id: String::new(),
+        })
     }
 
     pub(crate) fn say(&self, text: &str) {
@@ -277,6 +291,34 @@ impl Client {
         }
     }
 
+    /// `-d`: mosquitto's debug lines for each packet, on stdout as
+    /// mosquitto_sub and mosquitto_pub print them.
+    fn print_packets(&mut self, records: &[PacketRecord]) {
+        if !self.debug {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        for record in records {
+            match (record.kind, record.direction) {
+                (PacketKind::Connect, Direction::Sent) => {
+                    self.packet_client_id = record.field("Client ID").unwrap_or_default().to_owned();
+                }
+                (PacketKind::ConnAck, Direction::Received) => {
+                    if let Some(PropertyValue::Text(assigned)) = record.property(property::ASSIGNED_CLIENT_IDENTIFIER) {
+                        self.packet_client_id.clone_from(assigned);
+                    }
+                }
+                _ => {}
+            }
+            // mosquitto prints a missing client id as "(null)".
+            let id = if self.packet_client_id.is_empty() { "(null)" } else { &self.packet_client_id };
+            for line in debug_lines(id, record) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        let _ = out.flush();
+    }
+
     pub(crate) fn send(&self, command: Command) -> Result<(), SendError> {
         self.engine.send(command)
     }
@@ -287,6 +329,10 @@ impl Client {
         loop {
             while let Some(event) = self.engine.try_recv() {
                 if let EventKind::Connection { connection: CONNECTION, event } = event.kind {
+                    if let ConnectionEvent::Packets { records, .. } = &event {
+                        self.print_packets(records);
+                        continue;
+                    }
                     return Next::Event(event);
                 }
             }

@@ -12,6 +12,13 @@ use crate::core::ids::{RepeatJobId, SubscriptionId, TabId};
 pub enum UiAction {
     /// Connect with the edited profile.
     Connect,
+    /// Save these packets as JSON Lines (asks where).
+    ExportPackets {
+        /// The packets, in wire order.
+        records: Vec<crate::core::wire::PacketRecord>,
+    },
+    /// Forget the active tab's recorded packets.
+    ClearPackets,
     /// Disconnect the current connection.
     Disconnect,
     /// Connect with the password typed into the prompt.

@@ -53,6 +53,8 @@ pub enum PathPurpose {
     ExportMessages(Box<crate::core::store::LogFilter>),
     /// Where to save a payload's bytes.
     SavePayload(bytes::Bytes),
+    /// Where to save recorded packets as JSON Lines.
+    ExportPackets(Vec<crate::core::wire::PacketRecord>),
     /// Shared saved messages to import.
     ImportSaved,
     /// A mosquitto.conf or broker RON to load into the settings form.
@@ -82,6 +84,7 @@ impl PathRequest {
             PathPurpose::SaveText(_)
                 | PathPurpose::SavePrivateText(_)
                 | PathPurpose::ExportMessages(_)
+                | PathPurpose::ExportPackets(_)
                 | PathPurpose::SavePayload(_)
         )
     }
@@ -127,6 +130,9 @@ fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, se
         PathPurpose::SaveText(text) => write_as(text.as_bytes(), path, Privacy::Shared),
         PathPurpose::SavePrivateText(text) => write_as(text.as_bytes(), path, Privacy::Private),
         PathPurpose::SavePayload(payload) => write_as(&payload, path, Privacy::Shared),
+        PathPurpose::ExportPackets(records) => {
+            write_as(crate::core::wire::log::json_lines(&records).as_bytes(), path, Privacy::Shared)
+        }
         PathPurpose::ExportMessages(filter) => FileOutcome::ExportMessagesTo(path, filter),
         PathPurpose::ImportSaved => FileOutcome::SavedMessagesRead(
             crate::core::fs::read_to_string(&path).map_err(|error| error.to_string()).and_then(|text| {
@@ -259,6 +265,17 @@ impl FileTasks {
             title: ctx.tr(Tr::ExportMessagesTitle),
             file_name: "topicscope-messages.jsonl".into(),
             filter: ("JSON Lines / CSV", &["jsonl", "csv"]),
+        };
+        self.pick(ctx, request);
+    }
+
+    /// Asks where to save recorded packets and writes them as JSON Lines.
+    pub fn export_packets_with_dialog(&self, ctx: &egui::Context, records: Vec<crate::core::wire::PacketRecord>) {
+        let request = PathRequest {
+            purpose: PathPurpose::ExportPackets(records),
+            title: ctx.tr(crate::ui::i18n::TrWire::ExportPacketsTitle),
+            file_name: "topicscope-packets.jsonl".into(),
+            filter: ("JSON Lines", &["jsonl"]),
         };
         self.pick(ctx, request);
     }

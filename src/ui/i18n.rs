@@ -62,26 +62,33 @@ impl Language {
     }
 }
 
+/// A key of one of the catalogues ([`Tr`] for most of the interface,
+/// [`TrWire`] for the packet inspector and connection details).
+pub trait Entry: Copy {
+    /// The key's text in a language.
+    fn text(self, language: Language) -> &'static str;
+}
+
 /// Looks up catalogue entries in the language of the context a panel
 /// draws with.
 pub trait Words {
     /// The entry's text.
-    fn tr(&self, key: Tr) -> &'static str;
+    fn tr(&self, key: impl Entry) -> &'static str;
 
     /// The entry's text with its `{name}` placeholders filled.
-    fn trf(&self, key: Tr, args: &[(&str, &dyn Display)]) -> String {
+    fn trf(&self, key: impl Entry, args: &[(&str, &dyn Display)]) -> String {
         fill(self.tr(key), args)
     }
 }
 
 impl Words for egui::Context {
-    fn tr(&self, key: Tr) -> &'static str {
+    fn tr(&self, key: impl Entry) -> &'static str {
         key.text(language(self))
     }
 }
 
 impl Words for egui::Ui {
-    fn tr(&self, key: Tr) -> &'static str {
+    fn tr(&self, key: impl Entry) -> &'static str {
         self.ctx().tr(key)
     }
 }
@@ -156,48 +163,65 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 }
 
 macro_rules! catalogue {
-    ($($key:ident => $en:literal, $zh:literal;)*) => {
+    ($name:ident; $($key:ident => $en:literal, $zh:literal;)*) => {
         /// A catalogue key: one piece of interface text.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[allow(missing_docs)]
-        pub enum Tr { $($key,)* }
+        pub enum $name { $($key,)* }
 
-        impl Tr {
+        impl $name {
             /// Every key.
-            pub const ALL: &'static [Tr] = &[$(Tr::$key,)*];
+            pub const ALL: &'static [$name] = &[$($name::$key,)*];
 
             /// The key's text in a language.
             pub fn text(self, language: Language) -> &'static str {
                 match language {
-                    Language::English => match self { $(Tr::$key => $en,)* },
-                    Language::SimplifiedChinese => match self { $(Tr::$key => $zh,)* },
+                    Language::English => match self { $($name::$key => $en,)* },
+                    Language::SimplifiedChinese => match self { $($name::$key => $zh,)* },
                 }
+            }
+        }
+
+        impl Entry for $name {
+            fn text(self, language: Language) -> &'static str {
+                $name::text(self, language)
             }
         }
     };
 }
 
 include!("i18n_catalogue.rs");
+include!("i18n_wire.rs");
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Runs `check` on every key of every catalogue.
+    fn each_key(mut check: impl FnMut(&str, &dyn Fn(Language) -> &'static str)) {
+        for key in Tr::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+        for key in TrWire::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+    }
+
     #[test]
     fn every_key_has_text_in_every_language_with_the_same_placeholders() {
         assert!(Tr::ALL.len() > 100, "the catalogue holds the interface's words");
-        for key in Tr::ALL {
-            let english = key.text(Language::English);
+        each_key(|key, text| {
+            let english = text(Language::English);
             let mut english_names = placeholders(english);
             english_names.sort_unstable();
             for language in Language::ALL {
-                let text = key.text(language);
-                assert!(!text.trim().is_empty(), "{key:?} is empty in {language:?}");
+                let text = text(language);
+                assert!(!text.trim().is_empty(), "{key} is empty in {language:?}");
                 let mut names = placeholders(text);
                 names.sort_unstable();
-                assert_eq!(names, english_names, "{key:?}: placeholders differ in {language:?}: {text:?}");
+                assert_eq!(names, english_names, "{key}: placeholders differ in {language:?}: {text:?}");
             }
-        }
+        });
     }
 
     #[test]
@@ -205,15 +229,15 @@ mod tests {
         // Entries that are the same in both (product names, units, codes)
         // are fine; anything longer with Latin words only is a forgotten
         // translation.
-        let untranslated: Vec<_> = Tr::ALL
-            .iter()
-            .filter(|key| {
-                let english = key.text(Language::English);
-                let chinese = key.text(Language::SimplifiedChinese);
-                let words = english.split_whitespace().filter(|word| word.chars().all(char::is_alphabetic)).count();
-                chinese == english && words >= 2
-            })
-            .collect();
+        let mut untranslated = Vec::new();
+        each_key(|key, text| {
+            let english = text(Language::English);
+            let chinese = text(Language::SimplifiedChinese);
+            let words = english.split_whitespace().filter(|word| word.chars().all(char::is_alphabetic)).count();
+            if chinese == english && words >= 2 {
+                untranslated.push(key.to_owned());
+            }
+        });
         assert!(untranslated.is_empty(), "not translated: {untranslated:?}");
     }
 

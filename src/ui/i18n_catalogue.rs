@@ -1,6 +1,7 @@
 // The interface's words: key => English, Simplified Chinese.
 // Included by i18n.rs. Placeholders are {name}; keep them in every language.
 catalogue! {
+    Tr;
     // Menu bar
     MenuFile => "File", "文件";
     MenuView => "View", "视图";

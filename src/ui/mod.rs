@@ -18,6 +18,8 @@ mod log_toolbar;
 mod menu;
 mod notice_text;
 mod notifications;
+mod packet_details;
+pub mod packets;
 pub mod panel;
 mod path_prompt;
 pub mod prefs;

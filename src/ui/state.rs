@@ -28,6 +28,16 @@ pub enum InspectorTab {
     MessagePack,
 }
 
+/// What the central area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CentralView {
+    /// The message log.
+    #[default]
+    Messages,
+    /// The packet inspector.
+    Packets,
+}
+
 /// The left panel's pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LeftPanel {
@@ -75,6 +85,10 @@ pub struct UiState {
     pub path_prompt: Option<PathPrompt>,
     /// The broker panel's page, form and filters.
     pub broker_panel: broker_panel::BrokerPanelState,
+    /// What the central area shows.
+    pub central: CentralView,
+    /// The packet inspector's filters and selection.
+    pub packets: crate::ui::packets::PacketsState,
 }
 
 /// The composer: its height and folding, its error line and the repeat form.

@@ -15,6 +15,7 @@ mod inspector;
 mod log_toolbar;
 mod log_views;
 mod message_actions;
+mod packets;
 mod profiles;
 mod publishing;
 mod saved_messages;

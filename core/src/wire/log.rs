@@ -24,6 +24,8 @@ pub struct PacketLog {
     unrecorded: u64,
     /// Changes whenever the content does (for cached filter results).
     generation: u64,
+    /// Counts clears: positions from before a clear mean nothing after it.
+    epoch: u64,
 }
 
 impl Default for PacketLog {
@@ -35,7 +37,7 @@ impl Default for PacketLog {
 impl PacketLog {
     /// A log keeping at most `capacity` packets (at least 1).
     pub fn with_capacity(capacity: usize) -> Self {
-        Self { records: VecDeque::new(), capacity: capacity.max(1), evicted: 0, unrecorded: 0, generation: 0 }
+        Self { records: VecDeque::new(), capacity: capacity.max(1), evicted: 0, unrecorded: 0, generation: 0, epoch: 0 }
     }
 
     /// Adds a batch from the engine.
@@ -57,6 +59,7 @@ impl PacketLog {
         self.evicted = 0;
         self.unrecorded = 0;
         self.generation += 1;
+        self.epoch += 1;
     }
 
     /// Packets held.
@@ -84,6 +87,36 @@ impl PacketLog {
         self.generation
     }
 
+    /// Changes when the log is cleared (positions start again).
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Positions of the packets held: each packet keeps its position while
+    /// older ones are dropped, so a view can add only what is new.
+    pub fn positions(&self) -> std::ops::Range<u64> {
+        self.evicted..self.evicted + self.records.len() as u64
+    }
+
+    /// The packet at a position, if still held.
+    pub fn at_position(&self, position: u64) -> Option<&PacketRecord> {
+        let index = position.checked_sub(self.evicted)?;
+        self.records.get(usize::try_from(index).ok()?)
+    }
+
+    /// Positions from `from` on that `filter` lets through, oldest first.
+    pub fn matching_from(&self, filter: &PacketFilter, from: u64) -> Vec<u64> {
+        let search = filter.search.trim().to_lowercase();
+        let skip = usize::try_from(from.saturating_sub(self.evicted)).unwrap_or(usize::MAX);
+        self.records
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .filter(|(_, record)| filter.admits(record) && (search.is_empty() || searchable(record).contains(&search)))
+            .map(|(index, _)| self.evicted + index as u64)
+            .collect()
+    }
+
     /// Indices of the packets `filter` lets through, oldest first.
     pub fn matching(&self, filter: &PacketFilter) -> Vec<usize> {
         let search = filter.search.trim().to_lowercase();
@@ -97,13 +130,18 @@ impl PacketLog {
 
     /// The packets at `indices` as JSON Lines (one object per line).
     pub fn json_lines(&self, indices: &[usize]) -> String {
-        let mut out = String::new();
-        for record in indices.iter().filter_map(|index| self.records.get(*index)) {
-            out.push_str(&export_value(record).to_string());
-            out.push('\n');
-        }
-        out
+        json_lines(indices.iter().filter_map(|index| self.records.get(*index)))
     }
+}
+
+/// Packets as JSON Lines (one object per line, see [`export_value`]).
+pub fn json_lines<'a>(records: impl IntoIterator<Item = &'a PacketRecord>) -> String {
+    let mut out = String::new();
+    for record in records {
+        out.push_str(&export_value(record).to_string());
+        out.push('\n');
+    }
+    out
 }
 
 /// What the inspector shows.
@@ -289,6 +327,13 @@ mod tests {
         assert_eq!(log.len(), 3);
         assert_eq!(log.dropped(), 4, "2 evicted + 2 never recorded");
         assert_eq!(log.get(0).map(|record| record.kind), Some(PacketKind::Publish));
+        // Positions survive eviction, so a view only scans what is new.
+        assert_eq!(log.positions(), 2..5);
+        assert_eq!(log.at_position(1), None);
+        assert_eq!(log.at_position(4).map(|record| record.kind), Some(PacketKind::Publish));
+        assert_eq!(log.matching_from(&PacketFilter::default(), 3), [3, 4]);
+        log.clear();
+        assert_eq!((log.positions(), log.epoch()), (0..0, 1));
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! packet records, so scripts that grep mosquitto's output keep working
 //! with `topicscope sub -d` / `pub -d`. The wording is mosquitto's
 //! (checked line by line against its output in core/tests/wire_fixtures.rs).
-//! One difference: mosquitto numbers QoS 0 publishes it sends with its
-//! internal message id; MQTT gives them none, and we print `m0`.
+//! Two differences: mosquitto numbers QoS 0 publishes it sends with its
+//! internal message id (MQTT gives them none; we print `m0`), and it prints
+//! packets in the order it handles them, ours in the order they went over
+//! the wire (a PUBLISH that arrived in the same read as the one before it
+//! may come before that one's PUBACK).
 
 use super::record::{Direction, PacketKind, PacketRecord};
 

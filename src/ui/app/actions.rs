@@ -218,6 +218,15 @@ impl TopicscopeApp {
                 Ok(None) => {}
                 Err(error) => self.workspace.error(self.trf(Tr::CannotSubscribeSys, &[("error", &error)])),
             },
+            UiAction::ExportPackets { records } => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.export_packets_with_dialog(ctx, records);
+                }
+            }
+            UiAction::ClearPackets => {
+                self.workspace.active_tab_mut().packets.clear();
+                self.ui.packets.selected = None;
+            }
             UiAction::SavePayload { seq } => {
                 if let (Some(message), Some(ctx)) = (self.workspace.store.get(seq), &self.ctx) {
                     self.files.save_payload_with_dialog(

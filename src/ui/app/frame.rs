@@ -10,15 +10,25 @@ use crate::core::store::{LogFilter, ViewProgress};
 use crate::core::topic::validate_topic_filter;
 use crate::ui::action::UiAction;
 use crate::ui::fonts::{self};
+use crate::ui::i18n::TrWire;
 use crate::ui::i18n::{self, Tr, Words};
 use crate::ui::notifications::{self};
 use crate::ui::panel::PanelContext;
 use crate::ui::shortcuts::{self, ShortcutAction};
-use crate::ui::state::LeftPanel;
+use crate::ui::state::{CentralView, LeftPanel};
 use crate::ui::{
-    broker_panel, broker_status, charts, composer, connection, history, inspector, log, menu, profile_editor,
-    saved_panel, status_bar, subscriptions, tabs, theme, topic_tree,
+    broker_panel, broker_status, charts, composer, connection, history, inspector, log, menu, packet_details, packets,
+    profile_editor, saved_panel, status_bar, subscriptions, tabs, theme, topic_tree,
 };
+
+/// The Messages | Packets switch above the central area.
+fn central_view_switch_ui(ui: &mut egui::Ui, view: &mut CentralView, packets: usize) {
+    ui.horizontal(|ui| {
+        ui.selectable_value(view, CentralView::Messages, ui.tr(TrWire::MessagesPage));
+        ui.selectable_value(view, CentralView::Packets, format!("{} ({packets})", ui.tr(TrWire::PacketsPage)))
+            .on_hover_text(ui.tr(TrWire::PacketsPageHint));
+    });
+}
 
 impl TopicscopeApp {
     /// Applies pending engine events for at most `budget`; returns true if
@@ -283,14 +293,23 @@ impl TopicscopeApp {
                 }
             },
         );
-        if self.ui.log.selected_message.is_some() {
+        let packets_shown = self.ui.central == CentralView::Packets;
+        if packets_shown && self.ui.packets.selected.is_some() {
+            egui::Panel::right("packet").resizable(true).default_size(theme::INSPECTOR_PANEL_WIDTH).show(ui, |ui| {
+                packet_details::packet_details_ui(ui, cx, &mut self.ui.packets);
+            });
+        } else if !packets_shown && self.ui.log.selected_message.is_some() {
             egui::Panel::right("inspector").resizable(true).default_size(theme::INSPECTOR_PANEL_WIDTH).show(ui, |ui| {
                 inspector::inspector_ui(ui, cx, &mut self.ui);
             });
         }
         history::history_panel_ui(ui, cx, &mut self.ui);
         egui::CentralPanel::default().show(ui, |ui| {
-            log::log_ui(ui, cx, &mut self.ui.log, &self.ui.history.diff_picks);
+            central_view_switch_ui(ui, &mut self.ui.central, cx.workspace.active_tab().packets.len());
+            match self.ui.central {
+                CentralView::Messages => log::log_ui(ui, cx, &mut self.ui.log, &self.ui.history.diff_picks),
+                CentralView::Packets => packets::packets_ui(ui, cx, &mut self.ui.packets),
+            }
         });
         profile_editor::profile_editor_ui(ui.ctx(), cx, &mut self.ui);
         profile_editor::password_prompt_ui(ui.ctx(), cx, &mut self.ui);

@@ -1,0 +1,77 @@
+// The packet inspector's and the connection details' words: key => English,
+// Simplified Chinese. Included by i18n.rs. Placeholders are {name}; keep
+// them in every language.
+catalogue! {
+    TrWire;
+    // The central view's pages
+    MessagesPage => "Messages", "消息";
+    PacketsPage => "Packets", "数据包";
+    PacketsPageHint => "Every MQTT packet this connection sent and received, decoded from the bytes on the wire", "此连接发送和接收的每个 MQTT 数据包，从线路上的字节解码";
+
+    // Toolbar
+    SearchLabel => "Search", "搜索";
+    SearchPackets => "type, topic, reason, property…", "类型、主题、原因码、属性…";
+    TopicLabel => "Topic", "主题";
+    TopicOrFilter => "Topic or filter", "主题或过滤器";
+    PacketId => "Packet id", "报文标识符";
+    PacketIdInvalid => "A packet id is a number from 1 to 65535", "报文标识符是 1 到 65535 之间的数字";
+    BothDirections => "Both directions", "双向";
+    SentOnly => "Sent", "发送";
+    ReceivedOnly => "Received", "接收";
+    PacketTypes => "Types", "类型";
+    ShowAllTypes => "Show all types", "显示所有类型";
+    HidePings => "Hide PINGREQ / PINGRESP", "隐藏 PINGREQ / PINGRESP";
+    ExportPackets => "Export…", "导出…";
+    ExportPacketsHint => "Save the packets shown as JSON Lines", "将显示的数据包保存为 JSON Lines";
+    ExportPacketsTitle => "Export packets", "导出数据包";
+    ClearPackets => "Clear", "清空";
+    ClearPacketsHint => "Forget the recorded packets of this tab", "清除此标签页已记录的数据包";
+    PacketCounts => "{shown} of {total} {total|packet|packets}", "{shown} / {total} 个数据包";
+    PacketsDropped => "{n} earlier {n|packet|packets} not kept", "{n} 个较早的数据包未保留";
+    PacketsDroppedHint => "The inspector keeps the newest {cap} packets of a tab; older ones go first, and packets are not recorded while the window cannot keep up", "检查器保留每个标签页最新的 {cap} 个数据包；较旧的先被移除，窗口跟不上时数据包不会被记录";
+    BasisNote => "Decoded from the wire", "从线路解码";
+    BasisNoteHint => "Each row is decoded from the bytes this client wrote to or read from the connection, after TLS and WebSocket and before the MQTT library: nothing is reconstructed. Times are when the bytes were written or read, to the microsecond.", "每一行都从此客户端写入或读取连接的字节解码，位于 TLS 和 WebSocket 之后、MQTT 库之前：没有任何重建。时间是写入或读取字节的时刻，精确到微秒。";
+    NoPacketsYet => "No packets yet: connect, and every packet this connection sends and receives appears here.", "还没有数据包：连接后，此连接发送和接收的每个数据包都会显示在这里。";
+    NoPacketMatches => "No packet matches the filters.", "没有匹配过滤条件的数据包。";
+
+    // Columns
+    ColTime => "Time", "时间";
+    ColType => "Type", "类型";
+    ColFlags => "Flags", "标志";
+    ColId => "Id", "标识";
+    ColSize => "Size", "大小";
+    ColAnswer => "Answer time", "应答时间";
+    ColDetails => "Details", "详情";
+    Retransmission => "retransmission (DUP)", "重传 (DUP)";
+    AnswerAfter => "{time} after {packet}", "{packet} 之后 {time}";
+    AnswerTotal => "{time} since the PUBLISH", "距 PUBLISH {time}";
+
+    // The selected packet
+    PacketTitle => "{type} #{seq}", "{type} #{seq}";
+    ClosePacket => "Close", "关闭";
+    DirectionSent => "sent by this client", "由此客户端发送";
+    DirectionReceived => "received from the broker", "从代理接收";
+    FieldWhen => "Time", "时间";
+    FieldDirection => "Direction", "方向";
+    FieldSize => "Size on the wire", "线路上的大小";
+    FieldSizeValue => "{n} bytes", "{n} 字节";
+    FieldFlags => "Fixed header flags", "固定报头标志";
+    FieldPacketId => "Packet identifier", "报文标识符";
+    FieldTopic => "Topic", "主题";
+    TopicFromAlias => "{topic} (from topic alias {alias})", "{topic}（来自主题别名 {alias}）";
+    TopicSetsAlias => "{topic} (sets topic alias {alias})", "{topic}（设置主题别名 {alias}）";
+    FieldReasonCodes => "Reason codes", "原因码";
+    ImpliedSuccess => "none in the packet (MQTT 5 implies 0x00 Success)", "报文中没有（MQTT 5 隐含 0x00 成功）";
+    FieldFilters => "Topic filters", "主题过滤器";
+    FieldProperties => "Properties", "属性";
+    NoProperties => "none", "无";
+    FieldPayload => "Payload", "负载";
+    PayloadPreviewOf => "first {shown} of {total} bytes", "共 {total} 字节中的前 {shown} 字节";
+    FieldAnswer => "Answer time", "应答时间";
+    FieldProblem => "Problem", "问题";
+    FieldBasis => "Based on", "依据";
+    BasisWire => "the bytes on the connection (after TLS and WebSocket framing)", "连接上的字节（TLS 和 WebSocket 分帧之后）";
+    FieldLink => "Network connection", "网络连接";
+    LinkNumber => "#{n} of this connection (each reconnect starts the next)", "此连接的第 {n} 次（每次重连开始新的一次）";
+    CopyPacketJson => "Copy as JSON", "复制为 JSON";
+}
