@@ -102,6 +102,19 @@ impl MessageProperties {
         self == &Self::default()
     }
 
+    /// Bytes these properties take in a PUBLISH this client sends (without
+    /// the length field before them; subscription identifiers are the
+    /// broker's to set and are not sent).
+    pub fn encoded_length(&self) -> usize {
+        let text = |value: &Option<String>| value.as_ref().map_or(0, |text| 1 + 2 + text.len());
+        self.payload_format_indicator.map_or(0, |_| 2)
+            + self.message_expiry_interval.map_or(0, |_| 5)
+            + text(&self.content_type)
+            + text(&self.response_topic)
+            + self.correlation_data.as_ref().map_or(0, |data| 1 + 2 + data.len())
+            + self.user_properties.iter().map(|(key, value)| 1 + 2 + key.len() + 2 + value.len()).sum::<usize>()
+    }
+
     /// Bytes its strings and lists occupy on the heap (for the log's byte cap).
     pub fn heap_bytes(&self) -> usize {
         self.content_type.as_ref().map_or(0, String::len)

@@ -201,10 +201,17 @@ pub(crate) fn subscribe(args: &SubArgs) -> Result<(), Failure> {
                     break Ok(());
                 }
             }
-            Next::Event(ConnectionEvent::Unsubscribed { subscription }) => {
+            Next::Event(ConnectionEvent::Unsubscribed { subscription, reasons }) => {
                 if let Some(filter) = unsubscribed_from(subscription) {
                     unsubscribes_answered += 1;
-                    client.debug(&format!("unsubscribed from '{filter}'"));
+                    // 0x00 Success needs no word; anything else is worth one.
+                    let unusual: Vec<String> =
+                        reasons.into_iter().filter(|reason| !reason.starts_with("0x00")).collect();
+                    if unusual.is_empty() {
+                        client.debug(&format!("unsubscribed from '{filter}'"));
+                    } else {
+                        client.say(&format!("unsubscribed from '{filter}': {}", unusual.join(", ")));
+                    }
                 }
                 let only_unsubscribing = subscriptions.is_empty() || args.exit_after_subscribe;
                 if only_unsubscribing && everything_answered(answered, unsubscribes_answered) {

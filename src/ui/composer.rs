@@ -7,7 +7,7 @@ use crate::core::payload::{PayloadFormat, encode_payload, human_size, render_in_
 use crate::core::topic::validate_topic_name;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
-use crate::ui::i18n::{Tr, Words};
+use crate::ui::i18n::{Tr, TrWire, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::ComposerState;
 use crate::ui::theme;
@@ -23,6 +23,7 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
     ui.add_space(4.0);
     browse_history_ui(ui, workspace);
     let tab = workspace.active_tab_mut();
+    let connack = tab.connack.as_deref();
     let draft = &mut tab.draft;
     ui.horizontal(|ui| {
         ui.strong(ui.tr(Tr::NewMessage));
@@ -65,6 +66,18 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
             ui.radio_value(&mut draft.qos, qos, qos.level().to_string());
         }
         ui.checkbox(&mut draft.retain, ui.tr(Tr::Retain));
+        // What the broker announced at connect decides before sending.
+        if let Some(details) = connack {
+            if draft.qos > details.max_qos() {
+                let qos = details.max_qos().level();
+                ui.colored_label(theme::BUSY, ui.trf(TrWire::QosCapped, &[("qos", &qos)]))
+                    .on_hover_text(ui.tr(TrWire::QosCappedHint));
+            }
+            if draft.retain && details.retain_available == Some(false) {
+                ui.colored_label(theme::ERROR, ui.tr(TrWire::RetainUnavailable))
+                    .on_hover_text(ui.tr(TrWire::RetainUnavailableHint));
+            }
+        }
         if ui.small_button(ui.tr(Tr::ClearRetainedHere)).on_hover_text(ui.tr(Tr::ClearRetainedHereHint)).clicked() {
             actions.push(UiAction::ClearRetainedOnDraftTopic);
         }

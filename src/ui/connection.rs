@@ -7,7 +7,7 @@ use crate::core::engine::ConnectionState;
 use crate::core::mqtt::ProtocolVersion;
 use crate::core::profile::{TransportKind, generate_client_id};
 use crate::ui::action::UiAction;
-use crate::ui::i18n::{Tr, Words};
+use crate::ui::i18n::{Tr, TrWire, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::widgets::{labelled_text, number_field_ui};
@@ -131,6 +131,10 @@ pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut U
             egui::RichText::new(states::connection_short(ui, &workspace.active_tab().state, Instant::now()))
                 .color(colour),
         );
+        if workspace.active_tab().connack.is_some() {
+            ui.toggle_value(&mut state.windows.show_connection_details, ui.tr(TrWire::ConnectionDetails))
+                .on_hover_text(ui.tr(TrWire::ConnectionDetailsHint));
+        }
     });
     if let Some(error) = &state.connection.error {
         ui.colored_label(theme::ERROR, ui.trf(Tr::CannotConnect, &[("error", error)]));

@@ -776,4 +776,5 @@ catalogue! {
     DamagedFileKept => "the file is kept as {path}; new saves start a fresh file", "该文件已保留为 {path}；新的保存将写入新文件";
     DamagedFileLeft => "the file stays at {path} and nothing will be saved there ({problem})", "该文件保留在 {path}，不会在那里保存任何内容（{problem}）";
     NoticePublishFailed => "{tab}: publish #{request} failed: {reason}", "{tab}：发布 #{request} 失败：{reason}";
+    NoticeUnsubscribeAnswered => "{tab}: unsubscribe from {filter}: {reasons}", "{tab}：取消订阅 {filter}：{reasons}";
 }

@@ -74,4 +74,35 @@ catalogue! {
     FieldLink => "Network connection", "网络连接";
     LinkNumber => "#{n} of this connection (each reconnect starts the next)", "此连接的第 {n} 次（每次重连开始新的一次）";
     CopyPacketJson => "Copy as JSON", "复制为 JSON";
+
+    // Connection details (the broker's CONNACK)
+    ConnectionDetails => "Details", "详情";
+    ConnectionDetailsHint => "What the broker announced when this connection was made (its CONNACK)", "建立此连接时代理公布的内容（其 CONNACK）";
+    ConnectionDetailsTitle => "Connection details: {tab}", "连接详情：{tab}";
+    NoConnAckYet => "Not connected yet: the broker's answer to CONNECT appears here.", "尚未连接：代理对 CONNECT 的应答会显示在这里。";
+    FromLastConnection => "From the last connection (not connected now)", "来自上一次连接（当前未连接）";
+    V311ConnAckNote => "An MQTT 3.1.1 CONNACK carries only session present and a return code.", "MQTT 3.1.1 的 CONNACK 只包含会话存在标志和返回码。";
+    Yes => "yes", "是";
+    No => "no", "否";
+    NotSent => "not sent", "未发送";
+    Protocol => "Protocol", "协议";
+    ClientIdInUse => "Client ID in use", "使用中的客户端 ID";
+    AssignedClientIdNote => "assigned by the broker (Assigned Client Identifier)", "由代理分配（Assigned Client Identifier）";
+    SessionResumedNote => "the broker kept this client's session: subscriptions and queued messages carry on", "代理保留了此客户端的会话：订阅和排队的消息继续有效";
+    SessionNewNote => "a new session", "新会话";
+    ServerKeepAliveApplied => "replaces the {ours} s this client asked for; pings follow it", "取代此客户端请求的 {ours} 秒；心跳按它发送";
+    OurKeepAliveApplies => "the {ours} s this client asked for applies", "使用此客户端请求的 {ours} 秒";
+    ReceiveMaximumNote => "at most {n} QoS 1 and 2 publishes are in flight at once", "同时最多有 {n} 条 QoS 1 和 2 的发布在途";
+    MaximumQosNote => "publishes above QoS {qos} are sent with QoS {qos}", "高于 QoS {qos} 的发布以 QoS {qos} 发送";
+    RetainAvailableNote => "retained messages are kept", "保留消息会被保存";
+    RetainUnavailableNote => "retained publishes are refused here, before sending", "保留发布会在发送前在此被拒绝";
+    MaximumPacketSizeNote => "publishes larger than {n} bytes are refused here, before sending", "大于 {n} 字节的发布会在发送前在此被拒绝";
+    NoPacketSizeLimit => "no limit announced", "未公布限制";
+    TopicAliasMaximumNote => "aliases the broker accepts from this client (this client sends full topics)", "代理接受此客户端使用的别名数（此客户端发送完整主题）";
+    QosCapped => "goes as QoS {qos}", "将以 QoS {qos} 发送";
+    QosCappedHint => "The broker's Maximum QoS (in its CONNACK) is lower: the message is sent with it", "代理的最大 QoS（在其 CONNACK 中）更低：消息将以该 QoS 发送";
+    RetainUnavailable => "broker has no retain", "代理不支持保留";
+    RetainUnavailableHint => "The broker announced Retain Available = 0: a retained publish is refused before sending", "代理公布 Retain Available = 0：保留发布会在发送前被拒绝";
+    AbsentMeansYes => "not sent means available", "未发送表示可用";
+    ResponseInformationNote => "sent only when the profile asks for it (Request Response Information)", "仅在配置请求时发送（Request Response Information）";
 }

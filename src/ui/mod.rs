@@ -8,6 +8,7 @@ mod broker_status;
 mod charts;
 mod composer;
 mod connection;
+mod connection_details;
 mod file_tasks;
 mod fonts;
 mod history;

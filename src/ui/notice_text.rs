@@ -39,6 +39,9 @@ pub fn notice_text(words: &impl Words, kind: &NoticeKind) -> String {
         NoticeKind::SavedMessagesNotLoaded { error, kept } => {
             words.trf(Tr::NoticeSavedMessagesNotLoaded, &[("error", error), ("kept", kept)])
         }
+        NoticeKind::UnsubscribeAnswered { tab, filter, reasons } => {
+            words.trf(Tr::NoticeUnsubscribeAnswered, &[("tab", tab), ("filter", filter), ("reasons", reasons)])
+        }
         NoticeKind::PublishFailed { tab, request, reason } => {
             words.trf(Tr::NoticePublishFailed, &[("tab", tab), ("request", request), ("reason", reason)])
         }
@@ -74,6 +77,11 @@ mod tests {
                 kept: "the file is kept as /tmp/messages.ron.damaged-1".into(),
             },
             NoticeKind::PublishFailed { tab: "plant".into(), request: RequestId(4), reason: "0x87".into() },
+            NoticeKind::UnsubscribeAnswered {
+                tab: "plant".into(),
+                filter: "a/#".into(),
+                reasons: "0x11 No subscription existed".into(),
+            },
         ]
     }
 

@@ -165,12 +165,12 @@ pub fn packets_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Pack
         .stick_to_bottom(state.follow)
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 130.0))
-        .column(Column::exact(128.0))
-        .column(Column::exact(66.0))
-        .column(Column::exact(48.0))
-        .column(Column::exact(56.0))
-        .column(Column::initial(150.0).clip(true).resizable(true))
+        .column(Column::exact(theme::COLOUR_STRIP_WIDTH + 126.0))
+        .column(Column::exact(112.0))
+        .column(Column::exact(62.0))
+        .column(Column::exact(44.0))
+        .column(Column::exact(50.0))
+        .column(Column::initial(140.0).at_least(60.0).clip(true).resizable(true))
         .column(Column::remainder().clip(true))
         .header(20.0, |mut header| {
             for title in titles {

@@ -241,6 +241,8 @@ pub struct WindowsState {
     pub show_broker_status: bool,
     /// Show the embedded broker's panel.
     pub show_broker_panel: bool,
+    /// Show the active tab's connection details (its CONNACK).
+    pub show_connection_details: bool,
 }
 
 /// The Saved page: the save form and where the file was written.

@@ -238,9 +238,9 @@ impl Ledger {
     }
 
     /// UNSUBACK.
-    pub fn unsubscribe_acked(&mut self, pkid: u16) -> Option<ConnectionEvent> {
+    pub fn unsubscribe_acked(&mut self, pkid: u16, reasons: Vec<String>) -> Option<ConnectionEvent> {
         let id = self.inflight_unsubscribes.remove(&pkid)?;
-        Some(ConnectionEvent::Unsubscribed { subscription: id })
+        Some(ConnectionEvent::Unsubscribed { subscription: id, reasons })
     }
 
     /// The connection is gone: every request it can no longer answer fails
@@ -273,7 +273,9 @@ impl Ledger {
         let unsubscribed = std::mem::take(&mut self.queued_unsubscribes)
             .into_iter()
             .chain(std::mem::take(&mut self.inflight_unsubscribes).into_values());
-        events.extend(unsubscribed.map(|subscription| ConnectionEvent::Unsubscribed { subscription }));
+        events.extend(
+            unsubscribed.map(|subscription| ConnectionEvent::Unsubscribed { subscription, reasons: Vec::new() }),
+        );
         events
     }
 
@@ -433,7 +435,7 @@ mod tests {
             .collect();
         let expected = [(3, "not sent"), (9, "not sent"), (1, "no acknowledgement"), (2, "no acknowledgement")];
         assert_eq!(failed, expected.map(|(id, why)| (id, why.to_owned())));
-        assert!(matches!(events.last(), Some(ConnectionEvent::Unsubscribed { subscription: SubscriptionId(4) })));
+        assert!(matches!(events.last(), Some(ConnectionEvent::Unsubscribed { subscription: SubscriptionId(4), .. })));
         assert!(ledger.publish_acked(5, None, false, now).is_none(), "nothing in flight any more");
     }
 

@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use super::adapter::{self, MqttClient, MqttLoop, NetEvent};
 use super::bookkeeping::{AfterFailure, Ledger};
+use super::connack_details::{ConnAckDetails, PublishCheck, publish_packet_size};
 use super::queued_bytes::{NET_QUEUED_BYTES_LIMIT, QueuedBytes, message_cost};
 use super::wire_tap::WireTap;
 use super::{
@@ -20,7 +21,7 @@ use super::{
     MAX_MESSAGES_PER_BATCH, PublishRequest, SubscriptionSpec,
 };
 use crate::ids::{ConnectionId, SubscriptionId};
-use crate::mqtt::IncomingMessage;
+use crate::mqtt::{IncomingMessage, ProtocolVersion};
 use crate::profile::{ConnectionProfile, generate_client_id};
 
 /// How long a clean DISCONNECT may take before the socket is just closed.
@@ -125,6 +126,8 @@ struct Control {
     tap: Arc<WireTap>,
     /// When recorded packets are next handed over (batched like messages).
     packets_deadline: Option<Instant>,
+    /// What the broker announced in the current connection's CONNACK.
+    connack: Option<Box<ConnAckDetails>>,
 }
 
 /// Runs one connection until it is disconnected or fails for good.
@@ -170,6 +173,7 @@ pub(crate) async fn run(
         backlog: VecDeque::new(),
         tap: tap.clone(),
         packets_deadline: None,
+        connack: None,
     };
     control.state(ConnectionState::Connecting { attempt: 1 }).await;
 
@@ -336,7 +340,7 @@ impl Control {
                 if connected {
                     self.send_unsubscribe(subscription, &removed.filter).await;
                 } else {
-                    self.emit(ConnectionEvent::Unsubscribed { subscription }).await;
+                    self.emit(ConnectionEvent::Unsubscribed { subscription, reasons: Vec::new() }).await;
                 }
             }
             ConnectionCommand::UnsubscribeFilter { subscription, filter } => {
@@ -370,6 +374,37 @@ impl Control {
             })
             .await;
             return;
+        }
+        let mut request = request;
+        if let Some(details) = &self.connack {
+            let properties = match self.profile.protocol {
+                ProtocolVersion::V5 => request.properties.as_ref().map_or(0, |properties| properties.encoded_length()),
+                ProtocolVersion::V311 => 0,
+            };
+            let size = publish_packet_size(
+                self.profile.protocol,
+                &request.topic,
+                request.qos,
+                properties,
+                request.payload.len(),
+            );
+            match details.check_publish(request.qos, request.retain, size) {
+                PublishCheck::Send => {}
+                PublishCheck::CapQos(qos) => {
+                    tracing::info!(
+                        "connection {}: {} sent with {qos}, the broker's Maximum QoS (asked {})",
+                        self.id,
+                        request.topic,
+                        request.qos
+                    );
+                    request.qos = qos;
+                }
+                PublishCheck::Refuse(reason) => {
+                    let outcome = DeliveryOutcome::Failed(reason);
+                    self.emit(ConnectionEvent::Delivery { request: request.id, outcome, round_trip: None }).await;
+                    return;
+                }
+            }
         }
         self.backlog.push_back(request);
         self.retry_backlog();
@@ -425,12 +460,16 @@ impl Control {
                     self.flush().await;
                 }
             }
-            NetEvent::Connected { session_present, assigned_client_id } => {
+            NetEvent::Connected(mut details) => {
                 self.link = Link::Connected;
-                if let Some(assigned) = assigned_client_id {
-                    self.client_id = assigned;
+                if let Some(assigned) = &details.assigned_client_id {
+                    self.client_id.clone_from(assigned);
                 }
+                let session_present = details.session_present;
+                details.requested_keep_alive = self.profile.keep_alive_secs;
                 self.state(ConnectionState::Connected { session_present, client_id: self.client_id.clone() }).await;
+                self.connack = Some(details.clone());
+                self.emit(ConnectionEvent::ConnAck(details)).await;
                 let plan = self.ledger.connected(session_present);
                 for subscription in plan.resumed {
                     self.emit(ConnectionEvent::SubscriptionResumed { subscription }).await;
@@ -465,8 +504,8 @@ impl Control {
                 }
             }
             NetEvent::UnsubscribeWritten(pkid) => self.ledger.unsubscribe_written(pkid),
-            NetEvent::UnsubscribeAcked { pkid } => {
-                if let Some(event) = self.ledger.unsubscribe_acked(pkid) {
+            NetEvent::UnsubscribeAcked { pkid, reasons } => {
+                if let Some(event) = self.ledger.unsubscribe_acked(pkid, reasons) {
                     self.emit(event).await;
                 }
             }

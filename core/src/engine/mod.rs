@@ -7,6 +7,7 @@
 
 pub mod adapter;
 mod bookkeeping;
+pub mod connack_details;
 mod connection;
 pub mod failure;
 mod queued_bytes;
@@ -113,7 +114,7 @@ pub enum Command {
     },
     /// Unsubscribe from a filter that is not one of this connection's
     /// subscriptions, e.g. one a stored session kept from an earlier
-    /// connection (`sub -U`). Answered with `Unsubscribed { subscription }`,
+    /// connection (`sub -U`). Answered with `Unsubscribed { subscription, .. }`,
     /// or `SubscriptionFailed` when it could not be sent.
     UnsubscribeFilter {
         /// Which connection.
@@ -235,7 +236,13 @@ pub enum ConnectionEvent {
     Unsubscribed {
         /// Which subscription.
         subscription: SubscriptionId,
+        /// MQTT 5: the broker's reason codes (e.g. `0x11 No subscription
+        /// existed`); empty on 3.1.1 and when the engine ended it itself.
+        reasons: Vec<String>,
     },
+    /// What the broker announced in its CONNACK (sent after each
+    /// `State(Connected)`).
+    ConnAck(Box<connack_details::ConnAckDetails>),
     /// A publish went on the wire (log it as outgoing now).
     PublishSent {
         /// The request's id.

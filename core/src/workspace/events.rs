@@ -113,10 +113,20 @@ impl Workspace {
                 }
                 None
             }
-            ConnectionEvent::Unsubscribed { subscription } => {
+            ConnectionEvent::Unsubscribed { subscription, reasons } => {
+                let filter = find_subscription(tab, subscription).map(|entry| entry.filter.clone()).unwrap_or_default();
                 // A paused one stays listed, to resume.
                 tab.subscriptions.retain(|s| s.id != subscription || s.status == SubscriptionStatus::Paused);
                 retag_tab(&mut self.store, tab);
+                // 0x00 Success needs no word; anything else is worth one.
+                let unusual: Vec<&String> = reasons.iter().filter(|reason| !reason.starts_with("0x00")).collect();
+                (!unusual.is_empty()).then(|| {
+                    let reasons = unusual.iter().map(|reason| reason.as_str()).collect::<Vec<_>>().join(", ");
+                    (NoticeLevel::Warning, NoticeKind::UnsubscribeAnswered { tab: tab.title(), filter, reasons })
+                })
+            }
+            ConnectionEvent::ConnAck(details) => {
+                tab.connack = Some(details);
                 None
             }
             ConnectionEvent::PublishSent { request, message } => {

@@ -135,6 +135,16 @@ pub enum NoticeKind {
         /// Where the unreadable file is now, and what saving will do.
         kept: String,
     },
+    /// The broker answered an UNSUBSCRIBE with something other than success.
+    #[error("{tab}: unsubscribe from {filter}: {reasons}")]
+    UnsubscribeAnswered {
+        /// The tab's title.
+        tab: String,
+        /// The filter.
+        filter: String,
+        /// Its reason codes, e.g. `0x11 No subscription existed`.
+        reasons: String,
+    },
     /// A publish was refused by the broker or could not be sent.
     #[error("{tab}: publish #{request} failed: {reason}")]
     PublishFailed {

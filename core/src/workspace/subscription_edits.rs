@@ -149,7 +149,7 @@ mod tests {
         assert!(matches!(workspace.pause_subscription(id), Some(Command::Unsubscribe { .. })));
         workspace.apply(crate::workspace::tests::event(crate::engine::EventKind::Connection {
             connection,
-            event: crate::engine::ConnectionEvent::Unsubscribed { subscription: id },
+            event: crate::engine::ConnectionEvent::Unsubscribed { subscription: id, reasons: Vec::new() },
         }));
         assert_eq!(workspace.active_tab().subscriptions[0].status, SubscriptionStatus::Paused, "kept, paused");
         assert!(workspace.subscription_specs().is_empty(), "a reconnect does not subscribe it");

@@ -59,6 +59,8 @@ pub struct Tab {
     pub retained_scan: Option<super::RetainedScan>,
     /// Every packet its connections sent and received (the packet inspector).
     pub packets: crate::wire::PacketLog,
+    /// What the broker announced in the last CONNACK (connection details).
+    pub connack: Option<Box<crate::engine::connack_details::ConnAckDetails>>,
 }
 
 impl Tab {
@@ -82,6 +84,7 @@ impl Tab {
             requests: Requests::default(),
             retained_scan: None,
             packets: crate::wire::PacketLog::default(),
+            connack: None,
         }
     }
 

@@ -72,7 +72,7 @@ fn subscriptions_validate_get_colours_and_suback_status() {
     assert!(matches!(workspace.unsubscribe(second), Some(Command::Unsubscribe { .. })));
     workspace.apply(event(EventKind::Connection {
         connection: id,
-        event: ConnectionEvent::Unsubscribed { subscription: second },
+        event: ConnectionEvent::Unsubscribed { subscription: second, reasons: Vec::new() },
     }));
     assert_eq!(workspace.active_tab().subscriptions.len(), 1);
 }
@@ -176,7 +176,7 @@ fn messages_are_tagged_with_the_matching_subscription() {
     let _ = workspace.unsubscribe(hash);
     workspace.apply(event(EventKind::Connection {
         connection: id,
-        event: ConnectionEvent::Unsubscribed { subscription: hash },
+        event: ConnectionEvent::Unsubscribed { subscription: hash, reasons: Vec::new() },
     }));
     assert_eq!(workspace.store.at(1).and_then(|m| m.subscription), None);
     assert_eq!(workspace.store.counters().received, 2);

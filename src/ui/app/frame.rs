@@ -17,8 +17,8 @@ use crate::ui::panel::PanelContext;
 use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::state::{CentralView, LeftPanel};
 use crate::ui::{
-    broker_panel, broker_status, charts, composer, connection, history, inspector, log, menu, packet_details, packets,
-    profile_editor, saved_panel, status_bar, subscriptions, tabs, theme, topic_tree,
+    broker_panel, broker_status, charts, composer, connection, connection_details, history, inspector, log, menu,
+    packet_details, packets, profile_editor, saved_panel, status_bar, subscriptions, tabs, theme, topic_tree,
 };
 
 /// The Messages | Packets switch above the central area.
@@ -113,6 +113,7 @@ impl TopicscopeApp {
             || ui.windows.show_broker_status
             || ui.charts.open
             || ui.windows.show_broker_panel
+            || ui.windows.show_connection_details
             || ui.connection.paste_open
     }
 
@@ -137,6 +138,7 @@ impl TopicscopeApp {
             &mut ui.windows.show_broker_status,
             &mut ui.charts.open,
             &mut ui.windows.show_broker_panel,
+            &mut ui.windows.show_connection_details,
         ] {
             if std::mem::take(open) {
                 return;
@@ -314,6 +316,7 @@ impl TopicscopeApp {
         profile_editor::profile_editor_ui(ui.ctx(), cx, &mut self.ui);
         profile_editor::password_prompt_ui(ui.ctx(), cx, &mut self.ui);
         connection::paste_window_ui(ui.ctx(), &mut self.ui.connection, cx.actions);
+        connection_details::connection_details_ui(ui.ctx(), cx, &mut self.ui.windows.show_connection_details);
         topic_tree::retained_manager_ui(ui.ctx(), cx, &mut self.ui);
         charts::charts_ui(ui.ctx(), cx, &mut self.ui.charts);
         broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui.windows);

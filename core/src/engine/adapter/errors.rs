@@ -217,6 +217,17 @@ pub(super) fn map_v5_error(
         }
         ConnectionError::MqttState(StateError::Unsolicited(pkid)) => unsolicited(pkid),
         ConnectionError::MqttState(error @ StateError::WrongPacket) => wrong_packet(&error.to_string()),
+        ConnectionError::MqttState(StateError::ServerDisconnect { reason_code, reason_string }) => {
+            let code = crate::wire::codes::describe_reason(
+                crate::mqtt::ProtocolVersion::V5,
+                crate::wire::PacketKind::Disconnect,
+                reason_code as u8,
+            );
+            ConnectionFailure::ServerDisconnect(match reason_string {
+                Some(text) => format!("{code}: {text}"),
+                None => code,
+            })
+        }
         ConnectionError::MqttState(other) => ConnectionFailure::Lost(other.to_string()),
         ConnectionError::NotConnAck(packet) => not_connack(&packet_kind(&format!("{packet:?}")), host, port),
         ConnectionError::RequestsDone => ConnectionFailure::Lost("client closed".into()),

@@ -12,12 +12,15 @@ use self::errors::{map_v3_error, map_v5_error, tls_alert};
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5 as v5p;
 
+use crate::engine::connack_details::ConnAckDetails;
 use crate::engine::failure::ConnectionFailure;
 use crate::engine::tls;
 use crate::mqtt::RetainHandling;
 use crate::mqtt::{IncomingMessage, MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
 use crate::payload::{PayloadFormat, encode_payload};
 use crate::profile::{ConnectionProfile, LastWill, TransportKind};
+use crate::wire::PacketKind;
+use crate::wire::codes::describe_reason;
 
 /// Requests rumqttc may queue before `try_*` calls report "queue full".
 pub const REQUEST_QUEUE_CAPACITY: usize = 10_000;
@@ -34,13 +37,8 @@ pub enum SubscribeOutcome {
 /// A network event in version-neutral form.
 #[derive(Debug)]
 pub enum NetEvent {
-    /// CONNACK success.
-    Connected {
-        /// The broker resumed a stored session.
-        session_present: bool,
-        /// MQTT 5: the id the broker assigned when ours was empty.
-        assigned_client_id: Option<String>,
-    },
+    /// CONNACK success, with everything it announced.
+    Connected(Box<ConnAckDetails>),
     /// A PUBLISH from the broker.
     Message(IncomingMessage),
     /// PUBACK (QoS 1 done) or a PUBREC/PUBACK refusal.
@@ -70,6 +68,8 @@ pub enum NetEvent {
     UnsubscribeAcked {
         /// Packet id.
         pkid: u16,
+        /// MQTT 5: its reason codes, e.g. `0x11 No subscription existed`.
+        reasons: Vec<String>,
     },
     /// A PUBLISH we queued went on the wire with this packet id (0 for QoS 0).
     PublishWritten(u16),
@@ -383,9 +383,11 @@ fn map_v3_event(event: rumqttc::Event) -> NetEvent {
     match event {
         rumqttc::Event::Outgoing(outgoing) => map_outgoing(outgoing),
         rumqttc::Event::Incoming(packet) => match packet {
-            Packet::ConnAck(ack) => {
-                NetEvent::Connected { session_present: ack.session_present, assigned_client_id: None }
-            }
+            Packet::ConnAck(ack) => NetEvent::Connected(Box::new(ConnAckDetails {
+                protocol: ProtocolVersion::V311,
+                session_present: ack.session_present,
+                ..ConnAckDetails::default()
+            })),
             Packet::Publish(publish) => NetEvent::Message(IncomingMessage {
                 topic: publish.topic,
                 payload: publish.payload,
@@ -409,7 +411,7 @@ fn map_v3_event(event: rumqttc::Event) -> NetEvent {
                     })
                     .collect(),
             },
-            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
+            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid, reasons: Vec::new() },
             _ => NetEvent::Other,
         },
     }
@@ -431,10 +433,7 @@ fn map_v5_event(event: rumqttc::v5::Event) -> NetEvent {
     match event {
         rumqttc::v5::Event::Outgoing(outgoing) => map_outgoing(outgoing),
         rumqttc::v5::Event::Incoming(packet) => match packet {
-            Packet::ConnAck(ack) => NetEvent::Connected {
-                session_present: ack.session_present,
-                assigned_client_id: ack.properties.and_then(|properties| properties.assigned_client_identifier),
-            },
+            Packet::ConnAck(ack) => NetEvent::Connected(Box::new(connack_details(ack))),
             Packet::Publish(publish) => NetEvent::Message(IncomingMessage {
                 topic: String::from_utf8_lossy(&publish.topic).into_owned(),
                 payload: publish.payload,
@@ -473,17 +472,70 @@ fn map_v5_event(event: rumqttc::v5::Event) -> NetEvent {
                     })
                     .collect(),
             },
-            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked { pkid: ack.pkid },
+            Packet::UnsubAck(ack) => NetEvent::UnsubscribeAcked {
+                pkid: ack.pkid,
+                reasons: ack
+                    .reasons
+                    .iter()
+                    .map(|reason| {
+                        let code = unsuback_code(*reason);
+                        describe_reason(ProtocolVersion::V5, PacketKind::UnsubAck, code)
+                    })
+                    .collect(),
+            },
             Packet::Disconnect(disconnect) => {
-                let reason = disconnect.properties.and_then(|properties| properties.reason_string).map_or_else(
-                    || format!("{:?}", disconnect.reason_code),
-                    |text| format!("{:?}: {text}", disconnect.reason_code),
-                );
+                let code = describe_reason(ProtocolVersion::V5, PacketKind::Disconnect, disconnect.reason_code as u8);
+                let reason = disconnect
+                    .properties
+                    .and_then(|properties| properties.reason_string)
+                    .map_or_else(|| code.clone(), |text| format!("{code}: {text}"));
                 NetEvent::ServerDisconnect(reason)
             }
             _ => NetEvent::Other,
         },
     }
+}
+
+/// rumqttc numbers UnsubAckReason 0, 1, 2…; the wire codes are the spec's.
+fn unsuback_code(reason: v5p::UnsubAckReason) -> u8 {
+    match reason {
+        v5p::UnsubAckReason::Success => 0x00,
+        v5p::UnsubAckReason::NoSubscriptionExisted => 0x11,
+        v5p::UnsubAckReason::UnspecifiedError => 0x80,
+        v5p::UnsubAckReason::ImplementationSpecificError => 0x83,
+        v5p::UnsubAckReason::NotAuthorized => 0x87,
+        v5p::UnsubAckReason::TopicFilterInvalid => 0x8F,
+        v5p::UnsubAckReason::PacketIdentifierInUse => 0x91,
+    }
+}
+
+/// Everything a 5.0 CONNACK announced.
+fn connack_details(ack: v5p::ConnAck) -> ConnAckDetails {
+    let mut details = ConnAckDetails {
+        protocol: ProtocolVersion::V5,
+        session_present: ack.session_present,
+        ..ConnAckDetails::default()
+    };
+    if let Some(properties) = ack.properties {
+        let flag = |value: Option<u8>| value.map(|value| value != 0);
+        details.assigned_client_id = properties.assigned_client_identifier;
+        details.server_keep_alive = properties.server_keep_alive;
+        details.session_expiry_interval = properties.session_expiry_interval;
+        details.receive_maximum = properties.receive_max;
+        details.maximum_qos = properties.max_qos;
+        details.retain_available = flag(properties.retain_available);
+        details.maximum_packet_size = properties.max_packet_size;
+        details.topic_alias_maximum = properties.topic_alias_max;
+        details.wildcard_available = flag(properties.wildcard_subscription_available);
+        details.subscription_identifiers_available = flag(properties.subscription_identifiers_available);
+        details.shared_available = flag(properties.shared_subscription_available);
+        details.response_information = properties.response_information;
+        details.server_reference = properties.server_reference;
+        details.reason_string = properties.reason_string;
+        details.authentication_method = properties.authentication_method;
+        details.user_properties = properties.user_properties;
+    }
+    details
 }
 
 fn puback_refusal(reason: v5p::PubAckReason) -> Option<String> {
