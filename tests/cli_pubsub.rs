@@ -579,9 +579,14 @@ fn tls_flags_reach_a_mutual_tls_mosquitto() {
     let client_certificate = ["--cert", cert.as_str(), "--key", key.as_str()];
 
     // The broker's CA and our certificate: a retained message goes in and comes back out.
+    // SSLKEYLOGFILE gets the session keys, as curl and browsers write them.
+    let key_log = dir.join("sslkeys.log");
     let mut publish = topicscope(&["pub"]);
     publish.args(base).args(["--cafile", &ca]).args(client_certificate).args(["-t", "tls/x", "-m", "sealed", "-r"]);
+    publish.env("SSLKEYLOGFILE", &key_log);
     assert_exit(&run(publish, None), 0, "");
+    let keys = std::fs::read_to_string(&key_log).expect("SSLKEYLOGFILE written");
+    assert!(keys.lines().any(|line| line.starts_with("CLIENT_TRAFFIC_SECRET_0 ")), "{keys}");
     let mut subscribe = topicscope(&["sub"]);
     subscribe.args(base).args(["--cafile", &ca]).args(client_certificate).args(["-t", "tls/#", "-C", "1", "-v"]);
     let output = run(subscribe, None);

@@ -394,3 +394,47 @@ fn connections_go_through_an_http_connect_proxy_with_credentials() {
     let requests = proxy.requests.lock().expect("lock").clone();
     assert!(requests.iter().all(|line| line.starts_with(&format!("CONNECT 127.0.0.1:{port} "))), "{requests:?}");
 }
+
+#[test]
+fn tls_session_keys_go_to_the_profiles_key_log_file_in_nss_format() {
+    let certificates = Certificates::new("key-log");
+    let (_broker, ports) = Mosquitto::start_with_ports(1, |ports| {
+        format!("allow_anonymous true\nlistener {} 127.0.0.1\n{}", ports[0], certificates.server_config())
+    });
+    let key_log = certificates.file("keys.log");
+    for (connection, protocol) in [(ConnectionId(1), ProtocolVersion::V311), (ConnectionId(2), ProtocolVersion::V5)] {
+        let mut driver = Driver::new();
+        let mut profile = tls_profile(ports[0], protocol, "key-logger");
+        profile.tls.ca_file = Some(certificates.file("ca.crt"));
+        profile.tls.dangerously_log_session_keys_to = Some(key_log.clone());
+        driver.connect(connection, profile, Vec::new());
+        round_trip(&mut driver, connection, "keys/hello");
+    }
+    let text = std::fs::read_to_string(&key_log).expect("the key log was written");
+    let lines: Vec<&str> = text.lines().collect();
+    // TLS 1.3: the handshake and traffic secrets of each connection.
+    for label in [
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+        "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0",
+        "SERVER_TRAFFIC_SECRET_0",
+    ] {
+        assert_eq!(
+            lines.iter().filter(|line| line.starts_with(label)).count(),
+            2,
+            "{label} once per connection: {text}"
+        );
+    }
+    for line in &lines {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields.len(), 3, "{line}");
+        assert_eq!(fields[1].len(), 64, "32-byte client random in hex: {line}");
+        assert!(fields[1..].iter().all(|field| field.chars().all(|c| c.is_ascii_hexdigit())), "{line}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&key_log).expect("metadata").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "readable by its owner only");
+    }
+}

@@ -67,7 +67,7 @@ fn golden_version_2_full_file_keeps_loading() {
     let subscriptions =
         full.subscriptions.iter().map(|s| SavedSubscription { identifier: None, ..s.clone() }).collect();
     let expected = ConnectionProfile {
-        tls: TlsOptions { server_name: None, ..full.tls.clone() },
+        tls: TlsOptions { server_name: None, dangerously_log_session_keys_to: None, ..full.tls.clone() },
         variables: Vec::new(),
         subscriptions,
         ..full
@@ -94,6 +94,7 @@ fn full_profile() -> ConnectionProfile {
             alpn_protocols: vec!["mqtt".into()],
             server_name: Some("broker.example.com".into()),
             dangerously_accept_invalid_certificates: true,
+            dangerously_log_session_keys_to: Some("/home/tester/sslkeys.log".into()),
         },
         legacy_ca_file: None,
         proxy: Some(ProxyOptions {
@@ -445,6 +446,17 @@ fn an_imported_profile_never_reads_this_machines_secrets_or_silently_skips_certi
             },
             ..ConnectionProfile::default()
         }])
+        .chain([ConnectionProfile {
+            name: "eavesdropped".into(),
+            transport: TransportKind::Tls,
+            tls: topicscope_core::profile::TlsOptions {
+                // Issue 19: a shared profile must not make this machine
+                // write its TLS session keys anywhere.
+                dangerously_log_session_keys_to: Some("/tmp/collected-keys.log".into()),
+                ..Default::default()
+            },
+            ..ConnectionProfile::default()
+        }])
         .collect();
     let bundle = export_bundle(&shared, false).expect("bundle");
     let report = import_text(&bundle, "shared.ron").expect("imports");
@@ -459,6 +471,8 @@ fn an_imported_profile_never_reads_this_machines_secrets_or_silently_skips_certi
         "{said}"
     );
     assert!(said.contains("unchecked: certificate verification is OFF"), "{said}");
+    assert_eq!(report.profiles[4].tls.dangerously_log_session_keys_to, None);
+    assert!(said.contains("eavesdropped: it wrote TLS session keys to /tmp/collected-keys.log; dropped"), "{said}");
     let _ = std::fs::remove_file(secret);
 }
 

@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::core::engine::ConnectionState;
+use crate::core::engine::tls_key_log::key_log_target;
 use crate::core::mqtt::ProtocolVersion;
 use crate::core::profile::{TransportKind, generate_client_id};
 use crate::ui::action::UiAction;
@@ -117,6 +118,13 @@ pub fn connection_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut U
             && workspace.active_tab().profile.tls.dangerously_accept_invalid_certificates
         {
             ui.colored_label(theme::BUSY, ui.tr(Tr::InsecureTls)).on_hover_text(ui.tr(Tr::InsecureTlsHint));
+        }
+        if workspace.active_tab().profile.transport.uses_tls()
+            && let Some(target) = key_log_target(&workspace.active_tab().profile.tls)
+        {
+            let path = target.path().display();
+            ui.colored_label(theme::BUSY, ui.tr(TrWire::KeyLogBadge))
+                .on_hover_text(ui.trf(TrWire::KeyLogBadgeHint, &[("path", &path)]));
         }
         if !workspace.profile_problems.is_empty() {
             ui.colored_label(

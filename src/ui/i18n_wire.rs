@@ -75,6 +75,13 @@ catalogue! {
     LinkNumber => "#{n} of this connection (each reconnect starts the next)", "此连接的第 {n} 次（每次重连开始新的一次）";
     CopyPacketJson => "Copy as JSON", "复制为 JSON";
 
+    // TLS key logging
+    KeyLogBadge => "⚠ TLS keys logged", "⚠ TLS 密钥已记录";
+    KeyLogBadgeHint => "This connection's TLS session keys are written to {path}: anyone with that file can decrypt its traffic, passwords included", "此连接的 TLS 会话密钥写入 {path}：任何拥有该文件的人都能解密其流量，包括密码";
+    KeyLogSetting => "Dangerous: write TLS session keys to", "危险：将 TLS 会话密钥写入";
+    KeyLogSettingPlaceholder => "file for Wireshark (empty: off)", "供 Wireshark 使用的文件（留空：关闭）";
+    KeyLogSettingHint => "Appends the NSS key log lines Wireshark reads to decrypt a capture of this connection. Anyone with the file can read the traffic, passwords included. The SSLKEYLOGFILE environment variable does the same for every connection.", "追加 Wireshark 解密此连接抓包所需的 NSS 密钥日志行。任何拥有该文件的人都能读取流量，包括密码。环境变量 SSLKEYLOGFILE 对所有连接起同样作用。";
+
     // Connection details (the broker's CONNACK)
     ConnectionDetails => "Details", "详情";
     ConnectionDetailsHint => "What the broker announced when this connection was made (its CONNACK)", "建立此连接时代理公布的内容（其 CONNACK）";

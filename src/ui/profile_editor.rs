@@ -7,7 +7,7 @@ use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscrip
 use crate::core::secrets::{account_for, read_password, store_password};
 use crate::core::workspace::Workspace;
 use crate::ui::action::{TlsFile, UiAction};
-use crate::ui::i18n::{Tr, Words};
+use crate::ui::i18n::{Tr, TrWire, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
@@ -359,6 +359,27 @@ fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace, actions: &mut Vec<
             ui.end_row();
         });
         ui.checkbox(&mut profile.tls.dangerously_accept_invalid_certificates, ui.tr(Tr::AcceptInvalidCerts));
+        let mut key_log = profile
+            .tls
+            .dangerously_log_session_keys_to
+            .as_ref()
+            .map(|path| path.display().to_string())
+            .unwrap_or_default();
+        ui.horizontal(|ui| {
+            let label = ui.colored_label(theme::BUSY, ui.tr(TrWire::KeyLogSetting));
+            let edited = ui
+                .add(
+                    egui::TextEdit::singleline(&mut key_log)
+                        .hint_text(ui.tr(TrWire::KeyLogSettingPlaceholder))
+                        .desired_width(220.0),
+                )
+                .labelled_by(label.id)
+                .on_hover_text(ui.tr(TrWire::KeyLogSettingHint));
+            if edited.changed() {
+                let trimmed = key_log.trim();
+                profile.tls.dangerously_log_session_keys_to = (!trimmed.is_empty()).then(|| trimmed.into());
+            }
+        });
     }
     ui.add_space(6.0);
     let mut use_proxy = profile.proxy.is_some();

@@ -13,6 +13,7 @@ pub mod failure;
 mod queued_bytes;
 pub mod repeat;
 mod tls;
+pub mod tls_key_log;
 mod wire_tap;
 
 use std::collections::HashMap;

@@ -80,6 +80,7 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<rustls::ClientConfig>, 
         _ => builder.with_no_client_auth(),
     };
     config.alpn_protocols = options.alpn_protocols.iter().map(|protocol| protocol.as_bytes().to_vec()).collect();
+    config.key_log = super::tls_key_log::key_log(options)?;
     Ok(Arc::new(config))
 }
 

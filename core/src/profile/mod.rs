@@ -87,6 +87,12 @@ pub struct TlsOptions {
     /// Skip certificate and host name verification. Anyone on the path can
     /// read and change the traffic; the connection shows a warning badge.
     pub dangerously_accept_invalid_certificates: bool,
+    /// Append the TLS session keys (NSS key log format, as `SSLKEYLOGFILE`)
+    /// to this file, so Wireshark can decrypt a capture. Anyone with the
+    /// file can read the traffic, passwords included; the connection shows
+    /// a badge, and imported profiles never bring it along.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dangerously_log_session_keys_to: Option<PathBuf>,
 }
 
 /// Where the password comes from. Only `InProfile` writes it into the file.

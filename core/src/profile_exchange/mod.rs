@@ -169,6 +169,13 @@ fn guard_imported(report: &mut ImportReport) {
                 profile.name
             ));
         }
+        if let Some(path) = profile.tls.dangerously_log_session_keys_to.take() {
+            report.skipped.push(format!(
+                "{}: it wrote TLS session keys to {}; dropped, so a shared profile cannot make your connections readable",
+                profile.name,
+                path.display()
+            ));
+        }
         if profile.tls.dangerously_accept_invalid_certificates && profile.transport.uses_tls() {
             report.skipped.push(format!(
                 "{}: certificate verification is OFF in this profile (anyone on the way can pose as the broker); the connection shows a warning",
