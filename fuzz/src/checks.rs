@@ -29,6 +29,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("composer_payload", composer_payload),
     ("chart_numbers", chart_numbers),
     ("diff", diff),
+    ("wire_capture", wire_capture),
 ];
 
 /// Splits the input at the first 0xFF byte (never part of UTF-8), so one
@@ -270,4 +271,38 @@ pub fn chart_numbers(data: &[u8]) {
 pub fn diff(data: &[u8]) {
     let (old, new) = two_parts(data);
     let _ = topicscope_core::diff::diff_payloads(old, new);
+}
+
+/// The packet recorder on bytes a broker (or this client) put on the wire:
+/// the first byte picks the protocol, the direction and a read size; the
+/// rest is the stream. Never panics, and splitting the stream into reads
+/// of any size gives the same packets as one read.
+pub fn wire_capture(data: &[u8]) {
+    use topicscope_core::mqtt::ProtocolVersion;
+    use topicscope_core::wire::{Direction, PacketRecord, WireCapture};
+    let Some((&mode, stream)) = data.split_first() else { return };
+    let protocol = if mode & 1 == 0 { ProtocolVersion::V311 } else { ProtocolVersion::V5 };
+    let direction = if mode & 2 == 0 { Direction::Sent } else { Direction::Received };
+    let record = |reads: &[&[u8]]| -> Vec<PacketRecord> {
+        let mut capture = WireCapture::new(protocol);
+        capture.start_link();
+        for read in reads {
+            capture.feed(direction, read, 0);
+        }
+        capture.end_link();
+        capture.take().0
+    };
+    let whole = record(&[stream]);
+    let step = usize::from(mode >> 2) + 1;
+    let pieces = record(&stream.chunks(step).collect::<Vec<_>>());
+    assert_eq!(whole, pieces, "read size {step} changed what was recorded");
+    for packet in &whole {
+        let _ = topicscope_core::wire::log::export_value(packet).to_string();
+        let _ = topicscope_core::wire::mosquitto_debug::debug_lines("fuzz", packet);
+        let _ = packet.reasons();
+    }
+    // Complete packets never claim more bytes than arrived (a cut-off one
+    // says how many of its bytes did).
+    let complete: usize = whole.iter().filter(|packet| packet.problem.as_deref().is_none_or(|problem| !problem.starts_with("incomplete"))).map(|packet| packet.size).sum();
+    assert!(complete <= stream.len(), "{complete} bytes of packets from {} bytes", stream.len());
 }
