@@ -375,6 +375,7 @@ fn connections_go_through_an_http_connect_proxy_with_credentials() {
             port: proxy.port,
             username: "proxyuser".into(),
             password: "wrong".into(),
+            ..ProxyOptions::default()
         });
         driver.send(Command::Connect {
             connection: ConnectionId(1),

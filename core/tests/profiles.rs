@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use topicscope_core::mqtt::{ProtocolVersion, Qos};
 use topicscope_core::payload::PayloadFormat;
 use topicscope_core::profile::{
-    ConnectionProfile, LastWill, Mqtt5Options, PasswordSource, ProfileError, ProxyOptions, RetainHandling,
+    ConnectionProfile, LastWill, Mqtt5Options, PasswordSource, ProfileError, ProxyKind, ProxyOptions, RetainHandling,
     SHIPPED_PROFILE_FILES, SavedSubscription, TlsOptions, TransportKind, load_profiles, parse_profile, save_profile,
 };
 
@@ -66,8 +66,14 @@ fn golden_version_2_full_file_keeps_loading() {
     let full = full_profile();
     let subscriptions =
         full.subscriptions.iter().map(|s| SavedSubscription { identifier: None, ..s.clone() }).collect();
+    let proxy = full.proxy.clone().map(|proxy| ProxyOptions {
+        kind: ProxyKind::Http,
+        password_source: PasswordSource::NotSaved,
+        ..proxy
+    });
     let expected = ConnectionProfile {
         tls: TlsOptions { server_name: None, dangerously_log_session_keys_to: None, ..full.tls.clone() },
+        proxy,
         variables: Vec::new(),
         subscriptions,
         ..full
@@ -98,10 +104,12 @@ fn full_profile() -> ConnectionProfile {
         },
         legacy_ca_file: None,
         proxy: Some(ProxyOptions {
+            kind: ProxyKind::Socks5,
             host: "proxy.internal".into(),
             port: 3128,
             username: "bob".into(),
             password: String::new(),
+            password_source: PasswordSource::Environment("PROXY_PASSWORD".into()),
         }),
         username: "alice".into(),
         password_source: PasswordSource::Environment("BROKER_PASSWORD".into()),

@@ -303,6 +303,10 @@ pub fn wire_capture(data: &[u8]) {
     }
     // Complete packets never claim more bytes than arrived (a cut-off one
     // says how many of its bytes did).
-    let complete: usize = whole.iter().filter(|packet| packet.problem.as_deref().is_none_or(|problem| !problem.starts_with("incomplete"))).map(|packet| packet.size).sum();
+    let complete: usize = whole
+        .iter()
+        .filter(|packet| packet.problem.as_deref().is_none_or(|problem| !problem.starts_with("incomplete")))
+        .map(|packet| packet.size)
+        .sum();
     assert!(complete <= stream.len(), "{complete} bytes of packets from {} bytes", stream.len());
 }

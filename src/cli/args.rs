@@ -147,6 +147,11 @@ pub struct ClientArgs {
     /// Do not check the broker's certificate or host name (testing only).
     #[arg(long)]
     pub(crate) insecure: bool,
+    /// Connect through a proxy, as mosquitto's --proxy:
+    /// socks5h://[USER[:PASSWORD]@]HOST[:PORT] (the proxy resolves the
+    /// broker's name), also socks4a://[USER@]HOST[:PORT] and http://HOST:PORT.
+    #[arg(long, value_name = "URL")]
+    pub(crate) proxy: Option<String>,
     /// MQTT 5 property: `-D connect NAME VALUE` (topic-alias-maximum,
     /// receive-maximum, session-expiry-interval, maximum-packet-size,
     /// request-problem-information, request-response-information), for pub

@@ -217,6 +217,16 @@ pub(crate) fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionP
     if args.insecure {
         profile.tls.dangerously_accept_invalid_certificates = true;
     }
+    if let Some(url) = &args.proxy {
+        let proxy = profile::parse_proxy_url(url).map_err(|error| Failure::new(ExitKind::Usage, error.to_string()))?;
+        profile.proxy = Some(proxy);
+    }
+    if profile.proxy.as_ref().is_some_and(profile::ProxyOptions::needs_password_prompt) {
+        return Err(Failure::new(
+            ExitKind::Usage,
+            "the profile asks for the proxy password on connect, which a command cannot do; give it in --proxy URL or keep it in the keychain, a file or an environment variable",
+        ));
+    }
     profile.validate().map_err(|error| Failure::new(ExitKind::Usage, error.to_string()))?;
     if matches!(profile.password_source, PasswordSource::Keychain(_))
         && let Err(error) = topicscope::core::secrets::install_platform_keychain()

@@ -75,6 +75,15 @@ catalogue! {
     LinkNumber => "#{n} of this connection (each reconnect starts the next)", "此连接的第 {n} 次（每次重连开始新的一次）";
     CopyPacketJson => "Copy as JSON", "复制为 JSON";
 
+    // Proxies
+    ProxyKindLabel => "Proxy type", "代理类型";
+    ProxyUserName => "User name", "用户名";
+    ProxyUserId => "User id", "用户 ID";
+    Socks4aNoPassword => "SOCKS4a has no passwords: only a user id", "SOCKS4a 没有密码：只有用户 ID";
+    ProxyPasswordSource => "Proxy password", "代理密码";
+    ProxyPasswordPromptTitle => "Proxy password", "代理密码";
+    ProxyPasswordPromptText => "Password for the proxy {proxy}", "代理 {proxy} 的密码";
+
     // TLS key logging
     KeyLogBadge => "⚠ TLS keys logged", "⚠ TLS 密钥已记录";
     KeyLogBadgeHint => "This connection's TLS session keys are written to {path}: anyone with that file can decrypt its traffic, passwords included", "此连接的 TLS 会话密钥写入 {path}：任何拥有该文件的人都能解密其流量，包括密码";

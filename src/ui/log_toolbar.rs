@@ -22,9 +22,6 @@ pub fn toolbar_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut LogState
     // measurement is kept while compact, so the choice does not flicker.
     let compact = state.toolbar_width > ui.available_width();
     let toolbar = |ui: &mut egui::Ui| {
-        if !compact {
-            ui.strong(ui.tr(Tr::Messages));
-        }
         let search_label = ui.label(ui.tr(Tr::Search));
         let search = ui
             .add(

@@ -22,6 +22,7 @@ mod notifications;
 mod packet_details;
 pub mod packets;
 pub mod panel;
+mod password_source;
 mod path_prompt;
 pub mod prefs;
 mod profile_editor;

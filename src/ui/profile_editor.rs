@@ -3,12 +3,13 @@
 
 use crate::core::mqtt::ProtocolVersion;
 use crate::core::payload::PayloadFormat;
-use crate::core::profile::{LastWill, PasswordSource, ProxyOptions, SavedSubscription, TransportKind};
-use crate::core::secrets::{account_for, read_password, store_password};
+use crate::core::profile::{LastWill, PasswordSource, ProxyKind, ProxyOptions, SavedSubscription, TransportKind};
+use crate::core::secrets::account_for;
 use crate::core::workspace::Workspace;
 use crate::ui::action::{TlsFile, UiAction};
 use crate::ui::i18n::{Tr, TrWire, Words};
 use crate::ui::panel::PanelContext;
+use crate::ui::password_source::password_source_ui;
 use crate::ui::state::UiState;
 use crate::ui::theme;
 use crate::ui::widgets::{labelled_text, number_field_ui, qos_combo_ui, user_properties_ui};
@@ -82,7 +83,11 @@ pub fn profile_editor_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: 
                 match state.profiles.section {
                     EditorSection::General => general_ui(ui, workspace),
                     EditorSection::Credentials => credentials_ui(ui, workspace, state),
-                    EditorSection::Transport => transport_ui(ui, workspace, actions),
+                    EditorSection::Transport => {
+                        if let Some(said) = transport_ui(ui, workspace, actions) {
+                            state.profiles.message = Some(said);
+                        }
+                    }
                     EditorSection::LastWill => last_will_ui(ui, workspace),
                     EditorSection::Mqtt5 => mqtt5_ui(ui, workspace),
                     EditorSection::Subscriptions => subscriptions_ui(ui, workspace),
@@ -214,83 +219,14 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
 }
 
 fn credentials_ui(ui: &mut egui::Ui, workspace: &mut Workspace, state: &mut UiState) {
-    let mut message = None;
     let profile = &mut workspace.active_tab_mut().profile;
     labelled_text(ui, ui.tr(Tr::UserName), &mut profile.username, 260.0);
     ui.add_space(6.0);
     ui.label(ui.tr(Tr::PasswordSource));
-    let current = std::mem::take(&mut profile.password_source);
-    let mut kind = match &current {
-        PasswordSource::NotSaved => 0,
-        PasswordSource::Keychain(_) => 1,
-        PasswordSource::Environment(_) => 2,
-        PasswordSource::File(_) => 3,
-        PasswordSource::InProfile(_) => 4,
-        PasswordSource::AskOnConnect => 5,
-    };
-    ui.radio_value(&mut kind, 0, ui.tr(Tr::PasswordTyped));
-    ui.radio_value(&mut kind, 5, ui.tr(Tr::PasswordAsk));
-    ui.radio_value(&mut kind, 1, ui.tr(Tr::PasswordKeychain));
-    ui.radio_value(&mut kind, 2, ui.tr(Tr::PasswordEnvironment));
-    ui.radio_value(&mut kind, 3, ui.tr(Tr::PasswordFile));
-    ui.radio_value(&mut kind, 4, ui.tr(Tr::PasswordInProfile));
-    profile.password_source = match (kind, current) {
-        (0, _) => PasswordSource::NotSaved,
-        (5, _) => PasswordSource::AskOnConnect,
-        (1, PasswordSource::Keychain(account)) => PasswordSource::Keychain(account),
-        (1, _) => PasswordSource::Keychain(account_for(&profile.name, &profile.username)),
-        (2, PasswordSource::Environment(name)) => PasswordSource::Environment(name),
-        (2, _) => PasswordSource::Environment("MQTT_PASSWORD".into()),
-        (3, PasswordSource::File(path)) => PasswordSource::File(path),
-        (3, _) => PasswordSource::File(Default::default()),
-        (_, PasswordSource::InProfile(password)) => PasswordSource::InProfile(password),
-        (_, _) => PasswordSource::InProfile(profile.password.clone()),
-    };
-    ui.add_space(6.0);
-    match &mut profile.password_source {
-        PasswordSource::AskOnConnect => {
-            ui.weak(ui.tr(Tr::PasswordAskHint));
-        }
-        PasswordSource::NotSaved => {
-            let label = ui.label(ui.tr(Tr::Password));
-            ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
-        }
-        PasswordSource::Keychain(account) => {
-            labelled_text(ui, ui.tr(Tr::KeychainAccount), account, 220.0);
-            let label = ui.label(ui.tr(Tr::PasswordToStore));
-            ui.add(egui::TextEdit::singleline(&mut profile.password).password(true)).labelled_by(label.id);
-            ui.horizontal(|ui| {
-                if ui.button(ui.tr(Tr::StoreInKeychain)).clicked() {
-                    message = Some(match store_password(account, &profile.password) {
-                        Ok(()) => ui.trf(Tr::StoredInKeychain, &[("account", account)]),
-                        Err(error) => error.to_string(),
-                    });
-                }
-                if ui.button(ui.tr(Tr::Test)).on_hover_text(ui.tr(Tr::TestKeychainHint)).clicked() {
-                    message = Some(match read_password(account) {
-                        Ok(_) => ui.trf(Tr::KeychainHasPassword, &[("account", account)]),
-                        Err(error) => error.to_string(),
-                    });
-                }
-            });
-        }
-        PasswordSource::Environment(variable) => {
-            labelled_text(ui, ui.tr(Tr::VariableName), variable, 200.0);
-        }
-        PasswordSource::File(path) => {
-            let mut text = path.display().to_string();
-            if labelled_text(ui, ui.tr(Tr::PasswordFilePath), &mut text, 320.0).changed() {
-                *path = text.into();
-            }
-        }
-        PasswordSource::InProfile(password) => {
-            let label = ui.label(ui.tr(Tr::PasswordSavedInFile));
-            ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
-            ui.colored_label(theme::BUSY, ui.tr(Tr::PasswordInFileWarning));
-        }
-    }
-    if message.is_some() {
-        state.profiles.message = message;
+    let account = account_for(&profile.name, &profile.username);
+    let said = password_source_ui(ui, &mut profile.password_source, &mut profile.password, account);
+    if said.is_some() {
+        state.profiles.message = said;
     }
 }
 
@@ -315,7 +251,9 @@ fn optional_path_ui(
     });
 }
 
-fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace, actions: &mut Vec<UiAction>) {
+/// The transport page; returns what the keychain buttons said, if anything.
+fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace, actions: &mut Vec<UiAction>) -> Option<String> {
+    let mut said = None;
     let profile = &mut workspace.active_tab_mut().profile;
     ui.horizontal(|ui| {
         let label = ui.label(ui.tr(Tr::Transport));
@@ -388,20 +326,48 @@ fn transport_ui(ui: &mut egui::Ui, workspace: &mut Workspace, actions: &mut Vec<
     }
     if let Some(proxy) = profile.proxy.as_mut() {
         egui::Grid::new("proxy").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+            let label = ui.label(ui.tr(TrWire::ProxyKindLabel));
+            let before = proxy.kind;
+            egui::ComboBox::from_id_salt("proxy-kind")
+                .selected_text(proxy.kind.label())
+                .show_ui(ui, |ui| {
+                    for kind in ProxyKind::ALL {
+                        ui.selectable_value(&mut proxy.kind, kind, kind.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if proxy.kind != before && proxy.port == before.default_port() {
+                proxy.port = proxy.kind.default_port();
+            }
+            ui.end_row();
             labelled_text(ui, ui.tr(Tr::ProxyHost), &mut proxy.host, 200.0);
             ui.end_row();
             let label = ui.label(ui.tr(Tr::ProxyPort));
             ui.add(egui::DragValue::new(&mut proxy.port).range(1..=65_535)).labelled_by(label.id);
             ui.end_row();
-            labelled_text(ui, ui.tr(Tr::ProxyUser), &mut proxy.username, 160.0);
-            ui.end_row();
-            let label = ui.label(ui.tr(Tr::ProxyPassword));
-            ui.add(egui::TextEdit::singleline(&mut proxy.password).password(true).desired_width(160.0))
-                .labelled_by(label.id)
-                .on_hover_text(ui.tr(Tr::PasswordNotSavedHint));
+            let user = if proxy.kind == ProxyKind::Socks4a { TrWire::ProxyUserId } else { TrWire::ProxyUserName };
+            labelled_text(ui, ui.tr(user), &mut proxy.username, 160.0);
             ui.end_row();
         });
+        match proxy.kind {
+            ProxyKind::Socks4a => {
+                proxy.password_source = PasswordSource::NotSaved;
+                ui.weak(ui.tr(TrWire::Socks4aNoPassword));
+            }
+            ProxyKind::Http | ProxyKind::Socks5 => {
+                ui.label(ui.tr(TrWire::ProxyPasswordSource));
+                let account = format!("proxy:{}", account_for(&profile.name, &proxy.username));
+                said = crate::ui::password_source::password_source_ui(
+                    ui,
+                    &mut proxy.password_source,
+                    &mut proxy.password,
+                    account,
+                );
+            }
+        }
     }
+    said
 }
 
 fn optional_number_ui(ui: &mut egui::Ui, label: &str, value: &mut Option<u32>) {
@@ -562,7 +528,12 @@ pub fn password_prompt_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state:
         .collapsible(false)
         .resizable(false)
         .show(ctx, |ui| {
-            ui.label(ui.trf(Tr::PasswordFor, &[("user", &profile.username), ("address", &profile.address())]));
+            match profile.proxy.as_ref().filter(|_| state.connection.prompt_for_proxy) {
+                Some(proxy) => ui.label(ui.trf(TrWire::ProxyPasswordPromptText, &[("proxy", proxy)])),
+                None => {
+                    ui.label(ui.trf(Tr::PasswordFor, &[("user", &profile.username), ("address", &profile.address())]))
+                }
+            };
             let label = ui.label(ui.tr(Tr::PasswordForThisConnection));
             let field = ui.add(egui::TextEdit::singleline(password).password(true)).labelled_by(label.id);
             let submitted = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));

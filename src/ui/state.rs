@@ -188,6 +188,8 @@ pub struct ConnectionForm {
     pub error: Option<String>,
     /// The password prompt's text while it is open.
     pub password_prompt: Option<String>,
+    /// The prompt asks for the proxy's password, not the broker's.
+    pub prompt_for_proxy: bool,
     /// A command line or URL being pasted to make a profile from.
     pub paste: String,
     /// The window to paste it into is open.

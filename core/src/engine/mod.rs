@@ -12,6 +12,7 @@ mod connection;
 pub mod failure;
 mod queued_bytes;
 pub mod repeat;
+pub mod socks;
 mod tls;
 pub mod tls_key_log;
 mod wire_tap;

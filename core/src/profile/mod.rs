@@ -6,9 +6,11 @@
 
 mod files;
 mod from_command;
+mod proxy;
 
 pub use files::*;
 pub use from_command::{CommandLineError, ProfileFromCommand, profile_from_command};
+pub use proxy::{ProxyKind, ProxyOptions, ProxyUrlError, parse_proxy_url};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -111,21 +113,6 @@ pub enum PasswordSource {
     Keychain(String),
     /// Stored in the profile file in plain text, by the user's explicit choice.
     InProfile(String),
-}
-
-/// An HTTP CONNECT proxy between the client and the broker.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ProxyOptions {
-    /// Proxy host.
-    pub host: String,
-    /// Proxy port.
-    pub port: u16,
-    /// User name for Basic authentication (empty: none).
-    pub username: String,
-    /// Proxy password; never written to the profile file.
-    #[serde(skip)]
-    pub password: String,
 }
 
 /// The message the broker publishes for us if we vanish without DISCONNECT.
@@ -279,7 +266,7 @@ pub struct ConnectionProfile {
     /// Version 1 files kept the CA file here; moved into `tls.ca_file` on load.
     #[serde(rename = "ca_file", skip_serializing)]
     pub legacy_ca_file: Option<PathBuf>,
-    /// Optional HTTP CONNECT proxy.
+    /// Optional proxy: HTTP CONNECT, SOCKS5 or SOCKS4a.
     pub proxy: Option<ProxyOptions>,
     /// User name, if the broker wants one.
     pub username: String,
@@ -394,6 +381,9 @@ pub enum ProfileError {
     /// The will payload does not match its format.
     #[error("last will payload: {0}")]
     WillPayload(PayloadError),
+    /// SOCKS4a cannot carry a password.
+    #[error("a SOCKS4a proxy takes a user id but no password; choose SOCKS5 for a password")]
+    Socks4aPassword,
     /// The proxy needs a host and port.
     #[error("proxy host and port are required")]
     IncompleteProxy,
@@ -471,10 +461,13 @@ impl ConnectionProfile {
             validate_topic_name(&will.topic).map_err(ProfileError::WillTopic)?;
             encode_payload(&will.payload, will.payload_format).map_err(ProfileError::WillPayload)?;
         }
-        if let Some(proxy) = &self.proxy
-            && (proxy.host.trim().is_empty() || proxy.port == 0)
-        {
-            return Err(ProfileError::IncompleteProxy);
+        if let Some(proxy) = &self.proxy {
+            if proxy.host.trim().is_empty() || proxy.port == 0 {
+                return Err(ProfileError::IncompleteProxy);
+            }
+            if proxy.kind == ProxyKind::Socks4a && proxy.password_source != PasswordSource::NotSaved {
+                return Err(ProfileError::Socks4aPassword);
+            }
         }
         for subscription in &self.subscriptions {
             validate_topic_filter(&subscription.filter)
@@ -530,8 +523,16 @@ impl ConnectionProfile {
     /// The password to connect with: the session's typed one, or the one
     /// its source provides. Errors name the variable or file.
     pub fn resolve_password(&self) -> Result<String, SecretError> {
-        match &self.password_source {
-            PasswordSource::NotSaved | PasswordSource::AskOnConnect => Ok(self.password.clone()),
+        self.password_source.resolve(&self.password)
+    }
+}
+
+impl PasswordSource {
+    /// The password from this source; `typed` is what was typed in the
+    /// window (or the prompt) for the sources that are not saved.
+    pub fn resolve(&self, typed: &str) -> Result<String, SecretError> {
+        match self {
+            PasswordSource::NotSaved | PasswordSource::AskOnConnect => Ok(typed.to_owned()),
             PasswordSource::InProfile(password) => Ok(password.clone()),
             PasswordSource::Environment(variable) => {
                 std::env::var(variable).map_err(|_| SecretError::MissingVariable(variable.clone()))

@@ -5,7 +5,7 @@ use super::TopicscopeApp;
 use crate::core::broker::settings;
 use crate::core::engine::Command;
 use crate::core::mqtt::Qos;
-use crate::core::profile::{self, ConnectionProfile};
+use crate::core::profile::{self, ConnectionProfile, PasswordSource};
 use crate::core::profile_exchange;
 use crate::core::saved_messages::SavedMessage;
 use crate::core::store::FilteredView;
@@ -38,17 +38,42 @@ impl TopicscopeApp {
         match action {
             UiAction::Connect if self.workspace.active_tab().profile.needs_password_prompt() => {
                 self.ui.connection.password_prompt = Some(String::new());
+                self.ui.connection.prompt_for_proxy = false;
+            }
+            UiAction::Connect
+                if self
+                    .workspace
+                    .active_tab()
+                    .profile
+                    .proxy
+                    .as_ref()
+                    .is_some_and(|proxy| proxy.needs_password_prompt()) =>
+            {
+                self.ui.connection.password_prompt = Some(String::new());
+                self.ui.connection.prompt_for_proxy = true;
             }
             UiAction::ConnectWithPassword { password } => {
                 self.ui.connection.password_prompt = None;
-                self.workspace.active_tab_mut().profile.password = password;
+                let profile = &mut self.workspace.active_tab_mut().profile;
+                match profile.proxy.as_mut().filter(|_| self.ui.connection.prompt_for_proxy) {
+                    Some(proxy) => proxy.password = password,
+                    None => profile.password = password,
+                }
                 self.apply_action(UiAction::Connect);
-                // Asked for each time: forget it once used.
-                self.workspace.active_tab_mut().profile.password.clear();
             }
             UiAction::Connect => {
                 let result = self.workspace.connect();
-                self.send_or_show(result, |ui| &mut ui.connection.error)
+                self.send_or_show(result, |ui| &mut ui.connection.error);
+                // Asked for on each connect: forget what was typed once used.
+                let profile = &mut self.workspace.active_tab_mut().profile;
+                if profile.password_source == PasswordSource::AskOnConnect {
+                    profile.password.clear();
+                }
+                if let Some(proxy) =
+                    profile.proxy.as_mut().filter(|proxy| proxy.password_source == PasswordSource::AskOnConnect)
+                {
+                    proxy.password.clear();
+                }
             }
             UiAction::Disconnect => {
                 if let Some(command) = self.workspace.disconnect() {

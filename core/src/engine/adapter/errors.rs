@@ -6,6 +6,10 @@ use std::io;
 use crate::engine::failure::ConnectionFailure;
 
 fn map_io_error(error: &io::Error, host: &str, port: u16) -> ConnectionFailure {
+    if let Some(proxy) = error.get_ref().and_then(|inner| inner.downcast_ref::<crate::engine::socks::ProxyDialError>())
+    {
+        return ConnectionFailure::Proxy(proxy.0.clone());
+    }
     let text = error.to_string();
     match error.kind() {
         io::ErrorKind::ConnectionRefused => ConnectionFailure::Refused(format!("{host}:{port}")),

@@ -18,7 +18,7 @@ use crate::engine::tls;
 use crate::mqtt::RetainHandling;
 use crate::mqtt::{IncomingMessage, MessageProperties, ProtocolVersion, Qos, SubscribeOptions};
 use crate::payload::{PayloadFormat, encode_payload};
-use crate::profile::{ConnectionProfile, LastWill, TransportKind};
+use crate::profile::{ConnectionProfile, LastWill, ProxyKind, ProxyOptions, TransportKind};
 use crate::wire::PacketKind;
 use crate::wire::codes::describe_reason;
 
@@ -237,16 +237,28 @@ pub fn build_client(
     // For WebSocket transports rumqttc takes the whole URL as the "host".
     let broker =
         if profile.transport.uses_websocket() { profile.websocket_url() } else { profile.host.trim().to_owned() };
-    let proxy = profile.proxy.as_ref().map(|proxy| rumqttc::Proxy {
+    // The proxy's password from its source (typed, asked, environment, file, keychain).
+    let proxy = match &profile.proxy {
+        Some(proxy) => {
+            let password = proxy
+                .resolve_password()
+                .map_err(|error| ConnectionFailure::InvalidSettings(format!("proxy {error}")))?;
+            Some(ProxyOptions { host: proxy.host.trim().to_owned(), password, ..proxy.clone() })
+        }
+        None => None,
+    };
+    // rumqttc speaks HTTP CONNECT itself; SOCKS goes through our connector.
+    let http_proxy = proxy.as_ref().filter(|proxy| proxy.kind == ProxyKind::Http).map(|proxy| rumqttc::Proxy {
         ty: rumqttc::ProxyType::Http,
         auth: if proxy.username.is_empty() {
             rumqttc::ProxyAuth::None
         } else {
             rumqttc::ProxyAuth::Basic { username: proxy.username.clone(), password: proxy.password.clone() }
         },
-        addr: proxy.host.trim().to_owned(),
+        addr: proxy.host.clone(),
         port: proxy.port,
     });
+    let connector = proxy.filter(|proxy| proxy.kind != ProxyKind::Http).map(super::socks::connector);
     let will_payload = |will: &LastWill| encode_payload(&will.payload, will.payload_format).unwrap_or_default();
     match profile.protocol {
         ProtocolVersion::V311 => {
@@ -268,7 +280,7 @@ pub fn build_client(
                     will.retain,
                 ));
             }
-            if let Some(proxy) = proxy {
+            if let Some(proxy) = http_proxy {
                 options.set_proxy(proxy);
             }
             let (client, mut event_loop) = rumqttc::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
@@ -276,6 +288,9 @@ pub fn build_client(
             network.set_connection_timeout(u64::from(profile.connect_timeout_secs));
             if let Some(wrapper) = stream_wrapper {
                 network.set_stream_wrapper(wrapper);
+            }
+            if let Some(connector) = connector {
+                network.set_connector(connector);
             }
             event_loop.set_network_options(network);
             Ok((MqttClient::V311(client), MqttLoop::V311(Box::new(event_loop))))
@@ -319,14 +334,17 @@ pub fn build_client(
                     Some(properties),
                 ));
             }
-            if let Some(proxy) = proxy {
+            if let Some(proxy) = http_proxy {
                 options.set_proxy(proxy);
             }
+            let mut network = options.network_options();
             if let Some(wrapper) = stream_wrapper {
-                let mut network = options.network_options();
                 network.set_stream_wrapper(wrapper);
-                options.set_network_options(network);
             }
+            if let Some(connector) = connector {
+                network.set_connector(connector);
+            }
+            options.set_network_options(network);
             let (client, event_loop) = rumqttc::v5::AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
             let aliases = TopicAliases::new(mqtt5.topic_alias_maximum.unwrap_or(0));
             Ok((MqttClient::V5(client), MqttLoop::V5(Box::new(event_loop), aliases)))
