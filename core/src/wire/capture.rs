@@ -79,6 +79,10 @@ pub struct WireCapture {
     received_aliases: Aliases,
     records: Vec<PacketRecord>,
     dropped: u64,
+    /// When bytes last went each way (a packet cut off by the end of the
+    /// connection is stamped with the time its last bytes went).
+    last_sent_at: i64,
+    last_received_at: i64,
 }
 
 impl WireCapture {
@@ -97,6 +101,8 @@ impl WireCapture {
             received_aliases: Aliases::default(),
             records: Vec::new(),
             dropped: 0,
+            last_sent_at: 0,
+            last_received_at: 0,
         }
     }
 
@@ -115,13 +121,16 @@ impl WireCapture {
     /// The network connection ended: a packet cut off part-way is recorded
     /// as incomplete.
     pub fn end_link(&mut self) {
-        let now = self.clock.now();
         for direction in [Direction::Sent, Direction::Received] {
+            let last_bytes_at = match direction {
+                Direction::Sent => self.last_sent_at,
+                Direction::Received => self.last_received_at,
+            };
             let mut frames = Vec::new();
             self.splitter(direction).finish(&mut |frame, note| frames.push(owned(frame, note)));
             for (first_byte, remaining_length, header_length, body, note) in frames {
                 let frame = Frame { first_byte, remaining_length, header_length, body: &body };
-                self.record(frame, note, direction, now);
+                self.record(frame, note, direction, last_bytes_at);
             }
         }
     }
@@ -140,6 +149,10 @@ impl WireCapture {
 
     /// Bytes that went `direction` at `time_micros` (tests give the time).
     pub fn feed(&mut self, direction: Direction, bytes: &[u8], time_micros: i64) {
+        match direction {
+            Direction::Sent => self.last_sent_at = time_micros,
+            Direction::Received => self.last_received_at = time_micros,
+        }
         let mut splitter = std::mem::take(self.splitter(direction));
         splitter.feed(bytes, &mut |frame, note| self.record(frame, note, direction, time_micros));
         *self.splitter(direction) = splitter;
