@@ -14,7 +14,7 @@ use topicscope::core::store::StoreLimits;
 use topicscope::ui::app::EVENT_BUDGET;
 
 use super::brokers::{BrokerKind, RunningBroker, installed};
-use super::loadgen::{Load, connected_app, spawn_load};
+use super::loadgen::{Load, connected_app_recording, spawn_load};
 
 /// How long a subscriber may see nothing new before it is declared done.
 const STALL: Duration = Duration::from_secs(3);
@@ -63,7 +63,9 @@ pub fn run(settings: &IngestSettings) -> Result<(String, Vec<IngestRow>), String
     let mut rows = Vec::new();
     for &qos in &settings.qos {
         let load = Load::standard(settings.messages, qos);
-        rows.push(topicscope_run(kind, &load)?);
+        rows.push(topicscope_run(kind, &load, true)?);
+        // What recording every packet for the inspector costs.
+        rows.push(topicscope_run(kind, &load, false)?);
         if installed("mosquitto_sub") {
             rows.push(process_run(kind, &load, "mosquitto_sub", |port, load| {
                 Command::new("mosquitto_sub")
@@ -96,10 +98,10 @@ pub fn run(settings: &IngestSettings) -> Result<(String, Vec<IngestRow>), String
 }
 
 /// topicscope's model, fed by its engine, drained frame by frame as the window does.
-fn topicscope_run(kind: BrokerKind, load: &Load) -> Result<IngestRow, String> {
+fn topicscope_run(kind: BrokerKind, load: &Load, record_packets: bool) -> Result<IngestRow, String> {
     let broker = RunningBroker::start(kind)?;
     let qos = if load.qos == QoS::AtMostOnce { Qos::AtMostOnce } else { Qos::AtLeastOnce };
-    let mut app = connected_app(broker.port, &load.filter(), qos, StoreLimits::default())?;
+    let mut app = connected_app_recording(broker.port, &load.filter(), qos, StoreLimits::default(), record_packets)?;
     let before = app.workspace.store.counters().received as usize;
     let port = broker.port;
     let started = Instant::now();
@@ -124,8 +126,13 @@ fn topicscope_run(kind: BrokerKind, load: &Load) -> Result<IngestRow, String> {
         }
     }
     generator.join().map_err(|_| "load generator panicked".to_owned())??;
+    let subscriber = if record_packets {
+        "topicscope (engine + store + tree + log view + packet inspector)"
+    } else {
+        "topicscope, packet recording off"
+    };
     Ok(IngestRow {
-        subscriber: "topicscope (engine + store + tree + log view)".into(),
+        subscriber: subscriber.into(),
         qos: load.qos as u8,
         received: last_count,
         expected: load.messages,

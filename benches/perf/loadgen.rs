@@ -255,7 +255,19 @@ pub fn wait_for_count(expected: usize, stall: Duration, mut count: impl FnMut() 
 
 /// topicscope's side: the app's model (no window) connected to 127.0.0.1:`port` with `filter` granted.
 pub fn connected_app(port: u16, filter: &str, qos: Qos, limits: StoreLimits) -> Result<TopicscopeApp, String> {
+    connected_app_recording(port, filter, qos, limits, true)
+}
+
+/// [`connected_app`], with the packet inspector's recording on or off.
+pub fn connected_app_recording(
+    port: u16,
+    filter: &str,
+    qos: Qos,
+    limits: StoreLimits,
+    record_packets: bool,
+) -> Result<TopicscopeApp, String> {
     let profile = ConnectionProfile {
+        record_packets,
         name: "perf".into(),
         port,
         protocol: ProtocolVersion::V311,

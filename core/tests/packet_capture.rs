@@ -182,3 +182,17 @@ fn garbage_that_ends_a_connection_is_shown_as_it_arrived() {
     assert_eq!(garbage.size, 4);
     assert!(garbage.problem.as_deref().is_some_and(|problem| problem.contains("reserved")), "{garbage:?}");
 }
+
+#[test]
+fn a_profile_that_does_not_record_packets_sends_none() {
+    let broker = Mosquitto::start();
+    let mut driver = Driver::new();
+    let connection = ConnectionId(1);
+    let mut profile = local_profile(broker.port, ProtocolVersion::V5, "unrecorded");
+    profile.record_packets = false;
+    driver.connect(connection, profile, Vec::new());
+    let request = driver.publish(connection, "quiet/x", b"1", Qos::AtLeastOnce, false);
+    driver.delivery(connection, request);
+    driver.disconnect(connection);
+    assert!(records(&driver, connection).is_empty());
+}

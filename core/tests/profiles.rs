@@ -74,6 +74,7 @@ fn golden_version_2_full_file_keeps_loading() {
     let expected = ConnectionProfile {
         tls: TlsOptions { server_name: None, dangerously_log_session_keys_to: None, ..full.tls.clone() },
         proxy,
+        record_packets: true,
         variables: Vec::new(),
         subscriptions,
         ..full
@@ -118,6 +119,7 @@ fn full_profile() -> ConnectionProfile {
         clean_start: false,
         connect_timeout_secs: 3,
         max_packet_size: 65_536,
+        record_packets: false,
         reconnect: true,
         reconnect_max_attempts: 5,
         reconnect_backoff_cap_secs: 10,

@@ -217,6 +217,8 @@ pub(crate) fn build_profile(args: &ClientArgs, tool: &str) -> Result<ConnectionP
     if args.insecure {
         profile.tls.dangerously_accept_invalid_certificates = true;
     }
+    // Packets are recorded only to print them (-d).
+    profile.record_packets = args.debug;
     if let Some(url) = &args.proxy {
         let proxy = profile::parse_proxy_url(url).map_err(|error| Failure::new(ExitKind::Usage, error.to_string()))?;
         profile.proxy = Some(proxy);

@@ -75,6 +75,9 @@ catalogue! {
     LinkNumber => "#{n} of this connection (each reconnect starts the next)", "此连接的第 {n} 次（每次重连开始新的一次）";
     CopyPacketJson => "Copy as JSON", "复制为 JSON";
 
+    RecordPackets => "Record packets for the packet inspector", "为数据包检查器记录数据包";
+    RecordPacketsHint => "Every packet sent and received is decoded and kept (the newest 20,000 per tab). Off saves that work on a connection nobody inspects.", "发送和接收的每个数据包都会被解码并保留（每个标签页最新 20,000 个）。关闭可在无人检查的连接上省去这部分开销。";
+
     // Proxies
     ProxyKindLabel => "Proxy type", "代理类型";
     ProxyUserName => "User name", "用户名";

@@ -207,6 +207,10 @@ fn general_ui(ui: &mut egui::Ui, workspace: &mut Workspace) {
         ui.add(egui::DragValue::new(&mut profile.max_packet_size).range(128..=268_435_455)).labelled_by(label.id);
         ui.end_row();
         ui.label("");
+        ui.checkbox(&mut profile.record_packets, ui.tr(TrWire::RecordPackets))
+            .on_hover_text(ui.tr(TrWire::RecordPacketsHint));
+        ui.end_row();
+        ui.label("");
         ui.checkbox(&mut profile.reconnect, ui.tr(Tr::ReconnectAutomatically));
         ui.end_row();
         let label = ui.label(ui.tr(Tr::GiveUpAfter));

@@ -143,7 +143,8 @@ pub(crate) async fn run(
         client_id = format!("{client_id}-{}", random_suffix());
     }
     let tap = WireTap::new(profile.protocol);
-    let (client, event_loop) = match adapter::build_client(&profile, &client_id, Some(tap.wrapper())) {
+    let wrapper = profile.record_packets.then(|| tap.wrapper());
+    let (client, event_loop) = match adapter::build_client(&profile, &client_id, wrapper) {
         Ok(built) => built,
         Err(failure) => {
             sink.connection(id, ConnectionEvent::State(ConnectionState::Failed(failure))).await;

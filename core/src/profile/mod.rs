@@ -284,6 +284,9 @@ pub struct ConnectionProfile {
     pub connect_timeout_secs: u16,
     /// Largest packet accepted or sent.
     pub max_packet_size: u32,
+    /// Record every packet for the packet inspector (on by default; off
+    /// saves its cost on a connection nobody inspects, e.g. a soak test).
+    pub record_packets: bool,
     /// Whether the engine reconnects (with back-off) after a failure.
     pub reconnect: bool,
     /// Give up after this many failed attempts in a row (0: never).
@@ -323,6 +326,7 @@ impl Default for ConnectionProfile {
             clean_start: true,
             connect_timeout_secs: 10,
             max_packet_size: DEFAULT_MAX_PACKET_SIZE,
+            record_packets: true,
             reconnect: true,
             reconnect_max_attempts: 0,
             reconnect_backoff_cap_secs: 30,
