@@ -16,6 +16,7 @@ use topicscope_core::engine::{
 };
 use topicscope_core::ids::{ConnectionId, SubscriptionId};
 use topicscope_core::mqtt::{ProtocolVersion, Qos};
+use topicscope_core::wire::PacketKind;
 
 fn connack(driver: &Driver, connection: ConnectionId) -> ConnAckDetails {
     driver
@@ -79,6 +80,14 @@ fn a_limited_broker_is_described_and_obeyed() {
     let fits = driver.publish(connection, "limits/fits", &[b'x'; 150], Qos::AtLeastOnce, false);
     assert_eq!(driver.delivery(connection, fits), DeliveryOutcome::Acknowledged);
     assert!(matches!(driver.state(connection), Some(ConnectionState::Connected { .. })));
+
+    // The Server Keep Alive is applied: a PINGREQ after 10 s idle, not 60.
+    driver.wait_for("a PINGREQ", |events| {
+        events.iter().any(|event| {
+            matches!(&event.kind, EventKind::Connection { event: ConnectionEvent::Packets { records, .. }, .. }
+                if records.iter().any(|record| record.kind == PacketKind::PingReq))
+        })
+    });
 }
 
 #[test]

@@ -64,3 +64,60 @@ fn the_packets_page_shows_a_qos1_exchange_and_one_packet_in_full() {
     let publish = harness.query_all_by_label("PUBLISH").count();
     assert!(publish >= 1, "our PUBLISH and the broker's copy to '#'");
 }
+
+#[test]
+fn the_packets_shown_are_exported_as_json_lines() {
+    let dir = std::env::temp_dir().join(format!("topicscope-ui-packets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("folder");
+    let mut harness = harness_with(topicscope::ui::AppOptions {
+        broker: topicscope::core::broker::BrokerConfig::ephemeral(),
+        profile_dir: None,
+        file_dialogs: false,
+        ..topicscope::ui::AppOptions::default()
+    });
+    connected(&mut harness);
+    harness.get_by_label_contains("Packets (").click();
+    harness.run_steps(2);
+    // Only what the broker sent.
+    harness.state_mut().ui.packets.filter.direction = Some(Direction::Received);
+    harness.run_steps(2);
+    harness.get_by_label("Export…").click();
+    harness.run_steps(3);
+    let target = dir.join("packets.jsonl");
+    replace_text(&mut harness, "Path", &target.display().to_string());
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the export written", |_| target.is_file());
+    let text = std::fs::read_to_string(&target).expect("written");
+    let lines: Vec<serde_json::Value> = text.lines().map(|line| serde_json::from_str(line).expect("JSON")).collect();
+    let types: Vec<&str> = lines.iter().filter_map(|line| line["type"].as_str()).collect();
+    assert_eq!(types, ["CONNACK", "SUBACK"], "the rows shown, in wire order");
+    assert!(lines.iter().all(|line| line["direction"] == "received" && line["basis"] == "wire"));
+    assert_eq!(lines[1]["reason_codes"][0]["name"], "0x00 Granted QoS 0");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_connection_details_list_what_the_connack_announced() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.get_by_label("Details").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("Connection details:").is_some(), "the window is open");
+    for property in [
+        "Session present",
+        "Server Keep Alive",
+        "Receive Maximum",
+        "Maximum QoS",
+        "Retain Available",
+        "Maximum Packet Size",
+        "Topic Alias Maximum",
+    ] {
+        assert!(harness.query_by_label(property).is_some(), "{property} is listed");
+    }
+    let details = harness.state().workspace.active_tab().connack.clone().expect("the CONNACK is kept");
+    assert_eq!(details.protocol, topicscope::core::mqtt::ProtocolVersion::V5);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Connection details:").is_none(), "Escape closes it");
+}
