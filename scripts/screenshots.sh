@@ -19,9 +19,13 @@
 #   saved-messages.png   the Saved page: collections to send, repeat, share
 #   keyboard-shortcuts.png  Help → Keyboard shortcuts (F1)
 #   request-response.png the composer's MQTT 5 properties and a request answered
+#   packet-inspector.png QoS 1 and 2 exchanges on the Packets page, the PUBCOMP open
+#   connection-details.png  the CONNACK of a mosquitto with limits (max_qos 1,
+#                        no retain, max_packet_size, max_keepalive), the composer warning
 #   window-1280x720.png / window-1920x1080.png
 #                        the window at both sizes: the inspector beside a compact
 #                        log toolbar; the tree's value pane, inspector and history
+# ONLY=wire runs just the packet inspector and connection details;
 # ONLY=sizes runs just the two window sizes; ONLY=broker just the broker panel part; ONLY=tree-search just the
 # search; ONLY=look just the themes, languages and shortcuts; ONLY=request
 # just the request/response. The CJK
@@ -102,6 +106,38 @@ broker_panel() {
     pkill -f "mosquitto_sub -h 127.0.0.1 -p $PORT" || true
     kill "$APP"; wait "$APP" 2>/dev/null || true
     unset BROKER_RON
+}
+# --- the packet inspector and the connection details ----------------------
+wire() {
+    start_app
+    click 604 581   # QoS 1
+    click 854 581   # Publish
+    click 854 581   # Publish
+    click 636 581   # QoS 2
+    click 854 581   # Publish
+    pub -V mqttv5 -q 1 -t plant/boiler/temp -m '{"t": 71.5}' -D publish user-property site A -D publish content-type application/json
+    sleep 0.5
+    click 400 132   # Packets
+    sleep 0.5
+    click 480 546   # the newest row
+    sleep 0.5
+    import -window root screenshots/packet-inspector.png
+    echo "saved screenshots/packet-inspector.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+    # A mosquitto with limits, connected to directly.
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_qos 1\nretain_available false\nmax_packet_size 4096\nmax_keepalive 30\n' \
+        "$((PORT + 2))" > "$STATE/limited.conf"
+    mosquitto -c "$STATE/limited.conf" >/dev/null 2>&1 &
+    local limited=$!
+    sleep 0.5
+    APP_ARGS="--no-broker --connect 127.0.0.1:$((PORT + 2))" start_app
+    click 636 581   # QoS 2: goes as QoS 1
+    click 670 581   # Retain: the broker has none
+    click 1201 93   # Details
+    sleep 0.5
+    import -window root screenshots/connection-details.png
+    echo "saved screenshots/connection-details.png"
+    kill "$APP" "$limited"; wait "$APP" 2>/dev/null || true
 }
 # --- searching a full topic tree ------------------------------------------
 tree_search() {
@@ -242,6 +278,7 @@ window_sizes() {
     kill "$APP"; wait "$APP" 2>/dev/null || true; kill "$SIZED_XVFB"
 }
 
+if [ "${ONLY:-}" = wire ]; then wire; exit 0; fi
 if [ "${ONLY:-}" = sizes ]; then window_sizes; exit 0; fi
 if [ "${ONLY:-}" = request ]; then request_response; exit 0; fi
 if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi

@@ -19,7 +19,7 @@ pub fn connection_details_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, ope
     egui::Window::new(ctx.trf(TrWire::ConnectionDetailsTitle, &[("tab", &tab.title())]))
         .id(egui::Id::unique("connection-details"))
         .open(open)
-        .default_width(560.0)
+        .default_size([620.0, 600.0])
         .collapsible(false)
         .show(ctx, |ui| match &tab.connack {
             None => {
@@ -33,7 +33,7 @@ pub fn connection_details_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, ope
                         None
                     }
                 };
-                egui::ScrollArea::vertical().max_height(520.0).show(ui, |ui| details_ui(ui, details, client_id));
+                egui::ScrollArea::vertical().max_height(560.0).show(ui, |ui| details_ui(ui, details, client_id));
             }
         });
 }
