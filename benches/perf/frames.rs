@@ -256,6 +256,10 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
             driver.frame(Vec::new());
         }
         rows.push(live(&mut driver, settings, broker.port, "mosquitto")?);
+        // The same with the packet inspector on screen, following its newest rows.
+        driver.app.ui.central = topicscope::ui::state::CentralView::Packets;
+        driver.app.ui.packets.follow = true;
+        rows.push(live(&mut driver, settings, broker.port, "mosquitto, the Packets page open")?);
     }
     Ok(rows)
 }

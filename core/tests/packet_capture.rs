@@ -196,3 +196,44 @@ fn a_profile_that_does_not_record_packets_sends_none() {
     driver.disconnect(connection);
     assert!(records(&driver, connection).is_empty());
 }
+
+#[test]
+fn a_publish_sent_again_after_a_reconnect_is_marked_dup_and_stands_out() {
+    // First connection: the PUBLISH is never acknowledged and the socket
+    // closes. Second: the broker resumes the session and acknowledges it.
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen_dup = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (count, dup) = (connections.clone(), seen_dup.clone());
+    let broker = FakeBroker::start(move |mut session| {
+        if session.expect_connect().is_none() {
+            return;
+        }
+        let first = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0;
+        // CONNACK, session present on the second connection.
+        session.send(&[0x20, 2, u8::from(!first), 0]);
+        let Some(publish) = session.read_until(3) else { return };
+        if first {
+            return; // dropped unacknowledged
+        }
+        dup.store(publish.flags & 0b1000 != 0, std::sync::atomic::Ordering::SeqCst);
+        session.send(&[0x40, 2, publish.body[2 + 8], publish.body[3 + 8]]);
+        session.hold();
+    });
+    let mut driver = Driver::new();
+    let connection = ConnectionId(1);
+    let mut profile = local_profile(broker.port, ProtocolVersion::V311, "retrying");
+    profile.clean_start = false;
+    driver.connect(connection, profile, Vec::new());
+    // (The engine reports the first attempt as unanswered when the
+    // connection drops; rumqttc sends it again on the resumed session.)
+    driver.publish(connection, "retry/me", b"x", Qos::AtLeastOnce, false);
+    wait_for_packet(&mut driver, connection, "the PUBACK", |record| record.kind == PacketKind::PubAck);
+    assert!(seen_dup.load(std::sync::atomic::Ordering::SeqCst), "the broker saw DUP = 1 on the second PUBLISH");
+    let records = records(&driver, connection);
+    let publishes = find(&records, Direction::Sent, PacketKind::Publish);
+    assert_eq!(publishes.len(), 2, "{records:#?}");
+    assert!(!publishes[0].duplicate());
+    assert!(publishes[1].duplicate(), "the retransmission is marked");
+    assert_eq!(publishes[0].packet_id, publishes[1].packet_id);
+    assert_eq!((publishes[0].link, publishes[1].link), (1, 2), "one per network connection");
+}

@@ -107,7 +107,10 @@ impl MqttState {
             .split_at_mut(self.last_puback as usize + 1);
 
         for publish in second_half.iter_mut().chain(first_half) {
-            if let Some(publish) = publish.take() {
+            if let Some(mut publish) = publish.take() {
+                // topicscope patch: a PUBLISH sent again is marked DUP
+                // (MQTT 3.1.1 §3.3.1.1, 5.0 §3.3.1.1).
+                publish.dup = true;
                 let request = Request::Publish(publish);
                 pending.push(request);
             }
