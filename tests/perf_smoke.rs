@@ -19,7 +19,8 @@ fn ingest_benchmark_stores_every_message_and_times_the_peers() {
         ingest::IngestSettings { messages: 2_000, qos: vec![QoS::AtMostOnce, QoS::AtLeastOnce], mqttjs: false };
     let (broker, rows) = ingest::run(&settings).expect("ingest ran");
     let topicscope: Vec<_> = rows.iter().filter(|row| row.subscriber.starts_with("topicscope")).collect();
-    assert_eq!(topicscope.len(), 2, "one topicscope run per QoS: {rows:?}");
+    assert_eq!(topicscope.len(), 4, "per QoS: recording packets and not: {rows:?}");
+    assert_eq!(topicscope.iter().filter(|row| row.subscriber.contains("packet recording off")).count(), 2, "{rows:?}");
     for row in &topicscope {
         assert_eq!(row.received, row.expected, "topicscope stored everything at QoS {}", row.qos);
         assert!(row.rate().is_some());
@@ -34,13 +35,15 @@ fn frame_benchmark_runs_every_scenario_on_the_real_ui() {
         frames::FrameSettings { stored: 20_000, topics: 2_000, frames: 20, live_rate: 4_000, live_seconds: 0.5 };
     let rows = frames::run(settings).expect("frames ran");
     let scenarios: Vec<&str> = rows.iter().map(|row| row.scenario.as_str()).collect();
-    let live_brokers = if brokers::installed("mosquitto") { 2 } else { 1 };
+    // The embedded broker; mosquitto with the log and with the Packets page on screen.
+    let live_brokers = if brokers::installed("mosquitto") { 3 } else { 1 };
     assert_eq!(rows.len(), 5 + live_brokers, "{scenarios:?}");
     assert!(rows.iter().all(|row| !row.times.is_empty()));
     let live = &rows[5..];
     assert!(live[0].scenario.contains("via the embedded broker"), "{scenarios:?}");
-    if live_brokers == 2 {
+    if live_brokers == 3 {
         assert!(live[1].scenario.contains("via mosquitto"), "{scenarios:?}");
+        assert!(live[2].scenario.contains("the Packets page open"), "{scenarios:?}");
     }
     for row in live {
         assert!(row.scenario.contains("(2000 of 2000 in)"), "every live message reached the log: {}", row.scenario);
