@@ -10,31 +10,8 @@ mod common;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Mosquitto, free_port, wait_until};
+use common::{Microsocks, Mosquitto};
 use topicscope_core::profile::{ConnectionProfile, PasswordSource, ProxyKind, ProxyOptions};
-
-struct Microsocks(Child, u16);
-
-impl Microsocks {
-    fn start(user: &str, password: &str) -> Self {
-        let port = free_port();
-        let child = Command::new("microsocks")
-            .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-u", user, "-P", password])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("microsocks (apt-get install microsocks)");
-        assert!(wait_until(Duration::from_secs(10), || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()));
-        Self(child, port)
-    }
-}
-
-impl Drop for Microsocks {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn finish(mut child: Child) -> Output {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -61,7 +38,7 @@ fn spawn(program: &str, args: &[&str]) -> Child {
 fn pub_and_sub_go_through_socks5_as_mosquitto_does() {
     let broker = Mosquitto::start();
     let proxy = Microsocks::start("scout", "s3cret");
-    let url = format!("socks5h://scout:s3cret@127.0.0.1:{}", proxy.1);
+    let url = format!("socks5h://scout:s3cret@127.0.0.1:{}", proxy.port);
     let port = broker.port.to_string();
     let ours = env!("CARGO_BIN_EXE_topicscope");
     let base = ["-h", "localhost", "-p", port.as_str(), "--proxy", url.as_str()];
@@ -80,7 +57,7 @@ fn pub_and_sub_go_through_socks5_as_mosquitto_does() {
         assert_eq!(String::from_utf8_lossy(&received.stdout), "through socks\n", "{publisher} → {subscriber}");
     }
     // A wrong password says which hop failed.
-    let wrong = format!("socks5h://scout:nope@127.0.0.1:{}", proxy.1);
+    let wrong = format!("socks5h://scout:nope@127.0.0.1:{}", proxy.port);
     let refused =
         finish(spawn(ours, &["pub", "-h", "localhost", "-p", &port, "--proxy", &wrong, "-t", "x", "-m", "1"]));
     let said = String::from_utf8_lossy(&refused.stderr);
@@ -106,7 +83,7 @@ fn a_saved_profile_reads_its_proxy_password_from_the_environment() {
         proxy: Some(ProxyOptions {
             kind: ProxyKind::Socks5,
             host: "127.0.0.1".into(),
-            port: proxy.1,
+            port: proxy.port,
             username: "scout".into(),
             password: String::new(),
             password_source: PasswordSource::Environment("TOPICSCOPE_TEST_PROXY_PASSWORD".into()),

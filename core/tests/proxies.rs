@@ -1,7 +1,7 @@
 //! Reaching mosquitto through real SOCKS servers on 127.0.0.1: microsocks
-//! (SOCKS5 with user name and password) and Debian's dante-server (SOCKS5
-//! without authentication, SOCKS4a), over TCP, TLS, WebSocket and secure
-//! WebSocket. The broker is named `localhost`, which the proxy resolves.
+//! (SOCKS5 with user name and password), Debian's dante-server (SOCKS5
+//! without authentication) and OpenSSH's `ssh -D` (SOCKS4a), over TCP, TLS,
+//! WebSocket and secure WebSocket. The broker is named `localhost`, which the proxy resolves.
 #![cfg(unix)]
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
@@ -10,7 +10,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{Driver, Mosquitto, free_port, local_profile, wait_until};
+use common::{Driver, Microsocks, Mosquitto, free_port, local_profile, wait_until};
 use topicscope_core::engine::{ConnectionFailure, DeliveryOutcome};
 use topicscope_core::ids::ConnectionId;
 use topicscope_core::mqtt::{ProtocolVersion, Qos};
@@ -29,18 +29,6 @@ impl SocksServer {
         let up = wait_until(Duration::from_secs(10), || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
         assert!(up && matches!(self.child.try_wait(), Ok(None)), "the SOCKS server did not start on {port}");
         self
-    }
-
-    /// microsocks: SOCKS5 with this user name and password.
-    fn microsocks(user: &str, password: &str) -> Self {
-        let port = free_port();
-        let child = Command::new("microsocks")
-            .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-u", user, "-P", password])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("microsocks (apt-get install microsocks)");
-        Self { child, port, dir: std::env::temp_dir() }.wait_listening()
     }
 
     /// OpenSSH's dynamic forwarding (`ssh -D`): SOCKS4a (and SOCKS5)
@@ -136,11 +124,11 @@ impl Drop for SocksServer {
     }
 }
 
-fn through(proxy: &SocksServer, kind: ProxyKind, user: &str, source: PasswordSource) -> ProxyOptions {
+fn through(port: u16, kind: ProxyKind, user: &str, source: PasswordSource) -> ProxyOptions {
     ProxyOptions {
         kind,
         host: "127.0.0.1".into(),
-        port: proxy.port,
+        port,
         username: user.into(),
         password: String::new(),
         password_source: source,
@@ -173,7 +161,7 @@ fn socks5_with_a_password_carries_every_transport() {
             ports[0], ports[1], ports[2]
         )
     });
-    let proxy = SocksServer::microsocks("scout", "pass word");
+    let proxy = Microsocks::start("scout", "pass word");
     // The password comes from a file, as a profile can keep it.
     let password_file = dir.join("proxy-password");
     std::fs::write(&password_file, "pass word\n").expect("password file");
@@ -190,7 +178,7 @@ fn socks5_with_a_password_carries_every_transport() {
         profile.tls.ca_file = Some(dir.join("ca.crt"));
         // The test certificate names broker.test, not localhost.
         profile.tls.server_name = Some("broker.test".into());
-        profile.proxy = Some(through(&proxy, ProxyKind::Socks5, "scout", source.clone()));
+        profile.proxy = Some(through(proxy.port, ProxyKind::Socks5, "scout", source.clone()));
         round_trip(profile, &format!("SOCKS5 {transport:?}"));
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -199,7 +187,7 @@ fn socks5_with_a_password_carries_every_transport() {
 #[test]
 fn socks_failures_say_which_hop_failed() {
     let broker = Mosquitto::start();
-    let proxy = SocksServer::microsocks("scout", "right");
+    let proxy = Microsocks::start("scout", "right");
     let attempt = |proxy_options: ProxyOptions| {
         let mut driver = Driver::new();
         let mut profile = local_profile(broker.port, ProtocolVersion::V311, "socks-fail");
@@ -212,18 +200,17 @@ fn socks_failures_say_which_hop_failed() {
         });
         driver.failure(ConnectionId(1))
     };
-    let wrong = attempt(through(&proxy, ProxyKind::Socks5, "scout", PasswordSource::InProfile("wrong".into())));
+    let wrong = attempt(through(proxy.port, ProxyKind::Socks5, "scout", PasswordSource::InProfile("wrong".into())));
     assert!(
         matches!(&wrong, ConnectionFailure::Proxy(text) if text.contains("refused the user name or password")),
         "{wrong:?}"
     );
-    let anonymous = attempt(through(&proxy, ProxyKind::Socks5, "", PasswordSource::NotSaved));
+    let anonymous = attempt(through(proxy.port, ProxyKind::Socks5, "", PasswordSource::NotSaved));
     assert!(
         matches!(&anonymous, ConnectionFailure::Proxy(text) if text.contains("wants a user name and password")),
         "{anonymous:?}"
     );
-    let unreachable =
-        ProxyOptions { port: free_port(), ..through(&proxy, ProxyKind::Socks5, "", PasswordSource::NotSaved) };
+    let unreachable = through(free_port(), ProxyKind::Socks5, "", PasswordSource::NotSaved);
     let gone = attempt(unreachable);
     assert!(
         matches!(&gone, ConnectionFailure::Proxy(text) if text.contains("cannot reach the SOCKS5 proxy")),
@@ -242,7 +229,7 @@ fn anonymous_socks5_through_dante_and_socks4a_through_ssh() {
         for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
             let mut profile = local_profile(broker.port, protocol, "anonymous-socks");
             profile.host = "localhost".into();
-            profile.proxy = Some(through(proxy, kind, user, PasswordSource::NotSaved));
+            profile.proxy = Some(through(proxy.port, kind, user, PasswordSource::NotSaved));
             round_trip(profile, &format!("{kind:?} {protocol}"));
         }
     }

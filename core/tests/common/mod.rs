@@ -654,3 +654,34 @@ pub fn pump_workspace(
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// microsocks (apt-get install microsocks): a real SOCKS5 server that wants
+/// this user name and password, on a free port of 127.0.0.1; killed on drop.
+pub struct Microsocks {
+    child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+}
+
+impl Microsocks {
+    /// Starts it and waits until it listens.
+    pub fn start(user: &str, password: &str) -> Self {
+        let port = free_port();
+        let child = Process::new("microsocks")
+            .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-u", user, "-P", password])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("microsocks (apt-get install microsocks)");
+        let listening = wait_until(WAIT, || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+        assert!(listening, "microsocks did not start on {port}");
+        Self { child, port }
+    }
+}
+
+impl Drop for Microsocks {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
