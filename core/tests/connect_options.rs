@@ -157,10 +157,14 @@ fn last_will_is_delivered_when_the_connection_vanishes() {
         let name = broker.name();
         for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
             let mut driver = Driver::new();
-            driver.connect(ConnectionId(1), local_profile(broker.port(), ProtocolVersion::V5, "watcher"), Vec::new());
+            // A client id per round: taking over the last round's session
+            // right after it left is answered 0x88 by rmqtt now and then
+            // (issue 22); this test is about the will.
+            let watcher = format!("watcher-{protocol}");
+            driver.connect(ConnectionId(1), local_profile(broker.port(), ProtocolVersion::V5, &watcher), Vec::new());
             driver.subscribe(ConnectionId(1), 1, "wills/#", Qos::AtLeastOnce);
             let relay = Relay::start(broker.port());
-            let mut profile = local_profile(relay.port, protocol, "doomed");
+            let mut profile = local_profile(relay.port, protocol, &format!("doomed-{protocol}"));
             profile.reconnect = false;
             profile.last_will = Some(LastWill {
                 topic: "wills/doomed".into(),
