@@ -260,13 +260,15 @@ fn diff_bytes(old: &[u8], new: &[u8]) -> PayloadDiff {
 
 /// A short, single-line rendering of a JSON value for a diff row.
 pub fn short_json(value: &Value, max_chars: usize) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= max_chars {
-        return text;
+    short_text(&value.to_string(), max_chars)
+}
+
+/// `text` cut to `max_chars` characters, with `…` when cut.
+pub fn short_text(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
-    let mut cut: String = text.chars().take(max_chars).collect();
-    cut.push('…');
-    cut
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod broker;
 pub mod chart;
 pub mod compose;
 pub mod decode;
+pub mod decoders;
 pub mod diff;
 pub mod engine;
 pub mod export;
