@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
 
 use std::path::{Path, PathBuf};
+use topicscope_core::decoders::{DecoderRule, DecoderSettings, PayloadDecoder};
 
 use topicscope_core::mqtt::{ProtocolVersion, Qos};
 use topicscope_core::payload::PayloadFormat;
@@ -76,6 +77,7 @@ fn golden_version_2_full_file_keeps_loading() {
         proxy,
         record_packets: true,
         variables: Vec::new(),
+        decoding: DecoderSettings::default(),
         subscriptions,
         ..full
     };
@@ -161,6 +163,14 @@ fn full_profile() -> ConnectionProfile {
             },
         ],
         variables: vec![("site".into(), "plant-2".into()), ("unit".into(), "°C".into())],
+        decoding: DecoderSettings {
+            rules: vec![
+                DecoderRule::new("unit/+/telemetry", PayloadDecoder::Protobuf("demo.Telemetry".into())),
+                DecoderRule::new("cameras/#", PayloadDecoder::Image),
+            ],
+            proto_paths: vec!["/home/tester/protos".into()],
+            sparkplug_builtin: false,
+        },
     }
 }
 

@@ -209,6 +209,15 @@ pub struct PubArgs {
     /// Seconds between repeats (fractions allowed).
     #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
     pub(crate) repeat_delay: f64,
+    /// Protobuf schemas: a .proto file, a folder of them or a descriptor
+    /// set (protoc -o); repeatable. A message whose option (mqtt_topic)
+    /// matches the topic is encoded from JSON without --proto-type.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    pub(crate) proto_file: Vec<PathBuf>,
+    /// Encode the message (JSON, proto3 mapping; 64-bit integers exact)
+    /// as this protobuf message type (pkg.Msg).
+    #[arg(long, value_name = "TYPE")]
+    pub(crate) proto_type: Option<String>,
 }
 
 /// `topicscope sub` options.
@@ -248,6 +257,18 @@ pub struct SubArgs {
     /// Indented JSON (implies --json).
     #[arg(long)]
     pub(crate) pretty: bool,
+    /// Print payloads decoded, as JSON: by the profile's decoder rules,
+    /// --proto-file/--proto-type, and Sparkplug B on spBv1.0/# (built in).
+    /// With --json the decoded form is added as "decoded".
+    #[arg(long)]
+    pub(crate) decode: bool,
+    /// Protobuf schemas: a .proto file, a folder of them (imports resolved
+    /// across it) or a descriptor set (protoc -o); repeatable. Implies --decode.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    pub(crate) proto_file: Vec<PathBuf>,
+    /// Decode every payload as this protobuf message type (pkg.Msg). Implies --decode.
+    #[arg(long, value_name = "TYPE")]
+    pub(crate) proto_type: Option<String>,
     /// Do not add a newline after each message.
     #[arg(short = 'N', long = "no-newline")]
     pub(crate) no_newline: bool,

@@ -5,6 +5,7 @@
 pub(crate) mod args;
 pub(crate) mod broker;
 mod client;
+mod decoding;
 pub(crate) mod profiles;
 mod properties;
 pub(crate) mod publish;

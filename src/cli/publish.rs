@@ -70,7 +70,20 @@ pub(crate) fn publish(args: &PubArgs) -> Result<(), Failure> {
     let profile = build_profile(&args.client, "pub")?;
     save_profile_if_asked(&args.client, &profile, Vec::new())?;
     let properties = super::properties::publish_properties(&args.client.properties, profile.protocol)?.map(Box::new);
-    let source = read_source(args)?;
+    let decoders = if args.proto_type.is_some() || !args.proto_file.is_empty() {
+        Some(super::decoding::decoders_for(&profile, &args.proto_file, args.proto_type.as_deref())?)
+    } else {
+        None
+    };
+    // JSON in, protobuf out, when a protobuf type applies to the topic.
+    let encode = |payload: Bytes| match &decoders {
+        Some(decoders) => super::decoding::encode_for_publish(decoders, &topic, payload),
+        None => Ok(payload),
+    };
+    let source = match read_source(args)? {
+        Source::Once(payload) => Source::Once(encode(payload)?),
+        Source::Lines => Source::Lines,
+    };
     let mut client = Client::start("pub", &args.client)?;
     client.connect(&profile, Vec::new())?;
 
@@ -129,7 +142,13 @@ pub(crate) fn publish(args: &PubArgs) -> Result<(), Failure> {
                 if let Some(receiver) = &lines {
                     while let Ok(line) = receiver.try_recv() {
                         match line {
-                            Some(line) => ready.push_back(Bytes::from(line)),
+                            Some(line) => match encode(Bytes::from(line)) {
+                                Ok(payload) => ready.push_back(payload),
+                                Err(failure) => {
+                                    client.disconnect();
+                                    return Err(failure);
+                                }
+                            },
                             None => input_done = true,
                         }
                     }

@@ -33,8 +33,22 @@ impl Printer {
         out: &mut impl std::io::Write,
         at: chrono::DateTime<chrono::Utc>,
         message: &topicscope::core::mqtt::IncomingMessage,
+        decoded: Option<String>,
         newline: bool,
     ) -> Result<Result<(), String>, std::io::Error> {
+        // -F, -v and plain output print the decoded form as the payload;
+        // --json keeps the payload and adds the decoded form.
+        let substituted;
+        let message = match (&decoded, self) {
+            (Some(text), Self::Payload | Self::Verbose | Self::Format(_)) => {
+                substituted = topicscope::core::mqtt::IncomingMessage {
+                    payload: Bytes::from(text.clone().into_bytes()),
+                    ..message.clone()
+                };
+                &substituted
+            }
+            _ => message,
+        };
         match self {
             Self::Payload => out.write_all(&message.payload)?,
             Self::Verbose => {
@@ -47,12 +61,16 @@ impl Printer {
                 Err(reason) => return Ok(Err(reason.to_string())),
             },
             Self::Json { pretty } => {
-                let value = topicscope::core::export::message_json(&StoredMessage::received(
+                let mut value = topicscope::core::export::message_json(&StoredMessage::received(
                     TabId::default(),
                     at,
                     message,
                     None,
                 ));
+                if let (Some(text), Some(object)) = (&decoded, value.as_object_mut()) {
+                    let decoded_value = serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
+                    object.insert("decoded".into(), decoded_value);
+                }
                 let text = if *pretty { serde_json::to_string_pretty(&value) } else { serde_json::to_string(&value) };
                 out.write_all(text.map_err(std::io::Error::other)?.as_bytes())?;
             }
@@ -84,6 +102,12 @@ pub(crate) fn subscribe(args: &SubArgs) -> Result<(), Failure> {
         None => Printer::Payload,
     };
     let profile = build_profile(&args.client, "sub")?;
+    let decoding = args.decode || args.proto_type.is_some() || !args.proto_file.is_empty();
+    let decoders = if decoding {
+        Some(super::decoding::decoders_for(&profile, &args.proto_file, args.proto_type.as_deref())?)
+    } else {
+        None
+    };
     let saved: Vec<topicscope::core::profile::SavedSubscription> = filters
         .iter()
         .map(|filter| topicscope::core::profile::SavedSubscription {
@@ -156,7 +180,15 @@ pub(crate) fn subscribe(args: &SubArgs) -> Result<(), Failure> {
                     if args.random_filter.is_some_and(|chance| rand::random::<f64>() * 100.0 >= chance) {
                         continue;
                     }
-                    match printer.print(&mut out, *at, message, !args.no_newline) {
+                    // --decode: the decoded form in place of the payload (the
+                    // raw payload and a warning when it does not decode).
+                    let decoded = decoders
+                        .as_ref()
+                        .and_then(|decoders| super::decoding::decoded_text(decoders, &message.topic, &message.payload));
+                    if let Some(Err(reason)) = &decoded {
+                        client.say(&format!("'{}': {reason}", message.topic));
+                    }
+                    match printer.print(&mut out, *at, message, decoded.and_then(Result::ok), !args.no_newline) {
                         Ok(Ok(())) => received += 1,
                         Ok(Err(reason)) => client.say(&reason),
                         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {

@@ -302,6 +302,8 @@ pub struct ConnectionProfile {
     /// Values for `{{name}}` placeholders in the composer's topic and
     /// payload, in the order the editor lists them.
     pub variables: Vec<(String, String)>,
+    /// How payloads are decoded per topic (protobuf schemas, Sparkplug B…).
+    pub decoding: crate::decoders::DecoderSettings,
 }
 
 impl Default for ConnectionProfile {
@@ -334,6 +336,7 @@ impl Default for ConnectionProfile {
             mqtt5: Mqtt5Options::default(),
             subscriptions: Vec::new(),
             variables: Vec::new(),
+            decoding: crate::decoders::DecoderSettings::default(),
         }
     }
 }
