@@ -57,9 +57,22 @@ write("ncmd_rebirth", {
   timestamp: at + 5000,
   metrics: [{ name: "Node Control/Rebirth", type: "Boolean", value: true }],
 });
+// A data message after two were lost (seq 3 → 6), a will from an older
+// session (bdSeq 2), and a rebirth with other metrics on the same aliases.
+write("ndata_gap", { timestamp: at + 6000, seq: 6, metrics: [{ alias: 1, type: "Double", value: 23.5 }] });
+write("ndeath_old", { timestamp: at + 7000, metrics: [{ name: "bdSeq", type: "UInt64", value: 2 }] });
+write("nbirth_again", {
+  timestamp: at + 8000,
+  seq: 0,
+  metrics: [
+    { name: "bdSeq", type: "UInt64", value: 4 },
+    { name: "Humidity", alias: 1, type: "Float", value: 40.5 },
+  ],
+});
+write("ddeath", { timestamp: at + 9000, seq: 1 });
 // What Tahu's decoder reads back, for the test to compare with.
 const decoded = {};
-for (const name of ["nbirth", "ndata", "dbirth", "ddata", "ndeath", "ncmd_rebirth"]) {
+for (const name of ["nbirth", "ndata", "dbirth", "ddata", "ndeath", "ncmd_rebirth", "ndata_gap", "ndeath_old", "nbirth_again", "ddeath"]) {
   const bytes = fs.readFileSync(path.join(out, name + ".bin"));
   decoded[name] = sparkplug.decodePayload(bytes);
 }

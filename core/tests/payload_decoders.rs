@@ -221,7 +221,18 @@ fn tahu_metric(metric: &Value) -> (Option<String>, Option<u64>, String, Value) {
 #[test]
 fn sparkplug_payloads_from_tahus_encoder_decode_as_tahu_reads_them() {
     let tahu: Value = serde_json::from_slice(&read("sparkplug/tahu_decoded.json")).unwrap_or_default();
-    for name in ["nbirth", "ndata", "dbirth", "ddata", "ndeath", "ncmd_rebirth"] {
+    for name in [
+        "nbirth",
+        "ndata",
+        "dbirth",
+        "ddata",
+        "ndeath",
+        "ncmd_rebirth",
+        "ndata_gap",
+        "ndeath_old",
+        "nbirth_again",
+        "ddeath",
+    ] {
         let payload = sparkplug::decode_payload(&read(&format!("sparkplug/{name}.bin")))
             .unwrap_or_else(|error| panic!("{name}: {error}"));
         let expected = &tahu[name];

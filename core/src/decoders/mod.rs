@@ -12,6 +12,7 @@ mod proto_wire;
 pub mod protobuf;
 pub mod rules;
 pub mod sparkplug;
+pub mod sparkplug_namespace;
 
 use std::sync::Arc;
 

@@ -408,3 +408,19 @@ pub fn decode_state(bytes: &[u8]) -> Option<HostState> {
         timestamp: value.get("timestamp").and_then(Json::as_u64),
     })
 }
+
+/// The `Node Control/Rebirth` command payload (Boolean true) at
+/// `timestamp_ms`, encoded with the shipped schema.
+pub fn encode_rebirth(timestamp_ms: u64) -> Vec<u8> {
+    use prost::Message as _;
+    let Ok(descriptor) = payload_descriptor() else { return Vec::new() };
+    let Some(metric_type) = schemas().message(&format!("{PAYLOAD_TYPE}.Metric")) else { return Vec::new() };
+    let mut metric = DynamicMessage::new(metric_type);
+    metric.set_field_by_name("name", Value::String("Node Control/Rebirth".into()));
+    metric.set_field_by_name("datatype", Value::U32(11));
+    metric.set_field_by_name("boolean_value", Value::Bool(true));
+    let mut payload = DynamicMessage::new(descriptor);
+    payload.set_field_by_name("timestamp", Value::U64(timestamp_ms));
+    payload.set_field_by_name("metrics", Value::List(vec![Value::Message(metric)]));
+    payload.encode_to_vec()
+}
