@@ -175,6 +175,11 @@ impl Charts {
         }
     }
 
+    /// True when a series plots `topic` (its payload is then worth decoding).
+    pub fn plots(&self, topic: &str) -> bool {
+        self.series.iter().any(|series| series.key.topic == topic)
+    }
+
     /// Feeds one message to a single series (to fill it from history).
     pub fn observe_into(&mut self, index: usize, time: DateTime<Utc>, payload: &[u8]) {
         if let Some(series) = self.series.get_mut(index) {

@@ -33,7 +33,20 @@ impl ExportFormat {
     }
 }
 
-const CSV_HEADER: &str = "time,direction,topic,qos,retain,size,payload_encoding,payload,properties";
+const CSV_HEADER: &str = "time,direction,topic,qos,retain,size,payload_encoding,payload,properties,decoded";
+
+/// Each tab's payload decoders, so exports carry the decoded form too.
+pub type ExportDecoders = std::collections::HashMap<crate::ids::TabId, crate::decoders::PayloadDecoders>;
+
+/// The decoded form of a message by its tab's rules: `Ok(JSON)`, `Err(why
+/// not)`, or `None` when no rule decodes its topic.
+fn decoded(message: &StoredMessage<'_>, decoders: &ExportDecoders) -> Option<Result<Value, String>> {
+    let decoded = decoders.get(&message.tab)?.decode(message.topic, message.payload);
+    match decoded.failure() {
+        Some(failure) => Some(Err(failure.to_string())),
+        None => decoded.json().map(Ok),
+    }
+}
 
 fn payload_text(payload: &[u8]) -> (&'static str, String) {
     match std::str::from_utf8(payload) {
@@ -99,11 +112,12 @@ pub fn write_messages<'a>(
     writer: &mut impl Write,
     messages: impl Iterator<Item = StoredMessage<'a>>,
     format: ExportFormat,
+    decoders: &ExportDecoders,
 ) -> std::io::Result<u64> {
     if format == ExportFormat::Csv {
         writeln!(writer, "{CSV_HEADER}")?;
     }
-    write_rows(writer, messages, format)
+    write_rows(writer, messages, format, decoders)
 }
 
 /// Writes messages without the CSV header (for the rows after the first batch).
@@ -111,17 +125,33 @@ fn write_rows<'a>(
     writer: &mut impl Write,
     messages: impl Iterator<Item = StoredMessage<'a>>,
     format: ExportFormat,
+    decoders: &ExportDecoders,
 ) -> std::io::Result<u64> {
     let mut count = 0;
     for message in messages {
+        let decoded = decoded(&message, decoders);
         match format {
-            ExportFormat::JsonLines => writeln!(writer, "{}", message_json(&message))?,
+            ExportFormat::JsonLines => {
+                let mut line = message_json(&message);
+                if let (Some(decoded), Some(object)) = (decoded, line.as_object_mut()) {
+                    match decoded {
+                        Ok(value) => object.insert("decoded".into(), value),
+                        Err(reason) => object.insert("decode_error".into(), Value::String(reason)),
+                    };
+                }
+                writeln!(writer, "{line}")?;
+            }
             ExportFormat::Csv => {
+                let decoded = match decoded {
+                    Some(Ok(value)) => value.to_string(),
+                    Some(Err(reason)) => reason,
+                    None => String::new(),
+                };
                 let (encoding, payload) = payload_text(message.payload);
                 let properties = properties_json(&message).map(|value| value.to_string()).unwrap_or_default();
                 writeln!(
                     writer,
-                    "{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{}",
                     message.time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                     match message.direction {
                         Direction::Incoming => "in",
@@ -134,6 +164,7 @@ fn write_rows<'a>(
                     encoding,
                     csv_field(&payload),
                     csv_field(&properties),
+                    csv_field(&decoded),
                 )?;
             }
         }
@@ -147,7 +178,7 @@ fn write_rows<'a>(
 pub fn export_to_file(path: &Path, messages: &[OwnedMessage]) -> Result<u64, ExportError> {
     let format = ExportFormat::for_path(path);
     let mut buffer = Vec::new();
-    let count = write_messages(&mut buffer, messages.iter().map(OwnedMessage::view), format)
+    let count = write_messages(&mut buffer, messages.iter().map(OwnedMessage::view), format, &ExportDecoders::new())
         .map_err(|error| FileError::io("write the export", path, &error))?;
     write_atomically(path, &buffer)?;
     Ok(count)
@@ -246,6 +277,7 @@ impl ExportJob {
         path: &Path,
         filter: crate::store::LogFilter,
         store: &crate::store::MessageStore,
+        decoders: ExportDecoders,
     ) -> Result<Self, ExportError> {
         use std::sync::atomic::{AtomicBool, AtomicU64};
         use std::sync::{Arc, mpsc};
@@ -266,7 +298,8 @@ impl ExportJob {
         let written = Arc::new(AtomicU64::new(0));
         let (thread_cancel, thread_written, target) = (cancel.clone(), written.clone(), path.to_path_buf());
         let spawned = std::thread::Builder::new().name("topicscope-export".into()).spawn(move || {
-            let result = write_stream(file, &temp, &target, format, &receiver, &thread_cancel, &thread_written);
+            let output = Output { format, decoders: &decoders };
+            let result = write_stream(file, &temp, &target, &output, &receiver, &thread_cancel, &thread_written);
             if result.is_err() || thread_cancel.load(std::sync::atomic::Ordering::Relaxed) {
                 let _ = std::fs::remove_file(&temp);
             }
@@ -424,11 +457,17 @@ impl ExportJob {
 }
 
 /// The writer thread: batches to the temporary file, then rename.
+/// What the writer thread writes: the format and each tab's decoders.
+struct Output<'a> {
+    format: ExportFormat,
+    decoders: &'a ExportDecoders,
+}
+
 fn write_stream(
     file: std::fs::File,
     temp: &Path,
     target: &Path,
-    format: ExportFormat,
+    output: &Output<'_>,
     batches: &std::sync::mpsc::Receiver<ToWriter>,
     cancel: &std::sync::atomic::AtomicBool,
     written: &std::sync::atomic::AtomicU64,
@@ -450,9 +489,9 @@ fn write_stream(
         }
         let messages = batch.iter().map(OwnedMessage::view);
         let count = if first {
-            write_messages(&mut writer, messages, format)
+            write_messages(&mut writer, messages, output.format, output.decoders)
         } else {
-            write_rows(&mut writer, messages, format)
+            write_rows(&mut writer, messages, output.format, output.decoders)
         }
         .map_err(failed)?;
         first = false;
@@ -462,7 +501,7 @@ fn write_stream(
     if cancel.load(Ordering::Relaxed) {
         return Ok(total);
     }
-    if first && format == ExportFormat::Csv {
+    if first && output.format == ExportFormat::Csv {
         writeln!(writer, "{CSV_HEADER}").map_err(failed)?;
     }
     let file = writer.into_inner().map_err(|error| failed(error.into_error()))?;
@@ -499,8 +538,13 @@ mod tests {
         with_properties.properties = Some(&properties);
         let binary = message("bin", &[0, 255, 1]);
         let mut out = Vec::new();
-        let count =
-            write_messages(&mut out, [with_properties, binary].into_iter(), ExportFormat::JsonLines).expect("write");
+        let count = write_messages(
+            &mut out,
+            [with_properties, binary].into_iter(),
+            ExportFormat::JsonLines,
+            &ExportDecoders::new(),
+        )
+        .expect("write");
         assert_eq!(count, 2);
         let text = String::from_utf8(out).expect("utf-8");
         let lines: Vec<Value> = text.lines().map(|line| serde_json::from_str(line).expect("json")).collect();
@@ -525,11 +569,12 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         let mut out = Vec::new();
-        write_messages(&mut out, [message("t,1", b"x,\"y\"")].into_iter(), ExportFormat::Csv).expect("write");
+        write_messages(&mut out, [message("t,1", b"x,\"y\"")].into_iter(), ExportFormat::Csv, &ExportDecoders::new())
+            .expect("write");
         let text = String::from_utf8(out).expect("utf-8");
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some(CSV_HEADER));
-        assert_eq!(lines.next(), Some("2026-11-22T10:00:00.000Z,in,\"t,1\",1,true,5,utf-8,\"x,\"\"y\"\"\","));
+        assert_eq!(lines.next(), Some("2026-11-22T10:00:00.000Z,in,\"t,1\",1,true,5,utf-8,\"x,\"\"y\"\"\",,"));
         assert_eq!(ExportFormat::for_path(Path::new("log.CSV")), ExportFormat::Csv);
         assert_eq!(ExportFormat::for_path(Path::new("log.jsonl")), ExportFormat::JsonLines);
     }
@@ -560,7 +605,7 @@ mod tests {
         let path = dir.join("log.csv");
         let mut store = store_with(30_000);
         let filter = crate::store::LogFilter { topic_filters: vec!["odd".into()], ..Default::default() };
-        let mut job = ExportJob::start(&path, filter, &store).expect("starts");
+        let mut job = ExportJob::start(&path, filter, &store, ExportDecoders::new()).expect("starts");
         assert!(matches!(job.step(&store, std::time::Duration::from_micros(50)), ExportState::Running { .. }));
         // Arriving after the start: not part of this export.
         store.push(crate::store::test_message("odd", b"late"));
@@ -582,7 +627,8 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("log.jsonl");
         let store = store_with(50_000);
-        let mut job = ExportJob::start(&path, crate::store::LogFilter::default(), &store).expect("starts");
+        let mut job =
+            ExportJob::start(&path, crate::store::LogFilter::default(), &store, ExportDecoders::new()).expect("starts");
         job.step(&store, std::time::Duration::from_millis(1));
         job.cancel();
         assert_eq!(run(&mut job, &store), ExportState::Cancelled);
@@ -605,7 +651,8 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let path = dir.join("log.csv");
         let store = store_with(50_000);
-        let mut job = ExportJob::start(&path, crate::store::LogFilter::default(), &store).expect("starts");
+        let mut job =
+            ExportJob::start(&path, crate::store::LogFilter::default(), &store, ExportDecoders::new()).expect("starts");
         assert!(matches!(job.step(&store, std::time::Duration::from_millis(1)), ExportState::Running { .. }));
         drop(job);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -623,6 +670,7 @@ mod tests {
             Path::new("/nonexistent-topicscope-folder/log.jsonl"),
             crate::store::LogFilter::default(),
             &store,
+            ExportDecoders::new(),
         )
         .expect_err("cannot create");
         assert!(error.to_string().contains("cannot create"), "{error}");

@@ -90,7 +90,7 @@ fn a_full_disk_gives_a_clear_error_and_keeps_the_old_files() {
         ));
     }
     let target = dir.join("log.csv");
-    match ExportJob::start(&target, LogFilter::default(), &store) {
+    match ExportJob::start(&target, LogFilter::default(), &store, Default::default()) {
         Err(error) => assert!(error.to_string().contains("No space left on device"), "{error}"),
         Ok(mut job) => {
             let state = loop {

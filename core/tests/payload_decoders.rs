@@ -303,3 +303,46 @@ fn sparkplug_topics_are_read_into_their_parts() {
         assert_eq!(sparkplug::parse_topic(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn exports_carry_the_decoded_form_or_why_not() {
+    use topicscope_core::export::{ExportDecoders, ExportFormat, write_messages};
+    use topicscope_core::ids::TabId;
+    use topicscope_core::mqtt::{IncomingMessage, Qos};
+    use topicscope_core::store::StoredMessage;
+
+    let incoming = |topic: &str, payload: Vec<u8>| IncomingMessage {
+        topic: topic.into(),
+        payload: payload.into(),
+        qos: Qos::AtMostOnce,
+        retain: false,
+        duplicate: false,
+        packet_id: 0,
+        properties: None,
+    };
+    let tab = TabId::default();
+    let messages = [
+        incoming("unit/7/telemetry", read("proto/telemetry.bin")),
+        incoming("unit/8/telemetry", b"not protobuf at all".to_vec()),
+        incoming("plain", b"hello".to_vec()),
+    ];
+    let decoders: ExportDecoders =
+        [(tab, PayloadDecoders::new(&DecoderSettings::default(), schemas()))].into_iter().collect();
+    let at = chrono::Utc::now();
+    let stored = || messages.iter().map(|message| StoredMessage::received(tab, at, message, None));
+    let mut out = Vec::new();
+    write_messages(&mut out, stored(), ExportFormat::JsonLines, &decoders).unwrap();
+    let lines: Vec<Value> =
+        String::from_utf8(out).unwrap().lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines[0]["decoded"], expected_telemetry());
+    assert!(lines[1]["decode_error"].as_str().unwrap().starts_with("not protobuf demo.Telemetry: "), "{}", lines[1]);
+    assert!(lines[2].get("decoded").is_none() && lines[2].get("decode_error").is_none());
+    let mut csv = Vec::new();
+    write_messages(&mut csv, stored(), ExportFormat::Csv, &decoders).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let decoded: Value = serde_json::from_str(&rows[0][9]).unwrap();
+    assert_eq!(decoded, expected_telemetry());
+    assert_eq!(&rows[2][9], "");
+}

@@ -37,6 +37,12 @@ pub enum FileOutcome {
     NoDialog(PathRequest),
     /// A certificate or key file was chosen for the active profile's TLS.
     TlsFileChosen(TlsFile, PathBuf),
+    /// A tab's protobuf schemas were loaded from these paths (or not).
+    SchemasLoaded(
+        crate::core::ids::TabId,
+        Vec<PathBuf>,
+        Result<crate::core::decoders::ProtoSchemas, crate::core::decoders::SchemaError>,
+    ),
 }
 
 /// What a path is wanted for.
@@ -313,6 +319,15 @@ impl FileTasks {
             filter: ("PEM", &["pem", "crt", "cer", "key"]),
         };
         self.pick(ctx, request);
+    }
+
+    /// Loads a tab's protobuf schemas (compiling .proto files reads and
+    /// parses them all: never on the UI thread).
+    pub fn load_schemas(&self, ctx: &egui::Context, tab: crate::core::ids::TabId, paths: Vec<PathBuf>) {
+        self.spawn(ctx, "topicscope-schemas", move |sender| {
+            let result = crate::core::decoders::ProtoSchemas::load(&paths);
+            let _ = sender.send(FileOutcome::SchemasLoaded(tab, paths, result));
+        });
     }
 
     /// Finished tasks since the last call.

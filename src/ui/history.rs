@@ -5,7 +5,7 @@ use chrono::Local;
 
 use crate::core::diff::JsonChangeKind;
 use crate::core::diff::{LineTag, PayloadDiff, diff_payloads, short_json};
-use crate::core::payload::{human_size, preview};
+use crate::core::payload::human_size;
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
@@ -24,6 +24,9 @@ pub struct DiffCache {
     old: u64,
     new: u64,
     diff: PayloadDiff,
+    /// The bytes compared (decoded forms as JSON text): byte ranges in
+    /// `diff` point into these.
+    compared: (Vec<u8>, Vec<u8>),
 }
 
 /// Draws the history of `state.history.topic` as a panel docked under the
@@ -118,7 +121,8 @@ fn header_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, topi
                 .on_hover_text(ui.trf(Tr::LogKeepsNewest, &[("n", &store.limits().max_messages)]));
         }
         if let Some(newest) = shown.checked_sub(1).and_then(|row| state.history.view.row(store, row)) {
-            crate::ui::widgets::chart_offer_ui(ui, topic, newest.payload, actions);
+            let charted = workspace.comparable_payload(newest.tab, topic, newest.payload);
+            crate::ui::widgets::chart_offer_ui(ui, topic, &charted, actions);
         }
         if ui.button(ui.tr(Tr::ExportHistory)).on_hover_text(ui.tr(Tr::ExportHistoryHint)).clicked() {
             actions.push(UiAction::ExportHistory);
@@ -158,13 +162,19 @@ fn rows_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState, action
     let output = rows_area.show_rows(ui, row_height, shown, |ui, range| {
         for row in range {
             let Some(message) = state.history.view.row(store, row) else { continue };
-            history_row_ui(ui, state, &message, actions);
+            history_row_ui(ui, workspace, state, &message, actions);
         }
     });
     state.history.hovered = ui.rect_contains_pointer(output.inner_rect);
 }
 
-fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessage<'_>, actions: &mut Vec<UiAction>) {
+fn history_row_ui(
+    ui: &mut egui::Ui,
+    workspace: &Workspace,
+    state: &mut UiState,
+    message: &StoredMessage<'_>,
+    actions: &mut Vec<UiAction>,
+) {
     ui.horizontal(|ui| {
         let mut picked = state.history.diff_picks.contains(&message.seq);
         if ui.checkbox(&mut picked, ui.tr(Tr::Compare)).changed() {
@@ -179,8 +189,12 @@ fn history_row_ui(ui: &mut egui::Ui, state: &mut UiState, message: &StoredMessag
         if message.retain {
             ui.colored_label(theme::OK, "R").on_hover_text(ui.tr(Tr::Retained));
         }
-        let shown = preview(message.payload, 80);
-        ui.add(egui::Label::new(egui::RichText::new(shown.text).monospace()).truncate());
+        // Decoded by the tab's rules, as in the log.
+        let decoded = workspace.tab(message.tab).map(|tab| {
+            let (generation, decoders) = (tab.decoding.generation(), tab.decoding.decoders());
+            state.history.previews.get(message.seq, generation, decoders, message.topic, message.payload, 80)
+        });
+        crate::ui::log::payload_cell_ui(ui, message.payload, decoded);
     });
 }
 
@@ -194,8 +208,14 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
         return;
     };
     if state.history.diff_cache.as_ref().is_none_or(|cache| (cache.old, cache.new) != (old_seq, new_seq)) {
-        state.history.diff_cache =
-            Some(DiffCache { old: old_seq, new: new_seq, diff: diff_payloads(old.payload, new.payload) });
+        // Decoded payloads (protobuf, Sparkplug…) are compared as their JSON.
+        let comparable = |message: &StoredMessage<'_>| match workspace.tab(message.tab) {
+            Some(tab) => tab.decoding.decoders().comparable(message.topic, message.payload).into_owned(),
+            None => message.payload.to_vec(),
+        };
+        let compared = (comparable(&old), comparable(&new));
+        let diff = diff_payloads(&compared.0, &compared.1);
+        state.history.diff_cache = Some(DiffCache { old: old_seq, new: new_seq, diff, compared });
     }
     let Some(cache) = &state.history.diff_cache else { return };
     let time = |message: StoredMessage<'_>| message.time.with_timezone(&Local).format("%H:%M:%S%.3f").to_string();
@@ -267,8 +287,8 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
                 ui.monospace(format!(
                     "@{:#x}: -{}  +{}",
                     change.old.start,
-                    hex_excerpt(ui, old.payload, &change.old),
-                    hex_excerpt(ui, new.payload, &change.new)
+                    hex_excerpt(ui, &cache.compared.0, &change.old),
+                    hex_excerpt(ui, &cache.compared.1, &change.new)
                 ));
             }
             cut_note(ui, *truncated);

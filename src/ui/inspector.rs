@@ -205,7 +205,8 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
                 ui.close();
             }
             if message.direction == Direction::Incoming {
-                crate::ui::widgets::chart_offer_ui(ui, message.topic, message.payload, actions);
+                let charted = workspace.comparable_payload(message.tab, message.topic, message.payload);
+                crate::ui::widgets::chart_offer_ui(ui, message.topic, &charted, actions);
             }
         });
     });

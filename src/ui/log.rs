@@ -3,6 +3,7 @@
 
 use egui_extras::{Column, TableBuilder};
 
+use crate::core::decoders::previews::RowPreview;
 use crate::core::mqtt::Direction;
 use crate::core::payload::{human_size, preview};
 use crate::core::topic::validate_topic_filter;
@@ -156,14 +157,20 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
                     ui.label(human_size(message.payload.len()));
                 });
                 row.col(|ui| {
-                    let shown = preview(message.payload, PREVIEW_CHARS);
-                    let mut text =
-                        egui::RichText::new(if shown.truncated { format!("{}…", shown.text) } else { shown.text })
-                            .monospace();
-                    if shown.binary {
-                        text = text.weak();
-                    }
-                    ui.add(egui::Label::new(text).truncate());
+                    // The tab's decoder rules first (decoded once per row, cached).
+                    let decoded = workspace.tab(message.tab).map(|tab| {
+                        let decoding = &tab.decoding;
+                        let (generation, decoders) = (decoding.generation(), decoding.decoders());
+                        state.previews.get(
+                            message.seq,
+                            generation,
+                            decoders,
+                            message.topic,
+                            message.payload,
+                            PREVIEW_CHARS,
+                        )
+                    });
+                    payload_cell_ui(ui, message.payload, decoded);
                 });
                 let response = row.response();
                 if response.clicked() && picking {
@@ -173,7 +180,7 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
                     let already = selected == Some(message.seq);
                     actions.push(UiAction::SelectMessage { seq: (!already).then_some(message.seq) });
                 }
-                response.context_menu(|ui| message_menu_ui(ui, &message, actions));
+                response.context_menu(|ui| message_menu_ui(ui, workspace, &message, actions));
             });
         });
     // Scrolling up (wheel, scrollbar, keys) leaves the newest rows: stop
@@ -186,8 +193,36 @@ pub fn log_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut LogState
     state.last_offset = offset;
 }
 
+/// A row's payload column: the decoded form when a rule decodes it, the
+/// raw preview otherwise, and a warning badge saying why when the rule's
+/// decoder refused the payload (the raw bytes still shown).
+pub fn payload_cell_ui(ui: &mut egui::Ui, payload: &[u8], decoded: Option<&RowPreview>) {
+    match decoded {
+        Some(RowPreview::Decoded(text)) => {
+            ui.add(egui::Label::new(egui::RichText::new(text).monospace()).truncate());
+            return;
+        }
+        Some(RowPreview::Failed(reason)) => {
+            ui.colored_label(theme::BUSY, "⚠").on_hover_text(reason);
+        }
+        Some(RowPreview::Plain) | None => {}
+    }
+    let shown = preview(payload, PREVIEW_CHARS);
+    let mut text =
+        egui::RichText::new(if shown.truncated { format!("{}…", shown.text) } else { shown.text }).monospace();
+    if shown.binary {
+        text = text.weak();
+    }
+    ui.add(egui::Label::new(text).truncate());
+}
+
 /// A log row's context menu.
-fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessage<'_>, actions: &mut Vec<UiAction>) {
+fn message_menu_ui(
+    ui: &mut egui::Ui,
+    workspace: &crate::core::workspace::Workspace,
+    message: &crate::core::store::StoredMessage<'_>,
+    actions: &mut Vec<UiAction>,
+) {
     crate::ui::widgets::message_actions_ui(ui, message.seq, actions);
     ui.separator();
     if ui.button(ui.tr(Tr::CopyTopic)).clicked() {
@@ -213,6 +248,7 @@ fn message_menu_ui(ui: &mut egui::Ui, message: &crate::core::store::StoredMessag
         if ui.button(ui.tr(Tr::CompareWithPrevious)).clicked() {
             actions.push(UiAction::CompareWithPrevious { seq: message.seq });
         }
-        crate::ui::widgets::chart_offer_ui(ui, message.topic, message.payload, actions);
+        let charted = workspace.comparable_payload(message.tab, message.topic, message.payload);
+        crate::ui::widgets::chart_offer_ui(ui, message.topic, &charted, actions);
     }
 }

@@ -113,6 +113,8 @@ pub struct ComposerState {
 pub struct LogState {
     /// The log's filtered rows.
     pub view: FilteredView,
+    /// Decoded payload previews of the rows shown.
+    pub previews: crate::core::decoders::previews::DecodedPreviews,
     /// Search box text.
     pub search: String,
     /// The search box is a regular expression.
@@ -307,6 +309,8 @@ pub struct HistoryState {
     pub scroll_to: Option<u64>,
     /// The comparison of the two ticked messages.
     pub diff_cache: Option<history::DiffCache>,
+    /// Decoded payload previews of the rows shown.
+    pub previews: crate::core::decoders::previews::DecodedPreviews,
     /// The pointer was over the rows last frame: they hold still (new
     /// messages wait) so a click lands where it was aimed.
     pub hovered: bool,
@@ -357,6 +361,7 @@ impl Default for LogState {
     fn default() -> Self {
         Self {
             view: Default::default(),
+            previews: Default::default(),
             search: Default::default(),
             search_regex: Default::default(),
             selected_subscription: Default::default(),

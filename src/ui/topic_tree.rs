@@ -153,7 +153,8 @@ fn rows_ui(
                         actions.push(UiAction::ShowHistory { topic: Some(path.clone()) });
                     }
                     if let Some(message) = node.last_seq.and_then(|seq| workspace.store.get(seq)) {
-                        crate::ui::widgets::chart_offer_ui(ui, &path, message.payload, actions);
+                        let charted = workspace.comparable_payload(message.tab, &path, message.payload);
+                        crate::ui::widgets::chart_offer_ui(ui, &path, &charted, actions);
                     }
                     if ui.button(ui.tr(Tr::PublishHere)).on_hover_text(ui.tr(Tr::PublishHereHint)).clicked() {
                         actions.push(UiAction::PublishHere { topic: path.clone() });

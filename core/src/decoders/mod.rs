@@ -7,6 +7,7 @@
 
 pub mod binary;
 pub mod image;
+pub mod previews;
 pub mod proto_tree;
 mod proto_wire;
 pub mod protobuf;
@@ -124,8 +125,14 @@ impl PayloadDecoders {
     /// Decoders from settings and the schemas loaded for them (loading
     /// reads files: the caller does it off the UI thread).
     pub fn new(settings: &DecoderSettings, schemas: ProtoSchemas) -> Self {
+        Self::with_shared(settings, Arc::new(schemas))
+    }
+
+    /// Decoders sharing schemas already loaded (a rule edit rebuilds the
+    /// table without reading the schemas again).
+    pub fn with_shared(settings: &DecoderSettings, schemas: Arc<ProtoSchemas>) -> Self {
         let table = DecoderTable::new(settings, schemas.topic_rules());
-        Self { table, schemas: Arc::new(schemas) }
+        Self { table, schemas }
     }
 
     /// Loads the schemas `settings` names and builds the decoders.
@@ -151,6 +158,15 @@ impl PayloadDecoders {
     /// The decoder for payloads on `topic`.
     pub fn decoder_for(&self, topic: &str) -> &PayloadDecoder {
         self.table.decoder_for(topic)
+    }
+
+    /// The payload as views compare it (diffs): the decoded form as JSON
+    /// text when a rule decodes it, else the bytes themselves.
+    pub fn comparable<'a>(&self, topic: &str, payload: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        match self.decode(topic, payload).json() {
+            Some(value) => std::borrow::Cow::Owned(value.to_string().into_bytes()),
+            None => std::borrow::Cow::Borrowed(payload),
+        }
     }
 
     /// Reads `payload` as the rule for `topic` says.

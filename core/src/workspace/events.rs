@@ -243,8 +243,10 @@ fn ingest(store: &mut MessageStore, tab: &mut Tab, batch: Vec<(DateTime<Utc>, In
             }
         };
         let topic = message.topic.as_str();
-        if !tab.charts.is_empty() {
-            tab.charts.observe(topic, time, &message.payload);
+        if !tab.charts.is_empty() && tab.charts.plots(topic) {
+            // Decoded payloads (protobuf, Sparkplug…) are charted from their JSON.
+            let charted = tab.decoding.decoders().comparable(topic, &message.payload);
+            tab.charts.observe(topic, time, &charted);
         }
         tab.broker_status.observe(topic, &message.payload, time);
         let seq = store.push(StoredMessage::received(tab.id, time, &message, subscription));

@@ -12,6 +12,7 @@
 //! events routed to their tab).
 
 mod connections;
+pub mod decoding;
 mod events;
 mod notices;
 mod profile_drafts;
@@ -136,7 +137,8 @@ impl Workspace {
         for index_in_store in 0..self.store.len() {
             let Some(message) = self.store.at(index_in_store) else { break };
             if message.tab == tab.id && message.direction == Direction::Incoming && *message.topic == *key.topic {
-                tab.charts.observe_into(series, message.time, message.payload);
+                let charted = tab.decoding.decoders().comparable(message.topic, message.payload);
+                tab.charts.observe_into(series, message.time, &charted);
             }
         }
         Ok(())

@@ -59,6 +59,8 @@ pub struct Tab {
     pub retained_scan: Option<super::RetainedScan>,
     /// Every packet its connections sent and received (the packet inspector).
     pub packets: crate::wire::PacketLog,
+    /// How its payloads are decoded (kept in step with the profile).
+    pub decoding: super::decoding::TabDecoding,
     /// What the broker announced in the last CONNACK (connection details).
     pub connack: Option<Box<crate::engine::connack_details::ConnAckDetails>>,
 }
@@ -84,6 +86,7 @@ impl Tab {
             requests: Requests::default(),
             retained_scan: None,
             packets: crate::wire::PacketLog::default(),
+            decoding: super::decoding::TabDecoding::default(),
             connack: None,
         }
     }

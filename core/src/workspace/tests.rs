@@ -159,6 +159,30 @@ fn charts_start_from_the_log_and_follow_new_messages_and_sys_topics_feed_the_sta
 }
 
 #[test]
+fn decoded_payloads_are_charted_from_their_json() {
+    // Eclipse Tahu's encoding of an NDATA (scripts/decoder_fixtures.sh):
+    // decoded by the built-in Sparkplug rule with no settings at all.
+    let ndata: &'static [u8] = include_bytes!("../../tests/fixtures/sparkplug/ndata.bin");
+    let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
+    assert!(workspace.sync_decoders().is_empty(), "no schemas to load");
+    let id = connected(&mut workspace);
+    let topic = "spBv1.0/plant/NDATA/edge1";
+    workspace.apply(event(EventKind::Connection {
+        connection: id,
+        event: ConnectionEvent::Messages(vec![incoming(topic, ndata)]),
+    }));
+    workspace.add_chart(SeriesKey { topic: topic.into(), pointer: Some("/metrics/0/value".into()) }).expect("charted");
+    workspace.apply(event(EventKind::Connection {
+        connection: id,
+        event: ConnectionEvent::Messages(vec![incoming(topic, ndata), incoming(topic, b"not sparkplug")]),
+    }));
+    let series = &workspace.active_tab().charts.series()[0];
+    let values: Vec<f64> = series.points.iter().map(|point| point[1]).collect();
+    assert_eq!(values, vec![22.75, 22.75], "from the log, then live");
+    assert_eq!(series.skipped, 1, "the payload that does not decode is counted, not plotted");
+}
+
+#[test]
 fn messages_are_tagged_with_the_matching_subscription() {
     let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
     let id = connected(&mut workspace);

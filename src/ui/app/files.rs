@@ -30,7 +30,7 @@ impl TopicscopeApp {
         if let Some(mut running) = self.export.take() {
             running.cancel();
         }
-        match ExportJob::start(path, filter, &self.workspace.store) {
+        match ExportJob::start(path, filter, &self.workspace.store, self.workspace.export_decoders()) {
             Ok(job) => {
                 tracing::info!("exporting messages to {}", path.display());
                 self.export = Some(job);
@@ -198,6 +198,7 @@ impl TopicscopeApp {
         for outcome in self.files.finished() {
             match outcome {
                 FileOutcome::NoDialog(request) => self.ask_for_path(request),
+                FileOutcome::SchemasLoaded(tab, paths, result) => self.workspace.schemas_loaded(tab, &paths, result),
                 FileOutcome::TlsFileChosen(file, path) => {
                     let tls = &mut self.workspace.active_tab_mut().profile.tls;
                     let slot = match file {

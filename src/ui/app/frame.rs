@@ -200,6 +200,9 @@ impl TopicscopeApp {
             }
         }
         self.collect_file_tasks();
+        for (tab, paths) in self.workspace.sync_decoders() {
+            self.files.load_schemas(ctx, tab, paths);
+        }
         self.collect_writes();
         if self.pending_writes() > 0 {
             ctx.request_repaint_after(Duration::from_millis(50));
