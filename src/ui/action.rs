@@ -236,6 +236,14 @@ pub enum UiAction {
         /// Which file.
         file: TlsFile,
     },
+    /// Add a protobuf schema folder (or, with `folder` false, a `.proto`
+    /// file or descriptor set) to the active profile's decoding.
+    BrowseSchemaPath {
+        /// Pick a folder rather than a file.
+        folder: bool,
+    },
+    /// Read the active tab's protobuf schemas from disk again.
+    ReloadSchemas,
     /// Use the path typed into the path prompt.
     UsePath,
     /// Close the path prompt.

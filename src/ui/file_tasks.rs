@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::core::fs::Privacy;
 use crate::core::profile_exchange::{ImportError, ImportReport, import_file};
 use crate::ui::action::TlsFile;
-use crate::ui::i18n::{Tr, Words};
+use crate::ui::i18n::{Tr, TrDecode, Words};
 
 /// A dialog answered faster than this was never shown (nobody cancels a
 /// dialog in a fifth of a second): the system has no dialog helper.
@@ -37,6 +37,8 @@ pub enum FileOutcome {
     NoDialog(PathRequest),
     /// A certificate or key file was chosen for the active profile's TLS.
     TlsFileChosen(TlsFile, PathBuf),
+    /// A schema path was chosen for the active profile's decoding.
+    SchemaPathChosen(PathBuf),
     /// A tab's protobuf schemas were loaded from these paths (or not).
     SchemasLoaded(
         crate::core::ids::TabId,
@@ -67,6 +69,12 @@ pub enum PathPurpose {
     ImportBrokerSettings,
     /// A certificate or key file for the active profile.
     ChooseTlsFile(TlsFile),
+    /// A protobuf schema folder, `.proto` file or descriptor set for the
+    /// active profile.
+    ChooseSchemaPath {
+        /// A folder rather than a file.
+        folder: bool,
+    },
 }
 
 /// A request for a path: from a dialog, or typed into the window.
@@ -150,6 +158,7 @@ fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, se
             crate::core::broker::settings::load_any(&path).map_err(|error| error.to_string()),
         ),
         PathPurpose::ChooseTlsFile(file) => FileOutcome::TlsFileChosen(file, path),
+        PathPurpose::ChooseSchemaPath { .. } => FileOutcome::SchemaPathChosen(path),
     };
     let _ = sender.send(outcome);
 }
@@ -192,6 +201,7 @@ impl FileTasks {
             let paths = match &request.purpose {
                 PathPurpose::ImportProfiles => dialog.pick_files().unwrap_or_default(),
                 _ if request.saves() => dialog.set_file_name(&request.file_name).save_file().into_iter().collect(),
+                PathPurpose::ChooseSchemaPath { folder: true } => dialog.pick_folder().into_iter().collect(),
                 _ => dialog.pick_file().into_iter().collect(),
             };
             if paths.is_empty() {
@@ -328,6 +338,17 @@ impl FileTasks {
             let result = crate::core::decoders::ProtoSchemas::load(&paths);
             let _ = sender.send(FileOutcome::SchemasLoaded(tab, paths, result));
         });
+    }
+
+    /// Lets the user pick a schema folder, `.proto` file or descriptor set.
+    pub fn choose_schema_path(&self, ctx: &egui::Context, folder: bool) {
+        let request = PathRequest {
+            purpose: PathPurpose::ChooseSchemaPath { folder },
+            title: if folder { ctx.tr(TrDecode::ChooseSchemaFolder) } else { ctx.tr(TrDecode::ChooseSchemaFile) },
+            file_name: String::new(),
+            filter: if folder { ("", &[]) } else { ("Protobuf", &["proto", "pb", "desc", "binpb", "protoset"]) },
+        };
+        self.pick(ctx, request);
     }
 
     /// Finished tasks since the last call.

@@ -63,7 +63,8 @@ impl Language {
 }
 
 /// A key of one of the catalogues ([`Tr`] for most of the interface,
-/// [`TrWire`] for the packet inspector and connection details).
+/// [`TrWire`] for the packet inspector and connection details, [`TrDecode`]
+/// for payload decoding).
 pub trait Entry: Copy {
     /// The key's text in a language.
     fn text(self, language: Language) -> &'static str;
@@ -192,6 +193,7 @@ macro_rules! catalogue {
 
 include!("i18n_catalogue.rs");
 include!("i18n_wire.rs");
+include!("i18n_decode.rs");
 
 #[cfg(test)]
 mod tests {
@@ -203,6 +205,9 @@ mod tests {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
         for key in TrWire::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+        for key in TrDecode::ALL {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
     }

@@ -606,6 +606,7 @@ catalogue! {
 
     // Profile variables
     SectionVariables => "Variables", "变量";
+    SectionDecoding => "Decoding", "解码";
     VariablesHint => "Use {{name}} in the composer's topic and payload; Publish sends the filled-in message the composer previews. Save the profile to keep them.", "在发布编辑器的主题和载荷中使用 {{name}}；“发布”发送的正是编辑器预览的填好的消息。保存配置以保留这些变量。";
     BuiltInVariables => "Built in: {{timestamp}} (ms), {{iso_time}}, {{uuid}}, {{counter}}, {{random_int(a,b)}}, {{random_float(a,b)}}; \\{{ writes a literal {{.", "内置：{{timestamp}}（毫秒）、{{iso_time}}、{{uuid}}、{{counter}}、{{random_int(a,b)}}、{{random_float(a,b)}}；\\{{ 输出字面的 {{。";
     BadVariableName => "'{name}' is not a variable name: use letters, digits, '_', '-' and '.'", "“{name}”不是有效的变量名：请使用字母、数字、“_”、“-”和“.”";

@@ -12,7 +12,8 @@ use crate::core::payload::{
 use crate::core::store::StoredMessage;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
-use crate::ui::i18n::{Tr, Words};
+use crate::ui::i18n::{Tr, TrDecode, Words};
+use crate::ui::inspector_decoded;
 use crate::ui::panel::PanelContext;
 use crate::ui::state::{InspectorTab, UiState};
 use crate::ui::theme;
@@ -211,9 +212,37 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
         });
     });
     ui.separator();
+    // The topic's decoder: its rule, or what the user picked for it.
+    let topic = message.topic.to_string();
+    let (generation, decoders) =
+        workspace.tab(message.tab).map_or((0, None), |tab| (tab.decoding.generation(), Some(tab.decoding.decoders())));
+    let default_decoders = crate::core::decoders::PayloadDecoders::default();
+    let decoders = decoders.unwrap_or(&default_decoders);
+    ui.horizontal(|ui| {
+        let mut chosen = state.inspector.decode_as.get(&topic).cloned();
+        if inspector_decoded::view_as_ui(ui, decoders, &topic, &mut chosen) {
+            match chosen {
+                Some(decoder) => state.inspector.decode_as.insert(topic.clone(), decoder),
+                None => state.inspector.decode_as.remove(&topic),
+            };
+            state.inspector.tab = InspectorTab::Decoded;
+            state.inspector.views.insert(topic.clone(), InspectorTab::Decoded);
+        }
+    });
+    let decoder = state.inspector.decode_as.get(&topic).unwrap_or_else(|| decoders.decoder_for(&topic)).clone();
+    inspector_decoded::DecodedView::refresh(
+        &mut state.inspector.decoded,
+        message.seq,
+        generation,
+        &decoder,
+        decoders,
+        &topic,
+        message.payload,
+    );
     let before = state.inspector.tab;
     ui.horizontal_wrapped(|ui| {
         for (tab, name) in [
+            (InspectorTab::Decoded, ui.tr(TrDecode::ViewDecoded)),
             (InspectorTab::Raw, ui.tr(Tr::ViewRaw)),
             (InspectorTab::PrettyJson, ui.tr(Tr::ViewPrettyJson)),
             (InspectorTab::JsonTree, ui.tr(Tr::ViewJsonTree)),
@@ -222,6 +251,8 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
             (InspectorTab::Xml, "XML"),
             (InspectorTab::Cbor, "CBOR"),
             (InspectorTab::MessagePack, "MessagePack"),
+            (InspectorTab::Image, ui.tr(TrDecode::ViewImage)),
+            (InspectorTab::Numbers, ui.tr(TrDecode::ViewNumbers)),
         ] {
             ui.selectable_value(&mut state.inspector.tab, tab, name);
         }
@@ -329,6 +360,25 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
                 hex_dump_line(payload, index, per_line)
             });
             ui.weak(ui.trf(Tr::HexFooter, &[("n", &payload.len()), ("per_line", &per_line)]));
+        }
+        InspectorTab::Decoded => {
+            if let Some(view) = &state.inspector.decoded {
+                inspector_decoded::decoded_ui(ui, view, message.payload);
+            }
+        }
+        InspectorTab::Image => {
+            if let Some(view) = state.inspector.decoded.as_mut() {
+                inspector_decoded::image_ui(ui, view, message.payload);
+            }
+        }
+        InspectorTab::Numbers => {
+            let inspector = &mut state.inspector;
+            inspector_decoded::numbers_ui(
+                ui,
+                message.payload,
+                &mut inspector.number_offset,
+                &mut inspector.number_endian,
+            );
         }
         InspectorTab::Base64 => {
             let payload = &message.payload;

@@ -32,10 +32,12 @@ pub enum EditorSection {
     Subscriptions,
     /// Values for `{{name}}` placeholders.
     Variables,
+    /// Decoder rules and protobuf schemas.
+    Decoding,
 }
 
 impl EditorSection {
-    const ALL: [EditorSection; 7] = [
+    const ALL: [EditorSection; 8] = [
         Self::General,
         Self::Credentials,
         Self::Transport,
@@ -43,6 +45,7 @@ impl EditorSection {
         Self::Mqtt5,
         Self::Subscriptions,
         Self::Variables,
+        Self::Decoding,
     ];
 
     fn label(self) -> Tr {
@@ -54,6 +57,7 @@ impl EditorSection {
             Self::Mqtt5 => Tr::SectionMqtt5,
             Self::Subscriptions => Tr::SectionSubscriptions,
             Self::Variables => Tr::SectionVariables,
+            Self::Decoding => Tr::SectionDecoding,
         }
     }
 }
@@ -92,6 +96,7 @@ pub fn profile_editor_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: 
                     EditorSection::Mqtt5 => mqtt5_ui(ui, workspace),
                     EditorSection::Subscriptions => subscriptions_ui(ui, workspace),
                     EditorSection::Variables => variables_ui(ui, workspace),
+                    EditorSection::Decoding => crate::ui::decoding_editor::decoding_ui(ui, workspace, actions),
                 }
             });
             ui.separator();

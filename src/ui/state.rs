@@ -26,6 +26,13 @@ pub enum InspectorTab {
     Cbor,
     /// MessagePack decoded to a tree.
     MessagePack,
+    /// Read by the topic's decoder rule (or "View as"): protobuf,
+    /// Sparkplug B, CBOR…
+    Decoded,
+    /// The payload as an image.
+    Image,
+    /// Numbers read at a byte offset.
+    Numbers,
 }
 
 /// What the central area shows.
@@ -224,6 +231,14 @@ pub struct InspectorState {
     pub views: std::collections::HashMap<String, InspectorTab>,
     /// JSON tree search text.
     pub json_search: String,
+    /// The selected message read by its decoder, computed once.
+    pub decoded: Option<crate::ui::inspector_decoded::DecodedView>,
+    /// "View as" choices by topic (none: the topic's rule decides).
+    pub decode_as: std::collections::HashMap<String, crate::core::decoders::PayloadDecoder>,
+    /// The Numbers view's byte offset.
+    pub number_offset: usize,
+    /// The Numbers view's byte order.
+    pub number_endian: crate::core::decoders::binary::Endian,
 }
 
 /// Which of the small windows are open.

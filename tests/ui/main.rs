@@ -10,6 +10,7 @@ mod helpers;
 mod broker;
 mod charts;
 mod connecting;
+mod decoding;
 mod hostile_broker;
 mod inspector;
 mod log_toolbar;

@@ -3,6 +3,7 @@
 use super::SaveKind;
 use super::TopicscopeApp;
 use crate::core::broker::settings;
+use crate::core::decoders::PayloadDecoder;
 use crate::core::engine::Command;
 use crate::core::mqtt::Qos;
 use crate::core::profile::{self, ConnectionProfile, PasswordSource};
@@ -11,7 +12,7 @@ use crate::core::saved_messages::SavedMessage;
 use crate::core::store::FilteredView;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::Tr;
-use crate::ui::state::UiState;
+use crate::ui::state::{InspectorTab, UiState};
 use crate::ui::{broker_status, charts};
 
 impl TopicscopeApp {
@@ -491,6 +492,12 @@ impl TopicscopeApp {
                 self.send_or_show(result, |ui| &mut ui.composer.error)
             }
             UiAction::UsePath => self.use_typed_path(),
+            UiAction::BrowseSchemaPath { folder } => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.choose_schema_path(ctx, folder);
+                }
+            }
+            UiAction::ReloadSchemas => self.workspace.active_tab_mut().decoding.reload(),
             UiAction::BrowseTlsFile { file } => {
                 if let Some(ctx) = &self.ctx {
                     self.files.choose_tls_file(ctx, file);
@@ -513,9 +520,17 @@ impl TopicscopeApp {
             }
             UiAction::SelectMessage { seq } => {
                 if let Some(message) = seq.and_then(|seq| self.workspace.store.get(seq)) {
-                    self.ui.inspector.tab = match self.ui.inspector.views.get(message.topic).copied() {
-                        Some(remembered) => remembered,
-                        None => crate::ui::inspector::view_for(message.payload, self.ui.inspector.tab),
+                    let decoder =
+                        self.workspace.tab(message.tab).map(|tab| tab.decoding.decoders().decoder_for(message.topic));
+                    self.ui.inspector.tab = match (self.ui.inspector.views.get(message.topic).copied(), decoder) {
+                        (Some(remembered), _) => remembered,
+                        // A rule that decodes opens the decoded view.
+                        (None, Some(PayloadDecoder::Image)) => InspectorTab::Image,
+                        (None, Some(PayloadDecoder::Hex | PayloadDecoder::Raw)) => InspectorTab::Hex,
+                        (None, Some(decoder)) if !matches!(decoder, PayloadDecoder::Auto | PayloadDecoder::Text) => {
+                            InspectorTab::Decoded
+                        }
+                        (None, _) => crate::ui::inspector::view_for(message.payload, self.ui.inspector.tab),
                     };
                 }
                 self.ui.log.selected_message = seq;

@@ -199,6 +199,12 @@ impl TopicscopeApp {
             match outcome {
                 FileOutcome::NoDialog(request) => self.ask_for_path(request),
                 FileOutcome::SchemasLoaded(tab, paths, result) => self.workspace.schemas_loaded(tab, &paths, result),
+                FileOutcome::SchemaPathChosen(path) => {
+                    let paths = &mut self.workspace.active_tab_mut().profile.decoding.proto_paths;
+                    if !paths.contains(&path) {
+                        paths.push(path);
+                    }
+                }
                 FileOutcome::TlsFileChosen(file, path) => {
                     let tls = &mut self.workspace.active_tab_mut().profile.tls;
                     let slot = match file {

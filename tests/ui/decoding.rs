@@ -1,0 +1,105 @@
+//! Decoded payloads in the window: Sparkplug B with no settings, protobuf
+//! from a folder of .proto files set in the profile's Decoding section,
+//! the inspector's decoded tree with field numbers and types, a failed
+//! decode's reason above the raw bytes, and "View as". Payloads come from
+//! independent encoders (protoc, Eclipse Tahu) through mosquitto_pub.
+
+use egui_kittest::kittest::Queryable as _;
+use topicscope::core::engine::BrokerState;
+
+use crate::helpers::*;
+
+fn fixture(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("core/tests/fixtures").join(path)
+}
+
+/// Another client publishes a file's bytes to the embedded broker.
+fn mosquitto_pub(harness: &egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, topic: &str, args: &[&str]) {
+    let BrokerState::Running { addr, .. } = harness.state().workspace.broker.clone() else { panic!("broker") };
+    let status = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &addr.port().to_string(), "-q", "1", "-t", topic])
+        .args(args)
+        .status()
+        .expect("mosquitto_pub runs");
+    assert!(status.success());
+}
+
+fn open_row(harness: &mut egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, topic: &str) {
+    step_until(harness, topic, |app| received_on(app, topic) == 1);
+    harness.run_steps(2);
+    harness.get_all_by_label(topic).next().expect("the row").click();
+    harness.run_steps(3);
+}
+
+#[test]
+fn sparkplug_is_decoded_in_the_log_and_the_inspector_with_no_settings() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let birth = fixture("sparkplug/nbirth.bin");
+    mosquitto_pub(&harness, "spBv1.0/plant/NBIRTH/edge1", &["-f", &birth.display().to_string()]);
+    step_until(&mut harness, "the birth", |app| received_on(app, "spBv1.0/plant/NBIRTH/edge1") == 1);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains("{\"timestamp\":1764849600000,\"seq\":0,\"metrics\":[{\"name\":\"bdSeq\"")
+            .is_some(),
+        "the log row shows the decoded payload"
+    );
+    open_row(&mut harness, "spBv1.0/plant/NBIRTH/edge1");
+    assert_eq!(harness.state().ui.inspector.tab, topicscope::ui::state::InspectorTab::Decoded, "opens decoded");
+    assert!(harness.query_by_label_contains("Sparkplug B · seq 0").is_some());
+    assert!(harness.query_by_label("Temperature").is_some(), "a metric row");
+    assert!(harness.query_by_label("Offset8").is_some());
+    assert!(harness.query_by_label("-5").is_some(), "Int8 with its sign");
+    assert!(harness.query_by_label("Int8").is_some(), "the data type by name");
+
+    // Plain text on a Sparkplug topic: the reason, then the bytes — never `{}`.
+    mosquitto_pub(&harness, "spBv1.0/plant/NDATA/edge1", &["-m", "hello"]);
+    open_row(&mut harness, "spBv1.0/plant/NDATA/edge1");
+    assert!(harness.query_by_label_contains("⚠ not Sparkplug B: ").is_some(), "the failure says why");
+    assert!(harness.query_by_label_contains("The bytes as they arrived").is_some());
+    assert!(harness.query_by_label_contains("68 65 6c 6c 6f").is_some(), "the raw bytes below it");
+}
+
+#[test]
+fn protobuf_schemas_from_the_profile_decode_with_field_numbers_and_types() {
+    let mut harness = harness();
+    connected(&mut harness);
+    // The Decoding section lists the folder; loading runs off the UI thread.
+    harness.state_mut().workspace.active_tab_mut().profile.decoding.proto_paths.push(fixture("proto/schemas"));
+    step_until(&mut harness, "schemas loaded", |app| {
+        let decoding = &app.workspace.active_tab().decoding;
+        !decoding.is_loading() && !decoding.decoders().schemas().message_names().is_empty()
+    });
+    mosquitto_pub(&harness, "unit/7/telemetry", &["-f", &fixture("proto/telemetry.bin").display().to_string()]);
+    step_until(&mut harness, "the telemetry", |app| received_on(app, "unit/7/telemetry") == 1);
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("{\"device_id\":\"unit-7\",\"temperature\":21.5").is_some());
+    open_row(&mut harness, "unit/7/telemetry");
+    assert!(harness.query_by_label("= -9007199254740993").is_some(), "64-bit exact");
+    assert!(harness.query_by_label("#3").is_some(), "field numbers");
+    assert!(harness.query_all_by_label("int64").count() >= 1, "field types");
+    assert!(harness.query_by_label("= STATUS_ALARM (2)").is_some(), "enums by name");
+    assert!(harness.query_by_label_contains("location  #10  demo.common.Location").is_some(), "nested messages");
+
+    // View as: the same bytes as another type, chosen in the inspector.
+    harness.get_by_value("By rule: protobuf demo.Telemetry").click();
+    harness.run_steps(2);
+    harness.get_by_label("hex").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().ui.inspector.decode_as.get("unit/7/telemetry"),
+        Some(&topicscope::core::decoders::PayloadDecoder::Hex)
+    );
+    assert!(harness.query_by_label_contains("Shown in the raw views").is_some());
+
+    // The Decoding section shows what loaded, and a broken file's place.
+    harness.state_mut().workspace.active_tab_mut().profile.decoding.proto_paths =
+        vec![fixture("proto/broken/bad.proto")];
+    step_until(&mut harness, "the bad schema's error", |app| app.workspace.active_tab().decoding.error().is_some());
+    harness.state_mut().ui.profiles.open = true;
+    harness.run_steps(2);
+    harness.get_by_label("Decoding").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("The schemas did not load: bad.proto:7:3: ").is_some());
+}
