@@ -244,6 +244,13 @@ pub enum UiAction {
     },
     /// Read the active tab's protobuf schemas from disk again.
     ReloadSchemas,
+    /// Ask a Sparkplug edge node to publish its births again.
+    SparkplugRebirth {
+        /// Its group id.
+        group: String,
+        /// Its edge node id.
+        node: String,
+    },
     /// Use the path typed into the path prompt.
     UsePath,
     /// Close the path prompt.

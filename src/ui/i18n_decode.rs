@@ -57,4 +57,21 @@ catalogue! {
     MessageTypeMissing => "{name} is not in the loaded schemas", "已加载的模式中没有 {name}";
     MoveUp => "Move up", "上移";
     MoveDown => "Move down", "下移";
+
+    // The Sparkplug window
+    SparkplugWindow => "Sparkplug", "Sparkplug";
+    SparkplugSummary => "{groups} {groups|group|groups} · {nodes} edge {nodes|node|nodes}", "{groups} 个组 · {nodes} 个边缘节点";
+    SparkplugCatchingUp => "reading the log: {n} to go", "正在读取日志：还剩 {n} 条";
+    SparkplugMissed => "{n} {n|message|messages} left the log before they were read", "{n} 条消息在读取前已离开日志";
+    SparkplugUndecodable => "{n} {n|payload|payloads} on spBv1.0 did not decode", "spBv1.0 上有 {n} 个负载无法解码";
+    SparkplugEmpty => "No Sparkplug B traffic in this tab yet: subscribe to spBv1.0/# and the namespace builds from births, data and deaths (the log's messages are read when this window opens).", "此标签页还没有 Sparkplug B 流量：订阅 spBv1.0/# 后，命名空间会从出生、数据和死亡消息建立（打开此窗口时会读取日志中的消息）。";
+    SparkplugPickNode => "Pick a node or device to see its metrics.", "选择节点或设备以查看其指标。";
+    SparkplugIssues => "{n} rule {n|break|breaks} found", "发现 {n} 处违规";
+    SparkplugMissing => "{n} missing", "缺失 {n}";
+    Online => "online", "在线";
+    Stale => "stale: dead or not born", "过期：已死亡或未出生";
+    Rebirth => "Rebirth", "重生";
+    RebirthHint => "Publish NCMD Node Control/Rebirth = true: the node publishes its births again", "发布 NCMD Node Control/Rebirth = true：节点会重新发布其出生消息";
+    MetricCount => "{n} {n|metric|metrics}", "{n} 个指标";
+    OpenSparkplugWindow => "Sparkplug namespace…", "Sparkplug 命名空间…";
 }

@@ -239,6 +239,15 @@ pub fn inspector_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Ui
         &topic,
         message.payload,
     );
+    let sparkplug = state.inspector.decoded.as_ref().is_some_and(|view| {
+        matches!(
+            view.decoded,
+            crate::core::decoders::Decoded::Sparkplug(_) | crate::core::decoders::Decoded::SparkplugState(_)
+        )
+    });
+    if sparkplug && ui.button(ui.tr(TrDecode::OpenSparkplugWindow)).clicked() {
+        state.windows.show_sparkplug = true;
+    }
     let before = state.inspector.tab;
     ui.horizontal_wrapped(|ui| {
         for (tab, name) in [

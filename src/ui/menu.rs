@@ -102,6 +102,7 @@ pub fn menu_bar_ui(
             ui.separator();
             ui.checkbox(charts_open, ui.tr(Tr::Charts));
             ui.checkbox(&mut state.show_broker_status, ui.tr(Tr::BrokerStatus));
+            ui.checkbox(&mut state.show_sparkplug, ui.tr(crate::ui::i18n::TrDecode::SparkplugWindow));
             ui.checkbox(&mut state.show_broker_panel, ui.tr(Tr::BuiltInBroker));
             ui.checkbox(&mut state.show_notices, ui.tr(Tr::Notifications));
             ui.checkbox(&mut state.show_app_log, ui.tr(Tr::ApplicationLog));

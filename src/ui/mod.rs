@@ -30,6 +30,7 @@ pub mod prefs;
 mod profile_editor;
 mod saved_panel;
 mod shortcuts;
+mod sparkplug_view;
 pub mod state;
 mod states;
 mod status_bar;

@@ -96,6 +96,8 @@ pub struct UiState {
     pub central: CentralView,
     /// The packet inspector's filters and selection.
     pub packets: crate::ui::packets::PacketsState,
+    /// The Sparkplug window's namespace and selection.
+    pub sparkplug: crate::ui::sparkplug_view::SparkplugViewState,
 }
 
 /// The composer: its height and folding, its error line and the repeat form.
@@ -246,6 +248,8 @@ pub struct InspectorState {
 pub struct WindowsState {
     /// Show the notifications window.
     pub show_notices: bool,
+    /// Show the Sparkplug namespace window.
+    pub show_sparkplug: bool,
     /// `Workspace::notices_recorded` when the notifications were last looked at.
     pub notices_seen: u64,
     /// Show Help → Keyboard shortcuts.

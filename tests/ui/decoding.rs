@@ -103,3 +103,56 @@ fn protobuf_schemas_from_the_profile_decode_with_field_numbers_and_types() {
     harness.run_steps(3);
     assert!(harness.query_by_label_contains("The schemas did not load: bad.proto:7:3: ").is_some());
 }
+
+#[test]
+fn the_sparkplug_window_builds_the_namespace_from_the_log_and_asks_for_a_rebirth() {
+    let mut harness = harness();
+    connected(&mut harness);
+    let steps = [
+        ("spBv1.0/plant/NBIRTH/edge1", "nbirth"),
+        ("spBv1.0/plant/NDATA/edge1", "ndata"),
+        ("spBv1.0/plant/DBIRTH/edge1/pump", "dbirth"),
+        ("spBv1.0/plant/DDATA/edge1/pump", "ddata"),
+        ("spBv1.0/plant/NDATA/edge1", "ndata_gap"),
+    ];
+    for (count, (topic, name)) in steps.iter().enumerate() {
+        mosquitto_pub(&harness, topic, &["-f", &fixture(&format!("sparkplug/{name}.bin")).display().to_string()]);
+        let total = count + 1;
+        step_until(&mut harness, name, |app| {
+            steps
+                .iter()
+                .map(|(topic, _)| *topic)
+                .collect::<std::collections::BTreeSet<_>>()
+                .iter()
+                .map(|topic| received_on(app, topic))
+                .sum::<usize>()
+                == total
+        });
+    }
+    // Opened after the traffic: it reads what the log holds.
+    menu(&mut harness, "View", "Sparkplug");
+    harness.run_steps(3);
+    assert!(harness.query_by_label("1 group · 1 edge node").is_some());
+    assert!(harness.query_by_label("bdSeq 3 · seq 6").is_some());
+    assert!(harness.query_by_label("2 missing").is_some(), "seq 3 → 6");
+    assert!(harness.query_by_label("pump").is_some(), "the device");
+    assert!(harness.query_by_label_contains("1 rule break found").is_some());
+    harness.get_by_label("edge1").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Temperature").is_some());
+    assert!(harness.query_by_label("23.5").is_some(), "alias 1 resolved to Temperature, latest value");
+
+    harness.get_by_label("Rebirth").click();
+    step_until(&mut harness, "the NCMD back through the broker", |app| {
+        received_on(app, "spBv1.0/plant/NCMD/edge1") == 1
+    });
+    let app = harness.state();
+    let seq = (app.workspace.store.first_seq()..app.workspace.store.next_seq())
+        .find(|seq| app.workspace.store.get(*seq).is_some_and(|m| &*m.topic == "spBv1.0/plant/NCMD/edge1"))
+        .expect("logged");
+    let message = app.workspace.store.get(seq).expect("held");
+    let command = topicscope::core::decoders::sparkplug::decode_payload(message.payload).expect("decodes");
+    let metric = command.metric("Node Control/Rebirth").expect("the rebirth metric");
+    assert_eq!(metric.value, topicscope::core::decoders::sparkplug::MetricValue::Bool(true));
+    assert_eq!(metric.datatype, Some(11), "Boolean");
+}

@@ -19,6 +19,7 @@ mod profile_drafts;
 mod publishing;
 mod repeat_jobs;
 mod retained_scan;
+pub mod sparkplug;
 mod subscription_edits;
 mod subscriptions;
 mod tab;

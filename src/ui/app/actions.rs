@@ -498,6 +498,10 @@ impl TopicscopeApp {
                 }
             }
             UiAction::ReloadSchemas => self.workspace.active_tab_mut().decoding.reload(),
+            UiAction::SparkplugRebirth { group, node } => match self.workspace.sparkplug_rebirth(&group, &node) {
+                Ok(command) => self.send(command),
+                Err(error) => self.ui.composer.error = Some(error.to_string()),
+            },
             UiAction::BrowseTlsFile { file } => {
                 if let Some(ctx) = &self.ctx {
                     self.files.choose_tls_file(ctx, file);

@@ -18,7 +18,8 @@ use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::state::{CentralView, LeftPanel};
 use crate::ui::{
     broker_panel, broker_status, charts, composer, connection, connection_details, history, inspector, log, menu,
-    packet_details, packets, profile_editor, saved_panel, status_bar, subscriptions, tabs, theme, topic_tree,
+    packet_details, packets, profile_editor, saved_panel, sparkplug_view, status_bar, subscriptions, tabs, theme,
+    topic_tree,
 };
 
 /// The Messages | Packets switch above the central area.
@@ -111,6 +112,7 @@ impl TopicscopeApp {
             || ui.profiles.open
             || ui.retained.open
             || ui.windows.show_broker_status
+            || ui.windows.show_sparkplug
             || ui.charts.open
             || ui.windows.show_broker_panel
             || ui.windows.show_connection_details
@@ -136,6 +138,7 @@ impl TopicscopeApp {
             &mut ui.profiles.open,
             &mut ui.retained.open,
             &mut ui.windows.show_broker_status,
+            &mut ui.windows.show_sparkplug,
             &mut ui.charts.open,
             &mut ui.windows.show_broker_panel,
             &mut ui.windows.show_connection_details,
@@ -323,6 +326,7 @@ impl TopicscopeApp {
         topic_tree::retained_manager_ui(ui.ctx(), cx, &mut self.ui);
         charts::charts_ui(ui.ctx(), cx, &mut self.ui.charts);
         broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui.windows);
+        sparkplug_view::sparkplug_ui(ui.ctx(), cx, &mut self.ui.windows.show_sparkplug, &mut self.ui.sparkplug);
         broker_panel::broker_panel_ui(ui.ctx(), cx, &self.options.broker, &mut self.ui);
         notifications::notifications_ui(&ctx, cx, &mut self.ui.windows);
         crate::ui::path_prompt::path_prompt_ui(&ctx, self.ui.path_prompt.as_mut(), cx.actions);
