@@ -148,7 +148,7 @@ fn the_sparkplug_window_builds_the_namespace_from_the_log_and_asks_for_a_rebirth
     });
     let app = harness.state();
     let seq = (app.workspace.store.first_seq()..app.workspace.store.next_seq())
-        .find(|seq| app.workspace.store.get(*seq).is_some_and(|m| &*m.topic == "spBv1.0/plant/NCMD/edge1"))
+        .find(|seq| app.workspace.store.get(*seq).is_some_and(|m| m.topic == "spBv1.0/plant/NCMD/edge1"))
         .expect("logged");
     let message = app.workspace.store.get(seq).expect("held");
     let command = topicscope::core::decoders::sparkplug::decode_payload(message.payload).expect("decodes");
