@@ -7,7 +7,7 @@ use crate::core::payload::{PayloadFormat, encode_payload, human_size, render_in_
 use crate::core::topic::validate_topic_name;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
-use crate::ui::i18n::{Tr, TrWire, Words};
+use crate::ui::i18n::{Tr, TrDecode, TrWire, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::ComposerState;
 use crate::ui::theme;
@@ -105,6 +105,21 @@ pub fn composer_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut Com
             workspace.active_tab().draft.format,
         ),
     };
+    // A topic whose rule names a protobuf type: the JSON is encoded on send.
+    let protobuf = workspace.draft_protobuf_type();
+    let live_error = live_error.or_else(|| {
+        let message_type = protobuf.as_ref()?;
+        let tab = workspace.active_tab();
+        let payload = &tab.draft.payload;
+        // Checked as typed while small; larger drafts are checked on send.
+        let small = payload.len() <= 64 * 1024 && !payload.contains("{{");
+        small
+            .then(|| tab.decoding.decoders().schemas().encode_json(message_type, payload).err())?
+            .map(|e| e.to_string())
+    });
+    if let Some(message_type) = &protobuf {
+        ui.weak(ui.trf(TrDecode::EncodedAs, &[("type", message_type)])).on_hover_text(ui.tr(TrDecode::EncodedAsHint));
+    }
     ui.horizontal(|ui| match (&live_error, &state.error) {
         (Some(error), _) | (None, Some(error)) => {
             ui.colored_label(theme::ERROR, error);

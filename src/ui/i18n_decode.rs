@@ -74,4 +74,7 @@ catalogue! {
     RebirthHint => "Publish NCMD Node Control/Rebirth = true: the node publishes its births again", "发布 NCMD Node Control/Rebirth = true：节点会重新发布其出生消息";
     MetricCount => "{n} {n|metric|metrics}", "{n} 个指标";
     OpenSparkplugWindow => "Sparkplug namespace…", "Sparkplug 命名空间…";
+    // The composer
+    EncodedAs => "Sent as protobuf {type} (the topic's decoder rule)", "按 protobuf {type} 发送（主题的解码规则）";
+    EncodedAsHint => "The JSON payload is encoded into this message type when published (proto3 JSON mapping; 64-bit integers exact)", "发布时 JSON 负载会编码为此消息类型（proto3 JSON 映射；64 位整数精确）";
 }

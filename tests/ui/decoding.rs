@@ -156,3 +156,39 @@ fn the_sparkplug_window_builds_the_namespace_from_the_log_and_asks_for_a_rebirth
     assert_eq!(metric.value, topicscope::core::decoders::sparkplug::MetricValue::Bool(true));
     assert_eq!(metric.datatype, Some(11), "Boolean");
 }
+
+#[test]
+fn the_composer_encodes_json_into_the_topics_protobuf_type() {
+    let mut harness = harness();
+    connected(&mut harness);
+    harness.state_mut().workspace.active_tab_mut().profile.decoding.proto_paths.push(fixture("proto/schemas"));
+    step_until(&mut harness, "schemas loaded", |app| {
+        !app.workspace.active_tab().decoding.decoders().schemas().message_names().is_empty()
+    });
+    harness.state_mut().workspace.active_tab_mut().draft.format = topicscope::core::payload::PayloadFormat::Json;
+    // A value that does not fit: named before anything is sent.
+    publish_through_composer_without_sending(&mut harness, "unit/5/telemetry", r#"{"temperature": "warm"}"#);
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Sent as protobuf demo.Telemetry").is_some());
+    assert!(harness.query_by_label_contains("field Telemetry.temperature: ").is_some(), "the field is named");
+
+    publish_through_composer(&mut harness, "unit/5/telemetry", r#"{"device_id": "ui", "counter": -9007199254740993}"#);
+    step_until(&mut harness, "our message back", |app| received_on(app, "unit/5/telemetry") == 1);
+    let app = harness.state();
+    let store = &app.workspace.store;
+    let message = (0..store.len())
+        .filter_map(|index| store.at(index))
+        .find(|m| m.direction == topicscope::core::mqtt::Direction::Incoming && m.topic == "unit/5/telemetry")
+        .expect("received");
+    // protoc reads what went over the wire.
+    let mut protoc = std::process::Command::new("protoc")
+        .args(["-I", "schemas", "--decode=demo.Telemetry", "telemetry.proto"])
+        .current_dir(fixture("proto"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("protoc");
+    std::io::Write::write_all(&mut protoc.stdin.take().expect("stdin"), message.payload).expect("write");
+    let output = protoc.wait_with_output().expect("protoc output");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "device_id: \"ui\"\ncounter: -9007199254740993\n");
+}

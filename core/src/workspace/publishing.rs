@@ -31,6 +31,9 @@ pub enum PublishError {
     /// The message to publish again has left the log.
     #[error("that message is no longer in the log")]
     MessageGone,
+    /// The JSON does not fit the protobuf type the topic's rule names.
+    #[error("{0}")]
+    Encode(String),
 }
 
 impl From<ComposeError> for PublishError {
@@ -70,7 +73,45 @@ impl Workspace {
             None => self.resolve(&self.active_tab().draft)?,
         };
         let draft = self.active_tab().draft.clone();
+        let resolved = self.encode_for_rule(&draft, resolved)?;
         Ok(self.publish_resolved(connection, draft, resolved))
+    }
+
+    /// The protobuf type the active tab's rules bind to the composer's
+    /// topic, when its payload is JSON (the JSON is encoded into it).
+    pub fn draft_protobuf_type(&self) -> Option<String> {
+        let tab = self.active_tab();
+        if tab.draft.format != crate::payload::PayloadFormat::Json {
+            return None;
+        }
+        match tab.decoding.decoders().decoder_for(&tab.draft.topic) {
+            crate::decoders::PayloadDecoder::Protobuf(message_type) => Some(message_type.clone()),
+            _ => None,
+        }
+    }
+
+    /// A JSON draft to a topic bound to a protobuf type goes out encoded
+    /// (and no longer says it is UTF-8).
+    fn encode_for_rule(
+        &self,
+        draft: &PublishDraft,
+        mut resolved: compose::ResolvedMessage,
+    ) -> Result<compose::ResolvedMessage, PublishError> {
+        if draft.format != crate::payload::PayloadFormat::Json {
+            return Ok(resolved);
+        }
+        let decoders = self.active_tab().decoding.decoders();
+        let crate::decoders::PayloadDecoder::Protobuf(message_type) = decoders.decoder_for(&resolved.topic) else {
+            return Ok(resolved);
+        };
+        resolved.payload = decoders
+            .schemas()
+            .encode_json(message_type, &resolved.payload_text)
+            .map_err(|error| PublishError::Encode(error.to_string()))?;
+        if let Some(properties) = resolved.properties.as_mut() {
+            properties.payload_format_indicator = None;
+        }
+        Ok(resolved)
     }
 
     /// Publishes a saved message as the composer would (placeholders
@@ -79,6 +120,7 @@ impl Workspace {
     pub fn publish_draft(&mut self, draft: &PublishDraft) -> Result<Vec<Command>, PublishError> {
         let connection = self.connected_connection()?;
         let resolved = self.resolve(draft)?;
+        let resolved = self.encode_for_rule(draft, resolved)?;
         Ok(self.publish_resolved(connection, draft.clone(), resolved))
     }
 
