@@ -10,7 +10,7 @@ mod perf;
 
 use std::time::Duration;
 
-use perf::{brokers, frames, ingest, memory, report, startup, throughput};
+use perf::{brokers, decoding, frames, ingest, memory, report, startup, throughput};
 use rumqttc::QoS;
 
 #[test]
@@ -36,14 +36,17 @@ fn frame_benchmark_runs_every_scenario_on_the_real_ui() {
     let rows = frames::run(settings).expect("frames ran");
     let scenarios: Vec<&str> = rows.iter().map(|row| row.scenario.as_str()).collect();
     // The embedded broker; mosquitto with the log and with the Packets page on screen.
-    let live_brokers = if brokers::installed("mosquitto") { 3 } else { 1 };
+    // …and mosquitto with Sparkplug B and protobuf payloads decoded in the log.
+    let live_brokers = if brokers::installed("mosquitto") { 5 } else { 1 };
     assert_eq!(rows.len(), 5 + live_brokers, "{scenarios:?}");
     assert!(rows.iter().all(|row| !row.times.is_empty()));
     let live = &rows[5..];
     assert!(live[0].scenario.contains("via the embedded broker"), "{scenarios:?}");
-    if live_brokers == 3 {
+    if live_brokers == 5 {
         assert!(live[1].scenario.contains("via mosquitto"), "{scenarios:?}");
         assert!(live[2].scenario.contains("the Packets page open"), "{scenarios:?}");
+        assert!(live[3].scenario.contains("Sparkplug B NDATA decoded"), "{scenarios:?}");
+        assert!(live[4].scenario.contains("protobuf (profile schemas) decoded"), "{scenarios:?}");
     }
     for row in live {
         assert!(row.scenario.contains("(2000 of 2000 in)"), "every live message reached the log: {}", row.scenario);
@@ -91,4 +94,12 @@ fn startup_benchmark_sees_the_first_frame_of_the_real_window() {
     assert_eq!(row.first_frame.len(), 1);
     assert!(row.binary_bytes > 0 && row.idle_cpu_share >= 0.0);
     assert!(report::startup(&row).contains("First frame on screen"));
+}
+
+#[test]
+fn decoding_benchmark_times_ours_and_pythons_when_it_is_installed() {
+    let rows = decoding::run(decoding::DecodeSettings { messages: 200 }).expect("decoding ran");
+    assert!(rows.len() >= 3, "{rows:?}");
+    assert!(rows.iter().all(|row| row.per_message > Duration::ZERO), "{rows:?}");
+    assert!(report::decoding(&rows).contains("| protobuf demo.Telemetry, 198 bytes | topicscope: field tree |"));
 }

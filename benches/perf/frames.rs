@@ -260,6 +260,43 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
         driver.app.ui.central = topicscope::ui::state::CentralView::Packets;
         driver.app.ui.packets.follow = true;
         rows.push(live(&mut driver, settings, broker.port, "mosquitto, the Packets page open")?);
+        driver.app.ui.central = topicscope::ui::state::CentralView::Messages;
+        // Decoded previews: every row the log shows decoded by a rule.
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("core/tests/fixtures");
+        let read = |path: &str| std::fs::read(fixtures.join(path)).map_err(|error| format!("{path}: {error}"));
+        let sparkplug = Load {
+            prefix: "spBv1.0/bench/NDATA".into(),
+            payload: Some(Bytes::from(read("sparkplug/ndata.bin")?)),
+            ..Load::standard(0, QoS::AtMostOnce)
+        };
+        rows.push(live_load(
+            &mut driver,
+            settings,
+            broker.port,
+            "mosquitto, Sparkplug B NDATA decoded in the log",
+            sparkplug,
+        )?);
+        let decoding = &mut driver.app.workspace.active_tab_mut().profile.decoding;
+        decoding.proto_paths = vec![fixtures.join("proto/schemas")];
+        decoding.rules = vec![topicscope::core::decoders::DecoderRule::new(
+            "bench/proto/#",
+            topicscope::core::decoders::PayloadDecoder::Protobuf("demo.Telemetry".into()),
+        )];
+        driver.frames_until("the schemas", |app| {
+            !app.workspace.active_tab().decoding.decoders().schemas().message_names().is_empty()
+        })?;
+        let protobuf = Load {
+            prefix: "bench/proto".into(),
+            payload: Some(Bytes::from(read("proto/telemetry.bin")?)),
+            ..Load::standard(0, QoS::AtMostOnce)
+        };
+        rows.push(live_load(
+            &mut driver,
+            settings,
+            broker.port,
+            "mosquitto, protobuf (profile schemas) decoded in the log",
+            protobuf,
+        )?);
     }
     Ok(rows)
 }
@@ -268,11 +305,22 @@ pub fn run(settings: FrameSettings) -> Result<Vec<FrameRow>, String> {
 /// from the load generator through the broker on `port`, frames at 60 Hz
 /// while the log follows the newest, until the log has caught up.
 fn live(driver: &mut Driver, settings: FrameSettings, port: u16, broker: &str) -> Result<FrameRow, String> {
+    live_load(driver, settings, port, broker, Load::standard(0, QoS::AtMostOnce))
+}
+
+/// [`live`] with another load shape (topics, payload).
+fn live_load(
+    driver: &mut Driver,
+    settings: FrameSettings,
+    port: u16,
+    broker: &str,
+    shape: Load,
+) -> Result<FrameRow, String> {
     driver.app.ui.log.follow = true;
     let load = Load {
         messages: (settings.live_rate as f64 * settings.live_seconds) as usize,
         rate: Some(settings.live_rate),
-        ..Load::standard(0, QoS::AtMostOnce)
+        ..shape
     };
     let before = driver.app.workspace.store.counters().received;
     let generator = spawn_load(port, &load)?;

@@ -29,12 +29,15 @@ pub struct Load {
     pub qos: QoS,
     /// Messages per second, or as fast as the broker takes them.
     pub rate: Option<u64>,
+    /// These bytes as every payload instead of `payload_bytes` of `x`
+    /// (encoded protobuf or Sparkplug B for the decoding scenarios).
+    pub payload: Option<bytes::Bytes>,
 }
 
 impl Load {
     /// The standard load: 64-byte payloads over 1,000 topics, unpaced.
     pub fn standard(messages: usize, qos: QoS) -> Self {
-        Self { messages, topics: 1000, prefix: "bench/topic".into(), payload_bytes: 64, qos, rate: None }
+        Self { messages, topics: 1000, prefix: "bench/topic".into(), payload_bytes: 64, qos, rate: None, payload: None }
     }
 
     /// The filter that receives the whole load.
@@ -90,7 +93,7 @@ pub fn publish(port: u16, load: &Load) -> Result<Published, String> {
                 }
             })
         };
-        let payload = bytes::Bytes::from(vec![b'x'; load.payload_bytes]);
+        let payload = load.payload.clone().unwrap_or_else(|| bytes::Bytes::from(vec![b'x'; load.payload_bytes]));
         let topics: Vec<String> = (0..load.topics).map(|index| format!("{}/{index}", load.prefix)).collect();
         let started = Instant::now();
         let mut ticker = tokio::time::interval(Duration::from_millis(1));

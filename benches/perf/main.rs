@@ -1,6 +1,6 @@
-//! `cargo bench --bench perf`: all five of topicscope's performance benchmarks
+//! `cargo bench --bench perf`: all six of topicscope's performance benchmarks
 //! in one run, each beside its peer, printed as Markdown (and written to
-//! `target/perf-report.md`). `PERF_ONLY=ingest,frames,memory,broker,startup`
+//! `target/perf-report.md`). `PERF_ONLY=ingest,frames,memory,broker,startup,decoding`
 //! picks some; `PERF_SCALE=0.1` shrinks every load for a quick look.
 #![allow(clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
@@ -10,7 +10,7 @@ mod perf;
 
 use std::time::Duration;
 
-use perf::{frames, ingest, memory, report, startup, throughput};
+use perf::{decoding, frames, ingest, memory, report, startup, throughput};
 use rumqttc::QoS;
 
 fn main() {
@@ -70,6 +70,10 @@ fn main() {
     if wanted("startup") {
         let settings = startup::StartupSettings { starts: 5, idle: Duration::from_secs(10) };
         section("5. Start-up", startup::run(&startup::topicscope_binary(), settings).map(|row| report::startup(&row)));
+    }
+    if wanted("decoding") {
+        let settings = decoding::DecodeSettings { messages: scaled(200_000) };
+        section("6. Payload decoding", decoding::run(settings).map(|rows| report::decoding(&rows)));
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/perf-report.md");
     match std::fs::write(&path, &out) {

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use super::decoding::DecodeRow;
 use super::frames::FrameRow;
 use super::ingest::IngestRow;
 use super::memory::MemoryRow;
@@ -163,5 +164,31 @@ pub fn startup(row: &StartupRow) -> String {
         thousands(row.binary_bytes as f64),
         mib(row.binary_bytes as f64)
     );
+    out
+}
+
+/// Benchmark 6.
+pub fn decoding(rows: &[DecodeRow]) -> String {
+    let mut out = String::from("### 6. Payload decoding\n\n");
+    out.push_str(
+        "| payload | decoder | per message | messages/s | this ÷ Python's parse |\n|---|---|---:|---:|---:|\n",
+    );
+    for row in rows {
+        let python = rows.iter().find(|other| other.payload == row.payload && other.decoder.starts_with("Python"));
+        let ratio = python
+            .map(|python| {
+                format!("{:.2}×", row.per_message.as_secs_f64() / python.per_message.as_secs_f64().max(1e-12))
+            })
+            .unwrap_or_else(|| "—".into());
+        let rate = 1.0 / row.per_message.as_secs_f64().max(1e-12);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.2} µs | {} | {ratio} |",
+            row.payload,
+            row.decoder,
+            row.per_message.as_secs_f64() * 1e6,
+            thousands(rate)
+        );
+    }
     out
 }
