@@ -30,6 +30,8 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("chart_numbers", chart_numbers),
     ("diff", diff),
     ("wire_capture", wire_capture),
+    ("payload_decoders", payload_decoders),
+    ("proto_schema", proto_schema),
 ];
 
 /// Splits the input at the first 0xFF byte (never part of UTF-8), so one
@@ -309,4 +311,92 @@ pub fn wire_capture(data: &[u8]) {
         .map(|packet| packet.size)
         .sum();
     assert!(complete <= stream.len(), "{complete} bytes of packets from {} bytes", stream.len());
+}
+
+/// A schema with every shape the protobuf decoder handles: scalars of
+/// each width, an enum, nested, repeated, map, oneof and well-known types.
+const FUZZ_SCHEMA: &str = r#"
+syntax = "proto3";
+package fuzz;
+import "google/protobuf/any.proto";
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/duration.proto";
+enum Colour { NONE = 0; RED = 1; GREEN = 2; }
+message Inner { double x = 1; repeated Inner children = 2; bytes blob = 3; }
+message Everything {
+  string text = 1; int64 wide = 2; uint64 big = 3; sint64 zigzag = 4; fixed64 fixed = 5;
+  sfixed32 small = 6; float ratio = 7; bool flag = 8; Colour colour = 9;
+  repeated int32 packed = 10; map<string, Inner> named = 11; Inner inner = 12;
+  oneof choice { string a = 13; uint32 b = 14; }
+  google.protobuf.Timestamp at = 15; google.protobuf.Duration took = 16; google.protobuf.Any extra = 17;
+}
+"#;
+
+/// Payload decoders on hostile bytes (the first byte picks the decoder
+/// and a topic): protobuf, Sparkplug B (and the namespace it feeds), image
+/// and numeric views. Never panics; a failure's offset lies inside the
+/// payload; a decoded message's JSON is valid JSON.
+pub fn payload_decoders(data: &[u8]) {
+    use std::sync::OnceLock;
+    use topicscope_core::decoders::binary::{Endian, numbers_at};
+    use topicscope_core::decoders::sparkplug_namespace::SparkplugNamespace;
+    use topicscope_core::decoders::{Decoded, DecoderSettings, PayloadDecoder, PayloadDecoders, ProtoSchemas};
+    static DECODERS: OnceLock<PayloadDecoders> = OnceLock::new();
+    let decoders = DECODERS.get_or_init(|| {
+        let schemas = ProtoSchemas::from_source("fuzz.proto", FUZZ_SCHEMA).unwrap_or_default();
+        PayloadDecoders::new(&DecoderSettings::default(), schemas)
+    });
+    let Some((&mode, payload)) = data.split_first() else { return };
+    let decoder = match mode % 6 {
+        0 => PayloadDecoder::Protobuf("fuzz.Everything".into()),
+        1 => PayloadDecoder::Protobuf("fuzz.Inner".into()),
+        2 => PayloadDecoder::SparkplugB,
+        3 => PayloadDecoder::Image,
+        4 => PayloadDecoder::Cbor,
+        _ => PayloadDecoder::MessagePack,
+    };
+    let topics =
+        ["spBv1.0/g/NBIRTH/n", "spBv1.0/g/NDATA/n", "spBv1.0/g/DBIRTH/n/d", "spBv1.0/g/NDEATH/n", "spBv1.0/STATE/h"];
+    let topic = topics[usize::from(mode / 6) % topics.len()];
+    let decoded = decoders.decode_as(&decoder, topic, payload);
+    if let Decoded::Failed(failure) = &decoded {
+        assert!(failure.offset.is_none_or(|offset| offset <= payload.len()), "{failure:?} for {} bytes", payload.len());
+    }
+    if let Some(json) = decoded.json() {
+        let text = json.to_string();
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "decoded JSON does not parse: {text}");
+    }
+    let _ = decoded.preview(160);
+    if decoder == PayloadDecoder::SparkplugB {
+        let mut namespace = SparkplugNamespace::default();
+        for topic in topics {
+            namespace.apply(topic, payload);
+        }
+    }
+    if decoder == PayloadDecoder::Image {
+        let _ = topicscope_core::decoders::image::decode_rgba(payload);
+    }
+    for offset in [0, 1, payload.len() / 2, payload.len().saturating_sub(1), usize::MAX] {
+        let _ = numbers_at(payload, offset, if mode & 1 == 0 { Endian::Little } else { Endian::Big });
+    }
+}
+
+/// Hostile `.proto` text: compiles or says where it is wrong
+/// (`file:line:col` within the text), never panics; what compiles decodes
+/// an empty message of each of its types.
+pub fn proto_schema(data: &[u8]) {
+    use topicscope_core::decoders::{ProtoSchemas, SchemaError};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match ProtoSchemas::from_source("fuzz.proto", text) {
+        Ok(schemas) => {
+            for name in schemas.message_names() {
+                let _ = schemas.decode(&name, &[]);
+            }
+            let _ = schemas.topic_rules();
+        }
+        Err(SchemaError::Compile { location, .. }) => {
+            assert!(!location.is_empty());
+        }
+        Err(_) => {}
+    }
 }
