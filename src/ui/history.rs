@@ -210,7 +210,7 @@ fn diff_section_ui(ui: &mut egui::Ui, workspace: &Workspace, state: &mut UiState
     if state.history.diff_cache.as_ref().is_none_or(|cache| (cache.old, cache.new) != (old_seq, new_seq)) {
         // Decoded payloads (protobuf, Sparkplug…) are compared as their JSON.
         let comparable = |message: &StoredMessage<'_>| match workspace.tab(message.tab) {
-            Some(tab) => tab.decoding.decoders().comparable(message.topic, message.payload).into_owned(),
+            Some(tab) => tab.decoding.comparable(message.topic, message.payload).into_owned(),
             None => message.payload.to_vec(),
         };
         let compared = (comparable(&old), comparable(&new));

@@ -3,10 +3,48 @@
 //! schema paths asks the window to load them off the UI thread, and the
 //! outcome — schemas, or the error naming `file:line:col` — is kept to show.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::decoders::{DecoderSettings, PayloadDecoders, ProtoSchemas, SchemaError};
+use crate::decoders::sparkplug;
+use crate::decoders::{Decoded, DecoderSettings, PayloadDecoders, ProtoSchemas, SchemaError};
+
+/// Most Sparkplug nodes and devices whose aliases are remembered.
+const ALIAS_OWNERS_LIMIT: usize = 10_000;
+
+/// Sparkplug aliases from the births seen, per node or device, so charts
+/// and diffs can name the metrics data messages send by alias only.
+#[derive(Debug, Clone, Default)]
+struct SparkplugAliases {
+    owners: HashMap<(String, String, Option<String>), HashMap<u64, String>>,
+}
+
+impl SparkplugAliases {
+    /// Reads a birth's aliases; anything else costs a string check.
+    fn observe(&mut self, topic: &str, payload: &[u8]) {
+        if !topic.starts_with("spBv1.0/") || !(topic.contains("/NBIRTH/") || topic.contains("/DBIRTH/")) {
+            return;
+        }
+        let (Some(parsed), Ok(birth)) = (sparkplug::parse_topic(topic), sparkplug::decode_payload(payload)) else {
+            return;
+        };
+        let key = (parsed.group, parsed.node, parsed.device);
+        if !self.owners.contains_key(&key) && self.owners.len() >= ALIAS_OWNERS_LIMIT {
+            return;
+        }
+        // A birth replaces what the last one defined.
+        let aliases = birth.metrics.iter().filter_map(|metric| Some((metric.alias?, metric.name.clone()?))).collect();
+        self.owners.insert(key, aliases);
+    }
+
+    /// The metric names a data message's aliases stand for.
+    fn names(&self, topic: &str) -> Option<&HashMap<u64, String>> {
+        let parsed = sparkplug::parse_topic(topic)?;
+        self.owners.get(&(parsed.group, parsed.node, parsed.device))
+    }
+}
 
 /// A tab's decoders and the state of their schemas.
 #[derive(Debug, Clone)]
@@ -23,6 +61,8 @@ pub struct TabDecoding {
     error: Option<SchemaError>,
     /// Changes whenever the decoders do (for caches of decoded previews).
     generation: u64,
+    /// Sparkplug aliases from the births this tab received.
+    aliases: SparkplugAliases,
 }
 
 impl Default for TabDecoding {
@@ -36,6 +76,7 @@ impl Default for TabDecoding {
             loading: None,
             error: None,
             generation: 0,
+            aliases: SparkplugAliases::default(),
         }
     }
 }
@@ -59,6 +100,44 @@ impl TabDecoding {
     /// Schemas are being loaded.
     pub fn is_loading(&self) -> bool {
         self.loading.is_some()
+    }
+
+    /// Notes what a received message tells the decoders (Sparkplug births
+    /// name the aliases later data messages use).
+    pub fn observe(&mut self, topic: &str, payload: &[u8]) {
+        self.aliases.observe(topic, payload);
+    }
+
+    /// A payload as charts and diffs read it: the decoded form as JSON text
+    /// when a rule decodes it, else the bytes. A Sparkplug payload's JSON
+    /// also gets `values`: each live metric's value by name, aliases
+    /// resolved from the births seen, so `/values/Temperature` charts one
+    /// metric whatever order or form the data messages send it in.
+    pub fn comparable<'a>(&self, topic: &str, payload: &'a [u8]) -> Cow<'a, [u8]> {
+        match self.decoders.decode(topic, payload) {
+            Decoded::Sparkplug(decoded) => {
+                let names = self.aliases.names(topic);
+                let mut values = serde_json::Map::new();
+                for metric in decoded.metrics.iter().filter(|metric| !metric.is_historical) {
+                    let name = metric.name.clone().or_else(|| {
+                        let alias = metric.alias?;
+                        names?.get(&alias).cloned()
+                    });
+                    if let Some(name) = name {
+                        values.insert(name, metric.value.to_json());
+                    }
+                }
+                let mut json = decoded.to_json();
+                if let Some(object) = json.as_object_mut() {
+                    object.insert("values".into(), serde_json::Value::Object(values));
+                }
+                Cow::Owned(json.to_string().into_bytes())
+            }
+            decoded => match decoded.json() {
+                Some(value) => Cow::Owned(value.to_string().into_bytes()),
+                None => Cow::Borrowed(payload),
+            },
+        }
     }
 
     /// Brings the decoders in step with `settings`; returns schema paths
@@ -149,7 +228,7 @@ impl super::Workspace {
         payload: &'a [u8],
     ) -> std::borrow::Cow<'a, [u8]> {
         match self.tab(tab) {
-            Some(tab) => tab.decoding.decoders().comparable(topic, payload),
+            Some(tab) => tab.decoding.comparable(topic, payload),
             None => std::borrow::Cow::Borrowed(payload),
         }
     }

@@ -243,9 +243,10 @@ fn ingest(store: &mut MessageStore, tab: &mut Tab, batch: Vec<(DateTime<Utc>, In
             }
         };
         let topic = message.topic.as_str();
+        tab.decoding.observe(topic, &message.payload);
         if !tab.charts.is_empty() && tab.charts.plots(topic) {
             // Decoded payloads (protobuf, Sparkplug…) are charted from their JSON.
-            let charted = tab.decoding.decoders().comparable(topic, &message.payload);
+            let charted = tab.decoding.comparable(topic, &message.payload);
             tab.charts.observe(topic, time, &charted);
         }
         tab.broker_status.observe(topic, &message.payload, time);

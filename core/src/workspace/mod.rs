@@ -138,7 +138,7 @@ impl Workspace {
         for index_in_store in 0..self.store.len() {
             let Some(message) = self.store.at(index_in_store) else { break };
             if message.tab == tab.id && message.direction == Direction::Incoming && *message.topic == *key.topic {
-                let charted = tab.decoding.decoders().comparable(message.topic, message.payload);
+                let charted = tab.decoding.comparable(message.topic, message.payload);
                 tab.charts.observe_into(series, message.time, &charted);
             }
         }

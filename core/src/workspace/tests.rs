@@ -163,23 +163,30 @@ fn decoded_payloads_are_charted_from_their_json() {
     // Eclipse Tahu's encoding of an NDATA (scripts/decoder_fixtures.sh):
     // decoded by the built-in Sparkplug rule with no settings at all.
     let ndata: &'static [u8] = include_bytes!("../../tests/fixtures/sparkplug/ndata.bin");
+    let nbirth: &'static [u8] = include_bytes!("../../tests/fixtures/sparkplug/nbirth.bin");
     let mut workspace = Workspace::new(vec![ConnectionProfile::default()], StoreLimits::default());
     assert!(workspace.sync_decoders().is_empty(), "no schemas to load");
     let id = connected(&mut workspace);
     let topic = "spBv1.0/plant/NDATA/edge1";
     workspace.apply(event(EventKind::Connection {
         connection: id,
-        event: ConnectionEvent::Messages(vec![incoming(topic, ndata)]),
+        event: ConnectionEvent::Messages(vec![incoming("spBv1.0/plant/NBIRTH/edge1", nbirth), incoming(topic, ndata)]),
     }));
+    // The data message sends aliases only: the birth named them.
+    workspace
+        .add_chart(SeriesKey { topic: topic.into(), pointer: Some("/values/Temperature".into()) })
+        .expect("charted");
     workspace.add_chart(SeriesKey { topic: topic.into(), pointer: Some("/metrics/0/value".into()) }).expect("charted");
     workspace.apply(event(EventKind::Connection {
         connection: id,
         event: ConnectionEvent::Messages(vec![incoming(topic, ndata), incoming(topic, b"not sparkplug")]),
     }));
-    let series = &workspace.active_tab().charts.series()[0];
-    let values: Vec<f64> = series.points.iter().map(|point| point[1]).collect();
-    assert_eq!(values, vec![22.75, 22.75], "from the log, then live");
-    assert_eq!(series.skipped, 1, "the payload that does not decode is counted, not plotted");
+    for series in workspace.active_tab().charts.series() {
+        let values: Vec<f64> = series.points.iter().map(|point| point[1]).collect();
+        assert_eq!(values, vec![22.75, 22.75], "{}: from the log, then live", series.key.label());
+        assert_eq!(series.skipped, 1, "the payload that does not decode is counted, not plotted");
+    }
+    assert_eq!(workspace.active_tab().charts.series().len(), 2);
 }
 
 #[test]
