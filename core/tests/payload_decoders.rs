@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
+use topicscope_core::decoders::ProtoDecodeError as ProtoDecodeErrorKind;
 use topicscope_core::decoders::sparkplug::{self, MetricValue};
 use topicscope_core::decoders::{
     Decoded, DecodedValue, DecoderRule, DecoderSettings, PayloadDecoder, PayloadDecoders, ProtoSchemas, SchemaError,
@@ -345,4 +346,106 @@ fn exports_carry_the_decoded_form_or_why_not() {
     let decoded: Value = serde_json::from_str(&rows[0][9]).unwrap();
     assert_eq!(decoded, expected_telemetry());
     assert_eq!(&rows[2][9], "");
+}
+
+#[test]
+fn hostile_payloads_and_schema_folders_get_reasons_not_crashes() {
+    let schemas = ProtoSchemas::from_source(
+        "deep.proto",
+        "syntax = \"proto3\"; package deep; message Node { Node child = 1; bytes blob = 2; repeated Node many = 3; }",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    // 5,000 levels of nesting (prost stops at 100): refused with a reason, no stack overflow.
+    let mut nested: Vec<u8> = Vec::new();
+    for _ in 0..5_000 {
+        let mut outer = vec![0x0A];
+        let mut length = nested.len();
+        loop {
+            let byte = (length & 0x7F) as u8;
+            length >>= 7;
+            if length == 0 {
+                outer.push(byte);
+                break;
+            }
+            outer.push(byte | 0x80);
+        }
+        outer.extend_from_slice(&nested);
+        nested = outer;
+    }
+    let error = schemas.decode("deep.Node", &nested).err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(error.starts_with("not deep.Node: "), "{error}");
+    // A length that claims 2^63 bytes.
+    let error = schemas.decode("deep.Node", &[0x12, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]).err();
+    let Some(ProtoDecodeErrorKind::Invalid { offset, field, .. }) = error else { panic!("refused: {error:?}") };
+    assert_eq!((offset, field.as_deref()), (Some(0), Some("deep.Node.blob")));
+    // A million repeated empty children decode, and the JSON says so.
+    let many: Vec<u8> = std::iter::repeat_n([0x1A, 0x00], 1_000_000).flatten().collect();
+    let decoded = schemas.decode("deep.Node", &many).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(decoded.to_json()["many"].as_array().map(Vec::len), Some(1_000_000));
+    // A folder holding a file that imports itself, and one that is not UTF-8.
+    let dir = std::env::temp_dir().join(format!("topicscope-hostile-protos-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("loop.proto"), "syntax = \"proto3\"; import \"loop.proto\"; message A {}").unwrap();
+    let error = ProtoSchemas::load(std::slice::from_ref(&dir)).err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(error.contains("loop.proto"), "{error}");
+    std::fs::write(dir.join("loop.proto"), [0xFF, 0xFE, 0x00]).unwrap();
+    let error = ProtoSchemas::load(std::slice::from_ref(&dir)).err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(error.contains("loop.proto") && error.contains("utf-8"), "{error}");
+    // A descriptor set that is not one.
+    std::fs::remove_file(dir.join("loop.proto")).unwrap();
+    std::fs::write(dir.join("junk.pb"), b"\x0A\xFF\xFF\xFF").unwrap();
+    let error = ProtoSchemas::load(&[dir.join("junk.pb")]).err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(
+        error.starts_with(&format!("{} is not a descriptor set (protoc -o): ", dir.join("junk.pb").display())),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn schemas_travel_with_an_export_bundle_when_asked() {
+    use topicscope_core::profile::ConnectionProfile;
+    use topicscope_core::profile_exchange::schemas::{bundle_schemas, place_imported_schemas};
+    use topicscope_core::profile_exchange::{export_bundle, export_bundle_with_schemas, import_text};
+
+    let mut profile = ConnectionProfile { name: "Plant A".into(), ..ConnectionProfile::default() };
+    profile.decoding.proto_paths = vec![fixtures().join("proto/schemas")];
+    let mut broken = ConnectionProfile { name: "Broken".into(), ..ConnectionProfile::default() };
+    broken.decoding.proto_paths = vec![fixtures().join("proto/broken/bad.proto")];
+    let profiles = [profile, broken];
+    let (carried, problems) = bundle_schemas(&profiles);
+    assert_eq!(carried.keys().collect::<Vec<_>>(), ["Plant A"]);
+    assert!(
+        problems.len() == 1 && problems[0].starts_with("Broken: its schemas were not included: bad.proto:7:3"),
+        "{problems:?}"
+    );
+    assert!(!export_bundle(&profiles, false).unwrap().contains("schemas:"), "only when asked");
+    let text = export_bundle_with_schemas(&profiles, false, carried).unwrap();
+
+    let mut report = import_text(&text, "bundle.ron").unwrap();
+    let dir = std::env::temp_dir().join(format!("topicscope-bundled-schemas-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let files = place_imported_schemas(&mut report, &dir);
+    assert_eq!(files.len(), 1);
+    let (path, bytes) = &files[0];
+    assert!(path.starts_with(dir.join("schemas")) && path.extension().is_some_and(|e| e == "pb"), "{}", path.display());
+    assert_eq!(report.profiles[0].decoding.proto_paths, vec![path.clone()]);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+    // The importer decodes the same payloads, topic options included.
+    let imported = ProtoSchemas::load(&report.profiles[0].decoding.proto_paths).unwrap();
+    let decoded = imported.decode("demo.Telemetry", &read("proto/telemetry.bin")).unwrap();
+    assert_eq!(decoded.to_json(), expected_telemetry());
+    assert_eq!(imported.topic_rules().len(), 2);
+    // Damaged bundled schemas are reported, not imported.
+    let tampered = text.replacen("\"Plant A\": \"", "\"Plant A\": \"!!", 1);
+    let mut report = import_text(&tampered, "bundle.ron").unwrap();
+    assert!(place_imported_schemas(&mut report, &dir).is_empty());
+    assert!(
+        report.skipped.iter().any(|line| line.starts_with("Plant A: its bundled schemas are not base64")),
+        "{:?}",
+        report.skipped
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

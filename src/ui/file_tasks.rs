@@ -37,6 +37,16 @@ pub enum FileOutcome {
     NoDialog(PathRequest),
     /// A certificate or key file was chosen for the active profile's TLS.
     TlsFileChosen(TlsFile, PathBuf),
+    /// A profile bundle with compiled schemas is ready to save (with what
+    /// could not be included).
+    BundleReady {
+        /// The bundle's RON, or why it could not be written.
+        text: Result<String, String>,
+        /// The suggested file name.
+        file_name: String,
+        /// Profiles whose schemas were left out, and why.
+        problems: Vec<String>,
+    },
     /// A schema path was chosen for the active profile's decoding.
     SchemaPathChosen(PathBuf),
     /// A tab's protobuf schemas were loaded from these paths (or not).
@@ -329,6 +339,23 @@ impl FileTasks {
             filter: ("PEM", &["pem", "crt", "cer", "key"]),
         };
         self.pick(ctx, request);
+    }
+
+    /// Renders a profile bundle carrying each profile's compiled schemas
+    /// (reading and compiling them is file work: on a task thread).
+    pub fn bundle_with_schemas(
+        &self,
+        ctx: &egui::Context,
+        profiles: Vec<crate::core::profile::ConnectionProfile>,
+        include_secrets: bool,
+        file_name: String,
+    ) {
+        self.spawn(ctx, "topicscope-bundle", move |sender| {
+            let (schemas, problems) = crate::core::profile_exchange::schemas::bundle_schemas(&profiles);
+            let text = crate::core::profile_exchange::export_bundle_with_schemas(&profiles, include_secrets, schemas)
+                .map_err(|error| error.to_string());
+            let _ = sender.send(FileOutcome::BundleReady { text, file_name, problems });
+        });
     }
 
     /// Loads a tab's protobuf schemas (compiling .proto files reads and

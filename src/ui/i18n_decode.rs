@@ -77,4 +77,8 @@ catalogue! {
     // The composer
     EncodedAs => "Sent as protobuf {type} (the topic's decoder rule)", "按 protobuf {type} 发送（主题的解码规则）";
     EncodedAsHint => "The JSON payload is encoded into this message type when published (proto3 JSON mapping; 64-bit integers exact)", "发布时 JSON 负载会编码为此消息类型（proto3 JSON 映射；64 位整数精确）";
+    // Export bundles
+    IncludeSchemas => "Include protobuf schemas", "包含 Protobuf 模式";
+    IncludeSchemasHint => "Each exported profile's schemas, compiled into the file: whoever imports it decodes the same payloads without your .proto folder", "每个导出配置的模式编译进文件：导入者无需你的 .proto 文件夹即可解码相同的负载";
+    SchemasNotBundled => "Exported without some schemas: {problems}", "导出时缺少部分模式：{problems}";
 }

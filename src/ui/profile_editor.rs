@@ -146,6 +146,8 @@ pub fn profile_editor_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, state: 
                     actions.push(UiAction::ExportProfiles { all: true });
                 }
                 ui.checkbox(&mut state.profiles.export_secrets, ui.tr(Tr::IncludePasswords));
+                ui.checkbox(&mut state.profiles.export_schemas, ui.tr(crate::ui::i18n::TrDecode::IncludeSchemas))
+                    .on_hover_text(ui.tr(crate::ui::i18n::TrDecode::IncludeSchemasHint));
             });
             ui.collapsing(ui.tr(Tr::ExportSeveralProfiles), |ui| {
                 for profile in &workspace.profiles {

@@ -216,6 +216,8 @@ pub struct ProfilesState {
     pub section: profile_editor::EditorSection,
     /// Exports include passwords (the user ticked it, after a warning).
     pub export_secrets: bool,
+    /// Exports carry each profile's protobuf schemas (compiled).
+    pub export_schemas: bool,
     /// Profile names ticked for export.
     pub export_selection: std::collections::BTreeSet<String>,
     /// Profile save result.

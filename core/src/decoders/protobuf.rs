@@ -271,6 +271,12 @@ impl ProtoSchemas {
         self.pool.get_message_by_name(name.trim())
     }
 
+    /// Every file of the schemas (imports included) as one descriptor set,
+    /// as `protoc -o --include_imports` writes it.
+    pub fn descriptor_set(&self) -> Vec<u8> {
+        self.pool.encode_to_vec()
+    }
+
     /// Rules declared by `option (mqtt_topic) = "…"` on messages.
     pub fn topic_rules(&self) -> &[DecoderRule] {
         &self.topic_rules

@@ -14,6 +14,7 @@ use crate::fs::write_private;
 use crate::mqtt::{ProtocolVersion, Qos, RetainHandling};
 use crate::payload::PayloadFormat;
 mod mqttfx;
+pub mod schemas;
 
 use mqttfx::import_mqttfx;
 
@@ -30,11 +31,15 @@ pub struct ProfileBundle {
     pub version: u32,
     /// The profiles.
     pub profiles: Vec<ConnectionProfile>,
+    /// Their protobuf schemas, when asked: profile name → base64
+    /// descriptor set (see [`schemas`]).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub schemas: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for ProfileBundle {
     fn default() -> Self {
-        Self { version: PROFILE_FORMAT_VERSION, profiles: Vec::new() }
+        Self { version: PROFILE_FORMAT_VERSION, profiles: Vec::new(), schemas: Default::default() }
     }
 }
 
@@ -42,6 +47,15 @@ impl Default for ProfileBundle {
 /// stored in profiles are removed; with it, session passwords are written
 /// too (the caller warns the user first).
 pub fn export_bundle(profiles: &[ConnectionProfile], include_secrets: bool) -> Result<String, ProfileFileError> {
+    export_bundle_with_schemas(profiles, include_secrets, std::collections::BTreeMap::new())
+}
+
+/// [`export_bundle`] carrying schemas made by [`schemas::bundle_schemas`].
+pub fn export_bundle_with_schemas(
+    profiles: &[ConnectionProfile],
+    include_secrets: bool,
+    schemas: std::collections::BTreeMap<String, String>,
+) -> Result<String, ProfileFileError> {
     let profiles = profiles
         .iter()
         .cloned()
@@ -56,7 +70,7 @@ pub fn export_bundle(profiles: &[ConnectionProfile], include_secrets: bool) -> R
             profile
         })
         .collect();
-    let bundle = ProfileBundle { version: PROFILE_FORMAT_VERSION, profiles };
+    let bundle = ProfileBundle { version: PROFILE_FORMAT_VERSION, profiles, schemas };
     let config = ron::ser::PrettyConfig::new().struct_names(true);
     ron::ser::to_string_pretty(&bundle, config)
         .map_err(|error| ProfileFileError::Serialise { what: "the profile bundle".into(), message: error.to_string() })
@@ -81,6 +95,9 @@ pub struct ImportReport {
     pub skipped: Vec<String>,
     /// Entries that could not be imported at all, one line each.
     pub errors: Vec<String>,
+    /// Protobuf schemas a bundle carried, by profile name (see
+    /// [`schemas::place_imported_schemas`]).
+    pub schemas: std::collections::BTreeMap<String, String>,
 }
 
 /// Why a file could not be imported at all.
@@ -210,7 +227,7 @@ fn read_import(text: &str, origin: &str) -> Result<ImportReport, ImportError> {
         && !bundle.profiles.is_empty()
     {
         let profiles = bundle.profiles.into_iter().map(ConnectionProfile::migrate).collect();
-        return Ok(ImportReport { profiles, ..ImportReport::default() });
+        return Ok(ImportReport { profiles, schemas: bundle.schemas, ..ImportReport::default() });
     }
     parse_profile(text, origin)
         .map(|profile| ImportReport { profiles: vec![profile], ..ImportReport::default() })

@@ -59,7 +59,7 @@ impl Workspace {
     /// skipped fields and errors into notices. Returns the added profiles so
     /// the caller can save them.
     pub fn add_imported(&mut self, report: ImportReport, origin: &str) -> Vec<ConnectionProfile> {
-        let ImportReport { mut profiles, skipped, errors } = report;
+        let ImportReport { mut profiles, skipped, errors, .. } = report;
         let existing: Vec<String> = self.profiles.iter().map(|profile| profile.name.clone()).collect();
         resolve_name_clashes(&existing, &mut profiles);
         for detail in skipped {

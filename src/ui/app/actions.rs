@@ -311,6 +311,11 @@ impl TopicscopeApp {
                     .collect();
                 if profiles.is_empty() {
                     self.ui.profiles.message = Some(self.tr(Tr::TickProfilesFirst).to_owned());
+                } else if self.ui.profiles.export_schemas {
+                    if let Some(ctx) = &self.ctx {
+                        let secrets = self.ui.profiles.export_secrets;
+                        self.files.bundle_with_schemas(ctx, profiles, secrets, "topicscope-profiles.ron".into());
+                    }
                 } else {
                     match profile_exchange::export_bundle(&profiles, self.ui.profiles.export_secrets) {
                         Ok(text) => {
@@ -334,13 +339,20 @@ impl TopicscopeApp {
                 } else {
                     format!("{}.ron", self.workspace.active_tab().profile.file_stem())
                 };
-                match profile_exchange::export_bundle(&profiles, self.ui.profiles.export_secrets) {
-                    Ok(text) => {
-                        if let Some(ctx) = &self.ctx {
-                            self.files.export_with_dialog(ctx, text, file_name);
-                        }
+                if self.ui.profiles.export_schemas {
+                    if let Some(ctx) = &self.ctx {
+                        let secrets = self.ui.profiles.export_secrets;
+                        self.files.bundle_with_schemas(ctx, profiles, secrets, file_name);
                     }
-                    Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
+                } else {
+                    match profile_exchange::export_bundle(&profiles, self.ui.profiles.export_secrets) {
+                        Ok(text) => {
+                            if let Some(ctx) = &self.ctx {
+                                self.files.export_with_dialog(ctx, text, file_name);
+                            }
+                        }
+                        Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
+                    }
                 }
             }
             UiAction::Publish => {

@@ -13,7 +13,7 @@ use crate::core::saved_messages::SavedMessages;
 use crate::core::store::{FilteredView, LogFilter};
 use crate::ui::action::TlsFile;
 use crate::ui::file_tasks::{FileOutcome, PathRequest};
-use crate::ui::i18n::Tr;
+use crate::ui::i18n::{Tr, TrDecode};
 use crate::ui::state::{ExportProgress, PathPrompt};
 
 impl TopicscopeApp {
@@ -214,7 +214,46 @@ impl TopicscopeApp {
                     };
                     *slot = Some(path);
                 }
-                FileOutcome::Imported(Ok(report)) => {
+                FileOutcome::BundleReady { text, file_name, problems } => {
+                    if !problems.is_empty() {
+                        let problems = problems.join("; ");
+                        self.ui.profiles.message =
+                            Some(self.trf(TrDecode::SchemasNotBundled, &[("problems", &problems)]));
+                    }
+                    match text {
+                        Ok(text) => {
+                            if let Some(ctx) = &self.ctx {
+                                self.files.export_with_dialog(ctx, text, file_name);
+                            }
+                        }
+                        Err(error) => self.ui.profiles.message = Some(self.trf(Tr::NotExported, &[("error", &error)])),
+                    }
+                }
+                FileOutcome::Imported(Ok(mut report)) => {
+                    // Schemas a bundle carried go beside the profiles, named by content.
+                    if let Some(dir) = self.options.profile_dir.clone() {
+                        for (path, bytes) in
+                            crate::core::profile_exchange::schemas::place_imported_schemas(&mut report, &dir)
+                        {
+                            let folder = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+                            let target = path.clone();
+                            let choose = Box::new(move || {
+                                crate::core::fs::make_private_folder(&folder)?;
+                                Ok(target.clone())
+                            });
+                            self.save_to(
+                                SaveKind::ImportedProfile,
+                                Destination::Chosen { shown: path, choose },
+                                Privacy::Private,
+                                bytes,
+                            );
+                        }
+                    } else if !report.schemas.is_empty() {
+                        report
+                            .skipped
+                            .push("bundled schemas not imported: there is no profile folder to keep them in".into());
+                        report.schemas.clear();
+                    }
                     let added = self.workspace.add_imported(report, "profiles");
                     self.imported = Some((added.len(), 0));
                     self.ui.profiles.message =

@@ -25,7 +25,7 @@ use crate::core::workspace::{NoticeKind, NoticeLevel};
 use crate::ui::action::UiAction;
 use crate::ui::file_tasks::FileTasks;
 use crate::ui::fonts::FallbackFonts;
-use crate::ui::i18n::{self, Language, Tr};
+use crate::ui::i18n::{self, Language};
 use crate::ui::notifications::Toasts;
 use crate::ui::prefs::Preferences;
 use crate::ui::state::UiState;
@@ -168,12 +168,12 @@ impl TopicscopeApp {
 
     /// A catalogue entry in the interface language (for messages made
     /// outside drawing, e.g. when a file task finishes).
-    pub(super) fn tr(&self, key: Tr) -> &'static str {
+    pub(super) fn tr(&self, key: impl i18n::Entry) -> &'static str {
         key.text(self.language())
     }
 
     /// A catalogue entry with its placeholders filled.
-    pub(super) fn trf(&self, key: Tr, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    pub(super) fn trf(&self, key: impl i18n::Entry, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         i18n::fill(self.tr(key), args)
     }
 
