@@ -392,8 +392,27 @@ fn hostile_payloads_and_schema_folders_get_reasons_not_crashes() {
     std::fs::write(dir.join("loop.proto"), [0xFF, 0xFE, 0x00]).unwrap();
     let error = ProtoSchemas::load(std::slice::from_ref(&dir)).err().map(|error| error.to_string()).unwrap_or_default();
     assert!(error.contains("loop.proto") && error.contains("utf-8"), "{error}");
-    // A descriptor set that is not one.
+    // A link loop is read once; too many files and too large a file are refused.
+    std::fs::write(dir.join("loop.proto"), "syntax = \"proto3\"; package l; message A {}").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, dir.join("again")).unwrap();
+    let schemas = ProtoSchemas::load(std::slice::from_ref(&dir)).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(schemas.message_names(), ["l.A"]);
+    std::fs::File::create(dir.join("huge.proto")).unwrap().set_len(17 * 1024 * 1024).unwrap();
+    let error = ProtoSchemas::load(std::slice::from_ref(&dir)).err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(error.ends_with("schema files above 16777216 bytes are not read"), "{error}");
+    std::fs::remove_file(dir.join("huge.proto")).unwrap();
+    let many = dir.join("many");
+    std::fs::create_dir_all(&many).unwrap();
+    for index in 0..=4_096 {
+        std::fs::write(many.join(format!("f{index}.proto")), "").unwrap();
+    }
+    let error =
+        ProtoSchemas::load(std::slice::from_ref(&many)).err().map(|error| error.to_string()).unwrap_or_default();
+    assert!(error.contains("holds more than 4096 .proto files"), "{error}");
+    std::fs::remove_dir_all(&many).unwrap();
     std::fs::remove_file(dir.join("loop.proto")).unwrap();
+    // A descriptor set that is not one.
     std::fs::write(dir.join("junk.pb"), b"\x0A\xFF\xFF\xFF").unwrap();
     let error = ProtoSchemas::load(&[dir.join("junk.pb")]).err().map(|error| error.to_string()).unwrap_or_default();
     assert!(

@@ -123,8 +123,18 @@ fn is_proto(path: &Path) -> bool {
 }
 
 /// Every `.proto` file under `folder` (hidden folders skipped), sorted.
-fn proto_files_under(folder: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), SchemaError> {
+/// A folder reached twice (a link loop, or two links to one folder) is
+/// read once.
+fn proto_files_under(
+    folder: &Path,
+    found: &mut Vec<PathBuf>,
+    visited: &mut std::collections::HashSet<PathBuf>,
+    depth: usize,
+) -> Result<(), SchemaError> {
     if depth > MAX_FOLDER_DEPTH {
+        return Ok(());
+    }
+    if !visited.insert(std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_owned())) {
         return Ok(());
     }
     let entries = std::fs::read_dir(folder).map_err(|error| read_error(folder, &error))?;
@@ -138,7 +148,7 @@ fn proto_files_under(folder: &Path, found: &mut Vec<PathBuf>, depth: usize) -> R
         // `metadata` follows links; a link loop ends at the depth limit.
         let Ok(metadata) = std::fs::metadata(&path) else { continue };
         if metadata.is_dir() {
-            proto_files_under(&path, found, depth + 1)?;
+            proto_files_under(&path, found, visited, depth + 1)?;
         } else if is_proto(&path) {
             if found.len() >= MAX_SCHEMA_FILES {
                 return Err(SchemaError::TooMuch {
@@ -199,7 +209,7 @@ impl ProtoSchemas {
             if metadata.is_dir() {
                 includes.push(path.clone());
                 let mut found = Vec::new();
-                proto_files_under(path, &mut found, 0)?;
+                proto_files_under(path, &mut found, &mut std::collections::HashSet::new(), 0)?;
                 sources.extend(found);
             } else if is_descriptor_set(path) {
                 sets.push(path.clone());
