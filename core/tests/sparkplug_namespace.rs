@@ -119,3 +119,28 @@ fn the_rebirth_command_is_what_tahus_encoder_writes() {
     assert_eq!(ours, sparkplug::decode_payload(&tahu).expect("decodes"));
     assert_eq!(payload, tahu, "byte for byte");
 }
+
+#[test]
+fn messages_out_of_order_are_late_not_a_cycle_missing() {
+    // Published as 0, 2, 1, 3, 6: one late, two missing.
+    let mut namespace = SparkplugNamespace::default();
+    namespace.apply(&node_topic("NBIRTH"), &fixture("nbirth"));
+    namespace.apply("spBv1.0/plant/DBIRTH/edge1/pump", &fixture("dbirth"));
+    assert_eq!(namespace.node("plant", "edge1").map(|node| node.missing), Some(1));
+    namespace.apply(&node_topic("NDATA"), &fixture("ndata"));
+    namespace.apply("spBv1.0/plant/DDATA/edge1/pump", &fixture("ddata"));
+    namespace.apply(&node_topic("NDATA"), &fixture("ndata_gap"));
+    assert_eq!(
+        issues(&namespace),
+        [
+            "seq jumped from 0 to 2: 1 message(s) missing",
+            "seq 1 arrived late, after 2",
+            "seq jumped from 3 to 6: 2 message(s) missing",
+        ]
+    );
+    let node = namespace.node("plant", "edge1").expect("node");
+    assert_eq!((node.missing, node.last_seq), (2, Some(6)));
+    // The same message again is a repeat, not a late one.
+    namespace.apply(&node_topic("NDATA"), &fixture("ndata"));
+    assert_eq!(issues(&namespace).last().map(String::as_str), Some("seq 1 came again or out of order, after 6"));
+}

@@ -141,8 +141,11 @@ pub struct EdgeNode {
     pub bd_seq: Option<u64>,
     /// The last sequence number seen from it.
     pub last_seq: Option<u64>,
-    /// Messages found missing by sequence gaps since the birth.
+    /// Messages found missing by sequence gaps since the birth (less those
+    /// that arrived late).
     pub missing: u64,
+    /// The sequence numbers counted missing (at most 256: one cycle).
+    missing_seqs: std::collections::BTreeSet<u64>,
     /// Its metrics.
     pub metrics: MetricTable,
     /// Its devices by id.
@@ -246,6 +249,7 @@ impl SparkplugNamespace {
                     device.online = false;
                 }
                 node.missing = 0;
+                node.missing_seqs.clear();
                 node.last_seq = payload.seq;
                 if payload.seq.is_none() {
                     issues.push("the NBIRTH has no seq".into());
@@ -312,21 +316,40 @@ impl SparkplugNamespace {
     }
 }
 
-/// Checks that `seq` follows the last one (mod 256); counts what is missing.
+/// Checks that `seq` follows the last one (mod 256): a jump ahead counts the
+/// messages in between as missing; one behind is a late arrival (no longer
+/// missing) or a repeat, and leaves the last sequence number as it was.
 fn check_seq(node: &mut EdgeNode, seq: Option<u64>, kind: MessageKind, issues: &mut Vec<String>) {
     let Some(seq) = seq else {
         issues.push(format!("the {} has no seq", kind.as_str()));
         return;
     };
-    if let Some(last) = node.last_seq {
-        let expected = (last + 1) % 256;
-        if seq != expected && seq <= 255 {
-            let missing = (seq + 256 - expected) % 256;
-            node.missing += missing;
-            issues.push(format!("seq jumped from {last} to {seq}: {missing} message(s) missing"));
-        }
+    if seq > 255 {
+        return;
     }
-    node.last_seq = Some(seq);
+    let Some(last) = node.last_seq else {
+        node.last_seq = Some(seq);
+        return;
+    };
+    let expected = (last + 1) % 256;
+    let ahead = (seq + 256 - expected) % 256;
+    if ahead == 0 {
+        // In order; a number missing a whole cycle ago is not missing now.
+        node.missing_seqs.remove(&seq);
+        node.last_seq = Some(seq);
+    } else if ahead < 128 {
+        for step in 0..ahead {
+            node.missing_seqs.insert((expected + step) % 256);
+        }
+        node.missing += ahead;
+        issues.push(format!("seq jumped from {last} to {seq}: {ahead} message(s) missing"));
+        node.last_seq = Some(seq);
+    } else if node.missing_seqs.remove(&seq) {
+        node.missing = node.missing.saturating_sub(1);
+        issues.push(format!("seq {seq} arrived late, after {last}"));
+    } else {
+        issues.push(format!("seq {seq} came again or out of order, after {last}"));
+    }
 }
 
 /// The `NCMD` that asks an edge node to publish its births again
