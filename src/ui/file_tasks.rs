@@ -101,6 +101,11 @@ pub struct PathRequest {
 }
 
 impl PathRequest {
+    /// True when the path names a folder to read (else a file).
+    pub fn wants_folder(&self) -> bool {
+        matches!(self.purpose, PathPurpose::ChooseSchemaPath { folder: true })
+    }
+
     /// True when the path names a file to write (else one to read).
     pub fn saves(&self) -> bool {
         matches!(

@@ -705,6 +705,7 @@ catalogue! {
     PathEmpty => "type a path", "请输入路径";
     PathIsFolder => "this is a folder: add a file name", "这是一个文件夹：请加上文件名";
     PathNoFile => "there is no file at this path", "此路径下没有文件";
+    PathNoFolder => "there is no folder at this path", "此路径下没有文件夹";
     UsePathButton => "OK", "确定";
     NotANumberInRange => "'{text}' is not a number from {min} to {max}", "“{text}”不是 {min} 到 {max} 之间的数字";
     BrowseEllipsis => "Browse…", "浏览…";

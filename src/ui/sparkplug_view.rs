@@ -88,9 +88,11 @@ pub fn sparkplug_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, open: &mut b
                 });
             }
             ui.columns(2, |columns| {
-                egui::ScrollArea::vertical().id_salt("sparkplug-tree").auto_shrink([false, false]).show(
-                    &mut columns[0],
-                    |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("sparkplug-tree")
+                    .max_height(360.0)
+                    .auto_shrink([false, true])
+                    .show(&mut columns[0], |ui| {
                         for (group, nodes) in &namespace.groups {
                             egui::CollapsingHeader::new(format!("🗀 {group}"))
                                 .id_salt(("sp-group", group))
@@ -101,8 +103,7 @@ pub fn sparkplug_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, open: &mut b
                                     }
                                 });
                         }
-                    },
-                );
+                    });
                 let right = &mut columns[1];
                 let table = state.selected.as_ref().and_then(|(group, node, device)| {
                     let found = namespace.node(group, node)?;
@@ -179,20 +180,26 @@ fn node_ui(
 }
 
 fn metrics_ui(ui: &mut egui::Ui, table: &MetricTable) {
-    egui::ScrollArea::both().id_salt("sparkplug-metrics-view").auto_shrink([false, false]).show(ui, |ui| {
-        egui::Grid::new("sparkplug-node-metrics").striped(true).num_columns(4).spacing([12.0, 2.0]).show(ui, |ui| {
-            for title in [TrDecode::ColMetric, TrDecode::ColAlias, TrDecode::ColDatatype, TrDecode::ColValue] {
-                ui.strong(ui.tr(title));
-            }
-            ui.end_row();
-            for metric in table.metrics.values() {
-                ui.label(&metric.name);
-                ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());
-                ui.weak(metric.datatype.map(datatype_name).unwrap_or("—"));
-                let value = if metric.is_null { "null".to_owned() } else { metric.value.to_json().to_string() };
-                ui.monospace(value).on_hover_text(format!("{} updates", metric.updates));
-                ui.end_row();
-            }
-        });
-    });
+    egui::ScrollArea::both().id_salt("sparkplug-metrics-view").max_height(360.0).auto_shrink([false, true]).show(
+        ui,
+        |ui| {
+            egui::Grid::new("sparkplug-node-metrics").striped(true).num_columns(4).spacing([12.0, 2.0]).show(
+                ui,
+                |ui| {
+                    for title in [TrDecode::ColMetric, TrDecode::ColAlias, TrDecode::ColDatatype, TrDecode::ColValue] {
+                        ui.strong(ui.tr(title));
+                    }
+                    ui.end_row();
+                    for metric in table.metrics.values() {
+                        ui.label(&metric.name);
+                        ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());
+                        ui.weak(metric.datatype.map(datatype_name).unwrap_or("—"));
+                        let value = if metric.is_null { "null".to_owned() } else { metric.value.to_json().to_string() };
+                        ui.monospace(value).on_hover_text(format!("{} updates", metric.updates));
+                        ui.end_row();
+                    }
+                },
+            );
+        },
+    );
 }

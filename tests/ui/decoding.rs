@@ -63,10 +63,32 @@ fn sparkplug_is_decoded_in_the_log_and_the_inspector_with_no_settings() {
 
 #[test]
 fn protobuf_schemas_from_the_profile_decode_with_field_numbers_and_types() {
-    let mut harness = harness();
+    let mut harness = harness_with(topicscope::ui::AppOptions {
+        broker: topicscope::core::broker::BrokerConfig::ephemeral(),
+        profile_dir: None,
+        file_dialogs: false,
+        ..topicscope::ui::AppOptions::default()
+    });
     connected(&mut harness);
-    // The Decoding section lists the folder; loading runs off the UI thread.
-    harness.state_mut().workspace.active_tab_mut().profile.decoding.proto_paths.push(fixture("proto/schemas"));
+    // Decoding → Add folder…, the path typed (no system dialog here); a
+    // file is not a folder. Loading runs off the UI thread.
+    harness.state_mut().ui.profiles.open = true;
+    harness.run_steps(2);
+    harness.get_by_label("Decoding").click();
+    harness.run_steps(2);
+    harness.get_by_label("Add folder…").click();
+    step_until(&mut harness, "the path prompt", |app| app.ui.path_prompt.is_some());
+    harness.run_steps(2);
+    replace_text(&mut harness, "Path", &fixture("proto/telemetry.bin").display().to_string());
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("there is no folder at this path").is_some());
+    replace_text(&mut harness, "Path", &fixture("proto/schemas").display().to_string());
+    harness.get_by_label("OK").click();
+    step_until(&mut harness, "the folder in the profile", |app| {
+        app.workspace.active_tab().profile.decoding.proto_paths == [fixture("proto/schemas")]
+    });
+    harness.state_mut().ui.profiles.open = false;
     step_until(&mut harness, "schemas loaded", |app| {
         let decoding = &app.workspace.active_tab().decoding;
         !decoding.is_loading() && !decoding.decoders().schemas().message_names().is_empty()

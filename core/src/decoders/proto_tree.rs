@@ -233,10 +233,23 @@ fn float_json(value: f64) -> Json {
     Number::from_f64(value).map_or_else(|| Json::String(value.to_string()), Json::Number)
 }
 
+/// Deepest JSON nesting written: serde_json reads back at most 128 levels,
+/// and charts and diffs read this JSON back. Deeper values (a repeated
+/// message field adds two levels per protobuf level) become a note.
+const MAX_JSON_DEPTH: usize = 120;
+
 impl DecodedValue {
     /// The JSON form: integers as exact numbers, bytes as base64, enums by
     /// name, non-finite floats as text.
     pub fn to_json(&self) -> Json {
+        self.to_json_at(0)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Json {
+        let nested = matches!(self, Self::Message(_) | Self::List(_) | Self::Map(_));
+        if nested && depth >= MAX_JSON_DEPTH {
+            return Json::String(format!("(nested deeper than {MAX_JSON_DEPTH} levels: see the inspector's tree)"));
+        }
         match self {
             Self::Bool(value) => Json::Bool(*value),
             Self::Int(value) => Json::from(*value),
@@ -247,11 +260,11 @@ impl DecodedValue {
             Self::Enum { number, name } => {
                 name.as_ref().map_or_else(|| Json::from(*number), |name| Json::String(name.clone()))
             }
-            Self::Message(message) => message.to_json(),
-            Self::List(values) => Json::Array(values.iter().map(Self::to_json).collect()),
-            Self::Map(entries) => {
-                Json::Object(entries.iter().map(|(key, value)| (key.clone(), value.to_json())).collect::<Map<_, _>>())
-            }
+            Self::Message(message) => message.to_json_at(depth),
+            Self::List(values) => Json::Array(values.iter().map(|value| value.to_json_at(depth + 1)).collect()),
+            Self::Map(entries) => Json::Object(
+                entries.iter().map(|(key, value)| (key.clone(), value.to_json_at(depth + 1))).collect::<Map<_, _>>(),
+            ),
         }
     }
 
@@ -285,9 +298,13 @@ impl DecodedMessage {
     /// The JSON form (field names as in the schema; unknown fields as
     /// `#number`).
     pub fn to_json(&self) -> Json {
+        self.to_json_at(0)
+    }
+
+    fn to_json_at(&self, depth: usize) -> Json {
         let mut object = Map::new();
         for field in &self.fields {
-            object.insert(field.name.clone(), field.value.to_json());
+            object.insert(field.name.clone(), field.value.to_json_at(depth + 1));
         }
         Json::Object(object)
     }

@@ -335,6 +335,8 @@ impl TopicscopeApp {
             Some(self.tr(Tr::PathEmpty).to_owned())
         } else if prompt.request.saves() && path.is_dir() {
             Some(self.tr(Tr::PathIsFolder).to_owned())
+        } else if prompt.request.wants_folder() {
+            (!path.is_dir()).then(|| self.tr(Tr::PathNoFolder).to_owned())
         } else if !prompt.request.saves() && !path.is_file() {
             Some(self.tr(Tr::PathNoFile).to_owned())
         } else {
