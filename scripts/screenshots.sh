@@ -25,7 +25,12 @@
 #   window-1280x720.png / window-1920x1080.png
 #                        the window at both sizes: the inspector beside a compact
 #                        log toolbar; the tree's value pane, inspector and history
-# ONLY=wire runs just the packet inspector and connection details;
+#   sparkplug.png        the Sparkplug window (a node, its device and metrics) beside a
+#                        decoded NBIRTH in the inspector and decoded rows in the log
+#   protobuf.png         protobuf from the profile's .proto file: the decoded tree with
+#                        field numbers and types; an unknown field; a cut payload's badge
+# ONLY=wire runs just the packet inspector and connection details; ONLY=decoding
+# just the Sparkplug and protobuf views;
 # ONLY=sizes runs just the two window sizes; ONLY=broker just the broker panel part; ONLY=tree-search just the
 # search; ONLY=look just the themes, languages and shortcuts; ONLY=request
 # just the request/response. The CJK
@@ -138,6 +143,52 @@ wire() {
     import -window root screenshots/connection-details.png
     echo "saved screenshots/connection-details.png"
     kill "$APP" "$limited"; wait "$APP" 2>/dev/null || true
+}
+# --- payload decoders: Sparkplug B and protobuf ----------------------------
+decoding() {
+    local fixtures=core/tests/fixtures
+    start_app
+    # Eclipse Tahu's encodings, as an edge node sends them (births, data, a device).
+    for message in "NBIRTH/edge1 nbirth" "DBIRTH/edge1/pump dbirth" "NDATA/edge1 ndata" \
+        "DDATA/edge1/pump ddata" "NDATA/edge1 ndata_gap"; do
+        set -- $message
+        pub -q 1 -t "spBv1.0/plant/$1" -f "$fixtures/sparkplug/$2.bin"
+    done
+    pub -t spBv1.0/STATE/scada -m '{"online": true, "timestamp": 1764849600000}'
+    pub -t spBv1.0/plant/NDATA/edge2 -m 'hello from a misconfigured node'
+    sleep 0.5
+    click 540 220   # the NBIRTH row: the inspector's Decoded view
+    click 55 12     # View
+    click 95 339    # Sparkplug
+    sleep 0.5
+    click 90 155    # edge1: its metrics
+    sleep 0.5
+    import -window root screenshots/sparkplug.png
+    echo "saved screenshots/sparkplug.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+    # Protobuf from a .proto file set in the profile's Decoding section.
+    start_app
+    click 937 93    # Edit profile…
+    click 660 79    # Decoding
+    click 153 207   # Add file…: no dialog under Xvfb, so the path prompt
+    sleep 1
+    click 650 425   # the Path field
+    xdotool key ctrl+a
+    xdotool type --delay 5 "$PWD/$fixtures/proto/schemas/telemetry.proto"
+    sleep 0.3
+    click 496 451   # OK
+    sleep 1
+    click 684 37    # close the editor
+    pub -q 1 -t unit/7/telemetry -f "$fixtures/proto/telemetry.bin"
+    pub -q 1 -t unit/8/telemetry -f "$fixtures/proto/telemetry_v2.bin"
+    head -c 80 "$fixtures/proto/telemetry.bin" > "$STATE/cut.bin"
+    pub -q 1 -t unit/9/telemetry -f "$STATE/cut.bin"
+    sleep 0.5
+    click 540 220   # the unit/7 row
+    sleep 0.5
+    import -window root screenshots/protobuf.png
+    echo "saved screenshots/protobuf.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
 }
 # --- searching a full topic tree ------------------------------------------
 tree_search() {
@@ -279,6 +330,7 @@ window_sizes() {
 }
 
 if [ "${ONLY:-}" = wire ]; then wire; exit 0; fi
+if [ "${ONLY:-}" = decoding ]; then decoding; exit 0; fi
 if [ "${ONLY:-}" = sizes ]; then window_sizes; exit 0; fi
 if [ "${ONLY:-}" = request ]; then request_response; exit 0; fi
 if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi
@@ -394,4 +446,6 @@ kill "$APP"; wait "$APP" 2>/dev/null || true
 tree_search
 look
 request_response
+wire
+decoding
 window_sizes
