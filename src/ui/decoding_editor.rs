@@ -12,19 +12,6 @@ use crate::ui::action::UiAction;
 use crate::ui::i18n::{Tr, TrDecode, Words};
 use crate::ui::theme;
 
-/// The decoders a rule can pick, besides the schemas' message types.
-const FIXED_DECODERS: [PayloadDecoder; 9] = [
-    PayloadDecoder::Auto,
-    PayloadDecoder::Text,
-    PayloadDecoder::Json,
-    PayloadDecoder::Hex,
-    PayloadDecoder::Cbor,
-    PayloadDecoder::MessagePack,
-    PayloadDecoder::SparkplugB,
-    PayloadDecoder::Image,
-    PayloadDecoder::Raw,
-];
-
 /// Draws the section for the active tab's profile.
 pub fn decoding_ui(ui: &mut egui::Ui, workspace: &mut Workspace, actions: &mut Vec<UiAction>) {
     let tab = workspace.active_tab_mut();
@@ -155,7 +142,7 @@ fn rules_ui(ui: &mut egui::Ui, settings: &mut DecoderSettings, schemas: &ProtoSc
 
 fn decoder_combo_ui(ui: &mut egui::Ui, decoder: &mut PayloadDecoder, types: &[String]) {
     egui::ComboBox::from_id_salt("decoder").selected_text(decoder.label()).width(200.0).show_ui(ui, |ui| {
-        for fixed in FIXED_DECODERS {
+        for fixed in PayloadDecoder::CHOOSABLE {
             let label = fixed.label();
             ui.selectable_value(decoder, fixed, label);
         }

@@ -92,17 +92,7 @@ pub fn view_as_ui(
     egui::ComboBox::from_id_salt("inspector-view-as").selected_text(selected_text).show_ui(ui, |ui| {
         ui.selectable_value(chosen, None, rule_text);
         ui.separator();
-        for decoder in [
-            PayloadDecoder::Auto,
-            PayloadDecoder::Text,
-            PayloadDecoder::Json,
-            PayloadDecoder::Hex,
-            PayloadDecoder::Cbor,
-            PayloadDecoder::MessagePack,
-            PayloadDecoder::SparkplugB,
-            PayloadDecoder::Image,
-            PayloadDecoder::Raw,
-        ] {
+        for decoder in PayloadDecoder::CHOOSABLE {
             let label = decoder.label();
             ui.selectable_value(chosen, Some(decoder), label);
         }

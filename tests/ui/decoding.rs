@@ -63,12 +63,7 @@ fn sparkplug_is_decoded_in_the_log_and_the_inspector_with_no_settings() {
 
 #[test]
 fn protobuf_schemas_from_the_profile_decode_with_field_numbers_and_types() {
-    let mut harness = harness_with(topicscope::ui::AppOptions {
-        broker: topicscope::core::broker::BrokerConfig::ephemeral(),
-        profile_dir: None,
-        file_dialogs: false,
-        ..topicscope::ui::AppOptions::default()
-    });
+    let mut harness = harness_without_file_dialogs();
     connected(&mut harness);
     // Decoding → Add folder…, the path typed (no system dialog here); a
     // file is not a folder. Loading runs off the UI thread.

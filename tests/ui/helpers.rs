@@ -28,6 +28,17 @@ pub fn harness_with(options: AppOptions) -> Harness<'static, TopicscopeApp> {
     harness
 }
 
+/// The app with no system file dialogs: every path is typed into the
+/// window's path prompt (as on a system without a dialog helper).
+pub fn harness_without_file_dialogs() -> Harness<'static, TopicscopeApp> {
+    harness_with(AppOptions {
+        broker: BrokerConfig::ephemeral(),
+        profile_dir: None,
+        file_dialogs: false,
+        ..AppOptions::default()
+    })
+}
+
 /// The app with profiles saved in `dir` (instead of the user's config folder).
 pub fn harness_saving_profiles_in(dir: &std::path::Path) -> Harness<'static, TopicscopeApp> {
     harness_with(AppOptions {

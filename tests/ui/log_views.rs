@@ -553,12 +553,7 @@ fn without_a_file_dialog_the_path_is_asked_for_in_the_window() {
     let dir = std::env::temp_dir().join(format!("topicscope-ui-no-dialog-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("folder");
-    let mut harness = harness_with(AppOptions {
-        broker: BrokerConfig::ephemeral(),
-        profile_dir: None,
-        file_dialogs: false,
-        ..AppOptions::default()
-    });
+    let mut harness = harness_without_file_dialogs();
     connected(&mut harness);
     publish_through_composer(&mut harness, "export/me", "1");
     step_until(&mut harness, "the message in the log", |app| received_on(app, "export/me") == 1);

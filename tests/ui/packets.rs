@@ -70,12 +70,7 @@ fn the_packets_shown_are_exported_as_json_lines() {
     let dir = std::env::temp_dir().join(format!("topicscope-ui-packets-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("folder");
-    let mut harness = harness_with(topicscope::ui::AppOptions {
-        broker: topicscope::core::broker::BrokerConfig::ephemeral(),
-        profile_dir: None,
-        file_dialogs: false,
-        ..topicscope::ui::AppOptions::default()
-    });
+    let mut harness = harness_without_file_dialogs();
     connected(&mut harness);
     harness.get_by_label_contains("Packets (").click();
     harness.run_steps(2);

@@ -88,12 +88,7 @@ fn certificate_files_are_chosen_with_browse() {
     std::fs::create_dir_all(&dir).expect("folder");
     let ca = dir.join("ca.pem");
     std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\n").expect("written");
-    let mut harness = harness_with(topicscope::ui::AppOptions {
-        broker: topicscope::core::broker::BrokerConfig::ephemeral(),
-        profile_dir: None,
-        file_dialogs: false,
-        ..topicscope::ui::AppOptions::default()
-    });
+    let mut harness = harness_without_file_dialogs();
     harness.state_mut().workspace.active_tab_mut().profile.transport = topicscope::core::profile::TransportKind::Tls;
     harness.get_by_label("Edit profile…").click();
     harness.run_steps(5);

@@ -160,15 +160,6 @@ impl PayloadDecoders {
         self.table.decoder_for(topic)
     }
 
-    /// The payload as views compare it (diffs): the decoded form as JSON
-    /// text when a rule decodes it, else the bytes themselves.
-    pub fn comparable<'a>(&self, topic: &str, payload: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-        match self.decode(topic, payload).json() {
-            Some(value) => std::borrow::Cow::Owned(value.to_string().into_bytes()),
-            None => std::borrow::Cow::Borrowed(payload),
-        }
-    }
-
     /// Reads `payload` as the rule for `topic` says.
     pub fn decode(&self, topic: &str, payload: &[u8]) -> Decoded {
         self.decode_as(self.decoder_for(topic), topic, payload)

@@ -42,6 +42,20 @@ pub enum PayloadDecoder {
 }
 
 impl PayloadDecoder {
+    /// Every decoder a user can pick besides a protobuf message type (those
+    /// come from the loaded schemas), in the order menus list them.
+    pub const CHOOSABLE: [PayloadDecoder; 9] = [
+        Self::Auto,
+        Self::Text,
+        Self::Json,
+        Self::Hex,
+        Self::Cbor,
+        Self::MessagePack,
+        Self::SparkplugB,
+        Self::Image,
+        Self::Raw,
+    ];
+
     /// The name used in the UI, the CLI and error badges.
     pub fn label(&self) -> String {
         match self {

@@ -102,6 +102,10 @@ pub struct SparkplugTopic {
 /// Reads `spBv1.0/group/TYPE/node[/device]`, `spBv1.0/STATE/host` (3.0) and
 /// `STATE/host` (2.2); `None` for anything else.
 pub fn parse_topic(topic: &str) -> Option<SparkplugTopic> {
+    // Most topics are not Sparkplug's: decided before splitting anything.
+    if !topic.starts_with("spBv1.0/") && !topic.starts_with("STATE/") {
+        return None;
+    }
     let levels: Vec<&str> = topic.split('/').collect();
     match levels.as_slice() {
         ["STATE", host] | [NAMESPACE, "STATE", host] if !host.is_empty() => Some(SparkplugTopic {
