@@ -76,6 +76,7 @@ fn protoc_encoded_messages_decode_exactly_with_names_numbers_and_types() {
     assert_eq!(field("samples").type_name, "repeated int32");
     assert_eq!(field("tags").type_name, "map<string, int32>");
     assert_eq!(field("location").type_name, "demo.common.Location");
+    assert_eq!(field("channel").type_name, "uint32 (oneof source)", "the member of a oneof says so");
     assert_eq!(field("taken_at").type_name, "google.protobuf.Timestamp");
     // Fields come in number order, as protoc prints them.
     let numbers: Vec<u32> = decoded.fields.iter().map(|field| field.number).collect();

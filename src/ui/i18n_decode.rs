@@ -25,6 +25,8 @@ catalogue! {
     ColDatatype => "Type", "类型";
     ColValue => "Value", "值";
     ColFlags => "Flags", "标志";
+    ColMeasured => "Measured", "测量时间";
+    Updates => "{n} {n|update|updates} since the birth", "出生以来更新 {n} 次";
     HostOnline => "Host application online", "主机应用在线";
     HostOffline => "Host application offline", "主机应用离线";
     ImageLoading => "Decoding the image…", "正在解码图像…";

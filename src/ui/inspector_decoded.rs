@@ -153,7 +153,7 @@ pub fn decoded_ui(ui: &mut egui::Ui, view: &DecodedView, payload: &[u8]) {
                         let online = if state.online { TrDecode::HostOnline } else { TrDecode::HostOffline };
                         ui.colored_label(if state.online { theme::OK } else { theme::MUTED }, ui.tr(online));
                         if let Some(timestamp) = state.timestamp {
-                            ui.monospace(format_millis(timestamp));
+                            ui.monospace(millis_text(timestamp, "%Y-%m-%d %H:%M:%S%.3f"));
                         }
                     }
                     Decoded::Json(value) => {
@@ -186,12 +186,27 @@ fn raw_hex_ui(ui: &mut egui::Ui, seq: u64, payload: &[u8]) {
     );
 }
 
-/// `2025-12-04 12:00:00.500` (local time) for milliseconds since the epoch.
-fn format_millis(millis: u64) -> String {
-    i64::try_from(millis).ok().and_then(chrono::DateTime::from_timestamp_millis).map_or_else(
-        || millis.to_string(),
-        |at| at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-    )
+/// Milliseconds since the epoch as local time in `format`
+/// (`%Y-%m-%d %H:%M:%S%.3f` for a payload, `%H:%M:%S%.3f` for a metric).
+pub fn millis_text(millis: u64, format: &str) -> String {
+    i64::try_from(millis)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map_or_else(|| millis.to_string(), |at| at.with_timezone(&chrono::Local).format(format).to_string())
+}
+
+/// A metric's measurement time, as the metric tables show it.
+pub fn clock_millis(millis: u64) -> String {
+    millis_text(millis, "%H:%M:%S%.3f")
+}
+
+/// A metric's quality flags that are set: `null, historical, transient`.
+pub fn quality_flags(is_null: bool, is_historical: bool, is_transient: bool) -> String {
+    [(is_null, "null"), (is_historical, "historical"), (is_transient, "transient")]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One line of a tree: `name  #3  int64  = value`.
@@ -262,15 +277,20 @@ fn value_ui(
 
 fn sparkplug_ui(ui: &mut egui::Ui, payload: &SparkplugPayload) {
     let seq = payload.seq.map_or_else(|| "—".to_owned(), |seq| seq.to_string());
-    let time = payload.timestamp.map_or_else(|| "—".to_owned(), format_millis);
+    let time = payload.timestamp.map_or_else(|| "—".to_owned(), |at| millis_text(at, "%Y-%m-%d %H:%M:%S%.3f"));
     ui.strong(ui.trf(TrDecode::SparkplugHeader, &[("seq", &seq), ("time", &time)]));
     if let Some(uuid) = &payload.uuid {
         ui.weak(format!("uuid {uuid}"));
     }
-    egui::Grid::new("sparkplug-metrics").striped(true).num_columns(5).spacing([12.0, 2.0]).show(ui, |ui| {
-        for title in
-            [TrDecode::ColMetric, TrDecode::ColAlias, TrDecode::ColDatatype, TrDecode::ColValue, TrDecode::ColFlags]
-        {
+    egui::Grid::new("sparkplug-metrics").striped(true).num_columns(6).spacing([12.0, 2.0]).show(ui, |ui| {
+        for title in [
+            TrDecode::ColMetric,
+            TrDecode::ColAlias,
+            TrDecode::ColDatatype,
+            TrDecode::ColValue,
+            TrDecode::ColMeasured,
+            TrDecode::ColFlags,
+        ] {
             ui.strong(ui.tr(title));
         }
         ui.end_row();
@@ -280,12 +300,8 @@ fn sparkplug_ui(ui: &mut egui::Ui, payload: &SparkplugPayload) {
             ui.weak(metric.datatype.map(sparkplug::datatype_name).unwrap_or("—"));
             let value = if metric.is_null { "null".to_owned() } else { metric.value.to_json().to_string() };
             ui.monospace(value);
-            let flags: Vec<&str> =
-                [(metric.is_historical, "historical"), (metric.is_transient, "transient"), (metric.is_null, "null")]
-                    .into_iter()
-                    .filter_map(|(set, name)| set.then_some(name))
-                    .collect();
-            ui.weak(flags.join(", "));
+            ui.monospace(metric.timestamp.map(clock_millis).unwrap_or_default());
+            ui.weak(quality_flags(metric.is_null, metric.is_historical, metric.is_transient));
             ui.end_row();
         }
     });

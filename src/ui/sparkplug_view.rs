@@ -11,11 +11,14 @@ use crate::core::decoders::sparkplug_namespace::{EdgeNode, MetricTable};
 use crate::core::workspace::sparkplug::SparkplugWatch;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{TrDecode, Words};
+use crate::ui::inspector_decoded::{clock_millis, quality_flags};
 use crate::ui::panel::PanelContext;
 use crate::ui::theme;
 
 /// Time per frame spent reading messages into the namespace.
 const READ_BUDGET: Duration = Duration::from_millis(3);
+/// Width of the group → node → device tree.
+const TREE_WIDTH: f32 = 330.0;
 /// Rule breaks listed (the newest).
 const ISSUES_SHOWN: usize = 200;
 
@@ -50,7 +53,7 @@ pub fn sparkplug_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, open: &mut b
     egui::Window::new(ctx.tr(TrDecode::SparkplugWindow))
         .id(egui::Id::unique("sparkplug-window"))
         .open(open)
-        .default_size([760.0, 480.0])
+        .default_size([1000.0, 480.0])
         .resizable(true)
         .show(ctx, |ui| {
             let namespace = &watch.namespace;
@@ -87,24 +90,27 @@ pub fn sparkplug_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, open: &mut b
                     ui.label(format!("{} · {host}", ui.tr(text)));
                 });
             }
-            ui.columns(2, |columns| {
-                egui::ScrollArea::vertical()
-                    .id_salt("sparkplug-tree")
-                    .max_height(360.0)
-                    .auto_shrink([false, true])
-                    .show(&mut columns[0], |ui| {
-                        for (group, nodes) in &namespace.groups {
-                            egui::CollapsingHeader::new(format!("🗀 {group}"))
-                                .id_salt(("sp-group", group))
-                                .default_open(true)
-                                .show(ui, |ui| {
-                                    for (node_id, node) in nodes {
-                                        node_ui(ui, group, node_id, node, &mut state.selected, actions);
-                                    }
-                                });
-                        }
-                    });
-                let right = &mut columns[1];
+            // The tree at a fixed width; the metrics get the rest.
+            ui.horizontal_top(|ui| {
+                ui.allocate_ui(egui::vec2(TREE_WIDTH, 360.0), |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("sparkplug-tree")
+                        .max_height(360.0)
+                        .auto_shrink([false, true])
+                        .show(ui, |ui| {
+                            for (group, nodes) in &namespace.groups {
+                                egui::CollapsingHeader::new(format!("🗀 {group}"))
+                                    .id_salt(("sp-group", group))
+                                    .default_open(true)
+                                    .show(ui, |ui| {
+                                        for (node_id, node) in nodes {
+                                            node_ui(ui, group, node_id, node, &mut state.selected, actions);
+                                        }
+                                    });
+                            }
+                        });
+                });
+                ui.separator();
                 let table = state.selected.as_ref().and_then(|(group, node, device)| {
                     let found = namespace.node(group, node)?;
                     match device {
@@ -112,12 +118,12 @@ pub fn sparkplug_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, open: &mut b
                         None => Some(&found.metrics),
                     }
                 });
-                match table {
-                    Some(table) => metrics_ui(right, table),
+                ui.vertical(|ui| match table {
+                    Some(table) => metrics_ui(ui, table),
                     None => {
-                        right.weak(right.tr(TrDecode::SparkplugPickNode));
+                        ui.weak(ui.tr(TrDecode::SparkplugPickNode));
                     }
-                }
+                });
             });
             if !namespace.issues.is_empty() {
                 let title = ui.trf(TrDecode::SparkplugIssues, &[("n", &namespace.issues.len())]);
@@ -180,26 +186,31 @@ fn node_ui(
 }
 
 fn metrics_ui(ui: &mut egui::Ui, table: &MetricTable) {
-    egui::ScrollArea::both().id_salt("sparkplug-metrics-view").max_height(360.0).auto_shrink([false, true]).show(
-        ui,
-        |ui| {
-            egui::Grid::new("sparkplug-node-metrics").striped(true).num_columns(4).spacing([12.0, 2.0]).show(
-                ui,
-                |ui| {
-                    for title in [TrDecode::ColMetric, TrDecode::ColAlias, TrDecode::ColDatatype, TrDecode::ColValue] {
-                        ui.strong(ui.tr(title));
-                    }
-                    ui.end_row();
-                    for metric in table.metrics.values() {
-                        ui.label(&metric.name);
-                        ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());
-                        ui.weak(metric.datatype.map(datatype_name).unwrap_or("—"));
-                        let value = if metric.is_null { "null".to_owned() } else { metric.value.to_json().to_string() };
-                        ui.monospace(value).on_hover_text(format!("{} updates", metric.updates));
-                        ui.end_row();
-                    }
-                },
-            );
-        },
-    );
+    let area = egui::ScrollArea::both().id_salt("sparkplug-metrics-view").max_height(360.0).auto_shrink([false, true]);
+    area.show(ui, |ui| {
+        let grid = egui::Grid::new("sparkplug-node-metrics").striped(true).num_columns(6).spacing([12.0, 2.0]);
+        grid.show(ui, |ui| {
+            for title in [
+                TrDecode::ColMetric,
+                TrDecode::ColAlias,
+                TrDecode::ColDatatype,
+                TrDecode::ColValue,
+                TrDecode::ColMeasured,
+                TrDecode::ColFlags,
+            ] {
+                ui.strong(ui.tr(title));
+            }
+            ui.end_row();
+            for metric in table.metrics.values() {
+                ui.label(&metric.name);
+                ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());
+                ui.weak(metric.datatype.map(datatype_name).unwrap_or("—"));
+                let value = if metric.is_null { "null".to_owned() } else { metric.value.to_json().to_string() };
+                ui.monospace(value).on_hover_text(ui.trf(TrDecode::Updates, &[("n", &metric.updates)]));
+                ui.monospace(metric.timestamp.map(clock_millis).unwrap_or_default());
+                ui.weak(quality_flags(metric.is_null, metric.is_historical, metric.is_transient));
+                ui.end_row();
+            }
+        });
+    });
 }

@@ -158,6 +158,8 @@ fn the_sparkplug_window_builds_the_namespace_from_the_log_and_asks_for_a_rebirth
     harness.run_steps(2);
     assert!(harness.query_by_label("Temperature").is_some());
     assert!(harness.query_by_label("23.5").is_some(), "alias 1 resolved to Temperature, latest value");
+    assert!(harness.query_by_label("transient").is_some(), "quality flags: Label's latest value is transient");
+    assert!(harness.query_by_label("Measured").is_some(), "the measurement time column");
 
     harness.get_by_label("Rebirth").click();
     step_until(&mut harness, "the NCMD back through the broker", |app| {

@@ -133,7 +133,12 @@ fn field_type_name(field: &prost_reflect::FieldDescriptor) -> String {
         return format!("map<{key}, {value}>");
     }
     let name = kind_name(&field.kind());
-    if field.is_list() { format!("repeated {name}") } else { name }
+    match field.containing_oneof() {
+        // proto3 `optional` is a synthetic oneof: not worth a word.
+        Some(oneof) if !oneof.is_synthetic() => format!("{name} (oneof {})", oneof.name()),
+        _ if field.is_list() => format!("repeated {name}"),
+        _ => name,
+    }
 }
 
 fn map_key_text(key: &MapKey) -> String {
