@@ -200,6 +200,16 @@ pub fn clock_millis(millis: u64) -> String {
     millis_text(millis, "%H:%M:%S%.3f")
 }
 
+/// A metric's value as the tables show it: DateTime as a local time (the
+/// milliseconds in the JSON), null when it says so.
+pub fn metric_value_text(value: &sparkplug::MetricValue, datatype: Option<u32>, is_null: bool) -> String {
+    match (value, datatype) {
+        _ if is_null => "null".to_owned(),
+        (sparkplug::MetricValue::UInt(millis), Some(13)) => millis_text(*millis, "%Y-%m-%d %H:%M:%S%.3f"),
+        _ => value.to_json().to_string(),
+    }
+}
+
 /// A metric's quality flags that are set: `null, historical, transient`.
 pub fn quality_flags(is_null: bool, is_historical: bool, is_transient: bool) -> String {
     [(is_null, "null"), (is_historical, "historical"), (is_transient, "transient")]
@@ -298,8 +308,7 @@ fn sparkplug_ui(ui: &mut egui::Ui, payload: &SparkplugPayload) {
             ui.label(metric.name.clone().unwrap_or_else(|| "—".into()));
             ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());
             ui.weak(metric.datatype.map(sparkplug::datatype_name).unwrap_or("—"));
-            let value = if metric.is_null { "null".to_owned() } else { metric.value.to_json().to_string() };
-            ui.monospace(value);
+            ui.monospace(metric_value_text(&metric.value, metric.datatype, metric.is_null));
             ui.monospace(metric.timestamp.map(clock_millis).unwrap_or_default());
             ui.weak(quality_flags(metric.is_null, metric.is_historical, metric.is_transient));
             ui.end_row();

@@ -11,7 +11,7 @@ use crate::core::decoders::sparkplug_namespace::{EdgeNode, MetricTable};
 use crate::core::workspace::sparkplug::SparkplugWatch;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{TrDecode, Words};
-use crate::ui::inspector_decoded::{clock_millis, quality_flags};
+use crate::ui::inspector_decoded::{clock_millis, metric_value_text, quality_flags};
 use crate::ui::panel::PanelContext;
 use crate::ui::theme;
 
@@ -110,7 +110,7 @@ pub fn sparkplug_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, open: &mut b
                             }
                         });
                 });
-                ui.separator();
+                ui.add_space(16.0);
                 let table = state.selected.as_ref().and_then(|(group, node, device)| {
                     let found = namespace.node(group, node)?;
                     match device {
@@ -205,7 +205,7 @@ fn metrics_ui(ui: &mut egui::Ui, table: &MetricTable) {
                 ui.label(&metric.name);
                 ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());
                 ui.weak(metric.datatype.map(datatype_name).unwrap_or("—"));
-                let value = if metric.is_null { "null".to_owned() } else { metric.value.to_json().to_string() };
+                let value = metric_value_text(&metric.value, metric.datatype, metric.is_null);
                 ui.monospace(value).on_hover_text(ui.trf(TrDecode::Updates, &[("n", &metric.updates)]));
                 ui.monospace(metric.timestamp.map(clock_millis).unwrap_or_default());
                 ui.weak(quality_flags(metric.is_null, metric.is_historical, metric.is_transient));
