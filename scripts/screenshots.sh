@@ -25,8 +25,8 @@
 #   window-1280x720.png / window-1920x1080.png
 #                        the window at both sizes: the inspector beside a compact
 #                        log toolbar; the tree's value pane, inspector and history
-#   sparkplug.png        the Sparkplug window (a node, its device and metrics) beside a
-#                        decoded NBIRTH in the inspector and decoded rows in the log
+#   sparkplug.png        the Sparkplug window (a node, its device and metrics) in front
+#                        of a decoded NBIRTH in the inspector
 #   protobuf.png         protobuf from the profile's .proto file: the decoded tree with
 #                        field numbers and types; an unknown field; a cut payload's badge
 # ONLY=wire runs just the packet inspector and connection details; ONLY=decoding
