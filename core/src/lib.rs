@@ -23,6 +23,7 @@ pub mod profile_exchange;
 pub mod publish_history;
 pub mod requests;
 pub mod saved_messages;
+pub mod scenario;
 pub mod secrets;
 pub mod store;
 pub mod sub_format;

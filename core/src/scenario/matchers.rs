@@ -1,0 +1,204 @@
+//! What an expected message must look like: its exact payload, a value at
+//! a JSON pointer (equal, present, in a range), a regular expression, its
+//! QoS or retain flag. Each says in the user's words why a message did not
+//! match, so a failed step shows what arrived instead.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::mqtt::IncomingMessage;
+
+/// One condition on a received message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Matcher {
+    /// The payload is exactly this text.
+    Payload(String),
+    /// The JSON payload has this value at the pointer (`/a/0/b`).
+    JsonEquals {
+        /// An RFC 6901 JSON pointer.
+        pointer: String,
+        /// The value expected there.
+        value: Value,
+    },
+    /// The JSON payload has something at the pointer.
+    JsonExists(String),
+    /// The JSON payload has a number at the pointer within the bounds.
+    JsonRange {
+        /// An RFC 6901 JSON pointer.
+        pointer: String,
+        /// Smallest allowed value.
+        #[serde(default)]
+        min: Option<f64>,
+        /// Largest allowed value.
+        #[serde(default)]
+        max: Option<f64>,
+    },
+    /// The payload (as text) matches this regular expression.
+    Regex(String),
+    /// It was delivered with this QoS.
+    Qos(u8),
+    /// Its retain flag is this.
+    Retain(bool),
+}
+
+fn json(message: &IncomingMessage) -> Result<Value, String> {
+    serde_json::from_slice(&message.payload).map_err(|error| format!("the payload is not JSON ({error})"))
+}
+
+fn at<'a>(document: &'a Value, pointer: &str) -> Result<&'a Value, String> {
+    document.pointer(pointer).ok_or_else(|| format!("nothing at {pointer}"))
+}
+
+impl Matcher {
+    /// Checks what a file cannot: pointers start with `/`, regular
+    /// expressions compile, QoS exists, ranges are ordered.
+    pub fn check(&self) -> Result<(), String> {
+        let pointer_ok = |pointer: &str| {
+            if pointer.is_empty() || pointer.starts_with('/') {
+                Ok(())
+            } else {
+                Err(format!("JSON pointer '{pointer}' must start with '/'"))
+            }
+        };
+        match self {
+            Self::JsonEquals { pointer, .. } | Self::JsonExists(pointer) => pointer_ok(pointer),
+            Self::JsonRange { pointer, min, max } => {
+                pointer_ok(pointer)?;
+                match (min, max) {
+                    (Some(min), Some(max)) if min > max => Err(format!("range {min}..{max} is empty")),
+                    (None, None) => Err("a range needs min, max or both".into()),
+                    _ => Ok(()),
+                }
+            }
+            Self::Regex(pattern) => {
+                regex::Regex::new(pattern).map(drop).map_err(|error| format!("regular expression {pattern:?}: {error}"))
+            }
+            Self::Qos(qos) if *qos > 2 => Err(format!("QoS {qos} does not exist (0, 1 or 2)")),
+            _ => Ok(()),
+        }
+    }
+
+    /// `Ok` when `message` satisfies it, else why not.
+    pub fn test(&self, message: &IncomingMessage) -> Result<(), String> {
+        match self {
+            Self::Payload(expected) => {
+                if message.payload.as_ref() == expected.as_bytes() {
+                    Ok(())
+                } else {
+                    Err(format!("payload is {:?}, expected {expected:?}", String::from_utf8_lossy(&message.payload)))
+                }
+            }
+            Self::JsonEquals { pointer, value } => {
+                let document = json(message)?;
+                let found = at(&document, pointer)?;
+                // 21 and 21.0 are one number.
+                let same = match (found.as_f64(), value.as_f64()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => found == value,
+                };
+                if same { Ok(()) } else { Err(format!("{pointer} is {found}, expected {value}")) }
+            }
+            Self::JsonExists(pointer) => at(&json(message)?, pointer).map(drop),
+            Self::JsonRange { pointer, min, max } => {
+                let document = json(message)?;
+                let found = at(&document, pointer)?;
+                let number = found.as_f64().ok_or_else(|| format!("{pointer} is {found}, not a number"))?;
+                let above = min.is_none_or(|min| number >= min);
+                let below = max.is_none_or(|max| number <= max);
+                if above && below {
+                    Ok(())
+                } else {
+                    let bound = |value: Option<f64>| value.map_or_else(String::new, |value| value.to_string());
+                    Err(format!("{pointer} is {number}, expected {}..{}", bound(*min), bound(*max)))
+                }
+            }
+            Self::Regex(pattern) => {
+                let regex = regex::Regex::new(pattern).map_err(|error| error.to_string())?;
+                let text = String::from_utf8_lossy(&message.payload);
+                if regex.is_match(&text) { Ok(()) } else { Err(format!("payload does not match /{pattern}/")) }
+            }
+            Self::Qos(qos) => {
+                let got = message.qos.level();
+                if got == *qos { Ok(()) } else { Err(format!("QoS is {got}, expected {qos}")) }
+            }
+            Self::Retain(retain) => {
+                if message.retain == *retain {
+                    Ok(())
+                } else {
+                    Err(format!("retain is {}, expected {retain}", message.retain))
+                }
+            }
+        }
+    }
+}
+
+/// Every matcher's verdict on a message: `Ok` when all hold, else the
+/// first reason.
+pub fn test_all(matchers: &[Matcher], message: &IncomingMessage) -> Result<(), String> {
+    matchers.iter().try_for_each(|matcher| matcher.test(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mqtt::Qos;
+
+    fn message(payload: &str) -> IncomingMessage {
+        IncomingMessage {
+            topic: "t".into(),
+            payload: payload.to_owned().into_bytes().into(),
+            qos: Qos::AtLeastOnce,
+            retain: false,
+            duplicate: false,
+            packet_id: 1,
+            properties: None,
+        }
+    }
+
+    #[test]
+    fn each_matcher_passes_and_fails_with_its_reason() {
+        let reading = message(r#"{"target": 21.0, "mode": "heat", "ok": true}"#);
+        let pass = [
+            Matcher::JsonEquals { pointer: "/target".into(), value: serde_json::json!(21) },
+            Matcher::JsonExists("/mode".into()),
+            Matcher::JsonRange { pointer: "/target".into(), min: Some(20.0), max: Some(22.0) },
+            Matcher::Regex("\"mode\":\\s*\"heat\"".into()),
+            Matcher::Qos(1),
+            Matcher::Retain(false),
+        ];
+        for matcher in &pass {
+            assert_eq!(matcher.test(&reading), Ok(()), "{matcher:?}");
+        }
+        let fail = [
+            (Matcher::Payload("x".into()), "payload is"),
+            (
+                Matcher::JsonEquals { pointer: "/mode".into(), value: serde_json::json!("cool") },
+                "/mode is \"heat\", expected \"cool\"",
+            ),
+            (Matcher::JsonExists("/missing".into()), "nothing at /missing"),
+            (
+                Matcher::JsonRange { pointer: "/target".into(), min: None, max: Some(20.0) },
+                "/target is 21, expected ..20",
+            ),
+            (
+                Matcher::JsonRange { pointer: "/mode".into(), min: Some(1.0), max: None },
+                "/mode is \"heat\", not a number",
+            ),
+            (Matcher::Regex("^cool".into()), "payload does not match /^cool/"),
+            (Matcher::Qos(2), "QoS is 1, expected 2"),
+            (Matcher::Retain(true), "retain is false, expected true"),
+        ];
+        for (matcher, reason) in &fail {
+            let got = matcher.test(&reading).err().unwrap_or_default();
+            assert!(got.starts_with(reason), "{matcher:?}: {got}");
+        }
+        assert!(
+            Matcher::JsonExists("/a".into())
+                .test(&message("not json"))
+                .err()
+                .unwrap_or_default()
+                .starts_with("the payload is not JSON")
+        );
+    }
+}

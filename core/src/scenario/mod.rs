@@ -1,0 +1,228 @@
+//! Test scenarios: "publish X, expect Y on Z within N ms", written down in
+//! a readable RON file and run again tomorrow or in CI. This module holds
+//! the file format and its parsing (errors as `file:line:col`); the
+//! matchers are in [`matchers`], running them against a broker in
+//! [`runner`].
+
+pub mod matchers;
+pub mod runner;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use self::matchers::Matcher;
+
+/// One scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What it checks, in a few words (the test's name in reports).
+    pub name: String,
+    /// Why, for whoever reads the report.
+    #[serde(default)]
+    pub description: String,
+    /// The saved profile to connect with (the runner's default otherwise).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Values for `{{name}}` placeholders in topics and payloads.
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// What to do, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Step {
+    /// Subscribe and wait for the broker's answer (refused fails the step).
+    Subscribe {
+        /// The topic filter.
+        filter: String,
+        /// QoS 0, 1 or 2.
+        #[serde(default)]
+        qos: u8,
+    },
+    /// Publish and wait until it is sent (QoS 0) or acknowledged.
+    Publish {
+        /// The topic (placeholders filled).
+        topic: String,
+        /// The payload as text (placeholders filled).
+        #[serde(default)]
+        payload: String,
+        /// QoS 0, 1 or 2.
+        #[serde(default)]
+        qos: u8,
+        /// Retain it.
+        #[serde(default)]
+        retain: bool,
+    },
+    /// Wait for messages that match.
+    Expect(Expectation),
+    /// Do nothing for a while.
+    Wait {
+        /// Milliseconds.
+        ms: u64,
+    },
+    /// Disconnect cleanly (later steps have no connection).
+    Disconnect,
+}
+
+/// What an `Expect` step waits for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// A topic or filter the message must arrive on (placeholders filled);
+    /// a subscription must cover it.
+    pub topic: String,
+    /// Every matcher must hold.
+    #[serde(default)]
+    pub matchers: Vec<Matcher>,
+    /// How long to wait, from the step's start.
+    #[serde(default = "default_within_ms")]
+    pub within_ms: u64,
+    /// How many matching messages must arrive (default 1).
+    #[serde(default = "default_count")]
+    pub count: u32,
+    /// Nothing may match within the time (e.g. no alarm after a good value).
+    #[serde(default)]
+    pub not: bool,
+}
+
+fn default_within_ms() -> u64 {
+    1_000
+}
+
+fn default_count() -> u32 {
+    1
+}
+
+/// Longest wait a step may ask for (one hour): a typo must not hang CI.
+pub const MAX_WAIT_MS: u64 = 3_600_000;
+
+/// Why a scenario file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ScenarioError {
+    /// Not valid RON for a scenario: where and why.
+    #[error("{origin}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        origin: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// Valid RON, but a step that cannot run.
+    #[error("{origin}: step {step}: {message}")]
+    Step {
+        /// The file.
+        origin: String,
+        /// 1-based step number.
+        step: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Scenario {
+    /// Parses a scenario file's text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ScenarioError> {
+        let scenario: Scenario = ron::from_str(text).map_err(|error| ScenarioError::Syntax {
+            origin: origin.to_owned(),
+            line: error.span.start.line,
+            column: error.span.start.col,
+            message: error.code.to_string(),
+        })?;
+        scenario.check(origin)?;
+        Ok(scenario)
+    }
+
+    /// Checks what RON cannot: QoS levels, waits, regular expressions,
+    /// topic filters.
+    fn check(&self, origin: &str) -> Result<(), ScenarioError> {
+        let fail = |step: usize, message: String| ScenarioError::Step { origin: origin.to_owned(), step, message };
+        for (index, step) in self.steps.iter().enumerate() {
+            let number = index + 1;
+            match step {
+                Step::Subscribe { qos, .. } | Step::Publish { qos, .. } if *qos > 2 => {
+                    return Err(fail(number, format!("QoS {qos} does not exist (0, 1 or 2)")));
+                }
+                Step::Wait { ms } if *ms > MAX_WAIT_MS => {
+                    return Err(fail(number, format!("a wait of {ms} ms is longer than an hour")));
+                }
+                Step::Expect(expectation) => {
+                    if expectation.within_ms > MAX_WAIT_MS {
+                        return Err(fail(
+                            number,
+                            format!("within_ms {} is longer than an hour", expectation.within_ms),
+                        ));
+                    }
+                    if expectation.count == 0 && !expectation.not {
+                        return Err(fail(number, "count 0 expects nothing: write `not: true` for that".into()));
+                    }
+                    for matcher in &expectation.matchers {
+                        matcher.check().map_err(|message| fail(number, message))?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_reads_from_ron_with_its_defaults() {
+        let text = r#"(
+            name: "thermostat answers",
+            variables: {"unit": "7"},
+            steps: [
+                Subscribe(filter: "unit/{{unit}}/state", qos: 1),
+                Publish(topic: "unit/{{unit}}/set", payload: "{\"target\": 21}", qos: 1),
+                Expect((topic: "unit/{{unit}}/state", matchers: [JsonEquals(pointer: "/target", value: 21)])),
+                Wait(ms: 10),
+                Disconnect,
+            ],
+        )"#;
+        let scenario = Scenario::parse(text, "t.ron").unwrap_or_else(|error| panic!("{error}"));
+        let Step::Expect(expectation) = &scenario.steps[2] else { panic!("an expectation") };
+        assert_eq!((expectation.within_ms, expectation.count, expectation.not), (1_000, 1, false));
+        assert_eq!(scenario.variables["unit"], "7");
+    }
+
+    #[test]
+    fn errors_say_file_line_and_column_or_the_step() {
+        let error = Scenario::parse("(\n  name: \"x\",\n  steps: [Publish(topik: \"a\")],\n)", "bad.ron").err();
+        let Some(ScenarioError::Syntax { line, column, .. }) = &error else { panic!("{error:?}") };
+        assert_eq!((*line, *column), (3, 19), "the typo'd field: {error:?}");
+        assert!(
+            error
+                .map(|error| error.to_string())
+                .unwrap_or_default()
+                .starts_with("bad.ron:3:19: Unexpected field named `topik`")
+        );
+        let error =
+            Scenario::parse("(name: \"x\", steps: [Wait(ms: 1), Subscribe(filter: \"a\", qos: 3)])", "q.ron").err();
+        assert_eq!(
+            error.map(|error| error.to_string()).as_deref(),
+            Some("q.ron: step 2: QoS 3 does not exist (0, 1 or 2)")
+        );
+        let error = Scenario::parse(
+            "(name: \"x\", steps: [Expect((topic: \"a\", matchers: [Regex(\"(unclosed\")]))])",
+            "r.ron",
+        )
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+        assert!(error.starts_with("r.ron: step 1: regular expression "), "{error}");
+    }
+}

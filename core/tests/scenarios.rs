@@ -1,0 +1,103 @@
+//! Scenarios run against the embedded broker and mosquitto: passing and
+//! failing expectations, `not`, counts, timeouts, placeholders, and a
+//! device mocked by mosquitto_pub answering on its own.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
+
+mod common;
+
+use common::{brokers, local_profile};
+use topicscope_core::mqtt::ProtocolVersion;
+use topicscope_core::scenario::runner::{RunError, StepStatus, run};
+use topicscope_core::scenario::{Scenario, ScenarioError};
+
+fn scenario(text: &str) -> Scenario {
+    Scenario::parse(text, "test.ron").unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn statuses(report: &topicscope_core::scenario::runner::ScenarioReport) -> Vec<StepStatus> {
+    report.steps.iter().map(|step| step.status.clone()).collect()
+}
+
+#[test]
+fn a_round_trip_passes_with_measured_times_on_both_brokers() {
+    let text = r#"(
+        name: "thermostat set point",
+        variables: {"unit": "7"},
+        steps: [
+            Subscribe(filter: "scn/{{unit}}/#", qos: 1),
+            Publish(topic: "scn/{{unit}}/set", payload: "{\"target\": 21, \"mode\": \"heat\"}", qos: 1),
+            Expect((topic: "scn/{{unit}}/set", within_ms: 3000, matchers: [
+                JsonEquals(pointer: "/target", value: 21.0),
+                JsonRange(pointer: "/target", min: Some(20.0), max: Some(22.0)),
+                Regex("heat"),
+                Qos(1),
+                Retain(false),
+            ])),
+            Publish(topic: "scn/{{unit}}/a", payload: "1"),
+            Publish(topic: "scn/{{unit}}/a", payload: "2"),
+            Expect((topic: "scn/{{unit}}/a", count: 2, within_ms: 3000)),
+            Expect((topic: "scn/{{unit}}/alarm", not: true, within_ms: 200)),
+            Wait(ms: 10),
+            Disconnect,
+        ],
+    )"#;
+    for broker in brokers() {
+        let profile = local_profile(broker.port(), ProtocolVersion::V5, "scenario-pass");
+        let report = run(&scenario(text), profile).unwrap_or_else(|error| panic!("{}: {error}", broker.name()));
+        assert!(report.passed(), "{}: {:#?}", broker.name(), report.steps);
+        assert_eq!(report.steps.len(), 9);
+        let expect = &report.steps[2];
+        assert_eq!(expect.label, "Expect scn/7/set within 3000 ms");
+        assert!(expect.measured.is_some_and(|time| time.as_millis() < 3000), "{expect:?}");
+        assert!(report.steps[1].measured.is_some(), "the PUBACK's round trip");
+    }
+}
+
+#[test]
+fn failures_say_what_arrived_instead_and_skip_the_rest() {
+    let text = r#"(
+        name: "wrong set point",
+        steps: [
+            Subscribe(filter: "scf/#"),
+            Publish(topic: "scf/set", payload: "{\"target\": 19}"),
+            Expect((topic: "scf/set", within_ms: 500, matchers: [JsonEquals(pointer: "/target", value: 21)])),
+            Publish(topic: "scf/never", payload: "x"),
+        ],
+    )"#;
+    let broker = &brokers()[0];
+    let report = run(&scenario(text), local_profile(broker.port(), ProtocolVersion::V5, "scenario-fail")).unwrap();
+    assert!(!report.passed());
+    let StepStatus::Failed(reason) = &report.steps[2].status else { panic!("{:#?}", report.steps) };
+    assert_eq!(
+        reason,
+        "no matching message on scf/set within 500 ms; the nearest was {\"target\": 19} (/target is 19, expected 21)"
+    );
+    assert_eq!(report.steps[3].status, StepStatus::Skipped);
+    // Nothing at all, and something that must not come.
+    let text = r#"(name: "silence", steps: [
+        Subscribe(filter: "scs/#"),
+        Expect((topic: "scs/reply", within_ms: 300)),
+    ])"#;
+    let report = run(&scenario(text), local_profile(broker.port(), ProtocolVersion::V311, "scenario-silence")).unwrap();
+    assert_eq!(
+        statuses(&report)[1],
+        StepStatus::Failed("no matching message on scs/reply within 300 ms; nothing arrived on it".into())
+    );
+    assert!(report.steps[1].elapsed.as_millis() >= 300);
+    let text = r#"(name: "alarm", steps: [
+        Subscribe(filter: "sca/#"),
+        Publish(topic: "sca/alarm", payload: "overheat"),
+        Expect((topic: "sca/alarm", not: true, within_ms: 2000)),
+    ])"#;
+    let report = run(&scenario(text), local_profile(broker.port(), ProtocolVersion::V5, "scenario-not")).unwrap();
+    assert_eq!(statuses(&report)[2], StepStatus::Failed("a message arrived on sca/alarm: overheat".into()));
+}
+
+#[test]
+fn an_unreachable_broker_and_a_malformed_file_are_told_apart() {
+    let port = common::free_port();
+    let error = run(&scenario("(name: \"x\", steps: [])"), local_profile(port, ProtocolVersion::V5, "nobody")).err();
+    assert!(matches!(error, Some(RunError::Unreachable(_))), "{error:?}");
+    let error = Scenario::parse("(name: \"x\", steps: [Wait(ms: 99999999)])", "long.ron").err();
+    assert!(matches!(error, Some(ScenarioError::Step { step: 1, .. })), "{error:?}");
+}
