@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
         Some(Mode::Broker(_)) => "error",
-        Some(Mode::Pub(_) | Mode::Sub(_)) => "error",
+        Some(Mode::Pub(_) | Mode::Sub(_) | Mode::Test(_)) => "error",
         _ => "warn,topicscope=info,egui_system_font_provider=error",
     };
     // Headless modes log to stderr only; the window also keeps a daily
@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Some(Mode::Profiles(profiles)) => cli::profiles::run(profiles),
         Some(Mode::Pub(args)) => cli::publish::run_pub(args),
         Some(Mode::Sub(args)) => cli::subscribe::run_sub(args),
+        Some(Mode::Test(args)) => cli::scenarios::run_test(args),
         None => cli::window::run_window(&args, carried_over),
     }
 }

@@ -71,6 +71,9 @@ pub(crate) enum Mode {
     Pub(PubArgs),
     /// Subscribe and print messages, with mosquitto_sub's flags (--help for the list).
     Sub(SubArgs),
+    /// Run scenario files (publish, expect, …) and report: exit 0 all
+    /// passed, 1 a failure, 2 a malformed file, 3 no broker.
+    Test(super::scenarios::TestArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -5,6 +5,7 @@
 //! [`runner`].
 
 pub mod matchers;
+pub mod report;
 pub mod runner;
 
 use std::collections::BTreeMap;
