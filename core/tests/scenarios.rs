@@ -101,3 +101,107 @@ fn an_unreachable_broker_and_a_malformed_file_are_told_apart() {
     let error = Scenario::parse("(name: \"x\", steps: [Wait(ms: 99999999)])", "long.ron").err();
     assert!(matches!(error, Some(ScenarioError::Step { step: 1, .. })), "{error:?}");
 }
+
+#[test]
+fn captures_feed_later_steps_and_mqtt5_properties_are_matched() {
+    let text = r#"(
+        name: "capture and properties",
+        steps: [
+            Subscribe(filter: "scp/#", qos: 1),
+            Publish(topic: "scp/hello", payload: "{\"id\": \"dev-42\", \"n\": 3}", qos: 1, properties: (
+                content_type: Some("application/json"),
+                user_properties: [("site", "A")],
+            )),
+            Expect((topic: "scp/hello", capture: {"device": "/id", "n": "/n", "raw": ""}, matchers: [
+                ContentType("application/json"),
+                UserProperty(key: "site", value: "A"),
+            ])),
+            Publish(topic: "scp/{{device}}/ack", payload: "n={{n}}"),
+            Expect((topic: "scp/dev-42/ack", matchers: [Payload("n=3")])),
+            Expect((topic: "scp/hello", within_ms: 200, not: true)),
+        ],
+    )"#;
+    let broker = &brokers()[0];
+    let report = run(&scenario(text), local_profile(broker.port(), ProtocolVersion::V5, "scenario-capture")).unwrap();
+    assert!(report.passed(), "{:#?}", report.steps);
+    assert_eq!(report.steps[3].label, "Publish scp/dev-42/ack (QoS 0)", "the captured value fills the label too");
+    // A property that is not there says so.
+    let text = r#"(name: "missing property", steps: [
+        Subscribe(filter: "scq/#"),
+        Publish(topic: "scq/x", payload: "1"),
+        Expect((topic: "scq/x", within_ms: 300, matchers: [ContentType("text/plain")])),
+    ])"#;
+    let report = run(&scenario(text), local_profile(broker.port(), ProtocolVersion::V5, "scenario-prop")).unwrap();
+    let StepStatus::Failed(reason) = &report.steps[2].status else { panic!("{:#?}", report.steps) };
+    assert!(reason.ends_with("(no content type (MQTT 5 property), expected \"text/plain\")"), "{reason}");
+}
+
+#[test]
+fn a_request_gets_its_reply_by_correlation_data_with_the_round_trip_measured() {
+    use topicscope_core::engine::{Command, PublishRequest};
+    use topicscope_core::ids::{ConnectionId, PublishId, RequestId};
+    use topicscope_core::mqtt::{MessageProperties, Qos};
+    let broker = &brokers()[0];
+    let port = broker.port();
+    // A responder on its own connection: answers each request on its
+    // response topic with its correlation data (and one decoy first).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let responder = {
+        let stop = stop.clone();
+        let mut driver = common::Driver::new();
+        let connection = ConnectionId(7);
+        driver.connect(connection, local_profile(port, ProtocolVersion::V5, "responder"), Vec::new());
+        driver.subscribe(connection, 1, "svc/req", Qos::AtLeastOnce);
+        std::thread::Builder::new()
+            .name("responder".into())
+            .spawn(move || {
+                let mut answered = 0;
+                let mut next = RequestId(1);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    driver.drain();
+                    let requests = driver.messages(connection);
+                    for request in requests.iter().skip(answered) {
+                        let properties = request.properties.clone().unwrap_or_default();
+                        let Some(reply_to) = properties.response_topic.clone() else { continue };
+                        for (correlation, payload) in [
+                            (b"someone else".to_vec(), "decoy"),
+                            (
+                                properties.correlation_data.clone().unwrap_or_default(),
+                                "{\"ok\": true, \"token\": \"t-1\"}",
+                            ),
+                        ] {
+                            driver.send(Command::Publish {
+                                connection,
+                                request: PublishRequest {
+                                    id: PublishId::Request(next.take_next()),
+                                    topic: reply_to.clone(),
+                                    payload: payload.as_bytes().to_vec().into(),
+                                    qos: Qos::AtLeastOnce,
+                                    retain: false,
+                                    properties: Some(Box::new(MessageProperties {
+                                        correlation_data: Some(correlation),
+                                        ..Default::default()
+                                    })),
+                                },
+                            });
+                        }
+                    }
+                    answered = requests.len();
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+            })
+            .unwrap()
+    };
+    let text = r#"(name: "request", steps: [
+        Request(topic: "svc/req", payload: "ping", response_topic: "svc/reply/me", within_ms: 3000,
+                matchers: [JsonEquals(pointer: "/ok", value: true)], capture: {"token": "/token"}),
+        Subscribe(filter: "svc/{{token}}"),
+    ])"#;
+    let report = run(&scenario(text), local_profile(port, ProtocolVersion::V5, "scenario-request")).unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = responder.join();
+    assert!(report.passed(), "{:#?}", report.steps);
+    assert_eq!(report.steps[0].label, "Request svc/req → svc/reply/me within 3000 ms");
+    assert!(report.steps[0].measured.is_some_and(|time| time.as_millis() < 3000));
+    assert_eq!(report.steps[1].label, "Subscribe svc/t-1 (QoS 0)", "captured from the reply, not the decoy");
+}

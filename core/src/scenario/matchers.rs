@@ -40,6 +40,19 @@ pub enum Matcher {
     Qos(u8),
     /// Its retain flag is this.
     Retain(bool),
+    /// MQTT 5: its content type is this.
+    ContentType(String),
+    /// MQTT 5: it carries this user property (key and value).
+    UserProperty {
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+    },
+    /// MQTT 5: its response topic is this.
+    ResponseTopic(String),
+    /// MQTT 5: its correlation data is this text.
+    CorrelationData(String),
 }
 
 fn json(message: &IncomingMessage) -> Result<Value, String> {
@@ -129,7 +142,43 @@ impl Matcher {
                     Err(format!("retain is {}, expected {retain}", message.retain))
                 }
             }
+            Self::ContentType(expected) => {
+                property("content type", properties(message).and_then(|p| p.content_type.clone()), expected)
+            }
+            Self::ResponseTopic(expected) => {
+                property("response topic", properties(message).and_then(|p| p.response_topic.clone()), expected)
+            }
+            Self::CorrelationData(expected) => property(
+                "correlation data",
+                properties(message)
+                    .and_then(|p| p.correlation_data.as_ref().map(|data| String::from_utf8_lossy(data).into_owned())),
+                expected,
+            ),
+            Self::UserProperty { key, value } => {
+                let pairs = properties(message).map(|p| p.user_properties.as_slice()).unwrap_or_default();
+                if pairs.iter().any(|(k, v)| k == key && v == value) {
+                    Ok(())
+                } else {
+                    let found: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    Err(format!(
+                        "no user property {key}={value} (it has: {})",
+                        if found.is_empty() { "none".into() } else { found.join(", ") }
+                    ))
+                }
+            }
         }
+    }
+}
+
+fn properties(message: &IncomingMessage) -> Option<&crate::mqtt::MessageProperties> {
+    message.properties.as_deref()
+}
+
+fn property(what: &str, found: Option<String>, expected: &str) -> Result<(), String> {
+    match found {
+        Some(found) if found == expected => Ok(()),
+        Some(found) => Err(format!("{what} is {found:?}, expected {expected:?}")),
+        None => Err(format!("no {what} (MQTT 5 property), expected {expected:?}")),
     }
 }
 

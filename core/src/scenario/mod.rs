@@ -59,9 +59,34 @@ pub enum Step {
         /// Retain it.
         #[serde(default)]
         retain: bool,
+        /// MQTT 5 properties (placeholders filled).
+        #[serde(default)]
+        properties: PublishProperties,
     },
     /// Wait for messages that match.
     Expect(Expectation),
+    /// MQTT 5 request/response: subscribe to the response topic, publish
+    /// with it and fresh correlation data, wait for the reply carrying the
+    /// same correlation data; the round trip is the step's measured time.
+    Request {
+        /// Where the request goes.
+        topic: String,
+        /// The request's payload.
+        #[serde(default)]
+        payload: String,
+        /// Where the reply is expected.
+        response_topic: String,
+        /// How long to wait for the reply.
+        #[serde(default = "default_within_ms")]
+        within_ms: u64,
+        /// Conditions on the reply.
+        #[serde(default)]
+        matchers: Vec<Matcher>,
+        /// Values taken from the reply into variables (name → JSON pointer,
+        /// `""` for the whole payload).
+        #[serde(default)]
+        capture: BTreeMap<String, String>,
+    },
     /// Do nothing for a while.
     Wait {
         /// Milliseconds.
@@ -90,6 +115,26 @@ pub struct Expectation {
     /// Nothing may match within the time (e.g. no alarm after a good value).
     #[serde(default)]
     pub not: bool,
+    /// Values taken from the (last) matching message into variables for
+    /// later steps: name → JSON pointer (`""` for the whole payload).
+    #[serde(default)]
+    pub capture: BTreeMap<String, String>,
+}
+
+/// MQTT 5 properties of a published message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishProperties {
+    /// Content type.
+    pub content_type: Option<String>,
+    /// Response topic.
+    pub response_topic: Option<String>,
+    /// Correlation data (text).
+    pub correlation_data: Option<String>,
+    /// Message expiry interval in seconds.
+    pub message_expiry_secs: Option<u32>,
+    /// User properties, in order.
+    pub user_properties: Vec<(String, String)>,
 }
 
 fn default_within_ms() -> u64 {
@@ -156,7 +201,18 @@ impl Scenario {
                 Step::Wait { ms } if *ms > MAX_WAIT_MS => {
                     return Err(fail(number, format!("a wait of {ms} ms is longer than an hour")));
                 }
+                Step::Request { within_ms, matchers, .. } => {
+                    if *within_ms > MAX_WAIT_MS {
+                        return Err(fail(number, format!("within_ms {within_ms} is longer than an hour")));
+                    }
+                    for matcher in matchers {
+                        matcher.check().map_err(|message| fail(number, message))?;
+                    }
+                }
                 Step::Expect(expectation) => {
+                    if expectation.not && !expectation.capture.is_empty() {
+                        return Err(fail(number, "`not` expects nothing, so there is nothing to capture".into()));
+                    }
                     if expectation.within_ms > MAX_WAIT_MS {
                         return Err(fail(
                             number,

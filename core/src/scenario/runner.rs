@@ -3,6 +3,7 @@
 //! `Expect` says what arrived instead. The first failed step ends the run
 //! (the rest are reported skipped): later steps usually depend on it.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::{Duration, Instant};
@@ -94,6 +95,8 @@ struct Session {
     next_subscription: u32,
     last_publish_at: Option<Instant>,
     connected: bool,
+    /// The scenario's variables, plus what `capture` took so far.
+    variables: BTreeMap<String, String>,
 }
 
 impl Session {
@@ -122,9 +125,9 @@ impl Session {
     }
 }
 
-fn render(text: &str, scenario: &Scenario) -> Result<String, String> {
+fn render(text: &str, variables: &BTreeMap<String, String>) -> Result<String, String> {
     let template = Template::parse(text).map_err(|error| error.to_string())?;
-    let context = RenderContext { variables: &scenario.variables, counter: 0, now: Utc::now() };
+    let context = RenderContext { variables, counter: 0, now: Utc::now() };
     template.render(&context, &mut rand::rng()).map_err(|error| error.to_string())
 }
 
@@ -133,28 +136,49 @@ fn qos(level: u8) -> Qos {
 }
 
 /// The step in a few words, placeholders filled where they can be.
-fn label(step: &Step, scenario: &Scenario) -> String {
-    let filled = |text: &str| render(text, scenario).unwrap_or_else(|_| text.to_owned());
-    let step = match step {
-        Step::Subscribe { filter, qos } => Step::Subscribe { filter: filled(filter), qos: *qos },
-        Step::Publish { topic, payload, qos, retain } => {
-            Step::Publish { topic: filled(topic), payload: payload.clone(), qos: *qos, retain: *retain }
+fn label(step: &Step, variables: &BTreeMap<String, String>) -> String {
+    let filled = |text: &str| render(text, variables).unwrap_or_else(|_| text.to_owned());
+    match step {
+        Step::Subscribe { filter, qos } => format!("Subscribe {} (QoS {qos})", filled(filter)),
+        Step::Publish { topic, qos, .. } => format!("Publish {} (QoS {qos})", filled(topic)),
+        Step::Request { topic, response_topic, within_ms, .. } => {
+            format!("Request {} → {} within {within_ms} ms", filled(topic), filled(response_topic))
+        }
+        Step::Expect(expectation) if expectation.not => {
+            format!("Expect nothing on {} within {} ms", filled(&expectation.topic), expectation.within_ms)
         }
         Step::Expect(expectation) => {
-            Step::Expect(Expectation { topic: filled(&expectation.topic), ..expectation.clone() })
+            format!("Expect {} within {} ms", filled(&expectation.topic), expectation.within_ms)
         }
-        other => other.clone(),
-    };
-    match &step {
-        Step::Subscribe { filter, qos } => format!("Subscribe {filter} (QoS {qos})"),
-        Step::Publish { topic, qos, .. } => format!("Publish {topic} (QoS {qos})"),
-        Step::Expect(expectation) if expectation.not => {
-            format!("Expect nothing on {} within {} ms", expectation.topic, expectation.within_ms)
-        }
-        Step::Expect(expectation) => format!("Expect {} within {} ms", expectation.topic, expectation.within_ms),
         Step::Wait { ms } => format!("Wait {ms} ms"),
         Step::Disconnect => "Disconnect".into(),
     }
+}
+
+/// A captured value: the whole payload as text (`""`), or what a JSON
+/// pointer finds (strings without their quotes).
+fn captured(message: &IncomingMessage, pointer: &str) -> Result<String, String> {
+    if pointer.is_empty() {
+        return Ok(String::from_utf8_lossy(&message.payload).into_owned());
+    }
+    let document: serde_json::Value = serde_json::from_slice(&message.payload)
+        .map_err(|error| format!("cannot capture {pointer}: not JSON ({error})"))?;
+    match document.pointer(pointer) {
+        Some(serde_json::Value::String(text)) => Ok(text.clone()),
+        Some(other) => Ok(other.to_string()),
+        None => Err(format!("cannot capture {pointer}: nothing there")),
+    }
+}
+
+fn capture_into(
+    variables: &mut BTreeMap<String, String>,
+    captures: &BTreeMap<String, String>,
+    message: &IncomingMessage,
+) -> Result<(), String> {
+    for (name, pointer) in captures {
+        variables.insert(name.clone(), captured(message, pointer)?);
+    }
+    Ok(())
 }
 
 /// Runs `scenario` with `profile` (its saved subscriptions are not used:
@@ -175,6 +199,7 @@ pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioRe
         next_subscription: 1,
         last_publish_at: None,
         connected: false,
+        variables: scenario.variables.clone(),
     };
     let connect_wait = Duration::from_secs(u64::from(profile.connect_timeout_secs) + 2);
     session
@@ -202,7 +227,7 @@ pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioRe
         if failed {
             steps.push(StepReport {
                 number,
-                label: label(step, scenario),
+                label: label(step, &session.variables),
                 status: StepStatus::Skipped,
                 elapsed: Duration::ZERO,
                 measured: None,
@@ -210,20 +235,15 @@ pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioRe
             continue;
         }
         let step_started = Instant::now();
-        let (status, measured) = match run_step(&mut session, scenario, step) {
+        let step_label = label(step, &session.variables);
+        let (status, measured) = match run_step(&mut session, step) {
             Ok(measured) => (StepStatus::Passed, measured),
             Err(reason) => {
                 failed = true;
                 (StepStatus::Failed(reason), None)
             }
         };
-        steps.push(StepReport {
-            number,
-            label: label(step, scenario),
-            status,
-            elapsed: step_started.elapsed(),
-            measured,
-        });
+        steps.push(StepReport { number, label: step_label, status, elapsed: step_started.elapsed(), measured });
     }
     if session.connected {
         let _ = session.send(Command::Disconnect { connection: CONNECTION });
@@ -237,72 +257,59 @@ pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioRe
     Ok(ScenarioReport { name: scenario.name.clone(), steps, elapsed: started.elapsed() })
 }
 
-fn run_step(session: &mut Session, scenario: &Scenario, step: &Step) -> Result<Option<Duration>, String> {
+fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, String> {
     if !session.connected && !matches!(step, Step::Wait { .. }) {
         return Err("not connected (an earlier step disconnected)".into());
     }
     match step {
         Step::Subscribe { filter, qos: level } => {
-            let filter = render(filter, scenario)?;
-            validate_topic_filter(&filter).map_err(|error| format!("'{filter}': {error}"))?;
-            let id = SubscriptionId(session.next_subscription);
-            session.next_subscription += 1;
-            let subscription =
-                SubscriptionSpec { id, filter: filter.clone(), qos: qos(*level), options: Default::default() };
-            session.send(Command::Subscribe { connection: CONNECTION, subscription })?;
-            let deadline = Instant::now() + ANSWER_WAIT;
-            loop {
-                match session.next(deadline) {
-                    Some(ConnectionEvent::Subscribed { subscription, outcome }) if subscription == id => {
-                        return match outcome {
-                            SubscribeOutcome::Granted(_) => Ok(None),
-                            SubscribeOutcome::Refused(reason) => {
-                                Err(format!("the broker refused '{filter}': {reason}"))
-                            }
-                        };
-                    }
-                    Some(ConnectionEvent::SubscriptionFailed { subscription, reason }) if subscription == id => {
-                        return Err(format!("'{filter}' could not be sent: {reason}"));
-                    }
-                    Some(event) => lost(&event)?,
-                    None => return Err(format!("no SUBACK for '{filter}' within {} s", ANSWER_WAIT.as_secs())),
-                }
-            }
+            let filter = render(filter, &session.variables)?;
+            subscribe(session, &filter, qos(*level))?;
+            Ok(None)
         }
-        Step::Publish { topic, payload, qos: level, retain } => {
-            let topic = render(topic, scenario)?;
+        Step::Publish { topic, payload, qos: level, retain, properties } => {
+            let topic = render(topic, &session.variables)?;
             validate_topic_name(&topic).map_err(|error| format!("'{topic}': {error}"))?;
-            let payload = render(payload, scenario)?;
-            let id = PublishId::Request(session.next_request.take_next());
-            let request = PublishRequest {
-                id,
-                topic: topic.clone(),
-                payload: payload.into_bytes().into(),
-                qos: qos(*level),
-                retain: *retain,
-                properties: None,
+            let payload = render(payload, &session.variables)?;
+            let fill = |text: &Option<String>| text.as_ref().map(|text| render(text, &session.variables)).transpose();
+            let properties = crate::mqtt::MessageProperties {
+                content_type: fill(&properties.content_type)?,
+                response_topic: fill(&properties.response_topic)?,
+                correlation_data: fill(&properties.correlation_data)?.map(String::into_bytes),
+                message_expiry_interval: properties.message_expiry_secs,
+                user_properties: properties.user_properties.clone(),
+                ..Default::default()
             };
-            session.last_publish_at = Some(Instant::now());
-            session.send(Command::Publish { connection: CONNECTION, request })?;
-            let deadline = Instant::now() + ANSWER_WAIT;
-            loop {
-                match session.next(deadline) {
-                    Some(ConnectionEvent::Delivery { request, outcome, round_trip }) if request == id => {
-                        match outcome {
-                            DeliveryOutcome::Received => {}
-                            DeliveryOutcome::Written | DeliveryOutcome::Acknowledged | DeliveryOutcome::Completed => {
-                                return Ok(round_trip);
-                            }
-                            DeliveryOutcome::Refused(reason) => return Err(format!("the broker refused it: {reason}")),
-                            DeliveryOutcome::Failed(reason) => return Err(format!("not delivered: {reason}")),
-                        }
-                    }
-                    Some(event) => lost(&event)?,
-                    None => return Err(format!("no acknowledgement within {} s", ANSWER_WAIT.as_secs())),
-                }
-            }
+            publish(session, &topic, payload.into_bytes(), qos(*level), *retain, properties)
         }
-        Step::Expect(expectation) => expect(session, scenario, expectation),
+        Step::Request { topic, payload, response_topic, within_ms, matchers, capture } => {
+            let topic = render(topic, &session.variables)?;
+            validate_topic_name(&topic).map_err(|error| format!("'{topic}': {error}"))?;
+            let response_topic = render(response_topic, &session.variables)?;
+            validate_topic_name(&response_topic)
+                .map_err(|error| format!("response topic '{response_topic}': {error}"))?;
+            let payload = render(payload, &session.variables)?;
+            subscribe(session, &response_topic, Qos::AtLeastOnce)?;
+            let correlation = uuid::Uuid::new_v4().to_string();
+            let properties = crate::mqtt::MessageProperties {
+                response_topic: Some(response_topic.clone()),
+                correlation_data: Some(correlation.clone().into_bytes()),
+                ..Default::default()
+            };
+            publish(session, &topic, payload.into_bytes(), Qos::AtLeastOnce, false, properties)?;
+            let reply = Expectation {
+                topic: response_topic,
+                matchers: std::iter::once(super::Matcher::CorrelationData(correlation))
+                    .chain(matchers.iter().cloned())
+                    .collect(),
+                within_ms: *within_ms,
+                count: 1,
+                not: false,
+                capture: capture.clone(),
+            };
+            expect(session, &reply)
+        }
+        Step::Expect(expectation) => expect(session, expectation),
         Step::Wait { ms } => {
             let deadline = Instant::now() + Duration::from_millis(*ms);
             while session.next(deadline).is_some() {}
@@ -323,6 +330,64 @@ fn run_step(session: &mut Session, scenario: &Scenario, step: &Step) -> Result<O
     }
 }
 
+/// Subscribes and waits for the broker's answer.
+fn subscribe(session: &mut Session, filter: &str, level: Qos) -> Result<(), String> {
+    validate_topic_filter(filter).map_err(|error| format!("'{filter}': {error}"))?;
+    let id = SubscriptionId(session.next_subscription);
+    session.next_subscription += 1;
+    let subscription = SubscriptionSpec { id, filter: filter.to_owned(), qos: level, options: Default::default() };
+    session.send(Command::Subscribe { connection: CONNECTION, subscription })?;
+    let deadline = Instant::now() + ANSWER_WAIT;
+    loop {
+        match session.next(deadline) {
+            Some(ConnectionEvent::Subscribed { subscription, outcome }) if subscription == id => {
+                return match outcome {
+                    SubscribeOutcome::Granted(_) => Ok(()),
+                    SubscribeOutcome::Refused(reason) => Err(format!("the broker refused '{filter}': {reason}")),
+                };
+            }
+            Some(ConnectionEvent::SubscriptionFailed { subscription, reason }) if subscription == id => {
+                return Err(format!("'{filter}' could not be sent: {reason}"));
+            }
+            Some(event) => lost(&event)?,
+            None => return Err(format!("no SUBACK for '{filter}' within {} s", ANSWER_WAIT.as_secs())),
+        }
+    }
+}
+
+/// Publishes and waits until it is written (QoS 0) or acknowledged; the
+/// acknowledgement's round trip is the measured time.
+fn publish(
+    session: &mut Session,
+    topic: &str,
+    payload: Vec<u8>,
+    level: Qos,
+    retain: bool,
+    properties: crate::mqtt::MessageProperties,
+) -> Result<Option<Duration>, String> {
+    let id = PublishId::Request(session.next_request.take_next());
+    let properties = (!properties.is_empty()).then(|| Box::new(properties));
+    let request =
+        PublishRequest { id, topic: topic.to_owned(), payload: payload.into(), qos: level, retain, properties };
+    session.last_publish_at = Some(Instant::now());
+    session.send(Command::Publish { connection: CONNECTION, request })?;
+    let deadline = Instant::now() + ANSWER_WAIT;
+    loop {
+        match session.next(deadline) {
+            Some(ConnectionEvent::Delivery { request, outcome, round_trip }) if request == id => match outcome {
+                DeliveryOutcome::Received => {}
+                DeliveryOutcome::Written | DeliveryOutcome::Acknowledged | DeliveryOutcome::Completed => {
+                    return Ok(round_trip);
+                }
+                DeliveryOutcome::Refused(reason) => return Err(format!("the broker refused it: {reason}")),
+                DeliveryOutcome::Failed(reason) => return Err(format!("not delivered: {reason}")),
+            },
+            Some(event) => lost(&event)?,
+            None => return Err(format!("no acknowledgement within {} s", ANSWER_WAIT.as_secs())),
+        }
+    }
+}
+
 /// A connection lost mid-step fails it.
 fn lost(event: &ConnectionEvent) -> Result<(), String> {
     match event {
@@ -333,8 +398,8 @@ fn lost(event: &ConnectionEvent) -> Result<(), String> {
     }
 }
 
-fn expect(session: &mut Session, scenario: &Scenario, expectation: &Expectation) -> Result<Option<Duration>, String> {
-    let filter = render(&expectation.topic, scenario)?;
+fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Duration>, String> {
+    let filter = render(&expectation.topic, &session.variables)?;
     validate_topic_filter(&filter).map_err(|error| format!("'{filter}': {error}"))?;
     let started = Instant::now();
     let deadline = started + Duration::from_millis(expectation.within_ms);
@@ -364,6 +429,8 @@ fn expect(session: &mut Session, scenario: &Scenario, expectation: &Expectation)
         } else if matched.len() >= wanted {
             let (last_index, last_at) = matched[wanted - 1];
             session.cursor = last_index + 1;
+            let message = session.received[last_index].1.clone();
+            capture_into(&mut session.variables, &expectation.capture, &message)?;
             return Ok(Some(last_at.saturating_duration_since(from)));
         }
         if Instant::now() >= deadline {
