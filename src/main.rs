@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
         Some(Mode::Broker(_)) => "error",
-        Some(Mode::Pub(_) | Mode::Sub(_) | Mode::Test(_)) => "error",
+        Some(Mode::Pub(_) | Mode::Sub(_) | Mode::Test(_) | Mode::Replay(_)) => "error",
         _ => "warn,topicscope=info,egui_system_font_provider=error",
     };
     // Headless modes log to stderr only; the window also keeps a daily
@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Some(Mode::Pub(args)) => cli::publish::run_pub(args),
         Some(Mode::Sub(args)) => cli::subscribe::run_sub(args),
         Some(Mode::Test(args)) => cli::scenarios::run_test(args),
+        Some(Mode::Replay(args)) => cli::replay::run_replay(args),
         None => cli::window::run_window(&args, carried_over),
     }
 }

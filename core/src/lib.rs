@@ -21,6 +21,7 @@ pub mod payload;
 pub mod profile;
 pub mod profile_exchange;
 pub mod publish_history;
+pub mod replay;
 pub mod requests;
 pub mod saved_messages;
 pub mod scenario;

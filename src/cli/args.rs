@@ -74,6 +74,9 @@ pub(crate) enum Mode {
     /// Run scenario files (publish, expect, …) and report: exit 0 all
     /// passed, 1 a failure, 2 a malformed file, 3 no broker.
     Test(super::scenarios::TestArgs),
+    /// Send a recording (the log export's or `sub --json`'s JSON Lines) with
+    /// its original timing, faster, or as fast as possible.
+    Replay(super::replay::ReplayArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]

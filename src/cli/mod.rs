@@ -9,6 +9,7 @@ mod decoding;
 pub(crate) mod profiles;
 mod properties;
 pub(crate) mod publish;
+pub(crate) mod replay;
 pub(crate) mod scenarios;
 pub(crate) mod startup;
 pub(crate) mod subscribe;
