@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         Some(Mode::Broker(broker)) if broker.verbose >= 2 => "debug",
         Some(Mode::Broker(broker)) if broker.verbose == 1 => "info",
         Some(Mode::Broker(_)) => "error",
-        Some(Mode::Pub(_) | Mode::Sub(_) | Mode::Test(_) | Mode::Replay(_)) => "error",
+        Some(Mode::Pub(_) | Mode::Sub(_) | Mode::Test(_) | Mode::Replay(_) | Mode::Mock(_)) => "error",
         _ => "warn,topicscope=info,egui_system_font_provider=error",
     };
     // Headless modes log to stderr only; the window also keeps a daily
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         Some(Mode::Sub(args)) => cli::subscribe::run_sub(args),
         Some(Mode::Test(args)) => cli::scenarios::run_test(args),
         Some(Mode::Replay(args)) => cli::replay::run_replay(args),
+        Some(Mode::Mock(args)) => cli::mock::run_mock(args),
         None => cli::window::run_window(&args, carried_over),
     }
 }

@@ -16,6 +16,7 @@ pub mod fs;
 pub mod ids;
 pub mod legacy_migration;
 pub mod message_actions;
+pub mod mock;
 pub mod mqtt;
 pub mod payload;
 pub mod profile;

@@ -77,6 +77,8 @@ pub(crate) enum Mode {
     /// Send a recording (the log export's or `sub --json`'s JSON Lines) with
     /// its original timing, faster, or as fast as possible.
     Replay(super::replay::ReplayArgs),
+    /// Answer messages as a device or service would, by a mock file's rules.
+    Mock(super::mock::MockArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]

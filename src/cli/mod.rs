@@ -6,6 +6,7 @@ pub(crate) mod args;
 pub(crate) mod broker;
 mod client;
 mod decoding;
+pub(crate) mod mock;
 pub(crate) mod profiles;
 mod properties;
 pub(crate) mod publish;
