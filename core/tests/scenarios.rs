@@ -205,3 +205,25 @@ fn a_request_gets_its_reply_by_correlation_data_with_the_round_trip_measured() {
     assert!(report.steps[0].measured.is_some_and(|time| time.as_millis() < 3000));
     assert_eq!(report.steps[1].label, "Subscribe svc/t-1 (QoS 0)", "captured from the reply, not the decoy");
 }
+
+#[test]
+fn repeat_blocks_run_round_by_round_and_report_each() {
+    let text = r#"(name: "three rounds", steps: [
+        Subscribe(filter: "scr/#", qos: 1),
+        Repeat(times: 3, steps: [
+            Publish(topic: "scr/ping", payload: "p", qos: 1),
+            Expect((topic: "scr/ping", within_ms: 3000)),
+        ]),
+        Wait(ms: 1),
+    ])"#;
+    let broker = &brokers()[0];
+    let report = run(&scenario(text), local_profile(broker.port(), ProtocolVersion::V5, "scenario-repeat")).unwrap();
+    assert!(report.passed(), "{:#?}", report.steps);
+    let labels: Vec<&str> = report.steps.iter().map(|step| step.label.as_str()).collect();
+    assert_eq!(labels.len(), 8);
+    assert_eq!(labels[3], "round 2/3 › Publish scr/ping (QoS 1)");
+    assert_eq!(labels[6], "round 3/3 › Expect scr/ping within 3000 ms");
+    assert!(report.steps[1..7].iter().all(|step| step.number == 2), "reported under the block's number");
+    let error = Scenario::parse("(name: \"x\", steps: [Repeat(times: 0, steps: [])])", "z.ron").err();
+    assert_eq!(error.map(|error| error.to_string()).as_deref(), Some("z.ron: step 1: repeat 0 times: 1 to 100000"));
+}

@@ -97,10 +97,19 @@ impl Matcher {
         match self {
             Self::Payload(expected) => {
                 if message.payload.as_ref() == expected.as_bytes() {
-                    Ok(())
-                } else {
-                    Err(format!("payload is {:?}, expected {expected:?}", String::from_utf8_lossy(&message.payload)))
+                    return Ok(());
                 }
+                // Two JSON documents: say which values differ, not just that they do.
+                if let crate::diff::PayloadDiff::Json { changes, .. } =
+                    crate::diff::diff_payloads(expected.as_bytes(), &message.payload)
+                    && !changes.is_empty()
+                {
+                    let shown: Vec<String> = changes.iter().take(5).map(describe_change).collect();
+                    let more = changes.len().saturating_sub(shown.len());
+                    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                    return Err(format!("the JSON differs from the expected: {}{more}", shown.join("; ")));
+                }
+                Err(format!("payload is {:?}, expected {expected:?}", String::from_utf8_lossy(&message.payload)))
             }
             Self::JsonEquals { pointer, value } => {
                 let document = json(message)?;
@@ -167,6 +176,17 @@ impl Matcher {
                 }
             }
         }
+    }
+}
+
+/// One JSON difference, expected → received: `/a is 2, expected 1`.
+fn describe_change(change: &crate::diff::JsonChange) -> String {
+    use crate::diff::JsonChangeKind;
+    let at = if change.pointer.is_empty() { "the document" } else { change.pointer.as_str() };
+    match &change.kind {
+        JsonChangeKind::Added(value) => format!("{at} is {value}, not expected"),
+        JsonChangeKind::Removed(value) => format!("{at} is missing, expected {value}"),
+        JsonChangeKind::Changed { old, new } => format!("{at} is {new}, expected {old}"),
     }
 }
 

@@ -94,6 +94,13 @@ pub enum Step {
     },
     /// Disconnect cleanly (later steps have no connection).
     Disconnect,
+    /// These steps, this many times in a row (each round reported).
+    Repeat {
+        /// How many rounds (1 to 100,000).
+        times: u32,
+        /// The steps of one round.
+        steps: Vec<Step>,
+    },
 }
 
 /// What an `Expect` step waits for.
@@ -191,46 +198,64 @@ impl Scenario {
     /// Checks what RON cannot: QoS levels, waits, regular expressions,
     /// topic filters.
     fn check(&self, origin: &str) -> Result<(), ScenarioError> {
-        let fail = |step: usize, message: String| ScenarioError::Step { origin: origin.to_owned(), step, message };
         for (index, step) in self.steps.iter().enumerate() {
-            let number = index + 1;
-            match step {
-                Step::Subscribe { qos, .. } | Step::Publish { qos, .. } if *qos > 2 => {
-                    return Err(fail(number, format!("QoS {qos} does not exist (0, 1 or 2)")));
-                }
-                Step::Wait { ms } if *ms > MAX_WAIT_MS => {
-                    return Err(fail(number, format!("a wait of {ms} ms is longer than an hour")));
-                }
-                Step::Request { within_ms, matchers, .. } => {
-                    if *within_ms > MAX_WAIT_MS {
-                        return Err(fail(number, format!("within_ms {within_ms} is longer than an hour")));
-                    }
-                    for matcher in matchers {
-                        matcher.check().map_err(|message| fail(number, message))?;
-                    }
-                }
-                Step::Expect(expectation) => {
-                    if expectation.not && !expectation.capture.is_empty() {
-                        return Err(fail(number, "`not` expects nothing, so there is nothing to capture".into()));
-                    }
-                    if expectation.within_ms > MAX_WAIT_MS {
-                        return Err(fail(
-                            number,
-                            format!("within_ms {} is longer than an hour", expectation.within_ms),
-                        ));
-                    }
-                    if expectation.count == 0 && !expectation.not {
-                        return Err(fail(number, "count 0 expects nothing: write `not: true` for that".into()));
-                    }
-                    for matcher in &expectation.matchers {
-                        matcher.check().map_err(|message| fail(number, message))?;
-                    }
-                }
-                _ => {}
-            }
+            check_step(step, index + 1, origin, 0)?;
         }
         Ok(())
     }
+}
+
+/// Deepest nesting of `Repeat` blocks.
+const MAX_NESTING: usize = 8;
+/// Most rounds one `Repeat` may ask for.
+pub const MAX_REPEAT: u32 = 100_000;
+
+/// Checks one step (and a block's steps, reported under the block's number).
+fn check_step(step: &Step, number: usize, origin: &str, depth: usize) -> Result<(), ScenarioError> {
+    let fail = |step: usize, message: String| ScenarioError::Step { origin: origin.to_owned(), step, message };
+    match step {
+        Step::Repeat { times, steps } => {
+            if !(1..=MAX_REPEAT).contains(times) {
+                return Err(fail(number, format!("repeat {times} times: 1 to {MAX_REPEAT}")));
+            }
+            if depth >= MAX_NESTING {
+                return Err(fail(number, format!("blocks nested more than {MAX_NESTING} deep")));
+            }
+            for nested in steps {
+                check_step(nested, number, origin, depth + 1)?;
+            }
+        }
+        Step::Subscribe { qos, .. } | Step::Publish { qos, .. } if *qos > 2 => {
+            return Err(fail(number, format!("QoS {qos} does not exist (0, 1 or 2)")));
+        }
+        Step::Wait { ms } if *ms > MAX_WAIT_MS => {
+            return Err(fail(number, format!("a wait of {ms} ms is longer than an hour")));
+        }
+        Step::Request { within_ms, matchers, .. } => {
+            if *within_ms > MAX_WAIT_MS {
+                return Err(fail(number, format!("within_ms {within_ms} is longer than an hour")));
+            }
+            for matcher in matchers {
+                matcher.check().map_err(|message| fail(number, message))?;
+            }
+        }
+        Step::Expect(expectation) => {
+            if expectation.not && !expectation.capture.is_empty() {
+                return Err(fail(number, "`not` expects nothing, so there is nothing to capture".into()));
+            }
+            if expectation.within_ms > MAX_WAIT_MS {
+                return Err(fail(number, format!("within_ms {} is longer than an hour", expectation.within_ms)));
+            }
+            if expectation.count == 0 && !expectation.not {
+                return Err(fail(number, "count 0 expects nothing: write `not: true` for that".into()));
+            }
+            for matcher in &expectation.matchers {
+                matcher.check().map_err(|message| fail(number, message))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -152,6 +152,7 @@ fn label(step: &Step, variables: &BTreeMap<String, String>) -> String {
         }
         Step::Wait { ms } => format!("Wait {ms} ms"),
         Step::Disconnect => "Disconnect".into(),
+        Step::Repeat { times, steps } => format!("Repeat {times} × {} steps", steps.len()),
     }
 }
 
@@ -223,27 +224,7 @@ pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioRe
     let mut steps = Vec::with_capacity(scenario.steps.len());
     let mut failed = false;
     for (index, step) in scenario.steps.iter().enumerate() {
-        let number = index + 1;
-        if failed {
-            steps.push(StepReport {
-                number,
-                label: label(step, &session.variables),
-                status: StepStatus::Skipped,
-                elapsed: Duration::ZERO,
-                measured: None,
-            });
-            continue;
-        }
-        let step_started = Instant::now();
-        let step_label = label(step, &session.variables);
-        let (status, measured) = match run_step(&mut session, step) {
-            Ok(measured) => (StepStatus::Passed, measured),
-            Err(reason) => {
-                failed = true;
-                (StepStatus::Failed(reason), None)
-            }
-        };
-        steps.push(StepReport { number, label: step_label, status, elapsed: step_started.elapsed(), measured });
+        run_reported(&mut session, step, index + 1, "", &mut steps, &mut failed);
     }
     if session.connected {
         let _ = session.send(Command::Disconnect { connection: CONNECTION });
@@ -255,6 +236,51 @@ pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioRe
         }
     }
     Ok(ScenarioReport { name: scenario.name.clone(), steps, elapsed: started.elapsed() })
+}
+
+/// Runs a step (a `Repeat` block's steps, each round in turn) and reports
+/// it, or reports it skipped after a failure. `prefix` names the round of
+/// the enclosing blocks (`round 2/3 › `).
+fn run_reported(
+    session: &mut Session,
+    step: &Step,
+    number: usize,
+    prefix: &str,
+    reports: &mut Vec<StepReport>,
+    failed: &mut bool,
+) {
+    if let Step::Repeat { times, steps } = step {
+        for round in 1..=*times {
+            let inner = format!("{prefix}round {round}/{times} › ");
+            for nested in steps {
+                run_reported(session, nested, number, &inner, reports, failed);
+            }
+            if *failed {
+                break;
+            }
+        }
+        return;
+    }
+    let step_label = format!("{prefix}{}", label(step, &session.variables));
+    if *failed {
+        reports.push(StepReport {
+            number,
+            label: step_label,
+            status: StepStatus::Skipped,
+            elapsed: Duration::ZERO,
+            measured: None,
+        });
+        return;
+    }
+    let started = Instant::now();
+    let (status, measured) = match run_step(session, step) {
+        Ok(measured) => (StepStatus::Passed, measured),
+        Err(reason) => {
+            *failed = true;
+            (StepStatus::Failed(reason), None)
+        }
+    };
+    reports.push(StepReport { number, label: step_label, status, elapsed: started.elapsed(), measured });
 }
 
 fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, String> {
@@ -310,6 +336,8 @@ fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, Stri
             expect(session, &reply)
         }
         Step::Expect(expectation) => expect(session, expectation),
+        // Run by `run_reported`, round by round.
+        Step::Repeat { .. } => Ok(None),
         Step::Wait { ms } => {
             let deadline = Instant::now() + Duration::from_millis(*ms);
             while session.next(deadline).is_some() {}
