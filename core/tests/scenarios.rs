@@ -227,3 +227,35 @@ fn repeat_blocks_run_round_by_round_and_report_each() {
     let error = Scenario::parse("(name: \"x\", steps: [Repeat(times: 0, steps: [])])", "z.ron").err();
     assert_eq!(error.map(|error| error.to_string()).as_deref(), Some("z.ron: step 1: repeat 0 times: 1 to 100000"));
 }
+
+#[test]
+fn several_clients_talk_to_each_other_in_one_scenario() {
+    let text = r#"(name: "two devices", clients: {"panel": None}, steps: [
+        Subscribe(filter: "scm/cmd", qos: 1),
+        As(client: "panel", steps: [
+            Subscribe(filter: "scm/state", qos: 1),
+            Publish(topic: "scm/cmd", payload: "on", qos: 1),
+        ]),
+        Expect((topic: "scm/cmd", matchers: [Payload("on")], within_ms: 3000)),
+        Publish(topic: "scm/state", payload: "is on", qos: 1),
+        As(client: "panel", steps: [
+            Expect((topic: "scm/state", matchers: [Payload("is on")], within_ms: 3000)),
+            Expect((topic: "scm/cmd", within_ms: 200, not: true)),
+        ]),
+    ])"#;
+    for broker in brokers() {
+        let report = run(&scenario(text), local_profile(broker.port(), ProtocolVersion::V5, "scenario-multi")).unwrap();
+        assert!(report.passed(), "{}: {:#?}", broker.name(), report.steps);
+        let labels: Vec<&str> = report.steps.iter().map(|step| step.label.as_str()).collect();
+        assert_eq!(labels[1], "[panel] Subscribe scm/state (QoS 1)");
+        assert_eq!(
+            labels[6], "[panel] Expect nothing on scm/cmd within 200 ms",
+            "the panel never subscribed to scm/cmd"
+        );
+    }
+    let error = Scenario::parse("(name: \"x\", steps: [As(client: \"ghost\", steps: [])])", "g.ron").err();
+    assert_eq!(
+        error.map(|error| error.to_string()).as_deref(),
+        Some("g.ron: step 1: no client named 'ghost': add it to `clients`")
+    );
+}

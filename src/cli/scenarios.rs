@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use topicscope::core::broker::{BrokerConfig, EmbeddedBroker};
 use topicscope::core::profile::{self, ConnectionProfile};
 use topicscope::core::scenario::report::{Outcome, json_value, junit, text};
-use topicscope::core::scenario::runner::{RunError, run};
+use topicscope::core::scenario::runner::{RunError, run_with};
 use topicscope::core::scenario::{Scenario, ScenarioError};
 
 /// `topicscope test` options.
@@ -145,7 +145,23 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
             Ok(profile) => profile,
             Err(message) => return usage(&message),
         };
-        let outcome = match run(scenario, profile) {
+        // Extra clients' saved profiles, pointed at the same broker when
+        // the run brings its own.
+        let lookup = |name: &str| -> Result<ConnectionProfile, String> {
+            let mut found = saved
+                .iter()
+                .find(|candidate| candidate.name == name)
+                .cloned()
+                .ok_or_else(|| format!("no profile named '{name}' (see `topicscope profiles list`)"))?;
+            if let Some(broker) = embedded.as_ref() {
+                found.host = "127.0.0.1".into();
+                found.port = broker.local_addr().port();
+            }
+            found.reconnect = false;
+            found.subscriptions.clear();
+            Ok(found)
+        };
+        let outcome = match run_with(scenario, profile, &lookup) {
             Ok(report) => Outcome::Ran(report),
             Err(error) => {
                 unreachable |= matches!(error, RunError::Unreachable(_));

@@ -30,6 +30,11 @@ pub struct Scenario {
     /// Values for `{{name}}` placeholders in topics and payloads.
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
+    /// More clients for multi-client tests, by name: a saved profile, or
+    /// `None` for the run's own broker settings (under its own client id).
+    /// Steps act as `main` unless an `As` block names another.
+    #[serde(default)]
+    pub clients: BTreeMap<String, Option<String>>,
     /// What to do, in order.
     pub steps: Vec<Step>,
 }
@@ -94,6 +99,13 @@ pub enum Step {
     },
     /// Disconnect cleanly (later steps have no connection).
     Disconnect,
+    /// These steps, as another client named in `clients`.
+    As {
+        /// The client's name.
+        client: String,
+        /// Its steps.
+        steps: Vec<Step>,
+    },
     /// These steps, this many times in a row (each round reported).
     Repeat {
         /// How many rounds (1 to 100,000).
@@ -198,8 +210,10 @@ impl Scenario {
     /// Checks what RON cannot: QoS levels, waits, regular expressions,
     /// topic filters.
     fn check(&self, origin: &str) -> Result<(), ScenarioError> {
+        let clients: Vec<&str> =
+            std::iter::once(runner::MAIN_CLIENT).chain(self.clients.keys().map(String::as_str)).collect();
         for (index, step) in self.steps.iter().enumerate() {
-            check_step(step, index + 1, origin, 0)?;
+            check_step(step, index + 1, origin, 0, &clients)?;
         }
         Ok(())
     }
@@ -211,9 +225,20 @@ const MAX_NESTING: usize = 8;
 pub const MAX_REPEAT: u32 = 100_000;
 
 /// Checks one step (and a block's steps, reported under the block's number).
-fn check_step(step: &Step, number: usize, origin: &str, depth: usize) -> Result<(), ScenarioError> {
+fn check_step(step: &Step, number: usize, origin: &str, depth: usize, clients: &[&str]) -> Result<(), ScenarioError> {
     let fail = |step: usize, message: String| ScenarioError::Step { origin: origin.to_owned(), step, message };
     match step {
+        Step::As { client, steps } => {
+            if !clients.contains(&client.as_str()) {
+                return Err(fail(number, format!("no client named '{client}': add it to `clients`")));
+            }
+            if depth >= MAX_NESTING {
+                return Err(fail(number, format!("blocks nested more than {MAX_NESTING} deep")));
+            }
+            for nested in steps {
+                check_step(nested, number, origin, depth + 1, clients)?;
+            }
+        }
         Step::Repeat { times, steps } => {
             if !(1..=MAX_REPEAT).contains(times) {
                 return Err(fail(number, format!("repeat {times} times: 1 to {MAX_REPEAT}")));
@@ -222,7 +247,7 @@ fn check_step(step: &Step, number: usize, origin: &str, depth: usize) -> Result<
                 return Err(fail(number, format!("blocks nested more than {MAX_NESTING} deep")));
             }
             for nested in steps {
-                check_step(nested, number, origin, depth + 1)?;
+                check_step(nested, number, origin, depth + 1, clients)?;
             }
         }
         Step::Subscribe { qos, .. } | Step::Publish { qos, .. } if *qos > 2 => {

@@ -24,7 +24,6 @@ use crate::template::{RenderContext, Template};
 use crate::topic::{topic_matches, validate_topic_filter, validate_topic_name};
 
 /// The one connection a run uses.
-const CONNECTION: ConnectionId = ConnectionId(1);
 /// Longest a subscribe, publish or disconnect waits for the broker.
 const ANSWER_WAIT: Duration = Duration::from_secs(10);
 
@@ -84,36 +83,62 @@ pub enum RunError {
     Engine(String),
 }
 
+/// One client of a run: its connection and what it received.
+struct Peer {
+    connection: ConnectionId,
+    received: Vec<(Instant, IncomingMessage)>,
+    /// Messages before this one were matched by an earlier `Expect`.
+    cursor: usize,
+    last_publish_at: Option<Instant>,
+    connected: bool,
+}
+
 /// The engine and what it reported so far.
 struct Session {
     engine: Engine,
     woken: Receiver<()>,
-    received: Vec<(Instant, IncomingMessage)>,
-    /// Messages before this one were matched by an earlier `Expect`.
-    cursor: usize,
+    /// The run's clients by name, `main` first; never empty.
+    peers: Vec<(String, Peer)>,
+    /// Index into `peers` of the client steps act as now.
+    current: usize,
     next_request: RequestId,
     next_subscription: u32,
-    last_publish_at: Option<Instant>,
-    connected: bool,
     /// The scenario's variables, plus what `capture` took so far.
     variables: BTreeMap<String, String>,
 }
 
+/// The client a scenario's steps act as unless an `As` block says otherwise.
+pub const MAIN_CLIENT: &str = "main";
+
 impl Session {
-    /// The next event for this run's connection, waiting at most until
-    /// `deadline`; messages are kept as they pass.
+    fn peer(&self) -> &Peer {
+        &self.peers[self.current].1
+    }
+
+    fn peer_mut(&mut self) -> &mut Peer {
+        &mut self.peers[self.current].1
+    }
+
+    fn connection(&self) -> ConnectionId {
+        self.peer().connection
+    }
+
+    /// The next event for the current client's connection, waiting at
+    /// most until `deadline`; every client's messages are kept as they pass.
     fn next(&mut self, deadline: Instant) -> Option<ConnectionEvent> {
         loop {
             while let Some(event) = self.engine.try_recv() {
                 let EventKind::Connection { connection, event } = event.kind else { continue };
-                if connection != CONNECTION {
+                let Some(index) = self.peers.iter().position(|(_, peer)| peer.connection == connection) else {
                     continue;
-                }
+                };
                 if let ConnectionEvent::Messages(batch) = &event {
                     let now = Instant::now();
-                    self.received.extend(batch.iter().map(|(_, message)| (now, message.clone())));
+                    self.peers[index].1.received.extend(batch.iter().map(|(_, message)| (now, message.clone())));
                 }
-                return Some(event);
+                if index == self.current {
+                    return Some(event);
+                }
             }
             let left = deadline.checked_duration_since(Instant::now())?;
             let _ = self.woken.recv_timeout(left.min(Duration::from_millis(50)));
@@ -153,6 +178,7 @@ fn label(step: &Step, variables: &BTreeMap<String, String>) -> String {
         Step::Wait { ms } => format!("Wait {ms} ms"),
         Step::Disconnect => "Disconnect".into(),
         Step::Repeat { times, steps } => format!("Repeat {times} × {} steps", steps.len()),
+        Step::As { client, steps } => format!("As {client}: {} steps", steps.len()),
     }
 }
 
@@ -183,28 +209,82 @@ fn capture_into(
 }
 
 /// Runs `scenario` with `profile` (its saved subscriptions are not used:
-/// the scenario subscribes).
+/// the scenario subscribes). Extra clients the scenario names connect with
+/// `profile` too, each under its own client id.
 pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioReport, RunError> {
+    run_with(scenario, profile, &|name| Err(format!("no saved profile named '{name}' is known to this run")))
+}
+
+/// [`run`], with `profiles` naming the saved profiles a scenario's extra
+/// clients may ask for.
+pub fn run_with(
+    scenario: &Scenario,
+    profile: ConnectionProfile,
+    profiles: &dyn Fn(&str) -> Result<ConnectionProfile, String>,
+) -> Result<ScenarioReport, RunError> {
     let started = Instant::now();
     let (wake, woken) = sync_channel::<()>(1);
     let engine = Engine::start(Arc::new(move || {
         let _ = wake.try_send(());
     }))
     .map_err(|error| RunError::Engine(error.to_string()))?;
+    // main, then each extra client, each with its profile.
+    let mut clients = vec![(MAIN_CLIENT.to_owned(), profile.clone())];
+    for (name, saved) in &scenario.clients {
+        let client_profile = match saved {
+            Some(saved) => profiles(saved).map_err(RunError::Unreachable)?,
+            None => ConnectionProfile { random_client_id_suffix: true, ..profile.clone() },
+        };
+        clients.push((name.clone(), client_profile));
+    }
     let mut session = Session {
         engine,
         woken,
-        received: Vec::new(),
-        cursor: 0,
+        peers: Vec::new(),
+        current: 0,
         next_request: RequestId(1),
         next_subscription: 1,
-        last_publish_at: None,
-        connected: false,
         variables: scenario.variables.clone(),
     };
+    for (index, (name, client_profile)) in clients.into_iter().enumerate() {
+        let connection = ConnectionId(index as u64 + 1);
+        session.peers.push((
+            name.clone(),
+            Peer { connection, received: Vec::new(), cursor: 0, last_publish_at: None, connected: false },
+        ));
+        session.current = index;
+        connect(&mut session, client_profile).map_err(|error| match error {
+            RunError::Unreachable(reason) if index > 0 => RunError::Unreachable(format!("client '{name}': {reason}")),
+            other => other,
+        })?;
+    }
+    session.current = 0;
+    let mut steps = Vec::with_capacity(scenario.steps.len());
+    let mut failed = false;
+    for (index, step) in scenario.steps.iter().enumerate() {
+        run_reported(&mut session, step, index + 1, "", &mut steps, &mut failed);
+    }
+    for index in 0..session.peers.len() {
+        session.current = index;
+        if session.peer().connected {
+            let _ = session.send(Command::Disconnect { connection: session.connection() });
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while let Some(event) = session.next(deadline) {
+                if matches!(event, ConnectionEvent::State(ConnectionState::Disconnected)) {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(ScenarioReport { name: scenario.name.clone(), steps, elapsed: started.elapsed() })
+}
+
+/// Connects the current client and waits for its CONNACK.
+fn connect(session: &mut Session, profile: ConnectionProfile) -> Result<(), RunError> {
     let connect_wait = Duration::from_secs(u64::from(profile.connect_timeout_secs) + 2);
+    let connection = session.connection();
     session
-        .send(Command::Connect { connection: CONNECTION, profile: Box::new(profile), subscriptions: Vec::new() })
+        .send(Command::Connect { connection, profile: Box::new(profile), subscriptions: Vec::new() })
         .map_err(RunError::Engine)?;
     let deadline = Instant::now() + connect_wait;
     loop {
@@ -213,29 +293,15 @@ pub fn run(scenario: &Scenario, profile: ConnectionProfile) -> Result<ScenarioRe
             Some(ConnectionEvent::State(
                 ConnectionState::Reconnecting { error, .. } | ConnectionState::Failed(error),
             )) => {
-                let _ = session.send(Command::Disconnect { connection: CONNECTION });
+                let _ = session.send(Command::Disconnect { connection });
                 return Err(RunError::Unreachable(error.to_string()));
             }
             Some(_) => {}
             None => return Err(RunError::Unreachable(format!("no answer within {} s", connect_wait.as_secs()))),
         }
     }
-    session.connected = true;
-    let mut steps = Vec::with_capacity(scenario.steps.len());
-    let mut failed = false;
-    for (index, step) in scenario.steps.iter().enumerate() {
-        run_reported(&mut session, step, index + 1, "", &mut steps, &mut failed);
-    }
-    if session.connected {
-        let _ = session.send(Command::Disconnect { connection: CONNECTION });
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while let Some(event) = session.next(deadline) {
-            if matches!(event, ConnectionEvent::State(ConnectionState::Disconnected)) {
-                break;
-            }
-        }
-    }
-    Ok(ScenarioReport { name: scenario.name.clone(), steps, elapsed: started.elapsed() })
+    session.peer_mut().connected = true;
+    Ok(())
 }
 
 /// Runs a step (a `Repeat` block's steps, each round in turn) and reports
@@ -249,6 +315,30 @@ fn run_reported(
     reports: &mut Vec<StepReport>,
     failed: &mut bool,
 ) {
+    if let Step::As { client, steps } = step {
+        let Some(index) = session.peers.iter().position(|(name, _)| name == client) else {
+            reports.push(StepReport {
+                number,
+                label: format!("{prefix}As {client}"),
+                status: if *failed {
+                    StepStatus::Skipped
+                } else {
+                    StepStatus::Failed(format!("no client named '{client}' in `clients`"))
+                },
+                elapsed: Duration::ZERO,
+                measured: None,
+            });
+            *failed = true;
+            return;
+        };
+        let before = std::mem::replace(&mut session.current, index);
+        let inner = format!("{prefix}[{client}] ");
+        for nested in steps {
+            run_reported(session, nested, number, &inner, reports, failed);
+        }
+        session.current = before;
+        return;
+    }
     if let Step::Repeat { times, steps } = step {
         for round in 1..=*times {
             let inner = format!("{prefix}round {round}/{times} › ");
@@ -284,7 +374,7 @@ fn run_reported(
 }
 
 fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, String> {
-    if !session.connected && !matches!(step, Step::Wait { .. }) {
+    if !session.peer().connected && !matches!(step, Step::Wait { .. } | Step::As { .. }) {
         return Err("not connected (an earlier step disconnected)".into());
     }
     match step {
@@ -336,16 +426,16 @@ fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, Stri
             expect(session, &reply)
         }
         Step::Expect(expectation) => expect(session, expectation),
-        // Run by `run_reported`, round by round.
-        Step::Repeat { .. } => Ok(None),
+        // Run by `run_reported`, round by round or as another client.
+        Step::Repeat { .. } | Step::As { .. } => Ok(None),
         Step::Wait { ms } => {
             let deadline = Instant::now() + Duration::from_millis(*ms);
             while session.next(deadline).is_some() {}
             Ok(None)
         }
         Step::Disconnect => {
-            session.send(Command::Disconnect { connection: CONNECTION })?;
-            session.connected = false;
+            session.send(Command::Disconnect { connection: session.connection() })?;
+            session.peer_mut().connected = false;
             let deadline = Instant::now() + ANSWER_WAIT;
             loop {
                 match session.next(deadline) {
@@ -364,7 +454,7 @@ fn subscribe(session: &mut Session, filter: &str, level: Qos) -> Result<(), Stri
     let id = SubscriptionId(session.next_subscription);
     session.next_subscription += 1;
     let subscription = SubscriptionSpec { id, filter: filter.to_owned(), qos: level, options: Default::default() };
-    session.send(Command::Subscribe { connection: CONNECTION, subscription })?;
+    session.send(Command::Subscribe { connection: session.connection(), subscription })?;
     let deadline = Instant::now() + ANSWER_WAIT;
     loop {
         match session.next(deadline) {
@@ -397,8 +487,8 @@ fn publish(
     let properties = (!properties.is_empty()).then(|| Box::new(properties));
     let request =
         PublishRequest { id, topic: topic.to_owned(), payload: payload.into(), qos: level, retain, properties };
-    session.last_publish_at = Some(Instant::now());
-    session.send(Command::Publish { connection: CONNECTION, request })?;
+    session.peer_mut().last_publish_at = Some(Instant::now());
+    session.send(Command::Publish { connection: session.connection(), request })?;
     let deadline = Instant::now() + ANSWER_WAIT;
     loop {
         match session.next(deadline) {
@@ -431,12 +521,13 @@ fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Dur
     validate_topic_filter(&filter).map_err(|error| format!("'{filter}': {error}"))?;
     let started = Instant::now();
     let deadline = started + Duration::from_millis(expectation.within_ms);
-    let from = session.last_publish_at.unwrap_or(started);
+    let from = session.peer().last_publish_at.unwrap_or(started);
     let wanted = usize::try_from(expectation.count).unwrap_or(usize::MAX);
     let mut nearest: Option<(String, String)> = None;
     loop {
         let mut matched = Vec::new();
-        for (index, (at, message)) in session.received.iter().enumerate().skip(session.cursor) {
+        let peer = session.peer();
+        for (index, (at, message)) in peer.received.iter().enumerate().skip(peer.cursor) {
             if !topic_matches(&filter, &message.topic) {
                 continue;
             }
@@ -447,7 +538,7 @@ fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Dur
         }
         if expectation.not {
             if let Some((index, _)) = matched.first() {
-                let (_, message) = &session.received[*index];
+                let (_, message) = &session.peer().received[*index];
                 return Err(format!(
                     "a message arrived on {}: {}",
                     message.topic,
@@ -456,8 +547,8 @@ fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Dur
             }
         } else if matched.len() >= wanted {
             let (last_index, last_at) = matched[wanted - 1];
-            session.cursor = last_index + 1;
-            let message = session.received[last_index].1.clone();
+            session.peer_mut().cursor = last_index + 1;
+            let message = session.peer().received[last_index].1.clone();
             capture_into(&mut session.variables, &expectation.capture, &message)?;
             return Ok(Some(last_at.saturating_duration_since(from)));
         }
