@@ -244,6 +244,17 @@ pub enum UiAction {
     },
     /// Read the active tab's protobuf schemas from disk again.
     ReloadSchemas,
+    /// Read the scenario folder's files again.
+    ListScenarios,
+    /// Choose the folder the Scenarios window lists.
+    ChooseScenarioFolder,
+    /// Run one scenario with the active tab's connection settings.
+    RunScenario {
+        /// Its file.
+        path: std::path::PathBuf,
+    },
+    /// Run every readable scenario of the folder.
+    RunAllScenarios,
     /// Ask a Sparkplug edge node to publish its births again.
     SparkplugRebirth {
         /// Its group id.

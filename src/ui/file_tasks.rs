@@ -49,6 +49,10 @@ pub enum FileOutcome {
     },
     /// A schema path was chosen for the active profile's decoding.
     SchemaPathChosen(PathBuf),
+    /// A folder's scenario files, read (or why each cannot be used).
+    ScenariosListed(PathBuf, Vec<crate::ui::scenarios_panel::ScenarioEntry>),
+    /// The folder the Scenarios window lists was chosen.
+    ScenarioFolderChosen(PathBuf),
     /// A tab's protobuf schemas were loaded from these paths (or not).
     SchemasLoaded(
         crate::core::ids::TabId,
@@ -79,6 +83,8 @@ pub enum PathPurpose {
     ImportBrokerSettings,
     /// A certificate or key file for the active profile.
     ChooseTlsFile(TlsFile),
+    /// The folder of scenario files to list.
+    ChooseScenarioFolder,
     /// A protobuf schema folder, `.proto` file or descriptor set for the
     /// active profile.
     ChooseSchemaPath {
@@ -103,7 +109,7 @@ pub struct PathRequest {
 impl PathRequest {
     /// True when the path names a folder to read (else a file).
     pub fn wants_folder(&self) -> bool {
-        matches!(self.purpose, PathPurpose::ChooseSchemaPath { folder: true })
+        matches!(self.purpose, PathPurpose::ChooseSchemaPath { folder: true } | PathPurpose::ChooseScenarioFolder)
     }
 
     /// True when the path names a file to write (else one to read).
@@ -174,6 +180,7 @@ fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, se
         ),
         PathPurpose::ChooseTlsFile(file) => FileOutcome::TlsFileChosen(file, path),
         PathPurpose::ChooseSchemaPath { .. } => FileOutcome::SchemaPathChosen(path),
+        PathPurpose::ChooseScenarioFolder => FileOutcome::ScenarioFolderChosen(path),
     };
     let _ = sender.send(outcome);
 }
@@ -216,7 +223,9 @@ impl FileTasks {
             let paths = match &request.purpose {
                 PathPurpose::ImportProfiles => dialog.pick_files().unwrap_or_default(),
                 _ if request.saves() => dialog.set_file_name(&request.file_name).save_file().into_iter().collect(),
-                PathPurpose::ChooseSchemaPath { folder: true } => dialog.pick_folder().into_iter().collect(),
+                PathPurpose::ChooseSchemaPath { folder: true } | PathPurpose::ChooseScenarioFolder => {
+                    dialog.pick_folder().into_iter().collect()
+                }
                 _ => dialog.pick_file().into_iter().collect(),
             };
             if paths.is_empty() {
@@ -381,6 +390,41 @@ impl FileTasks {
             filter: if folder { ("", &[]) } else { ("Protobuf", &["proto", "pb", "desc", "binpb", "protoset"]) },
         };
         self.pick(ctx, request);
+    }
+
+    /// Lets the user pick the folder the Scenarios window lists.
+    pub fn choose_scenario_folder(&self, ctx: &egui::Context) {
+        let request = PathRequest {
+            purpose: PathPurpose::ChooseScenarioFolder,
+            title: ctx.tr(crate::ui::i18n::TrScenario::ChooseFolderTitle),
+            file_name: String::new(),
+            filter: ("", &[]),
+        };
+        self.pick(ctx, request);
+    }
+
+    /// Reads every `.ron` file of `folder` as a scenario (file work: on a
+    /// task thread).
+    pub fn list_scenarios(&self, ctx: &egui::Context, folder: PathBuf) {
+        self.spawn(ctx, "topicscope-scenarios", move |sender| {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
+                .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+                .unwrap_or_default();
+            paths.retain(|path| path.extension().is_some_and(|extension| extension == "ron"));
+            paths.sort();
+            let entries = paths
+                .into_iter()
+                .map(|path| {
+                    let origin = path.display().to_string();
+                    let scenario =
+                        std::fs::read_to_string(&path).map_err(|error| format!("{origin}: {error}")).and_then(|text| {
+                            crate::core::scenario::Scenario::parse(&text, &origin).map_err(|error| error.to_string())
+                        });
+                    crate::ui::scenarios_panel::ScenarioEntry { path, scenario }
+                })
+                .collect();
+            let _ = sender.send(FileOutcome::ScenariosListed(folder, entries));
+        });
     }
 
     /// Finished tasks since the last call.

@@ -194,6 +194,7 @@ macro_rules! catalogue {
 include!("i18n_catalogue.rs");
 include!("i18n_wire.rs");
 include!("i18n_decode.rs");
+include!("i18n_scenarios.rs");
 
 #[cfg(test)]
 mod tests {
@@ -208,6 +209,9 @@ mod tests {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
         for key in TrDecode::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+        for key in TrScenario::ALL {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
     }

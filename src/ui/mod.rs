@@ -29,6 +29,7 @@ mod path_prompt;
 pub mod prefs;
 mod profile_editor;
 mod saved_panel;
+pub mod scenarios_panel;
 mod shortcuts;
 mod sparkplug_view;
 pub mod state;

@@ -98,6 +98,8 @@ pub struct UiState {
     pub packets: crate::ui::packets::PacketsState,
     /// The Sparkplug window's namespace and selection.
     pub sparkplug: crate::ui::sparkplug_view::SparkplugViewState,
+    /// The Scenarios window: the folder's files and their runs.
+    pub scenarios: crate::ui::scenarios_panel::ScenariosState,
 }
 
 /// The composer: its height and folding, its error line and the repeat form.
@@ -252,6 +254,8 @@ pub struct WindowsState {
     pub show_notices: bool,
     /// Show the Sparkplug namespace window.
     pub show_sparkplug: bool,
+    /// Show the Scenarios window.
+    pub show_scenarios: bool,
     /// `Workspace::notices_recorded` when the notifications were last looked at.
     pub notices_seen: u64,
     /// Show Help → Keyboard shortcuts.

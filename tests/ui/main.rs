@@ -20,6 +20,7 @@ mod packets;
 mod profiles;
 mod publishing;
 mod saved_messages;
+mod scenarios;
 mod small_window;
 mod subscriptions;
 mod topic_tree;

@@ -105,6 +105,14 @@ struct Session {
     next_subscription: u32,
     /// The scenario's variables, plus what `capture` took so far.
     variables: BTreeMap<String, String>,
+    /// Told of each step as it ends (the window shows runs live).
+    on_step: Box<dyn FnMut(&StepReport) + Send>,
+}
+
+/// Records a step's report and tells whoever watches the run.
+fn push_report(session: &mut Session, reports: &mut Vec<StepReport>, report: StepReport) {
+    (session.on_step)(&report);
+    reports.push(report);
 }
 
 /// The client a scenario's steps act as unless an `As` block says otherwise.
@@ -222,6 +230,16 @@ pub fn run_with(
     profile: ConnectionProfile,
     profiles: &dyn Fn(&str) -> Result<ConnectionProfile, String>,
 ) -> Result<ScenarioReport, RunError> {
+    run_watched(scenario, profile, profiles, Box::new(|_| {}))
+}
+
+/// [`run_with`], telling `on_step` of each step as it ends.
+pub fn run_watched(
+    scenario: &Scenario,
+    profile: ConnectionProfile,
+    profiles: &dyn Fn(&str) -> Result<ConnectionProfile, String>,
+    on_step: Box<dyn FnMut(&StepReport) + Send>,
+) -> Result<ScenarioReport, RunError> {
     let started = Instant::now();
     let (wake, woken) = sync_channel::<()>(1);
     let engine = Engine::start(Arc::new(move || {
@@ -245,6 +263,7 @@ pub fn run_with(
         next_request: RequestId(1),
         next_subscription: 1,
         variables: scenario.variables.clone(),
+        on_step,
     };
     for (index, (name, client_profile)) in clients.into_iter().enumerate() {
         let connection = ConnectionId(index as u64 + 1);
@@ -317,17 +336,21 @@ fn run_reported(
 ) {
     if let Step::As { client, steps } = step {
         let Some(index) = session.peers.iter().position(|(name, _)| name == client) else {
-            reports.push(StepReport {
-                number,
-                label: format!("{prefix}As {client}"),
-                status: if *failed {
-                    StepStatus::Skipped
-                } else {
-                    StepStatus::Failed(format!("no client named '{client}' in `clients`"))
+            push_report(
+                session,
+                reports,
+                StepReport {
+                    number,
+                    label: format!("{prefix}As {client}"),
+                    status: if *failed {
+                        StepStatus::Skipped
+                    } else {
+                        StepStatus::Failed(format!("no client named '{client}' in `clients`"))
+                    },
+                    elapsed: Duration::ZERO,
+                    measured: None,
                 },
-                elapsed: Duration::ZERO,
-                measured: None,
-            });
+            );
             *failed = true;
             return;
         };
@@ -353,13 +376,17 @@ fn run_reported(
     }
     let step_label = format!("{prefix}{}", label(step, &session.variables));
     if *failed {
-        reports.push(StepReport {
-            number,
-            label: step_label,
-            status: StepStatus::Skipped,
-            elapsed: Duration::ZERO,
-            measured: None,
-        });
+        push_report(
+            session,
+            reports,
+            StepReport {
+                number,
+                label: step_label,
+                status: StepStatus::Skipped,
+                elapsed: Duration::ZERO,
+                measured: None,
+            },
+        );
         return;
     }
     let started = Instant::now();
@@ -370,7 +397,11 @@ fn run_reported(
             (StepStatus::Failed(reason), None)
         }
     };
-    reports.push(StepReport { number, label: step_label, status, elapsed: started.elapsed(), measured });
+    push_report(
+        session,
+        reports,
+        StepReport { number, label: step_label, status, elapsed: started.elapsed(), measured },
+    );
 }
 
 fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, String> {

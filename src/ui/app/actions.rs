@@ -510,6 +510,39 @@ impl TopicscopeApp {
                 }
             }
             UiAction::ReloadSchemas => self.workspace.active_tab_mut().decoding.reload(),
+            UiAction::ListScenarios => {
+                if let (Some(ctx), Some(folder)) = (&self.ctx, self.ui.scenarios.folder.clone()) {
+                    self.ui.scenarios.listing = true;
+                    self.files.list_scenarios(ctx, folder);
+                }
+            }
+            UiAction::ChooseScenarioFolder => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.choose_scenario_folder(ctx);
+                }
+            }
+            UiAction::RunScenario { path } => {
+                if let Some(ctx) = &self.ctx {
+                    let profile = self.workspace.active_tab().profile.clone();
+                    self.ui.scenarios.start(ctx, path, profile);
+                }
+            }
+            UiAction::RunAllScenarios => {
+                if let Some(ctx) = self.ctx.clone() {
+                    let profile = self.workspace.active_tab().profile.clone();
+                    let paths: Vec<_> = self
+                        .ui
+                        .scenarios
+                        .entries
+                        .iter()
+                        .filter(|entry| entry.scenario.is_ok())
+                        .map(|entry| entry.path.clone())
+                        .collect();
+                    for path in paths {
+                        self.ui.scenarios.start(&ctx, path, profile.clone());
+                    }
+                }
+            }
             UiAction::SparkplugRebirth { group, node } => match self.workspace.sparkplug_rebirth(&group, &node) {
                 Ok(command) => self.send(command),
                 Err(error) => self.ui.composer.error = Some(error.to_string()),

@@ -199,6 +199,17 @@ impl TopicscopeApp {
             match outcome {
                 FileOutcome::NoDialog(request) => self.ask_for_path(request),
                 FileOutcome::SchemasLoaded(tab, paths, result) => self.workspace.schemas_loaded(tab, &paths, result),
+                FileOutcome::ScenariosListed(folder, entries) => {
+                    if self.ui.scenarios.folder.as_ref() == Some(&folder) {
+                        self.ui.scenarios.entries = entries;
+                        self.ui.scenarios.listing = false;
+                    }
+                }
+                FileOutcome::ScenarioFolderChosen(folder) => {
+                    self.ui.scenarios.folder = Some(folder);
+                    self.ui.scenarios.entries.clear();
+                    self.apply_action(crate::ui::action::UiAction::ListScenarios);
+                }
                 FileOutcome::SchemaPathChosen(path) => {
                     let paths = &mut self.workspace.active_tab_mut().profile.decoding.proto_paths;
                     if !paths.contains(&path) {

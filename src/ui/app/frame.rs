@@ -18,8 +18,8 @@ use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::state::{CentralView, LeftPanel};
 use crate::ui::{
     broker_panel, broker_status, charts, composer, connection, connection_details, history, inspector, log, menu,
-    packet_details, packets, profile_editor, saved_panel, sparkplug_view, status_bar, subscriptions, tabs, theme,
-    topic_tree,
+    packet_details, packets, profile_editor, saved_panel, scenarios_panel, sparkplug_view, status_bar, subscriptions,
+    tabs, theme, topic_tree,
 };
 
 /// The Messages | Packets switch above the central area.
@@ -113,6 +113,7 @@ impl TopicscopeApp {
             || ui.retained.open
             || ui.windows.show_broker_status
             || ui.windows.show_sparkplug
+            || ui.windows.show_scenarios
             || ui.charts.open
             || ui.windows.show_broker_panel
             || ui.windows.show_connection_details
@@ -139,6 +140,7 @@ impl TopicscopeApp {
             &mut ui.retained.open,
             &mut ui.windows.show_broker_status,
             &mut ui.windows.show_sparkplug,
+            &mut ui.windows.show_scenarios,
             &mut ui.charts.open,
             &mut ui.windows.show_broker_panel,
             &mut ui.windows.show_connection_details,
@@ -327,6 +329,17 @@ impl TopicscopeApp {
         charts::charts_ui(ui.ctx(), cx, &mut self.ui.charts);
         broker_status::broker_status_ui(ui.ctx(), cx, &mut self.ui.windows);
         sparkplug_view::sparkplug_ui(ui.ctx(), cx, &mut self.ui.windows.show_sparkplug, &mut self.ui.sparkplug);
+        // Opening the window (from the menu, earlier this frame) reads the folder again.
+        if self.ui.windows.show_scenarios && !self.ui.scenarios.was_open {
+            cx.actions.push(UiAction::ListScenarios);
+        }
+        scenarios_panel::scenarios_ui(
+            ui.ctx(),
+            &mut self.ui.windows.show_scenarios,
+            &mut self.ui.scenarios,
+            cx.actions,
+        );
+        self.ui.scenarios.was_open = self.ui.windows.show_scenarios;
         broker_panel::broker_panel_ui(ui.ctx(), cx, &self.options.broker, &mut self.ui);
         notifications::notifications_ui(&ctx, cx, &mut self.ui.windows);
         crate::ui::path_prompt::path_prompt_ui(&ctx, self.ui.path_prompt.as_mut(), cx.actions);

@@ -157,6 +157,9 @@ impl TopicscopeApp {
             writer,
             imported: None,
         };
+        // Scenarios live beside the profiles (config/topicscope/scenarios).
+        app.ui.scenarios.folder =
+            app.options.profile_dir.as_deref().and_then(std::path::Path::parent).map(|dir| dir.join("scenarios"));
         if app.options.start_embedded_broker {
             let connect = app.options.initial_profile.is_none();
             let command = app.workspace.start_embedded_broker(app.options.broker.clone(), connect);
