@@ -15,6 +15,9 @@ use crate::ui::action::UiAction;
 use crate::ui::i18n::{TrScenario, Words};
 use crate::ui::theme;
 
+/// Width of the list of files.
+const LIST_WIDTH: f32 = 340.0;
+
 /// A scenario file of the folder, read (or why not).
 #[derive(Debug, Clone)]
 pub struct ScenarioEntry {
@@ -180,7 +183,9 @@ pub fn scenarios_ui(ctx: &egui::Context, open: &mut bool, state: &mut ScenariosS
             }
             ui.separator();
             ui.horizontal_top(|ui| {
-                ui.allocate_ui(egui::vec2(320.0, 380.0), |ui| {
+                let list = egui::Layout::top_down(egui::Align::Min);
+                ui.allocate_ui_with_layout(egui::vec2(LIST_WIDTH, 380.0), list, |ui| {
+                    ui.set_width(LIST_WIDTH);
                     egui::ScrollArea::vertical().id_salt("scenario-list").auto_shrink([false, true]).show(ui, |ui| {
                         for entry in &state.entries {
                             list_row_ui(ui, entry, state.runs.get(&entry.path), &mut state.selected, actions);

@@ -92,24 +92,29 @@ pub fn sparkplug_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, open: &mut b
             }
             // The tree at a fixed width; the metrics get the rest.
             ui.horizontal_top(|ui| {
-                ui.allocate_ui(egui::vec2(TREE_WIDTH, 360.0), |ui| {
-                    egui::ScrollArea::vertical()
-                        .id_salt("sparkplug-tree")
-                        .max_height(360.0)
-                        .auto_shrink([false, true])
-                        .show(ui, |ui| {
-                            for (group, nodes) in &namespace.groups {
-                                egui::CollapsingHeader::new(format!("🗀 {group}"))
-                                    .id_salt(("sp-group", group))
-                                    .default_open(true)
-                                    .show(ui, |ui| {
-                                        for (node_id, node) in nodes {
-                                            node_ui(ui, group, node_id, node, &mut state.selected, actions);
-                                        }
-                                    });
-                            }
-                        });
-                });
+                ui.allocate_ui_with_layout(
+                    egui::vec2(TREE_WIDTH, 360.0),
+                    egui::Layout::top_down(egui::Align::Min),
+                    |ui| {
+                        ui.set_width(TREE_WIDTH);
+                        egui::ScrollArea::vertical()
+                            .id_salt("sparkplug-tree")
+                            .max_height(360.0)
+                            .auto_shrink([false, true])
+                            .show(ui, |ui| {
+                                for (group, nodes) in &namespace.groups {
+                                    egui::CollapsingHeader::new(format!("🗀 {group}"))
+                                        .id_salt(("sp-group", group))
+                                        .default_open(true)
+                                        .show(ui, |ui| {
+                                            for (node_id, node) in nodes {
+                                                node_ui(ui, group, node_id, node, &mut state.selected, actions);
+                                            }
+                                        });
+                                }
+                            });
+                    },
+                );
                 ui.add_space(16.0);
                 let table = state.selected.as_ref().and_then(|(group, node, device)| {
                     let found = namespace.node(group, node)?;
