@@ -27,10 +27,12 @@
 #                        log toolbar; the tree's value pane, inspector and history
 #   sparkplug.png        the Sparkplug window (a node, its device and metrics) in front
 #                        of a decoded NBIRTH in the inspector
+#   scenarios.png        the Scenarios window after Run all: two passed, one failed with
+#                        what arrived instead
 #   protobuf.png         protobuf from the profile's .proto file: the decoded tree with
 #                        field numbers and types; an unknown field; a cut payload's badge
 # ONLY=wire runs just the packet inspector and connection details; ONLY=decoding
-# just the Sparkplug and protobuf views;
+# just the Sparkplug and protobuf views; ONLY=scenarios the Scenarios window;
 # ONLY=sizes runs just the two window sizes; ONLY=broker just the broker panel part; ONLY=tree-search just the
 # search; ONLY=look just the themes, languages and shortcuts; ONLY=request
 # just the request/response. The CJK
@@ -62,7 +64,7 @@ if ! ss -ltn 2>/dev/null | grep -q ':1883 '; then
 fi
 
 start_app() {
-    rm -rf "$STATE/config" "$STATE/.local"
+    if [ -z "${KEEP_STATE:-}" ]; then rm -rf "$STATE/config" "$STATE/.local"; fi
     if [ -n "${BROKER_RON:-}" ]; then
         mkdir -p "$STATE/config/topicscope"
         printf '%s\n' "$BROKER_RON" > "$STATE/config/topicscope/broker.ron"
@@ -188,6 +190,32 @@ decoding() {
     sleep 0.5
     import -window root screenshots/protobuf.png
     echo "saved screenshots/protobuf.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+}
+# --- the Scenarios window ----------------------------------------------------
+scenarios_window() {
+    rm -rf "$STATE/config" "$STATE/.local"
+    mkdir -p "$STATE/config/topicscope/scenarios"
+    cp scenarios/*.ron "$STATE/config/topicscope/scenarios/"
+    cat > "$STATE/config/topicscope/scenarios/thermostat-reply.ron" <<'RON'
+(
+    name: "the thermostat confirms a new set point",
+    description: "Fails on purpose: the set point comes back as 21, not 22.",
+    steps: [
+        Subscribe(filter: "plant/thermostat/#", qos: 1),
+        Publish(topic: "plant/thermostat/set", payload: "{\"target\": 21}", qos: 1),
+        Expect((topic: "plant/thermostat/set", matchers: [JsonEquals(pointer: "/target", value: 22)], within_ms: 800)),
+    ],
+)
+RON
+    KEEP_STATE=1 start_app
+    click 55 12     # View
+    click 94 364    # Scenarios
+    sleep 0.5
+    click 640 79    # Run all
+    sleep 2.5
+    import -window root screenshots/scenarios.png
+    echo "saved screenshots/scenarios.png"
     kill "$APP"; wait "$APP" 2>/dev/null || true
 }
 # --- searching a full topic tree ------------------------------------------
@@ -331,6 +359,7 @@ window_sizes() {
 
 if [ "${ONLY:-}" = wire ]; then wire; exit 0; fi
 if [ "${ONLY:-}" = decoding ]; then decoding; exit 0; fi
+if [ "${ONLY:-}" = scenarios ]; then scenarios_window; exit 0; fi
 if [ "${ONLY:-}" = sizes ]; then window_sizes; exit 0; fi
 if [ "${ONLY:-}" = request ]; then request_response; exit 0; fi
 if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi
@@ -448,4 +477,5 @@ look
 request_response
 wire
 decoding
+scenarios_window
 window_sizes

@@ -38,6 +38,10 @@ fn scenarios_run_from_the_window_with_live_step_results() {
     step_until(&mut harness, "the folder read", |app| app.ui.scenarios.entries.len() == 3);
     harness.run_steps(2);
     assert!(harness.query_by_label("echo comes back").is_some());
+    // One file per row, top to bottom (the rows once ran side by side).
+    let echo = harness.get_by_label("echo comes back").rect();
+    let wrong = harness.get_by_label("wrong value").rect();
+    assert!(wrong.min.y > echo.max.y - 1.0 && (wrong.min.x - echo.min.x).abs() < 40.0, "{echo:?} {wrong:?}");
     harness.get_by_label("broken.ron").click();
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("broken.ron:1:21: ").is_some(), "the malformed file says where");
