@@ -181,20 +181,7 @@ impl MockFile {
         for (index, level) in message.topic.split('/').enumerate() {
             variables.insert(format!("level.{index}"), level.to_owned());
         }
-        for (name, pointer) in &rule.capture {
-            let value = if pointer.is_empty() {
-                String::from_utf8_lossy(&message.payload).into_owned()
-            } else {
-                let document: serde_json::Value = serde_json::from_slice(&message.payload)
-                    .map_err(|error| format!("cannot capture {pointer}: not JSON ({error})"))?;
-                match document.pointer(pointer) {
-                    Some(serde_json::Value::String(text)) => text.clone(),
-                    Some(other) => other.to_string(),
-                    None => return Err(format!("cannot capture {pointer}: nothing there")),
-                }
-            };
-            variables.insert(name.clone(), value);
-        }
+        crate::scenario::runner::capture_into(&mut variables, &rule.capture, message)?;
         let context = RenderContext { variables: &variables, counter: 0, now: chrono::Utc::now() };
         let render = |text: &str| {
             Template::parse(text)

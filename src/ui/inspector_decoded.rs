@@ -210,6 +210,22 @@ pub fn metric_value_text(value: &sparkplug::MetricValue, datatype: Option<u32>, 
     }
 }
 
+/// The header row of a Sparkplug metric table (the inspector's and the
+/// Sparkplug window's share their columns).
+pub fn metric_header_ui(ui: &mut egui::Ui) {
+    for title in [
+        TrDecode::ColMetric,
+        TrDecode::ColAlias,
+        TrDecode::ColDatatype,
+        TrDecode::ColValue,
+        TrDecode::ColMeasured,
+        TrDecode::ColFlags,
+    ] {
+        ui.strong(ui.tr(title));
+    }
+    ui.end_row();
+}
+
 /// A metric's quality flags that are set: `null, historical, transient`.
 pub fn quality_flags(is_null: bool, is_historical: bool, is_transient: bool) -> String {
     [(is_null, "null"), (is_historical, "historical"), (is_transient, "transient")]
@@ -293,17 +309,7 @@ fn sparkplug_ui(ui: &mut egui::Ui, payload: &SparkplugPayload) {
         ui.weak(format!("uuid {uuid}"));
     }
     egui::Grid::new("sparkplug-metrics").striped(true).num_columns(6).spacing([12.0, 2.0]).show(ui, |ui| {
-        for title in [
-            TrDecode::ColMetric,
-            TrDecode::ColAlias,
-            TrDecode::ColDatatype,
-            TrDecode::ColValue,
-            TrDecode::ColMeasured,
-            TrDecode::ColFlags,
-        ] {
-            ui.strong(ui.tr(title));
-        }
-        ui.end_row();
+        metric_header_ui(ui);
         for metric in &payload.metrics {
             ui.label(metric.name.clone().unwrap_or_else(|| "—".into()));
             ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());

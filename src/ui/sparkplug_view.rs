@@ -11,7 +11,7 @@ use crate::core::decoders::sparkplug_namespace::{EdgeNode, MetricTable};
 use crate::core::workspace::sparkplug::SparkplugWatch;
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{TrDecode, Words};
-use crate::ui::inspector_decoded::{clock_millis, metric_value_text, quality_flags};
+use crate::ui::inspector_decoded::{clock_millis, metric_header_ui, metric_value_text, quality_flags};
 use crate::ui::panel::PanelContext;
 use crate::ui::theme;
 
@@ -195,17 +195,7 @@ fn metrics_ui(ui: &mut egui::Ui, table: &MetricTable) {
     area.show(ui, |ui| {
         let grid = egui::Grid::new("sparkplug-node-metrics").striped(true).num_columns(6).spacing([12.0, 2.0]);
         grid.show(ui, |ui| {
-            for title in [
-                TrDecode::ColMetric,
-                TrDecode::ColAlias,
-                TrDecode::ColDatatype,
-                TrDecode::ColValue,
-                TrDecode::ColMeasured,
-                TrDecode::ColFlags,
-            ] {
-                ui.strong(ui.tr(title));
-            }
-            ui.end_row();
+            metric_header_ui(ui);
             for metric in table.metrics.values() {
                 ui.label(&metric.name);
                 ui.monospace(metric.alias.map(|alias| alias.to_string()).unwrap_or_default());

@@ -205,7 +205,7 @@ fn captured(message: &IncomingMessage, pointer: &str) -> Result<String, String> 
     }
 }
 
-fn capture_into(
+pub(crate) fn capture_into(
     variables: &mut BTreeMap<String, String>,
     captures: &BTreeMap<String, String>,
     message: &IncomingMessage,
