@@ -73,6 +73,8 @@ pub enum PublishId {
         /// Its message number.
         message: u64,
     },
+    /// The Nth answer of a connection's device mocks.
+    Mock(u64),
 }
 
 impl fmt::Display for PublishId {
@@ -80,6 +82,7 @@ impl fmt::Display for PublishId {
         match self {
             Self::Request(request) => request.fmt(f),
             Self::Repeat { job, message } => write!(f, "{message} of repeat job {job}"),
+            Self::Mock(answer) => write!(f, "mock answer {answer}"),
         }
     }
 }

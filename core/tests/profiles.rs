@@ -78,6 +78,7 @@ fn golden_version_2_full_file_keeps_loading() {
         record_packets: true,
         variables: Vec::new(),
         decoding: DecoderSettings::default(),
+        mocks: Vec::new(),
         subscriptions,
         ..full
     };
@@ -171,6 +172,7 @@ fn full_profile() -> ConnectionProfile {
             proto_paths: vec!["/home/tester/protos".into()],
             sparkplug_builtin: false,
         },
+        mocks: vec!["/home/tester/scenarios/mocks/thermostat.ron".into()],
     }
 }
 

@@ -1,16 +1,17 @@
 //! `topicscope mock FILE`: answers messages as a device or service would,
 //! by the rules in a mock file, until Ctrl+C (or `-C N` answers, or `-W`
-//! seconds). Each answer is printed on stdout as it goes.
+//! seconds). The engine runs the rules, as it does for the window and
+//! scenarios; each answer is printed on stdout as it goes.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use topicscope::core::engine::{Command, ConnectionEvent, PublishRequest, SubscribeOutcome, SubscriptionSpec};
-use topicscope::core::ids::{PublishId, RequestId, SubscriptionId};
-use topicscope::core::mock::{MockAnswer, MockFile};
-use topicscope::core::mqtt::Qos;
+use topicscope::core::engine::mocks::MockReport;
+use topicscope::core::engine::{Command, ConnectionEvent, SubscribeOutcome};
+use topicscope::core::ids::SubscriptionId;
+use topicscope::core::mock::MockFile;
 
 use super::args::{ClientArgs, MAX_WAIT_SECS};
 use super::client::{CONNECTION, Client, ExitKind, Failure, Next, build_profile, finish};
@@ -44,81 +45,58 @@ fn mock(args: &MockArgs) -> Result<(), Failure> {
     let rules = MockFile::parse(&text, &origin).map_err(|error| Failure::new(ExitKind::Usage, error.to_string()))?;
     let profile = build_profile(&args.client, "mock")?;
     let filters = rules.filters();
-    let subscriptions: Vec<SubscriptionSpec> = filters
-        .iter()
-        .enumerate()
-        .map(|(index, filter)| SubscriptionSpec {
-            id: SubscriptionId(u32::try_from(index).unwrap_or(u32::MAX)),
-            filter: filter.clone(),
-            qos: Qos::AtLeastOnce,
-            options: Default::default(),
-        })
-        .collect();
     let mut client = Client::start("mock", &args.client)?;
-    client.connect(&profile, subscriptions)?;
+    client.connect(&profile, Vec::new())?;
+    // The engine runs the rules (as it does for the window and scenarios).
+    client
+        .send(Command::SetMocks { connection: CONNECTION, mocks: vec![rules] })
+        .map_err(|error| Failure::new(ExitKind::Other, error.to_string()))?;
     let stop_at = args.timeout.map(|seconds| Instant::now() + Duration::from_secs(seconds));
-    let mut due: Vec<(Instant, MockAnswer, String)> = Vec::new();
-    let (mut answered, mut granted) = (0u64, 0usize);
-    let mut next_id = RequestId(1);
+    let mut waiting: Option<Vec<(SubscriptionId, String)>> = None;
+    let mut answered = 0u64;
     let mut out = std::io::stdout();
     loop {
-        if args.count.is_some_and(|count| answered >= count) && due.is_empty() {
+        if args.count.is_some_and(|count| answered >= count) {
             break;
         }
         if stop_at.is_some_and(|stop| Instant::now() >= stop) {
             break;
         }
-        // Answers whose delay is over go out now.
-        let now = Instant::now();
-        while let Some(position) = due.iter().position(|(at, _, _)| *at <= now) {
-            let (_, answer, from) = due.remove(position);
-            let request = PublishRequest {
-                id: PublishId::Request(next_id.take_next()),
-                topic: answer.topic.clone(),
-                payload: answer.payload.clone().into(),
-                qos: answer.qos,
-                retain: answer.retain,
-                properties: answer.properties.clone().map(Box::new),
-            };
-            if client.send(Command::Publish { connection: CONNECTION, request }).is_err() {
-                client.say(&format!("could not answer {from}: the engine is busy or stopped"));
-                continue;
-            }
-            answered += 1;
-            let _ = writeln!(
-                out,
-                "answered {from} on {} (rule {}, after {} ms)",
-                answer.topic,
-                answer.rule,
-                answer.delay.as_millis()
-            );
-            let _ = out.flush();
-        }
-        let wake = due.iter().map(|(at, _, _)| *at).chain(stop_at).min();
-        match client.next(wake) {
-            Next::Event(ConnectionEvent::Messages(batch)) => {
-                for (_, message) in batch {
-                    match rules.answer(&message) {
-                        Some(Ok(answer)) => {
-                            let at = Instant::now() + answer.delay;
-                            due.push((at, answer, message.topic.clone()));
-                        }
-                        Some(Err(reason)) => {
-                            client.say(&format!("'{}' matched but cannot be answered: {reason}", message.topic))
-                        }
-                        None => {}
+        match client.next(stop_at) {
+            Next::Event(ConnectionEvent::Mock(report)) => match report {
+                MockReport::Listening { filters: listening, .. } => {
+                    let own: Vec<_> = listening.into_iter().filter_map(|(filter, id)| Some((id?, filter))).collect();
+                    if own.is_empty() {
+                        client.say(&format!("answering on {} (Ctrl+C to stop)", filters.join(", ")));
                     }
+                    waiting = Some(own);
                 }
-            }
+                MockReport::Answered { rule, request_topic, topic, delay, .. } => {
+                    answered += 1;
+                    let _ = writeln!(
+                        out,
+                        "answered {request_topic} on {topic} (rule {rule}, after {} ms)",
+                        delay.as_millis()
+                    );
+                    let _ = out.flush();
+                }
+                MockReport::Unanswerable { request_topic, reason, .. } => {
+                    client.say(&format!("'{request_topic}' matched but cannot be answered: {reason}"));
+                }
+                MockReport::Stopped { reason } => {
+                    client.disconnect();
+                    return Err(Failure::new(ExitKind::Other, format!("the mock stopped answering: {reason}")));
+                }
+            },
             Next::Event(ConnectionEvent::Subscribed { subscription, outcome }) => {
-                let filter = filters.get(subscription.0 as usize).map_or("?", String::as_str);
+                let Some(list) = waiting.as_mut() else { continue };
+                let Some(index) = list.iter().position(|(id, _)| *id == subscription) else { continue };
+                let (_, filter) = list.remove(index);
                 match outcome {
-                    SubscribeOutcome::Granted(_) => {
-                        granted += 1;
-                        if granted == filters.len() {
-                            client.say(&format!("answering on {} (Ctrl+C to stop)", filters.join(", ")));
-                        }
+                    SubscribeOutcome::Granted(_) if list.is_empty() => {
+                        client.say(&format!("answering on {} (Ctrl+C to stop)", filters.join(", ")));
                     }
+                    SubscribeOutcome::Granted(_) => {}
                     SubscribeOutcome::Refused(reason) => {
                         client.disconnect();
                         return Err(Failure::new(

@@ -10,9 +10,9 @@ use std::process::ExitCode;
 
 use topicscope::core::broker::{BrokerConfig, EmbeddedBroker};
 use topicscope::core::profile::{self, ConnectionProfile};
+use topicscope::core::scenario::Scenario;
 use topicscope::core::scenario::report::{Outcome, json_value, junit, text};
 use topicscope::core::scenario::runner::{RunError, run_with};
-use topicscope::core::scenario::{Scenario, ScenarioError};
 
 /// `topicscope test` options.
 #[derive(Debug, clap::Args)]
@@ -105,18 +105,12 @@ pub fn run_test(args: &TestArgs) -> ExitCode {
     let mut scenarios = Vec::new();
     let mut malformed = Vec::new();
     for file in &files {
-        let origin = file.display().to_string();
-        match std::fs::read_to_string(file) {
-            Ok(text) => match Scenario::parse(&text, &origin) {
-                Ok(mut scenario) => {
-                    scenario.variables.extend(overrides.clone());
-                    scenarios.push((file.clone(), scenario));
-                }
-                Err(error) => malformed.push(error),
-            },
-            Err(error) => {
-                malformed.push(ScenarioError::Step { origin, step: 0, message: format!("cannot read it: {error}") })
+        match Scenario::load(file) {
+            Ok(mut scenario) => {
+                scenario.variables.extend(overrides.clone());
+                scenarios.push((file.clone(), scenario));
             }
+            Err(error) => malformed.push(error),
         }
     }
     if !malformed.is_empty() {

@@ -415,11 +415,7 @@ impl FileTasks {
             let entries = paths
                 .into_iter()
                 .map(|path| {
-                    let origin = path.display().to_string();
-                    let scenario =
-                        std::fs::read_to_string(&path).map_err(|error| format!("{origin}: {error}")).and_then(|text| {
-                            crate::core::scenario::Scenario::parse(&text, &origin).map_err(|error| error.to_string())
-                        });
+                    let scenario = crate::core::scenario::Scenario::load(&path).map_err(|error| error.to_string());
                     crate::ui::scenarios_panel::ScenarioEntry { path, scenario }
                 })
                 .collect();

@@ -120,6 +120,14 @@ impl Ledger {
         Some(self.subscriptions.remove(index).spec)
     }
 
+    /// True when a subscription the caller asked for (not a device mock's)
+    /// has this filter.
+    pub fn holds_own_filter(&self, filter: &str) -> bool {
+        self.subscriptions
+            .iter()
+            .any(|tracked| tracked.spec.filter == filter && !super::mocks::is_mock_subscription(tracked.spec.id))
+    }
+
     /// A subscription by id.
     pub fn subscription(&self, id: SubscriptionId) -> Option<&SubscriptionSpec> {
         self.subscriptions.iter().map(|tracked| &tracked.spec).find(|spec| spec.id == id)

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use super::adapter::{self, MqttClient, MqttLoop, NetEvent};
 use super::bookkeeping::{AfterFailure, Ledger};
 use super::connack_details::{ConnAckDetails, PublishCheck, publish_packet_size};
+use super::mocks::MockResponder;
 use super::queued_bytes::{NET_QUEUED_BYTES_LIMIT, QueuedBytes, message_cost};
 use super::wire_tap::WireTap;
 use super::{
@@ -52,6 +53,8 @@ pub(crate) enum ConnectionCommand {
     },
     /// Publish.
     Publish(PublishRequest),
+    /// Put these device mocks in force.
+    SetMocks(Vec<crate::mock::MockFile>),
 }
 
 impl ConnectionCommand {
@@ -66,6 +69,7 @@ impl ConnectionCommand {
                 (connection, Self::UnsubscribeFilter { subscription, filter })
             }
             Command::Publish { connection, request } => (connection, Self::Publish(request)),
+            Command::SetMocks { connection, mocks } => (connection, Self::SetMocks(mocks)),
             _ => return None,
         })
     }
@@ -128,6 +132,8 @@ struct Control {
     packets_deadline: Option<Instant>,
     /// What the broker announced in the current connection's CONNACK.
     connack: Option<Box<ConnAckDetails>>,
+    /// Device mocks answering what this connection receives.
+    mocks: MockResponder,
 }
 
 /// Runs one connection until it is disconnected or fails for good.
@@ -175,6 +181,7 @@ pub(crate) async fn run(
         tap: tap.clone(),
         packets_deadline: None,
         connack: None,
+        mocks: MockResponder::default(),
     };
     control.state(ConnectionState::Connecting { attempt: 1 }).await;
 
@@ -234,6 +241,9 @@ pub(crate) async fn run(
             }
             () = tokio::time::sleep_until(control.batch_deadline.unwrap_or(far_future)), if control.batch_deadline.is_some() => {
                 control.flush().await;
+            }
+            () = tokio::time::sleep_until(control.mocks.next_due().unwrap_or(far_future)), if control.mocks.next_due().is_some() => {
+                control.send_mock_answers().await;
             }
             () = tokio::time::sleep_until(closing_at.unwrap_or(far_future)), if closing_at.is_some() => {
                 break ConnectionState::Disconnected;
@@ -343,7 +353,16 @@ impl Control {
                 } else {
                     self.emit(ConnectionEvent::Unsubscribed { subscription, reasons: Vec::new() }).await;
                 }
+                if !self.ledger.holds_own_filter(&removed.filter)
+                    && let Some(spec) = self.mocks.filter_released(&removed.filter)
+                {
+                    let id = self.ledger.add_subscription(spec);
+                    if connected {
+                        self.send_subscribe(id).await;
+                    }
+                }
             }
+            ConnectionCommand::SetMocks(files) => self.set_mocks(files, connected).await,
             ConnectionCommand::UnsubscribeFilter { subscription, filter } => {
                 if connected {
                     self.send_unsubscribe(subscription, &filter).await;
@@ -353,6 +372,42 @@ impl Control {
                 }
             }
             ConnectionCommand::Disconnect => {}
+        }
+    }
+
+    /// Puts device mocks in force: their filters subscribed under their
+    /// own ids (unless the connection holds them), the old ones let go.
+    async fn set_mocks(&mut self, files: Vec<crate::mock::MockFile>, connected: bool) {
+        let ledger = &self.ledger;
+        let (changes, report) = self.mocks.replace(files, &|filter| ledger.holds_own_filter(filter));
+        self.emit(ConnectionEvent::Mock(report)).await;
+        for (id, unsubscribe) in changes.remove {
+            if let Some(removed) = self.ledger.remove_subscription(id)
+                && unsubscribe
+                && connected
+            {
+                self.send_unsubscribe(id, &removed.filter).await;
+            }
+        }
+        for spec in changes.add {
+            let id = self.ledger.add_subscription(spec);
+            if connected {
+                self.send_subscribe(id).await;
+            }
+        }
+    }
+
+    /// Publishes the mock answers whose delay is over, after the messages
+    /// received before them (so the log keeps question before answer).
+    async fn send_mock_answers(&mut self) {
+        let due = self.mocks.take_due(Instant::now());
+        if due.is_empty() {
+            return;
+        }
+        self.flush().await;
+        for (request, report) in due {
+            self.publish(request).await;
+            self.emit(ConnectionEvent::Mock(report)).await;
         }
     }
 
@@ -454,6 +509,9 @@ impl Control {
                 self.net_bytes.release_bytes(cost);
                 if self.batch.is_empty() {
                     self.batch_deadline = Some(Instant::now() + BATCH_WINDOW);
+                }
+                if let Some(report) = self.mocks.on_message(&message, Instant::now()) {
+                    self.emit(ConnectionEvent::Mock(report)).await;
                 }
                 self.batch.push((Utc::now(), message));
                 self.batch_bytes += cost;

@@ -10,6 +10,7 @@ mod bookkeeping;
 pub mod connack_details;
 mod connection;
 pub mod failure;
+pub mod mocks;
 mod queued_bytes;
 pub mod repeat;
 pub mod socks;
@@ -145,6 +146,14 @@ pub enum Command {
         /// Which job.
         job: RepeatJobId,
     },
+    /// Put these device mocks in force on a connection (none switches its
+    /// mocks off); answered with [`ConnectionEvent::Mock`] reports.
+    SetMocks {
+        /// Which connection.
+        connection: ConnectionId,
+        /// The mock files, tried in order.
+        mocks: Vec<crate::mock::MockFile>,
+    },
     /// Start the embedded broker.
     StartBroker(BrokerConfig),
     /// Stop the embedded broker.
@@ -252,6 +261,8 @@ pub enum ConnectionEvent {
         /// The message as sent.
         message: PublishRequest,
     },
+    /// What the connection's device mocks did.
+    Mock(mocks::MockReport),
     /// A publish progressed or finished.
     Delivery {
         /// The request's id.
@@ -468,6 +479,7 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
             | Command::Subscribe { .. }
             | Command::Unsubscribe { .. }
             | Command::UnsubscribeFilter { .. }
+            | Command::SetMocks { .. }
             | Command::Publish { .. } => {
                 let Some((connection, command)) = ConnectionCommand::split(command) else { continue };
                 let refused = match connections.get(&connection) {
@@ -573,6 +585,9 @@ async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command:
         }
         ConnectionCommand::Disconnect => ConnectionEvent::State(ConnectionState::Disconnected),
         ConnectionCommand::Unsubscribe(_) => return,
+        ConnectionCommand::SetMocks(_) => {
+            ConnectionEvent::Mock(mocks::MockReport::Stopped { reason: "not connected".into() })
+        }
     };
     sink.connection(connection, event).await;
 }

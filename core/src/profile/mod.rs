@@ -304,6 +304,9 @@ pub struct ConnectionProfile {
     pub variables: Vec<(String, String)>,
     /// How payloads are decoded per topic (protobuf schemas, Sparkplug B…).
     pub decoding: crate::decoders::DecoderSettings,
+    /// Device mock files answering on this profile's connection while it is
+    /// open (switched on and off in the Mocks window).
+    pub mocks: Vec<std::path::PathBuf>,
 }
 
 impl Default for ConnectionProfile {
@@ -337,6 +340,7 @@ impl Default for ConnectionProfile {
             subscriptions: Vec::new(),
             variables: Vec::new(),
             decoding: crate::decoders::DecoderSettings::default(),
+            mocks: Vec::new(),
         }
     }
 }

@@ -7,11 +7,14 @@
 pub mod matchers;
 pub mod report;
 pub mod runner;
+mod session;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+use crate::mock::MockFile;
 
 pub use self::matchers::Matcher;
 
@@ -37,6 +40,9 @@ pub struct Scenario {
     pub clients: BTreeMap<String, Option<String>>,
     /// What to do, in order.
     pub steps: Vec<Step>,
+    /// The mock files `Mock` steps name, read by [`Scenario::load`].
+    #[serde(skip)]
+    pub mock_files: BTreeMap<String, MockFile>,
 }
 
 /// One step.
@@ -106,6 +112,14 @@ pub enum Step {
         /// Its steps.
         steps: Vec<Step>,
     },
+    /// These steps at the same time, each on its own thread: each entry
+    /// is one branch (usually an `As` block), and no two branches may act
+    /// as the same client. The block ends when every branch has.
+    Parallel(Vec<Step>),
+    /// Put these device mock files (paths relative to the scenario file)
+    /// in force on the client, replacing any before; `Mock([])` stops them.
+    /// The step ends when the mocks' subscriptions are granted.
+    Mock(Vec<String>),
     /// These steps, this many times in a row (each round reported).
     Repeat {
         /// How many rounds (1 to 100,000).
@@ -182,6 +196,14 @@ pub enum ScenarioError {
         /// What the parser said.
         message: String,
     },
+    /// The file (or a mock file it names) cannot be read.
+    #[error("{origin}: {message}")]
+    Read {
+        /// The file.
+        origin: String,
+        /// Why.
+        message: String,
+    },
     /// Valid RON, but a step that cannot run.
     #[error("{origin}: step {step}: {message}")]
     Step {
@@ -207,17 +229,84 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// Reads and parses a scenario file, and the mock files its `Mock`
+    /// steps name (relative to its folder).
+    pub fn load(path: &std::path::Path) -> Result<Self, ScenarioError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
+            origin: origin.clone(),
+            message: format!("cannot read it: {error}"),
+        })?;
+        let mut scenario = Self::parse(&text, &origin)?;
+        let folder = path.parent().unwrap_or(std::path::Path::new(""));
+        let mut named = Vec::new();
+        for (index, step) in scenario.steps.iter().enumerate() {
+            mock_paths(step, index + 1, &mut named);
+        }
+        for (step, name) in named {
+            if scenario.mock_files.contains_key(&name) {
+                continue;
+            }
+            let mock_path = folder.join(&name);
+            let fail = |message: String| ScenarioError::Step { origin: origin.clone(), step, message };
+            let text = std::fs::read_to_string(&mock_path)
+                .map_err(|error| fail(format!("cannot read mock file {}: {error}", mock_path.display())))?;
+            let file = MockFile::parse(&text, &mock_path.display().to_string())
+                .map_err(|error| fail(format!("mock file {error}")))?;
+            scenario.mock_files.insert(name, file);
+        }
+        Ok(scenario)
+    }
+
     /// Checks what RON cannot: QoS levels, waits, regular expressions,
-    /// topic filters.
+    /// topic filters, which client each branch of a `Parallel` acts as.
     fn check(&self, origin: &str) -> Result<(), ScenarioError> {
         let clients: Vec<&str> =
             std::iter::once(runner::MAIN_CLIENT).chain(self.clients.keys().map(String::as_str)).collect();
         for (index, step) in self.steps.iter().enumerate() {
-            check_step(step, index + 1, origin, 0, &clients)?;
+            check_step(step, index + 1, origin, 0, &clients, runner::MAIN_CLIENT)?;
         }
         Ok(())
     }
 }
+
+/// The mock files a step (and its blocks) names, with its step number.
+fn mock_paths(step: &Step, number: usize, found: &mut Vec<(usize, String)>) {
+    match step {
+        Step::Mock(files) => found.extend(files.iter().map(|file| (number, file.clone()))),
+        Step::As { steps, .. } | Step::Repeat { steps, .. } | Step::Parallel(steps) => {
+            for nested in steps {
+                mock_paths(nested, number, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The clients a step acts as when `current` is the client around it.
+pub(crate) fn clients_of<'a>(step: &'a Step, current: &'a str, found: &mut Vec<&'a str>) {
+    match step {
+        Step::As { client, steps } => {
+            for nested in steps {
+                clients_of(nested, client, found);
+            }
+        }
+        Step::Repeat { steps, .. } | Step::Parallel(steps) => {
+            for nested in steps {
+                clients_of(nested, current, found);
+            }
+        }
+        Step::Wait { .. } => {}
+        _ => {
+            if !found.contains(&current) {
+                found.push(current);
+            }
+        }
+    }
+}
+
+/// Most branches of one `Parallel` block.
+pub const MAX_BRANCHES: usize = 16;
 
 /// Deepest nesting of `Repeat` blocks.
 const MAX_NESTING: usize = 8;
@@ -225,29 +314,63 @@ const MAX_NESTING: usize = 8;
 pub const MAX_REPEAT: u32 = 100_000;
 
 /// Checks one step (and a block's steps, reported under the block's number).
-fn check_step(step: &Step, number: usize, origin: &str, depth: usize, clients: &[&str]) -> Result<(), ScenarioError> {
+fn check_step(
+    step: &Step,
+    number: usize,
+    origin: &str,
+    depth: usize,
+    clients: &[&str],
+    current: &str,
+) -> Result<(), ScenarioError> {
     let fail = |step: usize, message: String| ScenarioError::Step { origin: origin.to_owned(), step, message };
+    if matches!(step, Step::As { .. } | Step::Repeat { .. } | Step::Parallel(_)) && depth >= MAX_NESTING {
+        return Err(fail(number, format!("blocks nested more than {MAX_NESTING} deep")));
+    }
     match step {
         Step::As { client, steps } => {
             if !clients.contains(&client.as_str()) {
                 return Err(fail(number, format!("no client named '{client}': add it to `clients`")));
             }
-            if depth >= MAX_NESTING {
-                return Err(fail(number, format!("blocks nested more than {MAX_NESTING} deep")));
-            }
             for nested in steps {
-                check_step(nested, number, origin, depth + 1, clients)?;
+                check_step(nested, number, origin, depth + 1, clients, client)?;
             }
+        }
+        Step::Parallel(branches) => {
+            if !(2..=MAX_BRANCHES).contains(&branches.len()) {
+                return Err(fail(
+                    number,
+                    format!("a parallel block has 2 to {MAX_BRANCHES} branches, not {}", branches.len()),
+                ));
+            }
+            let mut taken: Vec<(&str, usize)> = Vec::new();
+            for (index, branch) in branches.iter().enumerate() {
+                check_step(branch, number, origin, depth + 1, clients, current)?;
+                let mut used = Vec::new();
+                clients_of(branch, current, &mut used);
+                for client in used {
+                    if let Some((_, other)) = taken.iter().find(|(name, _)| *name == client) {
+                        return Err(fail(
+                            number,
+                            format!(
+                                "branches {} and {} both act as '{client}': give each branch its own client (As)",
+                                other + 1,
+                                index + 1
+                            ),
+                        ));
+                    }
+                    taken.push((client, index));
+                }
+            }
+        }
+        Step::Mock(files) if files.iter().any(|file| file.trim().is_empty()) => {
+            return Err(fail(number, "a mock file's path is empty".into()));
         }
         Step::Repeat { times, steps } => {
             if !(1..=MAX_REPEAT).contains(times) {
                 return Err(fail(number, format!("repeat {times} times: 1 to {MAX_REPEAT}")));
             }
-            if depth >= MAX_NESTING {
-                return Err(fail(number, format!("blocks nested more than {MAX_NESTING} deep")));
-            }
             for nested in steps {
-                check_step(nested, number, origin, depth + 1, clients)?;
+                check_step(nested, number, origin, depth + 1, clients, current)?;
             }
         }
         Step::Subscribe { qos, .. } | Step::Publish { qos, .. } if *qos > 2 => {

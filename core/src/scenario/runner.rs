@@ -4,28 +4,17 @@
 //! (the rest are reported skipped): later steps usually depend on it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use thiserror::Error;
 
 use super::matchers::test_all;
+use super::session::{ANSWER_WAIT, Hub, Peer, STOPPED, Session, lost, render};
 use super::{Expectation, Scenario, Step};
-use crate::engine::{
-    Command, ConnectionEvent, ConnectionState, DeliveryOutcome, Engine, EventKind, PublishRequest, SubscribeOutcome,
-    SubscriptionSpec,
-};
-use crate::ids::{ConnectionId, PublishId, RequestId, SubscriptionId};
+use crate::ids::ConnectionId;
 use crate::mqtt::{IncomingMessage, Qos};
 use crate::profile::ConnectionProfile;
-use crate::template::{RenderContext, Template};
 use crate::topic::{topic_matches, validate_topic_filter, validate_topic_name};
-
-/// The one connection a run uses.
-/// Longest a subscribe, publish or disconnect waits for the broker.
-const ANSWER_WAIT: Duration = Duration::from_secs(10);
 
 /// How a step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,86 +72,8 @@ pub enum RunError {
     Engine(String),
 }
 
-/// One client of a run: its connection and what it received.
-struct Peer {
-    connection: ConnectionId,
-    received: Vec<(Instant, IncomingMessage)>,
-    /// Messages before this one were matched by an earlier `Expect`.
-    cursor: usize,
-    last_publish_at: Option<Instant>,
-    connected: bool,
-}
-
-/// The engine and what it reported so far.
-struct Session {
-    engine: Engine,
-    woken: Receiver<()>,
-    /// The run's clients by name, `main` first; never empty.
-    peers: Vec<(String, Peer)>,
-    /// Index into `peers` of the client steps act as now.
-    current: usize,
-    next_request: RequestId,
-    next_subscription: u32,
-    /// The scenario's variables, plus what `capture` took so far.
-    variables: BTreeMap<String, String>,
-    /// Told of each step as it ends (the window shows runs live).
-    on_step: Box<dyn FnMut(&StepReport) + Send>,
-}
-
-/// Records a step's report and tells whoever watches the run.
-fn push_report(session: &mut Session, reports: &mut Vec<StepReport>, report: StepReport) {
-    (session.on_step)(&report);
-    reports.push(report);
-}
-
 /// The client a scenario's steps act as unless an `As` block says otherwise.
 pub const MAIN_CLIENT: &str = "main";
-
-impl Session {
-    fn peer(&self) -> &Peer {
-        &self.peers[self.current].1
-    }
-
-    fn peer_mut(&mut self) -> &mut Peer {
-        &mut self.peers[self.current].1
-    }
-
-    fn connection(&self) -> ConnectionId {
-        self.peer().connection
-    }
-
-    /// The next event for the current client's connection, waiting at
-    /// most until `deadline`; every client's messages are kept as they pass.
-    fn next(&mut self, deadline: Instant) -> Option<ConnectionEvent> {
-        loop {
-            while let Some(event) = self.engine.try_recv() {
-                let EventKind::Connection { connection, event } = event.kind else { continue };
-                let Some(index) = self.peers.iter().position(|(_, peer)| peer.connection == connection) else {
-                    continue;
-                };
-                if let ConnectionEvent::Messages(batch) = &event {
-                    let now = Instant::now();
-                    self.peers[index].1.received.extend(batch.iter().map(|(_, message)| (now, message.clone())));
-                }
-                if index == self.current {
-                    return Some(event);
-                }
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            let _ = self.woken.recv_timeout(left.min(Duration::from_millis(50)));
-        }
-    }
-
-    fn send(&self, command: Command) -> Result<(), String> {
-        self.engine.send(command).map_err(|error| error.to_string())
-    }
-}
-
-fn render(text: &str, variables: &BTreeMap<String, String>) -> Result<String, String> {
-    let template = Template::parse(text).map_err(|error| error.to_string())?;
-    let context = RenderContext { variables, counter: 0, now: Utc::now() };
-    template.render(&context, &mut rand::rng()).map_err(|error| error.to_string())
-}
 
 fn qos(level: u8) -> Qos {
     Qos::from_level(level).unwrap_or_default()
@@ -186,6 +97,9 @@ fn label(step: &Step, variables: &BTreeMap<String, String>) -> String {
         Step::Wait { ms } => format!("Wait {ms} ms"),
         Step::Disconnect => "Disconnect".into(),
         Step::Repeat { times, steps } => format!("Repeat {times} × {} steps", steps.len()),
+        Step::Parallel(branches) => format!("Parallel: {} branches", branches.len()),
+        Step::Mock(files) if files.is_empty() => "Mocks off".into(),
+        Step::Mock(files) => format!("Mock {}", files.join(", ")),
         Step::As { client, steps } => format!("As {client}: {} steps", steps.len()),
     }
 }
@@ -241,11 +155,6 @@ pub fn run_watched(
     on_step: Box<dyn FnMut(&StepReport) + Send>,
 ) -> Result<ScenarioReport, RunError> {
     let started = Instant::now();
-    let (wake, woken) = sync_channel::<()>(1);
-    let engine = Engine::start(Arc::new(move || {
-        let _ = wake.try_send(());
-    }))
-    .map_err(|error| RunError::Engine(error.to_string()))?;
     // main, then each extra client, each with its profile.
     let mut clients = vec![(MAIN_CLIENT.to_owned(), profile.clone())];
     for (name, saved) in &scenario.clients {
@@ -255,163 +164,205 @@ pub fn run_watched(
         };
         clients.push((name.clone(), client_profile));
     }
+    let hub = Hub::start(on_step)?;
     let mut session = Session {
-        engine,
-        woken,
+        hub: &hub,
         peers: Vec::new(),
         current: 0,
-        next_request: RequestId(1),
-        next_subscription: 1,
         variables: scenario.variables.clone(),
-        on_step,
+        mock_files: &scenario.mock_files,
     };
     for (index, (name, client_profile)) in clients.into_iter().enumerate() {
-        let connection = ConnectionId(index as u64 + 1);
-        session.peers.push((
-            name.clone(),
-            Peer { connection, received: Vec::new(), cursor: 0, last_publish_at: None, connected: false },
-        ));
+        session.peers.push((name.clone(), Peer::new(ConnectionId(index as u64 + 1))));
         session.current = index;
-        connect(&mut session, client_profile).map_err(|error| match error {
+        session.connect(client_profile).map_err(|error| match error {
             RunError::Unreachable(reason) if index > 0 => RunError::Unreachable(format!("client '{name}': {reason}")),
             other => other,
         })?;
     }
     session.current = 0;
     let mut steps = Vec::with_capacity(scenario.steps.len());
-    let mut failed = false;
     for (index, step) in scenario.steps.iter().enumerate() {
-        run_reported(&mut session, step, index + 1, "", &mut steps, &mut failed);
+        run_reported(&mut session, step, index + 1, "", &mut steps);
     }
     for index in 0..session.peers.len() {
         session.current = index;
         if session.peer().connected {
-            let _ = session.send(Command::Disconnect { connection: session.connection() });
-            let deadline = Instant::now() + Duration::from_secs(2);
-            while let Some(event) = session.next(deadline) {
-                if matches!(event, ConnectionEvent::State(ConnectionState::Disconnected)) {
-                    break;
-                }
-            }
+            let _ = session.disconnect(Duration::from_secs(2));
         }
     }
     Ok(ScenarioReport { name: scenario.name.clone(), steps, elapsed: started.elapsed() })
 }
 
-/// Connects the current client and waits for its CONNACK.
-fn connect(session: &mut Session, profile: ConnectionProfile) -> Result<(), RunError> {
-    let connect_wait = Duration::from_secs(u64::from(profile.connect_timeout_secs) + 2);
-    let connection = session.connection();
-    session
-        .send(Command::Connect { connection, profile: Box::new(profile), subscriptions: Vec::new() })
-        .map_err(RunError::Engine)?;
-    let deadline = Instant::now() + connect_wait;
-    loop {
-        match session.next(deadline) {
-            Some(ConnectionEvent::State(ConnectionState::Connected { .. })) => break,
-            Some(ConnectionEvent::State(
-                ConnectionState::Reconnecting { error, .. } | ConnectionState::Failed(error),
-            )) => {
-                let _ = session.send(Command::Disconnect { connection });
-                return Err(RunError::Unreachable(error.to_string()));
-            }
-            Some(_) => {}
-            None => return Err(RunError::Unreachable(format!("no answer within {} s", connect_wait.as_secs()))),
-        }
-    }
-    session.peer_mut().connected = true;
-    Ok(())
+/// Records a step's report and tells whoever watches the run.
+fn push_report(session: &Session, reports: &mut Vec<StepReport>, report: StepReport) {
+    session.hub.report(&report);
+    reports.push(report);
 }
 
-/// Runs a step (a `Repeat` block's steps, each round in turn) and reports
-/// it, or reports it skipped after a failure. `prefix` names the round of
-/// the enclosing blocks (`round 2/3 › `).
-fn run_reported(
-    session: &mut Session,
-    step: &Step,
-    number: usize,
-    prefix: &str,
-    reports: &mut Vec<StepReport>,
-    failed: &mut bool,
-) {
-    if let Step::As { client, steps } = step {
-        let Some(index) = session.peers.iter().position(|(name, _)| name == client) else {
-            push_report(
-                session,
-                reports,
-                StepReport {
-                    number,
-                    label: format!("{prefix}As {client}"),
-                    status: if *failed {
-                        StepStatus::Skipped
-                    } else {
-                        StepStatus::Failed(format!("no client named '{client}' in `clients`"))
-                    },
-                    elapsed: Duration::ZERO,
-                    measured: None,
-                },
-            );
-            *failed = true;
-            return;
-        };
-        let before = std::mem::replace(&mut session.current, index);
-        let inner = format!("{prefix}[{client}] ");
-        for nested in steps {
-            run_reported(session, nested, number, &inner, reports, failed);
-        }
-        session.current = before;
-        return;
-    }
-    if let Step::Repeat { times, steps } = step {
-        for round in 1..=*times {
-            let inner = format!("{prefix}round {round}/{times} › ");
+/// Runs a step (a block's steps in turn, round by round, as another client
+/// or in parallel) and reports it, or reports it skipped after a failure.
+/// `prefix` names the enclosing blocks (`round 2/3 › `, `[device] `).
+fn run_reported(session: &mut Session, step: &Step, number: usize, prefix: &str, reports: &mut Vec<StepReport>) {
+    match step {
+        Step::As { client, steps } => {
+            let Some(index) = session.peers.iter().position(|(name, _)| name == client) else {
+                // The file's check makes sure the client exists.
+                let status = StepStatus::Failed(format!("no client named '{client}' in `clients`"));
+                session.hub.fail();
+                let label = format!("{prefix}As {client}");
+                push_report(
+                    session,
+                    reports,
+                    StepReport { number, label, status, elapsed: Duration::ZERO, measured: None },
+                );
+                return;
+            };
+            let before = std::mem::replace(&mut session.current, index);
+            let inner = format!("{prefix}[{client}] ");
             for nested in steps {
-                run_reported(session, nested, number, &inner, reports, failed);
+                run_reported(session, nested, number, &inner, reports);
             }
-            if *failed {
-                break;
+            session.current = before;
+        }
+        Step::Repeat { times, steps } => {
+            for round in 1..=*times {
+                let inner = format!("{prefix}round {round}/{times} › ");
+                for nested in steps {
+                    run_reported(session, nested, number, &inner, reports);
+                }
+                if session.hub.failed() {
+                    break;
+                }
             }
         }
-        return;
+        Step::Parallel(branches) => run_parallel(session, branches, number, prefix, reports),
+        _ => run_single(session, step, number, prefix, reports),
     }
-    let step_label = format!("{prefix}{}", label(step, &session.variables));
-    if *failed {
-        push_report(
-            session,
-            reports,
-            StepReport {
-                number,
-                label: step_label,
-                status: StepStatus::Skipped,
-                elapsed: Duration::ZERO,
-                measured: None,
-            },
-        );
+}
+
+/// Runs one step that is not a block.
+fn run_single(session: &mut Session, step: &Step, number: usize, prefix: &str, reports: &mut Vec<StepReport>) {
+    let label = format!("{prefix}{}", label(step, &session.variables));
+    if session.hub.failed() {
+        let report = StepReport { number, label, status: StepStatus::Skipped, elapsed: Duration::ZERO, measured: None };
+        push_report(session, reports, report);
         return;
     }
     let started = Instant::now();
     let (status, measured) = match run_step(session, step) {
         Ok(measured) => (StepStatus::Passed, measured),
+        Err(reason) if reason == STOPPED => (StepStatus::Skipped, None),
         Err(reason) => {
-            *failed = true;
+            session.hub.fail();
             (StepStatus::Failed(reason), None)
         }
     };
-    push_report(
-        session,
-        reports,
-        StepReport { number, label: step_label, status, elapsed: started.elapsed(), measured },
-    );
+    push_report(session, reports, StepReport { number, label, status, elapsed: started.elapsed(), measured });
+}
+
+/// Runs each branch on its own thread with the clients it acts as (the
+/// file's check made sure no two branches share one). What the branches
+/// capture is kept, in branch order; their steps are reported branch by
+/// branch (live as they end).
+fn run_parallel(session: &mut Session, branches: &[Step], number: usize, prefix: &str, reports: &mut Vec<StepReport>) {
+    let current = session.peers[session.current].0.clone();
+    let current = current.as_str();
+    let mut lent: Vec<Vec<(usize, String, Peer)>> = Vec::new();
+    for branch in branches {
+        let mut names = Vec::new();
+        super::clients_of(branch, current, &mut names);
+        let mut own = Vec::new();
+        for name in names {
+            if let Some(index) = session.peers.iter().position(|(peer, _)| peer == name) {
+                let stand_in = Peer::new(session.peers[index].1.connection);
+                own.push((index, name.to_owned(), std::mem::replace(&mut session.peers[index].1, stand_in)));
+            }
+        }
+        lent.push(own);
+    }
+    let (hub, mock_files, variables) = (session.hub, session.mock_files, &session.variables);
+    let joined = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (index, (branch, own)) in branches.iter().zip(lent.iter_mut()).enumerate() {
+            let peers: Vec<(String, Peer)> = own
+                .iter_mut()
+                .map(|(_, name, peer)| (name.clone(), std::mem::replace(peer, Peer::new(peer.connection))))
+                .collect();
+            let inner = format!("{prefix}‖{} ", index + 1);
+            let work = move || {
+                let start = peers.iter().position(|(name, _)| *name == current).unwrap_or(0);
+                let mut branch_session =
+                    Session { hub, peers, current: start, variables: variables.clone(), mock_files };
+                let mut branch_reports = Vec::new();
+                if branch_session.peers.is_empty() {
+                    // A branch that only waits acts as no client.
+                    if let Step::Wait { ms } = branch {
+                        let started = Instant::now();
+                        std::thread::sleep(Duration::from_millis(*ms));
+                        let label = format!("{inner}Wait {ms} ms");
+                        let report = StepReport {
+                            number,
+                            label,
+                            status: StepStatus::Passed,
+                            elapsed: started.elapsed(),
+                            measured: None,
+                        };
+                        hub.report(&report);
+                        branch_reports.push(report);
+                    }
+                } else {
+                    run_reported(&mut branch_session, branch, number, &inner, &mut branch_reports);
+                }
+                (branch_reports, branch_session.variables, branch_session.peers)
+            };
+            handles.push(
+                std::thread::Builder::new().name(format!("topicscope-branch-{}", index + 1)).spawn_scoped(scope, work),
+            );
+        }
+        handles
+            .into_iter()
+            .map(|handle| match handle {
+                Ok(handle) => handle.join().map_err(|_| "the branch's thread panicked".to_owned()),
+                Err(error) => Err(format!("cannot start the branch's thread: {error}")),
+            })
+            .collect::<Vec<_>>()
+    });
+    let before = session.variables.clone();
+    for ((index, result), own) in joined.into_iter().enumerate().zip(lent) {
+        match result {
+            Ok((branch_reports, branch_variables, peers)) => {
+                for ((slot, _, _), (_, peer)) in own.into_iter().zip(peers) {
+                    session.peers[slot].1 = peer;
+                }
+                // What the branch captured (a later branch wins a clash).
+                for (name, value) in branch_variables {
+                    if before.get(&name) != Some(&value) {
+                        session.variables.insert(name, value);
+                    }
+                }
+                reports.extend(branch_reports);
+            }
+            Err(reason) => {
+                // Its clients stay stand-ins: the run is over.
+                session.hub.fail();
+                let label = format!("{prefix}‖{}", index + 1);
+                let status = StepStatus::Failed(reason);
+                let report = StepReport { number, label, status, elapsed: Duration::ZERO, measured: None };
+                push_report(session, reports, report);
+            }
+        }
+    }
 }
 
 fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, String> {
-    if !session.peer().connected && !matches!(step, Step::Wait { .. } | Step::As { .. }) {
+    if !session.peer().connected && !matches!(step, Step::Wait { .. }) {
         return Err("not connected (an earlier step disconnected)".into());
     }
     match step {
         Step::Subscribe { filter, qos: level } => {
             let filter = render(filter, &session.variables)?;
-            subscribe(session, &filter, qos(*level))?;
+            session.subscribe(&filter, qos(*level))?;
             Ok(None)
         }
         Step::Publish { topic, payload, qos: level, retain, properties } => {
@@ -427,7 +378,7 @@ fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, Stri
                 user_properties: properties.user_properties.clone(),
                 ..Default::default()
             };
-            publish(session, &topic, payload.into_bytes(), qos(*level), *retain, properties)
+            session.publish(&topic, payload.into_bytes(), qos(*level), *retain, properties)
         }
         Step::Request { topic, payload, response_topic, within_ms, matchers, capture } => {
             let topic = render(topic, &session.variables)?;
@@ -436,14 +387,14 @@ fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, Stri
             validate_topic_name(&response_topic)
                 .map_err(|error| format!("response topic '{response_topic}': {error}"))?;
             let payload = render(payload, &session.variables)?;
-            subscribe(session, &response_topic, Qos::AtLeastOnce)?;
+            session.subscribe(&response_topic, Qos::AtLeastOnce)?;
             let correlation = uuid::Uuid::new_v4().to_string();
             let properties = crate::mqtt::MessageProperties {
                 response_topic: Some(response_topic.clone()),
                 correlation_data: Some(correlation.clone().into_bytes()),
                 ..Default::default()
             };
-            publish(session, &topic, payload.into_bytes(), Qos::AtLeastOnce, false, properties)?;
+            session.publish(&topic, payload.into_bytes(), Qos::AtLeastOnce, false, properties)?;
             let reply = Expectation {
                 topic: response_topic,
                 matchers: std::iter::once(super::Matcher::CorrelationData(correlation))
@@ -457,93 +408,21 @@ fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, Stri
             expect(session, &reply)
         }
         Step::Expect(expectation) => expect(session, expectation),
-        // Run by `run_reported`, round by round or as another client.
-        Step::Repeat { .. } | Step::As { .. } => Ok(None),
-        Step::Wait { ms } => {
-            let deadline = Instant::now() + Duration::from_millis(*ms);
-            while session.next(deadline).is_some() {}
+        Step::Mock(files) => {
+            session.set_mocks(files)?;
             Ok(None)
         }
-        Step::Disconnect => {
-            session.send(Command::Disconnect { connection: session.connection() })?;
-            session.peer_mut().connected = false;
-            let deadline = Instant::now() + ANSWER_WAIT;
-            loop {
-                match session.next(deadline) {
-                    Some(ConnectionEvent::State(ConnectionState::Disconnected)) => return Ok(None),
-                    Some(_) => {}
-                    None => return Err("the disconnect did not finish".into()),
-                }
+        // Run by `run_reported`.
+        Step::Repeat { .. } | Step::As { .. } | Step::Parallel(_) => Ok(None),
+        Step::Wait { ms } => {
+            let deadline = Instant::now() + Duration::from_millis(*ms);
+            while session.watch(deadline).is_some() {}
+            if session.hub.failed() {
+                return Err(STOPPED.into());
             }
+            Ok(None)
         }
-    }
-}
-
-/// Subscribes and waits for the broker's answer.
-fn subscribe(session: &mut Session, filter: &str, level: Qos) -> Result<(), String> {
-    validate_topic_filter(filter).map_err(|error| format!("'{filter}': {error}"))?;
-    let id = SubscriptionId(session.next_subscription);
-    session.next_subscription += 1;
-    let subscription = SubscriptionSpec { id, filter: filter.to_owned(), qos: level, options: Default::default() };
-    session.send(Command::Subscribe { connection: session.connection(), subscription })?;
-    let deadline = Instant::now() + ANSWER_WAIT;
-    loop {
-        match session.next(deadline) {
-            Some(ConnectionEvent::Subscribed { subscription, outcome }) if subscription == id => {
-                return match outcome {
-                    SubscribeOutcome::Granted(_) => Ok(()),
-                    SubscribeOutcome::Refused(reason) => Err(format!("the broker refused '{filter}': {reason}")),
-                };
-            }
-            Some(ConnectionEvent::SubscriptionFailed { subscription, reason }) if subscription == id => {
-                return Err(format!("'{filter}' could not be sent: {reason}"));
-            }
-            Some(event) => lost(&event)?,
-            None => return Err(format!("no SUBACK for '{filter}' within {} s", ANSWER_WAIT.as_secs())),
-        }
-    }
-}
-
-/// Publishes and waits until it is written (QoS 0) or acknowledged; the
-/// acknowledgement's round trip is the measured time.
-fn publish(
-    session: &mut Session,
-    topic: &str,
-    payload: Vec<u8>,
-    level: Qos,
-    retain: bool,
-    properties: crate::mqtt::MessageProperties,
-) -> Result<Option<Duration>, String> {
-    let id = PublishId::Request(session.next_request.take_next());
-    let properties = (!properties.is_empty()).then(|| Box::new(properties));
-    let request =
-        PublishRequest { id, topic: topic.to_owned(), payload: payload.into(), qos: level, retain, properties };
-    session.peer_mut().last_publish_at = Some(Instant::now());
-    session.send(Command::Publish { connection: session.connection(), request })?;
-    let deadline = Instant::now() + ANSWER_WAIT;
-    loop {
-        match session.next(deadline) {
-            Some(ConnectionEvent::Delivery { request, outcome, round_trip }) if request == id => match outcome {
-                DeliveryOutcome::Received => {}
-                DeliveryOutcome::Written | DeliveryOutcome::Acknowledged | DeliveryOutcome::Completed => {
-                    return Ok(round_trip);
-                }
-                DeliveryOutcome::Refused(reason) => return Err(format!("the broker refused it: {reason}")),
-                DeliveryOutcome::Failed(reason) => return Err(format!("not delivered: {reason}")),
-            },
-            Some(event) => lost(&event)?,
-            None => return Err(format!("no acknowledgement within {} s", ANSWER_WAIT.as_secs())),
-        }
-    }
-}
-
-/// A connection lost mid-step fails it.
-fn lost(event: &ConnectionEvent) -> Result<(), String> {
-    match event {
-        ConnectionEvent::State(ConnectionState::Reconnecting { error, .. } | ConnectionState::Failed(error)) => {
-            Err(format!("the connection was lost: {error}"))
-        }
-        _ => Ok(()),
+        Step::Disconnect => session.disconnect(ANSWER_WAIT).map(|()| None),
     }
 }
 
@@ -602,7 +481,10 @@ fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Dur
                 None => format!("{what} on {filter} within {} ms; nothing arrived on it", expectation.within_ms),
             });
         }
-        if let Some(event) = session.next(deadline) {
+        if session.hub.failed() {
+            return Err(STOPPED.into());
+        }
+        if let Some(event) = session.watch(deadline) {
             lost(&event)?;
         }
     }

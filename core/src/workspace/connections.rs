@@ -90,6 +90,9 @@ impl Workspace {
             subscription.status = SubscriptionStatus::Pending;
         }
         commands.push(Command::Connect { connection: id, profile: Box::new(tab.profile.clone()), subscriptions });
+        if tab.mocks.any() {
+            commands.push(tab.mocks.command(id));
+        }
         Ok(commands)
     }
 

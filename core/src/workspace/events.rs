@@ -50,6 +50,14 @@ impl Workspace {
     fn apply_connection(&mut self, connection: ConnectionId, at: DateTime<Utc>, event: ConnectionEvent) {
         let now_ms = self.now_ms();
         let Some(tab_id) = self.connection_tabs.get(&connection).copied() else { return };
+        if let ConnectionEvent::Mock(report) = event {
+            self.record_mock(tab_id, at, report);
+            return;
+        }
+        // A mock's deliveries are its own business (it reports what it answered).
+        if let ConnectionEvent::Delivery { request: PublishId::Mock(_), .. } = &event {
+            return;
+        }
         // A repeat job's deliveries count towards the job, not the tab.
         if let ConnectionEvent::Delivery { request: PublishId::Repeat { job, .. }, outcome, .. } = &event {
             if matches!(outcome, DeliveryOutcome::Failed(_) | DeliveryOutcome::Refused(_)) {
@@ -162,7 +170,8 @@ impl Workspace {
                     _ => None,
                 }
             }
-            ConnectionEvent::Delivery { request: PublishId::Repeat { .. }, .. } => None,
+            ConnectionEvent::Delivery { request: PublishId::Repeat { .. } | PublishId::Mock(_), .. }
+            | ConnectionEvent::Mock(_) => None,
         };
         let Some((level, kind)) = notice else { return };
         // Losing the embedded broker the user just stopped is no news.

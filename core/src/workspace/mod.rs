@@ -14,6 +14,7 @@
 mod connections;
 pub mod decoding;
 mod events;
+pub mod mocks;
 mod notices;
 mod profile_drafts;
 mod publishing;

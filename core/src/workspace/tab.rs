@@ -61,6 +61,8 @@ pub struct Tab {
     pub packets: crate::wire::PacketLog,
     /// How its payloads are decoded (kept in step with the profile).
     pub decoding: super::decoding::TabDecoding,
+    /// Its device mocks (kept in step with the profile).
+    pub mocks: super::mocks::TabMocks,
     /// What the broker announced in the last CONNACK (connection details).
     pub connack: Option<Box<crate::engine::connack_details::ConnAckDetails>>,
 }
@@ -87,6 +89,7 @@ impl Tab {
             retained_scan: None,
             packets: crate::wire::PacketLog::default(),
             decoding: super::decoding::TabDecoding::default(),
+            mocks: super::mocks::TabMocks::default(),
             connack: None,
         }
     }
