@@ -255,6 +255,19 @@ pub enum UiAction {
     },
     /// Run every readable scenario of the folder.
     RunAllScenarios,
+    /// List the mock files of the mocks folder.
+    ListMockFiles,
+    /// Read the active tab's mock files again (edited since).
+    ReloadMocks,
+    /// Pick a mock file from anywhere and switch it on.
+    AddMockFile,
+    /// Switch a mock file on or off for the active tab's profile.
+    ToggleMock {
+        /// The file.
+        path: std::path::PathBuf,
+        /// On or off.
+        on: bool,
+    },
     /// Ask a Sparkplug edge node to publish its births again.
     SparkplugRebirth {
         /// Its group id.

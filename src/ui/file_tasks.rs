@@ -53,6 +53,12 @@ pub enum FileOutcome {
     ScenariosListed(PathBuf, Vec<crate::ui::scenarios_panel::ScenarioEntry>),
     /// The folder the Scenarios window lists was chosen.
     ScenarioFolderChosen(PathBuf),
+    /// The `.ron` files of the mocks folder.
+    MockFilesListed(PathBuf, Vec<PathBuf>),
+    /// A mock file to switch on was chosen.
+    MockFileChosen(PathBuf),
+    /// A tab's mock files were read from these paths (or not).
+    MocksRead(crate::core::ids::TabId, Vec<PathBuf>, Result<Vec<crate::core::mock::MockFile>, String>),
     /// A tab's protobuf schemas were loaded from these paths (or not).
     SchemasLoaded(
         crate::core::ids::TabId,
@@ -85,6 +91,8 @@ pub enum PathPurpose {
     ChooseTlsFile(TlsFile),
     /// The folder of scenario files to list.
     ChooseScenarioFolder,
+    /// A mock file to switch on for the active profile.
+    ChooseMockFile,
     /// A protobuf schema folder, `.proto` file or descriptor set for the
     /// active profile.
     ChooseSchemaPath {
@@ -181,6 +189,7 @@ fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, se
         PathPurpose::ChooseTlsFile(file) => FileOutcome::TlsFileChosen(file, path),
         PathPurpose::ChooseSchemaPath { .. } => FileOutcome::SchemaPathChosen(path),
         PathPurpose::ChooseScenarioFolder => FileOutcome::ScenarioFolderChosen(path),
+        PathPurpose::ChooseMockFile => FileOutcome::MockFileChosen(path),
     };
     let _ = sender.send(outcome);
 }
@@ -420,6 +429,37 @@ impl FileTasks {
                 })
                 .collect();
             let _ = sender.send(FileOutcome::ScenariosListed(folder, entries));
+        });
+    }
+
+    /// Lets the user pick a mock file to switch on.
+    pub fn choose_mock_file(&self, ctx: &egui::Context) {
+        let request = PathRequest {
+            purpose: PathPurpose::ChooseMockFile,
+            title: ctx.tr(crate::ui::i18n::TrMock::ChooseFileTitle),
+            file_name: String::new(),
+            filter: ("RON", &["ron"]),
+        };
+        self.pick(ctx, request);
+    }
+
+    /// Lists the `.ron` files of the mocks folder (a missing folder has none).
+    pub fn list_mock_files(&self, ctx: &egui::Context, folder: PathBuf) {
+        self.spawn(ctx, "topicscope-mock-list", move |sender| {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(&folder)
+                .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).collect())
+                .unwrap_or_default();
+            paths.retain(|path| path.extension().is_some_and(|extension| extension == "ron"));
+            paths.sort();
+            let _ = sender.send(FileOutcome::MockFilesListed(folder, paths));
+        });
+    }
+
+    /// Reads a tab's mock files.
+    pub fn load_mocks(&self, ctx: &egui::Context, tab: crate::core::ids::TabId, paths: Vec<PathBuf>) {
+        self.spawn(ctx, "topicscope-mocks", move |sender| {
+            let result = crate::core::workspace::mocks::read_mock_files(&paths);
+            let _ = sender.send(FileOutcome::MocksRead(tab, paths, result));
         });
     }
 

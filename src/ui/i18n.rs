@@ -195,6 +195,7 @@ include!("i18n_catalogue.rs");
 include!("i18n_wire.rs");
 include!("i18n_decode.rs");
 include!("i18n_scenarios.rs");
+include!("i18n_mocks.rs");
 
 #[cfg(test)]
 mod tests {
@@ -212,6 +213,9 @@ mod tests {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
         for key in TrScenario::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+        for key in TrMock::ALL {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
     }

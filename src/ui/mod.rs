@@ -19,6 +19,7 @@ mod inspector_decoded;
 mod log;
 mod log_toolbar;
 mod menu;
+pub mod mocks_panel;
 mod notice_text;
 mod notifications;
 mod packet_details;

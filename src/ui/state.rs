@@ -100,6 +100,8 @@ pub struct UiState {
     pub sparkplug: crate::ui::sparkplug_view::SparkplugViewState,
     /// The Scenarios window: the folder's files and their runs.
     pub scenarios: crate::ui::scenarios_panel::ScenariosState,
+    /// The Mocks window: the mocks folder's files.
+    pub mocks: crate::ui::mocks_panel::MocksState,
 }
 
 /// The composer: its height and folding, its error line and the repeat form.
@@ -256,6 +258,8 @@ pub struct WindowsState {
     pub show_sparkplug: bool,
     /// Show the Scenarios window.
     pub show_scenarios: bool,
+    /// Show the Mocks window.
+    pub show_mocks: bool,
     /// `Workspace::notices_recorded` when the notifications were last looked at.
     pub notices_seen: u64,
     /// Show Help → Keyboard shortcuts.

@@ -16,6 +16,7 @@ mod inspector;
 mod log_toolbar;
 mod log_views;
 mod message_actions;
+mod mocks;
 mod packets;
 mod profiles;
 mod publishing;

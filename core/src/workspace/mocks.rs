@@ -33,6 +33,9 @@ pub struct TabMocks {
     recent: VecDeque<(DateTime<Utc>, MockReport)>,
     /// Why the mocks stopped answering, until they are put in force again.
     stopped: Option<String>,
+    /// Files were in force and the profile now has none: the connection
+    /// must be told.
+    switched_off: bool,
 }
 
 /// Reads mock files (on a file-task thread): all of them, or the first
@@ -53,6 +56,15 @@ impl TabMocks {
     /// paths to read (off the UI thread), then [`TabMocks::loaded`].
     pub fn sync(&mut self, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
         if self.loaded_for.as_deref() == Some(paths) || self.loading.as_deref() == Some(paths) {
+            return None;
+        }
+        if paths.is_empty() {
+            // Nothing to read: off at once ([`TabMocks::switched_off`]).
+            self.loading = None;
+            self.loaded_for = Some(Vec::new());
+            self.error = None;
+            self.switched_off = !self.files.is_empty();
+            self.files = Vec::new();
             return None;
         }
         self.loading = Some(paths.to_vec());
@@ -154,8 +166,22 @@ impl TabMocks {
 impl super::Workspace {
     /// Brings every tab's mocks in step with its profile; returns the reads
     /// to start (off the UI thread), by tab.
-    pub fn sync_mocks(&mut self) -> Vec<(TabId, Vec<PathBuf>)> {
-        self.tabs.iter_mut().filter_map(|tab| tab.mocks.sync(&tab.profile.mocks).map(|paths| (tab.id, paths))).collect()
+    /// Commands switching off the mocks of tabs whose profile has none left
+    /// come with them.
+    pub fn sync_mocks(&mut self) -> (Vec<(TabId, Vec<PathBuf>)>, Vec<Command>) {
+        let mut reads = Vec::new();
+        let mut commands = Vec::new();
+        for tab in &mut self.tabs {
+            if let Some(paths) = tab.mocks.sync(&tab.profile.mocks) {
+                reads.push((tab.id, paths));
+            }
+            if std::mem::take(&mut tab.mocks.switched_off)
+                && let Some(connection) = tab.connection
+            {
+                commands.push(tab.mocks.command(connection));
+            }
+        }
+        (reads, commands)
     }
 
     /// The mock files of `tab` were read; returns the command putting them
@@ -207,8 +233,10 @@ mod tests {
             "{command:?}"
         );
         assert_eq!(mocks.sync(&paths), None);
+        // Switched off: nothing to read, and the connection must be told.
+        assert_eq!(mocks.sync(&[]), None);
+        assert!(mocks.switched_off && !mocks.any());
         // A stale read (the profile moved on) is ignored.
-        assert!(mocks.sync(&[]).is_some());
         assert!(mocks.loaded(&paths, Ok(Vec::new()), None).is_none());
         // A broken file says why and switches the tab's mocks off.
         let broken = vec![PathBuf::from("/m/broken.ron")];

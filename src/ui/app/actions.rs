@@ -543,6 +543,19 @@ impl TopicscopeApp {
                     }
                 }
             }
+            UiAction::ListMockFiles => {
+                if let (Some(ctx), Some(folder)) = (&self.ctx, self.ui.mocks.folder.clone()) {
+                    self.ui.mocks.listing = true;
+                    self.files.list_mock_files(ctx, folder);
+                }
+            }
+            UiAction::ReloadMocks => self.workspace.active_tab_mut().mocks.reload(),
+            UiAction::AddMockFile => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.choose_mock_file(ctx);
+                }
+            }
+            UiAction::ToggleMock { path, on } => self.workspace.toggle_mock(path, on),
             UiAction::SparkplugRebirth { group, node } => match self.workspace.sparkplug_rebirth(&group, &node) {
                 Ok(command) => self.send(command),
                 Err(error) => self.ui.composer.error = Some(error.to_string()),

@@ -205,7 +205,20 @@ impl TopicscopeApp {
                         self.ui.scenarios.listing = false;
                     }
                 }
+                FileOutcome::MockFilesListed(folder, paths) => {
+                    if self.ui.mocks.folder.as_ref() == Some(&folder) {
+                        self.ui.mocks.available = paths;
+                        self.ui.mocks.listing = false;
+                    }
+                }
+                FileOutcome::MockFileChosen(path) => self.workspace.toggle_mock(path, true),
+                FileOutcome::MocksRead(tab, paths, result) => {
+                    if let Some(command) = self.workspace.mocks_loaded(tab, &paths, result) {
+                        self.send(command);
+                    }
+                }
                 FileOutcome::ScenarioFolderChosen(folder) => {
+                    self.ui.mocks.folder = Some(folder.join("mocks"));
                     self.ui.scenarios.folder = Some(folder);
                     self.ui.scenarios.entries.clear();
                     self.apply_action(crate::ui::action::UiAction::ListScenarios);

@@ -18,8 +18,8 @@ use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::state::{CentralView, LeftPanel};
 use crate::ui::{
     broker_panel, broker_status, charts, composer, connection, connection_details, history, inspector, log, menu,
-    packet_details, packets, profile_editor, saved_panel, scenarios_panel, sparkplug_view, status_bar, subscriptions,
-    tabs, theme, topic_tree,
+    mocks_panel, packet_details, packets, profile_editor, saved_panel, scenarios_panel, sparkplug_view, status_bar,
+    subscriptions, tabs, theme, topic_tree,
 };
 
 /// The Messages | Packets switch above the central area.
@@ -114,6 +114,7 @@ impl TopicscopeApp {
             || ui.windows.show_broker_status
             || ui.windows.show_sparkplug
             || ui.windows.show_scenarios
+            || ui.windows.show_mocks
             || ui.charts.open
             || ui.windows.show_broker_panel
             || ui.windows.show_connection_details
@@ -141,6 +142,7 @@ impl TopicscopeApp {
             &mut ui.windows.show_broker_status,
             &mut ui.windows.show_sparkplug,
             &mut ui.windows.show_scenarios,
+            &mut ui.windows.show_mocks,
             &mut ui.charts.open,
             &mut ui.windows.show_broker_panel,
             &mut ui.windows.show_connection_details,
@@ -207,6 +209,13 @@ impl TopicscopeApp {
         self.collect_file_tasks();
         for (tab, paths) in self.workspace.sync_decoders() {
             self.files.load_schemas(ctx, tab, paths);
+        }
+        let (reads, commands) = self.workspace.sync_mocks();
+        for (tab, paths) in reads {
+            self.files.load_mocks(ctx, tab, paths);
+        }
+        for command in commands {
+            self.send(command);
         }
         self.collect_writes();
         if self.pending_writes() > 0 {
@@ -340,6 +349,11 @@ impl TopicscopeApp {
             cx.actions,
         );
         self.ui.scenarios.was_open = self.ui.windows.show_scenarios;
+        if self.ui.windows.show_mocks && !self.ui.mocks.was_open {
+            cx.actions.push(UiAction::ListMockFiles);
+        }
+        mocks_panel::mocks_ui(ui.ctx(), cx, &mut self.ui.windows.show_mocks, &mut self.ui.mocks);
+        self.ui.mocks.was_open = self.ui.windows.show_mocks;
         broker_panel::broker_panel_ui(ui.ctx(), cx, &self.options.broker, &mut self.ui);
         notifications::notifications_ui(&ctx, cx, &mut self.ui.windows);
         crate::ui::path_prompt::path_prompt_ui(&ctx, self.ui.path_prompt.as_mut(), cx.actions);

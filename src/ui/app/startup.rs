@@ -160,6 +160,8 @@ impl TopicscopeApp {
         // Scenarios live beside the profiles (config/topicscope/scenarios).
         app.ui.scenarios.folder =
             app.options.profile_dir.as_deref().and_then(std::path::Path::parent).map(|dir| dir.join("scenarios"));
+        // Mocks beside the scenarios that use them (scenarios/mocks).
+        app.ui.mocks.folder = app.ui.scenarios.folder.as_ref().map(|folder| folder.join("mocks"));
         if app.options.start_embedded_broker {
             let connect = app.options.initial_profile.is_none();
             let command = app.workspace.start_embedded_broker(app.options.broker.clone(), connect);
