@@ -248,6 +248,8 @@ pub(crate) enum Next {
     TimedOut,
     /// Woken with no engine event (e.g. a line arrived on stdin).
     Woken,
+    /// A repeat or replay job's progress or end.
+    Job(topicscope::core::engine::repeat::RepeatReport),
 }
 
 /// The engine, the connection and the run's wake-ups.
@@ -340,6 +342,9 @@ impl Client {
         let mut woken = false;
         loop {
             while let Some(event) = self.engine.try_recv() {
+                if let EventKind::Repeat(report) = event.kind {
+                    return Next::Job(report);
+                }
                 if let EventKind::Connection { connection: CONNECTION, event } = event.kind {
                     if let ConnectionEvent::Packets { records, .. } = &event {
                         self.print_packets(records);

@@ -3,13 +3,15 @@
 //! timing, N times faster or as fast as possible, under a rate limit,
 //! another topic prefix, once or in a loop; says how late it sent.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use topicscope::core::engine::{Command, ConnectionEvent, ConnectionState, DeliveryOutcome, PublishRequest, SendError};
-use topicscope::core::ids::{PublishId, RequestId};
+use topicscope::core::engine::repeat::{Lateness, RepeatEnd};
+use topicscope::core::engine::replay_job::ReplaySpec;
+use topicscope::core::engine::{Command, ConnectionEvent, ConnectionState, DeliveryOutcome};
+use topicscope::core::ids::RepeatJobId;
 use topicscope::core::replay::{ReplayPlan, read_recording};
 
 use super::args::ClientArgs;
@@ -75,95 +77,73 @@ fn replay(args: &ReplayArgs) -> Result<(), Failure> {
     let profile = build_profile(&args.client, "replay")?;
     let mut client = Client::start("replay", &args.client)?;
     client.connect(&profile, Vec::new())?;
-    let mut pending: HashSet<PublishId> = HashSet::new();
-    let (mut next_id, mut sent, mut refused) = (RequestId(1), 0u64, 0u64);
-    let mut lateness: Vec<Duration> = Vec::with_capacity(recording.len().min(1_000_000));
-    let mut round = 0u32;
-    let started_all = Instant::now();
-    'rounds: while args.forever || round < args.times {
-        round += 1;
-        let started = Instant::now();
-        for (index, recorded) in recording.iter().enumerate() {
-            let due = started + plan.due(index, recorded.offset);
-            // Wait for the message's time, handling answers meanwhile.
-            while Instant::now() < due {
-                match client.next(Some(due)) {
-                    Next::Event(event) => handle(&mut client, event, &mut pending, &mut refused)?,
-                    Next::Interrupted => break 'rounds,
-                    Next::TimedOut | Next::Woken => {}
+    // The engine sends it with its timing (as it does for the window).
+    let job = RepeatJobId(1);
+    let rounds = (!args.forever).then_some(args.times);
+    let spec = ReplaySpec { job, messages: Arc::new(recording), plan, rounds };
+    client
+        .send(Command::StartReplay { connection: CONNECTION, spec: Box::new(spec) })
+        .map_err(|error| Failure::new(ExitKind::Other, error.to_string()))?;
+    let (mut confirmed, mut refused) = (0u64, 0u64);
+    let started = Instant::now();
+    let mut stopping = false;
+    let end = loop {
+        match client.next(None) {
+            Next::Event(event) => handle(&mut client, event, &mut confirmed, &mut refused)?,
+            Next::Job(report) if report.job == job => {
+                if let Some(ended) = report.ended {
+                    break (report.sent, ended, report.lateness);
                 }
             }
-            let id = PublishId::Request(next_id.take_next());
-            let request = || PublishRequest {
-                id,
-                topic: plan.topic(&recorded.topic),
-                payload: recorded.payload.clone().into(),
-                qos: recorded.qos,
-                retain: recorded.retain,
-                properties: recorded.properties.clone().map(Box::new),
-            };
-            loop {
-                match client.send(Command::Publish { connection: CONNECTION, request: request() }) {
-                    Ok(()) => break,
-                    // The engine's queue is full: take answers, then try again.
-                    Err(SendError::Busy) => {
-                        if let Next::Event(event) = client.next(Some(Instant::now() + Duration::from_millis(5))) {
-                            handle(&mut client, event, &mut pending, &mut refused)?;
-                        }
-                    }
-                    Err(SendError::Stopped) => return Err(Failure::new(ExitKind::Other, "the network engine stopped")),
-                }
+            Next::Interrupted if !stopping => {
+                stopping = true;
+                let _ = client.send(Command::StopRepeat { job });
             }
-            lateness.push(Instant::now().saturating_duration_since(due));
-            pending.insert(id);
-            sent += 1;
+            _ => {}
         }
+    };
+    let (sent, ended, lateness) = end;
+    if let RepeatEnd::ConnectionClosed | RepeatEnd::Failed(_) = &ended {
+        client.disconnect();
+        return Err(Failure::new(ExitKind::Network, format!("the replay ended after {sent} messages: {ended:?}")));
     }
     // Every acknowledgement in before leaving.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !pending.is_empty() {
+    while confirmed + refused < sent {
         match client.next(Some(deadline)) {
-            Next::Event(event) => handle(&mut client, event, &mut pending, &mut refused)?,
+            Next::Event(event) => handle(&mut client, event, &mut confirmed, &mut refused)?,
             Next::TimedOut | Next::Interrupted => break,
-            Next::Woken => {}
+            _ => {}
         }
     }
     client.disconnect();
-    lateness.sort();
-    let quantile = |q: f64| {
-        lateness.get(((lateness.len().saturating_sub(1)) as f64 * q).round() as usize).copied().unwrap_or_default()
-    };
+    let ms = |duration: Duration| duration.as_secs_f64() * 1000.0;
+    let lateness = lateness.unwrap_or(Lateness { median: Duration::ZERO, p99: Duration::ZERO, max: Duration::ZERO });
     client.say(&format!(
         "replayed {sent} messages in {:.3} s; sent late by median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        started_all.elapsed().as_secs_f64(),
-        quantile(0.5).as_secs_f64() * 1000.0,
-        quantile(0.99).as_secs_f64() * 1000.0,
-        lateness.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+        started.elapsed().as_secs_f64(),
+        ms(lateness.median),
+        ms(lateness.p99),
+        ms(lateness.max),
     ));
     if refused > 0 {
         return Err(Failure::new(ExitKind::Refused, format!("{refused} of {sent} messages refused")));
     }
-    if !pending.is_empty() {
-        return Err(Failure::new(ExitKind::Network, format!("{} messages not confirmed", pending.len())));
+    if confirmed + refused < sent {
+        return Err(Failure::new(ExitKind::Network, format!("{} messages not confirmed", sent - confirmed - refused)));
     }
     Ok(())
 }
 
-fn handle(
-    client: &mut Client,
-    event: ConnectionEvent,
-    pending: &mut HashSet<PublishId>,
-    refused: &mut u64,
-) -> Result<(), Failure> {
+fn handle(client: &mut Client, event: ConnectionEvent, confirmed: &mut u64, refused: &mut u64) -> Result<(), Failure> {
     match event {
         ConnectionEvent::Delivery { request, outcome, .. } => match outcome {
             DeliveryOutcome::Received => {}
             DeliveryOutcome::Written | DeliveryOutcome::Acknowledged | DeliveryOutcome::Completed => {
-                pending.remove(&request);
+                *confirmed += 1;
             }
             DeliveryOutcome::Refused(reason) => {
                 client.say(&format!("the broker refused message {request}: {reason}"));
-                pending.remove(&request);
                 *refused += 1;
             }
             DeliveryOutcome::Failed(reason) => {

@@ -255,6 +255,10 @@ pub enum UiAction {
     },
     /// Run every readable scenario of the folder.
     RunAllScenarios,
+    /// Pick a recording to replay.
+    ChooseRecording,
+    /// Replay the chosen recording from the active tab's connection.
+    StartReplay,
     /// List the mock files of the mocks folder.
     ListMockFiles,
     /// Read the active tab's mock files again (edited since).

@@ -7,7 +7,7 @@ use crate::core::payload::{PayloadFormat, encode_payload, human_size, render_in_
 use crate::core::topic::validate_topic_name;
 use crate::core::workspace::Workspace;
 use crate::ui::action::UiAction;
-use crate::ui::i18n::{Tr, TrDecode, TrWire, Words};
+use crate::ui::i18n::{Tr, TrDecode, TrReplay, TrWire, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::ComposerState;
 use crate::ui::theme;
@@ -260,16 +260,21 @@ fn repeat_jobs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<Ui
                 ("ms", &job.interval_ms),
                 ("rate", &format!("{:.1}", job.rate)),
             ];
+            let (running, ended) = if job.replay {
+                (ui.trf(TrReplay::Running, &args), ui.trf(TrReplay::Ended, &args))
+            } else {
+                (ui.trf(Tr::RepeatRunning, &args), ui.trf(Tr::RepeatEnded, &args))
+            };
             match &job.ended {
                 None => {
                     ui.spinner();
-                    ui.label(ui.trf(Tr::RepeatRunning, &args));
+                    ui.label(running);
                     if ui.small_button(ui.tr(Tr::Stop)).clicked() {
                         actions.push(UiAction::StopRepeat { job: *id });
                     }
                 }
                 Some(end) => {
-                    ui.weak(ui.trf(Tr::RepeatEnded, &args));
+                    ui.weak(ended);
                     let why = match end {
                         crate::core::engine::repeat::RepeatEnd::Done => ui.tr(Tr::RepeatDone).to_owned(),
                         crate::core::engine::repeat::RepeatEnd::Stopped => ui.tr(Tr::RepeatStopped).to_owned(),
@@ -286,6 +291,13 @@ fn repeat_jobs_ui(ui: &mut egui::Ui, workspace: &Workspace, actions: &mut Vec<Ui
             }
             if job.failed > 0 {
                 ui.colored_label(theme::ERROR, ui.trf(Tr::RepeatFailed, &[("n", &job.failed)]));
+            }
+            if let Some(late) = &job.lateness {
+                let ms = |duration: std::time::Duration| format!("{:.2}", duration.as_secs_f64() * 1000.0);
+                let figures = [("median", ms(late.median)), ("p99", ms(late.p99)), ("max", ms(late.max))];
+                let args: Vec<(&str, &dyn std::fmt::Display)> =
+                    figures.iter().map(|(name, value)| (*name, value as &dyn std::fmt::Display)).collect();
+                ui.weak(ui.trf(TrReplay::Late, &args));
             }
         });
     }

@@ -57,6 +57,8 @@ pub enum FileOutcome {
     MockFilesListed(PathBuf, Vec<PathBuf>),
     /// A mock file to switch on was chosen.
     MockFileChosen(PathBuf),
+    /// A recording was read (or why not).
+    RecordingRead(PathBuf, Result<Vec<crate::core::replay::Recorded>, String>),
     /// A tab's mock files were read from these paths (or not).
     MocksRead(crate::core::ids::TabId, Vec<PathBuf>, Result<Vec<crate::core::mock::MockFile>, String>),
     /// A tab's protobuf schemas were loaded from these paths (or not).
@@ -93,6 +95,8 @@ pub enum PathPurpose {
     ChooseScenarioFolder,
     /// A mock file to switch on for the active profile.
     ChooseMockFile,
+    /// A recording to replay.
+    ChooseRecording,
     /// A protobuf schema folder, `.proto` file or descriptor set for the
     /// active profile.
     ChooseSchemaPath {
@@ -190,6 +194,13 @@ fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, se
         PathPurpose::ChooseSchemaPath { .. } => FileOutcome::SchemaPathChosen(path),
         PathPurpose::ChooseScenarioFolder => FileOutcome::ScenarioFolderChosen(path),
         PathPurpose::ChooseMockFile => FileOutcome::MockFileChosen(path),
+        PathPurpose::ChooseRecording => {
+            let origin = path.display().to_string();
+            let read = crate::core::fs::read_to_string(&path).map_err(|error| error.to_string()).and_then(|text| {
+                crate::core::replay::read_recording(&text, &origin).map_err(|error| error.to_string())
+            });
+            FileOutcome::RecordingRead(path, read)
+        }
     };
     let _ = sender.send(outcome);
 }
@@ -439,6 +450,17 @@ impl FileTasks {
             title: ctx.tr(crate::ui::i18n::TrMock::ChooseFileTitle),
             file_name: String::new(),
             filter: ("RON", &["ron"]),
+        };
+        self.pick(ctx, request);
+    }
+
+    /// Lets the user pick a recording (read on a task thread).
+    pub fn choose_recording(&self, ctx: &egui::Context) {
+        let request = PathRequest {
+            purpose: PathPurpose::ChooseRecording,
+            title: ctx.tr(crate::ui::i18n::TrReplay::ChooseTitle),
+            file_name: String::new(),
+            filter: ("JSON Lines", &["jsonl", "json", "ndjson"]),
         };
         self.pick(ctx, request);
     }

@@ -196,6 +196,7 @@ include!("i18n_wire.rs");
 include!("i18n_decode.rs");
 include!("i18n_scenarios.rs");
 include!("i18n_mocks.rs");
+include!("i18n_replay.rs");
 
 #[cfg(test)]
 mod tests {
@@ -216,6 +217,9 @@ mod tests {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
         for key in TrMock::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+        for key in TrReplay::ALL {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
     }

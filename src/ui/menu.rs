@@ -105,6 +105,7 @@ pub fn menu_bar_ui(
             ui.checkbox(&mut state.show_sparkplug, ui.tr(crate::ui::i18n::TrDecode::SparkplugWindow));
             ui.checkbox(&mut state.show_scenarios, ui.tr(crate::ui::i18n::TrScenario::Window));
             ui.checkbox(&mut state.show_mocks, ui.tr(crate::ui::i18n::TrMock::Window));
+            ui.checkbox(&mut state.show_replay, ui.tr(crate::ui::i18n::TrReplay::Window));
             ui.checkbox(&mut state.show_broker_panel, ui.tr(Tr::BuiltInBroker));
             ui.checkbox(&mut state.show_notices, ui.tr(Tr::Notifications));
             ui.checkbox(&mut state.show_app_log, ui.tr(Tr::ApplicationLog));

@@ -29,6 +29,7 @@ mod password_source;
 mod path_prompt;
 pub mod prefs;
 mod profile_editor;
+pub mod replay_panel;
 mod saved_panel;
 pub mod scenarios_panel;
 mod shortcuts;

@@ -102,6 +102,8 @@ pub struct UiState {
     pub scenarios: crate::ui::scenarios_panel::ScenariosState,
     /// The Mocks window: the mocks folder's files.
     pub mocks: crate::ui::mocks_panel::MocksState,
+    /// The Record & replay window: the recording and its settings.
+    pub replay: crate::ui::replay_panel::ReplayState,
 }
 
 /// The composer: its height and folding, its error line and the repeat form.
@@ -260,6 +262,8 @@ pub struct WindowsState {
     pub show_scenarios: bool,
     /// Show the Mocks window.
     pub show_mocks: bool,
+    /// Show the Record & replay window.
+    pub show_replay: bool,
     /// `Workspace::notices_recorded` when the notifications were last looked at.
     pub notices_seen: u64,
     /// Show Help → Keyboard shortcuts.

@@ -5,23 +5,11 @@
 //! independent encoders (protoc, Eclipse Tahu) through mosquitto_pub.
 
 use egui_kittest::kittest::Queryable as _;
-use topicscope::core::engine::BrokerState;
 
 use crate::helpers::*;
 
 fn fixture(path: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("core/tests/fixtures").join(path)
-}
-
-/// Another client publishes a file's bytes to the embedded broker.
-fn mosquitto_pub(harness: &egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, topic: &str, args: &[&str]) {
-    let BrokerState::Running { addr, .. } = harness.state().workspace.broker.clone() else { panic!("broker") };
-    let status = std::process::Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &addr.port().to_string(), "-q", "1", "-t", topic])
-        .args(args)
-        .status()
-        .expect("mosquitto_pub runs");
-    assert!(status.success());
 }
 
 fn open_row(harness: &mut egui_kittest::Harness<'_, topicscope::ui::TopicscopeApp>, topic: &str) {

@@ -181,3 +181,17 @@ impl egui::DroppedFile for TestDrop {
         std::fs::read(&self.0).map_err(|error| error.to_string())
     }
 }
+
+/// Another client (mosquitto_pub, QoS 1) publishes to the embedded broker;
+/// `args` give the message (`-m TEXT`, `-f FILE`).
+pub fn mosquitto_pub(harness: &Harness<'_, TopicscopeApp>, topic: &str, args: &[&str]) {
+    let topicscope::core::engine::BrokerState::Running { addr, .. } = harness.state().workspace.broker.clone() else {
+        panic!("the embedded broker runs")
+    };
+    let status = std::process::Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &addr.port().to_string(), "-q", "1", "-t", topic])
+        .args(args)
+        .status()
+        .expect("mosquitto_pub runs");
+    assert!(status.success());
+}

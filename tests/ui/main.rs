@@ -20,6 +20,7 @@ mod mocks;
 mod packets;
 mod profiles;
 mod publishing;
+mod replay;
 mod saved_messages;
 mod scenarios;
 mod small_window;

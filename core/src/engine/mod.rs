@@ -13,6 +13,7 @@ pub mod failure;
 pub mod mocks;
 mod queued_bytes;
 pub mod repeat;
+pub mod replay_job;
 pub mod socks;
 mod tls;
 pub mod tls_key_log;
@@ -141,7 +142,15 @@ pub enum Command {
         /// What, how often, how many.
         spec: Box<repeat::RepeatSpec>,
     },
-    /// Stop a repeat job.
+    /// Send a recording on a connection with its timing (a job stopped
+    /// with `StopRepeat`, reporting like a repeat job).
+    StartReplay {
+        /// Which connection.
+        connection: ConnectionId,
+        /// What, how fast, how many times.
+        spec: Box<replay_job::ReplaySpec>,
+    },
+    /// Stop a repeat or replay job.
     StopRepeat {
         /// Which job.
         job: RepeatJobId,
@@ -506,7 +515,30 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
                     }
                     None => {
                         let ended = Some(repeat::RepeatEnd::ConnectionClosed);
-                        let report = repeat::RepeatReport { job, connection, sent: 0, rate: 0.0, ended };
+                        let report =
+                            repeat::RepeatReport { job, connection, sent: 0, rate: 0.0, ended, lateness: None };
+                        sink.send(EventKind::Repeat(report)).await;
+                    }
+                }
+            }
+            Command::StartReplay { connection, spec } => {
+                let job = spec.job;
+                match connections.get(&connection) {
+                    Some(handle) => {
+                        let (stop, stopped) = tokio::sync::oneshot::channel();
+                        let task = tokio::spawn(replay_job::run(
+                            connection,
+                            *spec,
+                            handle.commands.clone(),
+                            sink.clone(),
+                            stopped,
+                        ));
+                        repeats.insert(job, (stop, task));
+                    }
+                    None => {
+                        let ended = Some(repeat::RepeatEnd::ConnectionClosed);
+                        let report =
+                            repeat::RepeatReport { job, connection, sent: 0, rate: 0.0, ended, lateness: None };
                         sink.send(EventKind::Repeat(report)).await;
                     }
                 }

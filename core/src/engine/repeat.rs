@@ -62,6 +62,31 @@ pub struct RepeatReport {
     pub rate: f64,
     /// Set when the job has ended.
     pub ended: Option<RepeatEnd>,
+    /// A replay's last report: how late its messages went out.
+    pub lateness: Option<Lateness>,
+}
+
+/// How late a replay sent its messages, against the recording's timing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lateness {
+    /// Half were later than this.
+    pub median: Duration,
+    /// 1 in 100 was later than this.
+    pub p99: Duration,
+    /// The latest.
+    pub max: Duration,
+}
+
+impl Lateness {
+    /// The figures of `samples` (sorted here); `max` counts samples not kept.
+    pub fn of(samples: &mut [Duration], max: Duration) -> Option<Self> {
+        if samples.is_empty() {
+            return None;
+        }
+        samples.sort_unstable();
+        let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+        Some(Self { median: at(0.5), p99: at(0.99), max: max.max(samples[samples.len() - 1]) })
+    }
 }
 
 /// Runs one job until it is done, stopped (the task is aborted after a
@@ -81,7 +106,7 @@ pub(crate) async fn run(
     let (mut sent, mut rounds) = (0u64, 0u64);
     let (mut period_start, mut period_sent) = (Instant::now(), 0u64);
     let report = |sent: u64, rate: f64, ended: Option<RepeatEnd>| {
-        EventKind::Repeat(RepeatReport { job: spec.job, connection, sent, rate, ended })
+        EventKind::Repeat(RepeatReport { job: spec.job, connection, sent, rate, ended, lateness: None })
     };
     let end = 'rounds: loop {
         if spec.count.is_some_and(|count| rounds >= count) || spec.drafts.is_empty() {

@@ -2,6 +2,8 @@
 //! message or a whole saved collection, every N ms; their progress as the
 //! engine reports it.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 
 use super::Workspace;
@@ -9,8 +11,10 @@ use super::notices::{NoticeKind, NoticeLevel};
 use super::publishing::PublishError;
 use crate::compose::{self, PublishDraft};
 use crate::engine::Command;
-use crate::engine::repeat::{RepeatEnd, RepeatReport, RepeatSpec};
+use crate::engine::repeat::{Lateness, RepeatEnd, RepeatReport, RepeatSpec};
+use crate::engine::replay_job::ReplaySpec;
 use crate::ids::{RepeatJobId, TabId};
+use crate::replay::{Recorded, ReplayPlan};
 use crate::saved_messages::Collection;
 
 /// A repeat job as the composer lists it.
@@ -32,6 +36,11 @@ pub struct RepeatJob {
     pub failed: u64,
     /// Set once the job has ended.
     pub ended: Option<RepeatEnd>,
+    /// A replay of a recording (its timing is the recording's, not an
+    /// interval).
+    pub replay: bool,
+    /// A replay's figures once it ended: how late its messages went out.
+    pub lateness: Option<Lateness>,
 }
 
 impl Workspace {
@@ -83,10 +92,40 @@ impl Workspace {
                 rate: 0.0,
                 failed: 0,
                 ended: None,
+                replay: false,
+                lateness: None,
             },
         );
         let interval = std::time::Duration::from_millis(interval_ms.max(1));
         Ok(Command::StartRepeat { connection, spec: Box::new(RepeatSpec { job, drafts, variables, interval, count }) })
+    }
+
+    /// Replays a recording from the active tab's connection, `rounds`
+    /// times (`None`: until stopped); listed and stopped like a repeat job.
+    pub fn start_replay(
+        &mut self,
+        label: String,
+        messages: Arc<Vec<Recorded>>,
+        plan: ReplayPlan,
+        rounds: Option<u32>,
+    ) -> Result<Command, PublishError> {
+        let connection = self.connected_connection()?;
+        let job = self.next_repeat_job.take_next();
+        let count = rounds.map(|rounds| u64::from(rounds) * messages.len() as u64);
+        let job_entry = RepeatJob {
+            tab: self.active_tab().id,
+            topic: label,
+            count,
+            interval_ms: 0,
+            sent: 0,
+            rate: 0.0,
+            failed: 0,
+            ended: None,
+            replay: true,
+            lateness: None,
+        };
+        self.repeats.insert(job, job_entry);
+        Ok(Command::StartReplay { connection, spec: Box::new(ReplaySpec { job, messages, plan, rounds }) })
     }
 
     /// Stops a repeat job (it reports its end).
@@ -99,6 +138,9 @@ impl Workspace {
         let Some(job) = self.repeats.get_mut(&report.job) else { return };
         job.sent = report.sent;
         job.rate = report.rate;
+        if report.lateness.is_some() {
+            job.lateness = report.lateness;
+        }
         if let Some(RepeatEnd::Failed(reason)) = &report.ended {
             let kind = NoticeKind::RepeatFailed { what: job.topic.clone(), reason: reason.clone() };
             job.ended = report.ended.clone();

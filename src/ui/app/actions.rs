@@ -543,6 +543,12 @@ impl TopicscopeApp {
                     }
                 }
             }
+            UiAction::ChooseRecording => {
+                if let Some(ctx) = &self.ctx {
+                    self.files.choose_recording(ctx);
+                }
+            }
+            UiAction::StartReplay => self.start_replay(),
             UiAction::ListMockFiles => {
                 if let (Some(ctx), Some(folder)) = (&self.ctx, self.ui.mocks.folder.clone()) {
                     self.ui.mocks.listing = true;

@@ -212,6 +212,10 @@ impl TopicscopeApp {
                     }
                 }
                 FileOutcome::MockFileChosen(path) => self.workspace.toggle_mock(path, true),
+                FileOutcome::RecordingRead(path, read) => {
+                    self.ui.replay.error = None;
+                    self.ui.replay.recording = Some(read.map(|messages| (path, std::sync::Arc::new(messages))));
+                }
                 FileOutcome::MocksRead(tab, paths, result) => {
                     if let Some(command) = self.workspace.mocks_loaded(tab, &paths, result) {
                         self.send(command);

@@ -18,8 +18,8 @@ use crate::ui::shortcuts::{self, ShortcutAction};
 use crate::ui::state::{CentralView, LeftPanel};
 use crate::ui::{
     broker_panel, broker_status, charts, composer, connection, connection_details, history, inspector, log, menu,
-    mocks_panel, packet_details, packets, profile_editor, saved_panel, scenarios_panel, sparkplug_view, status_bar,
-    subscriptions, tabs, theme, topic_tree,
+    mocks_panel, packet_details, packets, profile_editor, replay_panel, saved_panel, scenarios_panel, sparkplug_view,
+    status_bar, subscriptions, tabs, theme, topic_tree,
 };
 
 /// The Messages | Packets switch above the central area.
@@ -115,6 +115,7 @@ impl TopicscopeApp {
             || ui.windows.show_sparkplug
             || ui.windows.show_scenarios
             || ui.windows.show_mocks
+            || ui.windows.show_replay
             || ui.charts.open
             || ui.windows.show_broker_panel
             || ui.windows.show_connection_details
@@ -143,6 +144,7 @@ impl TopicscopeApp {
             &mut ui.windows.show_sparkplug,
             &mut ui.windows.show_scenarios,
             &mut ui.windows.show_mocks,
+            &mut ui.windows.show_replay,
             &mut ui.charts.open,
             &mut ui.windows.show_broker_panel,
             &mut ui.windows.show_connection_details,
@@ -354,6 +356,7 @@ impl TopicscopeApp {
         }
         mocks_panel::mocks_ui(ui.ctx(), cx, &mut self.ui.windows.show_mocks, &mut self.ui.mocks);
         self.ui.mocks.was_open = self.ui.windows.show_mocks;
+        replay_panel::replay_ui(ui.ctx(), &mut self.ui.windows.show_replay, &mut self.ui.replay, cx.actions);
         broker_panel::broker_panel_ui(ui.ctx(), cx, &self.options.broker, &mut self.ui);
         notifications::notifications_ui(&ctx, cx, &mut self.ui.windows);
         crate::ui::path_prompt::path_prompt_ui(&ctx, self.ui.path_prompt.as_mut(), cx.actions);

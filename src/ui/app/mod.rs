@@ -7,6 +7,7 @@
 mod actions;
 mod files;
 mod frame;
+mod replay;
 mod startup;
 
 use std::path::PathBuf;
