@@ -73,6 +73,11 @@ fn failures_say_what_arrived_instead_and_skip_the_rest() {
         "no matching message on scf/set within 500 ms; the nearest was {\"target\": 19} (/target is 19, expected 21)"
     );
     assert_eq!(report.steps[3].status, StepStatus::Skipped);
+    // Kept to compare: the arrived payload, and it with the expected value put in.
+    let arrived = report.steps[2].arrived.as_deref().expect("what arrived");
+    assert_eq!((arrived.topic.as_str(), arrived.payload.as_slice()), ("scf/set", &br#"{"target": 19}"#[..]));
+    assert_eq!(arrived.expected.as_deref(), Some(&br#"{"target":21}"#[..]));
+    assert!(report.steps[1].arrived.is_none());
     // Nothing at all, and something that must not come.
     let text = r#"(name: "silence", steps: [
         Subscribe(filter: "scs/#"),

@@ -14,4 +14,6 @@ catalogue! {
     Empty => "No scenario files (.ron) here yet: write one (see the README's Scenarios section or the examples in the repository's scenarios/ folder) and Reload.", "这里还没有场景文件（.ron）：编写一个（参见 README 的场景部分或仓库 scenarios/ 文件夹中的示例），然后重新加载。";
     Pick => "Pick a scenario to see its steps; ▶ runs it.", "选择一个场景以查看其步骤；▶ 运行它。";
     Steps => "{n} {n|step|steps}", "{n} 个步骤";
+    Arrived => "What arrived on {topic}", "{topic} 上实际收到的消息";
+    ExpectedVsArrived => "expected → arrived (lines: − expected, + arrived)", "预期 → 实际收到（按行：− 预期，+ 实际收到）";
 }

@@ -27,6 +27,7 @@ pub mod packets;
 pub mod panel;
 mod password_source;
 mod path_prompt;
+mod payload_diff;
 pub mod prefs;
 mod profile_editor;
 pub mod replay_panel;

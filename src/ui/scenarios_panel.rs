@@ -4,15 +4,17 @@
 //! what arrived instead. Runs happen on their own threads (each with its
 //! own engine): the window never waits for a broker.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use crate::core::diff::{PayloadDiff, diff_payloads};
 use crate::core::profile::ConnectionProfile;
 use crate::core::scenario::Scenario;
-use crate::core::scenario::runner::{ScenarioReport, StepReport, StepStatus, run_watched};
+use crate::core::scenario::runner::{Arrived, ScenarioReport, StepReport, StepStatus, run_watched};
 use crate::ui::action::UiAction;
 use crate::ui::i18n::{TrScenario, Words};
+use crate::ui::payload_diff::payload_diff_ui;
 use crate::ui::theme;
 
 /// Width of the list of files.
@@ -60,6 +62,9 @@ pub struct ScenariosState {
     pub runs: BTreeMap<PathBuf, RunView>,
     /// The window was open last frame (opening it reads the folder again).
     pub was_open: bool,
+    /// Diffs of failed steps' expected and arrived payloads, by file and
+    /// step index, computed once when first shown.
+    diffs: HashMap<(PathBuf, usize), PayloadDiff>,
     sender: SyncSender<RunMessage>,
     receiver: Receiver<RunMessage>,
 }
@@ -76,6 +81,7 @@ impl Default for ScenariosState {
             selected: None,
             runs: BTreeMap::new(),
             was_open: false,
+            diffs: HashMap::new(),
             sender,
             receiver,
         }
@@ -123,6 +129,7 @@ impl ScenariosState {
                     }
                 }
                 RunMessage::Done(path, Ok(report)) => {
+                    self.diffs.retain(|(file, _), _| *file != path);
                     self.runs.insert(path, RunView::Finished(report));
                 }
                 RunMessage::Done(path, Err(reason)) => {
@@ -197,7 +204,7 @@ pub fn scenarios_ui(ctx: &egui::Context, open: &mut bool, state: &mut ScenariosS
                     let selected =
                         state.selected.as_ref().and_then(|path| state.entries.iter().find(|entry| entry.path == *path));
                     match selected {
-                        Some(entry) => details_ui(ui, entry, state.runs.get(&entry.path)),
+                        Some(entry) => details_ui(ui, entry, state.runs.get(&entry.path), &mut state.diffs),
                         None => {
                             ui.weak(ui.tr(TrScenario::Pick));
                         }
@@ -245,7 +252,12 @@ fn list_row_ui(
     });
 }
 
-fn details_ui(ui: &mut egui::Ui, entry: &ScenarioEntry, run: Option<&RunView>) {
+fn details_ui(
+    ui: &mut egui::Ui,
+    entry: &ScenarioEntry,
+    run: Option<&RunView>,
+    diffs: &mut HashMap<(PathBuf, usize), PayloadDiff>,
+) {
     let scenario = match &entry.scenario {
         Ok(scenario) => scenario,
         Err(error) => {
@@ -270,7 +282,7 @@ fn details_ui(ui: &mut egui::Ui, entry: &ScenarioEntry, run: Option<&RunView>) {
         ui,
         |ui| {
             egui::Grid::new("scenario-step-grid").striped(true).num_columns(4).spacing([10.0, 3.0]).show(ui, |ui| {
-                for step in steps_of(run) {
+                for (index, step) in steps_of(run).iter().enumerate() {
                     let (colour, mark) = match &step.status {
                         StepStatus::Passed => (theme::OK, "✔"),
                         StepStatus::Failed(_) => (theme::ERROR, "✖"),
@@ -287,11 +299,38 @@ fn details_ui(ui: &mut egui::Ui, entry: &ScenarioEntry, run: Option<&RunView>) {
                     ui.end_row();
                     if let StepStatus::Failed(reason) = &step.status {
                         ui.label("");
-                        ui.add(egui::Label::new(egui::RichText::new(reason).color(theme::ERROR)).wrap());
+                        ui.vertical(|ui| {
+                            ui.add(egui::Label::new(egui::RichText::new(reason).color(theme::ERROR)).wrap());
+                            if let Some(arrived) = &step.arrived {
+                                let key = (entry.path.clone(), index);
+                                arrived_ui(ui, arrived, diffs.entry(key));
+                            }
+                        });
                         ui.end_row();
                     }
                 }
             });
         },
     );
+}
+
+/// What arrived instead of the expected message: against what the
+/// matchers expected (− expected, + arrived) when they say, else as it is.
+fn arrived_ui(
+    ui: &mut egui::Ui,
+    arrived: &Arrived,
+    diff: std::collections::hash_map::Entry<'_, (PathBuf, usize), PayloadDiff>,
+) {
+    let title = ui.trf(TrScenario::Arrived, &[("topic", &arrived.topic)]);
+    egui::CollapsingHeader::new(title).id_salt(("arrived", diff.key().1)).show(ui, |ui| match &arrived.expected {
+        Some(expected) => {
+            ui.weak(ui.tr(TrScenario::ExpectedVsArrived));
+            let diff = diff.or_insert_with(|| diff_payloads(expected, &arrived.payload));
+            payload_diff_ui(ui, diff, (expected, &arrived.payload));
+        }
+        None => {
+            let text = String::from_utf8_lossy(&arrived.payload);
+            ui.add(egui::Label::new(egui::RichText::new(text).monospace()).wrap());
+        }
+    });
 }

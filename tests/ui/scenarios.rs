@@ -67,5 +67,10 @@ fn scenarios_run_from_the_window_with_live_step_results() {
         harness.query_by_label_contains("the nearest was {\"target\": 19} (/target is 19, expected 21)").is_some(),
         "what arrived instead"
     );
+    // Opened: the arrived JSON against what the matchers expected.
+    harness.get_by_label("What arrived on wrong/set").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("/target").is_some(), "the pointer that differs");
+    assert!(harness.query_by_label("21 → 19").is_some(), "expected → arrived");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -208,9 +208,55 @@ pub fn test_all(matchers: &[Matcher], message: &IncomingMessage) -> Result<(), S
     matchers.iter().try_for_each(|matcher| matcher.test(message))
 }
 
+/// What the matchers expected of a payload that arrived, to show beside
+/// it as a diff: an exact `Payload`, or the arrived JSON with each
+/// `JsonEquals` value put at its pointer. `None` when they say nothing
+/// about the payload's content that way.
+pub fn expected_payload(matchers: &[Matcher], arrived: &[u8]) -> Option<Vec<u8>> {
+    if let Some(expected) = matchers.iter().find_map(|matcher| match matcher {
+        Matcher::Payload(expected) => Some(expected),
+        _ => None,
+    }) {
+        return Some(expected.clone().into_bytes());
+    }
+    let mut document: Value = serde_json::from_slice(arrived).ok()?;
+    let mut applied = false;
+    for matcher in matchers {
+        let Matcher::JsonEquals { pointer, value } = matcher else { continue };
+        if let Some(slot) = document.pointer_mut(pointer) {
+            *slot = value.clone();
+            applied = true;
+            continue;
+        }
+        // Missing: put it into its parent object when there is one.
+        let Some((parent, key)) = pointer.rsplit_once('/') else { continue };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        if let Some(Value::Object(object)) = document.pointer_mut(parent) {
+            object.insert(key, value.clone());
+            applied = true;
+        }
+    }
+    applied.then(|| serde_json::to_vec(&document).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_expected_payload_is_the_arrived_json_with_the_expected_values() {
+        let matchers = [
+            Matcher::JsonEquals { pointer: "/target".into(), value: serde_json::json!(21) },
+            Matcher::JsonEquals { pointer: "/mode".into(), value: serde_json::json!("heat") },
+            Matcher::Qos(1),
+        ];
+        let expected = expected_payload(&matchers, br#"{"target": 19, "unit": "C"}"#).unwrap_or_default();
+        let expected: Value = serde_json::from_slice(&expected).unwrap_or_default();
+        assert_eq!(expected, serde_json::json!({"target": 21, "unit": "C", "mode": "heat"}));
+        assert_eq!(expected_payload(&[Matcher::Payload("on".into())], b"off"), Some(b"on".to_vec()));
+        assert_eq!(expected_payload(&[Matcher::Qos(1)], b"{}"), None, "nothing said about the content");
+        assert_eq!(expected_payload(&matchers, b"not json"), None);
+    }
     use crate::mqtt::Qos;
 
     fn message(payload: &str) -> IncomingMessage {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use super::matchers::test_all;
+use super::matchers::{expected_payload, test_all};
 use super::session::{ANSWER_WAIT, Hub, Peer, STOPPED, Session, lost, render};
 use super::{Expectation, Scenario, Step};
 use crate::ids::ConnectionId;
@@ -41,7 +41,25 @@ pub struct StepReport {
     /// `Expect`: from the last publish (or the step's start) to the
     /// matching message; `Publish`: the broker's acknowledgement time.
     pub measured: Option<Duration>,
+    /// A failed expectation: the nearest message that arrived instead.
+    pub arrived: Option<Box<Arrived>>,
 }
+
+/// What arrived instead of an expected message, to compare with what was
+/// expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrived {
+    /// Its topic.
+    pub topic: String,
+    /// Its payload (the first [`ARRIVED_BYTES_KEPT`] bytes).
+    pub payload: Vec<u8>,
+    /// What the matchers expected instead, when they say (see
+    /// [`super::matchers::expected_payload`]).
+    pub expected: Option<Vec<u8>>,
+}
+
+/// Most payload bytes a report keeps of what arrived instead.
+pub const ARRIVED_BYTES_KEPT: usize = 1024 * 1024;
 
 /// A whole run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +189,7 @@ pub fn run_watched(
         current: 0,
         variables: scenario.variables.clone(),
         mock_files: &scenario.mock_files,
+        arrived: None,
     };
     for (index, (name, client_profile)) in clients.into_iter().enumerate() {
         session.peers.push((name.clone(), Peer::new(ConnectionId(index as u64 + 1))));
@@ -214,7 +233,7 @@ fn run_reported(session: &mut Session, step: &Step, number: usize, prefix: &str,
                 push_report(
                     session,
                     reports,
-                    StepReport { number, label, status, elapsed: Duration::ZERO, measured: None },
+                    StepReport { number, label, status, elapsed: Duration::ZERO, measured: None, arrived: None },
                 );
                 return;
             };
@@ -245,7 +264,14 @@ fn run_reported(session: &mut Session, step: &Step, number: usize, prefix: &str,
 fn run_single(session: &mut Session, step: &Step, number: usize, prefix: &str, reports: &mut Vec<StepReport>) {
     let label = format!("{prefix}{}", label(step, &session.variables));
     if session.hub.failed() {
-        let report = StepReport { number, label, status: StepStatus::Skipped, elapsed: Duration::ZERO, measured: None };
+        let report = StepReport {
+            number,
+            label,
+            status: StepStatus::Skipped,
+            elapsed: Duration::ZERO,
+            measured: None,
+            arrived: None,
+        };
         push_report(session, reports, report);
         return;
     }
@@ -258,7 +284,8 @@ fn run_single(session: &mut Session, step: &Step, number: usize, prefix: &str, r
             (StepStatus::Failed(reason), None)
         }
     };
-    push_report(session, reports, StepReport { number, label, status, elapsed: started.elapsed(), measured });
+    let arrived = session.arrived.take().filter(|_| matches!(status, StepStatus::Failed(_)));
+    push_report(session, reports, StepReport { number, label, status, elapsed: started.elapsed(), measured, arrived });
 }
 
 /// Runs each branch on its own thread with the clients it acts as (the
@@ -293,7 +320,7 @@ fn run_parallel(session: &mut Session, branches: &[Step], number: usize, prefix:
             let work = move || {
                 let start = peers.iter().position(|(name, _)| *name == current).unwrap_or(0);
                 let mut branch_session =
-                    Session { hub, peers, current: start, variables: variables.clone(), mock_files };
+                    Session { hub, peers, current: start, variables: variables.clone(), mock_files, arrived: None };
                 let mut branch_reports = Vec::new();
                 if branch_session.peers.is_empty() {
                     // A branch that only waits acts as no client.
@@ -307,6 +334,7 @@ fn run_parallel(session: &mut Session, branches: &[Step], number: usize, prefix:
                             status: StepStatus::Passed,
                             elapsed: started.elapsed(),
                             measured: None,
+                            arrived: None,
                         };
                         hub.report(&report);
                         branch_reports.push(report);
@@ -348,7 +376,8 @@ fn run_parallel(session: &mut Session, branches: &[Step], number: usize, prefix:
                 session.hub.fail();
                 let label = format!("{prefix}‖{}", index + 1);
                 let status = StepStatus::Failed(reason);
-                let report = StepReport { number, label, status, elapsed: Duration::ZERO, measured: None };
+                let report =
+                    StepReport { number, label, status, elapsed: Duration::ZERO, measured: None, arrived: None };
                 push_report(session, reports, report);
             }
         }
@@ -433,7 +462,7 @@ fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Dur
     let deadline = started + Duration::from_millis(expectation.within_ms);
     let from = session.peer().last_publish_at.unwrap_or(started);
     let wanted = usize::try_from(expectation.count).unwrap_or(usize::MAX);
-    let mut nearest: Option<(String, String)> = None;
+    let mut nearest: Option<(usize, String)> = None;
     loop {
         let mut matched = Vec::new();
         let peer = session.peer();
@@ -443,7 +472,7 @@ fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Dur
             }
             match test_all(&expectation.matchers, message) {
                 Ok(()) => matched.push((index, *at)),
-                Err(reason) => nearest = Some((String::from_utf8_lossy(&message.payload).into_owned(), reason)),
+                Err(reason) => nearest = Some((index, reason)),
             }
         }
         if expectation.not {
@@ -473,11 +502,21 @@ fn expect(session: &mut Session, expectation: &Expectation) -> Result<Option<Dur
                 format!("{got} of {wanted} matching messages")
             };
             return Err(match nearest {
-                Some((payload, reason)) => format!(
-                    "{what} on {filter} within {} ms; the nearest was {} ({reason})",
-                    expectation.within_ms,
-                    crate::diff::short_text(&payload, 200)
-                ),
+                Some((index, reason)) => {
+                    let message = &session.peer().received[index].1;
+                    let payload = String::from_utf8_lossy(&message.payload).into_owned();
+                    let kept = message.payload.len().min(ARRIVED_BYTES_KEPT);
+                    session.arrived = Some(Box::new(Arrived {
+                        topic: message.topic.clone(),
+                        payload: message.payload[..kept].to_vec(),
+                        expected: expected_payload(&expectation.matchers, &message.payload),
+                    }));
+                    format!(
+                        "{what} on {filter} within {} ms; the nearest was {} ({reason})",
+                        expectation.within_ms,
+                        crate::diff::short_text(&payload, 200)
+                    )
+                }
                 None => format!("{what} on {filter} within {} ms; nothing arrived on it", expectation.within_ms),
             });
         }

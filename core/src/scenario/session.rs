@@ -137,6 +137,8 @@ pub(super) struct Session<'h> {
     pub(super) variables: BTreeMap<String, String>,
     /// The mock files the scenario's `Mock` steps name.
     pub(super) mock_files: &'h BTreeMap<String, crate::mock::MockFile>,
+    /// What arrived instead, when the step running now failed an `Expect`.
+    pub(super) arrived: Option<Box<super::runner::Arrived>>,
 }
 
 impl Session<'_> {
