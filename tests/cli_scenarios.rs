@@ -39,7 +39,7 @@ fn the_shipped_examples_pass_and_a_failure_lands_in_junit() {
     let output = topicscope(&["test", &examples.display().to_string(), "--embedded-broker"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("2 of 2 scenarios passed"), "{stdout}");
+    assert!(stdout.contains("3 of 3 scenarios passed"), "{stdout}");
 
     let dir = scratch("junit");
     let failing = write(&dir, "reply.ron", FAILING);

@@ -89,8 +89,16 @@ impl Default for ScenariosState {
 }
 
 impl ScenariosState {
-    /// Starts running the scenario in `path` with `profile` on a thread.
-    pub fn start(&mut self, ctx: &egui::Context, path: PathBuf, profile: ConnectionProfile) {
+    /// Starts running the scenario in `path` on a thread: with the saved
+    /// profile it names, else `active` (the active tab's settings); its
+    /// extra clients' profiles are looked up in `saved`.
+    pub fn start(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        active: ConnectionProfile,
+        saved: Vec<ConnectionProfile>,
+    ) {
         let Some(Ok(scenario)) =
             self.entries.iter().find(|entry| entry.path == path).map(|entry| entry.scenario.clone())
         else {
@@ -99,6 +107,11 @@ impl ScenariosState {
         if matches!(self.runs.get(&path), Some(RunView::Running(_))) {
             return;
         }
+        let named = scenario.profile.as_ref().and_then(|name| saved.iter().find(|profile| profile.name == *name));
+        let mut profile = named.cloned().unwrap_or(active);
+        // A test's connection is its own: no reconnects hiding a lost broker.
+        profile.reconnect = false;
+        profile.subscriptions.clear();
         self.runs.insert(path.clone(), RunView::Running(Vec::new()));
         self.selected = Some(path.clone());
         let (sender, ctx) = (self.sender.clone(), ctx.clone());
@@ -108,8 +121,17 @@ impl ScenariosState {
                 let _ = step_sender.send(RunMessage::Step(step_path.clone(), report.clone()));
                 step_ctx.request_repaint();
             });
-            let refuse = |name: &str| Err(format!("saved profile '{name}' is not available in the window's runs yet"));
-            let result = run_watched(&scenario, profile, &refuse, on_step).map_err(|error| error.to_string());
+            let lookup = |name: &str| {
+                let mut found = saved
+                    .iter()
+                    .find(|candidate| candidate.name == name)
+                    .cloned()
+                    .ok_or_else(|| format!("no saved profile named '{name}'"))?;
+                found.reconnect = false;
+                found.subscriptions.clear();
+                Ok(found)
+            };
+            let result = run_watched(&scenario, profile, &lookup, on_step).map_err(|error| error.to_string());
             let _ = sender.send(RunMessage::Done(path, result));
             ctx.request_repaint();
         });

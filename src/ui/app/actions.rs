@@ -524,7 +524,8 @@ impl TopicscopeApp {
             UiAction::RunScenario { path } => {
                 if let Some(ctx) = &self.ctx {
                     let profile = self.workspace.active_tab().profile.clone();
-                    self.ui.scenarios.start(ctx, path, profile);
+                    let saved = self.workspace.profiles.clone();
+                    self.ui.scenarios.start(ctx, path, profile, saved);
                 }
             }
             UiAction::RunAllScenarios => {
@@ -539,7 +540,7 @@ impl TopicscopeApp {
                         .map(|entry| entry.path.clone())
                         .collect();
                     for path in paths {
-                        self.ui.scenarios.start(&ctx, path, profile.clone());
+                        self.ui.scenarios.start(&ctx, path, profile.clone(), self.workspace.profiles.clone());
                     }
                 }
             }
