@@ -174,3 +174,30 @@ fn a_mock_step_answers_within_its_delay_and_stops_when_switched_off() {
     assert!(message.starts_with("cannot read mock file "), "{message}");
     let _ = std::fs::remove_dir_all(folder);
 }
+
+#[test]
+fn each_kind_of_step_fails_with_its_reason() {
+    let cases = [
+        (r#"Subscribe(filter: "a/#/b")"#, "'a/#/b': "),
+        (r#"Publish(topic: "a/+", payload: "x")"#, "'a/+': "),
+        (
+            r#"Request(topic: "sfail/nobody", response_topic: "sfail/reply", within_ms: 300)"#,
+            "no matching message on sfail/reply within 300 ms; nothing arrived on it",
+        ),
+        (r#"Expect((topic: "sfail/#", count: 3, within_ms: 300))"#, "0 of 3 matching messages on sfail/# within 300 ms"),
+        (r#"Mock(["nowhere.ron"])"#, "mock file 'nowhere.ron' was not read (scenarios with mocks are run from their file)"),
+    ];
+    let broker = &brokers()[1];
+    for (step, reason) in cases {
+        let text = format!(r#"(name: "fails", steps: [Subscribe(filter: "sfail/#"), {step}])"#);
+        let profile = local_profile(broker.port(), ProtocolVersion::V5, "scenario-step-fails");
+        let report = run(&scenario(&text), profile).unwrap_or_else(|error| panic!("{step}: {error}"));
+        let StepStatus::Failed(failure) = &report.steps[1].status else { panic!("{step}: {:#?}", report.steps) };
+        assert!(failure.starts_with(reason), "{step}: {failure}");
+    }
+    // After a Disconnect, a step has no connection to act on.
+    let text = r#"(name: "gone", steps: [Disconnect, Publish(topic: "sfail/late", payload: "x")])"#;
+    let profile = local_profile(broker.port(), ProtocolVersion::V311, "scenario-gone");
+    let report = run(&scenario(text), profile).unwrap();
+    assert_eq!(report.steps[1].status, StepStatus::Failed("not connected (an earlier step disconnected)".into()));
+}
