@@ -27,12 +27,14 @@
 #                        log toolbar; the tree's value pane, inspector and history
 #   sparkplug.png        the Sparkplug window (a node, its device and metrics) in front
 #                        of a decoded NBIRTH in the inspector
-#   scenarios.png        the Scenarios window after Run all: two passed, one failed with
-#                        what arrived instead
+#   scenarios.png        the Scenarios window after Run all: three passed, one failed with
+#                        what arrived instead opened as a diff
+#   mocks.png            the Mocks window: the thermostat mock switched on, answering
+#                        mosquitto_pub and mosquitto_rr, one request it cannot answer
 #   protobuf.png         protobuf from the profile's .proto file: the decoded tree with
 #                        field numbers and types; an unknown field; a cut payload's badge
 # ONLY=wire runs just the packet inspector and connection details; ONLY=decoding
-# just the Sparkplug and protobuf views; ONLY=scenarios the Scenarios window;
+# just the Sparkplug and protobuf views; ONLY=scenarios the Scenarios and Mocks windows;
 # ONLY=sizes runs just the two window sizes; ONLY=broker just the broker panel part; ONLY=tree-search just the
 # search; ONLY=look just the themes, languages and shortcuts; ONLY=request
 # just the request/response. The CJK
@@ -195,8 +197,9 @@ decoding() {
 # --- the Scenarios window ----------------------------------------------------
 scenarios_window() {
     rm -rf "$STATE/config" "$STATE/.local"
-    mkdir -p "$STATE/config/topicscope/scenarios"
+    mkdir -p "$STATE/config/topicscope/scenarios/mocks"
     cp scenarios/*.ron "$STATE/config/topicscope/scenarios/"
+    cp scenarios/mocks/*.ron "$STATE/config/topicscope/scenarios/mocks/"
     cat > "$STATE/config/topicscope/scenarios/thermostat-reply.ron" <<'RON'
 (
     name: "the thermostat confirms a new set point",
@@ -214,8 +217,30 @@ RON
     sleep 0.5
     click 640 79    # Run all
     sleep 2.5
+    click 560 310   # What arrived on plant/thermostat/set
+    sleep 0.5
     import -window root screenshots/scenarios.png
     echo "saved screenshots/scenarios.png"
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+}
+# --- the Mocks window --------------------------------------------------------
+mocks_window() {
+    rm -rf "$STATE/config" "$STATE/.local"
+    mkdir -p "$STATE/config/topicscope/scenarios/mocks"
+    cp scenarios/mocks/*.ron "$STATE/config/topicscope/scenarios/mocks/"
+    KEEP_STATE=1 start_app
+    click 55 12     # View
+    click 85 389    # Mocks
+    sleep 0.5
+    click 34 151    # thermostat.ron on
+    sleep 1.5
+    pub -t dev/7/get -m '{"id": "t-1"}'
+    pub -t dev/9/get -m '{"id": "boiler"}'
+    mosquitto_rr -h 127.0.0.1 -p "$PORT" -t svc/echo -e svc/reply/me -m ping -W 3 >/dev/null
+    pub -t svc/echo -m 'no reply topic'
+    sleep 1
+    import -window root screenshots/mocks.png
+    echo "saved screenshots/mocks.png"
     kill "$APP"; wait "$APP" 2>/dev/null || true
 }
 # --- searching a full topic tree ------------------------------------------
@@ -359,7 +384,7 @@ window_sizes() {
 
 if [ "${ONLY:-}" = wire ]; then wire; exit 0; fi
 if [ "${ONLY:-}" = decoding ]; then decoding; exit 0; fi
-if [ "${ONLY:-}" = scenarios ]; then scenarios_window; exit 0; fi
+if [ "${ONLY:-}" = scenarios ]; then scenarios_window; mocks_window; exit 0; fi
 if [ "${ONLY:-}" = sizes ]; then window_sizes; exit 0; fi
 if [ "${ONLY:-}" = request ]; then request_response; exit 0; fi
 if [ "${ONLY:-}" = tree-search ]; then tree_search; exit 0; fi
@@ -478,4 +503,5 @@ request_response
 wire
 decoding
 scenarios_window
+mocks_window
 window_sizes
