@@ -32,6 +32,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("wire_capture", wire_capture),
     ("payload_decoders", payload_decoders),
     ("proto_schema", proto_schema),
+    ("automation_files", automation_files),
 ];
 
 /// Splits the input at the first 0xFF byte (never part of UTF-8), so one
@@ -398,5 +399,66 @@ pub fn proto_schema(data: &[u8]) {
             assert!(!location.is_empty());
         }
         Err(_) => {}
+    }
+}
+
+/// Test automation files: the first part as a scenario, a mock file and a
+/// recording; the second as a received message's payload (on a topic made
+/// from it) that a parsed mock file answers and a parsed scenario's
+/// matchers test. Errors name where (`file:line:col`, a step, a rule, a
+/// line); a recording's offsets never go back.
+pub fn automation_files(data: &[u8]) {
+    use topicscope_core::mock::MockFile;
+    use topicscope_core::mqtt::{IncomingMessage, MessageProperties, Qos};
+    use topicscope_core::scenario::{Scenario, Step, matchers};
+    let (first, second) = two_parts(data);
+    let file = text(first);
+    let topic = text(second).chars().filter(|c| !matches!(c, '+' | '#' | '\0')).take(64).collect::<String>();
+    let message = IncomingMessage {
+        topic: if topic.is_empty() { "a/b".into() } else { topic },
+        payload: second.to_vec().into(),
+        qos: Qos::AtLeastOnce,
+        retain: false,
+        duplicate: false,
+        packet_id: 1,
+        properties: Some(Box::new(MessageProperties {
+            response_topic: Some("reply/me".into()),
+            correlation_data: Some(second.to_vec()),
+            content_type: Some("application/json".into()),
+            ..MessageProperties::default()
+        })),
+    };
+    match Scenario::parse(&file, "fuzz.ron") {
+        Ok(scenario) => {
+            fn each(steps: &[Step], message: &IncomingMessage) {
+                for step in steps {
+                    match step {
+                        Step::Expect(expectation) => {
+                            let _ = matchers::test_all(&expectation.matchers, message);
+                            let _ = matchers::expected_payload(&expectation.matchers, &message.payload);
+                        }
+                        Step::As { steps, .. } | Step::Repeat { steps, .. } | Step::Parallel(steps) => each(steps, message),
+                        _ => {}
+                    }
+                }
+            }
+            each(&scenario.steps, &message);
+        }
+        Err(error) => assert!(error.to_string().starts_with("fuzz.ron:"), "{error}"),
+    }
+    match MockFile::parse(&file, "fuzz.ron") {
+        Ok(mocks) => {
+            let _ = mocks.filters();
+            if let Some(Ok(answer)) = mocks.answer(&message) {
+                assert!(topicscope_core::topic::validate_topic_name(&answer.topic).is_ok(), "{}", answer.topic);
+            }
+        }
+        Err(error) => assert!(error.to_string().starts_with("fuzz.ron:"), "{error}"),
+    }
+    match topicscope_core::replay::read_recording(&file, "fuzz.jsonl") {
+        Ok(recording) => {
+            assert!(recording.windows(2).all(|pair| pair[0].offset <= pair[1].offset), "offsets go back");
+        }
+        Err(error) => assert!(error.to_string().starts_with("fuzz.jsonl"), "{error}"),
     }
 }
