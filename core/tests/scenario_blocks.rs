@@ -184,8 +184,14 @@ fn each_kind_of_step_fails_with_its_reason() {
             r#"Request(topic: "sfail/nobody", response_topic: "sfail/reply", within_ms: 300)"#,
             "no matching message on sfail/reply within 300 ms; nothing arrived on it",
         ),
-        (r#"Expect((topic: "sfail/#", count: 3, within_ms: 300))"#, "0 of 3 matching messages on sfail/# within 300 ms"),
-        (r#"Mock(["nowhere.ron"])"#, "mock file 'nowhere.ron' was not read (scenarios with mocks are run from their file)"),
+        (
+            r#"Expect((topic: "sfail/#", count: 3, within_ms: 300))"#,
+            "0 of 3 matching messages on sfail/# within 300 ms",
+        ),
+        (
+            r#"Mock(["nowhere.ron"])"#,
+            "mock file 'nowhere.ron' was not read (scenarios with mocks are run from their file)",
+        ),
     ];
     let broker = &brokers()[1];
     for (step, reason) in cases {
@@ -200,4 +206,33 @@ fn each_kind_of_step_fails_with_its_reason() {
     let profile = local_profile(broker.port(), ProtocolVersion::V311, "scenario-gone");
     let report = run(&scenario(text), profile).unwrap();
     assert_eq!(report.steps[1].status, StepStatus::Failed("not connected (an earlier step disconnected)".into()));
+}
+
+#[test]
+fn connect_after_disconnect_resumes_the_kept_session() {
+    let text = r#"(
+        name: "queued while away",
+        clients: {"sender": None},
+        steps: [
+            Subscribe(filter: "sess/#", qos: 1),
+            Disconnect,
+            As(client: "sender", steps: [Publish(topic: "sess/while-away", payload: "queued", qos: 1)]),
+            Connect,
+            Expect((topic: "sess/while-away", within_ms: 3000, matchers: [Payload("queued")])),
+            Connect,
+        ],
+    )"#;
+    for broker in brokers() {
+        let mut profile = local_profile(broker.port(), ProtocolVersion::V311, "scenario-session");
+        profile.clean_start = false;
+        let report = run(&scenario(text), profile).unwrap_or_else(|error| panic!("{}: {error}", broker.name()));
+        let statuses: Vec<&StepStatus> = report.steps.iter().map(|step| &step.status).collect();
+        assert!(statuses[..5].iter().all(|status| **status == StepStatus::Passed), "{}: {statuses:?}", broker.name());
+        assert_eq!(
+            *statuses[5],
+            StepStatus::Failed("already connected (Connect follows a Disconnect)".into()),
+            "{}",
+            broker.name()
+        );
+    }
 }

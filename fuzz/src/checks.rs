@@ -437,7 +437,9 @@ pub fn automation_files(data: &[u8]) {
                             let _ = matchers::test_all(&expectation.matchers, message);
                             let _ = matchers::expected_payload(&expectation.matchers, &message.payload);
                         }
-                        Step::As { steps, .. } | Step::Repeat { steps, .. } | Step::Parallel(steps) => each(steps, message),
+                        Step::As { steps, .. } | Step::Repeat { steps, .. } | Step::Parallel(steps) => {
+                            each(steps, message)
+                        }
                         _ => {}
                     }
                 }

@@ -103,8 +103,12 @@ pub enum Step {
         /// Milliseconds.
         ms: u64,
     },
-    /// Disconnect cleanly (later steps have no connection).
+    /// Disconnect cleanly (later steps have no connection until `Connect`).
     Disconnect,
+    /// Connect again after a `Disconnect`, with the same settings and
+    /// client id (so a kept session resumes); every client connects at the
+    /// start without this step.
+    Connect,
     /// These steps, as another client named in `clients`.
     As {
         /// The client's name.

@@ -114,6 +114,7 @@ fn label(step: &Step, variables: &BTreeMap<String, String>) -> String {
         }
         Step::Wait { ms } => format!("Wait {ms} ms"),
         Step::Disconnect => "Disconnect".into(),
+        Step::Connect => "Connect".into(),
         Step::Repeat { times, steps } => format!("Repeat {times} × {} steps", steps.len()),
         Step::Parallel(branches) => format!("Parallel: {} branches", branches.len()),
         Step::Mock(files) if files.is_empty() => "Mocks off".into(),
@@ -385,7 +386,7 @@ fn run_parallel(session: &mut Session, branches: &[Step], number: usize, prefix:
 }
 
 fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, String> {
-    if !session.peer().connected && !matches!(step, Step::Wait { .. }) {
+    if !session.peer().connected && !matches!(step, Step::Wait { .. } | Step::Connect) {
         return Err("not connected (an earlier step disconnected)".into());
     }
     match step {
@@ -452,6 +453,7 @@ fn run_step(session: &mut Session, step: &Step) -> Result<Option<Duration>, Stri
             Ok(None)
         }
         Step::Disconnect => session.disconnect(ANSWER_WAIT).map(|()| None),
+        Step::Connect => session.reconnect().map(|()| None),
     }
 }
 

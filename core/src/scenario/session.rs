@@ -118,11 +118,14 @@ pub(super) struct Peer {
     pub(super) cursor: usize,
     pub(super) last_publish_at: Option<Instant>,
     pub(super) connected: bool,
+    /// What it connected with, its client id fixed once the broker
+    /// accepted it (a `Connect` step resumes that session).
+    pub(super) profile: Option<Box<ConnectionProfile>>,
 }
 
 impl Peer {
     pub(super) fn new(connection: ConnectionId) -> Self {
-        Self { connection, received: Vec::new(), cursor: 0, last_publish_at: None, connected: false }
+        Self { connection, received: Vec::new(), cursor: 0, last_publish_at: None, connected: false, profile: None }
     }
 }
 
@@ -205,12 +208,18 @@ impl Session<'_> {
     pub(super) fn connect(&mut self, profile: ConnectionProfile) -> Result<(), RunError> {
         let connect_wait = Duration::from_secs(u64::from(profile.connect_timeout_secs) + 2);
         let connection = self.connection();
+        let mut kept = profile.clone();
         self.send(Command::Connect { connection, profile: Box::new(profile), subscriptions: Vec::new() })
             .map_err(RunError::Engine)?;
         let deadline = Instant::now() + connect_wait;
         loop {
             match self.next(deadline) {
-                Some(ConnectionEvent::State(ConnectionState::Connected { .. })) => break,
+                Some(ConnectionEvent::State(ConnectionState::Connected { client_id, .. })) => {
+                    kept.client_id = client_id;
+                    kept.random_client_id_suffix = false;
+                    self.peer_mut().profile = Some(Box::new(kept));
+                    break;
+                }
                 Some(ConnectionEvent::State(
                     ConnectionState::Reconnecting { error, .. } | ConnectionState::Failed(error),
                 )) => {
@@ -223,6 +232,15 @@ impl Session<'_> {
         }
         self.peer_mut().connected = true;
         Ok(())
+    }
+
+    /// Connects the current client again after a `Disconnect`.
+    pub(super) fn reconnect(&mut self) -> Result<(), String> {
+        if self.peer().connected {
+            return Err("already connected (Connect follows a Disconnect)".into());
+        }
+        let profile = self.peer().profile.as_deref().cloned().ok_or("this client never connected")?;
+        self.connect(profile).map_err(|error| error.to_string())
     }
 
     /// Disconnects the current client and waits until it is.
