@@ -186,6 +186,18 @@ fn the_acl_decides_who_publishes_and_receives_what() {
         .expect("mosquitto_pub");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("PUBACK") && stdout.contains("RC:135"), "{stdout}");
+    // A filter wholly inside a deny rule is refused in the SUBACK (mosquitto
+    // grants it): 0x80 in 3.1.1, 0x87 Not authorized in 5, as
+    // mosquitto_sub sees them.
+    for (version, code) in [("mqttv311", "128"), ("mqttv5", "135")] {
+        let output = Process::new("mosquitto_sub")
+            .args(["-h", "127.0.0.1", "-p", &broker.local_addr().port().to_string(), "-V", version, "-d"])
+            .args(["-u", "alice", "-P", "wonderland", "-t", "sensors/secret", "-C", "1", "-W", "2"])
+            .output()
+            .expect("mosquitto_sub");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains(&format!("Subscribed (mid: 1): {code}")), "{version}: {stdout}");
+    }
     let log = broker.monitor().lock().log.clone();
     assert!(log.iter().any(|entry| entry.text == "alice-1: publish to other/topic refused by the ACL"), "{log:#?}");
     assert!(log.iter().any(|entry| entry.text == "alice-1: subscription to commands/# refused by the ACL"));

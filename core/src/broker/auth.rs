@@ -291,6 +291,15 @@ impl Acl {
     /// forbidden topics is refused outright.
     pub fn allows_subscription(&self, user: Option<&str>, client_id: &str, filter: &str) -> bool {
         let filter = topic::shared_subscription_inner(filter);
+        // Wholly inside a deny rule, it could never be sent anything: say so
+        // in the SUBACK rather than grant a silent subscription (mosquitto
+        // grants it).
+        if self
+            .rules_for(user, client_id)
+            .any(|(access, rule_topic)| access == Access::Deny && filter_within(filter, &rule_topic))
+        {
+            return false;
+        }
         self.rules_for(user, client_id)
             .any(|(access, rule_topic)| access.grants(Access::Read) && filters_overlap(&rule_topic, filter))
     }
@@ -357,6 +366,28 @@ fn parse_rule(rest: &str, line: usize) -> Result<AclRule, AclParseError> {
     topic::validate_topic_filter(&topic.replace("%u", "u").replace("%c", "c"))
         .map_err(|problem| error(format!("'{topic}': {problem}")))?;
     Ok(AclRule { access, topic: topic.to_owned() })
+}
+
+/// True when every topic `inner` matches, `outer` matches too (a
+/// subscription wholly inside an ACL rule's filter).
+pub fn filter_within(inner: &str, outer: &str) -> bool {
+    // Filters that start with a wildcard do not reach `$` topics.
+    if inner.starts_with('$') && outer.starts_with(['+', '#']) {
+        return false;
+    }
+    let mut inner_levels = inner.split('/');
+    let mut outer_levels = outer.split('/');
+    loop {
+        match (inner_levels.next(), outer_levels.next()) {
+            // `a/#` covers `a` and everything below it.
+            (_, Some("#")) | (None, None) => return true,
+            (Some("#"), _) => return false,
+            (Some("+"), Some("+")) => {}
+            (Some(level), Some(rule)) if rule == "+" && level != "+" => {}
+            (Some(level), Some(rule)) if level == rule => {}
+            _ => return false,
+        }
+    }
 }
 
 /// True when some topic name matches both filters.
@@ -447,6 +478,33 @@ impl AccessControl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filter_is_within_another_when_every_topic_it_matches_is() {
+        for (inner, outer) in [
+            ("a/b", "a/b"),
+            ("a/b", "a/+"),
+            ("a/+", "a/+"),
+            ("a/+", "a/#"),
+            ("a", "a/#"),
+            ("a/#", "a/#"),
+            ("a/b/c", "#"),
+            ("+/b", "+/+"),
+        ] {
+            assert!(filter_within(inner, outer), "{inner} within {outer}");
+        }
+        for (inner, outer) in [
+            ("a/#", "a/+"),
+            ("#", "+"),
+            ("a/+", "a/b"),
+            ("a/b", "a/b/c"),
+            ("a/b/c", "a/b"),
+            ("$SYS/x", "#"),
+            ("a/#", "a"),
+        ] {
+            assert!(!filter_within(inner, outer), "{inner} not within {outer}");
+        }
+    }
 
     #[test]
     fn new_hashes_verify_and_wrong_passwords_do_not() {
