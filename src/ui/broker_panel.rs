@@ -9,7 +9,7 @@ use crate::core::broker::settings::{SettingsDraft, default_data_dir};
 use crate::core::broker::{BrokerConfig, Listening};
 use crate::core::engine::BrokerState;
 use crate::ui::action::UiAction;
-use crate::ui::i18n::{Tr, Words};
+use crate::ui::i18n::{Tr, TrLimits, Words};
 use crate::ui::panel::PanelContext;
 use crate::ui::state::UiState;
 use crate::ui::theme;
@@ -178,6 +178,24 @@ fn overview_ui(ui: &mut egui::Ui, broker: &BrokerState, config: &BrokerConfig) {
         ui.end_row();
         ui.label(ui.tr(Tr::MessagesSinceStart));
         ui.label(format!("{} / {}", rates.total_in, rates.total_out));
+        ui.end_row();
+        ui.label(ui.tr(TrLimits::Dropped));
+        let dropped = rates.dropped;
+        let text = format!("{} · {} · {}", dropped.queue_full, dropped.expired, dropped.refused);
+        if dropped.messages() > 0 {
+            ui.colored_label(theme::BUSY, text)
+        } else {
+            ui.label(text)
+        };
+        ui.end_row();
+        ui.label(ui.tr(TrLimits::Retained));
+        let (kept, bytes) = rates.retained;
+        let text = format!("{kept} ({}) · {}", human_bytes(bytes as f64), dropped.retained_not_kept);
+        if dropped.retained_not_kept > 0 {
+            ui.colored_label(theme::BUSY, text)
+        } else {
+            ui.label(text)
+        };
         ui.end_row();
         ui.label(ui.tr(Tr::Authentication));
         let access = &config.access;
@@ -401,6 +419,7 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
         if draft.exposes_network() {
             ui.colored_label(theme::BUSY, ui.tr(Tr::AddressExposesBroker));
         }
+        limits_ui(ui, &mut draft.limits);
         ui.separator();
         ui.strong(ui.tr(Tr::Authentication));
         ui.checkbox(&mut draft.allow_anonymous, ui.tr(Tr::AllowAnonymous));
@@ -487,4 +506,30 @@ fn settings_actions_ui(
         Ok(_) => line(ui, egui::RichText::new("")),
     }
     line(ui, egui::RichText::new(message.as_deref().unwrap_or_default()));
+}
+
+/// The limits of the settings form.
+fn limits_ui(ui: &mut egui::Ui, limits: &mut crate::core::broker::limits::LimitsDraft) {
+    egui::CollapsingHeader::new(ui.tr(TrLimits::Heading)).id_salt("broker-limits").show(ui, |ui| {
+        ui.add(egui::Label::new(egui::RichText::new(ui.tr(TrLimits::Intro)).weak()).wrap());
+        egui::Grid::new("broker-limits-grid").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
+            let fields: [(TrLimits, &mut String); 7] = [
+                (TrLimits::MaxKeepAlive, &mut limits.max_keepalive_secs),
+                (TrLimits::MaxInflight, &mut limits.max_inflight),
+                (TrLimits::MaxQueued, &mut limits.max_queued_messages),
+                (TrLimits::MaxSubscriptions, &mut limits.max_subscriptions_per_client),
+                (TrLimits::MaxSessionExpiry, &mut limits.max_session_expiry_secs),
+                (TrLimits::MaxRetained, &mut limits.max_retained_messages),
+                (TrLimits::MaxRetainedBytes, &mut limits.max_retained_bytes),
+            ];
+            for (key, text) in fields {
+                let label = ui.label(ui.tr(key));
+                let field = ui.add(egui::TextEdit::singleline(text).desired_width(110.0)).labelled_by(label.id);
+                if key == TrLimits::MaxKeepAlive {
+                    field.on_hover_text(ui.tr(TrLimits::MaxKeepAliveHint));
+                }
+                ui.end_row();
+            }
+        });
+    });
 }

@@ -197,6 +197,7 @@ include!("i18n_decode.rs");
 include!("i18n_scenarios.rs");
 include!("i18n_mocks.rs");
 include!("i18n_replay.rs");
+include!("i18n_limits.rs");
 
 #[cfg(test)]
 mod tests {
@@ -220,6 +221,9 @@ mod tests {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
         for key in TrReplay::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+        for key in TrLimits::ALL {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
     }

@@ -41,7 +41,7 @@ pub struct BrokerConfig {
     pub websocket_port: Option<u16>,
     /// MQTT over TLS, when set.
     pub tls: Option<TlsListener>,
-    /// Largest packet accepted (the MQTT maximum by default).
+    /// Largest packet accepted (32 MiB by default; MQTT allows 256 MiB).
     pub max_packet_size: u32,
     /// Most simultaneous client connections.
     pub max_connections: usize,
@@ -54,6 +54,9 @@ pub struct BrokerConfig {
     /// Folder where retained messages and persistent sessions survive a
     /// restart; `None` keeps them in memory only.
     pub persistence: Option<PathBuf>,
+    /// Keep-alive, in-flight, queue, subscription, session and retained
+    /// limits.
+    pub limits: super::limits::BrokerLimits,
 }
 
 impl Default for BrokerConfig {
@@ -64,11 +67,12 @@ impl Default for BrokerConfig {
             fall_back_to_free_port: true,
             websocket_port: None,
             tls: None,
-            max_packet_size: crate::profile::DEFAULT_MAX_PACKET_SIZE,
+            max_packet_size: super::limits::DEFAULT_MAX_PACKET_SIZE,
             max_connections: 10_000,
             sys_interval: Duration::from_secs(10),
             access: AccessControl::default(),
             persistence: None,
+            limits: super::limits::BrokerLimits::default(),
         }
     }
 }
@@ -120,6 +124,7 @@ impl BrokerConfig {
         if self.persistence.as_ref().is_some_and(|dir| dir.as_os_str().is_empty()) {
             return Err(BrokerConfigError::NoDataFolder);
         }
+        self.limits.validate()?;
         Ok(self.access.validate()?)
     }
 }
@@ -152,4 +157,7 @@ pub enum BrokerConfigError {
     /// A stored user cannot be used.
     #[error(transparent)]
     Users(#[from] UsersError),
+    /// A limit that admits nothing.
+    #[error(transparent)]
+    Limits(#[from] super::limits::LimitsError),
 }

@@ -28,11 +28,13 @@ pub(super) async fn register_hooks(
             counters: counters.clone(),
             connected: connected.clone(),
             max_connections: config.max_connections,
+            limits: config.limits.clone(),
         })
     };
     let mut types = vec![
         Type::MessagePublish,
         Type::MessageDelivered,
+        Type::MessageDropped,
         Type::ClientAuthenticate,
         Type::ClientConnected,
         Type::ClientDisconnected,
@@ -56,6 +58,36 @@ struct BrokerHooks {
     /// handshake queue, so the limit is enforced here).
     connected: Arc<AtomicUsize>,
     max_connections: usize,
+    limits: super::limits::BrokerLimits,
+}
+
+impl BrokerHooks {
+    /// Holds the retained limits: false when a retained publish is past
+    /// them, to be delivered as a live message but not kept (counted, and
+    /// logged at the 1st, 10th, 100th… time).
+    fn admit_retained(&self, client: &str, publish: &rmqtt::types::Publish) -> bool {
+        use super::limits::RetainVerdict;
+        let verdict = self.counters.retained.admit(&publish.topic, publish.payload.len(), &self.limits);
+        if verdict == RetainVerdict::Keep {
+            return true;
+        }
+        let count = self.counters.drops.retained_not_kept.fetch_add(1, Ordering::Relaxed) + 1;
+        if count.to_string().trim_start_matches('1').bytes().all(|digit| digit == b'0') {
+            let limit = match verdict {
+                RetainVerdict::OverBytes => format!("{} bytes of retained payloads", self.limits.max_retained_bytes),
+                _ => format!("{} retained topics", self.limits.max_retained_messages),
+            };
+            self.monitor.log(
+                LogLevel::Warning,
+                format!(
+                    "{client}: retained message on {} delivered but not kept: the limit of {limit} is reached \
+                     ({count} not kept so far)",
+                    publish.topic
+                ),
+            );
+        }
+        false
+    }
 }
 
 pub(super) fn protocol_label(level: u8) -> &'static str {
@@ -77,10 +109,21 @@ impl rmqtt::hook::Handler for BrokerHooks {
         use rmqtt::types::{AuthResult, PublishAclResult, SubscribeAclResult};
         match param {
             // From a client (system publishes such as $SYS have no session).
-            Parameter::MessagePublish(Some(_), _, publish) => {
+            Parameter::MessagePublish(Some(session), _, publish) => {
                 self.counters.received.fetch_add(1, Ordering::Relaxed);
                 self.counters.bytes_received.fetch_add(publish.payload.len(), Ordering::Relaxed);
+                let user = session.id.username.as_ref().map(|name| name.as_ref());
+                // What the ACL refuses is never kept: not the ledger's business.
+                let writable = self.access.acl.as_ref().is_none_or(|acl| {
+                    acl.allows(user, &session.id.client_id, publish.topic.as_ref(), auth::Access::Write)
+                });
+                if publish.retain && writable && !self.admit_retained(&session.id.client_id, publish) {
+                    let mut live = (*publish).clone();
+                    live.retain = false;
+                    return (true, Some(HookResult::Publish(live)));
+                }
             }
+            Parameter::MessageDropped(_, _, _, reason) => self.counters.drops.count(reason),
             Parameter::MessageDelivered(_, _, publish) => {
                 self.counters.sent.fetch_add(1, Ordering::Relaxed);
                 self.counters.bytes_sent.fetch_add(publish.payload.len(), Ordering::Relaxed);
@@ -212,6 +255,10 @@ pub(super) struct MessageCounters {
     sent: AtomicUsize,
     pub(super) bytes_received: AtomicUsize,
     pub(super) bytes_sent: AtomicUsize,
+    /// What the limits dropped.
+    pub(super) drops: super::limits::DropCounters,
+    /// The retained topics, for the retained limits.
+    pub(super) retained: super::limits::RetainedLedger,
 }
 
 impl MessageCounters {

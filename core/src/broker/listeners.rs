@@ -2,7 +2,6 @@
 //! the asked one is taken), WebSocket and TLS, all with the same limits.
 
 use std::net::SocketAddr;
-use std::num::NonZeroU16;
 use std::time::Duration;
 
 use super::{BrokerConfig, BrokerError};
@@ -58,8 +57,7 @@ pub(super) fn bind_listener(config: &BrokerConfig) -> Result<rmqtt::net::Listene
 }
 
 pub(super) fn listener_builder(config: &BrokerConfig, address: SocketAddr, name: &str) -> rmqtt::net::Builder {
-    let max_inflight = NonZeroU16::new(u16::MAX).unwrap_or(NonZeroU16::MIN);
-    rmqtt::net::Builder::new()
+    let builder = rmqtt::net::Builder::new()
         .name(name)
         .laddr(address)
         // SO_REUSEADDR lets a restarted broker take its port back at once on
@@ -71,11 +69,8 @@ pub(super) fn listener_builder(config: &BrokerConfig, address: SocketAddr, name:
         // Every CONNECT goes through topicscope's authentication hook, which
         // applies allow_anonymous itself and the connection limit.
         .allow_anonymous(false)
-        .allow_zero_keepalive(true)
-        .max_inflight(max_inflight)
-        .max_mqueue_len(100_000)
         .max_clientid_len(65_535)
         .max_topic_levels(0)
-        .message_expiry_interval(Duration::ZERO)
-        .max_subscriptions(0)
+        .message_expiry_interval(Duration::ZERO);
+    config.limits.apply(builder)
 }

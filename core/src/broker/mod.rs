@@ -14,6 +14,7 @@
 pub mod auth;
 mod config;
 mod hooks;
+pub mod limits;
 mod listeners;
 pub mod monitor;
 pub mod persist;
@@ -305,6 +306,12 @@ async fn build_server(
     }
     if let Some(dir) = &config.persistence {
         let restored = persist::load(&scx, dir).await?;
+        // The retained limits count what was restored.
+        if let Ok(kept) = scx.extends.retain().await.get(&"#".into()).await {
+            for (topic, retained) in kept {
+                counters.retained.seed(&topic, retained.publish.payload.len());
+            }
+        }
         monitor.log(
             LogLevel::Info,
             format!(

@@ -87,6 +87,11 @@ pub struct Rates {
     pub total_in: u64,
     /// Messages delivered since start.
     pub total_out: u64,
+    /// What the limits dropped since start.
+    pub dropped: super::limits::Dropped,
+    /// Retained topics kept (clients' messages; `$SYS` aside) and their
+    /// payload bytes.
+    pub retained: (usize, u64),
 }
 
 /// What the monitor holds.

@@ -136,6 +136,10 @@ pub fn parse_mosquitto_conf(
             "false" => Ok(false),
             _ => Err(error(format!("{key}: '{value}' is not true or false"))),
         };
+        if let Some(applied) = super::limits::mosquitto_key(&mut config.limits, key, value) {
+            applied.map_err(error)?;
+            continue;
+        }
         let current = listeners.last_mut().unwrap_or(&mut legacy);
         match key {
             "listener" => {
@@ -390,6 +394,8 @@ pub struct SettingsDraft {
     pub persistence: bool,
     /// Where.
     pub data_dir: String,
+    /// Keep-alive, queue, subscription, session and retained limits.
+    pub limits: super::limits::LimitsDraft,
 }
 
 impl SettingsDraft {
@@ -421,6 +427,7 @@ impl SettingsDraft {
                 .as_ref()
                 .map(|dir| dir.display().to_string())
                 .unwrap_or_else(|| default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default()),
+            limits: super::limits::LimitsDraft::from_limits(&config.limits),
         }
     }
 
@@ -481,6 +488,7 @@ impl SettingsDraft {
                 acl,
             },
             persistence,
+            limits: self.limits.to_limits().map_err(|(field, problem)| FormError::field(field, problem))?,
         };
         config.validate()?;
         Ok(config)

@@ -42,6 +42,7 @@ pub(super) async fn publish_sys_topics(
             None => ("0.00".to_owned(), "0.00".to_owned()),
         };
         previous = Some((received, sent, now));
+        let dropped = counters.drops.snapshot();
         let values = [
             ("$SYS/broker/version", version.clone()),
             ("$SYS/broker/uptime", format!("{} seconds", started.elapsed().as_secs())),
@@ -55,6 +56,12 @@ pub(super) async fn publish_sys_topics(
             ("$SYS/broker/bytes/sent", counters.bytes_sent.load(Ordering::Relaxed).to_string()),
             ("$SYS/broker/load/messages/received/1min", received_rate),
             ("$SYS/broker/load/messages/sent/1min", sent_rate),
+            // mosquitto's name for messages dropped, then why (topicscope's).
+            ("$SYS/broker/publish/messages/dropped", dropped.messages().to_string()),
+            ("$SYS/broker/publish/messages/dropped/queue full", dropped.queue_full.to_string()),
+            ("$SYS/broker/publish/messages/dropped/expired", dropped.expired.to_string()),
+            ("$SYS/broker/publish/messages/dropped/refused", dropped.refused.to_string()),
+            ("$SYS/broker/retained messages/not kept", dropped.retained_not_kept.to_string()),
         ];
         for (topic, value) in values {
             let packet = rmqtt::types::CodecPublish {
@@ -131,6 +138,8 @@ pub(super) async fn sample_clients(
             bytes_out: rate(bytes_out, previous.3),
             total_in: received as u64,
             total_out: sent as u64,
+            dropped: counters.drops.snapshot(),
+            retained: counters.retained.totals(),
         };
         previous = (received, sent, bytes_in, bytes_out, now);
         monitor.update(clients, session_count, rates);

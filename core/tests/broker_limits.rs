@@ -1,0 +1,197 @@
+//! The embedded broker's limits, seen by independent clients (Python's
+//! paho-mqtt from Debian, mosquitto_pub / mosquitto_sub): keep-alive,
+//! Receive Maximum and session expiry announced in the CONNACK; a 3.1.1
+//! keep-alive over the limit refused; a full session queue, a subscription
+//! past the limit and retained messages past the limit turned away — and
+//! each drop counted in the panel's figures and in `$SYS`.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail the test on error
+
+mod common;
+
+use std::process::Command as Process;
+use std::time::Duration;
+
+use common::wait_until;
+use topicscope_core::broker::limits::BrokerLimits;
+use topicscope_core::broker::{BrokerConfig, EmbeddedBroker};
+
+/// Debian's Python (the one python3-paho-mqtt installs into), even when
+/// another python3 comes first on the PATH.
+fn python() -> &'static str {
+    if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" }
+}
+
+fn broker(limits: BrokerLimits) -> EmbeddedBroker {
+    let config = BrokerConfig { limits, sys_interval: Duration::from_secs(1), ..BrokerConfig::ephemeral() };
+    EmbeddedBroker::start(config).expect("broker starts")
+}
+
+fn port(broker: &EmbeddedBroker) -> String {
+    broker.local_addr().port().to_string()
+}
+
+/// paho-mqtt connects with MQTT 5 asking for keep-alive 120 s and a
+/// session that never expires; prints what the CONNACK said.
+const PAHO_CONNACK: &str = r#"
+import sys, paho.mqtt.client as mqtt
+from paho.mqtt.properties import Properties
+from paho.mqtt.packettypes import PacketTypes
+client = mqtt.Client(client_id="limits-probe", protocol=mqtt.MQTTv5)
+seen = {}
+def on_connect(client, userdata, flags, rc, properties=None):
+    seen["rc"] = str(rc)
+    for name in ("ServerKeepAlive", "ReceiveMaximum", "SessionExpiryInterval"):
+        seen[name] = getattr(properties, name, None)
+    client.disconnect()
+client.on_connect = on_connect
+asked = Properties(PacketTypes.CONNECT)
+asked.SessionExpiryInterval = 4294967295
+client.connect("127.0.0.1", int(sys.argv[1]), keepalive=120, clean_start=True, properties=asked)
+client.loop_forever()
+print(seen["rc"], seen["ServerKeepAlive"], seen["ReceiveMaximum"], seen["SessionExpiryInterval"])
+"#;
+
+#[test]
+fn the_connack_announces_the_limits_and_a_long_311_keep_alive_is_refused() {
+    let limits = BrokerLimits {
+        max_keepalive_secs: 30,
+        max_inflight: 7,
+        max_session_expiry_secs: 3600,
+        ..BrokerLimits::default()
+    };
+    let broker = broker(limits);
+    let output = Process::new("timeout")
+        .args(["20", python(), "-c", PAHO_CONNACK, &port(&broker)])
+        .output()
+        .expect("python3 with paho-mqtt (Debian's python3-paho-mqtt)");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "Success 30 7 3600");
+    // 3.1.1 has no Server Keep Alive: asking for more than the limit is refused.
+    let sub = |keep_alive: &str| {
+        Process::new("mosquitto_sub")
+            .args(["-h", "127.0.0.1", "-p", &port(&broker), "-V", "mqttv311", "-k", keep_alive])
+            .args(["-t", "ka/#", "-W", "1"])
+            .output()
+            .expect("mosquitto_sub")
+    };
+    let refused = sub("120");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("Connection Refused"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let accepted = sub("20");
+    assert!(!String::from_utf8_lossy(&accepted.stderr).contains("Connection Refused"));
+}
+
+/// The value of one `$SYS` topic, as mosquitto_sub reads it.
+fn sys_value(broker: &EmbeddedBroker, topic: &str) -> String {
+    let output = Process::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port(broker), "-t", topic, "-C", "1", "-W", "5"])
+        .output()
+        .expect("mosquitto_sub");
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn publish(broker: &EmbeddedBroker, args: &[&str]) {
+    let status = Process::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port(broker)])
+        .args(args)
+        .status()
+        .expect("mosquitto_pub");
+    assert!(status.success());
+}
+
+#[test]
+fn a_full_session_queue_drops_the_oldest_and_says_how_many() {
+    let broker = broker(BrokerLimits { max_queued_messages: 5, ..BrokerLimits::default() });
+    let persistent = ["-h", "127.0.0.1", "-V", "mqttv311", "-c", "-i", "queue-limit", "-q", "1", "-t", "ql/#"];
+    // Subscribe with a kept session, then leave.
+    let status = Process::new("mosquitto_sub")
+        .args(persistent)
+        .args(["-p", &port(&broker), "-W", "1"])
+        .status()
+        .expect("mosquitto_sub");
+    assert!(!status.success(), "timed out (-W) after subscribing, as intended");
+    for n in 0..12 {
+        publish(&broker, &["-q", "1", "-t", &format!("ql/{n}"), "-m", &n.to_string()]);
+    }
+    let output = Process::new("mosquitto_sub")
+        .args(persistent)
+        .args(["-p", &port(&broker), "-v", "-W", "2"])
+        .output()
+        .expect("mosquitto_sub");
+    let received: Vec<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect();
+    // The newest five are kept: the oldest make room (mosquitto keeps the oldest).
+    assert_eq!(received, ["ql/7 7", "ql/8 8", "ql/9 9", "ql/10 10", "ql/11 11"]);
+    assert!(wait_until(Duration::from_secs(5), || broker.monitor().lock().rates.dropped.queue_full == 7));
+    assert!(wait_until(Duration::from_secs(5), || sys_value(
+        &broker,
+        "$SYS/broker/publish/messages/dropped/queue full"
+    ) == "7"));
+    assert_eq!(sys_value(&broker, "$SYS/broker/publish/messages/dropped"), "7");
+}
+
+#[test]
+fn subscriptions_past_the_limit_are_refused_in_the_suback() {
+    let broker = broker(BrokerLimits { max_subscriptions_per_client: 2, ..BrokerLimits::default() });
+    let output = Process::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port(&broker), "-V", "mqttv5", "-d", "-t", "a", "-t", "b", "-t", "c"])
+        .args(["-W", "1"])
+        .output()
+        .expect("mosquitto_sub");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let granted = stdout.lines().find(|line| line.starts_with("Subscribed (mid: 1)")).unwrap_or_default().to_owned();
+    // Two granted (QoS 0), the third refused with a failure code (≥ 0x80).
+    let codes: Vec<u32> =
+        granted.split(':').nth(2).unwrap_or_default().split(',').filter_map(|code| code.trim().parse().ok()).collect();
+    assert_eq!(codes.len(), 3, "{stdout}");
+    assert_eq!(&codes[..2], [0, 0], "{stdout}");
+    assert!(codes[2] >= 0x80, "{stdout}");
+}
+
+#[test]
+fn retained_messages_past_the_limit_are_delivered_but_not_kept() {
+    let broker = broker(BrokerLimits { max_retained_messages: 3, ..BrokerLimits::default() });
+    // A subscriber before: it gets all five live.
+    let live = Process::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port(&broker), "-t", "rl/#", "-v", "-C", "5", "-W", "10"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub");
+    std::thread::sleep(Duration::from_millis(500));
+    for n in 1..=5 {
+        publish(&broker, &["-r", "-t", &format!("rl/{n}"), "-m", &format!("v{n}")]);
+    }
+    let live = live.wait_with_output().expect("mosquitto_sub");
+    assert_eq!(String::from_utf8_lossy(&live.stdout).lines().count(), 5, "delivered live");
+    // A subscriber after: only the three kept.
+    let later = Process::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port(&broker), "-t", "rl/#", "-v", "-W", "1"])
+        .output()
+        .expect("mosquitto_sub");
+    // (Retained messages come in no set order.)
+    let sorted = |stdout: &[u8]| {
+        let mut lines: Vec<String> = String::from_utf8_lossy(stdout).lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(sorted(&later.stdout), ["rl/1 v1", "rl/2 v2", "rl/3 v3"]);
+    // Replacing a kept one and clearing one still work at the limit.
+    publish(&broker, &["-r", "-t", "rl/2", "-m", "v2b"]);
+    publish(&broker, &["-r", "-t", "rl/3", "-n"]);
+    publish(&broker, &["-r", "-t", "rl/4", "-m", "v4b"]);
+    let after = Process::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port(&broker), "-t", "rl/#", "-v", "-W", "1"])
+        .output()
+        .expect("mosquitto_sub");
+    assert_eq!(sorted(&after.stdout), ["rl/1 v1", "rl/2 v2b", "rl/4 v4b"]);
+    assert!(wait_until(Duration::from_secs(5), || sys_value(&broker, "$SYS/broker/retained messages/not kept") == "2"));
+    let log = broker.monitor().lock().log.clone();
+    assert!(
+        log.iter().any(|entry| entry
+            .text
+            .contains("retained message on rl/4 delivered but not kept: the limit of 3 retained topics")),
+        "{log:#?}"
+    );
+}

@@ -1,0 +1,17 @@
+// The broker panel's limits: key => English, Simplified Chinese.
+// Included by i18n.rs. Placeholders are {name}; keep them in every language.
+catalogue! {
+    TrLimits;
+    Heading => "Limits", "限制";
+    Intro => "What one client may take: past a limit the broker refuses or drops, counts it below and in $SYS.", "单个客户端可占用的资源：超出限制时代理拒绝或丢弃，并在下方和 $SYS 中计数。";
+    MaxKeepAlive => "Max keep-alive (s, 65535: none)", "最大保活时间（秒，65535 为不限）";
+    MaxKeepAliveHint => "MQTT 5 clients asking for more (or 0) are told this in the CONNACK; 3.1.1 clients asking for more are refused (mosquitto's max_keepalive)", "请求更长（或 0）的 MQTT 5 客户端会在 CONNACK 中收到此值；请求更长的 3.1.1 客户端会被拒绝（同 mosquitto 的 max_keepalive）";
+    MaxInflight => "Max in-flight per client", "每客户端最大未确认消息数";
+    MaxQueued => "Max queued per session", "每会话最大排队消息数";
+    MaxSubscriptions => "Max subscriptions per client", "每客户端最大订阅数";
+    MaxSessionExpiry => "Max session expiry (s)", "最大会话过期时间（秒）";
+    MaxRetained => "Max retained messages", "最大保留消息数";
+    MaxRetainedBytes => "Max retained bytes", "保留消息最大字节数";
+    Dropped => "Dropped (queue full · expired · refused)", "已丢弃（队列满 · 过期 · 被拒绝）";
+    Retained => "Retained kept · not kept", "已保留 · 未保留";
+}
