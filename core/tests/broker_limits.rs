@@ -195,3 +195,60 @@ fn retained_messages_past_the_limit_are_delivered_but_not_kept() {
         "{log:#?}"
     );
 }
+
+/// The status line of a WebSocket upgrade request sent with `origin`.
+fn upgrade_status(port: u16, origin: Option<&str>) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let origin = origin.map(|origin| format!("Origin: {origin}\r\n")).unwrap_or_default();
+    let request = format!(
+        "GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Protocol: mqtt\r\n{origin}\r\n"
+    );
+    stream.write_all(request.as_bytes()).expect("sent");
+    let mut answer = [0_u8; 256];
+    let read = stream.read(&mut answer).unwrap_or(0);
+    String::from_utf8_lossy(&answer[..read]).lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn web_pages_from_other_sites_cannot_open_the_websocket_listener() {
+    let websocket = common::free_port();
+    let config = BrokerConfig {
+        websocket_port: Some(websocket),
+        websocket_allowed_origins: vec!["https://dash.example".into()],
+        ..BrokerConfig::ephemeral()
+    };
+    let _broker = EmbeddedBroker::start(config).expect("broker starts");
+    for (origin, status) in [
+        (None, "HTTP/1.1 101"),
+        (Some("http://localhost:3000"), "HTTP/1.1 101"),
+        (Some("http://127.0.0.1:8080"), "HTTP/1.1 101"),
+        (Some("http://[::1]:5173"), "HTTP/1.1 101"),
+        (Some("https://dash.example"), "HTTP/1.1 101"),
+        (Some("https://evil.example"), "HTTP/1.1 403"),
+        (Some("http://localhost.evil.example"), "HTTP/1.1 403"),
+        (Some("http://127.0.0.1.evil.example"), "HTTP/1.1 403"),
+        (Some("null"), "HTTP/1.1 403"),
+    ] {
+        let line = upgrade_status(websocket, origin);
+        assert!(line.starts_with(status), "{origin:?}: {line}");
+    }
+    // paho-mqtt over WebSocket sends its own Origin (the broker's address): it connects.
+    let paho = r#"
+import sys, paho.mqtt.client as mqtt
+client = mqtt.Client(client_id="ws-probe", transport="websockets")
+seen = []
+client.on_connect = lambda client, userdata, flags, rc: (seen.append(rc), client.disconnect())
+client.connect("127.0.0.1", int(sys.argv[1]), keepalive=30)
+client.loop_forever()
+print(seen[0])
+"#;
+    let output = Process::new("timeout")
+        .args(["20", python(), "-c", paho, &websocket.to_string()])
+        .output()
+        .expect("python3 with paho-mqtt");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0", "{}", String::from_utf8_lossy(&output.stderr));
+}

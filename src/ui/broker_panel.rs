@@ -395,6 +395,13 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
             ui.checkbox(&mut draft.websocket, ui.tr(Tr::WebSocketPort));
             ui.add_enabled(draft.websocket, egui::TextEdit::singleline(&mut draft.websocket_port).desired_width(70.0));
             ui.end_row();
+            if draft.websocket {
+                let label = ui.label(ui.tr(TrLimits::AllowedOrigins));
+                ui.add(egui::TextEdit::singleline(&mut draft.websocket_allowed_origins).desired_width(320.0))
+                    .labelled_by(label.id)
+                    .on_hover_text(ui.tr(TrLimits::AllowedOriginsHint));
+                ui.end_row();
+            }
             ui.checkbox(&mut draft.tls, ui.tr(Tr::TlsPort));
             ui.add_enabled(draft.tls, egui::TextEdit::singleline(&mut draft.tls_port).desired_width(70.0));
             ui.end_row();

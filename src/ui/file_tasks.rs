@@ -32,7 +32,7 @@ pub enum FileOutcome {
     /// Saved messages read from a shared file (or why not).
     SavedMessagesRead(Result<crate::core::saved_messages::SavedMessages, String>),
     /// Broker settings read from a file, with notes on what was not carried over.
-    BrokerSettings(Result<(crate::core::broker::BrokerConfig, Vec<String>), String>),
+    BrokerSettings(Result<(Box<crate::core::broker::BrokerConfig>, Vec<String>), String>),
     /// No file dialog could be shown: ask for the path in the window.
     NoDialog(PathRequest),
     /// A certificate or key file was chosen for the active profile's TLS.
@@ -188,7 +188,9 @@ fn fulfil(purpose: PathPurpose, paths: Vec<PathBuf>, importing: &AtomicUsize, se
             }),
         ),
         PathPurpose::ImportBrokerSettings => FileOutcome::BrokerSettings(
-            crate::core::broker::settings::load_any(&path).map_err(|error| error.to_string()),
+            crate::core::broker::settings::load_any(&path)
+                .map(|(config, notes)| (Box::new(config), notes))
+                .map_err(|error| error.to_string()),
         ),
         PathPurpose::ChooseTlsFile(file) => FileOutcome::TlsFileChosen(file, path),
         PathPurpose::ChooseSchemaPath { .. } => FileOutcome::SchemaPathChosen(path),

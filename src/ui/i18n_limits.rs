@@ -12,6 +12,8 @@ catalogue! {
     MaxSessionExpiry => "Max session expiry (s)", "最大会话过期时间（秒）";
     MaxRetained => "Max retained messages", "最大保留消息数";
     MaxRetainedBytes => "Max retained bytes", "保留消息最大字节数";
+    AllowedOrigins => "Other web pages allowed", "允许的其他网页来源";
+    AllowedOriginsHint => "Origins such as https://dashboard.example, comma-separated. Pages served from this machine and clients that are not browsers always connect; pages from other sites are refused, so a site you visit cannot reach the broker through your browser.", "如 https://dashboard.example，以逗号分隔。本机提供的网页和非浏览器客户端总可连接；其他站点的网页会被拒绝，防止你访问的网站通过浏览器连接代理。";
     Dropped => "Dropped (queue full · expired · refused)", "已丢弃（队列满 · 过期 · 被拒绝）";
     Retained => "Retained kept · not kept", "已保留 · 未保留";
 }

@@ -451,6 +451,12 @@ impl AccessControl {
             return if self.allow_anonymous { ConnectVerdict::Accept } else { ConnectVerdict::NotAuthorized };
         }
         let Some(stored) = self.users.get(user) else {
+            // An unknown user costs what a wrong password costs (a real
+            // user's hash is checked and the result thrown away), and gets
+            // the same answer: neither time nor code tells which names exist.
+            if let Some(any) = self.users.values().next() {
+                let _ = verify_password(any, password.unwrap_or_default());
+            }
             return ConnectVerdict::BadCredentials;
         };
         match verify_password(stored, password.unwrap_or_default()) {
@@ -478,6 +484,29 @@ impl AccessControl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_user_takes_as_long_as_a_wrong_password_and_gets_the_same_answer() {
+        let mut access = AccessControl::default();
+        for user in ["alice", "bob"] {
+            access.users.insert(user.into(), hash_password("secret").unwrap_or_default());
+        }
+        let median = |user: &str| {
+            let mut times: Vec<std::time::Duration> = (0..7)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    assert_eq!(access.check_connect(Some(user), Some(b"guess")), ConnectVerdict::BadCredentials);
+                    started.elapsed()
+                })
+                .collect();
+            times.sort();
+            times[3]
+        };
+        let (unknown, wrong) = (median("mallory"), median("alice"));
+        // Both run the same PBKDF2; without it an unknown name answered at once.
+        let ratio = unknown.as_secs_f64() / wrong.as_secs_f64().max(1e-9);
+        assert!((0.33..3.0).contains(&ratio), "unknown {unknown:?} vs wrong password {wrong:?}");
+    }
 
     #[test]
     fn a_filter_is_within_another_when_every_topic_it_matches_is() {

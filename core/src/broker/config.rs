@@ -39,6 +39,12 @@ pub struct BrokerConfig {
     pub fall_back_to_free_port: bool,
     /// MQTT over WebSocket on this port (any path), when set.
     pub websocket_port: Option<u16>,
+    /// Web page origins (`https://dashboard.example`) allowed to open
+    /// WebSocket connections besides pages served from this machine; a
+    /// page from anywhere else is refused (403), so a site the user visits
+    /// cannot reach the broker through the browser. Clients that are not
+    /// browsers send no origin and are not affected.
+    pub websocket_allowed_origins: Vec<String>,
     /// MQTT over TLS, when set.
     pub tls: Option<TlsListener>,
     /// Largest packet accepted (32 MiB by default; MQTT allows 256 MiB).
@@ -66,6 +72,7 @@ impl Default for BrokerConfig {
             port: STANDARD_MQTT_PORT,
             fall_back_to_free_port: true,
             websocket_port: None,
+            websocket_allowed_origins: Vec::new(),
             tls: None,
             max_packet_size: super::limits::DEFAULT_MAX_PACKET_SIZE,
             max_connections: 10_000,

@@ -71,6 +71,7 @@ pub(super) fn listener_builder(config: &BrokerConfig, address: SocketAddr, name:
         .allow_anonymous(false)
         .max_clientid_len(65_535)
         .max_topic_levels(0)
-        .message_expiry_interval(Duration::ZERO);
+        .message_expiry_interval(Duration::ZERO)
+        .ws_allowed_origins(Some(config.websocket_allowed_origins.clone()));
     config.limits.apply(builder)
 }

@@ -364,6 +364,8 @@ pub struct SettingsDraft {
     pub websocket: bool,
     /// Its port.
     pub websocket_port: String,
+    /// Page origins allowed besides this machine's, comma-separated.
+    pub websocket_allowed_origins: String,
     /// Serve MQTT over TLS.
     pub tls: bool,
     /// Its port.
@@ -408,6 +410,7 @@ impl SettingsDraft {
             fall_back_to_free_port: config.fall_back_to_free_port,
             websocket: config.websocket_port.is_some(),
             websocket_port: config.websocket_port.unwrap_or(8080).to_string(),
+            websocket_allowed_origins: config.websocket_allowed_origins.join(", "),
             tls: tls.is_some(),
             tls_port: tls.as_ref().map_or(8883, |tls| tls.port).to_string(),
             cert_file: tls.as_ref().map(|tls| tls.cert_file.display().to_string()).unwrap_or_default(),
@@ -476,6 +479,12 @@ impl SettingsDraft {
             port: port("TCP port", &self.port)?,
             fall_back_to_free_port: self.fall_back_to_free_port,
             websocket_port: if self.websocket { Some(port("WebSocket port", &self.websocket_port)?) } else { None },
+            websocket_allowed_origins: self
+                .websocket_allowed_origins
+                .split(',')
+                .map(|origin| origin.trim().trim_end_matches('/').to_owned())
+                .filter(|origin| !origin.is_empty())
+                .collect(),
             tls,
             max_connections: usize::try_from(number("Max connections", &self.max_connections)?)
                 .map_err(|_| FormError::field("Max connections", "too large"))?,

@@ -168,6 +168,10 @@ pub struct Builder {
 
     /// QUIC(max_idle_timeout)
     pub idle_timeout: Duration,
+
+    /// WebSocket: the browser page origins allowed besides pages served
+    /// from this machine; `None` allows every origin. (topicscope)
+    pub ws_allowed_origins: Option<Vec<String>>,
 }
 
 impl Default for Builder {
@@ -238,6 +242,8 @@ impl Builder {
             collect_cert_info: false,
 
             idle_timeout: Duration::from_secs(90),
+
+            ws_allowed_origins: None,
         }
     }
 
@@ -482,6 +488,14 @@ impl Builder {
     /// Sets idle timeout (QUIC)
     pub fn idle_timeout(mut self, idle_timeout: Duration) -> Self {
         self.idle_timeout = idle_timeout;
+        self
+    }
+
+    /// WebSocket: refuse upgrade requests whose `Origin` (sent by browsers)
+    /// is neither a page on this machine nor in `origins`; requests without
+    /// `Origin` (MQTT clients that are not browsers) pass. (topicscope)
+    pub fn ws_allowed_origins(mut self, origins: Option<Vec<String>>) -> Self {
+        self.ws_allowed_origins = origins;
         self
     }
 
@@ -872,7 +886,12 @@ where
             return Err(anyhow!("Protocol mismatch: Expected WS listener"));
         }
 
-        match tokio::time::timeout(self.cfg.handshake_timeout, accept_hdr_async(self.socket, on_handshake))
+        let allowed = self.cfg.ws_allowed_origins.clone();
+        let handshake = move |req: &Request, response: Response| {
+            check_origin(req, allowed.as_deref())?;
+            on_handshake(req, response)
+        };
+        match tokio::time::timeout(self.cfg.handshake_timeout, accept_hdr_async(self.socket, handshake))
             .await
         {
             Ok(Ok(ws_stream)) => {
@@ -907,7 +926,12 @@ where
             self.cfg.collect_cert_info,
         );
 
-        match tokio::time::timeout(self.cfg.handshake_timeout, accept_hdr_async(tls_s, on_handshake)).await {
+        let allowed = self.cfg.ws_allowed_origins.clone();
+        let handshake = move |req: &Request, response: Response| {
+            check_origin(req, allowed.as_deref())?;
+            on_handshake(req, response)
+        };
+        match tokio::time::timeout(self.cfg.handshake_timeout, accept_hdr_async(tls_s, handshake)).await {
             Ok(Ok(ws_stream)) => {
                 Ok(Dispatcher::new(WsStream::new(ws_stream), self.remote_addr, cert_info, self.cfg.clone()))
             }
@@ -946,6 +970,47 @@ where
             None
         }
     }
+}
+
+#[allow(clippy::result_large_err)]
+#[cfg(feature = "ws")]
+/// Refuses (403) a browser page from another site: its `Origin` names a
+/// host that is not this machine and is not in `allowed`. (topicscope)
+fn check_origin(req: &Request, allowed: Option<&[String]>) -> std::result::Result<(), ErrorResponse> {
+    let Some(allowed) = allowed else { return Ok(()) };
+    let Some(origin) = req.headers().get("Origin") else { return Ok(()) };
+    let origin = origin.to_str().unwrap_or_default().trim();
+    // A page served by the broker's own address (an IP literal: a DNS name
+    // could be rebound to it by another site) is this machine's too; so is
+    // what MQTT libraries that send `Origin` send (paho: the address itself).
+    let host = req.headers().get("Host").and_then(|host| host.to_str().ok()).map(host_of).unwrap_or_default();
+    let same_address = origin.split_once("://").map(|(_, rest)| host_of(rest)) == Some(host)
+        && host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok();
+    if origin_is_local(origin) || same_address || allowed.iter().any(|entry| entry.trim_end_matches('/') == origin) {
+        return Ok(());
+    }
+    let mut refusal = ErrorResponse::new(Some(format!("WebSocket connections from pages at {origin} are not allowed")));
+    *refusal.status_mut() = tokio_tungstenite::tungstenite::http::StatusCode::FORBIDDEN;
+    Err(refusal)
+}
+
+#[cfg(feature = "ws")]
+/// The host of `host[:port][/path]` (`[v6]` keeps its brackets).
+fn host_of(authority: &str) -> &str {
+    if authority.starts_with('[') {
+        authority.split_inclusive(']').next().unwrap_or_default()
+    } else {
+        authority.split([':', '/']).next().unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "ws")]
+/// `http(s)://localhost`, `127.x.x.x` or `[::1]`, any port.
+fn origin_is_local(origin: &str) -> bool {
+    let Some((_, rest)) = origin.split_once("://") else { return false };
+    let host = host_of(rest).trim_matches(['[', ']']);
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|address| address.is_loopback())
 }
 
 #[allow(clippy::result_large_err)]
