@@ -252,3 +252,80 @@ print(seen[0])
         .expect("python3 with paho-mqtt");
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0", "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// A raw MQTT 5 subscriber (Python, no library) that allows 10 topic
+/// aliases, subscribes to `alias/#`, and after `count` messages prints the
+/// bytes it read and how many PUBLISH packets carried an empty topic.
+const RAW_ALIAS_SUBSCRIBER: &str = r#"
+import socket, struct, sys
+def varint(n):
+    out = b""
+    while True:
+        b = n % 128; n //= 128
+        out += bytes([b | 0x80 if n else b])
+        if not n: return out
+def s(x): return struct.pack(">H", len(x)) + x
+def packet(t, body): return bytes([t]) + varint(len(body)) + body
+port, count = int(sys.argv[1]), int(sys.argv[2])
+sock = socket.create_connection(("127.0.0.1", port)); sock.settimeout(10)
+props = bytes([0x22]) + struct.pack(">H", 10)  # Topic Alias Maximum 10
+sock.sendall(packet(0x10, s(b"MQTT") + bytes([5, 2]) + struct.pack(">H", 60) + varint(len(props)) + props + s(b"alias-raw")))
+read = 0
+def next_packet():
+    global read
+    head = sock.recv(1); n = 0; mult = 1; size = 1
+    while True:
+        b = sock.recv(1)[0]; size += 1; n += (b & 127) * mult; mult *= 128
+        if not b & 128: break
+    body = b""
+    while len(body) < n: body += sock.recv(n - len(body))
+    read += size + n
+    return head[0], body
+next_packet()  # CONNACK
+sock.sendall(packet(0x82, struct.pack(">H", 1) + varint(0) + s(b"alias/#") + bytes([0])))
+next_packet()  # SUBACK
+print("ready", flush=True)
+empty = 0
+for _ in range(count):
+    kind, body = next_packet()
+    assert kind >> 4 == 3
+    empty += struct.unpack(">H", body[:2])[0] == 0
+print(read, empty, flush=True)
+"#;
+
+/// Bytes the raw subscriber read for 100 messages on one long topic, and
+/// how many of them came with an empty topic (an alias instead).
+fn alias_traffic(topic_aliases: u16) -> (usize, usize) {
+    let broker = broker(BrokerLimits { topic_aliases, ..BrokerLimits::default() });
+    let mut subscriber = Process::new("timeout")
+        .args(["30", python(), "-c", RAW_ALIAS_SUBSCRIBER, &port(&broker), "100"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(subscriber.stdout.take().expect("stdout")));
+    assert_eq!(lines.next().and_then(Result::ok).as_deref(), Some("ready"));
+    let topic = format!("alias/{}", "plant-7/line-3/boiler/temperature/".repeat(3));
+    let messages: String = (0..100).map(|n| format!("{n}\n")).collect();
+    let mut publisher = Process::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port(&broker), "-V", "mqttv5", "-t", &topic, "-l"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_pub");
+    std::io::Write::write_all(&mut publisher.stdin.take().expect("stdin"), messages.as_bytes()).expect("written");
+    assert!(publisher.wait().expect("mosquitto_pub").success());
+    let result = lines.next().and_then(Result::ok).unwrap_or_default();
+    let _ = subscriber.wait();
+    let (read, empty) = result.split_once(' ').unwrap_or_default();
+    (read.parse().unwrap_or_default(), empty.parse().unwrap_or_default())
+}
+
+#[test]
+fn topic_aliases_towards_clients_that_allow_them_save_the_topic_on_every_repeat() {
+    let (without, empty_without) = alias_traffic(0);
+    let (with, empty_with) = alias_traffic(10);
+    eprintln!("100 messages on a 111-byte topic: {without} bytes without aliases, {with} with");
+    assert_eq!(empty_without, 0, "off: every message carries its topic");
+    assert_eq!(empty_with, 99, "on: the first carries topic and alias, the 99 others the alias only");
+    // The topic is 111 bytes; an alias costs 3 bytes of properties.
+    assert!(without - with >= 99 * 100, "{without} bytes without aliases, {with} with");
+}

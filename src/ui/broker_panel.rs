@@ -520,7 +520,7 @@ fn limits_ui(ui: &mut egui::Ui, limits: &mut crate::core::broker::limits::Limits
     egui::CollapsingHeader::new(ui.tr(TrLimits::Heading)).id_salt("broker-limits").show(ui, |ui| {
         ui.add(egui::Label::new(egui::RichText::new(ui.tr(TrLimits::Intro)).weak()).wrap());
         egui::Grid::new("broker-limits-grid").num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
-            let fields: [(TrLimits, &mut String); 7] = [
+            let fields: [(TrLimits, &mut String); 8] = [
                 (TrLimits::MaxKeepAlive, &mut limits.max_keepalive_secs),
                 (TrLimits::MaxInflight, &mut limits.max_inflight),
                 (TrLimits::MaxQueued, &mut limits.max_queued_messages),
@@ -528,12 +528,15 @@ fn limits_ui(ui: &mut egui::Ui, limits: &mut crate::core::broker::limits::Limits
                 (TrLimits::MaxSessionExpiry, &mut limits.max_session_expiry_secs),
                 (TrLimits::MaxRetained, &mut limits.max_retained_messages),
                 (TrLimits::MaxRetainedBytes, &mut limits.max_retained_bytes),
+                (TrLimits::TopicAliases, &mut limits.topic_aliases),
             ];
             for (key, text) in fields {
                 let label = ui.label(ui.tr(key));
                 let field = ui.add(egui::TextEdit::singleline(text).desired_width(110.0)).labelled_by(label.id);
-                if key == TrLimits::MaxKeepAlive {
-                    field.on_hover_text(ui.tr(TrLimits::MaxKeepAliveHint));
+                match key {
+                    TrLimits::MaxKeepAlive => drop(field.on_hover_text(ui.tr(TrLimits::MaxKeepAliveHint))),
+                    TrLimits::TopicAliases => drop(field.on_hover_text(ui.tr(TrLimits::TopicAliasesHint))),
+                    _ => {}
                 }
                 ui.end_row();
             }

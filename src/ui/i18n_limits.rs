@@ -14,6 +14,8 @@ catalogue! {
     MaxRetainedBytes => "Max retained bytes", "保留消息最大字节数";
     AllowedOrigins => "Other web pages allowed", "允许的其他网页来源";
     AllowedOriginsHint => "Origins such as https://dashboard.example, comma-separated. Pages served from this machine and clients that are not browsers always connect; pages from other sites are refused, so a site you visit cannot reach the broker through your browser.", "如 https://dashboard.example，以逗号分隔。本机提供的网页和非浏览器客户端总可连接；其他站点的网页会被拒绝，防止你访问的网站通过浏览器连接代理。";
+    TopicAliases => "MQTT 5 topic aliases (0: off)", "MQTT 5 主题别名数（0 为关闭）";
+    TopicAliasesHint => "How many aliases clients may use, and the broker uses towards clients that allow them: a repeated topic then travels as two bytes", "客户端可使用的别名数，以及代理对允许别名的客户端使用的别名数：重复的主题只需两个字节传输";
     Dropped => "Dropped (queue full · expired · refused)", "已丢弃（队列满 · 过期 · 被拒绝）";
     Retained => "Retained kept · not kept", "已保留 · 未保留";
 }

@@ -46,6 +46,11 @@ pub struct BrokerLimits {
     pub max_retained_messages: usize,
     /// Payload bytes of all retained messages together; likewise.
     pub max_retained_bytes: u64,
+    /// MQTT 5 topic aliases, each way (0: off, as mosquitto): clients may
+    /// use this many, and the broker replaces repeated topics with aliases
+    /// for clients that allow them (saving the topic's bytes on every
+    /// message after the first).
+    pub topic_aliases: u16,
 }
 
 impl Default for BrokerLimits {
@@ -60,6 +65,7 @@ impl Default for BrokerLimits {
             max_session_expiry_secs: 7 * 24 * 3600,
             max_retained_messages: 100_000,
             max_retained_bytes: 256 * 1024 * 1024,
+            topic_aliases: 0,
         }
     }
 }
@@ -102,6 +108,7 @@ impl BrokerLimits {
             .max_mqueue_len(self.max_queued_messages)
             .max_subscriptions(self.max_subscriptions_per_client)
             .max_session_expiry_interval(expiry)
+            .max_topic_aliases(self.topic_aliases)
     }
 }
 
@@ -287,6 +294,8 @@ pub struct LimitsDraft {
     pub max_retained_messages: String,
     /// See [`BrokerLimits::max_retained_bytes`].
     pub max_retained_bytes: String,
+    /// See [`BrokerLimits::topic_aliases`].
+    pub topic_aliases: String,
 }
 
 impl Default for LimitsDraft {
@@ -306,6 +315,7 @@ impl LimitsDraft {
             max_session_expiry_secs: limits.max_session_expiry_secs.to_string(),
             max_retained_messages: limits.max_retained_messages.to_string(),
             max_retained_bytes: limits.max_retained_bytes.to_string(),
+            topic_aliases: limits.topic_aliases.to_string(),
         }
     }
 
@@ -330,6 +340,10 @@ impl LimitsDraft {
             max_session_expiry_secs: parse("Max session expiry", &self.max_session_expiry_secs)?,
             max_retained_messages: parse("Max retained", &self.max_retained_messages)?,
             max_retained_bytes: parse("Max retained bytes", &self.max_retained_bytes)?,
+            topic_aliases: {
+                let text = self.topic_aliases.trim();
+                text.parse().map_err(|_| ("Topic aliases", format!("'{text}' is not 0 to 65535")))?
+            },
         })
     }
 }
