@@ -369,7 +369,7 @@ fn silent_server_times_out_with_the_configured_timeout() {
 #[test]
 fn engine_starts_and_stops_the_embedded_broker() {
     let mut driver = Driver::new();
-    driver.send(Command::StartBroker(BrokerConfig::ephemeral()));
+    driver.send(Command::StartBroker(Box::new(BrokerConfig::ephemeral())));
     let mut addr = None;
     driver.wait_for("broker running", |events| {
         addr = events.iter().find_map(|event| match &event.kind {

@@ -164,7 +164,7 @@ pub enum Command {
         mocks: Vec<crate::mock::MockFile>,
     },
     /// Start the embedded broker.
-    StartBroker(BrokerConfig),
+    StartBroker(Box<BrokerConfig>),
     /// Stop the embedded broker.
     StopBroker,
     /// Close one client's connection to the embedded broker.
@@ -553,7 +553,7 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
                     let _ = tokio::task::spawn_blocking(move || old.stop()).await;
                 }
                 sink.send(EventKind::Broker(BrokerState::Starting)).await;
-                let started = tokio::task::spawn_blocking(move || EmbeddedBroker::start(config)).await;
+                let started = tokio::task::spawn_blocking(move || EmbeddedBroker::start(*config)).await;
                 let state = match started {
                     Ok(Ok(running)) => {
                         running.monitor().set_waker(sink.waker.clone());

@@ -18,7 +18,7 @@ impl Workspace {
         self.auto_connect_embedded = connect_when_ready;
         self.broker_stopped_on_purpose = false;
         self.broker = BrokerState::Starting;
-        Command::StartBroker(config)
+        Command::StartBroker(Box::new(config))
     }
 
     /// The command that stops the embedded broker at the user's request
