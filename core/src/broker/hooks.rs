@@ -72,9 +72,13 @@ impl BrokerHooks {
             return true;
         }
         let count = self.counters.drops.retained_not_kept.fetch_add(1, Ordering::Relaxed) + 1;
-        if count.to_string().trim_start_matches('1').bytes().all(|digit| digit == b'0') {
+        let digits = count.to_string();
+        if digits.starts_with('1') && digits[1..].bytes().all(|digit| digit == b'0') {
             let limit = match verdict {
-                RetainVerdict::OverBytes => format!("{} bytes of retained payloads", self.limits.max_retained_bytes),
+                RetainVerdict::OverBytes => format!(
+                    "{} of retained payloads",
+                    crate::payload::human_size(usize::try_from(self.limits.max_retained_bytes).unwrap_or(usize::MAX))
+                ),
                 _ => format!("{} retained topics", self.limits.max_retained_messages),
             };
             self.monitor.log(
