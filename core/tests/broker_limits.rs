@@ -329,3 +329,50 @@ fn topic_aliases_towards_clients_that_allow_them_save_the_topic_on_every_repeat(
     // The topic is 111 bytes; an alias costs 3 bytes of properties.
     assert!(without - with >= 99 * 100, "{without} bytes without aliases, {with} with");
 }
+
+/// A raw MQTT 5 client (Python, no library) that sends `count` QoS 2
+/// publishes without ever releasing them, then prints the reason code of
+/// the DISCONNECT it gets (or "closed").
+const RAW_RECEIVE_MAXIMUM: &str = r#"
+import socket, struct, sys
+def varint(n):
+    out = b""
+    while True:
+        b = n % 128; n //= 128
+        out += bytes([b | 0x80 if n else b])
+        if not n: return out
+def s(x): return struct.pack(">H", len(x)) + x
+def packet(t, body): return bytes([t]) + varint(len(body)) + body
+port, count = int(sys.argv[1]), int(sys.argv[2])
+sock = socket.create_connection(("127.0.0.1", port)); sock.settimeout(10)
+sock.sendall(packet(0x10, s(b"MQTT") + bytes([5, 2]) + struct.pack(">H", 60) + varint(0) + s(b"recv-max")))
+def next_packet():
+    head = sock.recv(1)
+    if not head: return None
+    n = 0; mult = 1
+    while True:
+        b = sock.recv(1)[0]; n += (b & 127) * mult; mult *= 128
+        if not b & 128: break
+    body = b""
+    while len(body) < n: body += sock.recv(n - len(body))
+    return head[0], body
+next_packet()  # CONNACK
+sock.sendall(b"".join(packet(0x34, s(b"rm/x") + struct.pack(">H", i) + varint(0) + b"x") for i in range(1, count + 1)))
+while True:
+    got = next_packet()
+    if got is None: print("closed"); break
+    if got[0] >> 4 == 14: print(hex(got[1][0])); break
+"#;
+
+#[test]
+fn a_client_past_the_receive_maximum_is_told_0x93() {
+    let broker = broker(BrokerLimits { max_inflight: 10, ..BrokerLimits::default() });
+    let run = |count: &str| {
+        let output = Process::new("timeout")
+            .args(["20", python(), "-c", RAW_RECEIVE_MAXIMUM, &port(&broker), count])
+            .output()
+            .expect("python3");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    assert_eq!(run("11"), "0x93", "DISCONNECT Receive Maximum exceeded (MQTT 5 §3.3.4)");
+}
