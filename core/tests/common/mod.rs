@@ -664,18 +664,28 @@ pub struct Microsocks {
 }
 
 impl Microsocks {
-    /// Starts it and waits until it listens.
+    /// Starts it and waits until it listens. A port picked free can be
+    /// taken (e.g. by the broker of the same test) before microsocks binds
+    /// it: microsocks then exits while the port still answers, so the
+    /// start is checked on its process and retried on a fresh port.
     pub fn start(user: &str, password: &str) -> Self {
-        let port = free_port();
-        let child = Process::new("microsocks")
-            .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-u", user, "-P", password])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("microsocks (apt-get install microsocks)");
-        let listening = wait_until(WAIT, || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
-        assert!(listening, "microsocks did not start on {port}");
-        Self { child, port }
+        for _ in 0..3 {
+            let port = free_port();
+            let mut child = Process::new("microsocks")
+                .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-u", user, "-P", password])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("microsocks (apt-get install microsocks)");
+            let listening = wait_until(WAIT, || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+            std::thread::sleep(Duration::from_millis(100));
+            if listening && matches!(child.try_wait(), Ok(None)) {
+                return Self { child, port };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("microsocks did not start on three free ports");
     }
 }
 
