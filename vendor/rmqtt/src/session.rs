@@ -199,6 +199,7 @@ impl SessionState {
         let mut flags = StateFlags::empty();
 
         self.scx.connections.inc();
+        let mut ended_by_broker = None;
         match self.run_loop(&mut sink, keep_alive, &mut flags, &deliver_queue_tx, &mut deliver_queue_rx).await
         {
             Ok(()) => {
@@ -206,26 +207,27 @@ impl SessionState {
             }
             Err(reason) => {
                 log::debug!("{} Reason: {}", self.id, reason);
+                if !matches!(reason, Reason::ConnectDisconnect(_) | Reason::ConnectRemoteClose) {
+                    ended_by_broker = Some(reason.clone());
+                }
                 let _ = self.disconnected_reason_add(reason).await;
             }
         }
         self.scx.connections.dec();
 
         // topicscope patch: an MQTT 5 client is told why the broker ends the
-        // connection (0x93 Receive Maximum exceeded, 0x95 Packet too large,
-        // 0x8E Session taken over…) before the connection closes; the
-        // DISCONNECT sent further down went to a closed sink and never left.
-        if self.disconnected_reason_has().await {
-            let reason = self.disconnected_reason().await.unwrap_or_default();
-            if !matches!(reason, Reason::ConnectDisconnect(_) | Reason::ConnectRemoteClose) {
-                if let Sink::V5(s) = &mut sink {
-                    let d = v5::Disconnect {
-                        reason_code: reason.to_reason_code(),
-                        reason_string: Some(reason.to_string().into()),
-                        ..Default::default()
-                    };
-                    let _ = s.send_disconnect(d).await;
-                }
+        // connection (0x93 Receive Maximum exceeded, 0x95 Packet too large…)
+        // before the connection closes; the DISCONNECT sent further down
+        // went to a closed sink and never left. Only when the broker ends it:
+        // a client's own DISCONNECT leaves this path as fast as upstream.
+        if let Some(reason) = ended_by_broker {
+            if let Sink::V5(s) = &mut sink {
+                let d = v5::Disconnect {
+                    reason_code: reason.to_reason_code(),
+                    reason_string: Some(reason.to_string().into()),
+                    ..Default::default()
+                };
+                let _ = s.send_disconnect(d).await;
             }
         }
 
