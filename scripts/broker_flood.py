@@ -9,19 +9,9 @@ a mosquitto_sub/mosquitto_pub round trip shows the broker still answers.
 Used for docs/reliability.md (embedded broker: `topicscope broker --port
 PORT`; mosquitto for comparison). Needs mosquitto-clients.
 """
-import socket, struct, subprocess, sys, time
+import socket, subprocess, sys, time
 
-def varint(n):
-    out = b""
-    while True:
-        b = n % 128; n //= 128
-        out += bytes([b | 0x80 if n else b])
-        if not n: return out
-
-def s(x): return struct.pack(">H", len(x)) + x
-def packet(t, body): return bytes([t]) + varint(len(body)) + body
-def connect(cid):
-    return packet(0x10, s(b"MQTT") + bytes([4, 2]) + struct.pack(">H", 600) + s(cid.encode()))
+from mqtt_raw import connect, s, varint
 
 def rss_mib(pid):
     for line in open(f"/proc/{pid}/status"):
@@ -45,7 +35,7 @@ sockets = []
 started = time.monotonic()
 for n in range(1000):
     c = socket.create_connection(("127.0.0.1", port))
-    c.sendall(connect(f"flood-{n}"))
+    c.sendall(connect(f"flood-{n}", version=4, keep_alive=600))
     sockets.append(c)
 for c in sockets:
     c.settimeout(10)
@@ -54,7 +44,7 @@ print(f"1,000 connections in {time.monotonic() - started:.1f} s: RSS {rss_mib(pi
       f"round trip {round_trip_ms(port):.0f} ms")
 payload = b"\xa5" * (16 * 1024 * 1024)
 publisher = socket.create_connection(("127.0.0.1", port))
-publisher.sendall(connect("flood-retained"))
+publisher.sendall(connect("flood-retained", version=4, keep_alive=600))
 publisher.recv(4)
 started = time.monotonic()
 for n in range(64):

@@ -10,26 +10,9 @@ present" flags that are wrong.
 Measured (debug build, this machine): the embedded broker refused 57-89 of
 300; mosquitto 0.
 """
-import socket, struct, sys
+import struct, sys
 
-def varint(n):
-    out = b""
-    while True:
-        b = n % 128; n //= 128
-        out += bytes([b | 0x80 if n else b])
-        if not n: return out
-
-def s(x): return struct.pack(">H", len(x)) + x
-def packet(t, body): return bytes([t]) + varint(len(body)) + body
-
-def read_packet(sock):
-    head = sock.recv(1); n = 0; mult = 1
-    while True:
-        b = sock.recv(1)[0]; n += (b & 127) * mult; mult *= 128
-        if not b & 128: break
-    body = b""
-    while len(body) < n: body += sock.recv(n - len(body))
-    return head[0], body
+from mqtt_raw import connect, dial, packet, s, varint
 
 port = int(sys.argv[1]); rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 300
 refused = wrong = 0
@@ -37,15 +20,15 @@ previous_kept = None
 for i in range(rounds):
     expiry = 0 if i % 2 else 60
     props = bytes([0x11]) + struct.pack(">I", expiry)
-    c = socket.create_connection(("127.0.0.1", port)); c.settimeout(10)
-    c.sendall(packet(0x10, s(b"MQTT") + bytes([5, 0]) + struct.pack(">H", 60) + varint(len(props)) + props + s(b"takeover-race")))
-    _, body = read_packet(c)
+    c, reader = dial(port)
+    c.sendall(connect("takeover-race", clean=False, properties=props))
+    _, body = reader.next()
     if body[1] != 0:
         refused += 1; previous_kept = None; c.close(); continue
     if previous_kept is not None and bool(body[0] & 1) != previous_kept:
         wrong += 1
     c.sendall(packet(0x82, struct.pack(">H", 1) + varint(0) + s(b"race/#") + bytes([1])))
-    read_packet(c)
+    reader.next()
     c.sendall(packet(0xe0, b"\x00")); c.close()
     previous_kept = expiry > 0
 print(f"refused {refused} of {rounds}; session present wrong {wrong}")

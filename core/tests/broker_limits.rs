@@ -21,6 +21,16 @@ fn python() -> &'static str {
     if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" }
 }
 
+/// Runs a Python script with scripts/mqtt_raw.py importable.
+fn raw_python(script: &str, args: &[&str]) -> Process {
+    let mut command = Process::new("timeout");
+    command
+        .args(["30", python(), "-c", script])
+        .args(args)
+        .env("PYTHONPATH", std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts"));
+    command
+}
+
 fn broker(limits: BrokerLimits) -> EmbeddedBroker {
     let config = BrokerConfig { limits, sys_interval: Duration::from_secs(1), ..BrokerConfig::ephemeral() };
     EmbeddedBroker::start(config).expect("broker starts")
@@ -257,48 +267,28 @@ print(seen[0])
 /// aliases, subscribes to `alias/#`, and after `count` messages prints the
 /// bytes it read and how many PUBLISH packets carried an empty topic.
 const RAW_ALIAS_SUBSCRIBER: &str = r#"
-import socket, struct, sys
-def varint(n):
-    out = b""
-    while True:
-        b = n % 128; n //= 128
-        out += bytes([b | 0x80 if n else b])
-        if not n: return out
-def s(x): return struct.pack(">H", len(x)) + x
-def packet(t, body): return bytes([t]) + varint(len(body)) + body
+import struct, sys
+from mqtt_raw import connect, dial, packet, s, varint
 port, count = int(sys.argv[1]), int(sys.argv[2])
-sock = socket.create_connection(("127.0.0.1", port)); sock.settimeout(10)
-props = bytes([0x22]) + struct.pack(">H", 10)  # Topic Alias Maximum 10
-sock.sendall(packet(0x10, s(b"MQTT") + bytes([5, 2]) + struct.pack(">H", 60) + varint(len(props)) + props + s(b"alias-raw")))
-read = 0
-def next_packet():
-    global read
-    head = sock.recv(1); n = 0; mult = 1; size = 1
-    while True:
-        b = sock.recv(1)[0]; size += 1; n += (b & 127) * mult; mult *= 128
-        if not b & 128: break
-    body = b""
-    while len(body) < n: body += sock.recv(n - len(body))
-    read += size + n
-    return head[0], body
-next_packet()  # CONNACK
+sock, reader = dial(port)
+sock.sendall(connect("alias-raw", properties=bytes([0x22]) + struct.pack(">H", 10)))  # Topic Alias Maximum 10
+reader.next()  # CONNACK
 sock.sendall(packet(0x82, struct.pack(">H", 1) + varint(0) + s(b"alias/#") + bytes([0])))
-next_packet()  # SUBACK
+reader.next()  # SUBACK
 print("ready", flush=True)
 empty = 0
 for _ in range(count):
-    kind, body = next_packet()
+    kind, body = reader.next()
     assert kind >> 4 == 3
     empty += struct.unpack(">H", body[:2])[0] == 0
-print(read, empty, flush=True)
+print(reader.bytes, empty, flush=True)
 "#;
 
 /// Bytes the raw subscriber read for 100 messages on one long topic, and
 /// how many of them came with an empty topic (an alias instead).
 fn alias_traffic(topic_aliases: u16) -> (usize, usize) {
     let broker = broker(BrokerLimits { topic_aliases, ..BrokerLimits::default() });
-    let mut subscriber = Process::new("timeout")
-        .args(["30", python(), "-c", RAW_ALIAS_SUBSCRIBER, &port(&broker), "100"])
+    let mut subscriber = raw_python(RAW_ALIAS_SUBSCRIBER, &[&port(&broker), "100"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("python3");
@@ -334,32 +324,15 @@ fn topic_aliases_towards_clients_that_allow_them_save_the_topic_on_every_repeat(
 /// publishes without ever releasing them, then prints the reason code of
 /// the DISCONNECT it gets (or "closed").
 const RAW_RECEIVE_MAXIMUM: &str = r#"
-import socket, struct, sys
-def varint(n):
-    out = b""
-    while True:
-        b = n % 128; n //= 128
-        out += bytes([b | 0x80 if n else b])
-        if not n: return out
-def s(x): return struct.pack(">H", len(x)) + x
-def packet(t, body): return bytes([t]) + varint(len(body)) + body
+import struct, sys
+from mqtt_raw import connect, dial, packet, s, varint
 port, count = int(sys.argv[1]), int(sys.argv[2])
-sock = socket.create_connection(("127.0.0.1", port)); sock.settimeout(10)
-sock.sendall(packet(0x10, s(b"MQTT") + bytes([5, 2]) + struct.pack(">H", 60) + varint(0) + s(b"recv-max")))
-def next_packet():
-    head = sock.recv(1)
-    if not head: return None
-    n = 0; mult = 1
-    while True:
-        b = sock.recv(1)[0]; n += (b & 127) * mult; mult *= 128
-        if not b & 128: break
-    body = b""
-    while len(body) < n: body += sock.recv(n - len(body))
-    return head[0], body
-next_packet()  # CONNACK
+sock, reader = dial(port)
+sock.sendall(connect("recv-max"))
+reader.next()  # CONNACK
 sock.sendall(b"".join(packet(0x34, s(b"rm/x") + struct.pack(">H", i) + varint(0) + b"x") for i in range(1, count + 1)))
 while True:
-    got = next_packet()
+    got = reader.next()
     if got is None: print("closed"); break
     if got[0] >> 4 == 14: print(hex(got[1][0])); break
 "#;
@@ -368,10 +341,7 @@ while True:
 fn a_client_past_the_receive_maximum_is_told_0x93() {
     let broker = broker(BrokerLimits { max_inflight: 10, ..BrokerLimits::default() });
     let run = |count: &str| {
-        let output = Process::new("timeout")
-            .args(["20", python(), "-c", RAW_RECEIVE_MAXIMUM, &port(&broker), count])
-            .output()
-            .expect("python3");
+        let output = raw_python(RAW_RECEIVE_MAXIMUM, &[&port(&broker), count]).output().expect("python3");
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
     assert_eq!(run("11"), "0x93", "DISCONNECT Receive Maximum exceeded (MQTT 5 §3.3.4)");

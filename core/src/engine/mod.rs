@@ -470,8 +470,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
     let mut connections: HashMap<ConnectionId, ConnectionHandle> = HashMap::new();
     let mut broker: Option<EmbeddedBroker> = None;
-    let mut repeats: HashMap<RepeatJobId, (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>)> =
-        HashMap::new();
+    let mut repeats: HashMap<RepeatJobId, JobHandle> = HashMap::new();
     while let Some(command) = commands.recv().await {
         connections.retain(|_, handle| !handle.commands.is_closed());
         repeats.retain(|_, (_, task)| !task.is_finished());
@@ -501,47 +500,13 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
             }
             Command::StartRepeat { connection, spec } => {
                 let job = spec.job;
-                match connections.get(&connection) {
-                    Some(handle) => {
-                        let (stop, stopped) = tokio::sync::oneshot::channel();
-                        let task = tokio::spawn(repeat::run(
-                            connection,
-                            *spec,
-                            handle.commands.clone(),
-                            sink.clone(),
-                            stopped,
-                        ));
-                        repeats.insert(job, (stop, task));
-                    }
-                    None => {
-                        let ended = Some(repeat::RepeatEnd::ConnectionClosed);
-                        let report =
-                            repeat::RepeatReport { job, connection, sent: 0, rate: 0.0, ended, lateness: None };
-                        sink.send(EventKind::Repeat(report)).await;
-                    }
-                }
+                let start = |commands, stopped| repeat::run(connection, *spec, commands, sink.clone(), stopped);
+                start_job(&connections, &mut repeats, &sink, connection, job, start).await;
             }
             Command::StartReplay { connection, spec } => {
                 let job = spec.job;
-                match connections.get(&connection) {
-                    Some(handle) => {
-                        let (stop, stopped) = tokio::sync::oneshot::channel();
-                        let task = tokio::spawn(replay_job::run(
-                            connection,
-                            *spec,
-                            handle.commands.clone(),
-                            sink.clone(),
-                            stopped,
-                        ));
-                        repeats.insert(job, (stop, task));
-                    }
-                    None => {
-                        let ended = Some(repeat::RepeatEnd::ConnectionClosed);
-                        let report =
-                            repeat::RepeatReport { job, connection, sent: 0, rate: 0.0, ended, lateness: None };
-                        sink.send(EventKind::Repeat(report)).await;
-                    }
-                }
+                let start = |commands, stopped| replay_job::run(connection, *spec, commands, sink.clone(), stopped);
+                start_job(&connections, &mut repeats, &sink, connection, job, start).await;
             }
             Command::StopRepeat { job } => {
                 if let Some((stop, _)) = repeats.remove(&job) {
@@ -601,6 +566,35 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
 }
 
 /// Says why a command for a connection that is not running did nothing.
+/// A running repeat or replay job: how to stop it, and its task.
+type JobHandle = (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>);
+
+/// Starts a repeat or replay job on `connection`'s queue, or reports it
+/// ended at once when the connection is gone.
+async fn start_job<F>(
+    connections: &HashMap<ConnectionId, ConnectionHandle>,
+    jobs: &mut HashMap<RepeatJobId, JobHandle>,
+    sink: &EventSink,
+    connection: ConnectionId,
+    job: RepeatJobId,
+    start: impl FnOnce(mpsc::Sender<ConnectionCommand>, tokio::sync::oneshot::Receiver<()>) -> F,
+) where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    match connections.get(&connection) {
+        Some(handle) => {
+            let (stop, stopped) = tokio::sync::oneshot::channel();
+            let task = tokio::spawn(start(handle.commands.clone(), stopped));
+            jobs.insert(job, (stop, task));
+        }
+        None => {
+            let ended = Some(repeat::RepeatEnd::ConnectionClosed);
+            let report = repeat::RepeatReport { job, connection, sent: 0, rate: 0.0, ended, lateness: None };
+            sink.send(EventKind::Repeat(report)).await;
+        }
+    }
+}
+
 async fn report_unconnected(sink: &EventSink, connection: ConnectionId, command: ConnectionCommand) {
     let event = match command {
         ConnectionCommand::Publish(request) => ConnectionEvent::Delivery {
