@@ -7,8 +7,9 @@ present" flags that are wrong.
 
     scripts/takeover_race.py PORT [ROUNDS]      # 300 rounds by default
 
-Measured (debug build, this machine): the embedded broker refused 57-89 of
-300; mosquitto 0.
+Measured (debug build, this machine): rmqtt as published refused 57-89 of
+300; with the patches in vendor/rmqtt/VENDORED.md, 0 refused and 0 wrong in
+3 x 1,000 under load, as mosquitto.
 """
 import struct, sys
 

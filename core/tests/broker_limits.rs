@@ -11,25 +11,10 @@ mod common;
 use std::process::Command as Process;
 use std::time::Duration;
 
+use common::python::{python, raw_python};
 use common::wait_until;
 use topicscope_core::broker::limits::BrokerLimits;
 use topicscope_core::broker::{BrokerConfig, EmbeddedBroker};
-
-/// Debian's Python (the one python3-paho-mqtt installs into), even when
-/// another python3 comes first on the PATH.
-fn python() -> &'static str {
-    if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" }
-}
-
-/// Runs a Python script with scripts/mqtt_raw.py importable.
-fn raw_python(script: &str, args: &[&str]) -> Process {
-    let mut command = Process::new("timeout");
-    command
-        .args(["30", python(), "-c", script])
-        .args(args)
-        .env("PYTHONPATH", std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts"));
-    command
-}
 
 fn broker(limits: BrokerLimits) -> EmbeddedBroker {
     let config = BrokerConfig { limits, sys_interval: Duration::from_secs(1), ..BrokerConfig::ephemeral() };
@@ -288,7 +273,7 @@ print(reader.bytes, empty, flush=True)
 /// how many of them came with an empty topic (an alias instead).
 fn alias_traffic(topic_aliases: u16) -> (usize, usize) {
     let broker = broker(BrokerLimits { topic_aliases, ..BrokerLimits::default() });
-    let mut subscriber = raw_python(RAW_ALIAS_SUBSCRIBER, &[&port(&broker), "100"])
+    let mut subscriber = raw_python(30, RAW_ALIAS_SUBSCRIBER, &[&port(&broker), "100"])
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("python3");
@@ -341,7 +326,7 @@ while True:
 fn a_client_past_the_receive_maximum_is_told_0x93() {
     let broker = broker(BrokerLimits { max_inflight: 10, ..BrokerLimits::default() });
     let run = |count: &str| {
-        let output = raw_python(RAW_RECEIVE_MAXIMUM, &[&port(&broker), count]).output().expect("python3");
+        let output = raw_python(30, RAW_RECEIVE_MAXIMUM, &[&port(&broker), count]).output().expect("python3");
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
     assert_eq!(run("11"), "0x93", "DISCONNECT Receive Maximum exceeded (MQTT 5 §3.3.4)");

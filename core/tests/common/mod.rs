@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 pub mod fake_broker;
+pub mod python;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;

@@ -118,7 +118,24 @@ pub struct SessionState {
     pub server_topic_aliases: Option<Arc<ServerTopicAliases>>,
     pub client_topic_aliases: Option<Arc<ClientTopicAliases>>,
     in_inflight: InInflight,
+    /// topicscope patch: a take-over that arrived after this connection had
+    /// already ended on its own (see `read_before_kick`); answered once the
+    /// session has decided whether it ends or stays.
+    pending_kick: Option<PendingKick>,
 }
+
+/// topicscope patch: a `Message::Kick` kept for later.
+struct PendingKick {
+    sender: tokio::sync::oneshot::Sender<()>,
+    by_id: Id,
+    clean_start: bool,
+    is_admin: bool,
+}
+
+/// topicscope patch: at most this many packets already received are read
+/// before a take-over is answered (a client that keeps sending is taken over
+/// rather than read forever).
+const READ_BEFORE_KICK_MAX: usize = 256;
 
 impl fmt::Debug for SessionState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -164,6 +181,7 @@ impl SessionState {
         let scx = session.scx.clone();
         let max_inflight = session.listen_cfg().max_inflight;
         Self {
+            pending_kick: None,
             inner: session,
             tx,
             rx,
@@ -305,6 +323,11 @@ impl SessionState {
             }
         } else if clean_session {
             self.clean(&deliver_queue_tx, self.disconnected_reason_take().await.unwrap_or_default()).await;
+            // topicscope patch: a take-over that came after the connection
+            // had ended finds the session gone (cleaned just above).
+            if let Some(kick) = self.pending_kick.take() {
+                let _ = kick.sender.send(());
+            }
         } else {
             let session_expiry_interval = self.fitter.session_expiry_interval(disconnect.as_ref());
             //hook, offline_inflight_messages
@@ -313,17 +336,33 @@ impl SessionState {
                 self.hook.offline_inflight_messages(inflight_messages).await;
             }
 
+            // topicscope patch: a take-over that came after the connection
+            // had ended takes the kept session over as if it had found it
+            // offline.
+            let pending_kick = self.pending_kick.take();
+            let kicked = match pending_kick {
+                Some(kick) => self.answer_offline_kick(&deliver_queue_tx, &mut flags, kick).await,
+                None => false,
+            };
+
             //Start offline event loop
-            self.offline_run_loop(
-                &deliver_queue_tx,
-                &mut flags,
-                will_delay_interval,
-                session_expiry_interval,
-            )
-            .await;
+            if !kicked {
+                self.offline_run_loop(
+                    &deliver_queue_tx,
+                    &mut flags,
+                    will_delay_interval,
+                    session_expiry_interval,
+                )
+                .await;
+            }
             log::debug!("{:?} offline flags: {:?}", self.id, flags);
             if !flags.contains(StateFlags::Kicked) {
                 self.clean(&deliver_queue_tx, Reason::SessionExpiration).await;
+                // topicscope patch: a take-over after the expiry finds the
+                // session gone.
+                if let Some(kick) = self.pending_kick.take() {
+                    let _ = kick.sender.send(());
+                }
             }
         }
     }
@@ -350,6 +389,18 @@ impl SessionState {
         };
         log::debug!("{:?} keep_alive_interval is {:?}", state.id, keep_alive_interval);
         let keep_alive_delay = tokio::time::sleep(keep_alive_interval);
+
+        // topicscope patch: what the handshake queued for this session (the
+        // state taken over from its previous connection, automatic
+        // subscriptions) is applied before the client's first packet is
+        // read. In the select! below either may come first, and an
+        // UNSUBSCRIBE read before the taken-over subscriptions were restored
+        // was undone by them.
+        while let Ok(msg) = state.rx.try_recv() {
+            #[cfg(feature = "debug")]
+            state.scx.stats.debug_session_channels.dec();
+            state.process_message(sink, msg, deliver_queue_tx, flags).await?;
+        }
 
         let deliver_timeout_delay = tokio::time::sleep(Duration::from_secs(60));
 
@@ -465,50 +516,23 @@ impl SessionState {
                                 }
                             },
                             Message::Kick(sender, by_id, clean_start, is_admin) => {
-                                log::debug!("{:?} offline Kicked, send kick result, to: {:?}, clean_start: {}, is_admin: {}", self.id, by_id, clean_start, is_admin);
-                                if !sender.is_closed() {
-                                    // Drain any offline messages still queued behind this Kick
-                                    // into the deliver_queue BEFORE acking the kick: the kicker
-                                    // collects the session's offline messages via
-                                    // `to_offline_info` (which only drains `deliver_queue`)
-                                    // right after the ack, so messages published while this
-                                    // offline event loop was busy would otherwise be silently
-                                    // dropped on session transfer (reconnect while the broker
-                                    // is still draining a large offline backlog).
-                                    let mut drained = 0usize;
-                                    while let Ok(Message::Forward(from, p)) = self.rx.try_recv() {
-                                        // hook, offline_message — same as the main offline event
-                                        // loop so hook consumers (web-hook `offline_message`
-                                        // rule, sys-topic offline counters, audit plugins) do not
-                                        // miss the messages drained on kick.
-                                        self.hook.offline_message(from.clone(), &p).await;
-                                        if let Err((from, p)) = deliver_queue_tx.send((from, p)).await {
-                                            log::debug!("{:?} offline deliver_dropped, from: {:?}, {:?}", self.id, from, p);
-                                            self.scx
-                                                .extends
-                                                .hook_mgr()
-                                                .message_dropped(Some(self.id.clone()), from, p, Reason::MessageQueueFull)
-                                                .await;
-                                        } else {
-                                            drained += 1;
+                                let kick = PendingKick { sender, by_id, clean_start, is_admin };
+                                // topicscope patch: a session whose expiry has
+                                // passed ends rather than being taken over,
+                                // even when its timer has not fired yet (both
+                                // ready at once, select! picks either).
+                                if Instant::now() >= session_expiry_delay.deadline() {
+                                    log::debug!("{:?} kicked after its expiry: the session ends", self.id);
+                                    self.pending_kick = Some(kick);
+                                    if will_delay_interval.is_some() {
+                                        if let Err(e) = self.process_last_will().await {
+                                            log::error!("{:?} process last will error, {:?}", self.id, e);
                                         }
                                     }
-                                    if drained > 0 {
-                                        log::info!("{:?} drained {drained} queued offline messages before kick", self.id);
-                                    }
-                                    if let Err(e) = sender.send(()) {
-                                        log::warn!("{:?} offline Kick send response error, to: {:?}, clean_start: {}, is_admin: {}, {:?}", self.id, by_id, clean_start, is_admin, e);
-                                    }
-                                    flags.insert(StateFlags::Kicked);
-                                    if is_admin {
-                                        flags.insert(StateFlags::ByAdminKick);
-                                    }
-                                    if clean_start {
-                                        flags.insert(StateFlags::CleanStart);
-                                    }
                                     break
-                                }else{
-                                    log::warn!("{:?} offline Kick sender is closed, to {:?}, clean_start: {}, is_admin: {}", self.id, by_id, clean_start, is_admin);
+                                }
+                                if self.answer_offline_kick(deliver_queue_tx, flags, kick).await {
+                                    break
                                 }
                             },
                             _ => {
@@ -544,6 +568,93 @@ impl SessionState {
             }
         }
         log::debug!("{:?} exit offline worker", self.id);
+    }
+
+    /// Answers a take-over of this session while it is offline: the messages
+    /// queued behind the kick go to the deliver queue first (the kicker takes
+    /// them from there), then the kick is acknowledged. Returns whether it was
+    /// (false when the kicker had already gone). Upstream code, moved here by
+    /// the topicscope patch so the end of `run` can answer a kept kick too.
+    async fn answer_offline_kick(
+        &mut self,
+        deliver_queue_tx: &MessageSender,
+        flags: &mut StateFlags,
+        kick: PendingKick,
+    ) -> bool {
+        let PendingKick { sender, by_id, clean_start, is_admin } = kick;
+        log::debug!("{:?} offline Kicked, send kick result, to: {:?}, clean_start: {}, is_admin: {}", self.id, by_id, clean_start, is_admin);
+        if sender.is_closed() {
+            log::warn!("{:?} offline Kick sender is closed, to {:?}, clean_start: {}, is_admin: {}", self.id, by_id, clean_start, is_admin);
+            return false;
+        }
+        // Drain any offline messages still queued behind this Kick
+        // into the deliver_queue BEFORE acking the kick: the kicker
+        // collects the session's offline messages via
+        // `to_offline_info` (which only drains `deliver_queue`)
+        // right after the ack, so messages published while this
+        // offline event loop was busy would otherwise be silently
+        // dropped on session transfer (reconnect while the broker
+        // is still draining a large offline backlog).
+        let mut drained = 0usize;
+        while let Ok(Message::Forward(from, p)) = self.rx.try_recv() {
+            // hook, offline_message — same as the main offline event
+            // loop so hook consumers (web-hook `offline_message`
+            // rule, sys-topic offline counters, audit plugins) do not
+            // miss the messages drained on kick.
+            self.hook.offline_message(from.clone(), &p).await;
+            if let Err((from, p)) = deliver_queue_tx.send((from, p)).await {
+                log::debug!("{:?} offline deliver_dropped, from: {:?}, {:?}", self.id, from, p);
+                self.scx
+                    .extends
+                    .hook_mgr()
+                    .message_dropped(Some(self.id.clone()), from, p, Reason::MessageQueueFull)
+                    .await;
+            } else {
+                drained += 1;
+            }
+        }
+        if drained > 0 {
+            log::info!("{:?} drained {drained} queued offline messages before kick", self.id);
+        }
+        if let Err(e) = sender.send(()) {
+            log::warn!("{:?} offline Kick send response error, to: {:?}, clean_start: {}, is_admin: {}, {:?}", self.id, by_id, clean_start, is_admin, e);
+        }
+        flags.insert(StateFlags::Kicked);
+        if is_admin {
+            flags.insert(StateFlags::ByAdminKick);
+        }
+        if clean_start {
+            flags.insert(StateFlags::CleanStart);
+        }
+        true
+    }
+
+    /// topicscope patch: reads, without waiting, the packets this connection
+    /// has already received, and returns why the connection ended if it
+    /// did (a DISCONNECT, the close, an error). A take-over is answered only
+    /// for a connection that is still there: a client that sent DISCONNECT
+    /// and reconnected at once must find its session as its DISCONNECT left
+    /// it, and what it published before leaving must be delivered.
+    async fn read_before_kick<Io>(&mut self, sink: &mut Sink<Io>, flags: &mut StateFlags) -> Option<Reason>
+    where
+        Io: AsyncRead + AsyncWrite + Unpin,
+    {
+        use futures::FutureExt as _;
+        for _ in 0..READ_BEFORE_KICK_MAX {
+            let received = sink.recv().now_or_never()?;
+            let processed = match received {
+                Err(e) => Err(Reason::from(e)),
+                Ok(None) => Err(Reason::ConnectRemoteClose),
+                Ok(Some(pkt)) => self.process_mqtt_message(sink, pkt, flags).await,
+            };
+            if let Err(reason) = processed {
+                return Some(reason);
+            }
+            if flags.contains(StateFlags::DisconnectReceived) {
+                return Some(Reason::ConnectRemoteClose);
+            }
+        }
+        None
     }
 
     /// Restart an offline MQTT session asynchronously.
@@ -645,6 +756,16 @@ impl SessionState {
                     is_admin
                 );
                 if !sender.is_closed() {
+                    // topicscope patch: what the client sent before it left
+                    // (its DISCONNECT, its last PUBLISHes, the close) is read
+                    // first, so a client that disconnected and reconnected
+                    // at once is not "taken over" with a session its
+                    // DISCONNECT had ended.
+                    if let Some(reason) = self.read_before_kick(sink, flags).await {
+                        log::debug!("{:?} Message::Kick, the connection had already ended: {reason}", self.id);
+                        self.pending_kick = Some(PendingKick { sender, by_id, clean_start, is_admin });
+                        return Err(reason);
+                    }
                     if sender.send(()).is_err() {
                         log::warn!("{:?} Message::Kick, send response error, sender is closed", self.id);
                     }
@@ -1518,7 +1639,9 @@ impl SessionState {
         //[MQTT-4.4.0-1] Reforward every inflight message regardless of status:
         //`reforward` resends the PUBLISH for UnAck/UnReceived and the owed
         //PUBREL (via SendRerelease) for UnComplete.
-        while let Some(msg) = offline_info.inflight_messages.pop() {
+        // topicscope patch: in the order they were first sent ([MQTT-4.6.0-1]);
+        // upstream popped them from the back, last first.
+        for msg in std::mem::take(&mut offline_info.inflight_messages) {
             if let Err(e) = self.reforward(msg).await {
                 log::warn!("transfer_session_state, reforward error, {e}");
             }
@@ -1596,21 +1719,22 @@ impl SessionState {
         //hook, message_delivered
         let publish = self.hook.message_delivered(from.clone(), &publish).await.unwrap_or(publish);
 
-        //send message
-        sink.publish(
-            publish.clone(),
-            expiry_check_res.message_expiry_interval(),
-            self.server_topic_aliases.as_ref(),
-        )
-        .await?; //@TODO ... at exception, send hook and or store message
-
-        //cache messages to inflight window
         let moment_status = match publish.qos {
             QoS::AtLeastOnce => Some(MomentStatus::UnAck),
             QoS::ExactlyOnce => Some(MomentStatus::UnReceived),
             _ => None,
         };
 
+        //send message
+        let sent = sink
+            .publish(publish.clone(), expiry_check_res.message_expiry_interval(), self.server_topic_aliases.as_ref())
+            .await;
+
+        //cache messages to inflight window
+        // topicscope patch: also when the write failed (the connection broke
+        // under it): a QoS 1/2 message of a kept session is then sent again
+        // when the client comes back, instead of being lost (upstream's
+        // "@TODO ... at exception, store message").
         if let Some(moment_status) = moment_status {
             self.out_inflight().write().await.push_back(OutInflightMessage::new(
                 moment_status,
@@ -1618,6 +1742,7 @@ impl SessionState {
                 publish,
             ));
         }
+        sent?;
 
         Ok(())
     }

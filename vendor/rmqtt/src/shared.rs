@@ -486,13 +486,19 @@ impl Entry for LockEntry {
                         log::debug!("{:?} kicked, from {:?}", self.id, self.session().map(|s| s.id.clone()));
                     }
                     Ok(Err(e)) => {
-                        log::warn!(
-                            "{:?} kick, recv result is {:?}, from {:?}",
+                        // topicscope patch: the old session's task ended
+                        // without reading the kick (its connection closed
+                        // and it cleaned itself up before it could answer).
+                        // Its task is gone, so it is taken over like one
+                        // that answered; what it left in the entry (if
+                        // anything) is decided below. Upstream refused the
+                        // new connection with 0x88 here.
+                        log::debug!(
+                            "{:?} kick, the old session ended before answering ({:?}), from {:?}",
                             self.id,
                             e,
                             self.session().map(|s| s.id.clone())
                         );
-                        return Err(anyhow!(format!("recv kick result is {:?}", e)));
                     }
                     Err(_) => {
                         log::warn!(
