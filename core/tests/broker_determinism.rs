@@ -98,3 +98,28 @@ fn a_client_killed_with_a_flood_unacknowledged_reconnects_and_finds_its_session(
         "publisher: reason 0x0 present 1\nsubscriber: reason 0x0 present 1 received 65536 of 65536"
     );
 }
+
+/// Two raw MQTT 5 connections with one client id; prints the reason code of
+/// the DISCONNECT the first gets when the second takes its session over.
+const RAW_TAKEN_OVER: &str = r#"
+import sys
+from mqtt_raw import connect, dial
+port = int(sys.argv[1])
+first, first_reader = dial(port, timeout=5)
+first.sendall(connect("taken-over")); first_reader.next()
+second, second_reader = dial(port, timeout=5)
+second.sendall(connect("taken-over")); second_reader.next()
+got = first_reader.next()
+print(hex(got[1][0]) if got and got[0] >> 4 == 14 else "closed without DISCONNECT")
+"#;
+
+#[test]
+fn a_connection_whose_session_is_taken_over_is_told_0x8e() {
+    // MQTT 5 §3.1.4: DISCONNECT 0x8E Session taken over (rmqtt said 0x87).
+    // Embedded only: Debian's mosquitto 2.0.11 closes the connection
+    // without a DISCONNECT.
+    let broker = EmbeddedBroker::start(BrokerConfig::ephemeral()).expect("broker starts");
+    let port = broker.local_addr().port().to_string();
+    let printed = probe(common::python::raw_python(30, RAW_TAKEN_OVER, &[&port]), "take-over");
+    assert_eq!(printed.trim(), "0x8e");
+}

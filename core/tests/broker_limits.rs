@@ -25,7 +25,7 @@ fn port(broker: &EmbeddedBroker) -> String {
     broker.local_addr().port().to_string()
 }
 
-/// paho-mqtt connects with MQTT 5 asking for keep-alive 120 s and a
+/// paho-mqtt connects with MQTT 5 asking for the keep-alive in argv[2] and a
 /// session that never expires; prints what the CONNACK said.
 const PAHO_CONNACK: &str = r#"
 import sys, paho.mqtt.client as mqtt
@@ -41,7 +41,7 @@ def on_connect(client, userdata, flags, rc, properties=None):
 client.on_connect = on_connect
 asked = Properties(PacketTypes.CONNECT)
 asked.SessionExpiryInterval = 4294967295
-client.connect("127.0.0.1", int(sys.argv[1]), keepalive=120, clean_start=True, properties=asked)
+client.connect("127.0.0.1", int(sys.argv[1]), keepalive=int(sys.argv[2]), clean_start=True, properties=asked)
 client.loop_forever()
 print(seen["rc"], seen["ServerKeepAlive"], seen["ReceiveMaximum"], seen["SessionExpiryInterval"])
 "#;
@@ -55,12 +55,15 @@ fn the_connack_announces_the_limits_and_a_long_311_keep_alive_is_refused() {
         ..BrokerLimits::default()
     };
     let broker = broker(limits);
-    let output = Process::new("timeout")
-        .args(["20", python(), "-c", PAHO_CONNACK, &port(&broker)])
-        .output()
-        .expect("python3 with paho-mqtt (Debian's python3-paho-mqtt)");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "Success 30 7 3600");
+    // Asking for 120 s, or for none at all: given 30 s either way (MQTT 5).
+    for asked in ["120", "0"] {
+        let output = Process::new("timeout")
+            .args(["20", python(), "-c", PAHO_CONNACK, &port(&broker), asked])
+            .output()
+            .expect("python3 with paho-mqtt (Debian's python3-paho-mqtt)");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "Success 30 7 3600", "keep-alive {asked} asked");
+    }
     // 3.1.1 has no Server Keep Alive: asking for more than the limit is refused.
     let sub = |keep_alive: &str| {
         Process::new("mosquitto_sub")
@@ -330,4 +333,41 @@ fn a_client_past_the_receive_maximum_is_told_0x93() {
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
     assert_eq!(run("11"), "0x93", "DISCONNECT Receive Maximum exceeded (MQTT 5 §3.3.4)");
+}
+
+/// A raw MQTT 5 client that publishes one QoS 1 message with a Topic Alias
+/// (`alias`) and topic (`topic`, may be empty), then prints the DISCONNECT
+/// reason it gets, "puback", "closed" or "nothing".
+const RAW_ALIAS_PUBLISHER: &str = r#"
+import socket, struct, sys
+from mqtt_raw import connect, dial, packet, s, varint
+port, alias, topic = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode()
+sock, reader = dial(port, timeout=3)
+sock.sendall(connect("alias-sender"))
+reader.next()  # CONNACK
+props = bytes([0x23]) + struct.pack(">H", alias)
+sock.sendall(packet(0x32, s(topic) + struct.pack(">H", 1) + varint(len(props)) + props + b"x"))
+try:
+    while True:
+        got = reader.next()
+        if got is None: print("closed"); break
+        if got[0] >> 4 == 14: print(hex(got[1][0])); break
+        if got[0] >> 4 == 4: print("puback"); break
+except socket.timeout:
+    print("nothing")
+"#;
+
+#[test]
+fn an_invalid_topic_alias_from_a_client_is_told_0x94() {
+    let answer = |broker: &EmbeddedBroker, alias: &str, topic: &str| {
+        let output = raw_python(30, RAW_ALIAS_PUBLISHER, &[&port(broker), alias, topic]).output().expect("python3");
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    let ten = broker(BrokerLimits { topic_aliases: 10, ..BrokerLimits::default() });
+    assert_eq!(answer(&ten, "10", "a"), "puback", "the highest alias allowed");
+    assert_eq!(answer(&ten, "0", "a"), "0x94", "0 is never a topic alias (MQTT 5 §3.3.2.3.4)");
+    assert_eq!(answer(&ten, "11", "a"), "0x94", "above the Topic Alias Maximum");
+    assert_eq!(answer(&ten, "5", ""), "0x82", "an alias with no topic set yet is a protocol error");
+    let none = broker(BrokerLimits { topic_aliases: 0, ..BrokerLimits::default() });
+    assert_eq!(answer(&none, "1", "a"), "0x94", "a Topic Alias Maximum of 0 allows none");
 }

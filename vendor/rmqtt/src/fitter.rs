@@ -127,11 +127,13 @@ impl Fitter for DefaultFitter {
     fn keep_alive(&self, keep_alive: &mut u16) -> Result<u16> {
         if self.conn_info.proto_ver() == MQTT_LEVEL_5 {
             if *keep_alive == 0 {
-                return if self.listen_cfg.allow_zero_keepalive {
-                    Ok(0)
-                } else {
-                    Err(anyhow!("Keepalive must be greater than 0"))
-                };
+                if self.listen_cfg.allow_zero_keepalive {
+                    return Ok(0);
+                }
+                // topicscope patch: MQTT 5 lets the server answer with a
+                // Server Keep Alive, so a client asking for none is given
+                // the maximum (as mosquitto does) instead of being refused.
+                *keep_alive = self.listen_cfg.max_keepalive;
             } else if *keep_alive < self.listen_cfg.min_keepalive {
                 *keep_alive = self.listen_cfg.min_keepalive;
             } else if *keep_alive > self.listen_cfg.max_keepalive {

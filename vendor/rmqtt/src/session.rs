@@ -1185,10 +1185,13 @@ impl SessionState {
 
     #[inline]
     async fn _publish(&self, mut publish: Publish) -> Result<PublishResult> {
+        let topic_alias = publish.properties.as_ref().and_then(|p| p.topic_alias);
         if let Some(client_topic_aliases) = &self.client_topic_aliases {
-            publish.deref_mut().topic = client_topic_aliases
-                .set_and_get(publish.properties.as_ref().and_then(|p| p.topic_alias), publish.topic.clone())
-                .await?;
+            publish.deref_mut().topic = client_topic_aliases.set_and_get(topic_alias, publish.topic.clone()).await?;
+        } else if topic_alias.is_some() {
+            // topicscope patch: a Topic Alias Maximum of 0 allows none
+            // (DISCONNECT 0x94); upstream ignored the alias.
+            return Err(MqttError::Decode(crate::codec::error::DecodeError::TopicAliasInvalid).into());
         }
 
         let from = From::from_custom(self.id.clone());

@@ -2547,9 +2547,15 @@ impl std::convert::From<MqttError> for Reason {
 impl std::convert::From<Error> for Reason {
     #[inline]
     fn from(e: Error) -> Self {
+        // topicscope patch: a decoding error keeps its own reason code
+        // (0x81 Malformed, 0x94 Topic Alias invalid, 0x95 Packet too
+        // large…); upstream turned it into 0x80 Unspecified error.
         match e.downcast::<MqttError>() {
-            Err(e) => Reason::Error(ByteString::from(e.to_string())),
             Ok(e) => Reason::MqttError(e),
+            Err(e) => match e.downcast::<crate::codec::error::DecodeError>() {
+                Ok(e) => Reason::MqttError(MqttError::Decode(e)),
+                Err(e) => Reason::Error(ByteString::from(e.to_string())),
+            },
         }
     }
 }
@@ -2567,7 +2573,9 @@ impl ToReasonCode for Reason {
                 if *is_admin {
                     DisconnectReasonCode::AdministrativeAction
                 } else {
-                    DisconnectReasonCode::NotAuthorized
+                    // topicscope patch: 0x8E, as MQTT 5 §3.1.4 says, rather
+                    // than upstream's 0x87 Not authorized.
+                    DisconnectReasonCode::SessionTakenOver
                 }
             }
             Reason::HandshakeRateExceeded => DisconnectReasonCode::ConnectionRateExceeded,
@@ -2736,32 +2744,19 @@ impl ClientTopicAliases {
     #[inline]
     pub async fn set_and_get(&self, alias: Option<NonZeroU16>, topic: TopicName) -> Result<TopicName> {
         match (alias, topic.len()) {
+            // topicscope patch: an alias above the Topic Alias Maximum ends
+            // the connection with DISCONNECT 0x94 and an alias with no topic
+            // set yet with 0x82 (MQTT 5 §3.3.2.3.4, §3.3.4); upstream sent
+            // 0x83 for both and checked how many aliases were in use, not
+            // their values.
+            (Some(alias), _) if usize::from(alias.get()) > self.max_topic_aliases => {
+                Err(MqttError::Decode(crate::codec::error::DecodeError::TopicAliasInvalid).into())
+            }
             (Some(alias), 0) => {
-                self.aliases.read().await.get(&alias).ok_or_else(|| {
-                    MqttError::PublishAckReason(
-                        PublishAckReason::ImplementationSpecificError,
-                        ByteString::from(
-                            "implementation specific error, the ‘topic‘ associated with the ‘alias‘ was not found",
-                        ),
-                    ).into()
-                }).cloned()
+                self.aliases.read().await.get(&alias).cloned().ok_or_else(|| MqttError::InvalidProtocol.into())
             }
             (Some(alias), _) => {
-                let mut aliases = self.aliases.write().await;
-                let len = aliases.len();
-                if let Some(topic_mut) = aliases.get_mut(&alias) {
-                    *topic_mut = topic.clone()
-                }else{
-                    if len >= self.max_topic_aliases {
-                        return Err(MqttError::PublishAckReason(
-                            PublishAckReason::ImplementationSpecificError,
-                            ByteString::from(
-                                format!("implementation specific error, the number of topic aliases exceeds the limit ({})", self.max_topic_aliases),
-                            ),
-                        ).into())
-                    }
-                    aliases.insert(alias, topic.clone());
-                }
+                self.aliases.write().await.insert(alias, topic.clone());
                 Ok(topic)
             }
             (None, 0) => Err(MqttError::PublishAckReason(
