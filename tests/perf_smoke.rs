@@ -80,7 +80,7 @@ fn memory_benchmark_measures_in_a_child_and_the_cap_evicts() {
 #[test]
 fn broker_benchmark_delivers_everything_on_both_brokers() {
     let rows = throughput::run(throughput::ThroughputSettings { messages: 2_000, fan_out_messages: 300 }).expect("ran");
-    assert_eq!(rows.len(), 6, "3 scenarios × (embedded, mosquitto): {rows:?}");
+    assert_eq!(rows.len(), 8, "4 scenarios × (embedded, mosquitto): {rows:?}");
     for row in &rows {
         assert_eq!(row.delivered, row.expected, "{} on {}", row.scenario, row.broker.name());
     }

@@ -39,11 +39,23 @@ pub struct RunningBroker {
 impl RunningBroker {
     /// Starts `kind` on a free port and waits until it accepts connections.
     pub fn start(kind: BrokerKind) -> Result<Self, String> {
+        Self::start_with(kind, false)
+    }
+
+    /// [`Self::start`], with persistence on in a temporary folder when
+    /// `persistence` (mosquitto: `persistence true`, saved at its exit).
+    pub fn start_with(kind: BrokerKind, persistence: bool) -> Result<Self, String> {
         match kind {
             BrokerKind::Embedded => {
-                let broker = EmbeddedBroker::start(BrokerConfig::ephemeral()).map_err(|error| error.to_string())?;
+                let dir = persistence
+                    .then(|| std::env::temp_dir().join(format!("topicscope-perf-embedded-{}", std::process::id())));
+                if let Some(dir) = &dir {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+                let config = BrokerConfig { persistence: dir.clone(), ..BrokerConfig::ephemeral() };
+                let broker = EmbeddedBroker::start(config).map_err(|error| error.to_string())?;
                 let port = broker.local_addr().port();
-                Ok(Self { port, kind, embedded: Some(broker), mosquitto: None, dir: None })
+                Ok(Self { port, kind, embedded: Some(broker), mosquitto: None, dir })
             }
             BrokerKind::Mosquitto => {
                 let port = free_port()?;
@@ -54,7 +66,14 @@ impl RunningBroker {
                 // a lagging subscriber is measured, not silently dropped.
                 std::fs::write(
                     &config,
-                    format!("listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n"),
+                    format!(
+                        "listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n{}",
+                        if persistence {
+                            format!("persistence true\npersistence_location {}/\n", dir.display())
+                        } else {
+                            String::new()
+                        }
+                    ),
                 )
                 .map_err(|error| format!("{}: {error}", config.display()))?;
                 let child = Command::new("mosquitto")

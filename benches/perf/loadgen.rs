@@ -154,6 +154,11 @@ pub struct CountingSubscriber {
 impl CountingSubscriber {
     /// Connects, subscribes to `filter` at `qos` and returns once the SUBACK is in.
     pub fn start(port: u16, name: &str, filter: &str, qos: QoS) -> Result<Self, String> {
+        Self::start_with(port, name, filter, qos, true)
+    }
+
+    /// [`Self::start`] with a persistent session when not `clean_session`.
+    pub fn start_with(port: u16, name: &str, filter: &str, qos: QoS, clean_session: bool) -> Result<Self, String> {
         let received = Arc::new(AtomicUsize::new(0));
         let last_at = Arc::new(std::sync::Mutex::new(None));
         let stop = Arc::new(AtomicBool::new(false));
@@ -173,7 +178,10 @@ impl CountingSubscriber {
                     };
                     runtime.block_on(async move {
                         let mut options = MqttOptions::new(name, "127.0.0.1", port);
-                        options.set_max_packet_size(1 << 20, 1 << 20).set_keep_alive(Duration::from_secs(60));
+                        options
+                            .set_max_packet_size(1 << 20, 1 << 20)
+                            .set_keep_alive(Duration::from_secs(60))
+                            .set_clean_session(clean_session);
                         let (client, mut event_loop) = AsyncClient::new(options, 100);
                         if let Err(error) = client.subscribe(filter, qos).await {
                             let _ = ready_tx.send(Err(error.to_string()));

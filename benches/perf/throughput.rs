@@ -47,25 +47,43 @@ pub fn run(settings: ThroughputSettings) -> Result<Vec<ThroughputRow>, String> {
     if installed("mosquitto") {
         brokers.push(BrokerKind::Mosquitto);
     }
+    // The last: persistence on and a persistent session, so the embedded
+    // broker writes each message to its journal before acknowledging it
+    // (mosquitto keeps it in memory until it exits).
     let scenarios = [
-        ("1 → 1, QoS 0", settings.messages, QoS::AtMostOnce, 1),
-        ("1 → 1, QoS 1", settings.messages, QoS::AtLeastOnce, 1),
-        ("1 → 10, QoS 0", settings.fan_out_messages, QoS::AtMostOnce, 10),
+        ("1 → 1, QoS 0", settings.messages, QoS::AtMostOnce, 1, false),
+        ("1 → 1, QoS 1", settings.messages, QoS::AtLeastOnce, 1, false),
+        ("1 → 10, QoS 0", settings.fan_out_messages, QoS::AtMostOnce, 10, false),
+        ("1 → 1, QoS 1, persistent session, persistence on", settings.messages, QoS::AtLeastOnce, 1, true),
     ];
     let mut rows = Vec::new();
-    for (scenario, messages, qos, subscribers) in scenarios {
+    for (scenario, messages, qos, subscribers, durable) in scenarios {
         for &kind in &brokers {
             let load = Load::standard(messages, qos);
-            rows.push(run_one(kind, scenario, &load, subscribers)?);
+            rows.push(run_one(kind, scenario, &load, subscribers, durable)?);
         }
     }
     Ok(rows)
 }
 
-fn run_one(kind: BrokerKind, scenario: &str, load: &Load, subscribers: usize) -> Result<ThroughputRow, String> {
-    let broker = RunningBroker::start(kind)?;
+fn run_one(
+    kind: BrokerKind,
+    scenario: &str,
+    load: &Load,
+    subscribers: usize,
+    durable: bool,
+) -> Result<ThroughputRow, String> {
+    let broker = RunningBroker::start_with(kind, durable)?;
     let counters = (0..subscribers)
-        .map(|index| CountingSubscriber::start(broker.port, &format!("perf-sub-{index}"), &load.filter(), load.qos))
+        .map(|index| {
+            CountingSubscriber::start_with(
+                broker.port,
+                &format!("perf-sub-{index}"),
+                &load.filter(),
+                load.qos,
+                !durable,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let started = Instant::now();
     publish(broker.port, load)?;

@@ -21,6 +21,9 @@ pub(crate) struct BrokerArgs {
     /// Settings file: topicscope's broker RON, or a mosquitto.conf (*.conf). Flags override it.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<std::path::PathBuf>,
+    /// When the data folder's saved state is damaged, start with an empty store (the damaged files are kept, renamed).
+    #[arg(long)]
+    pub(crate) discard_damaged_state: bool,
     /// Log the broker's own messages too (repeat for more detail).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
@@ -50,6 +53,7 @@ pub(crate) fn broker_config(args: &BrokerArgs) -> Result<BrokerConfig, String> {
     if args.ws_port.is_some() {
         config.websocket_port = args.ws_port;
     }
+    config.discard_damaged_state = args.discard_damaged_state;
     // EmbeddedBroker::start validates the merged settings.
     Ok(config)
 }
@@ -75,6 +79,11 @@ pub(crate) fn run_broker(args: &BrokerArgs) -> ExitCode {
         Ok(broker) => broker,
         Err(error) => {
             eprintln!("topicscope broker: {error}");
+            if error.is_damaged_store() {
+                eprintln!(
+                    "topicscope broker: --discard-damaged-state starts with an empty store and keeps the damaged files, renamed"
+                );
+            }
             return ExitCode::FAILURE;
         }
     };
@@ -87,9 +96,15 @@ pub(crate) fn run_broker(args: &BrokerArgs) -> ExitCode {
         broker.local_addr(),
         others.concat()
     );
-    broker.monitor().set_log_sink(Some(std::sync::Arc::new(|entry: &LogEntry| {
+    let print = |entry: &LogEntry| {
         eprintln!("topicscope broker: {} {}: {}", entry.at.format("%H:%M:%S"), entry.level.label(), entry.text);
-    })));
+    };
+    // What start-up said before listening (what the data folder restored,
+    // a damaged store moved aside), then everything as it happens.
+    for entry in broker.monitor().lock().log.iter().take_while(|entry| !entry.text.starts_with("listening on")) {
+        print(entry);
+    }
+    broker.monitor().set_log_sink(Some(std::sync::Arc::new(print)));
     let stop_signal = wait_for_stop_signal();
     if let Err(error) = stop_signal {
         eprintln!("topicscope broker: cannot wait for Ctrl+C ({error}); stopping");

@@ -347,6 +347,9 @@ pub enum UiAction {
     },
     /// Start the embedded broker.
     StartBroker,
+    /// Start the embedded broker with an empty store, moving its damaged
+    /// saved state aside (kept).
+    StartBrokerDiscardingDamagedState,
     /// Stop the embedded broker.
     StopBroker,
     /// Close one client's connection to the embedded broker.

@@ -128,8 +128,20 @@ fn controls_ui(ui: &mut egui::Ui, broker: &BrokerState, actions: &mut Vec<UiActi
             }
         });
     });
-    if let BrokerState::Failed(reason) = broker {
-        ui.colored_label(theme::ERROR, ui.trf(Tr::CannotStart, &[("reason", reason)]));
+    match broker {
+        BrokerState::Failed(reason) => {
+            ui.colored_label(theme::ERROR, ui.trf(Tr::CannotStart, &[("reason", reason)]));
+        }
+        BrokerState::DamagedStore(reason) => {
+            ui.colored_label(theme::ERROR, ui.trf(Tr::CannotStart, &[("reason", reason)]));
+            ui.horizontal_wrapped(|ui| {
+                ui.label(ui.tr(Tr::DamagedStoreChoice));
+                if ui.button(ui.tr(Tr::StartWithEmptyStore)).clicked() {
+                    actions.push(UiAction::StartBrokerDiscardingDamagedState);
+                }
+            });
+        }
+        _ => {}
     }
 }
 
@@ -474,6 +486,7 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
             }
             ui.add_enabled(draft.persistence, egui::TextEdit::singleline(&mut draft.data_dir).desired_width(320.0));
         });
+        ui.weak(ui.tr(Tr::PersistenceHint));
     });
 }
 

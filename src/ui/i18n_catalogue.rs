@@ -66,6 +66,8 @@ catalogue! {
     OpenBrokerPanelHint => "Open the embedded broker's panel", "打开内置代理面板";
     StopBroker => "Stop broker", "停止代理";
     StartBroker => "Start broker", "启动代理";
+    DamagedStoreChoice => "Nothing was changed. You can start with an empty store; the damaged files are then kept beside it, renamed.", "未做任何更改。可以用空的存储启动；损坏的文件会改名后保留在原处。";
+    StartWithEmptyStore => "Start with an empty store", "以空存储启动";
     CountersInOut => "in {received}  out {sent}", "收 {received}  发 {sent}";
     CountersInOutHint => "Messages received / published since start", "启动以来接收 / 发布的消息数";
     RatesInOut => "{rate_in} msg/s in, {rate_out} out", "接收 {rate_in} 条/秒，发送 {rate_out} 条/秒";
@@ -448,6 +450,7 @@ catalogue! {
     AclEnabled => "Access control list (mosquitto acl_file syntax)", "访问控制列表（mosquitto acl_file 语法）";
     AclSyntaxHint => "topic [read|write|readwrite|deny] FILTER — before any 'user NAME' line: anonymous clients; 'pattern …' applies to everyone with %u (user) and %c (client id).", "topic [read|write|readwrite|deny] 过滤器 —— 位于任何“user 名称”行之前的规则适用于匿名客户端；“pattern …”适用于所有人，可用 %u（用户）和 %c（客户端 ID）。";
     KeepRetainedAndSessionsIn => "Keep retained messages and sessions in", "将保留消息和会话保存在";
+    PersistenceHint => "Written to disk before the broker acknowledges them: a crash loses nothing it acknowledged.", "在代理确认之前写入磁盘：崩溃不会丢失任何已确认的内容。";
     ApplyAndRestart => "Apply and restart", "应用并重启";
     Revert => "Revert", "还原";
     ImportMosquittoConf => "Import mosquitto.conf…", "导入 mosquitto.conf…";

@@ -73,7 +73,9 @@ pub fn broker_summary(words: &impl Words, state: &BrokerState) -> String {
         BrokerState::Running { addr, fell_back_from: Some(port), .. } => {
             words.trf(Tr::BrokerRunningMoved, &[("address", addr), ("port", port)])
         }
-        BrokerState::Failed(reason) => words.trf(Tr::BrokerFailed, &[("reason", reason)]),
+        BrokerState::Failed(reason) | BrokerState::DamagedStore(reason) => {
+            words.trf(Tr::BrokerFailed, &[("reason", reason)])
+        }
     }
 }
 

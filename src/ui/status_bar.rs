@@ -36,7 +36,7 @@ pub fn status_bar_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>, state: &mut U
                 }
             }
             BrokerState::Starting => {}
-            BrokerState::Stopped | BrokerState::Failed(_) => {
+            BrokerState::Stopped | BrokerState::Failed(_) | BrokerState::DamagedStore(_) => {
                 if ui.small_button(ui.tr(Tr::StartBroker)).clicked() {
                     actions.push(UiAction::StartBroker);
                 }

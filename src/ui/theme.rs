@@ -104,7 +104,7 @@ pub fn broker_colour(state: &BrokerState) -> Color32 {
     match state {
         BrokerState::Running { .. } => OK,
         BrokerState::Starting => BUSY,
-        BrokerState::Failed(_) => ERROR,
+        BrokerState::Failed(_) | BrokerState::DamagedStore(_) => ERROR,
         BrokerState::Stopped => MUTED,
     }
 }

@@ -175,6 +175,40 @@ fn a_taken_port_is_reported_in_the_broker_panel() {
 }
 
 #[test]
+fn a_damaged_store_is_reported_and_started_empty_only_when_asked() {
+    let dir = std::env::temp_dir().join(format!("topicscope-ui-damaged-store-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let snapshot = dir.join(topicscope::core::broker::persist::SNAPSHOT_FILE);
+    std::fs::write(&snapshot, b"not a snapshot").expect("written");
+    let mut harness = harness_with(AppOptions {
+        broker: BrokerConfig { persistence: Some(dir.clone()), ..BrokerConfig::ephemeral() },
+        profile_dir: None,
+        ..AppOptions::default()
+    });
+    step_until(&mut harness, "the broker refused its damaged store", |app| {
+        matches!(app.workspace.broker, BrokerState::DamagedStore(_))
+    });
+    open_broker_panel(&mut harness);
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert!(harness.query_all_by_label_contains("saved state is damaged").count() >= 1, "the reason, in the panel");
+    assert_eq!(std::fs::read(&snapshot).expect("untouched"), b"not a snapshot");
+    harness.get_by_label("Start with an empty store").click();
+    step_until(&mut harness, "the broker started empty", |app| {
+        matches!(app.workspace.broker, BrokerState::Running { .. })
+    });
+    let aside: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|entry| entry.ok().map(|entry| entry.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.contains(".damaged-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the damaged snapshot is kept aside: {aside:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_settings_problem_appearing_moves_nothing_in_the_broker_window() {
     // A low screen: the window reaches its bottom, where growing would push it up.
     let mut harness = harness();

@@ -60,6 +60,11 @@ pub struct BrokerConfig {
     /// Folder where retained messages and persistent sessions survive a
     /// restart; `None` keeps them in memory only.
     pub persistence: Option<PathBuf>,
+    /// Start with an empty store when the data folder's is damaged, moving
+    /// the damaged files aside (kept). Never saved: a choice made once,
+    /// after the broker refused to start and said why.
+    #[serde(skip)]
+    pub discard_damaged_state: bool,
     /// Keep-alive, in-flight, queue, subscription, session and retained
     /// limits.
     pub limits: super::limits::BrokerLimits,
@@ -79,6 +84,7 @@ impl Default for BrokerConfig {
             sys_interval: Duration::from_secs(10),
             access: AccessControl::default(),
             persistence: None,
+            discard_damaged_state: false,
             limits: super::limits::BrokerLimits::default(),
         }
     }

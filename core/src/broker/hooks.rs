@@ -16,6 +16,7 @@ pub(super) async fn register_hooks(
     config: &BrokerConfig,
     monitor: &BrokerMonitor,
     counters: &Arc<MessageCounters>,
+    durable: &Arc<std::sync::OnceLock<super::durable::Durable>>,
 ) {
     use rmqtt::hook::Type;
     let hooks = scx.extends.hook_mgr().register();
@@ -29,6 +30,7 @@ pub(super) async fn register_hooks(
             connected: connected.clone(),
             max_connections: config.max_connections,
             limits: config.limits.clone(),
+            durable: durable.clone(),
         })
     };
     let mut types = vec![
@@ -39,6 +41,9 @@ pub(super) async fn register_hooks(
         Type::ClientConnected,
         Type::ClientDisconnected,
     ];
+    if config.persistence.is_some() {
+        types.extend([Type::MessageAcked, Type::SessionSubscribed, Type::SessionUnsubscribed, Type::SessionTerminated]);
+    }
     // Only pay for the checks that are configured.
     if config.access.acl.is_some() {
         types.extend([Type::ClientSubscribeCheckAcl, Type::MessagePublishCheckAcl, Type::MessageExpiryCheck]);
@@ -59,6 +64,8 @@ struct BrokerHooks {
     connected: Arc<AtomicUsize>,
     max_connections: usize,
     limits: super::limits::BrokerLimits,
+    /// With persistence on: the journal every acknowledged change goes to.
+    durable: Arc<std::sync::OnceLock<super::durable::Durable>>,
 }
 
 impl BrokerHooks {
@@ -113,7 +120,7 @@ impl rmqtt::hook::Handler for BrokerHooks {
         use rmqtt::types::{AuthResult, PublishAclResult, SubscribeAclResult};
         match param {
             // From a client (system publishes such as $SYS have no session).
-            Parameter::MessagePublish(Some(session), _, publish) => {
+            Parameter::MessagePublish(Some(session), from, publish) => {
                 self.counters.received.fetch_add(1, Ordering::Relaxed);
                 self.counters.bytes_received.fetch_add(publish.payload.len(), Ordering::Relaxed);
                 let user = session.id.username.as_ref().map(|name| name.as_ref());
@@ -121,13 +128,52 @@ impl rmqtt::hook::Handler for BrokerHooks {
                 let writable = self.access.acl.as_ref().is_none_or(|acl| {
                     acl.allows(user, &session.id.client_id, publish.topic.as_ref(), auth::Access::Write)
                 });
-                if publish.retain && writable && !self.admit_retained(&session.id.client_id, publish) {
+                let retain_kept = publish.retain && writable && self.admit_retained(&session.id.client_id, publish);
+                if writable && let Some(durable) = self.durable.get() {
+                    let may_read = |id: &rmqtt::types::Id, topic: &str| {
+                        self.access.acl.as_ref().is_none_or(|acl| {
+                            let reader = id.username.as_ref().map(|name| name.as_ref());
+                            acl.allows(reader, &id.client_id, topic, auth::Access::Read)
+                        })
+                    };
+                    durable.on_publish(from, publish, retain_kept, may_read).await;
+                }
+                if publish.retain && writable && !retain_kept {
                     let mut live = (*publish).clone();
                     live.retain = false;
                     return (true, Some(HookResult::Publish(live)));
                 }
             }
-            Parameter::MessageDropped(_, _, _, reason) => self.counters.drops.count(reason),
+            Parameter::MessageDropped(to, from, publish, reason) => {
+                self.counters.drops.count(reason);
+                if let (Some(to), Some(durable)) = (to, self.durable.get()) {
+                    durable.on_done(&to.client_id, from, publish).await;
+                }
+            }
+            Parameter::MessageAcked(session, from, publish) => {
+                if let Some(durable) = self.durable.get() {
+                    durable.on_done(&session.id.client_id, from, publish).await;
+                }
+            }
+            Parameter::SessionSubscribed(session, subscribe) => {
+                if let Some(durable) = self.durable.get()
+                    && subscribe.opts.shared_group().is_none()
+                {
+                    durable.on_subscribed(session, subscribe).await;
+                }
+            }
+            Parameter::SessionUnsubscribed(session, unsubscribe) => {
+                if let Some(durable) = self.durable.get()
+                    && unsubscribe.shared_group.is_none()
+                {
+                    durable.on_unsubscribed(session, &unsubscribe.topic_filter).await;
+                }
+            }
+            Parameter::SessionTerminated(session, _) => {
+                if let Some(durable) = self.durable.get() {
+                    durable.on_terminated(session).await;
+                }
+            }
             Parameter::MessageDelivered(_, _, publish) => {
                 self.counters.sent.fetch_add(1, Ordering::Relaxed);
                 self.counters.bytes_sent.fetch_add(publish.payload.len(), Ordering::Relaxed);
@@ -176,11 +222,17 @@ impl rmqtt::hook::Handler for BrokerHooks {
                 };
                 let from = session.id.remote_addr.map_or_else(String::new, |addr| format!(" from {addr}"));
                 self.monitor.log(LogLevel::Info, format!("{} connected{from}{details}", session.id.client_id));
+                if let Some(durable) = self.durable.get() {
+                    durable.on_connected(session).await;
+                }
             }
             Parameter::ClientDisconnected(session, reason) => {
                 let _ = self.connected.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
                 let (level, text) = describe_disconnect(reason);
                 self.monitor.log(level, format!("{} {text}", session.id.client_id));
+                if let Some(durable) = self.durable.get() {
+                    durable.on_disconnected(session).await;
+                }
             }
             Parameter::ClientSubscribeCheckAcl(session, subscribe) => {
                 let user = session.id.username.as_ref().map(|name| name.as_ref());

@@ -13,6 +13,7 @@
 
 pub mod auth;
 mod config;
+mod durable;
 mod hooks;
 pub mod limits;
 mod listeners;
@@ -23,6 +24,7 @@ mod shared_subscriptions;
 mod sys;
 
 pub use config::{BrokerConfig, BrokerConfigError, STANDARD_MQTT_PORT, TlsListener, UNLIMITED_CONNECTIONS};
+pub use durable::JOURNAL_FILE;
 pub use listeners::{ListenerKind, Listening};
 
 use std::net::SocketAddr;
@@ -77,6 +79,14 @@ pub enum BrokerError {
     /// What the broker kept from its last run could not be put back.
     #[error(transparent)]
     Persistence(#[from] persist::PersistError),
+}
+
+impl BrokerError {
+    /// True when the data folder's saved state is damaged: starting again
+    /// with `discard_damaged_state` moves it aside and starts empty.
+    pub fn is_damaged_store(&self) -> bool {
+        matches!(self, Self::Persistence(persist::PersistError::Damaged { .. }))
+    }
 }
 
 /// What the app asks of a running broker.
@@ -206,7 +216,8 @@ fn run_broker_thread(
     };
     runtime.block_on(async move {
         let counters = Arc::new(MessageCounters::default());
-        let (server, scx) = match build_server(&config, &monitor, &counters).await {
+        let durable = Arc::new(std::sync::OnceLock::new());
+        let (server, scx) = match build_server(&config, &monitor, &counters, &durable).await {
             Ok((server, listeners, scx)) => {
                 let addresses: Vec<String> =
                     listeners.iter().map(|l| format!("{}://{}", l.kind.scheme(), l.addr)).collect();
@@ -233,21 +244,36 @@ fn run_broker_thread(
             _ = stop => {}
         }
         if let Some(dir) = &config.persistence {
-            match tokio::time::timeout(SAVE_TIMEOUT, persist::save(&scx, dir)).await {
-                Ok(Ok(saved)) => monitor.log(
-                    LogLevel::Info,
-                    format!(
-                        "saved {} retained messages and {} persistent sessions ({} queued messages) to {}",
-                        saved.retained,
-                        saved.sessions,
-                        saved.messages,
-                        dir.display()
-                    ),
-                ),
-                Ok(Err(error)) => monitor.log(LogLevel::Error, format!("persistence: {error}")),
-                Err(_) => {
-                    monitor.log(LogLevel::Error, "persistence: saving took too long; the previous snapshot stays")
+            let last_seq = match durable.get() {
+                Some(durable) => {
+                    durable.stop().await;
+                    durable.seq().await
                 }
+                None => 0,
+            };
+            match tokio::time::timeout(SAVE_TIMEOUT, persist::save(&scx, dir, last_seq)).await {
+                Ok(Ok(saved)) => {
+                    monitor.log(
+                        LogLevel::Info,
+                        format!(
+                            "saved {} retained messages and {} persistent sessions ({} queued messages) to {}",
+                            saved.retained,
+                            saved.sessions,
+                            saved.messages,
+                            dir.display()
+                        ),
+                    );
+                    if let Err(error) = durable::after_final_save(dir) {
+                        monitor.log(LogLevel::Error, format!("persistence: {error}"));
+                    }
+                }
+                Ok(Err(error)) => {
+                    monitor.log(LogLevel::Error, format!("persistence: {error}; the journal keeps what was saved"))
+                }
+                Err(_) => monitor.log(
+                    LogLevel::Error,
+                    "persistence: saving took too long; the previous snapshot and the journal stay",
+                ),
             }
         }
         monitor.log(LogLevel::Info, "stopped");
@@ -260,6 +286,7 @@ async fn build_server(
     config: &BrokerConfig,
     monitor: &BrokerMonitor,
     counters: &Arc<MessageCounters>,
+    durable: &Arc<std::sync::OnceLock<durable::Durable>>,
 ) -> Result<(rmqtt::server::MqttServer, Vec<Listening>, rmqtt::context::ServerContext), BrokerError> {
     if let Some(dir) = &config.persistence {
         std::fs::create_dir_all(dir)
@@ -271,7 +298,7 @@ async fn build_server(
         .await
         .map_err(|error| BrokerError::Startup(format!("retained-message store: {error}")))?;
     *scx.extends.shared_subscription_mut().await = Box::new(RoundRobinSharedSubscription::default());
-    register_hooks(&scx, config, monitor, counters).await;
+    register_hooks(&scx, config, monitor, counters, durable).await;
 
     let mut listeners = Vec::new();
     let mut server = rmqtt::server::MqttServer::new(scx.clone());
@@ -305,17 +332,30 @@ async fn build_server(
         server = server.listener_by_id(secure, 3);
     }
     if let Some(dir) = &config.persistence {
-        let restored = persist::load(&scx, dir).await?;
+        let max_pending = config.limits.max_queued_messages.saturating_add(usize::from(config.limits.max_inflight));
+        let (opened, restored, recovered) =
+            durable::open(&scx, dir, config.discard_damaged_state, max_pending, monitor).await?;
+        let _ = durable.set(opened);
         // The retained limits count what was restored.
         if let Ok(kept) = scx.extends.retain().await.get(&"#".into()).await {
             for (topic, retained) in kept {
                 counters.retained.seed(&topic, retained.publish.payload.len());
             }
         }
+        let journal = match recovered {
+            durable::Recovered { replayed: 0, torn_bytes: 0 } => String::new(),
+            durable::Recovered { replayed, torn_bytes: 0 } => {
+                format!(" (the last run ended without stopping: {replayed} changes recovered from the journal)")
+            }
+            durable::Recovered { replayed, torn_bytes } => format!(
+                " (the last run ended without stopping: {replayed} changes recovered from the journal, \
+                 {torn_bytes} bytes of a write it did not finish dropped)"
+            ),
+        };
         monitor.log(
             LogLevel::Info,
             format!(
-                "restored {} retained messages and {} persistent sessions ({} queued messages) from {}",
+                "restored {} retained messages and {} persistent sessions ({} queued messages) from {}{journal}",
                 restored.retained,
                 restored.sessions,
                 restored.messages,

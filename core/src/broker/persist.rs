@@ -1,7 +1,8 @@
-//! Persistence for the embedded broker: retained messages and persistent
-//! sessions (subscriptions, queued and in-flight QoS 1/2 messages) are
-//! written to one snapshot file in the data folder when the broker stops,
-//! and put back when it starts — mosquitto's `persistence true` model.
+//! The broker's snapshot: retained messages and persistent sessions
+//! (subscriptions, queued and in-flight QoS 1/2 messages) in one file in the
+//! data folder, written when the broker stops (from the broker itself) and
+//! when the journal is folded into it (from the durable state, see
+//! `durable`), and put back when it starts.
 //!
 //! Why not rmqtt's storage plugins: their sled databases are never closed
 //! (a background thread and reference cycles keep them open), so a broker
@@ -19,6 +20,7 @@ use rmqtt::types::{ConnectInfo, From, Id, Publish, Retain, Subscriptions, TopicN
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::durable::model::{DurableSession, DurableState, Pending, message_key};
 use crate::fs::{FileError, write_private};
 
 /// The snapshot's file name inside the data folder.
@@ -37,8 +39,8 @@ pub enum PersistError {
     /// The snapshot could not be encoded.
     #[error("cannot encode the snapshot: {0}")]
     Encode(String),
-    /// The snapshot does not decode.
-    #[error("the broker snapshot is damaged or from another version: {reason}: {}", .path.display())]
+    /// The snapshot or the journal does not decode.
+    #[error("the broker's saved state is damaged ({reason}): {}; it was left as it is", .path.display())]
     Damaged {
         /// What the decoder said.
         reason: String,
@@ -58,10 +60,15 @@ pub enum PersistError {
     Broker(String),
 }
 
+/// The snapshot file's content.
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
+pub(super) struct Snapshot {
     format: u32,
     saved_at_ms: i64,
+    /// The last journal change it holds (absent in snapshots written before
+    /// the journal existed: 0).
+    #[serde(default)]
+    pub(super) last_seq: u64,
     retained: Vec<(TopicName, Retain)>,
     sessions: Vec<StoredSession>,
 }
@@ -96,9 +103,10 @@ pub fn snapshot_path(dir: &Path) -> PathBuf {
     dir.join(SNAPSHOT_FILE)
 }
 
-/// Writes retained messages and persistent sessions. Call while the broker
-/// is stopping: queued messages are taken out of the sessions.
-pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistError> {
+/// Writes retained messages and persistent sessions as the broker holds
+/// them, as holding every journal change up to `last_seq`. Call while the
+/// broker is stopping: queued messages are taken out of the sessions.
+pub async fn save(scx: &ServerContext, dir: &Path, last_seq: u64) -> Result<Carried, PersistError> {
     let now = chrono::Utc::now().timestamp_millis();
     let retained = scx
         .extends
@@ -155,17 +163,76 @@ pub async fn save(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistErr
     }
     drop(shared);
     let carried = Carried { retained: retained.len(), sessions: sessions.len(), messages };
-    let snapshot = Snapshot { format: FORMAT, saved_at_ms: now, retained, sessions };
-    let mut bytes = Vec::new();
-    ciborium::into_writer(&snapshot, &mut bytes).map_err(|error| PersistError::Encode(error.to_string()))?;
-    // Retained and queued messages are the users' data: owner only.
-    write_private(&snapshot_path(dir), bytes)?;
+    let snapshot = Snapshot { format: FORMAT, saved_at_ms: now, last_seq, retained, sessions };
+    write_snapshot(dir, &snapshot)?;
     Ok(carried)
 }
 
-/// Puts back what the last `save` wrote. Call after the listeners are
-/// configured and before clients connect. A missing snapshot is an empty one.
-pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistError> {
+/// Writes a snapshot atomically (a crash leaves the previous one).
+pub(super) fn write_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<(), PersistError> {
+    let mut bytes = Vec::new();
+    ciborium::into_writer(snapshot, &mut bytes).map_err(|error| PersistError::Encode(error.to_string()))?;
+    // Retained and queued messages are the users' data: owner only.
+    write_private(&snapshot_path(dir), bytes)?;
+    Ok(())
+}
+
+/// The snapshot of the durable state.
+pub(super) fn snapshot_of(state: &DurableState) -> Snapshot {
+    let now = chrono::Utc::now().timestamp_millis();
+    let retained = state.retained.values().cloned().collect();
+    let sessions = state
+        .sessions
+        .values()
+        .map(|session| StoredSession {
+            id: session.id.clone(),
+            conn_info: session.conn_info.clone(),
+            created_at: session.created_at,
+            connected_at: session.created_at,
+            disconnected_at: session.disconnected_at.unwrap_or(now),
+            expires_in_ms: session.expires_in_ms(now),
+            subscriptions: session.subscriptions.clone(),
+            queued: session.pending.iter().map(|pending| (pending.from.clone(), pending.publish.clone())).collect(),
+            inflight: Vec::new(),
+        })
+        .collect();
+    Snapshot { format: FORMAT, saved_at_ms: now, last_seq: state.seq, retained, sessions }
+}
+
+/// The durable state a snapshot holds (sessions keep the time they had
+/// left when it was written; in-flight messages become pending ones).
+pub(super) fn state_from_snapshot(snapshot: &Snapshot) -> DurableState {
+    let mut state = DurableState { seq: snapshot.last_seq, ..DurableState::default() };
+    for (topic, retain) in &snapshot.retained {
+        state.retained.insert(topic.to_string(), (topic.clone(), retain.clone()));
+    }
+    for stored in &snapshot.sessions {
+        let inflight = stored.inflight.iter().map(|message| (message.from.clone(), message.publish.clone()));
+        let pending = inflight
+            .chain(stored.queued.iter().cloned())
+            .map(|(from, mut publish)| {
+                publish.dup = false;
+                publish.packet_id = None;
+                Pending { key: message_key(&from, &publish), from, publish }
+            })
+            .collect();
+        let session = DurableSession {
+            id: stored.id.clone(),
+            conn_info: stored.conn_info.clone(),
+            created_at: stored.created_at,
+            disconnected_at: Some(snapshot.saved_at_ms),
+            expiry_ms: stored.expires_in_ms,
+            subscriptions: stored.subscriptions.clone(),
+            pending,
+        };
+        state.sessions.insert(stored.id.client_id.to_string(), session);
+    }
+    state
+}
+
+/// Reads the data folder's snapshot (or the one the app wrote under its
+/// former name); `None` when there is none.
+pub(super) fn read_snapshot(dir: &Path) -> Result<Option<Snapshot>, PersistError> {
     let mut path = snapshot_path(dir);
     let legacy = crate::legacy_migration::legacy_snapshot_path(dir);
     if !path.exists() && legacy.is_file() {
@@ -173,7 +240,7 @@ pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistErr
     }
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Carried::default()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(FileError::io("read the snapshot", &path, &error).into()),
     };
     let snapshot: Snapshot = ciborium::from_reader(bytes.as_slice())
@@ -181,20 +248,37 @@ pub async fn load(scx: &ServerContext, dir: &Path) -> Result<Carried, PersistErr
     if snapshot.format != FORMAT {
         return Err(PersistError::OtherFormat { format: snapshot.format, path });
     }
-    let mut carried = Carried { retained: snapshot.retained.len(), ..Carried::default() };
-    for (topic, retain) in snapshot.retained {
-        scx.extends.retain().await.set(&topic, retain, None).await.map_err(|error| {
+    Ok(Some(snapshot))
+}
+
+/// Puts the durable state into a broker that has its listeners configured
+/// and no clients yet. Expired sessions are left out.
+pub(super) async fn restore_state(scx: &ServerContext, state: &DurableState) -> Result<Carried, PersistError> {
+    let mut carried = Carried { retained: state.retained.len(), ..Carried::default() };
+    for (topic, retain) in state.retained.values() {
+        scx.extends.retain().await.set(topic, retain.clone(), None).await.map_err(|error| {
             PersistError::Broker(format!("cannot restore the retained message on {topic}: {error}"))
         })?;
     }
-    let elapsed = (chrono::Utc::now().timestamp_millis() - snapshot.saved_at_ms).max(0);
-    for stored in snapshot.sessions {
-        let remaining = stored.expires_in_ms - elapsed;
+    let now = chrono::Utc::now().timestamp_millis();
+    for session in state.sessions.values() {
+        let remaining = session.expires_in_ms(now);
         if remaining <= 0 {
             continue;
         }
-        carried.messages += stored.queued.len() + stored.inflight.len();
-        restore_session(scx, stored, Duration::from_millis(remaining as u64)).await?;
+        let stored = StoredSession {
+            id: session.id.clone(),
+            conn_info: session.conn_info.clone(),
+            created_at: session.created_at,
+            connected_at: session.created_at,
+            disconnected_at: session.disconnected_at.unwrap_or(now),
+            expires_in_ms: remaining,
+            subscriptions: session.subscriptions.clone(),
+            queued: session.pending.iter().map(|pending| (pending.from.clone(), pending.publish.clone())).collect(),
+            inflight: Vec::new(),
+        };
+        carried.messages += stored.queued.len();
+        restore_session(scx, stored, Duration::from_millis(u64::try_from(remaining).unwrap_or(0))).await?;
         carried.sessions += 1;
     }
     Ok(carried)

@@ -497,6 +497,7 @@ impl SettingsDraft {
                 acl,
             },
             persistence,
+            discard_damaged_state: false,
             limits: self.limits.to_limits().map_err(|(field, problem)| FormError::field(field, problem))?,
         };
         config.validate()?;

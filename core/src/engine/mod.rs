@@ -304,6 +304,10 @@ pub enum BrokerState {
     },
     /// Could not start.
     Failed(String),
+    /// Could not start because the state saved in its data folder is
+    /// damaged; it can be started with an empty store (the damaged files
+    /// are then moved aside, kept).
+    DamagedStore(String),
 }
 
 /// Everything the engine tells the UI.
@@ -531,6 +535,7 @@ async fn run_engine(mut commands: mpsc::Receiver<Command>, sink: EventSink) {
                         broker = Some(running);
                         state
                     }
+                    Ok(Err(error)) if error.is_damaged_store() => BrokerState::DamagedStore(error.to_string()),
                     Ok(Err(error)) => BrokerState::Failed(error.to_string()),
                     Err(error) => BrokerState::Failed(error.to_string()),
                 };
@@ -662,7 +667,7 @@ impl BrokerState {
             Self::Running { addr, fell_back_from: Some(port), .. } => {
                 format!("embedded broker on {addr} (port {port} was taken)")
             }
-            Self::Failed(reason) => format!("embedded broker failed: {reason}"),
+            Self::Failed(reason) | Self::DamagedStore(reason) => format!("embedded broker failed: {reason}"),
         }
     }
 }

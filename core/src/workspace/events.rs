@@ -37,7 +37,7 @@ impl Workspace {
     fn apply_broker(&mut self, state: BrokerState) -> Vec<Command> {
         let commands = match &state {
             BrokerState::Running { addr, fell_back_from, .. } => self.embedded_broker_running(*addr, *fell_back_from),
-            BrokerState::Failed(reason) => {
+            BrokerState::Failed(reason) | BrokerState::DamagedStore(reason) => {
                 self.record_notice(NoticeLevel::Error, NoticeKind::BrokerFailed { reason: reason.clone() });
                 Vec::new()
             }

@@ -609,6 +609,12 @@ impl TopicscopeApp {
                 let command = self.workspace.start_embedded_broker(self.options.broker.clone(), false);
                 self.send(command);
             }
+            UiAction::StartBrokerDiscardingDamagedState => {
+                let config =
+                    crate::core::broker::BrokerConfig { discard_damaged_state: true, ..self.options.broker.clone() };
+                let command = self.workspace.start_embedded_broker(config, false);
+                self.send(command);
+            }
             UiAction::StopBroker => {
                 let command = self.workspace.stop_embedded_broker();
                 self.send(command);

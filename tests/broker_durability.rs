@@ -1,0 +1,222 @@
+//! kill -9 of the headless broker mid-stream, 20 times: every QoS 1
+//! message it acknowledged for a persistent session, and the last retained
+//! message it acknowledged, are there after the restart (issue 22,
+//! durability). Independent clients: raw MQTT packets from Python
+//! (scripts/mqtt_raw.py), a publisher that pipelines 20 messages at a time.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Publishes d/N (QoS 1), and every tenth N also retained on r/last, 20 in
+/// flight; prints "d N" / "r N" for each PUBACK as it comes.
+const PUBLISHER: &str = r#"
+import struct, sys
+from mqtt_raw import connect, dial, packet, s
+port = int(sys.argv[1]); start = int(sys.argv[2])
+sock, reader = dial(port)
+sock.sendall(connect("durability-publisher")); reader.next()
+sent = {}; pid = 0; n = start
+try:
+    while True:
+        while len(sent) < 20:
+            pid = pid % 65535 + 1
+            if n % 10 == 0:
+                sock.sendall(packet(0x33, s(b"r/last") + struct.pack(">H", pid) + b"\x00" + str(n).encode()))
+                sent[pid] = f"r {n}"
+            else:
+                sock.sendall(packet(0x32, s(f"d/{n}".encode()) + struct.pack(">H", pid) + b"\x00" + b"x"))
+                sent[pid] = f"d {n}"
+            n += 1
+        got = reader.next()
+        if got is None: break
+        if got[0] >> 4 == 4:
+            print(sent.pop(struct.unpack(">H", got[1][:2])[0]), flush=True)
+except OSError:
+    pass
+"#;
+
+/// The persistent subscriber: resumes its session (expiry 1 h), prints
+/// "present P" and the N of every d/N until 1.5 s pass without one,
+/// acknowledging each, then leaves with the session kept.
+const SUBSCRIBER: &str = r#"
+import socket, struct, sys
+from mqtt_raw import connect, dial, packet, s, varint
+port = int(sys.argv[1])
+sock, reader = dial(port, timeout=1.5)
+sock.sendall(connect("durability-subscriber", clean=False, properties=bytes([0x11]) + struct.pack(">I", 3600)))
+_, body = reader.next()
+print("present", body[0] & 1, flush=True)
+sock.sendall(packet(0x82, struct.pack(">H", 1) + varint(0) + s(b"d/#") + bytes([1])))
+try:
+    while True:
+        got = reader.next()
+        if got is None: break
+        head, body = got
+        if head >> 4 == 3:
+            length = struct.unpack(">H", body[:2])[0]
+            print(body[2:2 + length].decode().split("/")[1], flush=True)
+            sock.sendall(packet(0x40, body[2 + length:4 + length]))
+except socket.timeout:
+    pass
+sock.sendall(packet(0xe0, b"\x00")); sock.close()
+"#;
+
+fn python(script: &str, args: &[&str]) -> Command {
+    let interpreter = if Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
+    let mut command = Command::new(interpreter);
+    command.args(["-c", script]).args(args).env("PYTHONPATH", Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts"));
+    command
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+/// Starts the headless broker on `port` (its log going to `log`) and waits
+/// for its "listening" line.
+#[allow(clippy::zombie_processes)] // returned to the caller, which kills and waits for it
+fn start_broker(config: &Path, port: u16, log: &Path) -> Child {
+    let log_file = std::fs::File::create(log).expect("log file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_topicscope"))
+        .args(["broker", "--config"])
+        .arg(config)
+        .args(["--port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .expect("topicscope broker starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.contains("listening on") {
+            return child;
+        }
+        if Instant::now() > deadline {
+            kill(&mut child);
+            panic!("the broker did not start: {text}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn kill(child: &mut Child) {
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+}
+
+/// Resumes the subscriber's session: (session present, the N received).
+fn drain_subscriber(port: u16) -> (bool, Vec<u64>) {
+    let output = python(SUBSCRIBER, &[&port.to_string()]).output().expect("python3");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut lines = text.lines();
+    let present = lines.next() == Some("present 1");
+    (present, lines.filter_map(|line| line.parse().ok()).collect())
+}
+
+/// The retained message on r/last, read by mosquitto_sub.
+fn retained_last(port: u16) -> Option<u64> {
+    let output = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-t", "r/last", "-C", "1", "-W", "2"])
+        .output()
+        .expect("mosquitto_sub");
+    String::from_utf8_lossy(&output.stdout).trim().parse().ok()
+}
+
+#[test]
+fn what_the_broker_acknowledged_survives_twenty_kill_9s() {
+    let dir = std::env::temp_dir().join(format!("topicscope-durability-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = dir.join("mosquitto.conf");
+    let data = dir.join("data");
+    std::fs::write(
+        &config,
+        format!("allow_anonymous true\npersistence true\npersistence_location {}/\n", data.display()),
+    )
+    .expect("config");
+    let port = free_port();
+    let log = |round: u32| dir.join(format!("broker-{round}.log"));
+    let mut broker = start_broker(&config, port, &log(0));
+    let (_, first) = drain_subscriber(port); // creates the session
+    assert!(first.is_empty());
+    let mut owed: BTreeSet<u64> = BTreeSet::new();
+    let mut received_total = 0;
+    let mut duplicates = 0;
+    let mut seen: BTreeSet<u64> = BTreeSet::new();
+    let mut last_retained = None;
+    let mut next = 1;
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for round in 1..=20 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        // Kill after 50 to 1,049 acknowledgements: mid-stream, 20 more in flight.
+        let kill_after = 50 + state % 1_000;
+        let mut publisher = python(PUBLISHER, &[&port.to_string(), &next.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3");
+        let mut acked = 0;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let lines = BufReader::new(publisher.stdout.take().expect("stdout")).lines();
+        let mut killed = false;
+        for line in lines.map_while(Result::ok) {
+            let (kind, number) = line.split_once(' ').expect("kind and number");
+            let number: u64 = number.parse().expect("number");
+            next = next.max(number + 1);
+            match kind {
+                "d" => {
+                    owed.insert(number);
+                }
+                _ => last_retained = last_retained.max(Some(number)),
+            }
+            acked += 1;
+            if acked == kill_after && !killed {
+                kill(&mut broker);
+                killed = true;
+            }
+            assert!(Instant::now() < deadline, "round {round}: the publisher stalled");
+        }
+        let _ = publisher.wait();
+        assert!(killed, "round {round}: the publisher stopped after {acked} acknowledgements");
+        next += 100; // past whatever was in flight
+        broker = start_broker(&config, port, &log(round));
+        let (present, received) = drain_subscriber(port);
+        assert!(present, "round {round}: the persistent session is gone");
+        for number in received {
+            received_total += 1;
+            if !seen.insert(number) {
+                duplicates += 1;
+            }
+            owed.remove(&number);
+        }
+        assert!(
+            owed.is_empty(),
+            "round {round}: acknowledged but lost: {:?}",
+            owed.iter().take(10).collect::<Vec<_>>()
+        );
+        let retained = retained_last(port);
+        assert!(
+            retained >= last_retained,
+            "round {round}: retained r/last is {retained:?}, {last_retained:?} was acknowledged"
+        );
+    }
+    kill(&mut broker);
+    let recovered = (1..=20).filter(|round| {
+        std::fs::read_to_string(log(*round)).unwrap_or_default().contains("changes recovered from the journal")
+    });
+    assert_eq!(recovered.count(), 20, "each restart recovered from the journal");
+    eprintln!(
+        "20 kill -9s: {received_total} messages received after restarts, none acknowledged lost, {duplicates} \
+         received twice; retained r/last kept its last acknowledged value"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
