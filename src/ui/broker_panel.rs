@@ -227,6 +227,7 @@ fn overview_ui(ui: &mut egui::Ui, broker: &BrokerState, config: &BrokerConfig) {
         );
         ui.end_row();
     });
+    crate::ui::broker_bridges::bridges_overview_ui(ui, monitor);
 }
 
 fn human_bytes(per_second: f64) -> String {
@@ -487,6 +488,7 @@ fn settings_ui(ui: &mut egui::Ui, config: &BrokerConfig, panel: &mut BrokerPanel
             ui.add_enabled(draft.persistence, egui::TextEdit::singleline(&mut draft.data_dir).desired_width(320.0));
         });
         ui.weak(ui.tr(Tr::PersistenceHint));
+        crate::ui::broker_bridges::bridges_settings_ui(ui, &mut draft.bridges_text);
     });
 }
 

@@ -198,6 +198,7 @@ include!("i18n_scenarios.rs");
 include!("i18n_mocks.rs");
 include!("i18n_replay.rs");
 include!("i18n_limits.rs");
+include!("i18n_bridges.rs");
 
 #[cfg(test)]
 mod tests {
@@ -221,6 +222,9 @@ mod tests {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
         for key in TrReplay::ALL {
+            check(&format!("{key:?}"), &|language| key.text(language));
+        }
+        for key in TrBridge::ALL {
             check(&format!("{key:?}"), &|language| key.text(language));
         }
         for key in TrLimits::ALL {

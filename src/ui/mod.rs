@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod app;
+mod broker_bridges;
 mod broker_panel;
 mod broker_status;
 mod charts;

@@ -209,6 +209,67 @@ fn a_damaged_store_is_reported_and_started_empty_only_when_asked() {
 }
 
 #[test]
+fn a_bridge_typed_in_the_settings_connects_and_shows_its_state() {
+    let remote = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("port");
+    let port = remote.local_addr().expect("addr").port();
+    drop(remote);
+    let mut remote_broker = std::process::Command::new("mosquitto")
+        .args(["-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("mosquitto (apt-get install mosquitto)");
+    let mut harness = harness();
+    open_broker_panel(&mut harness);
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_label("Settings").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    // At the bottom of the Settings tab: scrolled into view first.
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Bridges").scroll_to_me();
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Bridges").click();
+    harness.step();
+    for line in ["connection lab", &format!("address 127.0.0.1:{port}"), "topic sensors/# out 1"] {
+        harness.get_by_role_and_label(Role::MultilineTextInput, "Bridges").type_text(line);
+        harness.key_press(egui::Key::Enter);
+        harness.step();
+    }
+    // A bad line blocks Apply, naming it.
+    harness.get_by_role_and_label(Role::MultilineTextInput, "Bridges").type_text("topic x sideways");
+    for _ in 0..3 {
+        harness.step();
+    }
+    let typed = harness.state().ui.broker_panel.draft.as_ref().map(|draft| draft.bridges_text.clone());
+    assert!(
+        harness.query_by_label_contains("Bridges: line 4: topic: 'sideways' is not in, out or both").is_some(),
+        "{typed:?}"
+    );
+    for _ in 0.."topic x sideways".len() {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness.step();
+    harness.get_by_label("Apply and restart").click();
+    step_until(&mut harness, "the broker restarted with the bridge", |app| match &app.workspace.broker {
+        BrokerState::Running { monitor, .. } => monitor.lock().bridges.first().is_some_and(|bridge| bridge.connected),
+        _ => false,
+    });
+    harness.get_by_label("Overview").click();
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert!(harness.query_by_label(&format!("lab → 127.0.0.1:{port}")).is_some(), "the bridge, by name and remote");
+    assert!(harness.query_all_by_label("connected").count() >= 1, "its state");
+    let _ = remote_broker.kill();
+    let _ = remote_broker.wait();
+}
+
+#[test]
 fn a_settings_problem_appearing_moves_nothing_in_the_broker_window() {
     // A low screen: the window reaches its bottom, where growing would push it up.
     let mut harness = harness();

@@ -68,6 +68,8 @@ pub struct BrokerConfig {
     /// Keep-alive, in-flight, queue, subscription, session and retained
     /// limits.
     pub limits: super::limits::BrokerLimits,
+    /// Bridges to other brokers (mosquitto's `connection` sections).
+    pub bridges: Vec<super::bridge::BridgeConfig>,
 }
 
 impl Default for BrokerConfig {
@@ -86,6 +88,7 @@ impl Default for BrokerConfig {
             persistence: None,
             discard_damaged_state: false,
             limits: super::limits::BrokerLimits::default(),
+            bridges: Vec::new(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub(super) async fn register_hooks(
     monitor: &BrokerMonitor,
     counters: &Arc<MessageCounters>,
     durable: &Arc<std::sync::OnceLock<super::durable::Durable>>,
+    bridges: super::bridge::Bridges,
 ) {
     use rmqtt::hook::Type;
     let hooks = scx.extends.hook_mgr().register();
@@ -31,6 +32,7 @@ pub(super) async fn register_hooks(
             max_connections: config.max_connections,
             limits: config.limits.clone(),
             durable: durable.clone(),
+            bridges: bridges.clone(),
         })
     };
     let mut types = vec![
@@ -66,6 +68,8 @@ struct BrokerHooks {
     limits: super::limits::BrokerLimits,
     /// With persistence on: the journal every acknowledged change goes to.
     durable: Arc<std::sync::OnceLock<super::durable::Durable>>,
+    /// Where messages on bridged `out` topics go.
+    bridges: super::bridge::Bridges,
 }
 
 impl BrokerHooks {
@@ -137,6 +141,10 @@ impl rmqtt::hook::Handler for BrokerHooks {
                         })
                     };
                     durable.on_publish(from, publish, retain_kept, may_read).await;
+                }
+                if writable {
+                    let qos = publish.qos as u8;
+                    self.bridges.route(&self.monitor, publish.topic.as_ref(), &publish.payload, qos, publish.retain);
                 }
                 if publish.retain && writable && !retain_kept {
                     let mut live = (*publish).clone();

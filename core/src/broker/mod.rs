@@ -12,6 +12,7 @@
 //! the `rmqtt-retainer` plugin in RAM with no TTL.
 
 pub mod auth;
+pub mod bridge;
 mod config;
 mod durable;
 mod hooks;
@@ -298,7 +299,8 @@ async fn build_server(
         .await
         .map_err(|error| BrokerError::Startup(format!("retained-message store: {error}")))?;
     *scx.extends.shared_subscription_mut().await = Box::new(RoundRobinSharedSubscription::default());
-    register_hooks(&scx, config, monitor, counters, durable).await;
+    let bridges = bridge::start(&config.bridges, &scx, monitor);
+    register_hooks(&scx, config, monitor, counters, durable, bridges).await;
 
     let mut listeners = Vec::new();
     let mut server = rmqtt::server::MqttServer::new(scx.clone());

@@ -107,6 +107,8 @@ pub struct MonitorState {
     pub session_count: usize,
     /// Rates and totals.
     pub rates: Rates,
+    /// The bridges to other brokers, in their configured order.
+    pub bridges: Vec<super::bridge::BridgeStatus>,
 }
 
 /// Asks a window to repaint.
@@ -200,7 +202,7 @@ impl BrokerMonitor {
         }
     }
 
-    fn wake(&self) {
+    pub(super) fn wake(&self) {
         let waker = self.waker.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         if let Some(waker) = waker {
             waker();

@@ -117,6 +117,7 @@ pub fn parse_mosquitto_conf(
     let mut allow_anonymous: Option<bool> = None;
     let mut persistence = false;
     let mut persistence_location: Option<PathBuf> = None;
+    let mut bridges = super::bridge::config::BridgeParser::default();
     let resolve = |value: &str| {
         let path = PathBuf::from(value);
         if path.is_absolute() { path } else { base.join(path) }
@@ -138,6 +139,10 @@ pub fn parse_mosquitto_conf(
         };
         if let Some(applied) = super::limits::mosquitto_key(&mut config.limits, key, value) {
             applied.map_err(error)?;
+            continue;
+        }
+        if super::bridge::config::is_bridge_key(key) {
+            bridges.feed(line_number, key, value, base).map_err(|bad| error(bad.message))?;
             continue;
         }
         let current = listeners.last_mut().unwrap_or(&mut legacy);
@@ -236,6 +241,13 @@ pub fn parse_mosquitto_conf(
     if persistence {
         config.persistence = Some(persistence_location.unwrap_or_else(|| base.to_path_buf()));
     }
+    let (bridges, bridge_notes) = bridges.finish().map_err(|bad| SettingsError::Mosquitto {
+        path: origin.to_owned(),
+        line: bad.line,
+        message: bad.message,
+    })?;
+    config.bridges = bridges;
+    notes.extend(bridge_notes.into_iter().map(|note| format!("{origin}: {note}")));
     config.validate().map_err(|message| SettingsError::Invalid(format!("{origin}: {message}")))?;
     Ok((config, notes))
 }
@@ -398,6 +410,8 @@ pub struct SettingsDraft {
     pub data_dir: String,
     /// Keep-alive, queue, subscription, session and retained limits.
     pub limits: super::limits::LimitsDraft,
+    /// Bridges, in mosquitto.conf's syntax (`connection`, `address`, `topic`…).
+    pub bridges_text: String,
 }
 
 impl SettingsDraft {
@@ -431,6 +445,7 @@ impl SettingsDraft {
                 .map(|dir| dir.display().to_string())
                 .unwrap_or_else(|| default_data_dir().map(|dir| dir.display().to_string()).unwrap_or_default()),
             limits: super::limits::LimitsDraft::from_limits(&config.limits),
+            bridges_text: super::bridge::config::bridges_to_text(&config.bridges),
         }
     }
 
@@ -465,6 +480,8 @@ impl SettingsDraft {
             None
         };
         let acl = if self.acl_enabled { Some(Acl::parse_mosquitto(&self.acl_text)?) } else { None };
+        let (bridges, _) = super::bridge::config::parse_bridges(&self.bridges_text, Path::new(""))
+            .map_err(|error| FormError::field("Bridges", error))?;
         let persistence = if self.persistence {
             let dir = self.data_dir.trim();
             if dir.is_empty() {
@@ -498,6 +515,7 @@ impl SettingsDraft {
             },
             persistence,
             discard_damaged_state: false,
+            bridges,
             limits: self.limits.to_limits().map_err(|(field, problem)| FormError::field(field, problem))?,
         };
         config.validate()?;

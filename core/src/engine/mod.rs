@@ -15,7 +15,7 @@ mod queued_bytes;
 pub mod repeat;
 pub mod replay_job;
 pub mod socks;
-mod tls;
+pub(crate) mod tls;
 pub mod tls_key_log;
 mod wire_tap;
 
