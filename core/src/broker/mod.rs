@@ -299,7 +299,7 @@ async fn build_server(
         .await
         .map_err(|error| BrokerError::Startup(format!("retained-message store: {error}")))?;
     *scx.extends.shared_subscription_mut().await = Box::new(RoundRobinSharedSubscription::default());
-    let bridges = bridge::start(&config.bridges, &scx, monitor);
+    let bridges = bridge::start(&config.bridges, &scx, monitor, durable, &Arc::new(config.access.clone()));
     register_hooks(&scx, config, monitor, counters, durable, bridges).await;
 
     let mut listeners = Vec::new();

@@ -147,7 +147,13 @@ fn is_echo(recent: &std::sync::Mutex<VecDeque<(Instant, String, Bytes)>>, topic:
 }
 
 /// Starts every bridge on the broker's runtime; returns the hook's handle.
-pub(super) fn start(bridges: &[BridgeConfig], scx: &rmqtt::context::ServerContext, monitor: &BrokerMonitor) -> Bridges {
+pub(super) fn start(
+    bridges: &[BridgeConfig],
+    scx: &rmqtt::context::ServerContext,
+    monitor: &BrokerMonitor,
+    durable: &Arc<std::sync::OnceLock<super::durable::Durable>>,
+    access: &Arc<super::auth::AccessControl>,
+) -> Bridges {
     let mut routes = Vec::new();
     for (index, config) in bridges.iter().enumerate() {
         let (outbound, receiver) = mpsc::channel(OUTBOUND_QUEUE);
@@ -164,6 +170,8 @@ pub(super) fn start(bridges: &[BridgeConfig], scx: &rmqtt::context::ServerContex
             monitor: monitor.clone(),
             counters: route.counters.clone(),
             recent: route.recent.clone(),
+            durable: durable.clone(),
+            access: access.clone(),
         };
         tokio::spawn(link.run(receiver));
         routes.push(route);
@@ -181,6 +189,10 @@ struct Link {
     monitor: BrokerMonitor,
     counters: Arc<Counters>,
     recent: Arc<std::sync::Mutex<VecDeque<(Instant, String, Bytes)>>>,
+    /// With persistence on: what comes in for persistent sessions is
+    /// journalled before it is delivered, as a client's publish is.
+    durable: Arc<std::sync::OnceLock<super::durable::Durable>>,
+    access: Arc<super::auth::AccessControl>,
 }
 
 impl Link {
@@ -267,6 +279,15 @@ impl Link {
             if let Err(error) = self.scx.extends.retain().await.set(&topic.clone().into(), retained, None).await {
                 tracing::debug!("bridge {}: retained message on {topic} not kept: {error}", self.config.name);
             }
+        }
+        if let Some(durable) = self.durable.get() {
+            let may_read = |id: &rmqtt::types::Id, topic: &str| {
+                self.access.acl.as_ref().is_none_or(|acl| {
+                    let reader = id.username.as_ref().map(|name| name.as_ref());
+                    acl.allows(reader, &id.client_id, topic, super::auth::Access::Read)
+                })
+            };
+            durable.on_publish(&from, &publish, retain, may_read).await;
         }
         if let Err((_, failures)) = self.scx.extends.shared().await.forwards(None, from, publish).await {
             tracing::debug!("bridge {}: {} local deliveries failed", self.config.name, failures.len());
