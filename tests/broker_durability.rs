@@ -81,8 +81,18 @@ fn free_port() -> u16 {
 
 /// Starts the headless broker on `port` (its log going to `log`) and waits
 /// for its "listening" line.
-#[allow(clippy::zombie_processes)] // returned to the caller, which kills and waits for it
-fn start_broker(config: &Path, port: u16, log: &Path) -> Child {
+/// The headless broker, killed (SIGKILL) when dropped — also when the test
+/// fails half-way.
+struct Broker(Child);
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        kill(&mut self.0);
+    }
+}
+
+#[allow(clippy::zombie_processes)] // handed over in a Broker, which kills and waits for it
+fn start_broker(config: &Path, port: u16, log: &Path) -> Broker {
     let log_file = std::fs::File::create(log).expect("log file");
     let mut child = Command::new(env!("CARGO_BIN_EXE_topicscope"))
         .args(["broker", "--config"])
@@ -96,7 +106,7 @@ fn start_broker(config: &Path, port: u16, log: &Path) -> Child {
     loop {
         let text = std::fs::read_to_string(log).unwrap_or_default();
         if text.contains("listening on") {
-            return child;
+            return Broker(child);
         }
         if Instant::now() > deadline {
             kill(&mut child);
@@ -180,7 +190,7 @@ fn what_the_broker_acknowledged_survives_twenty_kill_9s() {
             }
             acked += 1;
             if acked == kill_after && !killed {
-                kill(&mut broker);
+                kill(&mut broker.0);
                 killed = true;
             }
             assert!(Instant::now() < deadline, "round {round}: the publisher stalled");
@@ -209,7 +219,7 @@ fn what_the_broker_acknowledged_survives_twenty_kill_9s() {
             "round {round}: retained r/last is {retained:?}, {last_retained:?} was acknowledged"
         );
     }
-    kill(&mut broker);
+    drop(broker);
     let recovered = (1..=20).filter(|round| {
         std::fs::read_to_string(log(*round)).unwrap_or_default().contains("changes recovered from the journal")
     });

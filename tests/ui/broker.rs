@@ -213,12 +213,22 @@ fn a_bridge_typed_in_the_settings_connects_and_shows_its_state() {
     let remote = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("port");
     let port = remote.local_addr().expect("addr").port();
     drop(remote);
-    let mut remote_broker = std::process::Command::new("mosquitto")
-        .args(["-p", &port.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("mosquitto (apt-get install mosquitto)");
+    /// Killed when dropped, also when the test fails half-way.
+    struct Remote(std::process::Child);
+    impl Drop for Remote {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _remote_broker = Remote(
+        std::process::Command::new("mosquitto")
+            .args(["-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("mosquitto (apt-get install mosquitto)"),
+    );
     let mut harness = harness();
     open_broker_panel(&mut harness);
     for _ in 0..3 {
@@ -265,8 +275,6 @@ fn a_bridge_typed_in_the_settings_connects_and_shows_its_state() {
     }
     assert!(harness.query_by_label(&format!("lab → 127.0.0.1:{port}")).is_some(), "the bridge, by name and remote");
     assert!(harness.query_all_by_label("connected").count() >= 1, "its state");
-    let _ = remote_broker.kill();
-    let _ = remote_broker.wait();
 }
 
 #[test]

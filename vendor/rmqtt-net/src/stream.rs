@@ -175,6 +175,13 @@ pub mod v3 {
             self.send(PacketV3::Publish(publish)).await
         }
 
+        /// topicscope patch: queues a PUBLISH without flushing (the caller
+        /// flushes when its batch ends; a full buffer is written as it goes).
+        #[inline]
+        pub async fn feed_publish(&mut self, publish: Box<Publish>) -> Result<()> {
+            super::feed(&mut self.io, MqttPacket::V3(PacketV3::Publish(publish)), self.cfg.send_timeout).await
+        }
+
         /// Acknowledges a received publish (QoS 1)
         #[inline]
         pub async fn send_publish_ack(&mut self, packet_id: NonZeroU16) -> Result<()> {
@@ -405,6 +412,13 @@ pub mod v5 {
             self.send(PacketV5::Publish(publish)).await
         }
 
+        /// topicscope patch: queues a PUBLISH without flushing (the caller
+        /// flushes when its batch ends; a full buffer is written as it goes).
+        #[inline]
+        pub async fn feed_publish(&mut self, publish: Box<Publish>) -> Result<()> {
+            super::feed(&mut self.io, MqttPacket::V5(PacketV5::Publish(publish)), self.cfg.send_timeout).await
+        }
+
         /// Acknowledges a received publish (QoS 1)
         #[inline]
         pub async fn send_publish_ack(&mut self, ack: rmqtt_codec::v5::PublishAck) -> Result<()> {
@@ -552,6 +566,29 @@ pub mod v5 {
                 None => None,
             })
         }
+    }
+}
+
+/// topicscope patch: `send` without the flush, for batches of PUBLISHes;
+/// the timeout's timer is only set up when the write cannot finish at once.
+#[inline]
+async fn feed<Io>(io: &mut Framed<Io, MqttCodec>, packet: MqttPacket, send_timeout: Duration) -> Result<()>
+where
+    Io: AsyncWrite + Unpin,
+{
+    let fed = io.feed(packet);
+    tokio::pin!(fed);
+    if let std::task::Poll::Ready(result) = futures::poll!(&mut fed) {
+        return result.map_err(|e| MqttError::SendPacket(SendPacketError::Encode(e)).into());
+    }
+    if send_timeout.is_zero() {
+        fed.await.map_err(|e| MqttError::SendPacket(SendPacketError::Encode(e)))?;
+        return Ok(());
+    }
+    match tokio::time::timeout(send_timeout, fed).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(MqttError::SendPacket(SendPacketError::Encode(e)).into()),
+        Err(_) => Err(MqttError::WriteTimeout.into()),
     }
 }
 

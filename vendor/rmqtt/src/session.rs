@@ -410,6 +410,8 @@ impl SessionState {
 
         tokio::pin!(deliver_timeout_delay);
 
+        // Deliveries fed but not flushed yet (see the deliver branch).
+        let mut batched = 0usize;
         loop {
             log::debug!("{:?} tokio::select! loop", state.id);
             deliver_timeout_delay.as_mut().reset(
@@ -439,6 +441,17 @@ impl SessionState {
                     match deliver_packet {
                         Some(Some((from, p))) => {
                             state.deliver(sink, from, p).await?;
+                            // topicscope patch: deliveries are written in
+                            // batches — one write for what the queue holds
+                            // (at most 64), not one per message.
+                            batched += 1;
+                            if batched >= 64
+                                || state.deliver_queue().is_empty()
+                                || !state.out_inflight().read().await.has_credit()
+                            {
+                                sink.flush().await?;
+                                batched = 0;
+                            }
                         },
                         Some(None) => {
                             log::warn!("{:?} No messages received from the delivery queue", state.id);

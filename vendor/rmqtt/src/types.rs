@@ -1450,8 +1450,10 @@ where
         server_topic_aliases: Option<&Arc<ServerTopicAliases>>,
     ) -> Result<()> {
         match self {
+            // topicscope patch: fed, not flushed; the session flushes when
+            // its batch of deliveries ends (`Sink::flush`).
             Sink::V3(s) => {
-                s.send_publish(p.take()).await?;
+                s.feed_publish(p.take()).await?;
             }
             Sink::V5(s) => {
                 let (topic, alias) = {
@@ -1468,10 +1470,19 @@ where
                     properties.message_expiry_interval = message_expiry_interval;
                     properties.topic_alias = alias;
                 }
-                s.send_publish(p.take()).await?;
+                s.feed_publish(p.take()).await?;
             }
         }
         Ok(())
+    }
+
+    /// topicscope patch: writes what `publish` queued.
+    #[inline]
+    pub(crate) async fn flush(&mut self) -> Result<()> {
+        match self {
+            Sink::V3(s) => s.flush().await,
+            Sink::V5(s) => s.flush().await,
+        }
     }
 
     #[inline]
