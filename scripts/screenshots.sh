@@ -10,6 +10,7 @@
 #   diff.png             a topic's history with two messages compared
 #   broker-clients.png   the built-in broker panel's clients (users, ACL, WebSocket)
 #   broker-log.png       its log filtered to warnings (a wrong password, an ACL denial)
+#   broker-bridges.png   two bridges on the broker panel's overview (ONLY=bridges)
 #   topic-tree-searching.png / topic-tree-search.png
 #                        a search of a full 200,000-level tree: working, then found
 #   theme-dark.png / theme-light.png
@@ -113,6 +114,23 @@ broker_panel() {
     import -window root screenshots/broker-log.png
     echo "saved screenshots/broker-log.png"
     pkill -f "mosquitto_sub -h 127.0.0.1 -p $PORT" || true
+    kill "$APP"; wait "$APP" 2>/dev/null || true
+    unset BROKER_RON
+}
+# --- the broker's bridges (to the local mosquitto on 1883) -----------------
+bridges() {
+    BROKER_RON="(bridges: [(name: \"site-7\", host: \"127.0.0.1\", port: 1883,
+        topics: [(pattern: \"sensors/#\", direction: Out, qos: 1, local_prefix: \"\", remote_prefix: \"site-7/\"),
+                 (pattern: \"commands/#\", direction: In, qos: 1, local_prefix: \"\", remote_prefix: \"site-7/\")]),
+        (name: \"cloud\", host: \"127.0.0.1\", port: 1, topics: [(pattern: \"#\", direction: Both, qos: 0,
+        local_prefix: \"\", remote_prefix: \"\")])])"
+    start_app
+    for i in $(seq 1 12); do pub -q 1 -t sensors/kitchen/temp -m "2$((i % 10)).5"; done
+    mosquitto_pub -h 127.0.0.1 -p 1883 -t site-7/commands/valve -m open -q 1
+    click 1215 12   # Built-in broker (menu bar)
+    sleep 1.5
+    import -window root screenshots/broker-bridges.png
+    echo "saved screenshots/broker-bridges.png"
     kill "$APP"; wait "$APP" 2>/dev/null || true
     unset BROKER_RON
 }
@@ -383,6 +401,7 @@ window_sizes() {
 }
 
 if [ "${ONLY:-}" = wire ]; then wire; exit 0; fi
+if [ "${ONLY:-}" = bridges ]; then bridges; exit 0; fi
 if [ "${ONLY:-}" = decoding ]; then decoding; exit 0; fi
 if [ "${ONLY:-}" = scenarios ]; then scenarios_window; mocks_window; exit 0; fi
 if [ "${ONLY:-}" = sizes ]; then window_sizes; exit 0; fi

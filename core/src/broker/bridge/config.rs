@@ -338,13 +338,13 @@ fn parse_topic(value: &str) -> Result<BridgeTopic, String> {
     }
     let pattern = unquote(first);
     let topic = BridgeTopic { pattern, direction, qos, local_prefix, remote_prefix };
-    for filter in [topic.local_filter(), topic.remote_filter()] {
-        crate::topic::validate_topic_filter(&filter).map_err(|problem| format!("topic: '{filter}': {problem}"))?;
-    }
     for prefix in [&topic.local_prefix, &topic.remote_prefix] {
         if prefix.contains(['+', '#']) {
             return Err(format!("topic: the prefix '{prefix}' may not hold wildcards"));
         }
+    }
+    for filter in [topic.local_filter(), topic.remote_filter()] {
+        crate::topic::validate_topic_filter(&filter).map_err(|problem| format!("topic: '{filter}': {problem}"))?;
     }
     Ok(topic)
 }
