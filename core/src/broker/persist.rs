@@ -181,22 +181,24 @@ pub(super) fn write_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<(), Pers
 pub(super) fn snapshot_of(state: &DurableState) -> Snapshot {
     let now = chrono::Utc::now().timestamp_millis();
     let retained = state.retained.values().cloned().collect();
-    let sessions = state
-        .sessions
-        .values()
-        .map(|session| StoredSession {
-            id: session.id.clone(),
-            conn_info: session.conn_info.clone(),
-            created_at: session.created_at,
-            connected_at: session.created_at,
-            disconnected_at: session.disconnected_at.unwrap_or(now),
-            expires_in_ms: session.expires_in_ms(now),
-            subscriptions: session.subscriptions.clone(),
-            queued: session.pending.iter().map(|pending| (pending.from.clone(), pending.publish.clone())).collect(),
-            inflight: Vec::new(),
-        })
-        .collect();
+    let sessions = state.sessions.values().map(|session| stored_session(session, now)).collect();
     Snapshot { format: FORMAT, saved_at_ms: now, last_seq: state.seq, retained, sessions }
+}
+
+/// A durable session as the snapshot stores it (what it owes as queued
+/// messages; the time it has left at `now`).
+fn stored_session(session: &DurableSession, now: i64) -> StoredSession {
+    StoredSession {
+        id: session.id.clone(),
+        conn_info: session.conn_info.clone(),
+        created_at: session.created_at,
+        connected_at: session.created_at,
+        disconnected_at: session.disconnected_at.unwrap_or(now),
+        expires_in_ms: session.expires_in_ms(now),
+        subscriptions: session.subscriptions.clone(),
+        queued: session.pending.iter().map(|pending| (pending.from.clone(), pending.publish.clone())).collect(),
+        inflight: Vec::new(),
+    }
 }
 
 /// The durable state a snapshot holds (sessions keep the time they had
@@ -266,17 +268,7 @@ pub(super) async fn restore_state(scx: &ServerContext, state: &DurableState) -> 
         if remaining <= 0 {
             continue;
         }
-        let stored = StoredSession {
-            id: session.id.clone(),
-            conn_info: session.conn_info.clone(),
-            created_at: session.created_at,
-            connected_at: session.created_at,
-            disconnected_at: session.disconnected_at.unwrap_or(now),
-            expires_in_ms: remaining,
-            subscriptions: session.subscriptions.clone(),
-            queued: session.pending.iter().map(|pending| (pending.from.clone(), pending.publish.clone())).collect(),
-            inflight: Vec::new(),
-        };
+        let stored = stored_session(session, now);
         carried.messages += stored.queued.len();
         restore_session(scx, stored, Duration::from_millis(u64::try_from(remaining).unwrap_or(0))).await?;
         carried.sessions += 1;

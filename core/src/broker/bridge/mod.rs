@@ -64,8 +64,33 @@ struct Counters {
     dropped_out: AtomicU64,
 }
 
+/// A `topic` line with its two filters worked out once (not per message).
+struct Line {
+    topic: BridgeTopic,
+    local_filter: String,
+    remote_filter: String,
+}
+
+fn lines_of(config: &BridgeConfig) -> Arc<Vec<Line>> {
+    let lines = config.topics.iter().map(|topic| Line {
+        topic: topic.clone(),
+        local_filter: topic.local_filter(),
+        remote_filter: topic.remote_filter(),
+    });
+    Arc::new(lines.collect())
+}
+
+fn rumqttc_qos(qos: u8) -> rumqttc::QoS {
+    match qos {
+        0 => rumqttc::QoS::AtMostOnce,
+        1 => rumqttc::QoS::AtLeastOnce,
+        _ => rumqttc::QoS::ExactlyOnce,
+    }
+}
+
 struct Route {
     config: BridgeConfig,
+    lines: Arc<Vec<Line>>,
     outbound: mpsc::Sender<Outbound>,
     counters: Arc<Counters>,
     /// What went out recently (remote topic, payload), for `both` topics.
@@ -82,9 +107,10 @@ impl Bridges {
     /// Hands a client's publish to every bridge with an `out` topic for it.
     pub fn route(&self, monitor: &BrokerMonitor, topic: &str, payload: &Bytes, qos: u8, retain: bool) {
         for route in self.routes.iter() {
-            let Some((line, remote)) = route.config.topics.iter().filter(|t| t.direction.outbound()).find_map(|t| {
-                let rest = topic.strip_prefix(t.local_prefix.as_str())?;
-                crate::topic::topic_matches(&t.local_filter(), topic).then(|| (t, format!("{}{rest}", t.remote_prefix)))
+            let Some((line, remote)) = route.lines.iter().filter(|l| l.topic.direction.outbound()).find_map(|l| {
+                let rest = topic.strip_prefix(l.topic.local_prefix.as_str())?;
+                crate::topic::topic_matches(&l.local_filter, topic)
+                    .then(|| (&l.topic, format!("{}{rest}", l.topic.remote_prefix)))
             }) else {
                 continue;
             };
@@ -159,6 +185,7 @@ pub(super) fn start(
         let (outbound, receiver) = mpsc::channel(OUTBOUND_QUEUE);
         let route = Route {
             config: config.clone(),
+            lines: lines_of(config),
             outbound,
             counters: Arc::new(Counters::default()),
             recent: Arc::new(std::sync::Mutex::new(VecDeque::new())),
@@ -166,6 +193,7 @@ pub(super) fn start(
         let link = Link {
             index,
             config: config.clone(),
+            lines: route.lines.clone(),
             scx: scx.clone(),
             monitor: monitor.clone(),
             counters: route.counters.clone(),
@@ -185,6 +213,7 @@ pub(super) fn start(
 struct Link {
     index: usize,
     config: BridgeConfig,
+    lines: Arc<Vec<Line>>,
     scx: rmqtt::context::ServerContext,
     monitor: BrokerMonitor,
     counters: Arc<Counters>,
@@ -297,9 +326,9 @@ impl Link {
     /// The local topic for a message from the remote broker, if an `in`
     /// topic covers it.
     fn local_topic(&self, remote: &str) -> Option<String> {
-        self.config.topics.iter().filter(|t| t.direction.inbound()).find_map(|t| {
-            let rest = remote.strip_prefix(t.remote_prefix.as_str())?;
-            crate::topic::topic_matches(&t.remote_filter(), remote).then(|| format!("{}{rest}", t.local_prefix))
+        self.lines.iter().filter(|l| l.topic.direction.inbound()).find_map(|l| {
+            let rest = remote.strip_prefix(l.topic.remote_prefix.as_str())?;
+            crate::topic::topic_matches(&l.remote_filter, remote).then(|| format!("{}{rest}", l.topic.local_prefix))
         })
     }
 
@@ -327,11 +356,7 @@ impl Link {
         let counters = self.counters.clone();
         tokio::spawn(async move {
             while let Some(message) = outbound.recv().await {
-                let qos = match message.qos {
-                    0 => rumqttc::QoS::AtMostOnce,
-                    1 => rumqttc::QoS::AtLeastOnce,
-                    _ => rumqttc::QoS::ExactlyOnce,
-                };
+                let qos = rumqttc_qos(message.qos);
                 if sender.publish_bytes(message.topic, qos, message.retain, message.payload).await.is_err() {
                     return;
                 }
@@ -352,13 +377,10 @@ impl Link {
                         let _ =
                             client.try_publish(self.config.notification_topic(), rumqttc::QoS::AtLeastOnce, true, "1");
                     }
-                    for topic in self.config.topics.iter().filter(|t| t.direction.inbound()) {
-                        let qos = match topic.qos {
-                            0 => rumqttc::QoS::AtMostOnce,
-                            1 => rumqttc::QoS::AtLeastOnce,
-                            _ => rumqttc::QoS::ExactlyOnce,
-                        };
-                        if let Err(error) = client.try_subscribe(topic.remote_filter(), qos) {
+                    for line in self.lines.iter().filter(|l| l.topic.direction.inbound()) {
+                        if let Err(error) =
+                            client.try_subscribe(line.remote_filter.clone(), rumqttc_qos(line.topic.qos))
+                        {
                             self.monitor.log(LogLevel::Warning, format!("bridge {name}: cannot subscribe: {error}"));
                         }
                     }
