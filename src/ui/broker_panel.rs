@@ -111,12 +111,17 @@ pub fn broker_panel_ui(ctx: &egui::Context, cx: &mut PanelContext<'_>, config: &
 }
 
 fn controls_ui(ui: &mut egui::Ui, broker: &BrokerState, actions: &mut Vec<UiAction>) {
-    ui.horizontal(|ui| {
-        theme::status_dot_ui(ui, theme::broker_colour(broker));
-        let running = matches!(broker, BrokerState::Running { .. });
-        let starting = matches!(broker, BrokerState::Starting);
-        ui.label(crate::ui::states::broker_summary(ui, broker));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    let running = matches!(broker, BrokerState::Running { .. });
+    let starting = matches!(broker, BrokerState::Starting);
+    // The buttons keep their place; a long state (a failure's reason) is
+    // cut short beside them and given whole in the line below.
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            theme::status_dot_ui(ui, theme::broker_colour(broker));
+            ui.label(crate::ui::states::broker_summary(ui, broker));
+        },
+        |ui| {
             if ui.add_enabled(running, egui::Button::new(ui.tr(Tr::Stop))).clicked() {
                 actions.push(UiAction::StopBroker);
             }
@@ -126,8 +131,8 @@ fn controls_ui(ui: &mut egui::Ui, broker: &BrokerState, actions: &mut Vec<UiActi
             if ui.add_enabled(!running && !starting, egui::Button::new(ui.tr(Tr::Start))).clicked() {
                 actions.push(UiAction::StartBroker);
             }
-        });
-    });
+        },
+    );
     match broker {
         BrokerState::Failed(reason) => {
             ui.colored_label(theme::ERROR, ui.trf(Tr::CannotStart, &[("reason", reason)]));
