@@ -1,7 +1,8 @@
 //! `cargo bench --bench perf`: all six of topicscope's performance benchmarks
 //! in one run, each beside its peer, printed as Markdown (and written to
 //! `target/perf-report.md`). `PERF_ONLY=ingest,frames,memory,broker,startup,decoding`
-//! picks some; `PERF_SCALE=0.1` shrinks every load for a quick look.
+//! picks some; `PERF_SCALE=0.1` shrinks every load for a quick look;
+//! `PERF_SCENARIO="1 → 10"` keeps the broker scenarios whose name holds it.
 #![allow(clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
 #[allow(dead_code)]

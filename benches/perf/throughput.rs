@@ -56,8 +56,13 @@ pub fn run(settings: ThroughputSettings) -> Result<Vec<ThroughputRow>, String> {
         ("1 → 10, QoS 0", settings.fan_out_messages, QoS::AtMostOnce, 10, false),
         ("1 → 1, QoS 1, persistent session, persistence on", settings.messages, QoS::AtLeastOnce, 1, true),
     ];
+    // PERF_SCENARIO=text keeps the scenarios whose name holds it (to profile one).
+    let wanted = std::env::var("PERF_SCENARIO").unwrap_or_default();
     let mut rows = Vec::new();
     for (scenario, messages, qos, subscribers, durable) in scenarios {
+        if !scenario.contains(wanted.as_str()) {
+            continue;
+        }
         for &kind in &brokers {
             let load = Load::standard(messages, qos);
             rows.push(run_one(kind, scenario, &load, subscribers, durable)?);
