@@ -412,6 +412,9 @@ impl SessionState {
 
         // Deliveries fed but not flushed yet (see the deliver branch).
         let mut batched = 0usize;
+        // topicscope patch: without a delivery rate limit, a forwarded
+        // message may skip the deliver queue (see `take_message`).
+        let direct = state.fitter.mqueue_rate_limit().0.get() == u32::MAX;
         loop {
             log::debug!("{:?} tokio::select! loop", state.id);
             deliver_timeout_delay.as_mut().reset(
@@ -467,7 +470,21 @@ impl SessionState {
                     if let Some(msg) = msg {
                         #[cfg(feature = "debug")]
                         state.scx.stats.debug_session_channels.dec();
-                        state.process_message(sink, msg, deliver_queue_tx, flags).await?;
+                        // topicscope patch: a forwarded message goes
+                        // straight to the connection when nothing waits
+                        // before it, and what else the channel holds (at
+                        // most 64) goes in the same write.
+                        state.take_message(sink, msg, deliver_queue_tx, flags, direct, &mut batched).await?;
+                        for _ in 0..64 {
+                            let Ok(msg) = state.rx.try_recv() else { break };
+                            #[cfg(feature = "debug")]
+                            state.scx.stats.debug_session_channels.dec();
+                            state.take_message(sink, msg, deliver_queue_tx, flags, direct, &mut batched).await?;
+                        }
+                        if batched > 0 {
+                            sink.flush().await?;
+                            batched = 0;
+                        }
                     }else{
                         return Err("No message received from the Rx".into());
                     }
@@ -732,6 +749,40 @@ impl SessionState {
         });
 
         Ok(msg_tx)
+    }
+
+    /// topicscope patch: a forwarded message is written to the connection
+    /// at once (fed, counted in `batched`, flushed by the caller) when
+    /// `direct` (no delivery rate limit), nothing is queued before it and the
+    /// in-flight window has room; otherwise, and for every other message, as
+    /// `process_message`. Upstream queued every message and woke the deliver
+    /// branch of the loop for it: two passes of the loop and a signal per
+    /// message.
+    #[inline]
+    async fn take_message<Io>(
+        &mut self,
+        sink: &mut Sink<Io>,
+        msg: Message,
+        deliver_queue_tx: &queue::Sender<(From, Publish)>,
+        flags: &mut StateFlags,
+        direct: bool,
+        batched: &mut usize,
+    ) -> std::result::Result<(), Reason>
+    where
+        Io: AsyncRead + AsyncWrite + Unpin,
+    {
+        match msg {
+            Message::Forward(from, p)
+                if direct
+                    && self.deliver_queue().is_empty()
+                    && self.out_inflight().read().await.has_credit() =>
+            {
+                self.deliver(sink, from, p).await?;
+                *batched += 1;
+                Ok(())
+            }
+            msg => self.process_message(sink, msg, deliver_queue_tx, flags).await,
+        }
     }
 
     #[inline]
