@@ -163,15 +163,23 @@ fn topicscope_pub_reaches_mosquitto_sub_with_every_payload_source_and_qos() {
             let output = run(command, input);
             assert_exit(&output, 0, "");
         }
+        let mut received = messages(child, stdout);
+        // One publisher's lines keep their order; across publishers of
+        // different QoS they need not: libmosquitto hands a QoS 2 message
+        // over at PUBREL, so a QoS 1 one sent after it may come out first.
+        let one = received.iter().position(|line| line == "it/l q2 r0 6f6e65");
+        let two = received.iter().position(|line| line == "it/l q2 r0 74776f");
+        assert!(one < two, "-l lines out of order on {}: {received:?}", broker.name());
+        received.sort();
         assert_eq!(
-            messages(child, stdout),
+            received,
             [
-                "it/m q0 r0 6869",
                 "it/f q1 r0 0001feff",
-                "it/n q2 r0 ",
-                "it/s q1 r0 77686f6c650a696e707574",
                 "it/l q2 r0 6f6e65",
                 "it/l q2 r0 74776f",
+                "it/m q0 r0 6869",
+                "it/n q2 r0 ",
+                "it/s q1 r0 77686f6c650a696e707574",
             ],
             "on {}",
             broker.name()
