@@ -73,7 +73,7 @@ use async_trait::async_trait;
 use bitflags::Flags;
 use bytestring::ByteString;
 use futures::channel::mpsc::unbounded;
-use futures::StreamExt;
+use futures::{FutureExt as _, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -501,6 +501,18 @@ impl SessionState {
                             return Err(Reason::ConnectRemoteClose);
                         }
                     }
+                    // topicscope patch: the packets already read (at most
+                    // 63 more) are handled in the same pass, not one per
+                    // pass of this loop. Polling with a no-op waker is
+                    // harmless: the loop polls `sink.recv()` again with its
+                    // own before it waits.
+                    for _ in 0..63 {
+                        let Some(pkt) = sink.recv().now_or_never() else { break };
+                        match pkt? {
+                            Some(pkt) => state.process_mqtt_message(sink, pkt, flags).await?,
+                            None => return Err(Reason::ConnectRemoteClose),
+                        }
+                    }
                 }
             }
         }
@@ -669,7 +681,6 @@ impl SessionState {
     where
         Io: AsyncRead + AsyncWrite + Unpin,
     {
-        use futures::FutureExt as _;
         for _ in 0..READ_BEFORE_KICK_MAX {
             let received = sink.recv().now_or_never()?;
             let processed = match received {
