@@ -371,3 +371,36 @@ fn an_invalid_topic_alias_from_a_client_is_told_0x94() {
     let none = broker(BrokerLimits { topic_aliases: 0, ..BrokerLimits::default() });
     assert_eq!(answer(&none, "1", "a"), "0x94", "a Topic Alias Maximum of 0 allows none");
 }
+
+/// Every message written to a client is counted once, with its payload
+/// bytes, in the panel's totals and in `$SYS` (counted by the session as it
+/// writes, no longer by a hook per delivery).
+#[test]
+fn deliveries_are_counted_exactly_in_the_panel_and_sys() {
+    let broker = broker(BrokerLimits::default());
+    // -W 10: they end by themselves even if the test fails.
+    let mut subscribers: Vec<_> = (0..2)
+        .map(|_| {
+            Process::new("mosquitto_sub")
+                .args(["-h", "127.0.0.1", "-p", &port(&broker), "-t", "counted/#", "-C", "3", "-W", "10"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("mosquitto_sub")
+        })
+        .collect();
+    assert!(wait_until(Duration::from_secs(5), || broker.monitor().lock().clients.len() == 2));
+    for topic in ["counted/a", "counted/b", "counted/c"] {
+        publish(&broker, &["-t", topic, "-m", "hello"]);
+    }
+    for subscriber in subscribers.iter_mut() {
+        assert!(subscriber.wait().expect("wait").success(), "a subscriber missed a message");
+    }
+    // 3 messages to 2 subscribers; nobody subscribes to $SYS yet.
+    assert!(
+        wait_until(Duration::from_secs(5), || broker.monitor().lock().rates.total_out == 6),
+        "panel total: {}",
+        broker.monitor().lock().rates.total_out
+    );
+    std::thread::sleep(Duration::from_millis(1500)); // a $SYS tick after the last delivery
+    assert_eq!(sys_value(&broker, "$SYS/broker/bytes/sent"), "30");
+}

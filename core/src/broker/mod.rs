@@ -293,8 +293,11 @@ async fn build_server(
         std::fs::create_dir_all(dir)
             .map_err(|error| BrokerError::Files(format!("cannot create data folder {}: {error}", dir.display())))?;
     }
-    let scx =
-        rmqtt::context::ServerContext::new().plugins_config_map_add("rmqtt-retainer", RETAINER_CONFIG).build().await;
+    let scx = rmqtt::context::ServerContext::new()
+        .plugins_config_map_add("rmqtt-retainer", RETAINER_CONFIG)
+        .deliveries(counters.delivered.clone())
+        .build()
+        .await;
     rmqtt_retainer::register(&scx, true, false)
         .await
         .map_err(|error| BrokerError::Startup(format!("retained-message store: {error}")))?;

@@ -53,7 +53,7 @@ pub(super) async fn publish_sys_topics(
             ("$SYS/broker/messages/received", received.to_string()),
             ("$SYS/broker/messages/sent", sent.to_string()),
             ("$SYS/broker/bytes/received", counters.bytes_received.load(Ordering::Relaxed).to_string()),
-            ("$SYS/broker/bytes/sent", counters.bytes_sent.load(Ordering::Relaxed).to_string()),
+            ("$SYS/broker/bytes/sent", counters.delivered.payload_bytes.load(Ordering::Relaxed).to_string()),
             ("$SYS/broker/load/messages/received/1min", received_rate),
             ("$SYS/broker/load/messages/sent/1min", sent_rate),
             // mosquitto's name for messages dropped, then why (topicscope's).
@@ -128,7 +128,7 @@ pub(super) async fn sample_clients(
         let now = std::time::Instant::now();
         let (received, sent) = counters.messages();
         let bytes_in = counters.bytes_received.load(Ordering::Relaxed);
-        let bytes_out = counters.bytes_sent.load(Ordering::Relaxed);
+        let bytes_out = counters.delivered.payload_bytes.load(Ordering::Relaxed);
         let seconds = now.duration_since(previous.4).as_secs_f64().max(0.001);
         let rate = |now: usize, before: usize| now.saturating_sub(before) as f64 / seconds;
         let rates = Rates {

@@ -262,6 +262,13 @@ pub trait Handler: Sync + Send {
 /// both subscribe and publish operations.
 #[async_trait]
 pub trait Hook: Sync + Send {
+    /// topicscope patch: whether a handler is registered for `t`, so a hot
+    /// path can skip a hook nobody listens to (and the boxed future its call
+    /// costs). True unless known otherwise.
+    fn has_handlers(&self, _t: Type) -> bool {
+        true
+    }
+
     /// A new session has been created for this connection.
     async fn session_created(&self);
 
@@ -919,6 +926,11 @@ impl DefaultHook {
 #[async_trait]
 impl Hook for DefaultHook {
     #[inline]
+    fn has_handlers(&self, t: Type) -> bool {
+        self.manager.handlers.contains_key(&t)
+    }
+
+    #[inline]
     async fn session_created(&self) {
         self.manager.exec(Type::SessionCreated, Parameter::SessionCreated(&self.s)).await;
     }
@@ -1063,28 +1075,32 @@ impl Hook for DefaultHook {
         if let Some(HookResult::MessageExpiry) = result {
             return MessageExpiryCheckResult::Expiry;
         }
-
-        let expiry_interval = publish
-            .properties
-            .as_ref()
-            .and_then(|p| p.message_expiry_interval.map(|i| i.get() as i64 * 1000))
-            .unwrap_or_else(|| self.s.listen_cfg().message_expiry_interval.as_millis() as i64);
-
-        log::debug!("{:?} expiry_interval: {:?}", self.s.id, expiry_interval);
-        if expiry_interval == 0 {
-            return MessageExpiryCheckResult::Remaining(None);
-        }
-        let remaining = timestamp_millis() - publish.create_time.unwrap_or_else(timestamp_millis);
-        if remaining < expiry_interval {
-            return MessageExpiryCheckResult::Remaining(NonZeroU32::new(
-                ((expiry_interval - remaining) / 1000) as u32,
-            ));
-        }
-        MessageExpiryCheckResult::Expiry
+        message_expiry_remaining(&self.s, publish)
     }
 
     #[inline]
     async fn client_keepalive(&self, ping: IsPing) {
         let _ = self.manager.exec(Type::ClientKeepalive, Parameter::ClientKeepalive(&self.s, ping)).await;
     }
+}
+
+/// topicscope patch: what `message_expiry_check` decides when no handler
+/// says the message expired (upstream code, moved out of it so that a
+/// session with no expiry-check handlers can skip the hook call).
+pub fn message_expiry_remaining(s: &Session, publish: &Publish) -> MessageExpiryCheckResult {
+    let expiry_interval = publish
+        .properties
+        .as_ref()
+        .and_then(|p| p.message_expiry_interval.map(|i| i.get() as i64 * 1000))
+        .unwrap_or_else(|| s.listen_cfg().message_expiry_interval.as_millis() as i64);
+
+    log::debug!("{:?} expiry_interval: {:?}", s.id, expiry_interval);
+    if expiry_interval == 0 {
+        return MessageExpiryCheckResult::Remaining(None);
+    }
+    let remaining = timestamp_millis() - publish.create_time.unwrap_or_else(timestamp_millis);
+    if remaining < expiry_interval {
+        return MessageExpiryCheckResult::Remaining(NonZeroU32::new(((expiry_interval - remaining) / 1000) as u32));
+    }
+    MessageExpiryCheckResult::Expiry
 }

@@ -1280,7 +1280,13 @@ impl SessionState {
         let publish = self.hook.message_publish(from.clone(), &publish).await.unwrap_or(publish);
 
         //hook, message_publish_check_acl
-        let acl_result = self.hook.message_publish_check_acl(&publish).await;
+        // topicscope patch: skipped when no handler is registered (its
+        // answer would be "allow"); the call costs a boxed future per message.
+        let acl_result = if self.hook.has_handlers(crate::hook::Type::MessagePublishCheckAcl) {
+            self.hook.message_publish_check_acl(&publish).await
+        } else {
+            crate::types::PublishAclResult::allow()
+        };
         log::debug!("{:?} acl_result: {:?}", self.id, acl_result);
         if !acl_result.is_allow() {
             #[cfg(feature = "metrics")]
@@ -1777,7 +1783,13 @@ impl SessionState {
         Io: AsyncRead + AsyncWrite + Unpin,
     {
         //hook, message_expiry_check
-        let expiry_check_res = self.hook.message_expiry_check(from.clone(), &publish).await;
+        // topicscope patch: without handlers, only the message's own expiry
+        // is checked (what the hook would do), without the hook's call.
+        let expiry_check_res = if self.hook.has_handlers(crate::hook::Type::MessageExpiryCheck) {
+            self.hook.message_expiry_check(from.clone(), &publish).await
+        } else {
+            crate::hook::message_expiry_remaining(self.session(), &publish)
+        };
         if expiry_check_res.is_expiry() {
             self.scx
                 .extends
@@ -1795,7 +1807,15 @@ impl SessionState {
         }
 
         //hook, message_delivered
-        let publish = self.hook.message_delivered(from.clone(), &publish).await.unwrap_or(publish);
+        // topicscope patch: called only when a handler is registered; the
+        // delivery is counted in `scx.deliveries` without a hook.
+        let publish = if self.hook.has_handlers(crate::hook::Type::MessageDelivered) {
+            self.hook.message_delivered(from.clone(), &publish).await.unwrap_or(publish)
+        } else {
+            publish
+        };
+        self.scx.deliveries.messages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.scx.deliveries.payload_bytes.fetch_add(publish.payload.len(), std::sync::atomic::Ordering::Relaxed);
 
         let moment_status = match publish.qos {
             QoS::AtLeastOnce => Some(MomentStatus::UnAck),
