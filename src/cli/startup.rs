@@ -49,6 +49,13 @@ pub(crate) fn init_logging(stderr_filter: &str, window: bool) -> Option<tracing_
         None => (None, None),
     };
     tracing_subscriber::registry().with(stderr).with(capture).with(file_layer).init();
+    // The `log` crate's callers (rmqtt, rumqttc) are kept only from warnings
+    // up unless RUST_LOG asks for more, but `init` lets their debug lines
+    // through to the filters (topicscope=debug raises the global level):
+    // dozens per relayed message, each a dispatch and a filter walk.
+    if std::env::var_os("RUST_LOG").is_none() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
     if let Some(problem) = file_problem {
         tracing::warn!("{problem}");
     }
