@@ -230,3 +230,69 @@ fn what_the_broker_acknowledged_survives_twenty_kill_9s() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// paho-mqtt (3.1.1) resumes the kept session of client id argv[2] without
+/// subscribing, prints "present N", then the first message it receives
+/// within 5 s (nothing if none).
+const RESUME_AND_WAIT: &str = r#"
+import sys, time, paho.mqtt.client as mqtt
+got = []
+def on_connect(client, userdata, flags, rc):
+    print("present", flags.get("session present", 0), flush=True)
+def on_message(client, userdata, message):
+    got.append(message.payload.decode())
+client = mqtt.Client(client_id=sys.argv[2], clean_session=False)
+client.on_connect = on_connect
+client.on_message = on_message
+client.connect("127.0.0.1", int(sys.argv[1]))
+client.loop_start()
+deadline = time.time() + 5
+while not got and time.time() < deadline:
+    time.sleep(0.02)
+client.disconnect(); client.loop_stop()
+for payload in got[:1]:
+    print(payload, flush=True)
+"#;
+
+/// A persistent session's shared subscription is in the journal: after a
+/// `kill -9`, messages to it still reach the session's client.
+#[test]
+fn a_shared_subscription_of_a_persistent_session_survives_kill_9() {
+    let dir = std::env::temp_dir().join(format!("topicscope-durability-shared-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = dir.join("mosquitto.conf");
+    let data = dir.join("data");
+    std::fs::write(
+        &config,
+        format!("allow_anonymous true\npersistence true\npersistence_location {}/\n", data.display()),
+    )
+    .expect("config");
+    let port = free_port();
+    let broker = start_broker(&config, port, &dir.join("broker-1.log"));
+    // Subscribes in a kept session and leaves at once (-E: after the SUBACK).
+    let subscribed = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-c", "-i", "shared-keeper", "-q", "1"])
+        .args(["-t", "$share/workers/jobs/#", "-E"])
+        .status()
+        .expect("mosquitto_sub");
+    assert!(subscribed.success());
+    drop(broker); // kill -9
+    let _broker = start_broker(&config, port, &dir.join("broker-2.log"));
+    let mut resumed =
+        python(RESUME_AND_WAIT, &[&port.to_string(), "shared-keeper"]).stdout(Stdio::piped()).spawn().expect("python3");
+    let mut stdout = std::io::BufReader::new(resumed.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).expect("read");
+    assert_eq!(line.trim(), "present 1", "the session was not kept");
+    let published = Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1", "-t", "jobs/1", "-m", "job one"])
+        .status()
+        .expect("mosquitto_pub");
+    assert!(published.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read");
+    let _ = resumed.wait();
+    assert_eq!(rest.trim(), "job one", "the shared subscription was lost in the kill");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -162,17 +162,14 @@ impl rmqtt::hook::Handler for BrokerHooks {
                     durable.on_done(&session.id.client_id, from, publish).await;
                 }
             }
+            // Shared subscriptions too (their options name the group).
             Parameter::SessionSubscribed(session, subscribe) => {
-                if let Some(durable) = self.durable.get()
-                    && subscribe.opts.shared_group().is_none()
-                {
+                if let Some(durable) = self.durable.get() {
                     durable.on_subscribed(session, subscribe).await;
                 }
             }
             Parameter::SessionUnsubscribed(session, unsubscribe) => {
-                if let Some(durable) = self.durable.get()
-                    && unsubscribe.shared_group.is_none()
-                {
+                if let Some(durable) = self.durable.get() {
                     durable.on_unsubscribed(session, &unsubscribe.topic_filter).await;
                 }
             }
