@@ -139,11 +139,11 @@ fn retained_last(port: u16) -> Option<u64> {
     String::from_utf8_lossy(&output.stdout).trim().parse().ok()
 }
 
-#[test]
-fn what_the_broker_acknowledged_survives_twenty_kill_9s() {
-    let dir = std::env::temp_dir().join(format!("topicscope-durability-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+/// A fresh `dir` with a mosquitto.conf turning persistence on (data in
+/// `dir`/data); returns the config's path.
+fn persistent_config(dir: &Path) -> std::path::PathBuf {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("temp dir");
     let config = dir.join("mosquitto.conf");
     let data = dir.join("data");
     std::fs::write(
@@ -151,6 +151,13 @@ fn what_the_broker_acknowledged_survives_twenty_kill_9s() {
         format!("allow_anonymous true\npersistence true\npersistence_location {}/\n", data.display()),
     )
     .expect("config");
+    config
+}
+
+#[test]
+fn what_the_broker_acknowledged_survives_twenty_kill_9s() {
+    let dir = std::env::temp_dir().join(format!("topicscope-durability-{}", std::process::id()));
+    let config = persistent_config(&dir);
     let port = free_port();
     let log = |round: u32| dir.join(format!("broker-{round}.log"));
     let mut broker = start_broker(&config, port, &log(0));
@@ -259,15 +266,7 @@ for payload in got[:1]:
 #[test]
 fn a_shared_subscription_of_a_persistent_session_survives_kill_9() {
     let dir = std::env::temp_dir().join(format!("topicscope-durability-shared-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let config = dir.join("mosquitto.conf");
-    let data = dir.join("data");
-    std::fs::write(
-        &config,
-        format!("allow_anonymous true\npersistence true\npersistence_location {}/\n", data.display()),
-    )
-    .expect("config");
+    let config = persistent_config(&dir);
     let port = free_port();
     let broker = start_broker(&config, port, &dir.join("broker-1.log"));
     // Subscribes in a kept session and leaves at once (-E: after the SUBACK).
