@@ -1,0 +1,163 @@
+# shellcheck shell=bash
+# The Linux packages: a .deb (dpkg-deb) and an AppImage (mksquashfs behind
+# the AppImage runtime from the crates.io crate `appimage`). Both offline.
+# Sourced by scripts/package.sh after common.sh.
+
+# What eframe opens at run time (OpenGL/EGL, X11 or Wayland, keyboard
+# layouts) and fontconfig for the CJK font fallback; none is linked, so
+# dpkg-shlibdeps cannot find them. libc6 is the one linked library.
+deb_depends="libc6 (>= 2.34), libgl1, libegl1, libxkbcommon0, libxkbcommon-x11-0, libxcursor1, libxrandr2, libxi6, libx11-xcb1, libwayland-client0, libfontconfig1"
+
+# The usr/ tree both packages share: binary, desktop entry, icons.
+linux_usr_tree() {
+  local binary="$1" dest="$2" size
+  install -D -m 755 "$binary" "$dest/usr/bin/topicscope"
+  install -D -m 644 "$root/packaging/linux/topicscope.desktop" "$dest/usr/share/applications/topicscope.desktop"
+  for size in 32 128 256 512; do
+    install -D -m 644 "$root/assets/icon-$size.png" "$dest/usr/share/icons/hicolor/${size}x$size/apps/topicscope.png"
+  done
+}
+
+# Builds target/packages/topicscope_VERSION_ARCH.deb from a binary and
+# prints its path.
+deb_package() {
+  local binary="$1" arch staging deb
+  need dpkg-deb "apt install dpkg"
+  arch="$(dpkg --print-architecture)"
+  staging="$root/target/deb/topicscope_${version}_$arch"
+  rm -rf "$staging"
+  linux_usr_tree "$binary" "$staging"
+  # Release binaries are stripped by the profile; a debug one (CI's smoke
+  # package) keeps its line tables, as it should for a test build.
+  install -D -m 644 /dev/stdin "$staging/usr/share/doc/topicscope/copyright" <<COPYRIGHT
+Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
+Upstream-Name: topicscope
+
+Files: *
+License: MIT or Apache-2.0
+
+Files: core/assets/sparkplug_b.proto
+Copyright: 2015, 2018 Cirrus Link Solutions and others
+License: EPL-2.0
+COPYRIGHT
+  mkdir -p "$staging/DEBIAN"
+  cat > "$staging/DEBIAN/control" <<CONTROL
+Package: topicscope
+Version: $version
+Architecture: $arch
+Maintainer: Topicscope developers <topicscope@users.noreply.github.com>
+Installed-Size: $(du -sk --exclude=DEBIAN "$staging" | cut -f1)
+Depends: $deb_depends
+Suggests: fonts-noto-cjk
+Section: net
+Priority: optional
+Description: $summary
+ Connection profiles, wildcard subscriptions, a publish composer, a message
+ log that keeps up with high rates, JSON/CBOR/MessagePack/protobuf/Sparkplug B
+ views, diffs, charts, a topic tree, scripted checks and a built-in MQTT
+ broker that works offline.
+CONTROL
+  deb="$out/topicscope_${version}_$arch.deb"
+  # xz -6 (dpkg's default) for releases; a smoke run packs faster at -1.
+  dpkg-deb --root-owner-group -Zxz "-z$([ "${TOPICSCOPE_PACKAGE_FAST:-0}" = 1 ] && echo 1 || echo 6)" \
+    --build "$staging" "$deb" >&2
+  echo "$deb"
+}
+
+# Checks a .deb the way a user meets it: its contents, then (as root or
+# with sudo) `apt install` with its dependencies, the installed entry and
+# icon, and the installed binary started to a first frame. The package is
+# removed again unless it was installed before the check.
+deb_check() {
+  local deb="$1" sudo="" listing was_installed=""
+  listing="$(dpkg-deb --contents "$deb")"
+  for path in ./usr/bin/topicscope ./usr/share/applications/topicscope.desktop \
+      ./usr/share/icons/hicolor/256x256/apps/topicscope.png ./usr/share/doc/topicscope/copyright; do
+    grep -q " $path\$" <<<"$listing" || die "$deb lacks $path"
+  done
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { say "not root and no sudo: $deb was not installed to check it"; return; }
+    sudo="sudo"
+  fi
+  dpkg-query -W -f='${Status}' topicscope 2>/dev/null | grep -q 'install ok installed' && was_installed=1
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$deb" >&2
+  [ -x /usr/bin/topicscope ] || die "installing $deb left no /usr/bin/topicscope"
+  if command -v desktop-file-validate >/dev/null; then
+    desktop-file-validate /usr/share/applications/topicscope.desktop || die "the installed desktop entry is not valid"
+  fi
+  [ "$(/usr/bin/topicscope --version)" = "topicscope $version" ] || die "the installed binary is not version $version"
+  first_frame_on_xvfb "the installed /usr/bin/topicscope" /usr/bin/topicscope --exit-after-first-frame
+  if [ -z "$was_installed" ]; then
+    $sudo dpkg --remove topicscope >&2
+  fi
+  say "checked: $deb installs with apt, its entry is valid and the installed binary starts"
+}
+
+# The AppImage runtime shipped by the crates.io crate `appimage` (fetched,
+# not compiled, through a throw-away manifest).
+appimage_runtime() {
+  local probe="$root/target/appimage-runtime-probe" dir
+  mkdir -p "$probe/src"
+  cat > "$probe/Cargo.toml" <<'MANIFEST'
+[package]
+name = "appimage-runtime-probe"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+appimage = "=0.4.0"
+
+[workspace]
+MANIFEST
+  : > "$probe/src/lib.rs"
+  dir="$(cargo metadata --manifest-path "$probe/Cargo.toml" --format-version 1 \
+    | python3 -c 'import json,sys; print(next(p["manifest_path"] for p in json.load(sys.stdin)["packages"] if p["name"] == "appimage").rsplit("/", 1)[0])')"
+  [ -f "$dir/assets/runtime-x86_64" ] || die "no runtime-x86_64 in $dir/assets"
+  echo "$dir/assets/runtime-x86_64"
+}
+
+# Builds target/packages/topicscope_VERSION_x86_64.AppImage and prints its path.
+appimage_package() {
+  local binary="$1" runtime appdir image
+  need mksquashfs "apt install squashfs-tools"
+  [ "$(uname -m)" = x86_64 ] || die "the AppImage runtime used here is for x86_64"
+  runtime="$(appimage_runtime)"
+  appdir="$root/target/appimage/Topicscope.AppDir"
+  rm -rf "$appdir"
+  linux_usr_tree "$binary" "$appdir"
+  ln -s usr/share/applications/topicscope.desktop "$appdir/topicscope.desktop"
+  ln -s usr/share/icons/hicolor/256x256/apps/topicscope.png "$appdir/topicscope.png"
+  ln -s topicscope.png "$appdir/.DirIcon"
+  install -m 755 /dev/stdin "$appdir/AppRun" <<'APPRUN'
+#!/bin/sh
+here="$(dirname "$(readlink -f "$0")")"
+exec "$here/usr/bin/topicscope" "$@"
+APPRUN
+  image="$out/topicscope_${version}_x86_64.AppImage"
+  mksquashfs "$appdir" "$root/target/appimage/image.squashfs" -root-owned -noappend -comp gzip -quiet -no-progress >&2
+  cat "$runtime" "$root/target/appimage/image.squashfs" > "$image"
+  chmod 755 "$image"
+  echo "$image"
+}
+
+appimage_check() {
+  first_frame_on_xvfb "the AppImage" "$1" --appimage-extract-and-run --exit-after-first-frame
+}
+
+# scripts/package.sh linux [--binary PATH]: the .deb and the AppImage.
+package_linux() {
+  local binary="${1:-}" deb image
+  [ -n "$binary" ] || binary="$(release_binary "")"
+  deb="$(deb_package "$binary")"
+  deb_check "$deb"
+  image="$(appimage_package "$binary")"
+  appimage_check "$image"
+}
+
+# scripts/package.sh deb [--binary PATH]: the .deb alone (CI's smoke).
+package_deb() {
+  local binary="${1:-}"
+  [ -n "$binary" ] || binary="$(release_binary "")"
+  deb_check "$(deb_package "$binary")"
+}
