@@ -10,6 +10,7 @@
 ; makensis gets these from the script:
 ;   VERSION   e.g. 0.1.0             EXE     the topicscope.exe to install
 ;   OUTFILE   the installer to write ICON    the .ico for installer and entry
+;   WELCOME   the welcome and finish pages' picture (164 x 314 BMP)
 
 ; A 64-bit installer for the 64-bit program (it also runs under a wine
 ; without 32-bit support).
@@ -40,6 +41,8 @@ VIAddVersionKey "LegalCopyright" "MIT OR Apache-2.0"
 
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
+!define MUI_WELCOMEFINISHPAGE_BITMAP "${WELCOME}"
+!define MUI_UNWELCOMEFINISHPAGE_BITMAP "${WELCOME}"
 !define MUI_ABORTWARNING
 !define MUI_FINISHPAGE_RUN "$INSTDIR\topicscope.exe"
 !define MUI_FINISHPAGE_RUN_TEXT "Start ${PRODUCT}"

@@ -124,7 +124,8 @@ package_windows() {
   windows_exe_check "$exe"
   installer="$out/topicscope_${version}_x64-setup.exe"
   makensis -V2 -INPUTCHARSET UTF8 "-DVERSION=$version" "-DEXE=$exe" "-DOUTFILE=$installer" \
-    "-DICON=$root/assets/topicscope.ico" "$root/packaging/windows/topicscope.nsi" >&2
+    "-DICON=$root/assets/topicscope.ico" "-DWELCOME=$root/assets/installer-welcome.bmp" \
+    "$root/packaging/windows/topicscope.nsi" >&2
   windows_installer_contents_check "$installer" "$exe"
   windows_wine_check "$installer"
 }
