@@ -20,7 +20,7 @@
 #                                                        packs its test build)
 #
 # What each needs, and what it costs, is in docs/packaging.md. The release
-# binaries are built first (whole-program LTO: ~20 min cold on two cores).
+# binaries are built first (whole-program LTO: about 8–10 min cold on two cores).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -14,7 +14,7 @@ say() { echo "package.sh: $*" >&2; }
 need() { command -v "$1" >/dev/null || die "$1 is needed ($2)"; }
 
 # Builds the release binary for a target ("" for this machine) and prints
-# its path. Whole-program LTO: about 20 minutes cold on two cores.
+# its path. Whole-program LTO: about 8–10 minutes cold on two cores.
 release_binary() {
   local target="$1" exe="topicscope"
   if [ -z "$target" ]; then
