@@ -8,14 +8,42 @@
 # dpkg-shlibdeps cannot find them. libc6 is the one linked library.
 deb_depends="libc6 (>= 2.34), libgl1, libegl1, libxkbcommon0, libxkbcommon-x11-0, libxcursor1, libxrandr2, libxi6, libx11-xcb1, libwayland-client0, libfontconfig1"
 
-# The usr/ tree both packages share: binary, desktop entry, icons.
+# The usr/ tree both packages share: binary, desktop entry, icons, the
+# AppStream metadata software centres show, and the manual page (made by
+# help2man from the binary's --help).
 linux_usr_tree() {
   local binary="$1" dest="$2" size
+  need help2man "apt install help2man"
   install -D -m 755 "$binary" "$dest/usr/bin/topicscope"
   install -D -m 644 "$root/packaging/linux/topicscope.desktop" "$dest/usr/share/applications/topicscope.desktop"
+  install -D -m 644 "$root/packaging/linux/$bundle_id.metainfo.xml" "$dest/usr/share/metainfo/$bundle_id.metainfo.xml"
   for size in 32 128 256 512; do
     install -D -m 644 "$root/assets/icon-$size.png" "$dest/usr/share/icons/hicolor/${size}x$size/apps/topicscope.png"
   done
+  mkdir -p "$dest/usr/share/man/man1"
+  help2man --no-info --no-discard-stderr --section=1 --name="$summary" "$binary" \
+    | gzip -9n > "$dest/usr/share/man/man1/topicscope.1.gz" || die "help2man could not make the manual page"
+}
+
+# CHANGELOG.md's section for this version in the format Debian's tools read
+# (a package made by its authors is "native": its changelog is Debian's).
+debian_changelog() {
+  # Dated by the last commit, so the same checkout makes the same package.
+  local when
+  when="$(git -C "$root" log -1 --format=%cD 2>/dev/null || date -R)"
+  python3 - "$root/CHANGELOG.md" "$version" "$when" <<'CHANGES'
+import re, sys, textwrap
+text, version, when = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2], sys.argv[3]
+section = re.search(r"^## " + re.escape(version) + r"\b.*?\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+if not section:
+    sys.exit(f"CHANGELOG.md has no section for {version}")
+items = re.split(r"\n(?=- )", section.group(1).strip())
+print(f"topicscope ({version}) unstable; urgency=medium\n")
+for item in items:
+    words = " ".join(item.split()).removeprefix("- ").replace("**", "")
+    print(textwrap.fill(words, 78, initial_indent="  * ", subsequent_indent="    ", break_on_hyphens=False))
+print(f"\n -- Topicscope developers <topicscope@users.noreply.github.com>  {when}")
+CHANGES
 }
 
 # Builds target/packages/topicscope_VERSION_ARCH.deb from a binary and
@@ -40,6 +68,15 @@ Files: core/assets/sparkplug_b.proto
 Copyright: 2015, 2018 Cirrus Link Solutions and others
 License: EPL-2.0
 COPYRIGHT
+  install -d "$staging/usr/share/doc/topicscope"
+  debian_changelog | gzip -9n > "$staging/usr/share/doc/topicscope/changelog.gz"
+  chmod 644 "$staging/usr/share/doc/topicscope/changelog.gz"
+  # Rust links its libraries statically; lintian takes the YAML parser
+  # (unsafe-libyaml, a translation of libyaml inside the config crate the
+  # broker reads its settings with) for a bundled copy of Debian's libyaml.
+  install -D -m 644 /dev/stdin "$staging/usr/share/lintian/overrides/topicscope" <<'OVERRIDES'
+topicscope: embedded-library libyaml [usr/bin/topicscope]
+OVERRIDES
   mkdir -p "$staging/DEBIAN"
   cat > "$staging/DEBIAN/control" <<CONTROL
 Package: topicscope
@@ -72,9 +109,17 @@ deb_check() {
   local deb="$1" sudo="" listing was_installed=""
   listing="$(dpkg-deb --contents "$deb")"
   for path in ./usr/bin/topicscope ./usr/share/applications/topicscope.desktop \
-      ./usr/share/icons/hicolor/256x256/apps/topicscope.png ./usr/share/doc/topicscope/copyright; do
+      ./usr/share/icons/hicolor/256x256/apps/topicscope.png ./usr/share/doc/topicscope/copyright \
+      ./usr/share/doc/topicscope/changelog.gz ./usr/share/man/man1/topicscope.1.gz \
+      "./usr/share/metainfo/$bundle_id.metainfo.xml"; do
     grep -q " $path\$" <<<"$listing" || die "$deb lacks $path"
   done
+  # Debian's own checks where installed (lintian is large; CI skips it).
+  if command -v lintian >/dev/null; then
+    lintian --fail-on error,warning --suppress-tags unstripped-binary-or-object "$deb" >&2 \
+      || die "lintian finds fault with $deb"
+    say "checked: lintian accepts $deb"
+  fi
   if [ "$(id -u)" -ne 0 ]; then
     command -v sudo >/dev/null || { say "not root and no sudo: $deb was not installed to check it"; return; }
     sudo="sudo"
@@ -85,6 +130,12 @@ deb_check() {
   if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate /usr/share/applications/topicscope.desktop || die "the installed desktop entry is not valid"
   fi
+  if command -v appstreamcli >/dev/null; then
+    appstreamcli validate --no-net "/usr/share/metainfo/$bundle_id.metainfo.xml" >&2 \
+      || die "the installed AppStream metadata is not valid"
+  fi
+  man -l /usr/share/man/man1/topicscope.1.gz 2>/dev/null | grep -q 'topicscope - ' \
+    || [ ! -x /usr/bin/man ] || die "the installed manual page does not read"
   [ "$(/usr/bin/topicscope --version)" = "topicscope $version" ] || die "the installed binary is not version $version"
   first_frame_on_xvfb "the installed /usr/bin/topicscope" /usr/bin/topicscope --exit-after-first-frame
   if [ -z "$was_installed" ]; then
