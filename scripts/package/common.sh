@@ -33,7 +33,10 @@ release_binary() {
 first_frame_on_xvfb() {
   local what="$1"; shift
   need Xvfb "apt install xvfb"
-  local display=":$((120 + RANDOM % 200))" scratch printed
+  local number=$((120 + RANDOM % 200)) display scratch printed
+  # A display number nobody holds (an X server keeps /tmp/.X<n>-lock).
+  while [ -e "/tmp/.X$number-lock" ]; do number=$((number + 1)); done
+  display=":$number"
   scratch="$(mktemp -d)"
   Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
   local xvfb=$!

@@ -125,6 +125,11 @@ deb_check() {
     sudo="sudo"
   fi
   dpkg-query -W -f='${Status}' topicscope 2>/dev/null | grep -q 'install ok installed' && was_installed=1
+  if [ -z "$was_installed" ]; then
+    # Removed again however the check ends.
+    # shellcheck disable=SC2064  # $sudo is expanded now, on purpose
+    trap "$sudo dpkg --remove topicscope >/dev/null 2>&1 || true" EXIT
+  fi
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$deb" >&2
   [ -x /usr/bin/topicscope ] || die "installing $deb left no /usr/bin/topicscope"
   if command -v desktop-file-validate >/dev/null; then
@@ -140,6 +145,7 @@ deb_check() {
   first_frame_on_xvfb "the installed /usr/bin/topicscope" /usr/bin/topicscope --exit-after-first-frame
   if [ -z "$was_installed" ]; then
     $sudo dpkg --remove topicscope >&2
+    trap - EXIT
   fi
   say "checked: $deb installs with apt, its entry is valid and the installed binary starts"
 }
