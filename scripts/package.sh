@@ -48,14 +48,12 @@ cd "$root"
 mkdir -p "$out"
 started=$SECONDS
 case "$command" in
-  linux) package_linux "$binary" ;;
+  linux | deb | appimage)
+    [ -n "$binary" ] || binary="$(release_binary "")"
+    "package_$command" "$binary" ;;
   windows) package_windows "$binary" ;;
   macos) package_macos "$binary" ;;
   macos-check) package_macos_check ;;
-  deb) package_deb "$binary" ;;
-  appimage)
-    [ -n "$binary" ] || binary="$(release_binary "")"
-    appimage_check "$(appimage_package "$binary")" ;;
   *) die "$usage" ;;
 esac
 checksums

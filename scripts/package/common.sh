@@ -54,7 +54,16 @@ first_frame_on_xvfb() {
   say "checked: $what drew its first frame under Xvfb"
 }
 
-# Fails unless the file exists; prints its size for the build log.
+# Fails unless each Rust target is installed, naming the rustup command.
+need_rust_targets() {
+  local target installed
+  installed="$(rustup target list --installed 2>/dev/null)"
+  for target in "$@"; do
+    grep -qx "$target" <<<"$installed" || die "the Rust target is missing (rustup target add $*)"
+  done
+}
+
+# Fails unless the file exists.
 expect_file() {
   [ -e "$1" ] || die "expected $1 in the package, it is missing"
 }

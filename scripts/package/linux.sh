@@ -202,19 +202,18 @@ appimage_check() {
   first_frame_on_xvfb "the AppImage" "$1" --appimage-extract-and-run --exit-after-first-frame
 }
 
-# scripts/package.sh linux [--binary PATH]: the .deb and the AppImage.
-package_linux() {
-  local binary="${1:-}" deb image
-  [ -n "$binary" ] || binary="$(release_binary "")"
-  deb="$(deb_package "$binary")"
-  deb_check "$deb"
-  image="$(appimage_package "$binary")"
-  appimage_check "$image"
+# scripts/package.sh deb: the .deb alone (CI's smoke), from a binary.
+package_deb() {
+  deb_check "$(deb_package "$1")"
 }
 
-# scripts/package.sh deb [--binary PATH]: the .deb alone (CI's smoke).
-package_deb() {
-  local binary="${1:-}"
-  [ -n "$binary" ] || binary="$(release_binary "")"
-  deb_check "$(deb_package "$binary")"
+# scripts/package.sh appimage: the AppImage alone, from a binary.
+package_appimage() {
+  appimage_check "$(appimage_package "$1")"
+}
+
+# scripts/package.sh linux: the .deb and the AppImage, from one binary.
+package_linux() {
+  package_deb "$1"
+  package_appimage "$1"
 }

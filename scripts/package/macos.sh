@@ -24,19 +24,12 @@ zig_tools_on_path() {
   export PATH="$venv/bin:$PATH"
 }
 
-macos_rust_targets() {
-  local target
-  for target in $macos_targets; do
-    rustup target list --installed 2>/dev/null | grep -qx "$target" \
-      || die "the Rust target is missing (rustup target add $macos_targets)"
-  done
-}
-
 # scripts/package.sh macos-check: type-checks the whole app for both Apple
 # targets (what CI can afford).
 package_macos_check() {
   zig_tools_on_path
-  macos_rust_targets
+  # shellcheck disable=SC2086  # a list of targets
+  need_rust_targets $macos_targets
   local target
   for target in $macos_targets; do
     cargo-zigbuild check --locked --target "$target" --bin topicscope >&2 || die "the app does not check for $target"

@@ -117,8 +117,7 @@ package_windows() {
   need makensis "apt install nsis"
   if [ -z "$exe" ]; then
     need x86_64-w64-mingw32-gcc "apt install gcc-mingw-w64-x86-64"
-    rustup target list --installed 2>/dev/null | grep -qx "$windows_target" \
-      || die "the Rust target is missing (rustup target add $windows_target)"
+    need_rust_targets "$windows_target"
     exe="$(release_binary "$windows_target")"
   fi
   windows_exe_check "$exe"
